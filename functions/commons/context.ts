@@ -1,0 +1,76 @@
+import type { Settings } from "../../shared/config/settings";
+import { secretValues } from "../../shared/config/settings";
+import { ErpnextClient } from "../../shared/erpnext/client";
+import { RateBudget } from "../../shared/http/rate-budget";
+import { IdempotencyStore } from "../../shared/store/idempotency";
+import { StateStore } from "../../shared/store/state";
+import { SyncLog } from "../../shared/store/sync-log";
+import { InventorySync } from "../../shared/sync/inventory-sync";
+import { OrderSync } from "../../shared/sync/order-sync";
+import { ProductSync } from "../../shared/sync/product-sync";
+import { WixClient } from "../../shared/wix/client";
+import { awsClients } from "./aws";
+import { logger } from "./logger";
+import { loadSettings } from "./settings";
+
+export type Context = Awaited<ReturnType<typeof buildContext>>;
+
+/** Everything a worker or job needs, wired once per container (or once per local process). */
+export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
+  const settings = await loadSettings(env);
+  const aws = awsClients(env);
+  const onRetry =
+    (system: string) => (info: { attempt: number; delayMs: number; status?: number; reason: string }) =>
+      logger.warn(`${system} call failed, retrying`, { ...info });
+  const erpnext = new ErpnextClient({ ...settings.erpnext, onRetry: onRetry("ERPNext") });
+  const wix = new WixClient({
+    ...settings.wix,
+    budget: new RateBudget(settings.wix.requestsPerMinute),
+    onRetry: onRetry("Wix"),
+  });
+  const state = new StateStore(aws.db, aws.tables.state);
+  const log = new SyncLog(aws.db, aws.tables.syncLog);
+  const idempotency = new IdempotencyStore(aws.db, aws.tables.idempotency);
+  const products = new ProductSync({
+    erpnext,
+    wix,
+    state,
+    log,
+    erpnextUrl: settings.erpnext.url,
+    priceList: settings.erpnext.priceList,
+    onPublished: (itemCodes) =>
+      aws.queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
+  });
+  const inventory = new InventorySync({ erpnext, wix, state, log, warehouses: settings.erpnext.warehouses });
+  const orders = new OrderSync({ erpnext, wix, state, log, settings: settings.orders });
+  return {
+    settings,
+    secrets: secretValues(settings),
+    erpnext,
+    wix,
+    state,
+    log,
+    idempotency,
+    queue: aws.queue,
+    products,
+    inventory,
+    orders,
+  };
+}
+
+let cached: Promise<Context> | undefined;
+
+/** The container's context; a failed build is not cached so the next invocation tries again. */
+export function getContext(): Promise<Context> {
+  cached ??= buildContext().catch((error) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
+
+export function resetContext(): void {
+  cached = undefined;
+}
+
+export type { Settings };

@@ -1,0 +1,39 @@
+import { LogFormatter, Logger, LogItem } from "@aws-lambda-powertools/logger";
+import type { LogAttributes, UnformattedAttributes } from "@aws-lambda-powertools/logger/types";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { redact } from "../../shared/http/redact";
+
+/** One readable line per event, for watching the local host (`LOG_FORMAT=pretty`). */
+class ReadableFormatter extends LogFormatter {
+  public formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
+    const time = attributes.timestamp.toISOString().slice(11, 23);
+    const extra = Object.entries(redact(additional))
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(" ");
+    return new LogItem({
+      attributes: {
+        line: `${time} ${attributes.logLevel.padEnd(5)} ${attributes.message}${extra ? `  ${extra}` : ""}`,
+      },
+    });
+  }
+}
+
+class ReadableLogger extends Logger {
+  protected override printLog(_level: number, log: LogItem): void {
+    const line = (log.getAttributes() as { line?: string }).line;
+    process.stdout.write(`${line}\n`);
+  }
+}
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? "erpnext-wix-sync";
+
+export const logger =
+  process.env.LOG_FORMAT === "pretty"
+    ? new ReadableLogger({ serviceName, logFormatter: new ReadableFormatter() })
+    : new Logger({ serviceName });
+
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "ErpnextWixSync",
+  serviceName,
+});

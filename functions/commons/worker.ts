@@ -1,0 +1,96 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { z } from "zod";
+import { errorMessage, isRetryable } from "../../shared/http/errors";
+import { redact } from "../../shared/http/redact";
+import { type MessageOf, messageSchemas, type QueueName } from "../../shared/queue/messages";
+import type { SqsEnqueuer } from "../../shared/queue/sqs";
+import { logger, metrics } from "./logger";
+
+export interface RecordContext {
+  receiveCount: number;
+}
+
+/**
+ * Runs SQS records through `process` with partial batch failures:
+ * - retryable failures are reported failed and backed off exponentially (visibility timeout);
+ *   after 5 receives SQS moves them to the DLQ;
+ * - permanent failures (bad message, validation) go straight to the DLQ with their reason;
+ * - one bad record never blocks the others.
+ */
+export async function runRecords<Q extends QueueName>(
+  queueName: Q,
+  event: SQSEvent,
+  queue: SqsEnqueuer,
+  process: (messages: { record: SQSRecord; message: MessageOf<Q> }[]) => Promise<Map<string, unknown>>,
+): Promise<SQSBatchResponse> {
+  const failures: string[] = [];
+  const valid: { record: SQSRecord; message: MessageOf<Q> }[] = [];
+  const schema = messageSchemas[queueName] as unknown as z.ZodType<MessageOf<Q>>;
+  for (const record of event.Records) {
+    const parsed = safeJson(record.body);
+    const result = schema.safeParse(parsed);
+    if (result.success) valid.push({ record, message: result.data });
+    else
+      await park(
+        queueName,
+        record,
+        `invalid message: ${result.error.issues.map((i) => i.message).join("; ")}`,
+        queue,
+        failures,
+      );
+  }
+  let errors = new Map<string, unknown>();
+  try {
+    errors = valid.length ? await process(valid) : errors;
+  } catch (error) {
+    for (const { record } of valid) errors.set(record.messageId, error);
+  }
+  for (const { record } of valid) {
+    const error = errors.get(record.messageId);
+    if (error === undefined) continue;
+    if (isRetryable(error)) {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? 1);
+      logger.warn(`${queueName}: will retry`, {
+        messageId: record.messageId,
+        receiveCount,
+        reason: errorMessage(error),
+      });
+      metrics.addMetric(`${queueName}Retried`, "Count", 1);
+      await queue.delayRetry(queueName, record.receiptHandle, receiveCount).catch(() => undefined);
+      failures.push(record.messageId);
+    } else {
+      await park(queueName, record, errorMessage(error), queue, failures);
+    }
+  }
+  return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+async function park(
+  queueName: QueueName,
+  record: SQSRecord,
+  reason: string,
+  queue: SqsEnqueuer,
+  failures: string[],
+) {
+  logger.error(`${queueName}: parked in the DLQ`, {
+    messageId: record.messageId,
+    reason,
+    body: redact(safeJson(record.body)),
+  });
+  metrics.addMetric(`${queueName}Parked`, "Count", 1);
+  try {
+    await queue.deadLetter(queueName, record.body, reason);
+  } catch (error) {
+    // Could not park it: let SQS retry it (it reaches the DLQ through the redrive policy).
+    logger.error(`${queueName}: could not write to the DLQ`, { reason: errorMessage(error) });
+    failures.push(record.messageId);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,52 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { routeFrappeWebhook } from "../shared/erpnext/webhook";
+import { errorMessage } from "../shared/http/errors";
+import { awsClients } from "./commons/aws";
+import { header, json, rawBody } from "./commons/http";
+import { logger, metrics } from "./commons/logger";
+import { loadSettings } from "./commons/settings";
+
+let clients: ReturnType<typeof awsClients> | undefined;
+
+/** POST /webhooks/erpnext: verify, validate, enqueue, answer. Never syncs inline. */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const settings = await loadSettings();
+  clients ??= awsClients();
+  const verdict = routeFrappeWebhook(
+    rawBody(event),
+    header(event, "x-frappe-webhook-signature"),
+    settings.erpnext.webhookSecret,
+  );
+  if ("reason" in verdict) {
+    logger.warn("ERPNext webhook rejected", { status: verdict.status, reason: verdict.reason });
+    metrics.addMetric("WebhooksRejected", "Count", 1);
+    metrics.publishStoredMetrics();
+    return json(verdict.status, { error: verdict.reason });
+  }
+  if ("ignored" in verdict) {
+    logger.info("ERPNext webhook ignored", { reason: verdict.ignored });
+    return json(200, { ok: true, ignored: verdict.ignored });
+  }
+  const { work, changedAt } = verdict;
+  try {
+    if (work.queue === "products") {
+      const { itemCodes, priceNames } = work;
+      await clients.queue.send("products", [
+        { kind: "items", itemCodes, priceNames, source: "webhook", changedAt },
+      ]);
+    } else {
+      const { itemCodes, ledgerEntries } = work;
+      await clients.queue.send("inventory", [
+        { kind: "stock", itemCodes, ledgerEntries, source: "webhook", changedAt },
+      ]);
+    }
+  } catch (error) {
+    // Not queued: a 5xx makes ERPNext try again; the catch-up job covers it if it gives up.
+    logger.error("could not enqueue ERPNext webhook", { reason: errorMessage(error) });
+    return json(503, { error: "temporarily unable to accept the webhook" });
+  }
+  logger.info(`ERPNext webhook queued for ${work.queue}`, { ...work });
+  metrics.addMetric("WebhooksReceived", "Count", 1);
+  metrics.publishStoredMetrics();
+  return json(200, { ok: true, queued: work.queue });
+}

@@ -1,0 +1,49 @@
+import { PermanentError } from "../shared/http/errors";
+import { isJobName, type JobName } from "../shared/jobs/definitions";
+import { productCatchup } from "../shared/sync/catchup";
+import { checkHealth } from "../shared/sync/health";
+import { inventoryDelta, inventoryReconcile, orderPoll, weeklyReport } from "../shared/sync/jobs";
+import { type Context, getContext } from "./commons/context";
+import { logger, metrics } from "./commons/logger";
+
+/** One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. */
+export async function handler(event: { job?: string }): Promise<Record<string, unknown>> {
+  const name = event?.job ?? "";
+  if (!isJobName(name)) throw new PermanentError(`unknown job "${name}"`);
+  const ctx = await getContext();
+  const started = Date.now();
+  const result = await runJob(name, ctx);
+  logger.info(`job ${name} done`, { ...result, ms: Date.now() - started });
+  metrics.addMetric(`job_${name}`, "Count", 1);
+  metrics.publishStoredMetrics();
+  return { job: name, ...result };
+}
+
+const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>>> = {
+  "product-catchup": (ctx) => productCatchup(ctx),
+  "order-poll": (ctx) => orderPoll(ctx),
+  "inventory-delta": (ctx) => inventoryDelta(ctx),
+  "inventory-reconcile": (ctx) => inventoryReconcile(ctx),
+  "health-check": async (ctx) => {
+    const report = await checkHealth({ ...ctx, queueDepth: (q) => ctx.queue.depth(q) });
+    metrics.addMetric("HealthFailing", "Count", report.status === "failing" ? 1 : 0);
+    metrics.addMetric("HealthDegraded", "Count", report.status === "degraded" ? 1 : 0);
+    if (report.status !== "ok") logger.warn(`health ${report.status}`, { problems: report.problems });
+    return { status: report.status, problems: report.problems };
+  },
+  "weekly-report": async (ctx) => {
+    const report = await weeklyReport(ctx.log);
+    const dlq = Object.fromEntries(
+      await Promise.all(
+        (["products", "inventory", "orders"] as const).map(async (q) => [q, (await ctx.queue.depth(q)).dlq]),
+      ),
+    );
+    logger.info("weekly report", { report: { ...report, dlq } });
+    await ctx.state.setWatermark("weekly-report:last", JSON.stringify({ ...report, dlq }));
+    return { ...report, dlq };
+  },
+};
+
+export function runJob(name: JobName, ctx: Context): Promise<Record<string, unknown>> {
+  return RUNNERS[name](ctx);
+}

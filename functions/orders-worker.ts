@@ -1,0 +1,41 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { getContext } from "./commons/context";
+import { logger, metrics } from "./commons/logger";
+import { runRecords } from "./commons/worker";
+
+/** Orders queue consumer: each message names a Wix order to bring into ERPNext. */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const ctx = await getContext();
+  const response = await runRecords("orders", event, ctx.queue, async (batch) => {
+    const errors = new Map<string, unknown>();
+    // Oldest event first per order: entityEventSequence orders deliveries of the same order.
+    const sorted = [...batch].sort((a, b) => (a.message.sequence ?? 0) - (b.message.sequence ?? 0));
+    for (const { record, message } of sorted) {
+      try {
+        const result = await ctx.orders.sync(message.orderId, {
+          eventType: message.eventType,
+          changedAt: message.changedAt,
+        });
+        logger.info(`order ${result.outcome}: ${message.orderId}`, {
+          salesOrder: result.salesOrder,
+          reason: result.reason,
+          via: message.source,
+        });
+        metrics.addMetric(`orders_${result.outcome}`, "Count", 1);
+      } catch (error) {
+        await ctx.log
+          .write({
+            flow: "orders",
+            key: message.orderId,
+            outcome: "failed",
+            reason: (error as Error).message,
+          })
+          .catch(() => undefined);
+        errors.set(record.messageId, error);
+      }
+    }
+    return errors;
+  });
+  metrics.publishStoredMetrics();
+  return response;
+}

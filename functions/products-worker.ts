@@ -1,0 +1,52 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { PermanentError, RetryableError } from "../shared/http/errors";
+import { getContext } from "./commons/context";
+import { logger, metrics } from "./commons/logger";
+import { runRecords } from "./commons/worker";
+
+/** Products queue consumer: each message names up to 100 items to publish in bulk. */
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const ctx = await getContext();
+  const response = await runRecords("products", event, ctx.queue, async (batch) => {
+    const errors = new Map<string, unknown>();
+    for (const { record, message } of batch) {
+      try {
+        const priced = message.priceNames?.length
+          ? await ctx.products.itemsForPrices(message.priceNames)
+          : [];
+        const codes = [...message.itemCodes, ...priced];
+        if (!codes.length)
+          logger.warn("Item Price not found and never published: nothing to do", { ...message });
+        const results = codes.length
+          ? await ctx.products.syncItems(codes, { changedAt: message.changedAt })
+          : [];
+        for (const r of results) {
+          const line = `product ${r.outcome}: ${r.itemCode}`;
+          if (r.outcome === "failed") logger.error(line, { reason: r.reason });
+          else logger.info(line, r.reason ? { reason: r.reason } : {});
+          metrics.addMetric(`products_${r.outcome}`, "Count", 1);
+        }
+        const failed = results.filter((r) => r.outcome === "failed");
+        const retry = failed.filter((r) => r.retryable);
+        if (retry.length) {
+          errors.set(
+            record.messageId,
+            new RetryableError(retry.map((r) => `${r.itemCode}: ${r.reason}`).join("; ")),
+          );
+        } else if (failed.length) {
+          // The rest of the message is done; park only what Wix rejects, with its reasons.
+          await ctx.queue.deadLetter(
+            "products",
+            JSON.stringify({ ...message, itemCodes: failed.map((r) => r.itemCode) }),
+            failed.map((r) => `${r.itemCode}: ${r.reason}`).join("; "),
+          );
+        }
+      } catch (error) {
+        errors.set(record.messageId, error instanceof Error ? error : new PermanentError(String(error)));
+      }
+    }
+    return errors;
+  });
+  metrics.publishStoredMetrics();
+  return response;
+}

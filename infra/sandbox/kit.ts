@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** A minimal router for the simulators: exact methods, `:param` segments, JSON in and out. */
+export interface SimRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  raw: Buffer;
+  body: unknown;
+}
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+type Route = { method: string; parts: string[]; fn: (req: SimRequest) => SimResponse | Promise<SimResponse> };
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  on(method: string, pattern: string, fn: Route["fn"]): this {
+    this.routes.push({ method, parts: pattern.split("/").filter(Boolean), fn });
+    return this;
+  }
+
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    const parts = path.split("/").filter(Boolean);
+    for (const route of this.routes) {
+      if (route.method !== method || route.parts.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      if (
+        route.parts.every((p, i) => {
+          if (p.startsWith(":")) {
+            params[p.slice(1)] = decodeURIComponent(parts[i] as string);
+            return true;
+          }
+          return p === parts[i];
+        })
+      ) {
+        return { route, params };
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Faults the tests and the demo inject: the next N matching calls fail or slow down. */
+export interface Fault {
+  status?: number;
+  count: number;
+  latencyMs?: number;
+  /** Only calls whose "METHOD /path" matches this regular expression. */
+  match?: string;
+  body?: unknown;
+}
+
+export class FaultInjector {
+  private faults: Fault[] = [];
+
+  add(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** The fault to apply to this call, consuming one of its count. */
+  take(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find(
+      (f) => f.count > 0 && (!f.match || new RegExp(f.match).test(`${method} ${path}`)),
+    );
+    if (fault) fault.count--;
+    this.faults = this.faults.filter((f) => f.count > 0);
+    return fault;
+  }
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function send(res: ServerResponse, out: SimResponse): void {
+  const isText = typeof out.body === "string";
+  const payload = out.body === undefined ? "" : isText ? (out.body as string) : JSON.stringify(out.body);
+  res.writeHead(out.status, {
+    "content-type": isText ? "text/plain; charset=utf-8" : "application/json",
+    ...out.headers,
+  });
+  res.end(payload);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A Frappe-style timestamp: "2025-01-02 03:04:05.123456" (no zone). */
+export function frappeNow(date = new Date()): string {
+  return `${date.toISOString().replace("T", " ").slice(0, 23)}000`;
+}
+
+/** Monotonic Frappe timestamps with microseconds: changes in the same millisecond still order. */
+export class FrappeClock {
+  private last = 0;
+  now(): string {
+    const micros = Math.max(Date.now() * 1000, this.last + 1);
+    this.last = micros;
+    const ms = Math.floor(micros / 1000);
+    const iso = new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+    return `${iso}.${String(micros % 1_000_000).padStart(6, "0")}`;
+  }
+}

@@ -1,0 +1,761 @@
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { importPKCS8, SignJWT } from "jose";
+import type { WixInventoryItem, WixOrder, WixProduct, WixVariant } from "../../shared/wix/types";
+import { FaultInjector, Router, type SimRequest, type SimResponse, sleep } from "./kit";
+
+/**
+ * A strict, in-memory Wix (CONTRACTS 2): API-key or OAuth auth, catalog version, V3 products with
+ * revisions (409 on a stale one), the required variant, decimal-string prices, store-wide unique
+ * SKUs, 100-per-bulk limits with per-item results under HTTP 200, inventory items per variant,
+ * eCommerce orders with cursor paging, and webhooks as RS256 JWTs in the three-layer envelope.
+ */
+
+const STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
+const PRICE = /^\d{1,9}(\.\d{1,2})?$/;
+
+export interface WixSandboxOptions {
+  apiKey: string;
+  siteId: string;
+  appId?: string;
+  appSecret?: string;
+  instanceId?: string;
+  webhookUrl?: string;
+  catalogVersion?: "V1_CATALOG" | "V3_CATALOG";
+}
+
+class WixError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+    readonly violations?: { field: string; description: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export interface OrderInput {
+  lines: { sku: string; quantity: number; price?: string; productName?: string; lineDiscount?: string }[];
+  buyer?: { email?: string; contactId?: string; firstName?: string; lastName?: string; phone?: string };
+  address?: {
+    country?: string;
+    city?: string;
+    addressLine?: string;
+    postalCode?: string;
+    subdivision?: string;
+  };
+  shipping?: string;
+  taxes?: { name: string; rate: string; amount?: string }[];
+  discount?: string;
+  taxIncluded?: boolean;
+  currency?: string;
+  status?: "APPROVED" | "PENDING";
+  paymentStatus?: string;
+  withoutSku?: boolean;
+}
+
+export class WixSandbox {
+  readonly router = new Router();
+  readonly faults = new FaultInjector();
+  readonly products = new Map<string, WixProduct>();
+  readonly inventory = new Map<string, WixInventoryItem>();
+  readonly orders = new Map<string, WixOrder>();
+  readonly calls = { reads: 0, writes: 0 };
+  readonly webhookLog: { eventType: string; status: number | string }[] = [];
+  readonly publicKeyPem: string;
+  private readonly privateKeyPem: string;
+  private readonly tokens = new Map<string, number>();
+  private orderNumber = 10000;
+  private sequence = 0;
+
+  constructor(private readonly options: WixSandboxOptions) {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    this.publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+    this.privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    this.routes();
+  }
+
+  async handle(req: SimRequest): Promise<SimResponse> {
+    const fault = this.faults.take(req.method, req.path);
+    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.status)
+      return this.error(
+        new WixError(fault.status, "injected fault", fault.status === 429 ? "TOO_MANY_REQUESTS" : undefined),
+      );
+    const matched = this.router.match(req.method, req.path);
+    if (!matched) return this.error(new WixError(404, `no route ${req.method} ${req.path}`));
+    if (req.path !== "/oauth2/token" && !this.authorized(req)) {
+      return this.error(new WixError(401, "UNAUTHENTICATED: invalid or missing authorization"));
+    }
+    if (req.method === "GET" || req.path.endsWith("/query") || req.path.endsWith("/search"))
+      this.calls.reads++;
+    else this.calls.writes++;
+    try {
+      return await matched.route.fn({ ...req, params: matched.params });
+    } catch (error) {
+      if (error instanceof WixError) return this.error(error);
+      return this.error(new WixError(500, (error as Error).message));
+    }
+  }
+
+  private authorized(req: SimRequest): boolean {
+    const auth = req.headers.authorization;
+    if (!auth) return false;
+    if (auth === this.options.apiKey) return req.headers["wix-site-id"] === this.options.siteId;
+    const expires = this.tokens.get(auth);
+    return expires !== undefined && expires > Date.now();
+  }
+
+  private error(e: WixError): SimResponse {
+    const details = e.violations
+      ? { validationError: { fieldViolations: e.violations } }
+      : { applicationError: { code: e.code ?? statusCode(e.status), description: e.message, data: {} } };
+    return {
+      status: e.status,
+      body: { message: e.message, details },
+      headers: { "x-wix-request-id": randomUUID() },
+    };
+  }
+
+  private routes(): void {
+    const r = this.router;
+    r.on("POST", "/oauth2/token", (req) => this.token(req));
+    r.on("GET", "/stores/v3/provision/version", () => ({
+      status: 200,
+      body: { catalogVersion: this.options.catalogVersion ?? "V3_CATALOG" },
+    }));
+    r.on("POST", "/stores/v3/products", (req) =>
+      this.v3(() => ({ product: this.create(productOf(req.body)) })),
+    );
+    r.on("POST", "/stores/v3/products-with-inventory", (req) =>
+      this.v3(() => ({ product: this.create(productOf(req.body), true) })),
+    );
+    r.on("GET", "/stores/v3/products/:id", (req) =>
+      this.v3(() => ({ product: this.get(req.params.id as string) })),
+    );
+    r.on("PATCH", "/stores/v3/products/:id", (req) =>
+      this.v3(() => ({ product: this.update(req.params.id as string, productOf(req.body)) })),
+    );
+    r.on("DELETE", "/stores/v3/products/:id", (req) =>
+      this.v3(() => {
+        this.get(req.params.id as string);
+        this.products.delete(req.params.id as string);
+        return {};
+      }),
+    );
+    r.on("POST", "/stores/v3/bulk/products/create", (req) => this.v3(() => this.bulkCreate(req.body, false)));
+    r.on("POST", "/stores/v3/bulk/products-with-inventory/create", (req) =>
+      this.v3(() => this.bulkCreate(req.body, true)),
+    );
+    r.on("POST", "/stores/v3/bulk/products/update", (req) => this.v3(() => this.bulkUpdate(req.body)));
+    r.on("POST", "/stores/v3/products/query", (req) => this.v3(() => this.queryProducts(req.body)));
+    r.on("POST", "/stores/v3/products/search", (req) =>
+      this.v3(() => this.queryProducts(req.body, "search")),
+    );
+    r.on("POST", "/stores/v3/inventory-items/query", (req) => this.v3(() => this.queryInventory(req.body)));
+    r.on("POST", "/stores/v3/bulk/inventory-items/update", (req) =>
+      this.v3(() => this.bulkUpdateInventory(req.body)),
+    );
+    r.on("POST", "/stores/v3/bulk/inventory-items/create", (req) =>
+      this.v3(() => this.bulkCreateInventory(req.body)),
+    );
+    r.on("GET", "/ecom/v1/orders/:id", (req) => {
+      const order = this.orders.get(req.params.id as string);
+      if (!order) throw new WixError(404, `order ${req.params.id} not found`, "ORDER_NOT_FOUND");
+      return { status: 200, body: { order: structuredClone(order) } };
+    });
+    r.on("POST", "/ecom/v1/orders/search", (req) => ({ status: 200, body: this.searchOrders(req.body) }));
+  }
+
+  private token(req: SimRequest): SimResponse {
+    const b = (req.body ?? {}) as Record<string, string>;
+    const o = this.options;
+    if (
+      b.grant_type !== "client_credentials" ||
+      !o.appId ||
+      b.client_id !== o.appId ||
+      b.client_secret !== o.appSecret ||
+      b.instance_id !== o.instanceId
+    ) {
+      throw new WixError(401, "invalid client credentials");
+    }
+    const token = `OAUTH2.${randomUUID()}`;
+    this.tokens.set(token, Date.now() + 14400_000);
+    return { status: 200, body: { access_token: token, token_type: "Bearer", expires_in: 14400 } };
+  }
+
+  /** V3 endpoints answer 428 on a V1 site. */
+  private v3(fn: () => unknown): SimResponse {
+    if ((this.options.catalogVersion ?? "V3_CATALOG") !== "V3_CATALOG") {
+      throw new WixError(428, "This site uses Catalog V1", "CATALOG_V1_SITE_CALLING_CATALOG_V3_API");
+    }
+    return { status: 200, body: fn() };
+  }
+
+  // --- products ------------------------------------------------------------------------------
+
+  get(id: string): WixProduct {
+    const product = this.products.get(id);
+    if (!product) throw new WixError(404, `Product with id ${id} not found`, "PRODUCT_NOT_FOUND");
+    return structuredClone(product);
+  }
+
+  create(input: WixProduct, withInventory = false): WixProduct {
+    if (input.id || input.revision)
+      throw new WixError(400, "id and revision are read-only on create", undefined, [
+        { field: "product.id", description: "must be empty" },
+      ]);
+    this.validate(input, true);
+    const now = new Date().toISOString();
+    const product: WixProduct = {
+      ...structuredClone(input),
+      id: randomUUID(),
+      revision: "1",
+      visible: input.visible ?? true,
+      createdDate: now,
+      updatedDate: now,
+    };
+    product.variantsInfo.variants = product.variantsInfo.variants.map((v) => ({
+      ...v,
+      id: v.id ?? randomUUID(),
+      inventoryItem: undefined,
+    }));
+    this.checkSkus(product);
+    this.products.set(product.id as string, product);
+    if (withInventory) {
+      input.variantsInfo.variants.forEach((v, i) => {
+        const variant = product.variantsInfo.variants[i] as WixVariant;
+        this.newInventoryItem(product, variant, v.inventoryItem?.quantity ?? 0);
+      });
+    }
+    return structuredClone(product);
+  }
+
+  update(id: string, patch: Partial<WixProduct>): WixProduct {
+    const current = this.products.get(id);
+    if (!current) throw new WixError(404, `Product with id ${id} not found`, "PRODUCT_NOT_FOUND");
+    if (!patch.revision)
+      throw new WixError(400, "revision is required", undefined, [
+        { field: "product.revision", description: "required" },
+      ]);
+    if (patch.revision !== current.revision)
+      throw new WixError(409, "revision mismatch", "REVISION_MISMATCH");
+    const next: WixProduct = {
+      ...structuredClone(current),
+      ...structuredClone(patch),
+      id,
+      variantsInfo: current.variantsInfo,
+    };
+    if (patch.variantsInfo) {
+      // The variants array replaces the old one whole; a variant without id is a new variant.
+      const oldIds = new Set(current.variantsInfo.variants.map((v) => v.id));
+      for (const v of patch.variantsInfo.variants) {
+        if (v.id && !oldIds.has(v.id))
+          throw new WixError(
+            400,
+            `variant ${v.id} does not belong to the product`,
+            "VARIANTS_ARE_NOT_ALIGNED_WITH_PRODUCT",
+          );
+      }
+      next.variantsInfo = {
+        variants: patch.variantsInfo.variants.map((v) => ({
+          ...structuredClone(v),
+          id: v.id ?? randomUUID(),
+        })),
+      };
+      const kept = new Set(next.variantsInfo.variants.map((v) => v.id));
+      for (const [invId, inv] of this.inventory)
+        if (inv.productId === id && !kept.has(inv.variantId)) this.inventory.delete(invId);
+    }
+    this.validate(next, false);
+    this.checkSkus(next);
+    next.revision = String(Number(current.revision) + 1);
+    next.updatedDate = new Date().toISOString();
+    this.products.set(id, next);
+    return structuredClone(next);
+  }
+
+  private validate(p: WixProduct, creating: boolean): void {
+    const v: { field: string; description: string }[] = [];
+    if (creating || p.name !== undefined) {
+      if (typeof p.name !== "string" || p.name.length < 1 || p.name.length > 80)
+        v.push({ field: "product.name", description: "must be 1 to 80 characters" });
+    }
+    if (p.plainDescription && p.plainDescription.length > 16000)
+      v.push({ field: "product.plainDescription", description: "at most 16000 characters" });
+    if (p.productType === "PHYSICAL" && !p.physicalProperties)
+      v.push({ field: "product.physicalProperties", description: "required for PHYSICAL products" });
+    if ((p.media?.itemsInfo.items.length ?? 0) > 50)
+      v.push({ field: "product.media", description: "at most 50 items" });
+    const variants = p.variantsInfo?.variants;
+    if (!variants?.length)
+      v.push({ field: "product.variantsInfo.variants", description: "at least one variant is required" });
+    for (const [i, variant] of (variants ?? []).entries()) {
+      if (variant.sku !== undefined && (variant.sku.length < 1 || variant.sku.length > 40))
+        v.push({
+          field: `product.variantsInfo.variants[${i}].sku`,
+          description: "must be 1 to 40 characters",
+        });
+      const amount = variant.price?.actualPrice?.amount;
+      if (typeof amount !== "string" || !PRICE.test(amount))
+        v.push({
+          field: `product.variantsInfo.variants[${i}].price.actualPrice.amount`,
+          description: "must be a decimal string",
+        });
+    }
+    if (v.length) throw new WixError(400, "invalid product", undefined, v);
+    if ((variants?.length ?? 0) > 1000) throw new WixError(400, "too many variants", "TOO_MANY_VARIANTS");
+  }
+
+  private checkSkus(product: WixProduct): void {
+    const skus = new Set(product.variantsInfo.variants.map((v) => v.sku).filter(Boolean));
+    for (const other of this.products.values()) {
+      if (other.id === product.id) continue;
+      for (const v of other.variantsInfo.variants) {
+        if (v.sku && skus.has(v.sku))
+          throw new WixError(400, `SKU ${v.sku} already exists`, "SKU_ALREADY_EXIST_ERROR");
+      }
+    }
+  }
+
+  private bulk<T>(items: unknown, run: (item: T) => WixProduct | WixInventoryItem, max = 100) {
+    if (!Array.isArray(items) || items.length < 1 || items.length > max) {
+      throw new WixError(400, `between 1 and ${max} items are required`, undefined, [
+        { field: "items", description: `1..${max}` },
+      ]);
+    }
+    const results = (items as T[]).map((item, originalIndex) => {
+      try {
+        const out = run(item);
+        return { itemMetadata: { id: out.id, originalIndex, success: true }, item: out };
+      } catch (error) {
+        const e = error instanceof WixError ? error : new WixError(500, (error as Error).message);
+        return {
+          itemMetadata: {
+            originalIndex,
+            success: false,
+            error: { code: e.code ?? statusCode(e.status), description: e.message },
+          },
+        };
+      }
+    });
+    const totalSuccesses = results.filter((r) => r.itemMetadata.success).length;
+    return {
+      results,
+      bulkActionMetadata: {
+        totalSuccesses,
+        totalFailures: results.length - totalSuccesses,
+        undetailedFailures: 0,
+      },
+    };
+  }
+
+  private bulkCreate(body: unknown, withInventory: boolean) {
+    const products = (body as { products?: WixProduct[] })?.products;
+    const variantCount = (products ?? []).reduce((n, p) => n + (p?.variantsInfo?.variants?.length ?? 0), 0);
+    if (variantCount > 1000)
+      throw new WixError(400, "at most 1000 variants per request", "TOO_MANY_VARIANTS");
+    return this.bulk<WixProduct>(products, (p) => this.create(p, withInventory));
+  }
+
+  private bulkUpdate(body: unknown) {
+    const products = (body as { products?: { product: WixProduct }[] })?.products;
+    return this.bulk<{ product: WixProduct }>(products, ({ product }) => {
+      if (!product?.id) throw new WixError(400, "product.id is required");
+      try {
+        return this.update(product.id, product);
+      } catch (error) {
+        if (error instanceof WixError && error.status === 409)
+          throw new WixError(409, "revision mismatch", "REVISION_MISMATCH");
+        throw error;
+      }
+    });
+  }
+
+  /** Query/search: filter on `variantsInfo.variants.sku` ($in/$eq) or `id`; results carry no variants. */
+  private queryProducts(body: unknown, key: "query" | "search" = "query") {
+    const q = ((body as Record<string, unknown>)?.[key] ?? {}) as {
+      filter?: Record<string, unknown>;
+      cursorPaging?: { limit?: number; cursor?: string };
+    };
+    const { start, limit, filter } = this.page(q, 100);
+    let all = [...this.products.values()].sort((a, b) =>
+      String(a.createdDate).localeCompare(String(b.createdDate)),
+    );
+    const skuFilter = filter?.["variantsInfo.variants.sku"] as
+      | { $in?: string[]; $eq?: string }
+      | string
+      | undefined;
+    if (skuFilter !== undefined) {
+      const wanted = new Set(
+        typeof skuFilter === "string" ? [skuFilter] : (skuFilter.$in ?? [skuFilter.$eq]),
+      );
+      all = all.filter((p) => p.variantsInfo.variants.some((v) => v.sku && wanted.has(v.sku)));
+    }
+    const page = all
+      .slice(start, start + limit)
+      .map(({ variantsInfo: _v, ...rest }) => structuredClone(rest));
+    return { products: page, pagingMetadata: this.paging(start, limit, all.length, filter) };
+  }
+
+  // --- inventory -----------------------------------------------------------------------------
+
+  private newInventoryItem(product: WixProduct, variant: WixVariant, quantity: number): WixInventoryItem {
+    const item: WixInventoryItem = {
+      id: randomUUID(),
+      revision: "1",
+      productId: product.id as string,
+      variantId: variant.id as string,
+      locationId: "sandbox-location",
+      quantity,
+      trackQuantity: true,
+      inStock: quantity > 0,
+    };
+    this.inventory.set(item.id, item);
+    return item;
+  }
+
+  private withSku(item: WixInventoryItem): WixInventoryItem {
+    const product = this.products.get(item.productId);
+    const variant = product?.variantsInfo.variants.find((v) => v.id === item.variantId);
+    return { ...structuredClone(item), product: { variantSku: variant?.sku, name: product?.name } };
+  }
+
+  inventoryForSku(sku: string): WixInventoryItem | undefined {
+    return [...this.inventory.values()]
+      .map((i) => this.withSku(i))
+      .find((i) => i.product?.variantSku === sku);
+  }
+
+  private queryInventory(body: unknown) {
+    const q = ((body as { query?: unknown })?.query ?? {}) as {
+      filter?: Record<string, unknown>;
+      cursorPaging?: { limit?: number; cursor?: string };
+    };
+    const { start, limit, filter } = this.page(q, 1000);
+    let all = [...this.inventory.values()].map((i) => this.withSku(i));
+    const sku = filter?.["product.variantSku"] as { $in?: string[] } | undefined;
+    if (sku?.$in) {
+      const wanted = new Set(sku.$in);
+      all = all.filter((i) => i.product?.variantSku && wanted.has(i.product.variantSku));
+    }
+    const productId = filter?.productId as { $in?: string[] } | string | undefined;
+    if (productId) {
+      const wanted = new Set(typeof productId === "string" ? [productId] : (productId.$in ?? []));
+      all = all.filter((i) => wanted.has(i.productId));
+    }
+    return {
+      inventoryItems: all.slice(start, start + limit),
+      pagingMetadata: this.paging(start, limit, all.length, filter),
+    };
+  }
+
+  private bulkUpdateInventory(body: unknown) {
+    const items = (body as { inventoryItems?: { inventoryItem: WixInventoryItem }[] })?.inventoryItems;
+    return this.bulk<{ inventoryItem: WixInventoryItem }>(
+      items,
+      ({ inventoryItem }) => {
+        const current = this.inventory.get(inventoryItem?.id);
+        if (!current)
+          throw new WixError(
+            404,
+            `inventory item ${inventoryItem?.id} not found`,
+            "INVENTORY_ITEM_NOT_FOUND",
+          );
+        if (inventoryItem.revision !== current.revision)
+          throw new WixError(409, "revision mismatch", "REVISION_MISMATCH");
+        const quantity = inventoryItem.quantity;
+        if (
+          quantity !== undefined &&
+          (!Number.isInteger(quantity) || quantity < -99999 || quantity > 99999)
+        ) {
+          throw new WixError(400, "quantity must be an integer in -99999..99999", "INVALID_QUANTITY");
+        }
+        if (quantity !== undefined) current.quantity = quantity;
+        current.inStock = (current.quantity ?? 0) > 0;
+        current.revision = String(Number(current.revision) + 1);
+        return this.withSku(current);
+      },
+      1000,
+    );
+  }
+
+  private bulkCreateInventory(body: unknown) {
+    const items = (body as { inventoryItems?: WixInventoryItem[] })?.inventoryItems;
+    return this.bulk<WixInventoryItem>(
+      items,
+      (input) => {
+        const product = this.products.get(input.productId);
+        const variant = product?.variantsInfo.variants.find((v) => v.id === input.variantId);
+        if (!product || !variant)
+          throw new WixError(404, "product or variant not found", "VARIANT_NOT_FOUND");
+        if ([...this.inventory.values()].some((i) => i.variantId === input.variantId)) {
+          throw new WixError(409, "inventory item already exists", "INVENTORY_ITEM_ALREADY_EXISTS");
+        }
+        return this.withSku(this.newInventoryItem(product, variant, input.quantity ?? 0));
+      },
+      1000,
+    );
+  }
+
+  // --- paging --------------------------------------------------------------------------------
+
+  private page(
+    q: { filter?: Record<string, unknown>; cursorPaging?: { limit?: number; cursor?: string } },
+    max: number,
+  ) {
+    const limit = q.cursorPaging?.limit ?? 50;
+    if (limit < 1 || limit > max)
+      throw new WixError(400, `cursorPaging.limit must be 1..${max}`, undefined, [
+        { field: "cursorPaging.limit", description: `1..${max}` },
+      ]);
+    if (q.cursorPaging?.cursor) {
+      if (q.filter)
+        throw new WixError(400, "send only the cursor when paging", undefined, [
+          { field: "filter", description: "not allowed with a cursor" },
+        ]);
+      const decoded = JSON.parse(Buffer.from(q.cursorPaging.cursor, "base64url").toString()) as {
+        start: number;
+        filter?: Record<string, unknown>;
+      };
+      return { start: decoded.start, limit, filter: decoded.filter };
+    }
+    return { start: 0, limit, filter: q.filter };
+  }
+
+  private paging(start: number, limit: number, total: number, filter?: Record<string, unknown>) {
+    const hasNext = start + limit < total;
+    const next = hasNext
+      ? Buffer.from(JSON.stringify({ start: start + limit, filter })).toString("base64url")
+      : undefined;
+    return { count: Math.min(limit, Math.max(0, total - start)), cursors: { next }, hasNext };
+  }
+
+  // --- orders --------------------------------------------------------------------------------
+
+  private searchOrders(body: unknown) {
+    const s = ((body as { search?: unknown })?.search ?? {}) as {
+      filter?: Record<string, { $gte?: string }>;
+      cursorPaging?: { limit?: number; cursor?: string };
+    };
+    const { start, limit, filter } = this.page(s, 100);
+    const since = (filter as Record<string, { $gte?: string }> | undefined)?.updatedDate?.$gte;
+    const all = [...this.orders.values()]
+      .filter((o) => o.status !== "INITIALIZED" && (!since || o.updatedDate >= since))
+      .sort((a, b) => a.updatedDate.localeCompare(b.updatedDate));
+    const page = all.slice(start, start + limit).map((o) => structuredClone(o));
+    return { orders: page, metadata: this.paging(start, limit, all.length, filter) };
+  }
+
+  /** A checkout: prices from the catalog unless given, totals computed, stock decremented. */
+  placeOrder(input: OrderInput): WixOrder {
+    const currency = input.currency ?? "USD";
+    const lineItems = input.lines.map((line) => {
+      const product = [...this.products.values()].find((p) =>
+        p.variantsInfo.variants.some((v) => v.sku === line.sku),
+      );
+      const variant = product?.variantsInfo.variants.find((v) => v.sku === line.sku);
+      const unit =
+        Number(line.price ?? variant?.price.actualPrice.amount ?? "0") - Number(line.lineDiscount ?? 0);
+      return {
+        id: randomUUID(),
+        productName: { original: line.productName ?? product?.name ?? line.sku },
+        catalogReference: {
+          catalogItemId: product?.id ?? randomUUID(),
+          appId: STORES_APP_ID,
+          options: { variantId: variant?.id },
+        },
+        quantity: line.quantity,
+        price: money(unit),
+        totalPriceAfterTax: money(unit * line.quantity),
+        physicalProperties: input.withoutSku ? {} : { sku: line.sku },
+      };
+    });
+    const subtotal = lineItems.reduce((n, l) => n + Number(l.price.amount) * l.quantity, 0);
+    const shipping = Number(input.shipping ?? 0);
+    const discount = Number(input.discount ?? 0);
+    const taxes = (input.taxes ?? []).map((t) => ({
+      taxName: t.name,
+      rate: t.rate,
+      aggregatedTaxAmount: money(
+        t.amount !== undefined
+          ? Number(t.amount)
+          : ((subtotal - discount) * Number(t.rate)) / (input.taxIncluded ? 1 + Number(t.rate) : 1),
+      ),
+    }));
+    const tax = taxes.reduce((n, t) => n + Number(t.aggregatedTaxAmount.amount), 0);
+    const total = subtotal + shipping - discount + (input.taxIncluded ? 0 : tax);
+    const now = new Date().toISOString();
+    const contact = {
+      firstName: input.buyer?.firstName ?? "Ada",
+      lastName: input.buyer?.lastName ?? "Lovelace",
+      phone: input.buyer?.phone,
+    };
+    const address = {
+      country: input.address?.country ?? "US",
+      subdivision: input.address?.subdivision ?? "US-NY",
+      city: input.address?.city ?? "New York",
+      postalCode: input.address?.postalCode ?? "10001",
+      addressLine: input.address?.addressLine ?? "1 Main St",
+    };
+    const order: WixOrder = {
+      id: randomUUID(),
+      number: String(++this.orderNumber),
+      createdDate: now,
+      updatedDate: now,
+      status: input.status ?? "APPROVED",
+      paymentStatus: input.paymentStatus ?? "NOT_PAID",
+      fulfillmentStatus: "NOT_FULFILLED",
+      currency,
+      taxIncludedInPrices: input.taxIncluded ?? false,
+      buyerInfo: {
+        email: input.buyer?.email ?? "ada@example.com",
+        contactId: input.buyer?.contactId ?? randomUUID(),
+      },
+      billingInfo: { address, contactDetails: contact },
+      shippingInfo: { logistics: { shippingDestination: { address, contactDetails: contact } } },
+      priceSummary: {
+        subtotal: money(subtotal),
+        shipping: money(shipping),
+        tax: money(tax),
+        discount: money(discount),
+        total: money(total),
+      },
+      taxInfo: { totalTax: money(tax), taxBreakdown: taxes },
+      appliedDiscounts: discount
+        ? [{ discountType: "GLOBAL", coupon: { code: "SAVE", amount: money(discount) } }]
+        : [],
+      lineItems,
+    };
+    for (const line of input.lines) {
+      const inv = this.inventoryForSku(line.sku);
+      const stored = inv && this.inventory.get(inv.id);
+      if (stored) {
+        stored.quantity = (stored.quantity ?? 0) - line.quantity;
+        stored.revision = String(Number(stored.revision) + 1);
+      }
+    }
+    this.orders.set(order.id, order);
+    return structuredClone(order);
+  }
+
+  /** Changes an order as the dashboard or checkout would, bumping updatedDate. */
+  changeOrder(
+    id: string,
+    patch: Partial<Pick<WixOrder, "status" | "paymentStatus" | "fulfillmentStatus">>,
+  ): WixOrder {
+    const order = this.orders.get(id);
+    if (!order) throw new Error(`no order ${id}`);
+    Object.assign(order, patch, {
+      updatedDate: new Date(Math.max(Date.now(), Date.parse(order.updatedDate) + 1)).toISOString(),
+    });
+    return structuredClone(order);
+  }
+
+  // --- webhooks ------------------------------------------------------------------------------
+
+  /** Signs an event as Wix does: JWT{data: JSON{eventType, instanceId, data: JSON{...}, identity}}. */
+  async signEvent(
+    eventType: string,
+    order: WixOrder,
+    opts: { eventId?: string; expiresIn?: string; legacy?: boolean } = {},
+  ): Promise<string> {
+    const base = {
+      id: opts.eventId ?? randomUUID(),
+      entityFqdn: "wix.ecom.v1.order",
+      slug: eventType.split("_").slice(1).join("_") || eventType,
+      entityId: order.id,
+      eventTime: new Date().toISOString(),
+      entityEventSequence: String(++this.sequence),
+    };
+    let inner: Record<string, unknown>;
+    if (eventType.endsWith("order_created"))
+      inner = opts.legacy
+        ? { ...base, createdEvent: { entityAsJson: JSON.stringify(order) } }
+        : { ...base, createdEvent: { entity: order } };
+    else if (eventType.endsWith("order_updated"))
+      inner = opts.legacy
+        ? { ...base, updatedEvent: { currentEntityAsJson: JSON.stringify(order) } }
+        : { ...base, updatedEvent: { currentEntity: order } };
+    else
+      inner = opts.legacy
+        ? { ...base, actionEvent: { bodyAsJson: JSON.stringify({ order }) } }
+        : { ...base, actionEvent: { body: { order } } };
+    const envelope = {
+      eventType,
+      instanceId: this.options.instanceId ?? "sandbox-instance",
+      data: JSON.stringify(inner),
+      identity: JSON.stringify({ identityType: "APP", appId: this.options.appId ?? "sandbox-app" }),
+    };
+    const key = await importPKCS8(this.privateKeyPem, "RS256");
+    return new SignJWT({ data: JSON.stringify(envelope) })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+      .setIssuedAt()
+      .setExpirationTime(opts.expiresIn ?? "1h")
+      .sign(key);
+  }
+
+  /** Delivers an order event to the configured webhook URL, retrying like Wix (compressed in time). */
+  async sendEvent(
+    eventType: string,
+    order: WixOrder,
+    opts: { eventId?: string } = {},
+  ): Promise<number | string> {
+    if (!this.options.webhookUrl) return "no webhook url";
+    const token = await this.signEvent(eventType, order, opts);
+    let status: number | string = "not sent";
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        const res = await fetch(this.options.webhookUrl, {
+          method: "POST",
+          headers: { "content-type": "text/plain" },
+          body: token,
+          signal: AbortSignal.timeout(5000),
+        });
+        status = res.status;
+        if (res.ok) break;
+      } catch (error) {
+        status = (error as Error).message;
+      }
+      await sleep(200 * attempt);
+    }
+    this.webhookLog.push({ eventType, status });
+    return status;
+  }
+
+  setWebhookTarget(url: string | undefined): void {
+    this.options.webhookUrl = url;
+  }
+}
+
+function productOf(body: unknown): WixProduct {
+  const product = (body as { product?: WixProduct })?.product;
+  if (!product || typeof product !== "object")
+    throw new WixError(400, "product is required", undefined, [
+      { field: "product", description: "required" },
+    ]);
+  return product;
+}
+
+function money(n: number) {
+  return { amount: (Math.round(n * 100) / 100).toFixed(2) };
+}
+
+function statusCode(status: number): string {
+  return (
+    (
+      {
+        400: "INVALID_ARGUMENT",
+        401: "UNAUTHENTICATED",
+        403: "PERMISSION_DENIED",
+        404: "NOT_FOUND",
+        409: "ALREADY_EXISTS",
+        428: "FAILED_PRECONDITION",
+        429: "RESOURCE_EXHAUSTED",
+        500: "INTERNAL",
+        503: "UNAVAILABLE",
+        504: "DEADLINE_EXCEEDED",
+      } as Record<number, string>
+    )[status] ?? "UNKNOWN"
+  );
+}

@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { ConfigError } from "../http/errors";
+
+/**
+ * One schema for both hosts. Locally every value comes from the environment; in AWS the
+ * credentials come from one Secrets Manager secret (a JSON object with the same keys) merged over
+ * the function environment. Names are part of the public interface: keep them.
+ */
+export const SECRET_KEYS = [
+  "ERPNEXT_API_KEY",
+  "ERPNEXT_API_SECRET",
+  "ERPNEXT_WEBHOOK_SECRET",
+  "WIX_API_KEY",
+  "WIX_APP_SECRET",
+  "WIX_WEBHOOK_PUBLIC_KEY",
+] as const;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
+      return z.NEVER;
+    });
+const url = z.url({ protocol: /^https?$/ });
+/** "VAT 20%=VAT - C,Shipping Tax=Tax - C": Wix tax names to ERPNext accounts. */
+const accountMap = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const map: Record<string, string> = {};
+    for (const pair of (v ?? "").split(",").filter((s) => s.trim())) {
+      const at = pair.lastIndexOf("=");
+      if (at <= 0) {
+        ctx.addIssue({ code: "custom", message: `"${pair}" is not NAME=ACCOUNT` });
+        continue;
+      }
+      map[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+    }
+    return map;
+  });
+
+export const settingsSchema = z
+  .object({
+    ERPNEXT_URL: url,
+    ERPNEXT_API_KEY: z.string().min(1, "required"),
+    ERPNEXT_API_SECRET: z.string().min(1, "required"),
+    ERPNEXT_WEBHOOK_SECRET: z.string().min(8, "required, at least 8 characters"),
+    ERPNEXT_PRICE_LIST: z.string().min(1).default("Standard Selling"),
+    ERPNEXT_WAREHOUSES: list,
+    ERPNEXT_COMPANY: optionalText,
+    ERPNEXT_CUSTOMER_GROUP: z.string().min(1).default("All Customer Groups"),
+    ERPNEXT_TERRITORY: z.string().min(1).default("All Territories"),
+    ERPNEXT_WAREHOUSE: optionalText,
+    ERPNEXT_SHIPPING_ACCOUNT: optionalText,
+    ERPNEXT_TAX_ACCOUNT: optionalText,
+    ERPNEXT_TAX_ACCOUNTS: accountMap,
+    ERPNEXT_PAYMENT_ACCOUNT: optionalText,
+    ERPNEXT_INTEGRATION_USER: optionalText,
+    ORDER_SUBMIT: bool(true),
+    ORDER_CREATE_ON: z.enum(["approved", "created"]).default("approved"),
+    ORDER_DELIVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+    WIX_API_URL: url.default("https://www.wixapis.com"),
+    WIX_API_KEY: optionalText,
+    WIX_SITE_ID: optionalText,
+    WIX_APP_ID: optionalText,
+    WIX_APP_SECRET: optionalText,
+    WIX_INSTANCE_ID: optionalText,
+    WIX_WEBHOOK_PUBLIC_KEY: optionalText,
+    WIX_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(200),
+  })
+  .superRefine((s, ctx) => {
+    const key = Boolean(s.WIX_API_KEY);
+    const app = Boolean(s.WIX_APP_ID || s.WIX_APP_SECRET || s.WIX_INSTANCE_ID);
+    if (!key && !app) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WIX_API_KEY"],
+        message: "set WIX_API_KEY and WIX_SITE_ID, or WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID",
+      });
+    }
+    if (key && !s.WIX_SITE_ID)
+      ctx.addIssue({ code: "custom", path: ["WIX_SITE_ID"], message: "required with WIX_API_KEY" });
+    if (!key && app) {
+      for (const name of ["WIX_APP_ID", "WIX_APP_SECRET", "WIX_INSTANCE_ID"] as const) {
+        if (!s[name]) ctx.addIssue({ code: "custom", path: [name], message: "required for Wix app auth" });
+      }
+    }
+    if (s.WIX_WEBHOOK_PUBLIC_KEY && !s.WIX_WEBHOOK_PUBLIC_KEY.includes("BEGIN PUBLIC KEY")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WIX_WEBHOOK_PUBLIC_KEY"],
+        message: "expected a PEM public key",
+      });
+    }
+  });
+
+export type RawSettings = z.input<typeof settingsSchema>;
+
+export interface Settings {
+  erpnext: {
+    url: string;
+    apiKey: string;
+    apiSecret: string;
+    webhookSecret: string;
+    priceList: string;
+    warehouses: string[];
+    integrationUser?: string;
+  };
+  orders: {
+    company?: string;
+    customerGroup: string;
+    territory: string;
+    warehouse?: string;
+    shippingAccount?: string;
+    taxAccount?: string;
+    taxAccounts: Record<string, string>;
+    paymentAccount?: string;
+    submit: boolean;
+    createOn: "approved" | "created";
+    deliveryDays: number;
+  };
+  wix: {
+    apiUrl: string;
+    apiKey?: string;
+    siteId?: string;
+    appId?: string;
+    appSecret?: string;
+    instanceId?: string;
+    webhookPublicKeys: string[];
+    requestsPerMinute: number;
+  };
+}
+
+/** Validates a flat key/value source; throws one ConfigError naming every problem. */
+export function parseSettings(
+  source: Record<string, string | undefined>,
+  extraPublicKeys: string[] = [],
+): Settings {
+  const result = settingsSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`));
+  }
+  const s = result.data;
+  return {
+    erpnext: {
+      url: s.ERPNEXT_URL,
+      apiKey: s.ERPNEXT_API_KEY,
+      apiSecret: s.ERPNEXT_API_SECRET,
+      webhookSecret: s.ERPNEXT_WEBHOOK_SECRET,
+      priceList: s.ERPNEXT_PRICE_LIST,
+      warehouses: s.ERPNEXT_WAREHOUSES,
+      integrationUser: s.ERPNEXT_INTEGRATION_USER,
+    },
+    orders: {
+      company: s.ERPNEXT_COMPANY,
+      customerGroup: s.ERPNEXT_CUSTOMER_GROUP,
+      territory: s.ERPNEXT_TERRITORY,
+      warehouse: s.ERPNEXT_WAREHOUSE,
+      shippingAccount: s.ERPNEXT_SHIPPING_ACCOUNT,
+      taxAccount: s.ERPNEXT_TAX_ACCOUNT,
+      taxAccounts: s.ERPNEXT_TAX_ACCOUNTS,
+      paymentAccount: s.ERPNEXT_PAYMENT_ACCOUNT,
+      submit: s.ORDER_SUBMIT,
+      createOn: s.ORDER_CREATE_ON,
+      deliveryDays: s.ORDER_DELIVERY_DAYS,
+    },
+    wix: {
+      apiUrl: s.WIX_API_URL,
+      apiKey: s.WIX_API_KEY,
+      siteId: s.WIX_SITE_ID,
+      appId: s.WIX_APP_ID,
+      appSecret: s.WIX_APP_SECRET,
+      instanceId: s.WIX_INSTANCE_ID,
+      webhookPublicKeys: [s.WIX_WEBHOOK_PUBLIC_KEY, ...extraPublicKeys].filter((k): k is string =>
+        Boolean(k),
+      ),
+      requestsPerMinute: s.WIX_REQUESTS_PER_MINUTE,
+    },
+  };
+}
+
+/** Every secret value in the settings, for scrubbing error texts. */
+export function secretValues(s: Settings): string[] {
+  return [
+    s.erpnext.apiKey,
+    s.erpnext.apiSecret,
+    s.erpnext.webhookSecret,
+    s.wix.apiKey,
+    s.wix.appSecret,
+  ].filter((v): v is string => Boolean(v));
+}

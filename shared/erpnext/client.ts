@@ -1,0 +1,176 @@
+import { HttpClient, type HttpClientOptions } from "../http/client";
+import { HttpError } from "../http/errors";
+import type { RateBudget } from "../http/rate-budget";
+
+export type Filter = [string, string, unknown];
+
+export interface ErpnextClientOptions {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  timeoutMs?: number;
+  budget?: RateBudget;
+  retry?: HttpClientOptions["retry"];
+  onRetry?: HttpClientOptions["onRetry"];
+}
+
+/** Largest page we ask for: big enough to be cheap, small enough to stay under server timeouts. */
+export const ERPNEXT_PAGE = 500;
+
+/** Frappe REST v1 (CONTRACTS 1.2): documents, lists with paging, methods. */
+export class ErpnextClient {
+  readonly http: HttpClient;
+
+  constructor(options: ErpnextClientOptions) {
+    const auth = `token ${options.apiKey}:${options.apiSecret}`;
+    this.http = new HttpClient({
+      name: "ERPNext",
+      baseUrl: options.url,
+      headers: () => ({ authorization: auth }),
+      describeError: describeFrappeError,
+      timeoutMs: options.timeoutMs,
+      budget: options.budget,
+      retry: options.retry,
+      onRetry: options.onRetry,
+      secrets: [options.apiKey, options.apiSecret],
+    });
+  }
+
+  async get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T> {
+    const res = await this.http.send<{ data: T }>({ method: "GET", path: docPath(doctype, name) });
+    return res.body.data;
+  }
+
+  /** Like get, but undefined for a document that does not exist (deleted items). */
+  async find<T = Record<string, unknown>>(doctype: string, name: string): Promise<T | undefined> {
+    try {
+      return await this.get<T>(doctype, name);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** One page of a list. Always names fields and a page length: Frappe's defaults are `name` and 20. */
+  async list<T = Record<string, unknown>>(
+    doctype: string,
+    opts: { fields: string[]; filters?: Filter[]; orderBy?: string; start?: number; pageLength?: number },
+  ): Promise<T[]> {
+    const res = await this.http.send<{ data: T[] }>({
+      method: "GET",
+      path: `/api/resource/${encodeURIComponent(doctype)}`,
+      query: {
+        fields: JSON.stringify(opts.fields),
+        filters: JSON.stringify(opts.filters ?? []),
+        order_by: opts.orderBy ?? "modified asc",
+        limit_start: opts.start ?? 0,
+        limit_page_length: opts.pageLength ?? ERPNEXT_PAGE,
+      },
+    });
+    return res.body.data;
+  }
+
+  /** Every row, page by page (never `limit_page_length=0`). */
+  async listAll<T = Record<string, unknown>>(
+    doctype: string,
+    opts: { fields: string[]; filters?: Filter[]; orderBy?: string; pageLength?: number },
+  ): Promise<T[]> {
+    const pageLength = opts.pageLength ?? ERPNEXT_PAGE;
+    const rows: T[] = [];
+    for (let start = 0; ; start += pageLength) {
+      const page = await this.list<T>(doctype, { ...opts, start, pageLength });
+      rows.push(...page);
+      if (page.length < pageLength) return rows;
+    }
+  }
+
+  async insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T> {
+    const res = await this.http.send<{ data: T }>({
+      method: "POST",
+      path: `/api/resource/${encodeURIComponent(doctype)}`,
+      body: doc,
+    });
+    return res.body.data;
+  }
+
+  async update<T = Record<string, unknown>>(
+    doctype: string,
+    name: string,
+    patch: Record<string, unknown>,
+  ): Promise<T> {
+    const res = await this.http.send<{ data: T }>({
+      method: "PUT",
+      path: docPath(doctype, name),
+      body: patch,
+    });
+    return res.body.data;
+  }
+
+  async call<T = unknown>(
+    method: string,
+    args?: Record<string, unknown>,
+    verb: "GET" | "POST" = "POST",
+  ): Promise<T> {
+    const res = await this.http.send<{ message: T }>({
+      method: verb,
+      path: `/api/method/${method}`,
+      body: verb === "POST" ? (args ?? {}) : undefined,
+      query: verb === "GET" ? stringifyArgs(args) : undefined,
+    });
+    return res.body.message;
+  }
+
+  /** Authenticated user, or throws: the health check's probe. */
+  whoAmI(): Promise<string> {
+    return this.call<string>("frappe.auth.get_logged_user", undefined, "GET");
+  }
+}
+
+function docPath(doctype: string, name: string): string {
+  return `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`;
+}
+
+function stringifyArgs(args?: Record<string, unknown>): Record<string, string> | undefined {
+  if (!args) return undefined;
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+/**
+ * Frappe error envelope: `exc_type` plus `_server_messages`, a JSON string of a list of JSON
+ * strings each holding `{message}` (CONTRACTS 1.2). 429 bodies are plain text.
+ */
+export function describeFrappeError(status: number, body: unknown) {
+  const details: Record<string, unknown> = {};
+  let message = typeof body === "string" ? body.slice(0, 300) : `HTTP ${status}`;
+  if (body && typeof body === "object") {
+    const b = body as { exc_type?: string; _server_messages?: string; exception?: string; message?: string };
+    if (b.exc_type) details.excType = b.exc_type;
+    const messages = parseServerMessages(b._server_messages);
+    if (messages.length) message = messages.join("; ");
+    else if (b.exception) message = b.exception;
+    else if (typeof b.message === "string") message = b.message;
+    if (b.exc_type) message = `${b.exc_type}: ${message}`;
+  }
+  return { message, details };
+}
+
+export function parseServerMessages(raw: string | undefined): string[] {
+  if (!raw) return [];
+  try {
+    const list = JSON.parse(raw) as unknown[];
+    return list.map((item) => {
+      try {
+        const parsed = typeof item === "string" ? JSON.parse(item) : item;
+        return stripHtml(String((parsed as { message?: string }).message ?? parsed));
+      } catch {
+        return String(item);
+      }
+    });
+  } catch {
+    return [raw];
+  }
+}
+
+const stripHtml = (s: string) => s.replace(/<[^>]+>/g, "");

@@ -1,0 +1,63 @@
+/** Errors that cross the boundary between the sync logic and the outside world. */
+
+/** Base of every error raised by the integration: `retryable` decides queue retry vs. park. */
+export class SyncError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A remote API answered with an error status (or not at all). */
+export class HttpError extends SyncError {
+  constructor(
+    message: string,
+    readonly status: number,
+    retryable: boolean,
+    details: Record<string, unknown> = {},
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, retryable, { status, ...details });
+  }
+}
+
+/** Input that can never succeed as it is (a validation failure, an unknown SKU...). */
+export class PermanentError extends SyncError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, false, details);
+  }
+}
+
+/** A transient condition worth retrying later (a conflict still settling, a dependency not yet synced). */
+export class RetryableError extends SyncError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, true, details);
+  }
+}
+
+/** The configuration is incomplete or invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Statuses worth retrying: rate limits, server faults, gateway timeouts. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof SyncError) return error.retryable;
+  // Unknown errors (bugs, network resets surfaced oddly) are retried: the DLQ catches the persistent ones.
+  return true;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,94 @@
+/**
+ * Every scheduled job, once, for both hosts: EventBridge rules in AWS and timers in the local host
+ * read this list. `rate` is an EventBridge rate expression; `everyMs` is the same interval.
+ */
+export interface JobDefinition {
+  name: JobName;
+  description: string;
+  rate: string;
+  everyMs: number;
+}
+
+export const JOB_NAMES = [
+  "product-catchup",
+  "order-poll",
+  "inventory-delta",
+  "inventory-reconcile",
+  "health-check",
+  "weekly-report",
+] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+const MINUTE = 60_000;
+
+export const JOBS: readonly JobDefinition[] = [
+  {
+    name: "product-catchup",
+    description: "items modified since the watermark",
+    rate: "rate(1 hour)",
+    everyMs: 60 * MINUTE,
+  },
+  {
+    name: "order-poll",
+    description: "Wix orders updated since the watermark",
+    rate: "rate(15 minutes)",
+    everyMs: 15 * MINUTE,
+  },
+  {
+    name: "inventory-delta",
+    description: "Bins modified since the watermark",
+    rate: "rate(5 minutes)",
+    everyMs: 5 * MINUTE,
+  },
+  {
+    name: "inventory-reconcile",
+    description: "full compare and fix of stock",
+    rate: "rate(4 hours)",
+    everyMs: 240 * MINUTE,
+  },
+  {
+    name: "health-check",
+    description: "reachability, queues, freshness",
+    rate: "rate(1 day)",
+    everyMs: 1440 * MINUTE,
+  },
+  {
+    name: "weekly-report",
+    description: "counts, errors, drift, latency",
+    rate: "rate(7 days)",
+    everyMs: 7 * 1440 * MINUTE,
+  },
+];
+
+export function isJobName(name: string): name is JobName {
+  return (JOB_NAMES as readonly string[]).includes(name);
+}
+
+/** "30s", "5m", "2h", "1d" or plain milliseconds. */
+export function parseInterval(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { ms: 1, s: 1000, m: MINUTE, h: 60 * MINUTE, d: 1440 * MINUTE }[
+    (m[2] ?? "ms").toLowerCase() as "ms"
+  ];
+  return Number(m[1]) * unit;
+}
+
+/** JOB_ORDER_POLL_EVERY=30s overrides the order-poll interval locally. */
+export function intervalOverrides(env: Record<string, string | undefined>): {
+  intervals: Partial<Record<JobName, number>>;
+  problems: string[];
+} {
+  const intervals: Partial<Record<JobName, number>> = {};
+  const problems: string[] = [];
+  for (const job of JOBS) {
+    const key = `JOB_${job.name.toUpperCase().replace(/-/g, "_")}_EVERY`;
+    const value = env[key];
+    if (value === undefined || value === "") continue;
+    const ms = parseInterval(value);
+    if (ms === undefined || ms < 1000)
+      problems.push(`${key}: expected an interval like 30s, 5m or 1h (at least 1s), got "${value}"`);
+    else intervals[job.name] = ms;
+  }
+  return { intervals, problems };
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/** The three work queues; each has a dead-letter queue `<name>-dlq`. */
+export const QUEUES = ["products", "inventory", "orders"] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+/** Thin webhooks name a document, not its item: the worker resolves these to item codes. */
+const refs = z.array(z.string().min(1)).max(100).optional();
+
+export const productsMessage = z
+  .object({
+    kind: z.literal("items"),
+    itemCodes: z.array(z.string().min(1)).max(100),
+    /** Item Price names from thin webhooks. */
+    priceNames: refs,
+    source: z.string(),
+    changedAt: z.string().optional(),
+  })
+  .refine((m) => m.itemCodes.length || m.priceNames?.length, "names no item");
+export const inventoryMessage = z
+  .object({
+    kind: z.literal("stock"),
+    itemCodes: z.array(z.string().min(1)).max(1000),
+    /** Stock Ledger Entry names from thin webhooks. */
+    ledgerEntries: refs,
+    source: z.string(),
+    changedAt: z.string().optional(),
+  })
+  .refine((m) => m.itemCodes.length || m.ledgerEntries?.length, "names no item");
+export const ordersMessage = z.object({
+  kind: z.literal("order"),
+  orderId: z.string().min(1),
+  source: z.string(),
+  eventType: z.string().optional(),
+  eventId: z.string().optional(),
+  sequence: z.number().optional(),
+  changedAt: z.string().optional(),
+});
+
+export type ProductsMessage = z.infer<typeof productsMessage>;
+export type InventoryMessage = z.infer<typeof inventoryMessage>;
+export type OrdersMessage = z.infer<typeof ordersMessage>;
+export type MessageOf<Q extends QueueName> = Q extends "products"
+  ? ProductsMessage
+  : Q extends "inventory"
+    ? InventoryMessage
+    : OrdersMessage;
+
+export const messageSchemas = {
+  products: productsMessage,
+  inventory: inventoryMessage,
+  orders: ordersMessage,
+};
+
+/** Where work goes: SQS in both hosts (fauxqs locally). */
+export interface Enqueuer {
+  send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void>;
+}
+
+/** Splits item codes into messages the products worker can push in one bulk call. */
+export function itemMessages(
+  codes: string[],
+  source: string,
+  size = 100,
+  changedAt?: string,
+): ProductsMessage[] {
+  const out: ProductsMessage[] = [];
+  for (let i = 0; i < codes.length; i += size)
+    out.push({ kind: "items", itemCodes: codes.slice(i, i + size), source, changedAt });
+  return out;
+}

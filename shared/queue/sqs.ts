@@ -1,0 +1,86 @@
+import {
+  ChangeMessageVisibilityCommand,
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { Enqueuer, MessageOf, QueueName } from "./messages";
+
+export type QueueUrls = Record<QueueName, { url: string; dlqUrl: string }>;
+
+export function queueUrlsFromEnv(env: Record<string, string | undefined>): QueueUrls {
+  const pick = (name: string) => env[name] ?? "";
+  return {
+    products: { url: pick("PRODUCTS_QUEUE_URL"), dlqUrl: pick("PRODUCTS_DLQ_URL") },
+    inventory: { url: pick("INVENTORY_QUEUE_URL"), dlqUrl: pick("INVENTORY_DLQ_URL") },
+    orders: { url: pick("ORDERS_QUEUE_URL"), dlqUrl: pick("ORDERS_DLQ_URL") },
+  };
+}
+
+/** Sends messages in batches of ten; a partial batch failure is retried, then thrown. */
+export class SqsEnqueuer implements Enqueuer {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly urls: QueueUrls,
+  ) {}
+
+  async send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void> {
+    const url = this.urls[queue].url;
+    for (let i = 0; i < messages.length; i += 10) {
+      let entries = messages
+        .slice(i, i + 10)
+        .map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) }));
+      for (let attempt = 0; entries.length; attempt++) {
+        const res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+        const failed = new Set((res.Failed ?? []).map((f) => f.Id));
+        if (failed.size && attempt >= 2) throw new Error(`SQS refused ${failed.size} messages for ${queue}`);
+        entries = entries.filter((e) => failed.has(e.Id));
+      }
+    }
+  }
+
+  /** Parks a message in the queue's DLQ with the reason it can never succeed. */
+  async deadLetter(queue: QueueName, body: string, reason: string): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.urls[queue].dlqUrl,
+        MessageBody: body,
+        MessageAttributes: { reason: { DataType: "String", StringValue: reason.slice(0, 1000) } },
+      }),
+    );
+  }
+
+  /** Backs a failed message off exponentially (with jitter) before it becomes visible again. */
+  async delayRetry(queue: QueueName, receiptHandle: string, receiveCount: number): Promise<void> {
+    const seconds = Math.min(
+      900,
+      Math.round(5 * 2 ** Math.max(0, receiveCount - 1) * (0.75 + Math.random() / 2)),
+    );
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.urls[queue].url,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: seconds,
+      }),
+    );
+  }
+
+  async depth(queue: QueueName): Promise<{ depth: number; inFlight: number; dlq: number }> {
+    const attrs = async (url: string) =>
+      (
+        await this.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url,
+            AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+          }),
+        )
+      ).Attributes ?? {};
+    const [main, dlq] = await Promise.all([attrs(this.urls[queue].url), attrs(this.urls[queue].dlqUrl)]);
+    return {
+      depth: Number(main.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(main.ApproximateNumberOfMessagesNotVisible ?? 0),
+      dlq: Number(dlq.ApproximateNumberOfMessages ?? 0),
+    };
+  }
+}

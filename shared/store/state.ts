@@ -1,0 +1,275 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { isConditionFailure } from "./dynamo";
+
+/** What we know about an ERPNext item in Wix. */
+export interface ProductMapping {
+  itemCode: string;
+  productId: string;
+  variantId?: string;
+  revision?: string;
+  /** Hash of the product content last pushed: an equal hash means no API call. */
+  hash?: string;
+  hidden?: boolean;
+  /** Last quantity pushed to Wix, and the inventory item that holds it. */
+  quantity?: number;
+  inventoryItemId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Exactly-once bookkeeping for one Wix order. */
+export interface OrderRecord {
+  orderId: string;
+  orderNumber: string;
+  state: "claimed" | "created" | "parked";
+  salesOrder?: string;
+  customer?: string;
+  paymentEntry?: string;
+  canceled?: boolean;
+  cancelNote?: string;
+  lastSequence?: number;
+  /** Wix quantities per SKU not yet reflected in a submitted Sales Order (oversell guard). */
+  pendingSkus?: Record<string, number>;
+  claimedAt: string;
+  updatedAt: string;
+  /** Epoch ms until which a claim is held; 0 releases it. */
+  leaseUntil?: number;
+}
+
+export interface CustomerRecord {
+  key: string;
+  customer: string;
+  billingAddress?: string;
+  shippingAddress?: string;
+}
+
+/** Mappings, order claims, customers and watermarks in one table; all writes single-item. */
+export class StateStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  private async get<T>(pk: string, sk: string): Promise<T | undefined> {
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return res.Item as T | undefined;
+  }
+
+  async getMapping(itemCode: string): Promise<ProductMapping | undefined> {
+    return this.get<ProductMapping>(`ITEM#${itemCode}`, "MAP");
+  }
+
+  async getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>> {
+    // BatchGet would be cheaper in AWS; sequential single reads keep dynalite and AWS on one path.
+    const out = new Map<string, ProductMapping>();
+    const results = await Promise.all(itemCodes.map((code) => this.getMapping(code)));
+    results.forEach((m, i) => {
+      if (m) out.set(itemCodes[i] as string, m);
+    });
+    return out;
+  }
+
+  /** Writes the mapping and its reverse (product/variant -> item) entry. */
+  async putMapping(mapping: ProductMapping): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `ITEM#${mapping.itemCode}`, sk: "MAP", ...mapping },
+      }),
+    );
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `PRODUCT#${mapping.productId}`,
+          sk: `VARIANT#${mapping.variantId ?? "-"}`,
+          itemCode: mapping.itemCode,
+        },
+      }),
+    );
+  }
+
+  async updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `ITEM#${itemCode}`, sk: "MAP" },
+        UpdateExpression: "SET quantity = :q, inventoryItemId = :i, updatedAt = :u",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":q": quantity, ":i": inventoryItemId, ":u": new Date().toISOString() },
+      }),
+    );
+  }
+
+  /** Item code for a Wix product (and variant), when the SKU is missing on an order line. */
+  async itemForProduct(productId: string, variantId?: string): Promise<string | undefined> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `PRODUCT#${productId}` },
+      }),
+    );
+    const rows = (res.Items ?? []) as { sk: string; itemCode: string }[];
+    return (rows.find((r) => r.sk === `VARIANT#${variantId}`) ?? rows[0])?.itemCode;
+  }
+
+  /** Every mapping, page by page (reconcile runs every few hours: a filtered scan is fine). */
+  async *allMappings(pageSize = 1000): AsyncGenerator<ProductMapping[]> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: "sk = :map",
+          ExpressionAttributeValues: { ":map": "MAP" },
+          ExclusiveStartKey: start,
+          Limit: pageSize,
+        }),
+      );
+      start = res.LastEvaluatedKey;
+      if (res.Items?.length) yield res.Items as ProductMapping[];
+    } while (start);
+  }
+
+  /** Which item an Item Price belongs to, so a thin `on_trash` webhook still finds its item. */
+  async rememberPrice(priceName: string, itemCode: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `PRICE#${priceName}`, sk: "PRICE", itemCode } }),
+    );
+  }
+
+  async itemForPrice(priceName: string): Promise<string | undefined> {
+    return (await this.get<{ itemCode: string }>(`PRICE#${priceName}`, "PRICE"))?.itemCode;
+  }
+
+  // --- watermarks -------------------------------------------------------------------------
+
+  async getWatermark(name: string): Promise<string | undefined> {
+    return (await this.get<{ value: string }>("WATERMARK", name))?.value;
+  }
+
+  /** Moves a watermark forward only: a late, slower run never moves it back. */
+  async advanceWatermark(name: string, value: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: "WATERMARK", sk: name, value, updatedAt: new Date().toISOString() },
+          ConditionExpression: "attribute_not_exists(pk) OR #v < :v",
+          ExpressionAttributeNames: { "#v": "value" },
+          ExpressionAttributeValues: { ":v": value },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async setWatermark(name: string, value: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: "WATERMARK", sk: name, value, updatedAt: new Date().toISOString() },
+      }),
+    );
+  }
+
+  // --- flow heartbeats (health) --------------------------------------------------------------
+
+  async markSuccess(flow: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: "LAST_SUCCESS", sk: flow, at: new Date().toISOString() },
+      }),
+    );
+  }
+
+  async lastSuccesses(): Promise<Record<string, string>> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": "LAST_SUCCESS" },
+      }),
+    );
+    return Object.fromEntries((res.Items ?? []).map((i) => [i.sk as string, i.at as string]));
+  }
+
+  // --- orders ----------------------------------------------------------------------------
+
+  async getOrder(orderId: string): Promise<OrderRecord | undefined> {
+    return this.get<OrderRecord>(`ORDER#${orderId}`, "ORDER");
+  }
+
+  /** Claims a Wix order for creation; false when another delivery already holds it. */
+  async claimOrder(orderId: string, orderNumber: string, leaseSeconds: number): Promise<boolean> {
+    const now = new Date();
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `ORDER#${orderId}`,
+            sk: "ORDER",
+            orderId,
+            orderNumber,
+            state: "claimed",
+            claimedAt: now.toISOString(),
+            leaseUntil: now.getTime() + leaseSeconds * 1000,
+            updatedAt: now.toISOString(),
+          },
+          // A stale claim (its holder crashed) may be taken over after the lease.
+          ConditionExpression:
+            "attribute_not_exists(pk) OR (#s = :claimed AND leaseUntil < :now) OR #s = :parked",
+          ExpressionAttributeNames: { "#s": "state" },
+          ExpressionAttributeValues: { ":claimed": "claimed", ":parked": "parked", ":now": now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async updateOrder(orderId: string, patch: Partial<OrderRecord>): Promise<void> {
+    const entries = Object.entries({ ...patch, updatedAt: new Date().toISOString() }).filter(
+      ([, v]) => v !== undefined,
+    );
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `ORDER#${orderId}`, sk: "ORDER" },
+        UpdateExpression: `SET ${entries.map((_, i) => `#k${i} = :v${i}`).join(", ")}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+      }),
+    );
+  }
+
+  async getCustomer(key: string): Promise<CustomerRecord | undefined> {
+    return this.get<CustomerRecord>(`CUSTOMER#${key}`, "CUSTOMER");
+  }
+
+  async putCustomer(record: CustomerRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `CUSTOMER#${record.key}`, sk: "CUSTOMER", ...record },
+      }),
+    );
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { nowSeconds } from "./dynamo";
+
+export type Flow = "products" | "inventory" | "orders";
+export type Outcome =
+  | "created"
+  | "updated"
+  | "linked"
+  | "hidden"
+  | "skipped"
+  | "failed"
+  | "parked"
+  | "ignored";
+
+export interface SyncLogEntry {
+  flow: Flow;
+  /** What the entry is about: an item code, a Wix order id... */
+  key: string;
+  outcome: Outcome;
+  reason?: string;
+  /** Time from the triggering change to the effect, when known. */
+  latencyMs?: number;
+  details?: Record<string, unknown>;
+  at?: string;
+}
+
+const RETENTION_DAYS = 30;
+
+/** Append-only log of every sync outcome, one partition per flow and day. */
+export class SyncLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async write(entry: SyncLogEntry): Promise<void> {
+    const at = entry.at ?? new Date().toISOString();
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `${entry.flow}#${at.slice(0, 10)}`,
+          sk: `${at}#${randomUUID().slice(0, 8)}`,
+          ...entry,
+          at,
+          expiresAt: nowSeconds() + RETENTION_DAYS * 86400,
+        },
+      }),
+    );
+  }
+
+  async writeAll(entries: SyncLogEntry[]): Promise<void> {
+    await Promise.all(entries.map((e) => this.write(e)));
+  }
+
+  /** Entries of a flow since a time, oldest first, across day partitions. */
+  async since(
+    flow: Flow,
+    since: Date,
+    until = new Date(),
+  ): Promise<Required<Pick<SyncLogEntry, "at">> & SyncLogEntry[]> {
+    const entries: SyncLogEntry[] = [];
+    for (let day = startOfDay(since); day <= until; day = new Date(day.getTime() + 86400_000)) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: "pk = :pk AND sk >= :since",
+            ExpressionAttributeValues: {
+              ":pk": `${flow}#${day.toISOString().slice(0, 10)}`,
+              ":since": since.toISOString(),
+            },
+            ExclusiveStartKey: start,
+          }),
+        );
+        start = res.LastEvaluatedKey;
+        entries.push(...((res.Items ?? []) as SyncLogEntry[]));
+      } while (start);
+    }
+    return entries as never;
+  }
+}
+
+function startOfDay(d: Date): Date {
+  return new Date(`${d.toISOString().slice(0, 10)}T00:00:00.000Z`);
+}

@@ -1,0 +1,126 @@
+import type { ErpnextClient } from "../erpnext/client";
+import { errorMessage } from "../http/errors";
+import { QUEUES, type QueueName } from "../queue/messages";
+import type { StateStore } from "../store/state";
+import type { Flow, SyncLog } from "../store/sync-log";
+import type { WixClient } from "../wix/client";
+
+export type HealthStatus = "ok" | "degraded" | "failing";
+
+export interface HealthReport {
+  status: HealthStatus;
+  checkedAt: string;
+  erpnext: { reachable: boolean; authenticated: boolean; user?: string; error?: string };
+  wix: { reachable: boolean; catalogVersion?: string; expected: "V3_CATALOG"; error?: string };
+  queues: Record<QueueName, { depth: number; inFlight: number; dlq: number } | { error: string }>;
+  flows: Record<
+    Flow,
+    { lastSuccess?: string; ageSeconds?: number; thresholdSeconds: number; stale: boolean }
+  >;
+  errorsLast24h: number;
+  problems: string[];
+}
+
+/** How old a flow's last success may be before health degrades (a day of no orders is normal). */
+export const FLOW_THRESHOLDS_SECONDS: Record<Flow, number> = {
+  products: 2 * 86400,
+  inventory: 2 * 3600,
+  orders: 2 * 86400,
+};
+
+export interface HealthDeps {
+  erpnext: ErpnextClient;
+  wix: WixClient;
+  state: StateStore;
+  log: SyncLog;
+  queueDepth: (queue: QueueName) => Promise<{ depth: number; inFlight: number; dlq: number }>;
+  thresholds?: Partial<Record<Flow, number>>;
+}
+
+const ONE_TRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
+
+/**
+ * Both APIs reachable and authenticated, queues and DLQs, last success per flow, errors in the
+ * last day. failing = an API is down or rejects us (503); degraded = DLQ not empty, a flow stale
+ * or errors recorded (200). Never includes a credential.
+ */
+export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<HealthReport> {
+  const problems: string[] = [];
+  const failing: string[] = [];
+
+  const erpnext: HealthReport["erpnext"] = { reachable: false, authenticated: false };
+  try {
+    erpnext.user = await deps.erpnext.http
+      .send<{ message: string }>({
+        method: "GET",
+        path: "/api/method/frappe.auth.get_logged_user",
+        retry: ONE_TRY,
+      })
+      .then((r) => r.body.message);
+    erpnext.reachable = erpnext.authenticated = true;
+  } catch (error) {
+    const status = (error as { status?: number }).status ?? 0;
+    erpnext.reachable = status > 0 && status < 500;
+    erpnext.error = errorMessage(error);
+    failing.push(`ERPNext: ${erpnext.error}`);
+  }
+
+  const wix: HealthReport["wix"] = { reachable: false, expected: "V3_CATALOG" };
+  try {
+    const res = await deps.wix.http.send<{ catalogVersion: string }>({
+      method: "GET",
+      path: "/stores/v3/provision/version",
+      retry: ONE_TRY,
+    });
+    wix.reachable = true;
+    wix.catalogVersion = res.body.catalogVersion;
+    if (wix.catalogVersion !== "V3_CATALOG")
+      failing.push(`Wix: catalog ${wix.catalogVersion}, expected V3_CATALOG`);
+  } catch (error) {
+    wix.error = errorMessage(error);
+    failing.push(`Wix: ${wix.error}`);
+  }
+
+  const queues = {} as HealthReport["queues"];
+  for (const q of QUEUES) {
+    try {
+      const depth = await deps.queueDepth(q);
+      queues[q] = depth;
+      if (depth.dlq > 0) problems.push(`${q}: ${depth.dlq} message(s) in the DLQ`);
+    } catch (error) {
+      queues[q] = { error: errorMessage(error) };
+      failing.push(`queue ${q}: ${errorMessage(error)}`);
+    }
+  }
+
+  const successes = await deps.state.lastSuccesses();
+  const flows = {} as HealthReport["flows"];
+  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
+    const thresholdSeconds = deps.thresholds?.[flow] ?? FLOW_THRESHOLDS_SECONDS[flow];
+    const lastSuccess = successes[flow];
+    const ageSeconds = lastSuccess ? Math.round((now.getTime() - Date.parse(lastSuccess)) / 1000) : undefined;
+    // A flow that never ran yet (fresh install) is not stale; one that stopped is.
+    const stale = ageSeconds !== undefined && ageSeconds > thresholdSeconds;
+    if (stale) problems.push(`${flow}: last success ${ageSeconds}s ago (threshold ${thresholdSeconds}s)`);
+    flows[flow] = { lastSuccess, ageSeconds, thresholdSeconds, stale };
+  }
+
+  let errorsLast24h = 0;
+  const since = new Date(now.getTime() - 86400_000);
+  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
+    const entries = await deps.log.since(flow, since, now);
+    errorsLast24h += entries.filter((e) => e.outcome === "failed" || e.outcome === "parked").length;
+  }
+
+  const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
+  return {
+    status,
+    checkedAt: now.toISOString(),
+    erpnext,
+    wix,
+    queues,
+    flows,
+    errorsLast24h,
+    problems: [...failing, ...problems],
+  };
+}

@@ -1,0 +1,170 @@
+import type { ErpnextClient } from "../erpnext/client";
+import { type Bin, binSchema } from "../erpnext/schemas";
+import type { StateStore } from "../store/state";
+import type { SyncLog } from "../store/sync-log";
+import { WIX_BULK_INVENTORY, type WixClient } from "../wix/client";
+import type { WixInventoryItem } from "../wix/types";
+import { chunks } from "./product-sync";
+
+export interface InventorySyncDeps {
+  erpnext: ErpnextClient;
+  wix: WixClient;
+  state: StateStore;
+  log: SyncLog;
+  /** Warehouses that count; empty = all. */
+  warehouses: string[];
+}
+
+/** Sellable = sum over warehouses of (actual - reserved), never below zero (CONTRACTS 1.3). */
+export function sellableQuantities(bins: Bin[], warehouses: string[], codes: string[]): Map<string, number> {
+  const wanted = new Set(warehouses);
+  const totals = new Map<string, number>(codes.map((c) => [c, 0]));
+  for (const b of bins) {
+    if (wanted.size && !wanted.has(b.warehouse)) continue;
+    totals.set(b.item_code, (totals.get(b.item_code) ?? 0) + b.actual_qty - b.reserved_qty);
+  }
+  for (const [code, qty] of totals) totals.set(code, Math.min(99999, Math.max(0, Math.floor(qty))));
+  return totals;
+}
+
+export interface StockResult {
+  pushed: number;
+  unchanged: number;
+  created: number;
+  unmapped: number;
+  failed: { itemCode: string; reason: string }[];
+  drift: { itemCode: string; wix: number; erpnext: number }[];
+  wixWrites: number;
+}
+
+/** Pushes sellable stock of published items to their Wix inventory items, in bulk, changes only. */
+export class InventorySync {
+  constructor(private readonly deps: InventorySyncDeps) {}
+
+  async syncItems(
+    itemCodes: string[],
+    trigger: { changedAt?: string; source?: string } = {},
+  ): Promise<StockResult> {
+    const { erpnext, wix, state } = this.deps;
+    const codes = [...new Set(itemCodes)];
+    const result: StockResult = {
+      pushed: 0,
+      unchanged: 0,
+      created: 0,
+      unmapped: 0,
+      failed: [],
+      drift: [],
+      wixWrites: 0,
+    };
+    const mappings = await state.getMappings(codes);
+    const mapped = codes.filter((c) => mappings.has(c) && !mappings.get(c)?.hidden);
+    result.unmapped = codes.length - mapped.length;
+    if (!mapped.length) return result;
+
+    const bins: Bin[] = [];
+    for (const chunk of chunks(mapped, 500)) {
+      const filters: [string, string, unknown][] = [["item_code", "in", chunk]];
+      if (this.deps.warehouses.length) filters.push(["warehouse", "in", this.deps.warehouses]);
+      const rows = await erpnext.listAll("Bin", {
+        fields: ["item_code", "warehouse", "actual_qty", "reserved_qty", "modified"],
+        filters,
+      });
+      for (const row of rows) {
+        const parsed = binSchema.safeParse(row);
+        if (parsed.success) bins.push(parsed.data);
+      }
+    }
+    const wanted = sellableQuantities(bins, this.deps.warehouses, mapped);
+    const current = new Map<string, WixInventoryItem>();
+    for (const item of await wix.inventoryBySku(mapped))
+      if (item.product?.variantSku) current.set(item.product.variantSku, item);
+
+    const updates: { id: string; revision: string; quantity: number; itemCode: string }[] = [];
+    const creates: { productId: string; variantId: string; quantity: number; itemCode: string }[] = [];
+    for (const code of mapped) {
+      const quantity = wanted.get(code) ?? 0;
+      const inv = current.get(code);
+      const mapping = mappings.get(code);
+      if (!inv) {
+        if (mapping?.variantId)
+          creates.push({
+            productId: mapping.productId,
+            variantId: mapping.variantId,
+            quantity,
+            itemCode: code,
+          });
+        continue;
+      }
+      if ((inv.quantity ?? 0) === quantity && inv.trackQuantity !== false) {
+        result.unchanged++;
+        continue;
+      }
+      if (trigger.source === "reconcile")
+        result.drift.push({ itemCode: code, wix: inv.quantity ?? 0, erpnext: quantity });
+      updates.push({ id: inv.id, revision: inv.revision, quantity, itemCode: code });
+    }
+
+    for (const chunk of chunks(updates, WIX_BULK_INVENTORY)) {
+      result.wixWrites++;
+      const res = await wix.bulkUpdateInventory(chunk.map(({ itemCode: _c, ...rest }) => rest));
+      for (const r of res.results) {
+        const u = chunk[r.itemMetadata.originalIndex];
+        if (!u) continue;
+        if (r.itemMetadata.success) {
+          result.pushed++;
+          await state.updateMappingQuantity(u.itemCode, u.quantity, u.id);
+        } else
+          result.failed.push({
+            itemCode: u.itemCode,
+            reason: `${r.itemMetadata.error?.code}: ${r.itemMetadata.error?.description ?? ""}`,
+          });
+      }
+    }
+    for (const chunk of chunks(creates, WIX_BULK_INVENTORY)) {
+      result.wixWrites++;
+      const res = await wix.bulkCreateInventory(chunk.map(({ itemCode: _c, ...rest }) => rest));
+      for (const r of res.results) {
+        const c = chunk[r.itemMetadata.originalIndex];
+        if (!c) continue;
+        if (r.itemMetadata.success && r.item) {
+          result.created++;
+          await state.updateMappingQuantity(c.itemCode, c.quantity, r.item.id);
+        } else
+          result.failed.push({
+            itemCode: c.itemCode,
+            reason: `${r.itemMetadata.error?.code}: ${r.itemMetadata.error?.description ?? ""}`,
+          });
+      }
+    }
+
+    const latencyMs = trigger.changedAt ? Math.max(0, Date.now() - Date.parse(trigger.changedAt)) : undefined;
+    if (result.pushed || result.created || result.failed.length || result.drift.length) {
+      await this.deps.log.write({
+        flow: "inventory",
+        key: trigger.source ?? "stock",
+        outcome: result.failed.length ? "failed" : "updated",
+        reason: result.failed.map((f) => `${f.itemCode}: ${f.reason}`).join("; ") || undefined,
+        latencyMs,
+        details: {
+          pushed: result.pushed,
+          created: result.created,
+          unchanged: result.unchanged,
+          drift: result.drift.length,
+          driftUnits: result.drift.reduce((n, d) => n + Math.abs(d.wix - d.erpnext), 0),
+        },
+      });
+    }
+    await state.markSuccess("inventory");
+    return result;
+  }
+
+  /** Item codes of Stock Ledger Entries named by thin webhooks. */
+  async itemsForLedgerEntries(names: string[]): Promise<string[]> {
+    const codes: string[] = [];
+    for (const name of names) {
+      const sle = await this.deps.erpnext.find<{ item_code: string }>("Stock Ledger Entry", name);
+      if (sle?.item_code) codes.push(sle.item_code);
+    }
+    return codes;
+  }
+}

@@ -1,0 +1,283 @@
+import type { ErpnextClient } from "../erpnext/client";
+import { errorMessage, HttpError, PermanentError, RetryableError } from "../http/errors";
+import type { OrderRecord, StateStore } from "../store/state";
+import type { Outcome, SyncLog } from "../store/sync-log";
+import type { WixClient } from "../wix/client";
+import type { WixOrder } from "../wix/types";
+import { customerName, type OrderSettings, toAddress, toSalesOrder } from "./order-mapping";
+
+export interface OrderSyncDeps {
+  erpnext: ErpnextClient;
+  wix: WixClient;
+  state: StateStore;
+  log: SyncLog;
+  settings: OrderSettings & {
+    customerGroup: string;
+    territory: string;
+    paymentAccount?: string;
+    createOn: "approved" | "created";
+  };
+}
+
+/** How long a claim protects an order being created before another delivery may take over. */
+const CLAIM_LEASE_SECONDS = 120;
+
+/**
+ * Every Wix order in ERPNext exactly once. The order in Wix is the truth: each message re-reads
+ * it and moves ERPNext to match, whatever the event said and in whatever order events came.
+ */
+export class OrderSync {
+  constructor(private readonly deps: OrderSyncDeps) {}
+
+  async sync(
+    orderId: string,
+    trigger: { eventType?: string; changedAt?: string } = {},
+  ): Promise<{ outcome: Outcome; reason?: string; salesOrder?: string }> {
+    const { wix, state } = this.deps;
+    const order = await wix.getOrder(orderId);
+    if (!order) throw new PermanentError(`Wix order ${orderId} not found`);
+    let record = await state.getOrder(orderId);
+    let result: { outcome: Outcome; reason?: string; salesOrder?: string };
+
+    if (order.status === "CANCELED") {
+      result = await this.cancel(order, record);
+    } else if (!this.shouldCreate(order)) {
+      result = { outcome: "skipped", reason: `order is ${order.status}, waiting for approval` };
+    } else {
+      const isNew = record?.state !== "created";
+      if (isNew || !record) record = await this.create(order);
+      result = {
+        outcome: isNew ? "created" : "skipped",
+        reason: isNew ? undefined : "already in ERPNext",
+        salesOrder: record.salesOrder,
+      };
+      const paid = await this.recordPayment(order, record);
+      if (paid) result = { outcome: "updated", reason: `payment ${paid}`, salesOrder: record.salesOrder };
+    }
+    const latencyMs = trigger.changedAt ? Math.max(0, Date.now() - Date.parse(trigger.changedAt)) : undefined;
+    await this.deps.log.write({
+      flow: "orders",
+      key: orderId,
+      outcome: result.outcome,
+      reason: result.reason,
+      latencyMs,
+      details: { number: order.number, salesOrder: result.salesOrder },
+    });
+    await state.markSuccess("orders");
+    return result;
+  }
+
+  private shouldCreate(order: WixOrder): boolean {
+    if (order.status === "APPROVED") return true;
+    return this.deps.settings.createOn === "created" && order.status === "PENDING";
+  }
+
+  /** Claim, then create (or adopt the Sales Order a crashed attempt left behind). */
+  private async create(order: WixOrder): Promise<OrderRecord> {
+    const { state, erpnext } = this.deps;
+    const claimed = await state.claimOrder(order.id, order.number, CLAIM_LEASE_SECONDS);
+    if (!claimed) {
+      const current = await state.getOrder(order.id);
+      if (current?.state === "created") return current;
+      throw new RetryableError(`order ${order.number} is being created by another delivery`);
+    }
+    try {
+      const customer = await this.ensureCustomer(order);
+      const existing = await erpnext.list<{ name: string }>("Sales Order", {
+        fields: ["name"],
+        filters: [
+          ["po_no", "=", order.number],
+          ["customer", "=", customer],
+          ["docstatus", "!=", 2],
+        ],
+        pageLength: 1,
+      });
+      let salesOrder = existing[0]?.name;
+      if (!salesOrder) {
+        const lines = await this.lines(order);
+        const { doc, expectedTotal } = toSalesOrder(order, lines, customer, this.deps.settings);
+        const created = await erpnext.insert<{ name: string; grand_total: number }>("Sales Order", doc);
+        if (Math.round(created.grand_total * 100) !== Math.round(expectedTotal * 100)) {
+          // ERPNext changed the total (a server-side rule): keep it as a draft and say so.
+          throw new PermanentError(
+            `Sales Order ${created.name} total ${created.grand_total} differs from Wix total ${expectedTotal}`,
+          );
+        }
+        salesOrder = created.name;
+      }
+      const record: Partial<OrderRecord> = { state: "created", salesOrder, customer };
+      await state.updateOrder(order.id, record);
+      return { ...(await state.getOrder(order.id)), ...record } as OrderRecord;
+    } catch (error) {
+      const permanent = !(error instanceof HttpError ? error.retryable : !(error instanceof PermanentError));
+      // Release the claim: a retry (or, when parked, a redrive) may take it straight away.
+      await state.updateOrder(order.id, {
+        state: permanent ? "parked" : "claimed",
+        leaseUntil: 0,
+        cancelNote: permanent ? errorMessage(error) : undefined,
+      } as Partial<OrderRecord>);
+      if (permanent && error instanceof HttpError) throw new PermanentError(error.message, error.details);
+      throw error;
+    }
+  }
+
+  /** Order lines as ERPNext items: SKU first, then our product/variant mapping. */
+  private async lines(order: WixOrder) {
+    const { state, erpnext } = this.deps;
+    const out: { itemCode: string; qty: number; unitPrice: string; name?: string }[] = [];
+    for (const line of order.lineItems) {
+      let code = line.physicalProperties?.sku;
+      if (code && !(await state.getMapping(code)) && !(await erpnext.find("Item", code))) code = undefined;
+      const productId = line.catalogReference?.catalogItemId;
+      if (!code && productId)
+        code = await state.itemForProduct(productId, line.catalogReference?.options?.variantId);
+      if (!code) {
+        const label = line.physicalProperties?.sku ?? line.productName?.original ?? line.id;
+        throw new PermanentError(
+          `order ${order.number}: unknown item "${label}" (no ERPNext item with that SKU or product)`,
+        );
+      }
+      out.push({
+        itemCode: code,
+        qty: line.quantity,
+        unitPrice: line.price.amount,
+        name: line.productName?.original,
+      });
+    }
+    return out;
+  }
+
+  /** One ERPNext customer per Wix buyer (contact id, then e-mail), with billing and shipping addresses. */
+  private async ensureCustomer(order: WixOrder): Promise<string> {
+    const { state, erpnext, settings } = this.deps;
+    const keys = [
+      order.buyerInfo?.contactId && `contact:${order.buyerInfo.contactId}`,
+      order.buyerInfo?.email && `email:${order.buyerInfo.email.toLowerCase()}`,
+    ].filter(Boolean) as string[];
+    for (const key of keys) {
+      const known = await state.getCustomer(key);
+      if (known) return known.customer;
+    }
+    const contact = order.billingInfo?.contactDetails;
+    const name = customerName(order);
+    const customer = await erpnext.insert<{ name: string }>("Customer", {
+      customer_name: name,
+      customer_type: contact?.company ? "Company" : "Individual",
+      customer_group: settings.customerGroup,
+      territory: settings.territory,
+      email_id: order.buyerInfo?.email,
+      mobile_no: contact?.phone,
+    });
+    const extra = { phone: contact?.phone, email: order.buyerInfo?.email };
+    const billing = toAddress(order.billingInfo?.address, "Billing", name, customer.name, extra);
+    const shipping = toAddress(
+      order.shippingInfo?.logistics?.shippingDestination?.address,
+      "Shipping",
+      name,
+      customer.name,
+      extra,
+    );
+    const billingName = billing
+      ? (await erpnext.insert<{ name: string }>("Address", { ...billing, is_primary_address: 1 })).name
+      : undefined;
+    const shippingName = shipping
+      ? (await erpnext.insert<{ name: string }>("Address", { ...shipping, is_shipping_address: 1 })).name
+      : undefined;
+    for (const key of keys)
+      await state.putCustomer({
+        key,
+        customer: customer.name,
+        billingAddress: billingName,
+        shippingAddress: shippingName,
+      });
+    return customer.name;
+  }
+
+  /** A paid order gets one Payment Entry against its submitted Sales Order. */
+  private async recordPayment(order: WixOrder, record: OrderRecord): Promise<string | undefined> {
+    const { erpnext, state, settings } = this.deps;
+    if (order.paymentStatus !== "PAID" || record.paymentEntry || !record.salesOrder || !settings.submit)
+      return undefined;
+    if (!settings.paymentAccount)
+      throw new PermanentError("order is paid but ERPNEXT_PAYMENT_ACCOUNT is not set");
+    const so = await erpnext.get<{ name: string; grand_total: number; customer: string; docstatus: number }>(
+      "Sales Order",
+      record.salesOrder,
+    );
+    if (so.docstatus !== 1) return undefined;
+    const existing = await erpnext.list<{ name: string }>("Payment Entry", {
+      fields: ["name"],
+      filters: [
+        ["reference_no", "=", order.number],
+        ["party", "=", so.customer],
+        ["docstatus", "!=", 2],
+      ],
+      pageLength: 1,
+    });
+    let name = existing[0]?.name;
+    if (!name) {
+      const today = new Date().toISOString().slice(0, 10);
+      const pe = await erpnext.insert<{ name: string }>("Payment Entry", {
+        payment_type: "Receive",
+        party_type: "Customer",
+        party: so.customer,
+        company: settings.company,
+        posting_date: today,
+        paid_amount: so.grand_total,
+        received_amount: so.grand_total,
+        paid_to: settings.paymentAccount,
+        reference_no: order.number,
+        reference_date: today,
+        references: [
+          { reference_doctype: "Sales Order", reference_name: so.name, allocated_amount: so.grand_total },
+        ],
+        docstatus: 1,
+      });
+      name = pe.name;
+    }
+    await state.updateOrder(order.id, { paymentEntry: name });
+    record.paymentEntry = name;
+    return name;
+  }
+
+  /** Cancel the Sales Order when nothing was delivered, billed or paid; else record why not. */
+  private async cancel(order: WixOrder, record: OrderRecord | undefined) {
+    const { erpnext, state } = this.deps;
+    if (!record?.salesOrder) {
+      // Never created: claim it as canceled so a late "approved" delivery creates nothing.
+      if (!record) await state.claimOrder(order.id, order.number, 0);
+      await state.updateOrder(order.id, {
+        state: "parked",
+        canceled: true,
+        cancelNote: "canceled in Wix before it reached ERPNext",
+      });
+      return { outcome: "skipped" as Outcome, reason: "canceled before a Sales Order existed" };
+    }
+    if (record.canceled)
+      return { outcome: "skipped" as Outcome, reason: "already canceled", salesOrder: record.salesOrder };
+    const so = await erpnext.get<{ docstatus: number; per_delivered?: number; per_billed?: number }>(
+      "Sales Order",
+      record.salesOrder,
+    );
+    let why: string | undefined;
+    if (Number(so.per_delivered) > 0) why = "already delivered";
+    else if (Number(so.per_billed) > 0) why = "already invoiced";
+    else if (record.paymentEntry) why = `payment ${record.paymentEntry} recorded (refund it first)`;
+    if (why) {
+      await state.updateOrder(order.id, { cancelNote: `not canceled: ${why}` });
+      return {
+        outcome: "failed" as Outcome,
+        reason: `Sales Order ${record.salesOrder} not canceled: ${why}`,
+        salesOrder: record.salesOrder,
+      };
+    }
+    if (so.docstatus === 1) await erpnext.update("Sales Order", record.salesOrder, { docstatus: 2 });
+    else if (so.docstatus === 0)
+      await erpnext.http.send({
+        method: "DELETE",
+        path: `/api/resource/Sales%20Order/${encodeURIComponent(record.salesOrder)}`,
+      });
+    await state.updateOrder(order.id, { canceled: true, cancelNote: "canceled" });
+    return { outcome: "updated" as Outcome, reason: "canceled", salesOrder: record.salesOrder };
+  }
+}

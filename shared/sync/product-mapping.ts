@@ -1,0 +1,130 @@
+import { createHash } from "node:crypto";
+import type { Item, ItemPrice } from "../erpnext/schemas";
+import { PermanentError } from "../http/errors";
+import type { WixProduct } from "../wix/types";
+
+export const WIX_NAME_MAX = 80;
+export const WIX_SKU_MAX = 40;
+export const WIX_DESCRIPTION_MAX = 16000;
+
+/** Fits a name into Wix's 80 characters, cutting at a word where one is close. */
+export function fitName(name: string, max = WIX_NAME_MAX): string {
+  const clean = name.replace(/\s+/g, " ").trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** Decimal string with two places, as Wix wants prices ("19.99"). */
+export function toAmount(value: number): string {
+  return (Math.round(value * 100) / 100).toFixed(2);
+}
+
+/** ERPNext weights in kg, g or lb become the kilograms Wix stores. */
+export function toKilograms(weight: number | undefined, uom: string | null | undefined): number | undefined {
+  if (!weight) return undefined;
+  const unit = (uom ?? "kg").toLowerCase();
+  const factor = unit.startsWith("g")
+    ? 0.001
+    : unit.startsWith("lb") || unit.startsWith("pound")
+      ? 0.45359237
+      : 1;
+  return Math.round(weight * factor * 1000) / 1000;
+}
+
+/** Absolute URL for an ERPNext file path ("/files/mug.jpg"). */
+export function imageUrl(image: string | null | undefined, erpnextUrl: string): string | undefined {
+  if (!image) return undefined;
+  if (/^https?:\/\//i.test(image)) return image;
+  return `${erpnextUrl.replace(/\/$/, "")}/${image.replace(/^\//, "")}`;
+}
+
+/**
+ * The selling price to publish: the configured price list, no customer, the item's stock UOM (or
+ * none), valid today; the most recent `valid_from` wins (CONTRACTS 1.3).
+ */
+export function pickPrice(
+  prices: ItemPrice[],
+  item: Pick<Item, "item_code" | "stock_uom">,
+  priceList: string,
+  today = new Date().toISOString().slice(0, 10),
+): ItemPrice | undefined {
+  return prices
+    .filter(
+      (p) =>
+        p.item_code === item.item_code &&
+        p.price_list === priceList &&
+        !p.customer &&
+        (!p.uom || !item.stock_uom || p.uom === item.stock_uom) &&
+        (!p.valid_from || p.valid_from.slice(0, 10) <= today) &&
+        (!p.valid_upto || p.valid_upto.slice(0, 10) >= today),
+    )
+    .sort((a, b) => (b.valid_from ?? "").localeCompare(a.valid_from ?? ""))[0];
+}
+
+/** Whether an item should be for sale in Wix at all. */
+export function isSellable(item: Item): boolean {
+  return !item.disabled && item.is_sales_item !== false && !item.has_variants;
+}
+
+export interface ProductContent {
+  product: WixProduct;
+  hash: string;
+}
+
+/** Maps an ERPNext item and its price to a Wix V3 product with one variant (sku = item_code). */
+export function toWixProduct(
+  item: Item,
+  price: ItemPrice | undefined,
+  erpnextUrl: string,
+  existingVariantId?: string,
+): ProductContent {
+  if (item.item_code.length > WIX_SKU_MAX) {
+    throw new PermanentError(
+      `item code "${item.item_code}" is longer than Wix's ${WIX_SKU_MAX}-character SKU limit`,
+    );
+  }
+  if (!price) throw new PermanentError(`item "${item.item_code}" has no valid selling price`);
+  if (price.price_list_rate < 0) throw new PermanentError(`item "${item.item_code}" has a negative price`);
+  const url = imageUrl(item.image, erpnextUrl);
+  const weight = toKilograms(item.weight_per_unit, item.weight_uom);
+  const product: WixProduct = {
+    name: fitName(item.item_name || item.item_code),
+    plainDescription: item.description ? item.description.slice(0, WIX_DESCRIPTION_MAX) : undefined,
+    visible: isSellable(item),
+    productType: "PHYSICAL",
+    physicalProperties: {},
+    brand: item.brand ? { name: item.brand } : undefined,
+    media: url ? { itemsInfo: { items: [{ url }] } } : undefined,
+    variantsInfo: {
+      variants: [
+        {
+          id: existingVariantId,
+          sku: item.item_code,
+          visible: true,
+          choices: [],
+          price: { actualPrice: { amount: toAmount(price.price_list_rate) } },
+          physicalProperties: weight !== undefined ? { weight } : undefined,
+        },
+      ],
+    },
+  };
+  return { product: stripUndefined(product), hash: contentHash(product) };
+}
+
+/** Hash of what we publish, ignoring Wix-assigned ids, so a rerun with no change makes no call. */
+export function contentHash(product: WixProduct): string {
+  const { id: _id, revision: _rev, ...content } = product;
+  const variants = content.variantsInfo.variants.map(({ id: _vid, ...v }) => v);
+  return createHash("sha256")
+    .update(JSON.stringify({ ...content, variantsInfo: { variants } }))
+    .digest("base64url")
+    .slice(0, 22);
+}
+
+export const HIDDEN_HASH = "hidden";
+
+function stripUndefined<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,278 @@
+import { HttpClient, type HttpClientOptions } from "../http/client";
+import { HttpError } from "../http/errors";
+import type { RateBudget } from "../http/rate-budget";
+import type { BulkResponse, WixInventoryItem, WixOrder, WixProduct } from "./types";
+
+export type CatalogVersion = "V1_CATALOG" | "V3_CATALOG" | "STORES_NOT_INSTALLED";
+
+export interface WixClientOptions {
+  apiUrl: string;
+  apiKey?: string;
+  siteId?: string;
+  appId?: string;
+  appSecret?: string;
+  instanceId?: string;
+  timeoutMs?: number;
+  budget?: RateBudget;
+  retry?: HttpClientOptions["retry"];
+  onRetry?: HttpClientOptions["onRetry"];
+}
+
+/** Wix limits (CONTRACTS 2.3-2.5). */
+export const WIX_BULK_PRODUCTS = 100;
+export const WIX_BULK_INVENTORY = 1000;
+export const WIX_QUERY_LIMIT = 100;
+
+/** Wix REST: catalog V3 products and inventory, eCommerce orders. Key or app (OAuth) auth. */
+export class WixClient {
+  readonly http: HttpClient;
+  private catalogVersionCache?: CatalogVersion;
+  private token?: { value: string; expiresAt: number };
+
+  constructor(private readonly options: WixClientOptions) {
+    this.http = new HttpClient({
+      name: "Wix",
+      baseUrl: options.apiUrl,
+      headers: () => this.authHeaders(),
+      describeError: describeWixError,
+      timeoutMs: options.timeoutMs,
+      budget: options.budget,
+      retry: options.retry,
+      onRetry: options.onRetry,
+      secrets: [options.apiKey, options.appSecret],
+    });
+  }
+
+  private async authHeaders(): Promise<Record<string, string>> {
+    if (this.options.apiKey) {
+      return { authorization: this.options.apiKey, "wix-site-id": this.options.siteId ?? "" };
+    }
+    return { authorization: await this.accessToken() };
+  }
+
+  /** OAuth client credentials; the token is cached until a minute before it expires. */
+  private async accessToken(): Promise<string> {
+    if (this.token && this.token.expiresAt > Date.now() + 60_000) return this.token.value;
+    const tokenClient = new HttpClient({
+      name: "Wix OAuth",
+      baseUrl: this.options.apiUrl,
+      headers: () => ({}),
+      describeError: describeWixError,
+      secrets: [this.options.appSecret],
+    });
+    const res = await tokenClient.send<{ access_token: string; expires_in: number }>({
+      method: "POST",
+      path: "/oauth2/token",
+      body: {
+        grant_type: "client_credentials",
+        client_id: this.options.appId,
+        client_secret: this.options.appSecret,
+        instance_id: this.options.instanceId,
+      },
+    });
+    this.token = { value: res.body.access_token, expiresAt: Date.now() + res.body.expires_in * 1000 };
+    return this.token.value;
+  }
+
+  /** Which catalog the site runs; cached because a site never goes back from V3. */
+  async catalogVersion(): Promise<CatalogVersion> {
+    if (this.catalogVersionCache === "V3_CATALOG") return this.catalogVersionCache;
+    const res = await this.http.send<{ catalogVersion: CatalogVersion }>({
+      method: "GET",
+      path: "/stores/v3/provision/version",
+    });
+    this.catalogVersionCache = res.body.catalogVersion;
+    return this.catalogVersionCache;
+  }
+
+  async getProduct(id: string): Promise<WixProduct | undefined> {
+    try {
+      const res = await this.http.send<{ product: WixProduct }>({
+        method: "GET",
+        path: `/stores/v3/products/${id}`,
+      });
+      return res.body.product;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async createProduct(product: WixProduct): Promise<WixProduct> {
+    const res = await this.http.send<{ product: WixProduct }>({
+      method: "POST",
+      path: "/stores/v3/products-with-inventory",
+      body: { product },
+    });
+    return res.body.product;
+  }
+
+  async updateProduct(product: WixProduct & { id: string; revision: string }): Promise<WixProduct> {
+    const res = await this.http.send<{ product: WixProduct }>({
+      method: "PATCH",
+      path: `/stores/v3/products/${product.id}`,
+      body: { product },
+    });
+    return res.body.product;
+  }
+
+  /** Up to 100 products; per-item results (HTTP 200 even when items fail). */
+  async bulkCreateProducts(products: WixProduct[]): Promise<BulkResponse<WixProduct>> {
+    const res = await this.http.send<BulkResponse<WixProduct>>({
+      method: "POST",
+      path: "/stores/v3/bulk/products-with-inventory/create",
+      body: { products, returnEntity: true },
+    });
+    return res.body;
+  }
+
+  async bulkUpdateProducts(
+    products: (WixProduct & { id: string; revision: string })[],
+  ): Promise<BulkResponse<WixProduct>> {
+    const res = await this.http.send<BulkResponse<WixProduct>>({
+      method: "POST",
+      path: "/stores/v3/bulk/products/update",
+      body: { products: products.map((product) => ({ product })), returnEntity: true },
+    });
+    return res.body;
+  }
+
+  /**
+   * Product ids whose variants carry any of these SKUs. Filtering on `variantsInfo.variants.sku`
+   * is how we read the V3 query language (unverified); search results carry no variants, so
+   * callers GET a match to learn its variant ids.
+   */
+  async findProductIdsBySku(skus: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < skus.length; i += WIX_QUERY_LIMIT) {
+      const chunk = skus.slice(i, i + WIX_QUERY_LIMIT);
+      let cursor: string | undefined;
+      do {
+        const query = cursor
+          ? { cursorPaging: { limit: WIX_QUERY_LIMIT, cursor } }
+          : {
+              filter: { "variantsInfo.variants.sku": { $in: chunk } },
+              cursorPaging: { limit: WIX_QUERY_LIMIT },
+            };
+        const res = await this.http.send<{
+          products: WixProduct[];
+          pagingMetadata?: { cursors?: { next?: string }; hasNext?: boolean };
+        }>({ method: "POST", path: "/stores/v3/products/query", body: { query } });
+        for (const p of res.body.products ?? []) if (p.id) ids.push(p.id);
+        cursor = res.body.pagingMetadata?.hasNext ? res.body.pagingMetadata.cursors?.next : undefined;
+      } while (cursor);
+    }
+    return ids;
+  }
+
+  /** Inventory items for these SKUs (at most 1000 a page). */
+  async inventoryBySku(skus: string[]): Promise<WixInventoryItem[]> {
+    const items: WixInventoryItem[] = [];
+    for (let i = 0; i < skus.length; i += 1000) {
+      const chunk = skus.slice(i, i + 1000);
+      let cursor: string | undefined;
+      do {
+        const query = cursor
+          ? { cursorPaging: { limit: 1000, cursor } }
+          : { filter: { "product.variantSku": { $in: chunk } }, cursorPaging: { limit: 1000 } };
+        const res = await this.http.send<{
+          inventoryItems: WixInventoryItem[];
+          pagingMetadata?: { cursors?: { next?: string }; hasNext?: boolean };
+        }>({ method: "POST", path: "/stores/v3/inventory-items/query", body: { query } });
+        items.push(...(res.body.inventoryItems ?? []));
+        cursor = res.body.pagingMetadata?.hasNext ? res.body.pagingMetadata.cursors?.next : undefined;
+      } while (cursor);
+    }
+    return items;
+  }
+
+  /** Absolute quantities, up to 1000 items a call. */
+  async bulkUpdateInventory(
+    items: { id: string; revision: string; quantity: number }[],
+  ): Promise<BulkResponse<WixInventoryItem>> {
+    const res = await this.http.send<BulkResponse<WixInventoryItem>>({
+      method: "POST",
+      path: "/stores/v3/bulk/inventory-items/update",
+      body: {
+        inventoryItems: items.map((i) => ({ inventoryItem: { ...i, trackQuantity: true } })),
+        reason: "MANUAL",
+        returnEntity: true,
+      },
+    });
+    return res.body;
+  }
+
+  async bulkCreateInventory(
+    items: { productId: string; variantId: string; quantity: number }[],
+  ): Promise<BulkResponse<WixInventoryItem>> {
+    const res = await this.http.send<BulkResponse<WixInventoryItem>>({
+      method: "POST",
+      path: "/stores/v3/bulk/inventory-items/create",
+      body: { inventoryItems: items.map((i) => ({ ...i, trackQuantity: true })), returnEntity: true },
+    });
+    return res.body;
+  }
+
+  async getOrder(id: string): Promise<WixOrder | undefined> {
+    try {
+      const res = await this.http.send<{ order: WixOrder }>({ method: "GET", path: `/ecom/v1/orders/${id}` });
+      return res.body.order;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** One page of orders updated since `since`, oldest first. */
+  async searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }> {
+    const search = cursor
+      ? { cursorPaging: { limit: 100, cursor } }
+      : {
+          filter: { updatedDate: { $gte: since } },
+          sort: [{ fieldName: "updatedDate", order: "ASC" }],
+          cursorPaging: { limit: 100 },
+        };
+    const res = await this.http.send<{
+      orders: WixOrder[];
+      metadata?: { cursors?: { next?: string }; hasNext?: boolean };
+    }>({ method: "POST", path: "/ecom/v1/orders/search", body: { search } });
+    return {
+      orders: res.body.orders ?? [],
+      next: res.body.metadata?.hasNext ? res.body.metadata.cursors?.next : undefined,
+    };
+  }
+}
+
+/** Wix error envelope: `{message, details: {applicationError | validationError}}` plus x-wix-request-id. */
+export function describeWixError(
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[] | undefined>,
+) {
+  const details: Record<string, unknown> = {};
+  const requestId = headers["x-wix-request-id"];
+  if (requestId) details.requestId = requestId;
+  let message = typeof body === "string" ? body.slice(0, 300) : `HTTP ${status}`;
+  if (body && typeof body === "object") {
+    const b = body as {
+      message?: string;
+      details?: {
+        applicationError?: { code?: string; description?: string };
+        validationError?: { fieldViolations?: { field?: string; description?: string }[] };
+      };
+    };
+    if (b.message) message = b.message;
+    const app = b.details?.applicationError;
+    if (app?.code) {
+      details.code = app.code;
+      message = `${app.code}: ${app.description ?? message}`;
+    }
+    const violations = b.details?.validationError?.fieldViolations;
+    if (violations?.length) {
+      details.fieldViolations = violations;
+      message = `${message} (${violations.map((v) => `${v.field}: ${v.description}`).join("; ")})`;
+    }
+  }
+  if (requestId) message = `${message} [request ${requestId}]`;
+  return { message, details };
+}

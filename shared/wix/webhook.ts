@@ -1,0 +1,111 @@
+import { errors, importSPKI, jwtVerify } from "jose";
+
+export const ORDER_EVENTS = {
+  created: "wix.ecom.v1.order_created",
+  updated: "wix.ecom.v1.order_updated",
+  approved: "wix.ecom.v1.order_approved",
+  canceled: "wix.ecom.v1.order_canceled",
+  paymentStatusUpdated: "wix.ecom.v1.order_payment_status_updated",
+  fulfilled: "wix.ecom.v1.order_fulfilled",
+} as const;
+const HANDLED = new Set<string>(Object.values(ORDER_EVENTS));
+
+export type WixWebhookVerdict =
+  | { status: 401 | 400; reason: string }
+  | { status: 200; ignored: string; eventType?: string }
+  | {
+      status: 200;
+      orderId: string;
+      eventType: string;
+      eventId: string;
+      sequence?: number;
+      eventTime?: string;
+    };
+
+const keyCache = new Map<string, Promise<Awaited<ReturnType<typeof importSPKI>>>>();
+const key = (pem: string) => {
+  let k = keyCache.get(pem);
+  if (!k) {
+    k = importSPKI(pem, "RS256");
+    keyCache.set(pem, k);
+  }
+  return k;
+};
+
+/**
+ * Verifies a Wix webhook (an RS256 JWT as the body) against the app's public key(s) and unwraps
+ * its three layers (CONTRACTS 2.6): claims.data -> {eventType, instanceId, data} -> event
+ * {id, entityId, entityEventSequence, createdEvent | updatedEvent | actionEvent}. Both the object
+ * (`entity`, `body`) and the older string (`...AsJson`) forms are accepted.
+ */
+export async function verifyWixWebhook(token: string, publicKeys: string[]): Promise<WixWebhookVerdict> {
+  const jwt = token.trim();
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(jwt)) return { status: 401, reason: "body is not a JWT" };
+  let claims: Record<string, unknown> | undefined;
+  let lastError = "no public key configured";
+  for (const pem of publicKeys) {
+    try {
+      claims = (await jwtVerify(jwt, await key(pem), { algorithms: ["RS256"] })).payload as Record<
+        string,
+        unknown
+      >;
+      break;
+    } catch (error) {
+      lastError =
+        error instanceof errors.JWTExpired
+          ? "token expired"
+          : error instanceof errors.JOSEError
+            ? error.code
+            : "invalid token";
+      if (error instanceof errors.JWTExpired) break;
+    }
+  }
+  if (!claims) return { status: 401, reason: lastError };
+  const envelope = parseLayer(claims.data);
+  if (!envelope || typeof envelope.eventType !== "string")
+    return { status: 400, reason: "envelope has no eventType" };
+  const eventType = envelope.eventType;
+  if (!HANDLED.has(eventType))
+    return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
+  const event = parseLayer(envelope.data);
+  if (!event) return { status: 400, reason: "envelope data is not a JSON event" };
+  const entity = entityOf(event);
+  const orderId = str(event.entityId) ?? str((entity as Record<string, unknown> | undefined)?.id);
+  const eventId = str(event.id);
+  if (!orderId || !eventId) return { status: 400, reason: "event has no id or entityId" };
+  const sequence = event.entityEventSequence !== undefined ? Number(event.entityEventSequence) : undefined;
+  return {
+    status: 200,
+    orderId,
+    eventType,
+    eventId,
+    sequence: Number.isFinite(sequence) ? sequence : undefined,
+    eventTime: str(event.eventTime),
+  };
+}
+
+function entityOf(event: Record<string, unknown>): unknown {
+  const created = event.createdEvent as Record<string, unknown> | undefined;
+  const updated = event.updatedEvent as Record<string, unknown> | undefined;
+  const action = event.actionEvent as Record<string, unknown> | undefined;
+  if (created) return created.entity ?? parseLayer(created.entityAsJson);
+  if (updated) return updated.currentEntity ?? parseLayer(updated.currentEntityAsJson);
+  if (action) {
+    const body = (action.body ?? parseLayer(action.bodyAsJson)) as Record<string, unknown> | undefined;
+    return body?.order ?? body;
+  }
+  return undefined;
+}
+
+function parseLayer(value: unknown): Record<string, unknown> | undefined {
+  if (value && typeof value === "object") return value as Record<string, unknown>;
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed = JSON.parse(value);
+    return parsed && typeof parsed === "object" ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const str = (v: unknown) => (typeof v === "string" && v ? v : undefined);
