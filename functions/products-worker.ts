@@ -23,6 +23,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
         for (const r of results) {
           const line = `product ${r.outcome}: ${r.itemCode}`;
           if (r.outcome === "failed") logger.error(line, { reason: r.reason });
+          else if (r.outcome === "skipped") logger.debug(line, { reason: r.reason });
           else logger.info(line, r.reason ? { reason: r.reason } : {});
           metrics.addMetric(`products_${r.outcome}`, "Count", 1);
         }

@@ -3,7 +3,7 @@
  * its configuration exactly as it does on AWS.
  */
 
-export { resetContext } from "../../functions/commons/context";
+export { getContext, resetContext } from "../../functions/commons/context";
 export { logger } from "../../functions/commons/logger";
 export { loadSettings } from "../../functions/commons/settings";
 export { handler as erpnextWebhook } from "../../functions/erpnext-webhook";

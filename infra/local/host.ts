@@ -28,6 +28,10 @@ export interface LocalHost {
   env: Record<string, string>;
   /** Runs a job now (what POST /jobs/{name} does). */
   runJob(name: JobName): Promise<Record<string, unknown>>;
+  /** The same wiring the handlers use (stores, clients), for tests and tools. */
+  context(): ReturnType<Functions["getContext"]>;
+  /** What sits in a queue's DLQ: bodies and the reasons they were parked with. */
+  dlq(queue: QueueName): { body: unknown; reason?: string; receives: number }[];
   /** Resolves when every queue is empty and nothing is in flight (tests, bench). */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -204,6 +208,20 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     wix,
     env,
     runJob,
+    context: () => functions.getContext(),
+    dlq(queue) {
+      const state = sqsServer.inspectQueue(`ews-${queue}-dlq`);
+      const all = [
+        ...(state?.messages.ready ?? []),
+        ...(state?.messages.delayed ?? []),
+        ...(state?.messages.inflight ?? []).map((i) => i.message),
+      ];
+      return all.map((m) => ({
+        body: parseMaybe(m.body),
+        reason: m.messageAttributes?.reason?.StringValue,
+        receives: m.approximateReceiveCount,
+      }));
+    },
     async drain(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (let quiet = 0; quiet < 3; ) {
@@ -222,6 +240,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       await closeAll(server, db, sqsServer);
     },
   };
+}
+
+function parseMaybe(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function sqsDepth(server: Awaited<ReturnType<typeof startFauxqs>>, q: QueueName): number {
@@ -434,6 +460,10 @@ async function sandboxRoute(
     if (method === "DELETE") sim.faults.clear();
     else sim.faults.add(body as never);
     return send(res, { status: 200, body: { ok: true } });
+  }
+  if (sim instanceof WixSandbox && subPath === "/_rejected-skus") {
+    for (const sku of (body as { skus?: string[] })?.skus ?? []) sim.rejectedSkus.add(sku);
+    return send(res, { status: 200, body: { rejected: [...sim.rejectedSkus] } });
   }
   if (sim instanceof WixSandbox && subPath.startsWith("/_orders"))
     return send(res, await wixOrderControl(sim, method, subPath, body));

@@ -2,6 +2,9 @@ import { ConfigError, errorMessage } from "../../shared/http/errors";
 import { seedDemoCatalog } from "../sandbox/demo";
 import { startLocalHost } from "./host";
 
+// Node 20 is supported by the SDK versions we pin; the notice would only clutter the demo.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** `npm start`: the whole integration in one process; sandboxes for whatever is not configured. */
 async function main(): Promise<void> {
   let host: Awaited<ReturnType<typeof startLocalHost>>;

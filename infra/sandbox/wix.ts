@@ -57,6 +57,8 @@ export interface OrderInput {
 export class WixSandbox {
   readonly router = new Router();
   readonly faults = new FaultInjector();
+  /** Test knob: SKUs this store refuses (as a real store refuses an invalid product). */
+  readonly rejectedSkus = new Set<string>();
   readonly products = new Map<string, WixProduct>();
   readonly inventory = new Map<string, WixInventoryItem>();
   readonly orders = new Map<string, WixOrder>();
@@ -304,6 +306,9 @@ export class WixSandbox {
         });
     }
     if (v.length) throw new WixError(400, "invalid product", undefined, v);
+    const rejected = variants?.find((variant) => variant.sku && this.rejectedSkus.has(variant.sku));
+    if (rejected)
+      throw new WixError(400, `product with SKU ${rejected.sku} violates a store rule`, "INVALID_PRODUCT");
     if ((variants?.length ?? 0) > 1000) throw new WixError(400, "too many variants", "TOO_MANY_VARIANTS");
   }
 

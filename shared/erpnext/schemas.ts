@@ -3,9 +3,12 @@ import { z } from "zod";
 /** Frappe sends 0/1 for checks; tolerate booleans from templates. */
 const check = z
   .union([z.number(), z.boolean(), z.string()])
-  .optional()
+  .nullish()
   .transform((v) => v === 1 || v === true || v === "1");
-const num = z.union([z.number(), z.string()]).transform((v) => Number(v) || 0);
+const num = z
+  .union([z.number(), z.string()])
+  .nullish()
+  .transform((v) => Number(v ?? 0) || 0);
 
 /** The webhook body: thin template or full as_dict(); anything beyond these keys is ignored. */
 export const frappeWebhookSchema = z
@@ -33,11 +36,11 @@ export const itemSchema = z
     disabled: check,
     is_sales_item: z
       .union([z.number(), z.boolean()])
-      .optional()
-      .transform((v) => v === undefined || v === 1 || v === true),
+      .nullish()
+      .transform((v) => v === undefined || v === null || v === 1 || v === true),
     has_variants: check,
     variant_of: z.string().nullish(),
-    weight_per_unit: num.optional(),
+    weight_per_unit: num,
     weight_uom: z.string().nullish(),
     modified: z.string(),
     attributes: z

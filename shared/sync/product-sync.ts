@@ -48,13 +48,23 @@ export class ProductSync {
   async syncItems(itemCodes: string[], trigger: { changedAt?: string } = {}): Promise<ItemResult[]> {
     const codes = [...new Set(itemCodes)];
     const started = Date.now();
-    const { items, prices } = await this.readItems(codes);
+    const { items, prices, unreadable } = await this.readItems(codes);
     const mappings = await this.deps.state.getMappings(codes);
     const results: ItemResult[] = [];
     const creates: Planned[] = [];
     const updates: Planned[] = [];
 
     for (const code of codes) {
+      const problem = unreadable.get(code);
+      if (problem) {
+        results.push({
+          itemCode: code,
+          outcome: "failed",
+          reason: `ERPNext item not readable: ${problem}`,
+          retryable: false,
+        });
+        continue;
+      }
       const item = items.get(code);
       const mapping = mappings.get(code);
       try {
@@ -116,7 +126,9 @@ export class ProductSync {
     return { itemCode: code, product, hash, mapping, priceName: price?.name };
   }
 
-  private async readItems(codes: string[]): Promise<{ items: Map<string, Item>; prices: ItemPrice[] }> {
+  private async readItems(
+    codes: string[],
+  ): Promise<{ items: Map<string, Item>; prices: ItemPrice[]; unreadable: Map<string, string> }> {
     const { erpnext, priceList } = this.deps;
     const rows = await erpnext.listAll("Item", { fields: ITEM_FIELDS, filters: [["name", "in", codes]] });
     const priceRows = await erpnext.listAll("Item Price", {
@@ -127,15 +139,21 @@ export class ProductSync {
       ],
     });
     const items = new Map<string, Item>();
+    const unreadable = new Map<string, string>();
     for (const row of rows) {
       const parsed = itemSchema.safeParse(row);
       if (parsed.success) items.set(parsed.data.name, parsed.data);
+      else
+        unreadable.set(
+          String(row.name),
+          parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        );
     }
     const prices = priceRows.flatMap((row) => {
       const parsed = itemPriceSchema.safeParse(row);
       return parsed.success ? [parsed.data] : [];
     });
-    return { items, prices };
+    return { items, prices, unreadable };
   }
 
   /** Existing Wix products with the same SKU are linked, never duplicated. */

@@ -1,0 +1,113 @@
+import { type LocalHost, startLocalHost } from "../../infra/local/host";
+import type { ErpnextSandbox } from "../../infra/sandbox/erpnext";
+import type { WixSandbox } from "../../infra/sandbox/wix";
+import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+export const WEBHOOK_SECRET = "integration-webhook-secret";
+
+export interface Harness {
+  host: LocalHost;
+  erpnext: ErpnextSandbox;
+  wix: WixSandbox;
+  /** Sends a signed ERPNext webhook exactly as Frappe does (no Content-Type). */
+  erpnextWebhook(
+    body: unknown,
+    opts?: { signature?: string; raw?: string },
+  ): Promise<{ status: number; body: unknown }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
+}
+
+/** One local host per test file: in-memory DynamoDB, fauxqs, both sandboxes, no timers. */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const host = await startLocalHost({
+    env: { PORT: "0", ERPNEXT_WEBHOOK_SECRET: WEBHOOK_SECRET, POWERTOOLS_LOG_LEVEL: "SILENT", ...env },
+    inMemory: true,
+    pollWaitSeconds: 0,
+  });
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${host.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body: parsed };
+  };
+  return {
+    host,
+    erpnext: host.erpnext as ErpnextSandbox,
+    wix: host.wix as WixSandbox,
+    request,
+    erpnextWebhook(body, opts = {}) {
+      const raw = opts.raw ?? frappeJson(body);
+      const signature = opts.signature ?? signFrappeBody(WEBHOOK_SECRET, raw);
+      return request("POST", "/webhooks/erpnext", raw, { "X-Frappe-Webhook-Signature": signature });
+    },
+  };
+}
+
+/** Item + price the way a user creates them in the desk: webhooks fire. */
+export function createItem(
+  erpnext: ErpnextSandbox,
+  code: string,
+  price = 10,
+  extra: Record<string, unknown> = {},
+) {
+  erpnext.insert("Item", {
+    item_code: code,
+    item_name: `Item ${code}`,
+    item_group: "Products",
+    stock_uom: "Nos",
+    is_stock_item: 1,
+    description: `<p>${code}</p>`,
+    ...extra,
+  });
+  erpnext.insert("Item Price", {
+    item_code: code,
+    price_list: "Standard Selling",
+    price_list_rate: price,
+    uom: "Nos",
+  });
+}
+
+/** Items imported without webhooks (Data Import). */
+export function importItems(erpnext: ErpnextSandbox, prefix: string, count: number, price = 5): string[] {
+  const codes: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    const code = `${prefix}-${i}`;
+    erpnext.importDoc("Item", {
+      item_code: code,
+      item_name: `Imported ${code}`,
+      item_group: "Products",
+      stock_uom: "Nos",
+    });
+    erpnext.importDoc("Item Price", {
+      item_code: code,
+      price_list: "Standard Selling",
+      price_list_rate: price + i / 100,
+      uom: "Nos",
+    });
+    codes.push(code);
+  }
+  return codes;
+}
+
+export function productsWithSku(wix: WixSandbox, sku: string) {
+  return [...wix.products.values()].filter((p) => p.variantsInfo.variants.some((v) => v.sku === sku));
+}
