@@ -1,0 +1,323 @@
+import { generateKeyPairSync } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { importPKCS8, SignJWT } from "jose";
+import type { OrderInput } from "../../infra/sandbox/wix";
+import type { WixOrder } from "../../shared/wix/types";
+import { createItem, type Harness, startHarness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  for (const [code, price] of [
+    ["SHIRT", 20],
+    ["MUG", 12.5],
+    ["CAP", 9.99],
+    ["SOCKS", 3.33],
+  ] as const) {
+    createItem(h.erpnext, code, price, { item_name: code === "MUG" ? "Tasse à café" : code });
+    h.erpnext.moveBin(code, "Stores - SC", { actual: 100 });
+  }
+  await h.host.drain();
+});
+afterAll(async () => {
+  await h.host.stop();
+});
+
+const APPROVED = "wix.ecom.v1.order_approved";
+const salesOrders = (order: WixOrder) =>
+  [...(h.erpnext.docs.get("Sales Order")?.values() ?? [])].filter((so) => so.po_no === order.number);
+
+async function placeAndSend(input: OrderInput, events = [APPROVED]): Promise<WixOrder> {
+  const order = h.wix.placeOrder(input);
+  for (const e of events) expect(await h.wix.sendEvent(e, order)).toBe(200);
+  await h.host.drain();
+  return order;
+}
+
+describe("Wix order -> ERPNext", () => {
+  test("an approved order becomes a customer, two addresses and a submitted Sales Order equal to the cent", async () => {
+    const order = await placeAndSend({
+      lines: [
+        { sku: "SHIRT", quantity: 2 },
+        { sku: "MUG", quantity: 1 },
+      ],
+      shipping: "4.95",
+      taxes: [{ name: "Sales Tax", rate: "0.08" }],
+      buyer: { email: "grace@example.com", contactId: "c-grace", firstName: "Grace", lastName: "Hopper" },
+    });
+    const [so] = salesOrders(order);
+    expect(so).toMatchObject({
+      docstatus: 1,
+      customer: "Grace Hopper",
+      company: "Sandbox Co",
+      po_no: order.number,
+    });
+    expect(so?.grand_total).toBe(Number(order.priceSummary.total.amount));
+    expect(
+      (so?.items as { item_code: string; qty: number; rate: number }[]).map((i) => [
+        i.item_code,
+        i.qty,
+        i.rate,
+      ]),
+    ).toEqual([
+      ["SHIRT", 2, 20],
+      ["MUG", 1, 12.5],
+    ]);
+    const addresses = [...(h.erpnext.docs.get("Address")?.values() ?? [])].filter((a) =>
+      JSON.stringify(a.links).includes("Grace Hopper"),
+    );
+    expect(addresses.map((a) => a.address_type).sort()).toEqual(["Billing", "Shipping"]);
+    expect(addresses[0]?.country).toBe("United States");
+  });
+
+  test("the same buyer ordering again reuses the customer", async () => {
+    const buyer = { email: "linus@example.com", contactId: "c-linus", firstName: "Linus", lastName: "T" };
+    const first = await placeAndSend({ lines: [{ sku: "CAP", quantity: 1 }], buyer });
+    const second = await placeAndSend({ lines: [{ sku: "CAP", quantity: 3 }], buyer });
+    expect(salesOrders(first)[0]?.customer).toBe(salesOrders(second)[0]?.customer);
+    const customers = [...(h.erpnext.docs.get("Customer")?.values() ?? [])].filter(
+      (c) => c.email_id === "linus@example.com",
+    );
+    expect(customers).toHaveLength(1);
+  });
+
+  test("one event delivered three times at once, plus a poll, makes one Sales Order", async () => {
+    const order = h.wix.placeOrder({
+      lines: [{ sku: "SOCKS", quantity: 4 }],
+      buyer: { email: "dup@example.com" },
+    });
+    const token = await h.wix.signEvent(APPROVED, order, { eventId: "evt-dup" });
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => h.request("POST", "/webhooks/wix", token, { "content-type": "text/plain" })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await h.request("POST", "/jobs/order-poll");
+    await h.host.drain();
+    expect(salesOrders(order)).toHaveLength(1);
+  });
+
+  test("an order whose webhook was lost arrives through the order poll", async () => {
+    const order = h.wix.placeOrder({
+      lines: [{ sku: "MUG", quantity: 1 }],
+      buyer: { email: "lost@example.com" },
+    });
+    expect(salesOrders(order)).toHaveLength(0);
+    const poll = await h.request("POST", "/jobs/order-poll");
+    expect(poll.status).toBe(200);
+    await h.host.drain();
+    expect(salesOrders(order)).toHaveLength(1);
+  });
+
+  test("paid before approved ends in the same state as in order: one SO and one payment", async () => {
+    const order = h.wix.placeOrder({
+      lines: [{ sku: "SHIRT", quantity: 1 }],
+      status: "PENDING",
+      paymentStatus: "PAID",
+      buyer: { email: "early@example.com" },
+    });
+    await h.wix.sendEvent("wix.ecom.v1.order_payment_status_updated", order);
+    await h.host.drain();
+    expect(salesOrders(order)).toHaveLength(0);
+    const approved = h.wix.changeOrder(order.id, { status: "APPROVED" });
+    await h.wix.sendEvent(APPROVED, approved);
+    await h.wix.sendEvent("wix.ecom.v1.order_payment_status_updated", approved);
+    await h.host.drain();
+    const [so] = salesOrders(order);
+    expect(so?.docstatus).toBe(1);
+    const payments = [...(h.erpnext.docs.get("Payment Entry")?.values() ?? [])].filter(
+      (p) => p.reference_no === order.number,
+    );
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({
+      docstatus: 1,
+      paid_amount: so?.grand_total,
+      paid_to: "Wix Payments - SC",
+    });
+  });
+
+  test("an order canceled after sync cancels its Sales Order", async () => {
+    const order = await placeAndSend({
+      lines: [{ sku: "CAP", quantity: 2 }],
+      buyer: { email: "cancel@example.com" },
+    });
+    expect(salesOrders(order)[0]?.docstatus).toBe(1);
+    const canceled = h.wix.changeOrder(order.id, { status: "CANCELED" });
+    await h.wix.sendEvent("wix.ecom.v1.order_canceled", canceled);
+    await h.host.drain();
+    expect(salesOrders(order)[0]?.docstatus).toBe(2);
+  });
+
+  test("an unknown SKU is parked with its reason while the next order still syncs", async () => {
+    const bad = h.wix.placeOrder({
+      lines: [{ sku: "NOT-IN-ERP", quantity: 1, price: "5.00" }],
+      buyer: { email: "bad@example.com" },
+    });
+    const good = h.wix.placeOrder({
+      lines: [{ sku: "MUG", quantity: 2 }],
+      buyer: { email: "good@example.com" },
+    });
+    await h.wix.sendEvent(APPROVED, bad);
+    await h.wix.sendEvent(APPROVED, good);
+    await h.host.drain();
+    expect(salesOrders(bad)).toHaveLength(0);
+    expect(salesOrders(good)).toHaveLength(1);
+    const parked = h.host.dlq("orders").find((m) => (m.body as { orderId: string }).orderId === bad.id);
+    expect(parked?.reason).toContain('unknown item "NOT-IN-ERP"');
+  });
+
+  test("ERPNext 500 and 429 are retried; a 417 validation error is parked", async () => {
+    h.erpnext.faults.add({ status: 500, count: 1, match: "POST /api/resource/Sales Order" });
+    h.erpnext.faults.add({ status: 429, count: 1, match: "POST /api/resource/Sales Order" });
+    const retried = await placeAndSend({
+      lines: [{ sku: "SOCKS", quantity: 1 }],
+      buyer: { email: "retry@example.com" },
+    });
+    expect(salesOrders(retried)).toHaveLength(1);
+
+    // A template item cannot be sold: ERPNext answers 417, which no retry can fix.
+    h.erpnext.importDoc("Item", {
+      item_code: "TEMPLATE-1",
+      item_group: "Products",
+      stock_uom: "Nos",
+      has_variants: 1,
+    });
+    const invalid = await placeAndSend({
+      lines: [{ sku: "TEMPLATE-1", quantity: 1, price: "9.00" }],
+      buyer: { email: "x@example.com" },
+    });
+    expect(salesOrders(invalid)).toHaveLength(0);
+    const parked = h.host.dlq("orders").find((m) => (m.body as { orderId: string }).orderId === invalid.id);
+    expect(parked?.reason).toContain("417");
+    expect(parked?.reason).toContain("TEMPLATE-1 is a template");
+    expect(parked?.receives).toBe(0); // parked at once, not after five useless retries
+
+    const unknownCountry = await placeAndSend({
+      lines: [{ sku: "SOCKS", quantity: 1 }],
+      buyer: { email: "y@example.com" },
+      address: { country: "ZZ" },
+    });
+    expect(
+      h.host.dlq("orders").find((m) => (m.body as { orderId: string }).orderId === unknownCountry.id)?.reason,
+    ).toContain('"ZZ"');
+  });
+
+  test("forged, expired and malformed tokens get 401/400 and queue nothing", async () => {
+    const order = h.wix.placeOrder({ lines: [{ sku: "MUG", quantity: 1 }] });
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const forgedKey = await importPKCS8(
+      privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      "RS256",
+    );
+    const good = await h.wix.signEvent(APPROVED, order);
+    const [, payload] = good.split(".");
+    const forged = await new SignJWT(JSON.parse(Buffer.from(payload as string, "base64url").toString()))
+      .setProtectedHeader({ alg: "RS256" })
+      .sign(forgedKey);
+    const expired = await h.wix.signEvent(APPROVED, order, { expiresIn: "-1m" });
+    const send = (body: string) => h.request("POST", "/webhooks/wix", body, { "content-type": "text/plain" });
+    expect((await send(forged)).status).toBe(401);
+    expect(await send(expired)).toEqual({ status: 401, body: { error: "token expired" } });
+    expect((await send("hello")).status).toBe(401);
+    await h.host.drain();
+    expect(salesOrders(order)).toHaveLength(0);
+  });
+
+  test("legacy ...AsJson envelopes are accepted; unhandled events are acknowledged and ignored", async () => {
+    const order = h.wix.placeOrder({
+      lines: [{ sku: "CAP", quantity: 1 }],
+      buyer: { email: "legacy@example.com" },
+    });
+    const legacy = await h.wix.signEvent(APPROVED, order, { legacy: true });
+    expect((await h.request("POST", "/webhooks/wix", legacy)).status).toBe(200);
+    await h.host.drain();
+    expect(salesOrders(order)).toHaveLength(1);
+    const other = await h.wix.signEvent("wix.stores.v1.product_created", order);
+    expect(await h.request("POST", "/webhooks/wix", other)).toMatchObject({
+      status: 200,
+      body: { ignored: expect.any(String) },
+    });
+  });
+});
+
+describe("totals matrix: every Sales Order equals the Wix total to the cent", () => {
+  const cases: [string, OrderInput][] = [
+    [
+      "tax exclusive, one tax",
+      { lines: [{ sku: "SHIRT", quantity: 3 }], taxes: [{ name: "Sales Tax", rate: "0.0825" }] },
+    ],
+    [
+      "tax inclusive",
+      {
+        lines: [
+          { sku: "MUG", quantity: 3 },
+          { sku: "CAP", quantity: 1 },
+        ],
+        taxes: [{ name: "VAT", rate: "0.2" }],
+        taxIncluded: true,
+      },
+    ],
+    [
+      "two tax lines and shipping",
+      {
+        lines: [{ sku: "SOCKS", quantity: 7 }],
+        taxes: [
+          { name: "State", rate: "0.06" },
+          { name: "City", rate: "0.0175" },
+        ],
+        shipping: "6.40",
+      },
+    ],
+    [
+      "coupon",
+      {
+        lines: [
+          { sku: "SHIRT", quantity: 1 },
+          { sku: "SOCKS", quantity: 2 },
+        ],
+        discount: "5.00",
+        taxes: [{ name: "Sales Tax", rate: "0.07" }],
+      },
+    ],
+    [
+      "inclusive with coupon and shipping",
+      {
+        lines: [{ sku: "CAP", quantity: 3 }],
+        discount: "2.50",
+        shipping: "3.99",
+        taxes: [{ name: "VAT", rate: "0.19" }],
+        taxIncluded: true,
+      },
+    ],
+    [
+      "line discount, several lines",
+      {
+        lines: [
+          { sku: "SHIRT", quantity: 1, lineDiscount: "1.11" },
+          { sku: "MUG", quantity: 5 },
+          { sku: "SOCKS", quantity: 9 },
+        ],
+      },
+    ],
+    [
+      "non-ASCII names, foreign address",
+      {
+        lines: [{ sku: "MUG", quantity: 1, productName: "Tasse à café ☕" }],
+        buyer: { firstName: "Zoë", lastName: "Ærøskøbing", email: "zoe@example.dk" },
+        address: { country: "DK", city: "København", addressLine: "Nørregade 1" },
+        taxes: [{ name: "Moms", rate: "0.25" }],
+        taxIncluded: true,
+      },
+    ],
+  ];
+  test.each(cases)("%s", async (_name, input) => {
+    const order = await placeAndSend({
+      buyer: { email: `${_name.replace(/\W+/g, "-")}@example.com` },
+      ...input,
+    });
+    const [so] = salesOrders(order);
+    expect(so).toBeDefined();
+    expect(Math.round((so?.grand_total as number) * 100)).toBe(
+      Math.round(Number(order.priceSummary.total.amount) * 100),
+    );
+  });
+});
