@@ -6,7 +6,7 @@ import { IdempotencyStore } from "../../shared/store/idempotency";
 import { StateStore } from "../../shared/store/state";
 import { SyncLog } from "../../shared/store/sync-log";
 import { InventorySync } from "../../shared/sync/inventory-sync";
-import { OrderSync } from "../../shared/sync/order-sync";
+import { OrderSync, pendingWixQuantities } from "../../shared/sync/order-sync";
 import { ProductSync } from "../../shared/sync/product-sync";
 import { WixClient } from "../../shared/wix/client";
 import { awsClients } from "./aws";
@@ -41,7 +41,14 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
     onPublished: (itemCodes) =>
       aws.queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
   });
-  const inventory = new InventorySync({ erpnext, wix, state, log, warehouses: settings.erpnext.warehouses });
+  const inventory = new InventorySync({
+    erpnext,
+    wix,
+    state,
+    log,
+    warehouses: settings.erpnext.warehouses,
+    pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
+  });
   const orders = new OrderSync({ erpnext, wix, state, log, settings: settings.orders });
   return {
     settings,

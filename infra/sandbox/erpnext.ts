@@ -108,7 +108,8 @@ export class ErpnextSandbox {
   // --- HTTP surface --------------------------------------------------------------------------
 
   async handle(req: SimRequest): Promise<SimResponse> {
-    const fault = this.faults.take(req.method, req.path);
+    const query = req.query.toString();
+    const fault = this.faults.take(req.method, query ? `${req.path}?${query}` : req.path);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.status === 429)
       return { status: 429, body: "Too Many Requests", headers: { "retry-after": "1" } };

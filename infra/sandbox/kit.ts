@@ -51,8 +51,10 @@ export interface Fault {
   status?: number;
   count: number;
   latencyMs?: number;
-  /** Only calls whose "METHOD /path" matches this regular expression. */
+  /** Only calls whose "METHOD /path?query" matches this regular expression. */
   match?: string;
+  /** Let this many matching calls through first (fail a job half-way). */
+  after?: number;
   body?: unknown;
 }
 
@@ -72,8 +74,13 @@ export class FaultInjector {
     const fault = this.faults.find(
       (f) => f.count > 0 && (!f.match || new RegExp(f.match).test(`${method} ${path}`)),
     );
+    if (fault?.after) {
+      fault.after--;
+      return undefined;
+    }
     if (fault) fault.count--;
     this.faults = this.faults.filter((f) => f.count > 0);
+
     return fault;
   }
 }

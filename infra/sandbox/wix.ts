@@ -63,6 +63,8 @@ export class WixSandbox {
   readonly inventory = new Map<string, WixInventoryItem>();
   readonly orders = new Map<string, WixOrder>();
   readonly calls = { reads: 0, writes: 0 };
+  /** Every authorized call as "METHOD /path", for counting bulk calls in tests and benchmarks. */
+  readonly callLog: string[] = [];
   readonly webhookLog: { eventType: string; status: number | string }[] = [];
   readonly publicKeyPem: string;
   private readonly privateKeyPem: string;
@@ -78,7 +80,8 @@ export class WixSandbox {
   }
 
   async handle(req: SimRequest): Promise<SimResponse> {
-    const fault = this.faults.take(req.method, req.path);
+    const query = req.query.toString();
+    const fault = this.faults.take(req.method, query ? `${req.path}?${query}` : req.path);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.status)
       return this.error(
@@ -89,6 +92,7 @@ export class WixSandbox {
     if (req.path !== "/oauth2/token" && !this.authorized(req)) {
       return this.error(new WixError(401, "UNAUTHENTICATED: invalid or missing authorization"));
     }
+    this.callLog.push(`${req.method} ${req.path}`);
     if (req.method === "GET" || req.path.endsWith("/query") || req.path.endsWith("/search"))
       this.calls.reads++;
     else this.calls.writes++;

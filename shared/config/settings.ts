@@ -84,7 +84,7 @@ export const settingsSchema = z
     WIX_APP_SECRET: optionalText,
     WIX_INSTANCE_ID: optionalText,
     WIX_WEBHOOK_PUBLIC_KEY: optionalText,
-    WIX_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10000).default(200),
+    WIX_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(200),
   })
   .superRefine((s, ctx) => {
     const key = Boolean(s.WIX_API_KEY);

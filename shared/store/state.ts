@@ -6,7 +6,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { isConditionFailure } from "./dynamo";
+import { batchGet, batchPut, isConditionFailure } from "./dynamo";
 
 /** What we know about an ERPNext item in Wix. */
 export interface ProductMapping {
@@ -69,33 +69,31 @@ export class StateStore {
   }
 
   async getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>> {
-    // BatchGet would be cheaper in AWS; sequential single reads keep dynalite and AWS on one path.
-    const out = new Map<string, ProductMapping>();
-    const results = await Promise.all(itemCodes.map((code) => this.getMapping(code)));
-    results.forEach((m, i) => {
-      if (m) out.set(itemCodes[i] as string, m);
-    });
-    return out;
+    const keys = [...new Set(itemCodes)].map((code) => ({ pk: `ITEM#${code}`, sk: "MAP" }));
+    const rows = await batchGet<ProductMapping>(this.db, this.table, keys);
+    return new Map(rows.map((m) => [m.itemCode, m]));
   }
 
   /** Writes the mapping and its reverse (product/variant -> item) entry. */
   async putMapping(mapping: ProductMapping): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: `ITEM#${mapping.itemCode}`, sk: "MAP", ...mapping },
-      }),
-    );
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: `PRODUCT#${mapping.productId}`,
-          sk: `VARIANT#${mapping.variantId ?? "-"}`,
-          itemCode: mapping.itemCode,
-        },
-      }),
-    );
+    await this.putMappings([{ mapping }]);
+  }
+
+  /**
+   * Writes mappings with their reverse entries (product/variant -> item) and, when given, the
+   * Item Price they were priced from (so a thin `on_trash` webhook still finds its item).
+   */
+  async putMappings(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void> {
+    const items = rows.flatMap(({ mapping, priceName }) => [
+      { pk: `ITEM#${mapping.itemCode}`, sk: "MAP", ...mapping },
+      {
+        pk: `PRODUCT#${mapping.productId}`,
+        sk: `VARIANT#${mapping.variantId ?? "-"}`,
+        itemCode: mapping.itemCode,
+      },
+      ...(priceName ? [{ pk: `PRICE#${priceName}`, sk: "PRICE", itemCode: mapping.itemCode }] : []),
+    ]);
+    await batchPut(this.db, this.table, items);
   }
 
   async updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void> {
@@ -141,13 +139,7 @@ export class StateStore {
     } while (start);
   }
 
-  /** Which item an Item Price belongs to, so a thin `on_trash` webhook still finds its item. */
-  async rememberPrice(priceName: string, itemCode: string): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { pk: `PRICE#${priceName}`, sk: "PRICE", itemCode } }),
-    );
-  }
-
+  /** Which item an Item Price belongs to (recorded by putMappings). */
   async itemForPrice(priceName: string): Promise<string | undefined> {
     return (await this.get<{ itemCode: string }>(`PRICE#${priceName}`, "PRICE"))?.itemCode;
   }
@@ -188,11 +180,11 @@ export class StateStore {
 
   // --- flow heartbeats (health) --------------------------------------------------------------
 
-  async markSuccess(flow: string): Promise<void> {
+  async markSuccess(flow: string, at = new Date()): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: "LAST_SUCCESS", sk: flow, at: new Date().toISOString() },
+        Item: { pk: "LAST_SUCCESS", sk: flow, at: at.toISOString() },
       }),
     );
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { nowSeconds } from "./dynamo";
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { batchPut, nowSeconds } from "./dynamo";
 
 export type Flow = "products" | "inventory" | "orders";
 export type Outcome =
@@ -35,23 +35,17 @@ export class SyncLog {
   ) {}
 
   async write(entry: SyncLogEntry): Promise<void> {
-    const at = entry.at ?? new Date().toISOString();
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: `${entry.flow}#${at.slice(0, 10)}`,
-          sk: `${at}#${randomUUID().slice(0, 8)}`,
-          ...entry,
-          at,
-          expiresAt: nowSeconds() + RETENTION_DAYS * 86400,
-        },
-      }),
-    );
+    await this.writeAll([entry]);
   }
 
   async writeAll(entries: SyncLogEntry[]): Promise<void> {
-    await Promise.all(entries.map((e) => this.write(e)));
+    const expiresAt = nowSeconds() + RETENTION_DAYS * 86400;
+    const items = entries.map((entry) => {
+      const at = entry.at ?? new Date().toISOString();
+      const pk = `${entry.flow}#${at.slice(0, 10)}`;
+      return { pk, sk: `${at}#${randomUUID().slice(0, 8)}`, ...entry, at, expiresAt };
+    });
+    await batchPut(this.db, this.table, items);
   }
 
   /** Entries of a flow since a time, oldest first, across day partitions. */

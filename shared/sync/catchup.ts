@@ -13,7 +13,11 @@ const PAGE = 500;
  */
 export async function productCatchup(deps: { erpnext: ErpnextClient; state: StateStore; queue: Enqueuer }) {
   let enqueued = 0;
+  const byDoctype: Record<string, number> = {};
+  // A new item usually has a new price too: enqueue each code once per run.
+  const seen = new Set<string>();
   for (const doctype of ["Item", "Item Price"] as const) {
+    byDoctype[doctype] = 0;
     const key = `product-catchup:${doctype}`;
     const since = (await deps.state.getWatermark(key)) ?? EPOCH_FRAPPE;
     const codeField = doctype === "Item" ? "name" : "item_code";
@@ -26,13 +30,16 @@ export async function productCatchup(deps: { erpnext: ErpnextClient; state: Stat
         pageLength: PAGE,
       });
       if (!rows.length) break;
-      const codes = [...new Set(rows.map((r) => r[codeField] as string))];
+      const codes = [...new Set(rows.map((r) => r[codeField] as string))].filter((c) => !seen.has(c));
+      for (const c of codes) seen.add(c);
+
       const last = rows[rows.length - 1]?.modified as string;
       await deps.queue.send("products", itemMessages(codes, "catchup", 100, frappeTimeToIso(last)));
       enqueued += codes.length;
+      byDoctype[doctype] += codes.length;
       await deps.state.advanceWatermark(key, last);
       if (rows.length < PAGE) break;
     }
   }
-  return { enqueued };
+  return { enqueued, byDoctype };
 }

@@ -13,6 +13,8 @@ export interface InventorySyncDeps {
   log: SyncLog;
   /** Warehouses that count; empty = all. */
   warehouses: string[];
+  /** Quantities sold in Wix but not yet reserved in ERPNext (the oversell guard). */
+  pendingOrders?: () => Promise<Map<string, number>>;
 }
 
 /** Sellable = sum over warehouses of (actual - reserved), never below zero (CONTRACTS 1.3). */
@@ -75,6 +77,8 @@ export class InventorySync {
       }
     }
     const wanted = sellableQuantities(bins, this.deps.warehouses, mapped);
+    const pending = (await this.deps.pendingOrders?.()) ?? new Map<string, number>();
+    for (const [code, qty] of wanted) wanted.set(code, Math.max(0, qty - (pending.get(code) ?? 0)));
     const current = new Map<string, WixInventoryItem>();
     for (const item of await wix.inventoryBySku(mapped))
       if (item.product?.variantSku) current.set(item.product.variantSku, item);

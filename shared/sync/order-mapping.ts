@@ -80,7 +80,8 @@ export function toSalesOrder(
   )
     .toISOString()
     .slice(0, 10);
-  // ERPNext refuses a delivery date before the order date.
+  // ERPNext refuses a delivery date before the order date (ISO date strings compare as text).
+  // biome-ignore lint/complexity/useMathMinMax: strings, not numbers
   const delivery = earliest < transactionDate ? transactionDate : earliest;
 
   const taxes: { charge_type: "Actual"; account_head: string; description: string; tax_amount: number }[] =

@@ -281,3 +281,41 @@ export class OrderSync {
     return { outcome: "updated" as Outcome, reason: "canceled", salesOrder: record.salesOrder };
   }
 }
+
+/** How far back unsynced Wix orders are looked for when guarding stock pushes. */
+export const PENDING_ORDER_WINDOW_MS = 7 * 86400_000;
+
+/**
+ * Quantities per SKU that Wix has sold but ERPNext does not yet hold as submitted Sales Orders
+ * (so they are not yet reserved in its Bins). Read from Wix itself, so orders whose webhook has
+ * not arrived yet count too. A stock push subtracts these, so it never re-inflates Wix stock.
+ */
+export async function pendingWixQuantities(
+  deps: { wix: WixClient; state: StateStore; submit: boolean },
+  now = Date.now(),
+): Promise<Map<string, number>> {
+  const pending = new Map<string, number>();
+  const since = new Date(now - PENDING_ORDER_WINDOW_MS).toISOString();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.wix.searchOrders(since, cursor);
+    for (const order of page.orders) {
+      if (order.status === "CANCELED" || order.status === "REJECTED") continue;
+      const record = await deps.state.getOrder(order.id);
+      if (record?.state === "created" && deps.submit) continue;
+      for (const line of order.lineItems) {
+        const sku =
+          line.physicalProperties?.sku ??
+          (line.catalogReference?.catalogItemId
+            ? await deps.state.itemForProduct(
+                line.catalogReference.catalogItemId,
+                line.catalogReference.options?.variantId,
+              )
+            : undefined);
+        if (sku) pending.set(sku, (pending.get(sku) ?? 0) + line.quantity);
+      }
+    }
+    cursor = page.next;
+  } while (cursor);
+  return pending;
+}

@@ -196,11 +196,12 @@ export class ProductSync {
         continue;
       }
       const retryLink: Planned[] = [];
+      const saved: Planned[] = [];
       for (const r of response.results) {
         const plan = chunk[r.itemMetadata.originalIndex];
         if (!plan) continue;
         if (r.itemMetadata.success && r.item?.id) {
-          await this.saveMapping(plan, r.item);
+          await this.saveMapping(plan, r.item, saved);
           results.push({ itemCode: plan.itemCode, outcome: "created" });
         } else if (r.itemMetadata.error?.code === "SKU_ALREADY_EXIST_ERROR") {
           retryLink.push(plan); // created meanwhile (another worker, or by hand): link it
@@ -208,6 +209,7 @@ export class ProductSync {
           results.push(bulkFailure(plan.itemCode, r.itemMetadata.error));
         }
       }
+      await this.persist(saved);
       if (retryLink.length) {
         const linked = await this.linkExisting(retryLink);
         results.push(
@@ -239,12 +241,14 @@ export class ProductSync {
         results.push(...chunk.map((p) => failure(p.itemCode, error)));
         continue;
       }
+      const saved: Planned[] = [];
       for (const r of response.results) {
         const plan = chunk[r.itemMetadata.originalIndex];
         if (!plan) continue;
         let outcome: ItemResult;
         if (r.itemMetadata.success && r.item) {
-          await this.saveMapping(plan, r.item);
+          await this.saveMapping(plan, r.item, saved);
+
           outcome = { itemCode: plan.itemCode, outcome: "updated" };
         } else {
           outcome = await this.updateOne(plan, r.itemMetadata.error);
@@ -258,6 +262,7 @@ export class ProductSync {
         }
         results.push(outcome);
       }
+      await this.persist(saved);
     }
     return results;
   }
@@ -301,7 +306,8 @@ export class ProductSync {
     return { ...plan.product, id: mapping.productId, revision: mapping.revision ?? "" };
   }
 
-  private async saveMapping(plan: Planned, product: WixProduct): Promise<void> {
+  /** Records what Wix now holds for the item; `batch` defers the write to one batch per bulk call. */
+  private async saveMapping(plan: Planned, product: WixProduct, batch?: Planned[]): Promise<void> {
     const now = new Date().toISOString();
     const variant =
       product.variantsInfo?.variants.find((v) => v.sku === plan.itemCode) ??
@@ -317,8 +323,13 @@ export class ProductSync {
       createdAt: plan.mapping?.createdAt ?? now,
       updatedAt: now,
     };
-    await this.deps.state.putMapping(plan.mapping);
-    if (plan.priceName) await this.deps.state.rememberPrice(plan.priceName, plan.itemCode);
+    if (batch) batch.push(plan);
+    else await this.persist([plan]);
+  }
+
+  private async persist(plans: Planned[]): Promise<void> {
+    const rows = plans.flatMap((p) => (p.mapping ? [{ mapping: p.mapping, priceName: p.priceName }] : []));
+    if (rows.length) await this.deps.state.putMappings(rows);
   }
 
   /** Item codes for Item Prices named by thin webhooks (a deleted price is found in our records). */

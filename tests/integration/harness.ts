@@ -27,7 +27,15 @@ export interface Harness {
 /** One local host per test file: in-memory DynamoDB, fauxqs, both sandboxes, no timers. */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const host = await startLocalHost({
-    env: { PORT: "0", ERPNEXT_WEBHOOK_SECRET: WEBHOOK_SECRET, POWERTOOLS_LOG_LEVEL: "SILENT", ...env },
+    // The Wix rate budget (200/min) is proven in unit tests; here it would only slow bulk tests.
+    env: {
+      PORT: "0",
+      ERPNEXT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      POWERTOOLS_LOG_LEVEL: "SILENT",
+      WIX_REQUESTS_PER_MINUTE: "100000",
+      ...env,
+    },
+
     inMemory: true,
     pollWaitSeconds: 0,
   });

@@ -54,7 +54,7 @@ describe("Wix order -> ERPNext", () => {
     });
     expect(so?.grand_total).toBe(Number(order.priceSummary.total.amount));
     expect(
-      (so?.items as { item_code: string; qty: number; rate: number }[]).map((i) => [
+      ((so?.items ?? []) as { item_code: string; qty: number; rate: number }[]).map((i) => [
         i.item_code,
         i.qty,
         i.rate,

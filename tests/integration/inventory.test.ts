@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { createItem, type Harness, importItems, productsWithSku, startHarness } from "./harness";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ ERPNEXT_WAREHOUSES: "Stores - SC,Backroom - SC" });
+});
+afterAll(async () => {
+  await h.host.stop();
+});
+
+const wixQty = (sku: string) => h.wix.inventoryForSku(sku)?.quantity;
+const inventoryWrites = () => h.wix.callLog.filter((c) => c.includes("/bulk/inventory-items/")).length;
+
+describe("stock ERPNext -> Wix", () => {
+  test("a submitted Stock Entry reaches the Wix quantity (sellable = actual - reserved over the chosen warehouses)", async () => {
+    createItem(h.erpnext, "STOCK-1", 10);
+    await h.host.drain();
+    expect(wixQty("STOCK-1")).toBe(0);
+    h.erpnext.insert("Stock Entry", {
+      docstatus: 1,
+      items: [
+        { item_code: "STOCK-1", qty: 8, t_warehouse: "Stores - SC" },
+        { item_code: "STOCK-1", qty: 5, t_warehouse: "Backroom - SC" },
+        { item_code: "STOCK-1", qty: 100, t_warehouse: "Finished Goods - SC" }, // not a sales warehouse
+      ],
+    });
+    h.erpnext.moveBin("STOCK-1", "Stores - SC", { reserved: 2 });
+    await h.host.drain();
+    expect(wixQty("STOCK-1")).toBe(8 + 5 - 2);
+  });
+
+  test("a missing inventory item is created for a linked product", async () => {
+    h.wix.create({
+      name: "Made in Wix",
+      productType: "PHYSICAL",
+      physicalProperties: {},
+      variantsInfo: {
+        variants: [{ sku: "NOINV-1", choices: [], price: { actualPrice: { amount: "2.00" } } }],
+      },
+    });
+    expect(h.wix.inventoryForSku("NOINV-1")).toBeUndefined();
+    h.erpnext.moveBin("NOINV-1", "Stores - SC", { actual: 6 });
+    createItem(h.erpnext, "NOINV-1", 2);
+    await h.host.drain();
+    expect(wixQty("NOINV-1")).toBe(6);
+  });
+
+  test("2,500 changed items go out in 3 bulk calls; unchanged stock makes no call", async () => {
+    const codes = importItems(h.erpnext, "BULK", 2500);
+    await h.request("POST", "/jobs/product-catchup");
+    await h.host.drain(120_000);
+    await h.request("POST", "/jobs/inventory-delta");
+    await h.host.drain();
+    for (const code of codes) h.erpnext.moveBin(code, "Stores - SC", { actual: 3 });
+    const before = inventoryWrites();
+    const job = await h.request("POST", "/jobs/inventory-delta");
+    expect(job.status).toBe(200);
+    await h.host.drain();
+    expect(inventoryWrites() - before).toBe(3);
+    expect(codes.every((c) => wixQty(c) === 3)).toBe(true);
+
+    const again = inventoryWrites();
+    await h.request("POST", "/jobs/inventory-delta");
+    await h.host.drain();
+    expect(inventoryWrites()).toBe(again);
+  }, 180_000);
+
+  test("drift made in Wix is fixed by the reconcile and counted", async () => {
+    createItem(h.erpnext, "DRIFT-1", 4);
+    h.erpnext.moveBin("DRIFT-1", "Stores - SC", { actual: 9 });
+    await h.host.drain();
+    await h.request("POST", "/jobs/inventory-delta");
+    await h.host.drain();
+    expect(wixQty("DRIFT-1")).toBe(9);
+    const inv = h.wix.inventory.get(h.wix.inventoryForSku("DRIFT-1")?.id as string);
+    if (inv) inv.quantity = 42; // someone edited stock in the Wix dashboard
+    const res = await h.request("POST", "/jobs/inventory-reconcile");
+    expect((res.body as { enqueued: number }).enqueued).toBeGreaterThan(0);
+    await h.host.drain();
+    expect(wixQty("DRIFT-1")).toBe(9);
+    const ctx = await h.host.context();
+    const entries = await ctx.log.since("inventory", new Date(Date.now() - 60_000));
+    const reconcile = entries.filter((e) => e.key === "reconcile").at(-1);
+    expect(reconcile?.details).toMatchObject({ drift: 1, driftUnits: 33 });
+  });
+
+  test("oversell guard: an order placed in Wix between two pushes is not re-inflated", async () => {
+    createItem(h.erpnext, "HOT-1", 15);
+    h.erpnext.moveBin("HOT-1", "Stores - SC", { actual: 10 });
+    await h.host.drain();
+    await h.request("POST", "/jobs/inventory-delta");
+    await h.host.drain();
+    expect(wixQty("HOT-1")).toBe(10);
+    // A customer buys 3; Wix decrements to 7. Its webhook has not reached us yet.
+    h.wix.setWebhookTarget(undefined);
+    h.wix.placeOrder({ lines: [{ sku: "HOT-1", quantity: 3 }] });
+    expect(wixQty("HOT-1")).toBe(7);
+    // Then 5 arrive in ERPNext: ERPNext alone would say 15, but 3 of them are sold.
+    h.erpnext.insert("Stock Entry", {
+      docstatus: 1,
+      items: [{ item_code: "HOT-1", qty: 5, t_warehouse: "Stores - SC" }],
+    });
+    await h.host.drain();
+    expect(wixQty("HOT-1")).toBe(12);
+    // Once the order is a submitted Sales Order, ERPNext reserves it and the answer is the same.
+    h.wix.setWebhookTarget(`${h.host.url}/webhooks/wix`);
+    await h.request("POST", "/jobs/order-poll");
+    await h.host.drain();
+    await h.request("POST", "/jobs/inventory-reconcile");
+    await h.host.drain();
+    expect(wixQty("HOT-1")).toBe(12);
+  });
+
+  test("a job that fails half-way resumes from its watermark without losing items", async () => {
+    const codes = importItems(h.erpnext, "HALF", 700);
+    // The second page of Items fails (past every retry): the job stops after the first page.
+    h.erpnext.faults.add({ status: 500, count: 4, match: "GET /api/resource/Item\\?.*limit_start=500" });
+    const first = await h.request("POST", "/jobs/product-catchup");
+    expect(first.status).toBe(502);
+    await h.host.drain();
+    const second = await h.request("POST", "/jobs/product-catchup");
+    expect(second.status).toBe(200);
+    // The first page (500 rows) is not read again: only the rest of the Items, about 200.
+    expect((second.body as { byDoctype: Record<string, number> }).byDoctype.Item).toBeLessThan(300);
+
+    await h.host.drain(120_000);
+    expect(codes.filter((c) => productsWithSku(h.wix, c).length !== 1)).toEqual([]);
+  }, 120_000);
+});
+
+describe("health", () => {
+  test("ok with everything up, degraded with a stale flow, failing (503) with Wix down; never shows a credential", async () => {
+    const ok = await h.request("GET", "/health");
+    expect([200]).toContain(ok.status);
+    const ctx = await h.host.context();
+    await ctx.state.markSuccess("inventory", new Date(Date.now() - 3 * 86400_000));
+    const degraded = await h.request("GET", "/health");
+    expect(degraded).toMatchObject({ status: 200, body: { status: "degraded" } });
+    expect(JSON.stringify(degraded.body)).toContain("inventory: last success");
+    h.wix.faults.add({ status: 503, count: 5 });
+    const failing = await h.request("GET", "/health");
+    expect(failing).toMatchObject({ status: 503, body: { status: "failing", wix: { reachable: false } } });
+    h.wix.faults.clear();
+    const text = JSON.stringify(failing.body);
+    for (const secret of [
+      h.host.env.ERPNEXT_API_KEY,
+      h.host.env.ERPNEXT_API_SECRET,
+      h.host.env.WIX_API_KEY,
+      h.host.env.ERPNEXT_WEBHOOK_SECRET,
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+    await ctx.state.markSuccess("inventory");
+  });
+});
