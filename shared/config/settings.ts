@@ -57,60 +57,60 @@ const accountMap = z
     return map;
   });
 
-export const settingsSchema = z
-  .object({
-    ERPNEXT_URL: url,
-    ERPNEXT_API_KEY: z.string().min(1, "required"),
-    ERPNEXT_API_SECRET: z.string().min(1, "required"),
-    ERPNEXT_WEBHOOK_SECRET: z.string().min(8, "required, at least 8 characters"),
-    ERPNEXT_PRICE_LIST: z.string().min(1).default("Standard Selling"),
-    ERPNEXT_WAREHOUSES: list,
-    ERPNEXT_COMPANY: optionalText,
-    ERPNEXT_CUSTOMER_GROUP: z.string().min(1).default("All Customer Groups"),
-    ERPNEXT_TERRITORY: z.string().min(1).default("All Territories"),
-    ERPNEXT_WAREHOUSE: optionalText,
-    ERPNEXT_SHIPPING_ACCOUNT: optionalText,
-    ERPNEXT_TAX_ACCOUNT: optionalText,
-    ERPNEXT_TAX_ACCOUNTS: accountMap,
-    ERPNEXT_PAYMENT_ACCOUNT: optionalText,
-    ERPNEXT_INTEGRATION_USER: optionalText,
-    ORDER_SUBMIT: bool(true),
-    ORDER_CREATE_ON: z.enum(["approved", "created"]).default("approved"),
-    ORDER_DELIVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7),
-    WIX_API_URL: url.default("https://www.wixapis.com"),
-    WIX_API_KEY: optionalText,
-    WIX_SITE_ID: optionalText,
-    WIX_APP_ID: optionalText,
-    WIX_APP_SECRET: optionalText,
-    WIX_INSTANCE_ID: optionalText,
-    WIX_WEBHOOK_PUBLIC_KEY: optionalText,
-    WIX_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(200),
-  })
-  .superRefine((s, ctx) => {
-    const key = Boolean(s.WIX_API_KEY);
-    const app = Boolean(s.WIX_APP_ID || s.WIX_APP_SECRET || s.WIX_INSTANCE_ID);
-    if (!key && !app) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["WIX_API_KEY"],
-        message: "set WIX_API_KEY and WIX_SITE_ID, or WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID",
-      });
+export const settingsSchema = z.object({
+  ERPNEXT_URL: url,
+  ERPNEXT_API_KEY: z.string().min(1, "required"),
+  ERPNEXT_API_SECRET: z.string().min(1, "required"),
+  ERPNEXT_WEBHOOK_SECRET: z.string().min(8, "required, at least 8 characters"),
+  ERPNEXT_PRICE_LIST: z.string().min(1).default("Standard Selling"),
+  ERPNEXT_WAREHOUSES: list,
+  ERPNEXT_COMPANY: optionalText,
+  ERPNEXT_CUSTOMER_GROUP: z.string().min(1).default("All Customer Groups"),
+  ERPNEXT_TERRITORY: z.string().min(1).default("All Territories"),
+  ERPNEXT_WAREHOUSE: optionalText,
+  ERPNEXT_SHIPPING_ACCOUNT: optionalText,
+  ERPNEXT_TAX_ACCOUNT: optionalText,
+  ERPNEXT_TAX_ACCOUNTS: accountMap,
+  ERPNEXT_PAYMENT_ACCOUNT: optionalText,
+  ERPNEXT_INTEGRATION_USER: optionalText,
+  ORDER_SUBMIT: bool(true),
+  ORDER_CREATE_ON: z.enum(["approved", "created"]).default("approved"),
+  ORDER_DELIVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  WIX_API_URL: url.default("https://www.wixapis.com"),
+  WIX_API_KEY: optionalText,
+  WIX_SITE_ID: optionalText,
+  WIX_APP_ID: optionalText,
+  WIX_APP_SECRET: optionalText,
+  WIX_INSTANCE_ID: optionalText,
+  WIX_WEBHOOK_PUBLIC_KEY: optionalText,
+  WIX_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(200),
+});
+
+/**
+ * Checks across fields, run on the raw values even when single fields fail, so one start-up
+ * message lists every problem.
+ */
+function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
+  const has = (k: string) => Boolean(raw[k]?.trim());
+  const problems: string[] = [];
+  const key = has("WIX_API_KEY");
+  const app = has("WIX_APP_ID") || has("WIX_APP_SECRET") || has("WIX_INSTANCE_ID");
+  if (!key && !app) {
+    problems.push(
+      "WIX_API_KEY: set WIX_API_KEY and WIX_SITE_ID, or WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID",
+    );
+  }
+  if (key && !has("WIX_SITE_ID")) problems.push("WIX_SITE_ID: required with WIX_API_KEY");
+  if (!key && app) {
+    for (const name of ["WIX_APP_ID", "WIX_APP_SECRET", "WIX_INSTANCE_ID"]) {
+      if (!has(name)) problems.push(`${name}: required for Wix app auth`);
     }
-    if (key && !s.WIX_SITE_ID)
-      ctx.addIssue({ code: "custom", path: ["WIX_SITE_ID"], message: "required with WIX_API_KEY" });
-    if (!key && app) {
-      for (const name of ["WIX_APP_ID", "WIX_APP_SECRET", "WIX_INSTANCE_ID"] as const) {
-        if (!s[name]) ctx.addIssue({ code: "custom", path: [name], message: "required for Wix app auth" });
-      }
-    }
-    if (s.WIX_WEBHOOK_PUBLIC_KEY && !s.WIX_WEBHOOK_PUBLIC_KEY.includes("BEGIN PUBLIC KEY")) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["WIX_WEBHOOK_PUBLIC_KEY"],
-        message: "expected a PEM public key",
-      });
-    }
-  });
+  }
+  const pem = raw.WIX_WEBHOOK_PUBLIC_KEY;
+  if (pem?.trim() && !pem.includes("BEGIN PUBLIC KEY"))
+    problems.push("WIX_WEBHOOK_PUBLIC_KEY: expected a PEM public key");
+  return problems;
+}
 
 export type RawSettings = z.input<typeof settingsSchema>;
 
@@ -155,9 +155,13 @@ export function parseSettings(
   extraPublicKeys: string[] = [],
 ): Settings {
   const result = settingsSchema.safeParse(source);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`));
-  }
+  const problems = [
+    ...(result.success
+      ? []
+      : result.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`)),
+    ...crossFieldProblems(source),
+  ];
+  if (!result.success || problems.length) throw new ConfigError(problems);
   const s = result.data;
   return {
     erpnext: {

@@ -12,8 +12,13 @@ export class RateBudget {
   constructor(
     private readonly perMinute: number,
     private readonly burst = Math.max(1, Math.ceil(perMinute / 6)),
+    private readonly clock: { now: () => number; sleep: (ms: number) => Promise<void> } = {
+      now: Date.now,
+      sleep,
+    },
   ) {
     this.tokens = this.burst;
+    this.last = clock.now();
   }
 
   /** Resolves when a request may be sent. Callers are served in order. */
@@ -25,14 +30,14 @@ export class RateBudget {
 
   private async waitForToken(): Promise<void> {
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60000);
       this.last = now;
       if (this.tokens >= 1) {
         this.tokens -= 1;
         return;
       }
-      await sleep(Math.ceil(((1 - this.tokens) * 60000) / this.perMinute));
+      await this.clock.sleep(Math.ceil(((1 - this.tokens) * 60000) / this.perMinute));
     }
   }
 }

@@ -1,0 +1,171 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { describeFrappeError, ErpnextClient } from "../../shared/erpnext/client";
+import { HttpClient } from "../../shared/http/client";
+import { HttpError, isRetryableStatus } from "../../shared/http/errors";
+import { RateBudget } from "../../shared/http/rate-budget";
+import { redact, scrub } from "../../shared/http/redact";
+import { backoffDelay, parseRetryAfter } from "../../shared/http/retry";
+import { describeWixError } from "../../shared/wix/client";
+
+describe("retry policy", () => {
+  const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
+  test("exponential with jitter between half and the full ceiling, capped", () => {
+    expect(backoffDelay(1, policy, undefined, () => 0)).toBe(50);
+    expect(backoffDelay(1, policy, undefined, () => 1)).toBe(100);
+    expect(backoffDelay(3, policy, undefined, () => 1)).toBe(400);
+    expect(backoffDelay(10, policy, undefined, () => 1)).toBe(1000);
+  });
+  test("Retry-After wins when longer, within a bound", () => {
+    expect(backoffDelay(1, policy, 2000, () => 0)).toBe(2000);
+    expect(backoffDelay(1, policy, 60_000, () => 0)).toBe(4000);
+    expect(parseRetryAfter("3")).toBe(3000);
+    expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+  test("which statuses are retryable", () => {
+    expect([429, 500, 502, 503, 504, 408].every(isRetryableStatus)).toBe(true);
+    expect([400, 401, 403, 404, 409, 417, 428].some(isRetryableStatus)).toBe(false);
+  });
+});
+
+describe("HttpClient against a real local server", () => {
+  let server: Server;
+  let url: string;
+  const plan: { status: number; body: string; headers?: Record<string, string> }[] = [];
+  const seen: { auth?: string }[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push({ auth: req.headers.authorization });
+      const next = plan.shift() ?? { status: 200, body: '{"data": {"ok": true}}' };
+      res.writeHead(next.status, { "content-type": "application/json", ...next.headers });
+      res.end(next.body);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const erp = () =>
+    new ErpnextClient({
+      url,
+      apiKey: "KEY123",
+      apiSecret: "SECRET456",
+      retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    });
+
+  test("429 (plain text, Retry-After) then 500 then success: retried, with token auth", async () => {
+    plan.push(
+      { status: 429, body: "Too Many Requests", headers: { "retry-after": "0" } },
+      { status: 500, body: "{}" },
+    );
+    const client = erp();
+    await expect(client.get("Item", "A")).resolves.toEqual({ ok: true });
+    expect(client.http.stats.retries).toBe(2);
+    expect(seen.at(-1)?.auth).toBe("token KEY123:SECRET456");
+  });
+
+  test("a 417 is permanent and carries Frappe's message, without the credentials", async () => {
+    const messages = JSON.stringify([JSON.stringify({ message: "Customer is mandatory <b>KEY123</b>" })]);
+    plan.push({
+      status: 417,
+      body: JSON.stringify({ exc_type: "MandatoryError", _server_messages: messages }),
+    });
+    const error = (await erp()
+      .insert("Sales Order", {})
+      .catch((e) => e)) as HttpError;
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error.retryable).toBe(false);
+    expect(error.status).toBe(417);
+    expect(error.message).toContain("MandatoryError: Customer is mandatory");
+    expect(error.message).not.toContain("KEY123");
+  });
+
+  test("retries stop after the policy's attempts", async () => {
+    plan.push({ status: 503, body: "{}" }, { status: 503, body: "{}" }, { status: 503, body: "{}" });
+    const error = (await erp()
+      .get("Item", "A")
+      .catch((e) => e)) as HttpError;
+    expect(error.status).toBe(503);
+    expect(error.retryable).toBe(true);
+  });
+
+  test("a refused connection is a retryable network error", async () => {
+    const client = new HttpClient({
+      name: "X",
+      baseUrl: "http://127.0.0.1:1",
+      headers: () => ({}),
+      describeError: () => ({ message: "", details: {} }),
+      retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    const error = (await client.send({ method: "GET", path: "/" }).catch((e) => e)) as HttpError;
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("network error");
+  });
+});
+
+describe("error envelopes", () => {
+  test("Frappe's double-encoded _server_messages", () => {
+    const body = {
+      exc_type: "LinkValidationError",
+      _server_messages: JSON.stringify([JSON.stringify({ message: "Could not find Country: Narnia" })]),
+    };
+    expect(describeFrappeError(417, body).message).toBe(
+      "LinkValidationError: Could not find Country: Narnia",
+    );
+  });
+  test("Wix application and validation errors with the request id", () => {
+    const app = describeWixError(
+      409,
+      {
+        message: "conflict",
+        details: { applicationError: { code: "REVISION_MISMATCH", description: "stale" } },
+      },
+      { "x-wix-request-id": "req-1" },
+    );
+    expect(app.message).toBe("REVISION_MISMATCH: stale [request req-1]");
+    expect(app.details).toMatchObject({ code: "REVISION_MISMATCH", requestId: "req-1" });
+    const v = describeWixError(
+      400,
+      {
+        message: "bad",
+        details: {
+          validationError: { fieldViolations: [{ field: "product.name", description: "too long" }] },
+        },
+      },
+      {},
+    );
+    expect(v.message).toContain("product.name: too long");
+  });
+});
+
+describe("secrets", () => {
+  test("redact masks credential-like keys at any depth; scrub removes known values", () => {
+    expect(redact({ authorization: "token a:b", nested: { apiSecret: "x", name: "ok" } })).toEqual({
+      authorization: "***",
+      nested: { apiSecret: "***", name: "ok" },
+    });
+    expect(scrub("failed with key ABCD1234 here", ["ABCD1234"])).toBe("failed with key *** here");
+  });
+});
+
+describe("rate budget", () => {
+  test("bursts up to the bucket, then paces requests (simulated clock)", async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        now += ms;
+      },
+    };
+    const budget = new RateBudget(600, 2, clock); // 10 a second after a burst of 2
+    for (let i = 0; i < 5; i++) await budget.take();
+    expect(waits).toEqual([100, 100, 100]);
+    now += 10_000; // idle: the bucket refills only up to its burst
+    for (let i = 0; i < 3; i++) await budget.take();
+    expect(waits).toEqual([100, 100, 100, 100]);
+  });
+});

@@ -1,0 +1,184 @@
+import { describe, expect, test } from "@jest/globals";
+import type { Item, ItemPrice } from "../../shared/erpnext/schemas";
+import { PermanentError } from "../../shared/http/errors";
+import { sellableQuantities } from "../../shared/sync/inventory-sync";
+import { countryName, toSalesOrder } from "../../shared/sync/order-mapping";
+import {
+  contentHash,
+  fitName,
+  pickPrice,
+  toAmount,
+  toKilograms,
+  toWixProduct,
+} from "../../shared/sync/product-mapping";
+import type { WixOrder } from "../../shared/wix/types";
+
+const item = (over: Partial<Item> = {}): Item =>
+  ({
+    name: "SKU-1",
+    item_code: "SKU-1",
+    item_name: "Mug",
+    stock_uom: "Nos",
+    modified: "2025-01-01 00:00:00",
+    disabled: false,
+    is_sales_item: true,
+    has_variants: false,
+    weight_per_unit: 0,
+    ...over,
+  }) as Item;
+const price = (over: Partial<ItemPrice> = {}): ItemPrice =>
+  ({
+    item_code: "SKU-1",
+    price_list: "Standard Selling",
+    price_list_rate: 10,
+    uom: "Nos",
+    ...over,
+  }) as ItemPrice;
+
+describe("product mapping", () => {
+  test("names fit 80 characters at a word; prices are two-decimal strings; weights become kg", () => {
+    const long = "Extra ".repeat(20).trim();
+    expect(fitName(long).length).toBeLessThanOrEqual(80);
+    expect(fitName(long).endsWith("…")).toBe(true);
+    expect(fitName("  Short   name ")).toBe("Short name");
+    expect(toAmount(19.999)).toBe("20.00");
+    expect(toAmount(0.1 + 0.2)).toBe("0.30");
+    expect(toKilograms(500, "Gram")).toBe(0.5);
+    expect(toKilograms(2, "Pound")).toBe(0.907);
+    expect(toKilograms(0, "Kg")).toBeUndefined();
+  });
+
+  test("the price: configured list, no customer, stock UOM, valid today, latest valid_from", () => {
+    const prices = [
+      price({ price_list_rate: 1, price_list: "Wholesale" }),
+      price({ price_list_rate: 2, customer: "Big Buyer" }),
+      price({ price_list_rate: 3, uom: "Box" }),
+      price({ price_list_rate: 4, valid_upto: "2020-01-01" }),
+      price({ price_list_rate: 5, valid_from: "2099-01-01" }),
+      price({ price_list_rate: 6, valid_from: "2024-01-01" }),
+      price({ price_list_rate: 7, valid_from: "2025-06-01" }),
+    ];
+    expect(pickPrice(prices, item(), "Standard Selling", "2025-07-01")?.price_list_rate).toBe(7);
+    expect(pickPrice(prices, item(), "Retail", "2025-07-01")).toBeUndefined();
+  });
+
+  test("a V3 product with one variant, sku = item code; hidden when disabled", () => {
+    const { product } = toWixProduct(
+      item({ brand: "Acme", image: "/files/a.png", description: "<b>hi</b>" }),
+      price(),
+      "https://erp.example.com",
+    );
+    expect(product).toEqual({
+      name: "Mug",
+      plainDescription: "<b>hi</b>",
+      visible: true,
+      productType: "PHYSICAL",
+      physicalProperties: {},
+      brand: { name: "Acme" },
+      media: { itemsInfo: { items: [{ url: "https://erp.example.com/files/a.png" }] } },
+      variantsInfo: {
+        variants: [{ sku: "SKU-1", visible: true, choices: [], price: { actualPrice: { amount: "10.00" } } }],
+      },
+    });
+    expect(toWixProduct(item({ disabled: true }), price(), "x").product.visible).toBe(false);
+  });
+
+  test("items Wix cannot take are refused with a reason", () => {
+    expect(() => toWixProduct(item(), undefined, "x")).toThrow(PermanentError);
+    expect(() => toWixProduct(item({ item_code: "X".repeat(41) }), price(), "x")).toThrow(/40-character/);
+  });
+
+  test("the content hash ignores Wix-assigned ids and changes with content", () => {
+    const a = toWixProduct(item(), price(), "x");
+    const b = toWixProduct(item(), price(), "x", "variant-id");
+    const c = toWixProduct(item(), price({ price_list_rate: 11 }), "x");
+    expect(a.hash).toBe(b.hash);
+    expect(a.hash).not.toBe(c.hash);
+    expect(contentHash({ ...a.product, id: "p", revision: "9" })).toBe(a.hash);
+  });
+});
+
+describe("sellable stock", () => {
+  test("actual - reserved over chosen warehouses, never below zero", () => {
+    const bins = [
+      { item_code: "A", warehouse: "W1", actual_qty: 10, reserved_qty: 3, modified: "" },
+      { item_code: "A", warehouse: "W2", actual_qty: 5, reserved_qty: 0, modified: "" },
+      { item_code: "A", warehouse: "W3", actual_qty: 100, reserved_qty: 0, modified: "" },
+      { item_code: "B", warehouse: "W1", actual_qty: 1, reserved_qty: 4, modified: "" },
+    ];
+    expect(Object.fromEntries(sellableQuantities(bins, ["W1", "W2"], ["A", "B", "C"]))).toEqual({
+      A: 12,
+      B: 0,
+      C: 0,
+    });
+    expect(sellableQuantities(bins, [], ["A"]).get("A")).toBe(112);
+  });
+});
+
+describe("sales order mapping", () => {
+  const order = (over: Partial<WixOrder> = {}): WixOrder => ({
+    id: "o1",
+    number: "10001",
+    createdDate: "2025-03-01T10:00:00Z",
+    updatedDate: "2025-03-01T10:00:00Z",
+    status: "APPROVED",
+    currency: "EUR",
+    priceSummary: { subtotal: { amount: "30.00" }, shipping: { amount: "0" }, total: { amount: "30.00" } },
+    lineItems: [],
+    ...over,
+  });
+  const settings = {
+    company: "C",
+    warehouse: "W",
+    shippingAccount: "Ship",
+    taxAccount: "Tax",
+    taxAccounts: { VAT: "VAT acc" },
+    submit: true,
+    deliveryDays: 3,
+  };
+  const lines = [{ itemCode: "A", qty: 3, unitPrice: "10.00" }];
+
+  test("lines, po_no, delivery date, submit", () => {
+    const { doc } = toSalesOrder(order(), lines, "Cust", settings, new Date("2025-03-01T12:00:00Z"));
+    expect(doc).toMatchObject({
+      customer: "Cust",
+      company: "C",
+      po_no: "10001",
+      transaction_date: "2025-03-01",
+      delivery_date: "2025-03-04",
+      docstatus: 1,
+      disable_rounded_total: 1,
+    });
+    expect(doc.items).toEqual([
+      { item_code: "A", qty: 3, rate: 10, delivery_date: "2025-03-04", warehouse: "W" },
+    ]);
+  });
+
+  test("tax names map to accounts; an unmapped tax with no default is refused", () => {
+    const o = order({
+      taxInfo: { taxBreakdown: [{ taxName: "VAT", rate: "0.1", aggregatedTaxAmount: { amount: "3.00" } }] },
+      priceSummary: { total: { amount: "33.00" } },
+    });
+    expect(toSalesOrder(o, lines, "C", settings).doc.taxes).toEqual([
+      { charge_type: "Actual", account_head: "VAT acc", description: "VAT (10%)", tax_amount: 3 },
+    ]);
+    const unknown = order({
+      taxInfo: { taxBreakdown: [{ taxName: "Eco", aggregatedTaxAmount: { amount: "1.00" } }] },
+      priceSummary: { total: { amount: "31.00" } },
+    });
+    expect(() => toSalesOrder(unknown, lines, "C", { ...settings, taxAccount: undefined })).toThrow(
+      /no ERPNext account for Wix tax "Eco"/,
+    );
+  });
+
+  test("a total that cannot be reproduced is refused rather than guessed", () => {
+    expect(() =>
+      toSalesOrder(order({ priceSummary: { total: { amount: "31.00" } } }), lines, "C", settings),
+    ).toThrow(/cannot be reproduced/);
+  });
+
+  test("countries map ISO-2 codes to ERPNext names", () => {
+    expect(countryName("de")).toBe("Germany");
+    expect(() => countryName("ZZ")).toThrow(PermanentError);
+  });
+});
