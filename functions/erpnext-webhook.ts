@@ -3,13 +3,16 @@ import { routeFrappeWebhook } from "../shared/erpnext/webhook";
 import { errorMessage } from "../shared/http/errors";
 import { awsClients } from "./commons/aws";
 import { header, json, rawBody } from "./commons/http";
+import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 import { loadSettings } from "./commons/settings";
 
 let clients: ReturnType<typeof awsClients> | undefined;
 
 /** POST /webhooks/erpnext: verify, validate, enqueue, answer. Never syncs inline. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function receiveErpnextWebhook(
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
   clients ??= awsClients();
   const verdict = routeFrappeWebhook(
@@ -20,7 +23,6 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   if ("reason" in verdict) {
     logger.warn("ERPNext webhook rejected", { status: verdict.status, reason: verdict.reason });
     metrics.addMetric("WebhooksRejected", "Count", 1);
-    metrics.publishStoredMetrics();
     return json(verdict.status, { error: verdict.reason });
   }
   if ("ignored" in verdict) {
@@ -47,6 +49,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   }
   logger.info(`ERPNext webhook queued for ${work.queue}`, { ...work });
   metrics.addMetric("WebhooksReceived", "Count", 1);
-  metrics.publishStoredMetrics();
   return json(200, { ok: true, queued: work.queue });
 }
+
+export const handler = lambda(receiveErpnextWebhook);

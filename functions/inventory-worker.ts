@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RetryableError } from "../shared/http/errors";
 import { getContext } from "./commons/context";
+import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 import { runRecords } from "./commons/worker";
 
@@ -8,7 +9,7 @@ import { runRecords } from "./commons/worker";
  * Inventory queue consumer. Hints for the same items coalesce: the whole batch becomes one
  * re-read of the Bins and one bulk push.
  */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+async function syncInventory(event: SQSEvent): Promise<SQSBatchResponse> {
   const ctx = await getContext();
   const response = await runRecords("inventory", event, ctx.queue, async (batch) => {
     const errors = new Map<string, unknown>();
@@ -44,6 +45,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     }
     return errors;
   });
-  metrics.publishStoredMetrics();
   return response;
 }
+
+export const handler = lambda(syncInventory);

@@ -4,10 +4,11 @@ import { productCatchup } from "../shared/sync/catchup";
 import { checkHealth } from "../shared/sync/health";
 import { inventoryDelta, inventoryReconcile, orderPoll, weeklyReport } from "../shared/sync/jobs";
 import { type Context, getContext } from "./commons/context";
+import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 
 /** One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. */
-export async function handler(event: { job?: string }): Promise<Record<string, unknown>> {
+async function runScheduledJob(event: { job?: string }): Promise<Record<string, unknown>> {
   const name = event?.job ?? "";
   if (!isJobName(name)) throw new PermanentError(`unknown job "${name}"`);
   const ctx = await getContext();
@@ -15,7 +16,6 @@ export async function handler(event: { job?: string }): Promise<Record<string, u
   const result = await runJob(name, ctx);
   logger.info(`job ${name} done`, { ...result, ms: Date.now() - started });
   metrics.addMetric(`job_${name}`, "Count", 1);
-  metrics.publishStoredMetrics();
   return { job: name, ...result };
 }
 
@@ -47,3 +47,5 @@ const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>
 export function runJob(name: JobName, ctx: Context): Promise<Record<string, unknown>> {
   return RUNNERS[name](ctx);
 }
+
+export const handler = lambda(runScheduledJob);

@@ -1,10 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { getContext } from "./commons/context";
+import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 import { runRecords } from "./commons/worker";
 
 /** Orders queue consumer: each message names a Wix order to bring into ERPNext. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+async function syncOrders(event: SQSEvent): Promise<SQSBatchResponse> {
   const ctx = await getContext();
   const response = await runRecords("orders", event, ctx.queue, async (batch) => {
     const errors = new Map<string, unknown>();
@@ -36,6 +37,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     }
     return errors;
   });
-  metrics.publishStoredMetrics();
   return response;
 }
+
+export const handler = lambda(syncOrders);

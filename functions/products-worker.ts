@@ -1,11 +1,12 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { PermanentError, RetryableError } from "../shared/http/errors";
 import { getContext } from "./commons/context";
+import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 import { runRecords } from "./commons/worker";
 
 /** Products queue consumer: each message names up to 100 items to publish in bulk. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {
   const ctx = await getContext();
   const response = await runRecords("products", event, ctx.queue, async (batch) => {
     const errors = new Map<string, unknown>();
@@ -48,6 +49,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     }
     return errors;
   });
-  metrics.publishStoredMetrics();
   return response;
 }
+
+export const handler = lambda(syncProducts);

@@ -3,20 +3,20 @@ import { errorMessage } from "../shared/http/errors";
 import { verifyWixWebhook } from "../shared/wix/webhook";
 import { awsClients } from "./commons/aws";
 import { json, rawBody } from "./commons/http";
+import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 import { loadSettings } from "./commons/settings";
 
 let clients: ReturnType<typeof awsClients> | undefined;
 
 /** POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id, answer well within 1250 ms. */
-export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
   clients ??= awsClients();
   const verdict = await verifyWixWebhook(rawBody(event).toString("utf8"), settings.wix.webhookPublicKeys);
   if ("reason" in verdict) {
     logger.warn("Wix webhook rejected", { status: verdict.status, reason: verdict.reason });
     metrics.addMetric("WebhooksRejected", "Count", 1);
-    metrics.publishStoredMetrics();
     return json(verdict.status, { error: verdict.reason });
   }
   if ("ignored" in verdict) {
@@ -41,6 +41,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   }
   logger.info(`Wix ${verdict.eventType.replace("wix.ecom.v1.", "")} queued`, { orderId: verdict.orderId });
   metrics.addMetric("WebhooksReceived", "Count", 1);
-  metrics.publishStoredMetrics();
   return json(200, { ok: true });
 }
+
+export const handler = lambda(receiveWixWebhook);

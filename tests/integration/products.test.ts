@@ -196,12 +196,16 @@ describe("ERPNext -> Wix product sync", () => {
   test("base64 bodies (API Gateway) and the newer pretty-printed Frappe format both verify", async () => {
     const { handler } = await import("../../functions/erpnext-webhook");
     const { signFrappeBody } = await import("../../shared/erpnext/signature");
+    const { localContext } = await import("../../functions/commons/lambda");
     const raw = '{\n "docstatus": 0,\n "doctype": "Item",\n "name": "MUG-1"\n}';
-    const res = await handler({
-      headers: { "x-frappe-webhook-signature": signFrappeBody("integration-webhook-secret", raw) },
-      body: Buffer.from(raw).toString("base64"),
-      isBase64Encoded: true,
-    } as never);
+    const res = await handler(
+      {
+        headers: { "x-frappe-webhook-signature": signFrappeBody("integration-webhook-secret", raw) },
+        body: Buffer.from(raw).toString("base64"),
+        isBase64Encoded: true,
+      } as never,
+      localContext("erpnext-webhook"),
+    );
     expect(res.statusCode).toBe(200);
   });
 
