@@ -1,9 +1,10 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type { z } from "zod";
 import { errorMessage, isRetryable } from "../../shared/http/errors";
 import { redact } from "../../shared/http/redact";
 import { type MessageOf, messageSchemas, type QueueName } from "../../shared/queue/messages";
 import type { SqsEnqueuer } from "../../shared/queue/sqs";
+import type * as z from "../../shared/validation";
+import { describeIssues } from "../../shared/validation";
 import { logger, metrics } from "./logger";
 
 export interface RecordContext {
@@ -25,7 +26,7 @@ export async function runRecords<Q extends QueueName>(
 ): Promise<SQSBatchResponse> {
   const failures: string[] = [];
   const valid: { record: SQSRecord; message: MessageOf<Q> }[] = [];
-  const schema = messageSchemas[queueName] as unknown as z.ZodType<MessageOf<Q>>;
+  const schema = messageSchemas[queueName] as unknown as z.ZodMiniType<MessageOf<Q>>;
   for (const record of event.Records) {
     const parsed = safeJson(record.body);
     const result = schema.safeParse(parsed);
@@ -34,7 +35,7 @@ export async function runRecords<Q extends QueueName>(
       await park(
         queueName,
         record,
-        `invalid message: ${result.error.issues.map((i) => i.message).join("; ")}`,
+        `invalid message: ${describeIssues(result.error.issues, "message")}`,
         queue,
         failures,
       );

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { ConfigError } from "../http/errors";
+import * as z from "../validation";
 
 /**
  * One schema for both hosts. Locally every value comes from the environment; in AWS the
@@ -15,58 +15,61 @@ export const SECRET_KEYS = [
   "WIX_WEBHOOK_PUBLIC_KEY",
 ] as const;
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v?.trim() ? v.trim() : undefined));
-const list = z
-  .string()
-  .optional()
-  .transform((v) =>
+const optionalText = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => (v?.trim() ? v.trim() : undefined)),
+);
+const required = (min = 1, message = "required") => z.string().check(z.minLength(min, message));
+const list = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) =>
     (v ?? "")
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-  );
+  ),
+);
 const bool = (fallback: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v, ctx) => {
       if (v === undefined || v === "") return fallback;
       if (/^(1|true|yes|on)$/i.test(v)) return true;
       if (/^(0|false|no|off)$/i.test(v)) return false;
-      ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
+      ctx.issues.push({ code: "custom", message: `expected true or false, got "${v}"`, input: v });
       return z.NEVER;
-    });
-const url = z.url({ protocol: /^https?$/ });
+    }),
+  );
+const url = () => z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+const integer = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 /** "VAT 20%=VAT - C,Shipping Tax=Tax - C": Wix tax names to ERPNext accounts. */
-const accountMap = z
-  .string()
-  .optional()
-  .transform((v, ctx) => {
+const accountMap = z.pipe(
+  z.optional(z.string()),
+  z.transform((v, ctx) => {
     const map: Record<string, string> = {};
     for (const pair of (v ?? "").split(",").filter((s) => s.trim())) {
       const at = pair.lastIndexOf("=");
       if (at <= 0) {
-        ctx.addIssue({ code: "custom", message: `"${pair}" is not NAME=ACCOUNT` });
+        ctx.issues.push({ code: "custom", message: `"${pair}" is not NAME=ACCOUNT`, input: v });
         continue;
       }
       map[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
     }
     return map;
-  });
+  }),
+);
 
 export const settingsSchema = z.object({
-  ERPNEXT_URL: url,
-  ERPNEXT_API_KEY: z.string().min(1, "required"),
-  ERPNEXT_API_SECRET: z.string().min(1, "required"),
-  ERPNEXT_WEBHOOK_SECRET: z.string().min(8, "required, at least 8 characters"),
-  ERPNEXT_PRICE_LIST: z.string().min(1).default("Standard Selling"),
+  ERPNEXT_URL: url(),
+  ERPNEXT_API_KEY: required(),
+  ERPNEXT_API_SECRET: required(),
+  ERPNEXT_WEBHOOK_SECRET: required(8, "required, at least 8 characters"),
+  ERPNEXT_PRICE_LIST: z._default(required(), "Standard Selling"),
   ERPNEXT_WAREHOUSES: list,
   ERPNEXT_COMPANY: optionalText,
-  ERPNEXT_CUSTOMER_GROUP: z.string().min(1).default("All Customer Groups"),
-  ERPNEXT_TERRITORY: z.string().min(1).default("All Territories"),
+  ERPNEXT_CUSTOMER_GROUP: z._default(required(), "All Customer Groups"),
+  ERPNEXT_TERRITORY: z._default(required(), "All Territories"),
   ERPNEXT_WAREHOUSE: optionalText,
   ERPNEXT_SHIPPING_ACCOUNT: optionalText,
   ERPNEXT_TAX_ACCOUNT: optionalText,
@@ -74,16 +77,16 @@ export const settingsSchema = z.object({
   ERPNEXT_PAYMENT_ACCOUNT: optionalText,
   ERPNEXT_INTEGRATION_USER: optionalText,
   ORDER_SUBMIT: bool(true),
-  ORDER_CREATE_ON: z.enum(["approved", "created"]).default("approved"),
-  ORDER_DELIVERY_DAYS: z.coerce.number().int().min(0).max(365).default(7),
-  WIX_API_URL: url.default("https://www.wixapis.com"),
+  ORDER_CREATE_ON: z._default(z.enum(["approved", "created"]), "approved"),
+  ORDER_DELIVERY_DAYS: integer(0, 365, 7),
+  WIX_API_URL: z._default(url(), "https://www.wixapis.com"),
   WIX_API_KEY: optionalText,
   WIX_SITE_ID: optionalText,
   WIX_APP_ID: optionalText,
   WIX_APP_SECRET: optionalText,
   WIX_INSTANCE_ID: optionalText,
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
-  WIX_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  WIX_REQUESTS_PER_MINUTE: integer(1, 1_000_000, 200),
 });
 
 /**
@@ -111,8 +114,6 @@ function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
     problems.push("WIX_WEBHOOK_PUBLIC_KEY: expected a PEM public key");
   return problems;
 }
-
-export type RawSettings = z.input<typeof settingsSchema>;
 
 export interface Settings {
   erpnext: {

@@ -1,66 +1,61 @@
-import { z } from "zod";
+import * as z from "../validation";
 
-/** Frappe sends 0/1 for checks; tolerate booleans from templates. */
-const check = z
-  .union([z.number(), z.boolean(), z.string()])
-  .nullish()
-  .transform((v) => v === 1 || v === true || v === "1");
-const num = z
-  .union([z.number(), z.string()])
-  .nullish()
-  .transform((v) => Number(v ?? 0) || 0);
+/** Frappe sends 0/1 for checks; tolerate booleans and strings from templates. */
+const check = z.pipe(
+  z.nullish(z.union([z.number(), z.boolean(), z.string()])),
+  z.transform((v) => v === 1 || v === true || v === "1"),
+);
+const num = z.pipe(
+  z.nullish(z.union([z.number(), z.string()])),
+  z.transform((v) => Number(v ?? 0) || 0),
+);
+const text = z.nullish(z.string());
 
 /** The webhook body: thin template or full as_dict(); anything beyond these keys is ignored. */
-export const frappeWebhookSchema = z
-  .object({
-    doctype: z.string().min(1, "doctype is required"),
-    name: z.string().min(1, "name is required"),
-    modified: z.string().optional(),
-    docstatus: z.coerce.number().optional(),
-    item_code: z.string().optional(),
-    event: z.string().optional(),
-  })
-  .loose();
+export const frappeWebhookSchema = z.looseObject({
+  doctype: z.string().check(z.minLength(1, "doctype is required")),
+  name: z.string().check(z.minLength(1, "name is required")),
+  modified: z.optional(z.string()),
+  item_code: z.optional(z.string()),
+  variant_of: text,
+});
 export type FrappeWebhook = z.infer<typeof frappeWebhookSchema>;
 
-export const itemSchema = z
-  .object({
-    name: z.string(),
-    item_code: z.string(),
-    item_name: z.string().nullish(),
-    description: z.string().nullish(),
-    item_group: z.string().nullish(),
-    stock_uom: z.string().nullish(),
-    brand: z.string().nullish(),
-    image: z.string().nullish(),
-    disabled: check,
-    is_sales_item: z
-      .union([z.number(), z.boolean()])
-      .nullish()
-      .transform((v) => v === undefined || v === null || v === 1 || v === true),
-    has_variants: check,
-    variant_of: z.string().nullish(),
-    weight_per_unit: num,
-    weight_uom: z.string().nullish(),
-    modified: z.string(),
-    attributes: z
-      .array(z.object({ attribute: z.string(), attribute_value: z.string().nullish() }))
-      .optional(),
-  })
-  .loose();
+export const itemSchema = z.looseObject({
+  name: z.string(),
+  item_code: z.string(),
+  item_name: text,
+  description: text,
+  item_group: text,
+  stock_uom: text,
+  brand: text,
+  image: text,
+  disabled: check,
+  /** Missing means the default, which is 1. */
+  is_sales_item: z.pipe(
+    z.nullish(z.union([z.number(), z.boolean()])),
+    z.transform((v) => v === undefined || v === null || v === 1 || v === true),
+  ),
+  has_variants: check,
+  variant_of: text,
+  weight_per_unit: num,
+  weight_uom: text,
+  modified: z.string(),
+  attributes: z.nullish(z.array(z.object({ attribute: z.string(), attribute_value: text }))),
+});
 export type Item = z.infer<typeof itemSchema>;
 
 export const itemPriceSchema = z.object({
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   item_code: z.string(),
   price_list: z.string(),
   price_list_rate: num,
-  uom: z.string().nullish(),
-  currency: z.string().nullish(),
-  customer: z.string().nullish(),
-  valid_from: z.string().nullish(),
-  valid_upto: z.string().nullish(),
-  modified: z.string().optional(),
+  uom: text,
+  currency: text,
+  customer: text,
+  valid_from: text,
+  valid_upto: text,
+  modified: z.optional(z.string()),
 });
 export type ItemPrice = z.infer<typeof itemPriceSchema>;
 

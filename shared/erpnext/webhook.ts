@@ -1,3 +1,4 @@
+import { describeIssues } from "../validation";
 import { frappeWebhookSchema } from "./schemas";
 import { verifyFrappeSignature } from "./signature";
 
@@ -36,7 +37,7 @@ export function routeFrappeWebhook(
   if (!parsed.success) {
     return {
       status: 400,
-      reason: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+      reason: describeIssues(parsed.error.issues),
     };
   }
   const doc = parsed.data;

@@ -1,40 +1,41 @@
-import { z } from "zod";
+import * as z from "../validation";
 
 /** The three work queues; each has a dead-letter queue `<name>-dlq`. */
 export const QUEUES = ["products", "inventory", "orders"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+const code = z.string().check(z.minLength(1));
 /** Thin webhooks name a document, not its item: the worker resolves these to item codes. */
-const refs = z.array(z.string().min(1)).max(100).optional();
+const refs = z.optional(z.array(code).check(z.maxLength(100)));
 
 export const productsMessage = z
   .object({
     kind: z.literal("items"),
-    itemCodes: z.array(z.string().min(1)).max(100),
+    itemCodes: z.array(code).check(z.maxLength(100)),
     /** Item Price names from thin webhooks. */
     priceNames: refs,
     source: z.string(),
-    changedAt: z.string().optional(),
+    changedAt: z.optional(z.string()),
   })
-  .refine((m) => m.itemCodes.length || m.priceNames?.length, "names no item");
+  .check(z.refine((m) => m.itemCodes.length > 0 || (m.priceNames?.length ?? 0) > 0, "names no item"));
 export const inventoryMessage = z
   .object({
     kind: z.literal("stock"),
-    itemCodes: z.array(z.string().min(1)).max(1000),
+    itemCodes: z.array(code).check(z.maxLength(1000)),
     /** Stock Ledger Entry names from thin webhooks. */
     ledgerEntries: refs,
     source: z.string(),
-    changedAt: z.string().optional(),
+    changedAt: z.optional(z.string()),
   })
-  .refine((m) => m.itemCodes.length || m.ledgerEntries?.length, "names no item");
+  .check(z.refine((m) => m.itemCodes.length > 0 || (m.ledgerEntries?.length ?? 0) > 0, "names no item"));
 export const ordersMessage = z.object({
   kind: z.literal("order"),
-  orderId: z.string().min(1),
+  orderId: code,
   source: z.string(),
-  eventType: z.string().optional(),
-  eventId: z.string().optional(),
-  sequence: z.number().optional(),
-  changedAt: z.string().optional(),
+  eventType: z.optional(z.string()),
+  eventId: z.optional(z.string()),
+  sequence: z.optional(z.number()),
+  changedAt: z.optional(z.string()),
 });
 
 export type ProductsMessage = z.infer<typeof productsMessage>;

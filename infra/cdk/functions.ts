@@ -1,0 +1,65 @@
+/**
+ * Every Lambda of the integration, once: entry, size and timeout. The stack builds from this list
+ * and the bundle-size report bundles the same entries with the same esbuild options.
+ */
+export interface FunctionSpec {
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** Edge functions answer webhooks: they must stay small for fast cold starts. */
+  edge?: boolean;
+}
+
+export const FUNCTIONS = {
+  erpnextWebhook: {
+    entry: "functions/erpnext-webhook.ts",
+    description: "POST /webhooks/erpnext: verify, validate, enqueue",
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    edge: true,
+  },
+  wixWebhook: {
+    entry: "functions/wix-webhook.ts",
+    description: "POST /webhooks/wix: verify JWT, enqueue",
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    edge: true,
+  },
+  health: { entry: "functions/health.ts", description: "GET /health", memoryMb: 256, timeoutSeconds: 30 },
+  productsWorker: {
+    entry: "functions/products-worker.ts",
+    description: "ERPNext items -> Wix products",
+    memoryMb: 512,
+    timeoutSeconds: 120,
+  },
+  inventoryWorker: {
+    entry: "functions/inventory-worker.ts",
+    description: "ERPNext stock -> Wix inventory",
+    memoryMb: 512,
+    timeoutSeconds: 120,
+  },
+  ordersWorker: {
+    entry: "functions/orders-worker.ts",
+    description: "Wix orders -> ERPNext Sales Orders",
+    memoryMb: 512,
+    timeoutSeconds: 120,
+  },
+  jobs: {
+    entry: "functions/jobs.ts",
+    description: "scheduled catch-up, reconcile, health and report jobs",
+    memoryMb: 512,
+    timeoutSeconds: 300,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+
+/** Same code on both hosts: bundled for Node 20 (the local host), deployed on nodejs22.x. */
+export const ESBUILD = {
+  target: "node20",
+  minify: true,
+  sourceMap: true,
+  /** The Lambda runtime ships AWS SDK v3. */
+  externalModules: ["@aws-sdk/*"],
+} as const;

@@ -1,0 +1,265 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { SECRET_KEYS } from "../../shared/config/settings";
+import { JOBS } from "../../shared/jobs/definitions";
+import { QUEUES, type QueueName } from "../../shared/queue/messages";
+import { TABLES } from "../../shared/store/tables";
+import { FUNCTIONS, type FunctionName } from "./functions";
+import { Observability } from "./observability";
+import { SyncFunction } from "./sync-function";
+
+export interface SyncStackProps extends StackProps {
+  projectRoot: string;
+  /** Import an existing secret instead of creating one (context `secretArn`). */
+  secretArn?: string;
+  /** E-mail for alarm notifications (context `alarmEmail`). */
+  alarmEmail?: string;
+  /** Non-secret settings passed to every function (context `settings`), e.g. ERPNEXT_URL. */
+  settings?: Record<string, string>;
+  /** The Wix request budget for the whole site, shared by all workers. */
+  wixRequestsPerMinute?: number;
+}
+
+/** Worker concurrency: enough for throughput, small enough to stay within the Wix budget. */
+export const WORKER_CONCURRENCY: Record<QueueName, number> = { products: 2, inventory: 2, orders: 3 };
+export const MAX_RECEIVE_COUNT = 5;
+
+export class ErpnextWixSyncStack extends Stack {
+  readonly api: HttpApi;
+  readonly functions: Record<FunctionName, SyncFunction>;
+  readonly queues: Record<QueueName, { queue: Queue; dlq: Queue }>;
+
+  constructor(scope: Construct, id: string, props: SyncStackProps) {
+    super(scope, id, props);
+
+    // --- storage ---------------------------------------------------------------------------
+    const table = (key: keyof typeof TABLES) => {
+      const spec = TABLES[key];
+      const t = new Table(this, `${key[0]?.toUpperCase()}${key.slice(1)}Table`, {
+        partitionKey: { name: spec.partitionKey, type: AttributeType.STRING },
+        sortKey: "sortKey" in spec ? { name: spec.sortKey, type: AttributeType.STRING } : undefined,
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute: "ttlAttribute" in spec ? spec.ttlAttribute : undefined,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      return t;
+    };
+    const tables = { state: table("state"), syncLog: table("syncLog"), idempotency: table("idempotency") };
+
+    // --- queues ----------------------------------------------------------------------------
+    const workerTimeout = Math.max(
+      FUNCTIONS.productsWorker.timeoutSeconds,
+      FUNCTIONS.inventoryWorker.timeoutSeconds,
+      FUNCTIONS.ordersWorker.timeoutSeconds,
+    );
+    this.queues = {} as typeof this.queues;
+    for (const name of QUEUES) {
+      const dlq = new Queue(this, `${name}Dlq`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(dlq).acknowledge({
+        id: "AwsSolutions-SQS3",
+        reason: "This is a dead-letter queue; it needs none of its own.",
+      });
+      const queue = new Queue(this, `${name}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(workerTimeout * 6),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+      });
+      this.queues[name] = { queue, dlq };
+    }
+
+    // --- secret ----------------------------------------------------------------------------
+    const secret: ISecret = props.secretArn
+      ? Secret.fromSecretCompleteArn(this, "Credentials", props.secretArn)
+      : new Secret(this, "Credentials", {
+          description: "erpnext-wix-sync: ERPNext and Wix credentials (fill in after the first deploy)",
+          generateSecretString: {
+            // The webhook secret is generated; the rest are placeholders ops replace.
+            secretStringTemplate: JSON.stringify(
+              Object.fromEntries(
+                SECRET_KEYS.filter((k) => k !== "ERPNEXT_WEBHOOK_SECRET").map((k) => [k, ""]),
+              ),
+            ),
+            generateStringKey: "ERPNEXT_WEBHOOK_SECRET",
+            excludePunctuation: true,
+            passwordLength: 40,
+          },
+        });
+    if (secret instanceof Secret) {
+      Validations.of(secret).acknowledge({
+        id: "AwsSolutions-SMG4",
+        reason:
+          "Third-party API keys (ERPNext token, Wix key) cannot be rotated by a Lambda; they are rotated by hand.",
+      });
+    }
+
+    // --- functions -------------------------------------------------------------------------
+    const totalWixCallers = Object.values(WORKER_CONCURRENCY).reduce((a, b) => a + b, 0) + 2; // + jobs + health
+    const perContainerBudget = Math.max(1, Math.floor((props.wixRequestsPerMinute ?? 200) / totalWixCallers));
+    const common: Record<string, string> = {
+      ...props.settings,
+      SECRET_ID: secret.secretArn,
+      STATE_TABLE: tables.state.tableName,
+      SYNC_LOG_TABLE: tables.syncLog.tableName,
+      IDEMPOTENCY_TABLE: tables.idempotency.tableName,
+      WIX_REQUESTS_PER_MINUTE: String(perContainerBudget),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+    const queueEnv = (names: QueueName[], withDlq = false) =>
+      Object.fromEntries(
+        names.flatMap((q) => [
+          [`${q.toUpperCase()}_QUEUE_URL`, this.queues[q].queue.queueUrl],
+          ...(withDlq ? [[`${q.toUpperCase()}_DLQ_URL`, this.queues[q].dlq.queueUrl]] : []),
+        ]),
+      );
+    const fn = (name: FunctionName, env: Record<string, string>) =>
+      new SyncFunction(this, name[0]?.toUpperCase() + name.slice(1), {
+        spec: FUNCTIONS[name],
+        projectRoot: props.projectRoot,
+        environment: { ...common, ...env },
+      });
+    this.functions = {
+      erpnextWebhook: fn("erpnextWebhook", queueEnv(["products", "inventory"])),
+      wixWebhook: fn("wixWebhook", queueEnv(["orders"])),
+      health: fn("health", queueEnv([...QUEUES], true)),
+      productsWorker: fn("productsWorker", queueEnv(["products", "inventory"], true)),
+      inventoryWorker: fn("inventoryWorker", queueEnv(["inventory"], true)),
+      ordersWorker: fn("ordersWorker", queueEnv(["orders"], true)),
+      jobs: fn("jobs", queueEnv([...QUEUES], true)),
+    };
+    const f = this.functions;
+
+    // --- least privilege -------------------------------------------------------------------
+    for (const each of Object.values(f)) secret.grantRead(each);
+    this.queues.products.queue.grantSendMessages(f.erpnextWebhook);
+    this.queues.inventory.queue.grantSendMessages(f.erpnextWebhook);
+    this.queues.orders.queue.grantSendMessages(f.wixWebhook);
+    this.queues.inventory.queue.grantSendMessages(f.productsWorker);
+    for (const q of QUEUES) this.queues[q].queue.grantSendMessages(f.jobs);
+    const workers: [QueueName, SyncFunction][] = [
+      ["products", f.productsWorker],
+      ["inventory", f.inventoryWorker],
+      ["orders", f.ordersWorker],
+    ];
+    for (const [q, worker] of workers) {
+      worker.addEventSource(
+        new SqsEventSource(this.queues[q].queue, {
+          batchSize: 10,
+          // Inventory hints for the same items coalesce within a batch.
+          maxBatchingWindow: q === "inventory" ? Duration.seconds(5) : undefined,
+          reportBatchItemFailures: true,
+          maxConcurrency: WORKER_CONCURRENCY[q],
+        }),
+      );
+      this.queues[q].dlq.grantSendMessages(worker); // permanent failures are parked at once
+    }
+    const depthReaders = [f.health, f.jobs];
+    for (const reader of depthReaders) {
+      reader.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["sqs:GetQueueAttributes"],
+          resources: QUEUES.flatMap((q) => [this.queues[q].queue.queueArn, this.queues[q].dlq.queueArn]),
+        }),
+      );
+    }
+    for (const worker of [f.productsWorker, f.inventoryWorker, f.ordersWorker, f.jobs]) {
+      tables.state.grantReadWriteData(worker);
+      tables.syncLog.grantReadWriteData(worker);
+    }
+    tables.idempotency.grantReadWriteData(f.ordersWorker);
+    tables.state.grantReadData(f.health);
+    tables.syncLog.grantReadData(f.health);
+
+    // --- ingress ---------------------------------------------------------------------------
+    this.api = new HttpApi(this, "Api", {
+      description: "erpnext-wix-sync webhooks and health",
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, "ApiAccessLogs", {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new HttpStage(this, "DefaultStage", {
+      httpApi: this.api,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    const routes: [string, HttpMethod, SyncFunction][] = [
+      ["/webhooks/erpnext", HttpMethod.POST, f.erpnextWebhook],
+      ["/webhooks/wix", HttpMethod.POST, f.wixWebhook],
+      ["/health", HttpMethod.GET, f.health],
+    ];
+    for (const [path, method, handler] of routes) {
+      this.api.addRoutes({
+        path,
+        methods: [method],
+        integration: new HttpLambdaIntegration(`${handler.node.id}Integration`, handler),
+      });
+    }
+    Validations.of(this.api).acknowledge({
+      id: "AwsSolutions-APIG4",
+      reason:
+        "ERPNext and Wix cannot send IAM or JWT-authorizer credentials: each webhook is authenticated in its function (HMAC / RS256 JWT); /health exposes no secret.",
+    });
+
+    // --- schedules (the same job list the local host runs) ---------------------------------
+    for (const job of JOBS) {
+      new Rule(this, `Schedule-${job.name}`, {
+        description: `${job.name}: ${job.description}`,
+        schedule: Schedule.expression(job.rate),
+        targets: [
+          new LambdaFunction(f.jobs, {
+            event: RuleTargetInput.fromObject({ job: job.name }),
+            retryAttempts: 2,
+          }),
+        ],
+      });
+    }
+
+    // --- observability ---------------------------------------------------------------------
+    const observability = new Observability(this, "Observability", {
+      api: this.api,
+      queues: this.queues,
+      workers: { products: f.productsWorker, inventory: f.inventoryWorker, orders: f.ordersWorker },
+      functions: f,
+      alarmEmail: props.alarmEmail,
+    });
+
+    Validations.of(this).acknowledge({
+      id: "AwsSolutions-L1",
+      reason:
+        "nodejs22.x is the runtime this project targets (bundled for Node 20 so the local host runs the same code).",
+    });
+
+    new CfnOutput(this, "ErpnextWebhookUrl", { value: `${this.api.apiEndpoint}/webhooks/erpnext` });
+    new CfnOutput(this, "WixWebhookUrl", { value: `${this.api.apiEndpoint}/webhooks/wix` });
+    new CfnOutput(this, "HealthUrl", { value: `${this.api.apiEndpoint}/health` });
+    new CfnOutput(this, "SecretArn", { value: secret.secretArn });
+    new CfnOutput(this, "DashboardName", { value: observability.dashboard.dashboardName });
+    new CfnOutput(this, "AlarmTopicArn", { value: observability.topic.topicArn });
+    for (const q of QUEUES) new CfnOutput(this, `${q}DlqUrl`, { value: this.queues[q].dlq.queueUrl });
+  }
+}
