@@ -49,6 +49,8 @@ export class SyncFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: "erpnext-wix-sync",
         POWERTOOLS_METRICS_NAMESPACE: "ErpnextWixSync",
         POWERTOOLS_LOG_LEVEL: "INFO",
+        NODE_OPTIONS: "--enable-source-maps",
+
         ...props.environment,
       },
       bundling: {

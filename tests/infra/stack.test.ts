@@ -1,0 +1,194 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, test } from "@jest/globals";
+import { App, Stack, Validations } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { Queue } from "aws-cdk-lib/aws-sqs";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { FUNCTIONS } from "../../infra/cdk/functions";
+import { ErpnextWixSyncStack, MAX_RECEIVE_COUNT } from "../../infra/cdk/stack";
+import { JOBS } from "../../shared/jobs/definitions";
+
+const projectRoot = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
+
+/** One synth (with cdk-nag) per configuration: bundling every function takes a few seconds. */
+function synth(context: { secretArn?: string; alarmEmail?: string } = {}) {
+  const app = new App();
+  const stack = new ErpnextWixSyncStack(app, "ErpnextWixSync", {
+    projectRoot,
+    settings: { ERPNEXT_URL: "https://erp.example.com" },
+    ...context,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const assembly = app.synth(); // throws ValidationFailed on any unacknowledged cdk-nag finding
+  const report = `${assembly.directory}/validation-report.json`;
+  return {
+    template: Template.fromJSON(assembly.getStackByName(stack.stackName).template),
+    report: existsSync(report) ? readFileSync(report, "utf8") : undefined,
+  };
+}
+
+let t: Template;
+let report: string | undefined;
+beforeAll(() => {
+  ({ template: t, report } = synth());
+});
+
+describe("the stack", () => {
+  test("cdk-nag AwsSolutions: zero unacknowledged findings, warnings included", () => {
+    // synth() above would have thrown on an error; a report file would list warnings.
+    expect(report ?? "").not.toMatch(/AwsSolutions-/);
+  });
+
+  test("the cdk-nag wiring does catch an unacknowledged finding (so the test above can fail)", () => {
+    const app = new App();
+    new Queue(new Stack(app, "Probe"), "Bare");
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+  });
+
+  test("every route on an HTTP API with throttling and access logs", () => {
+    for (const route of ["POST /webhooks/erpnext", "POST /webhooks/wix", "GET /health"]) {
+      t.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: route });
+    }
+    t.resourceCountIs("AWS::ApiGatewayV2::Route", 3);
+    t.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: Match.anyValue() },
+    });
+  });
+
+  test("one nodejs22.x ARM64 function per handler, with Powertools settings", () => {
+    const fns = t.findResources("AWS::Lambda::Function", { Properties: { Runtime: "nodejs22.x" } });
+    expect(Object.keys(fns)).toHaveLength(Object.keys(FUNCTIONS).length);
+    for (const fn of Object.values(fns)) {
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: "erpnext-wix-sync",
+        SECRET_ID: { Ref: expect.stringMatching(/^Credentials/) },
+        NODE_OPTIONS: "--enable-source-maps",
+      });
+    }
+  });
+
+  test("three queues, each encrypted, SSL-only, with a DLQ after 5 receives and a visibility of 6x the worker timeout", () => {
+    const queues = t.findResources("AWS::SQS::Queue");
+    const main = Object.values(queues).filter((q) => q.Properties.RedrivePolicy);
+    expect(main).toHaveLength(3);
+    expect(Object.keys(queues)).toHaveLength(6);
+    for (const q of main) {
+      expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(MAX_RECEIVE_COUNT);
+      expect(q.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
+        6 * FUNCTIONS.productsWorker.timeoutSeconds,
+      );
+    }
+    for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
+    const policies = Object.values(t.findResources("AWS::SQS::QueuePolicy"));
+    expect(policies).toHaveLength(6);
+    for (const p of policies) {
+      expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  test("workers consume with partial batch failures and bounded concurrency", () => {
+    const mappings = Object.values(t.findResources("AWS::Lambda::EventSourceMapping"));
+    expect(mappings).toHaveLength(3);
+    for (const m of mappings) {
+      expect(m.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+      expect(m.Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+      expect(m.Properties.BatchSize).toBe(10);
+    }
+  });
+
+  test("tables: keys, TTL where it expires, PITR, retained", () => {
+    const tables = t.findResources("AWS::DynamoDB::Table");
+    expect(Object.keys(tables)).toHaveLength(3);
+    for (const table of Object.values(tables)) {
+      expect(table.DeletionPolicy).toBe("Retain");
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.BillingMode).toBe("PAY_PER_REQUEST");
+    }
+    t.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
+    t.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      TimeToLiveSpecification: { AttributeName: "expiration", Enabled: true },
+    });
+  });
+
+  test("one schedule per job, from the shared job definitions", () => {
+    for (const job of JOBS) {
+      t.hasResourceProperties("AWS::Events::Rule", {
+        ScheduleExpression: job.rate,
+        Targets: [Match.objectLike({ Input: JSON.stringify({ job: job.name }) })],
+      });
+    }
+    t.resourceCountIs("AWS::Events::Rule", JOBS.length);
+  });
+
+  test("alarms on DLQs, message age, worker errors and health, to an encrypted SSL-only topic; a dashboard", () => {
+    const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm"));
+    expect(alarms).toHaveLength(3 + 3 + 3 + 1);
+    for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "HealthFailing",
+      Namespace: "ErpnextWixSync",
+    });
+    t.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+    t.resourceCountIs("AWS::SNS::Subscription", 0);
+    t.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+  });
+
+  test("least privilege: no IAM statement allows * actions or * resources", () => {
+    const statements = [
+      ...Object.values(t.findResources("AWS::IAM::Policy")).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement,
+      ),
+      ...Object.values(t.findResources("AWS::IAM::Role")).flatMap((r) =>
+        (r.Properties.Policies ?? []).flatMap(
+          (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+        ),
+      ),
+    ] as { Action: string | string[]; Resource: unknown }[];
+    expect(statements.length).toBeGreaterThan(10);
+    for (const s of statements) {
+      const actions = ([] as string[]).concat(s.Action);
+      expect(actions.some((a) => a === "*" || a.endsWith(":*"))).toBe(false);
+      expect(([] as unknown[]).concat(s.Resource)).not.toContain("*");
+    }
+    t.resourceCountIs("AWS::IAM::ManagedPolicy", 0);
+    for (const role of Object.values(t.findResources("AWS::IAM::Role"))) {
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+    }
+  });
+
+  test("the webhook edge may only send to its queues", () => {
+    const policies = Object.entries(t.findResources("AWS::IAM::Policy"));
+    const [, edge] = policies.find(([id]) => id.startsWith("WixWebhookRole")) ?? [];
+    const text = JSON.stringify(edge?.Properties.PolicyDocument);
+    expect(text).toContain("sqs:SendMessage");
+    expect(text).not.toContain("dynamodb:");
+    expect(text).not.toContain("sqs:ReceiveMessage");
+  });
+});
+
+describe("context parameters", () => {
+  test("an imported secret and an alarm e-mail", () => {
+    const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:erpnext-wix-sync-AbCdEf";
+    const { template } = synth({ secretArn: arn, alarmEmail: "ops@example.com" });
+    template.resourceCountIs("AWS::SecretsManager::Secret", 0);
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "ops@example.com",
+    });
+    const fn = Object.values(template.findResources("AWS::Lambda::Function"))[0];
+    expect(fn?.Properties.Environment.Variables.SECRET_ID).toBe(arn);
+  });
+});
