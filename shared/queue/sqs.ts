@@ -1,6 +1,8 @@
 import {
   ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
+  ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
@@ -64,6 +66,35 @@ export class SqsEnqueuer implements Enqueuer {
         VisibilityTimeout: seconds,
       }),
     );
+  }
+
+  /**
+   * Moves parked messages back to their queue (after the cause is fixed). The same as SQS's own
+   * redrive, which in AWS is `aws sqs start-message-move-task`; this works on fauxqs too.
+   */
+  async redrive(queue: QueueName, max = 1000): Promise<number> {
+    let moved = 0;
+    while (moved < max) {
+      const res = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.urls[queue].dlqUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 30,
+        }),
+      );
+      const messages = res.Messages ?? [];
+      if (!messages.length) break;
+      for (const m of messages) {
+        await this.sqs.send(
+          new SendMessageCommand({ QueueUrl: this.urls[queue].url, MessageBody: m.Body ?? "" }),
+        );
+        await this.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: this.urls[queue].dlqUrl, ReceiptHandle: m.ReceiptHandle }),
+        );
+        moved++;
+      }
+    }
+    return moved;
   }
 
   async depth(queue: QueueName): Promise<{ depth: number; inFlight: number; dlq: number }> {

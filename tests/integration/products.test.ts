@@ -159,6 +159,21 @@ describe("ERPNext -> Wix product sync", () => {
     );
   });
 
+  test("once the cause is fixed, the parked item is redriven from the DLQ and syncs", async () => {
+    h.wix.rejectedSkus.add("REDRIVE-1");
+    createItem(h.erpnext, "REDRIVE-1", 8);
+    await h.host.drain();
+    const listed = await h.request("GET", "/dlq/products");
+    expect(JSON.stringify(listed.body)).toContain("REDRIVE-1");
+    h.wix.rejectedSkus.delete("REDRIVE-1");
+    h.wix.rejectedSkus.delete("BAD-2");
+    const redrive = await h.request("POST", "/dlq/products/redrive");
+    expect((redrive.body as { redriven: number }).redriven).toBeGreaterThanOrEqual(1);
+    await h.host.drain();
+    expect(productsWithSku(h.wix, "REDRIVE-1")).toHaveLength(1);
+    expect(h.host.dlq("products")).toEqual([]);
+  });
+
   test("disabled and deleted items are hidden in Wix, never left for sale", async () => {
     createItem(h.erpnext, "GONE-1", 2);
     createItem(h.erpnext, "OFF-1", 2);
