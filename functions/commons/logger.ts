@@ -36,4 +36,11 @@ export const logger =
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "ErpnextWixSync",
   serviceName,
+  // An invocation that counted nothing (an ignored webhook) is normal: not worth a warning.
+  logger: {
+    debug: (...args: unknown[]) => logger.debug(String(args[0])),
+    info: (...args: unknown[]) => logger.info(String(args[0])),
+    warn: (...args: unknown[]) => logger.debug(String(args[0])),
+    error: (...args: unknown[]) => logger.error(String(args[0])),
+  },
 });

@@ -1,6 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type {
@@ -15,9 +16,9 @@ import { ConfigError, errorMessage } from "../../shared/http/errors";
 import { intervalOverrides, isJobName, JOBS, type JobName } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
 import { TABLES, tableNamesFromEnv } from "../../shared/store/tables";
-import { ErpnextSandbox } from "../sandbox/erpnext";
+import { ErpnextSandbox, type ErpnextSnapshot } from "../sandbox/erpnext";
 import { readBody, type SimRequest, send } from "../sandbox/kit";
-import { WixSandbox } from "../sandbox/wix";
+import { WixSandbox, type WixSnapshot } from "../sandbox/wix";
 
 /** The one local process: HTTP edge, dynalite, fauxqs, queue consumers, job timers, sandboxes. */
 export interface LocalHost {
@@ -28,6 +29,8 @@ export interface LocalHost {
   env: Record<string, string>;
   /** Runs a job now (what POST /jobs/{name} does). */
   runJob(name: JobName): Promise<Record<string, unknown>>;
+  /** Sandbox data came back from DATA_DIR (so the demo catalog is not seeded again). */
+  sandboxRestored: boolean;
   /** The same wiring the handlers use (stores, clients), for tests and tools. */
   context(): ReturnType<Functions["getContext"]>;
   /** What sits in a queue's DLQ: bodies and the reasons they were parked with. */
@@ -45,6 +48,8 @@ export interface LocalHostOptions {
   timers?: boolean;
   /** Consumer poll wait in seconds; tests use 0 for speed. */
   pollWaitSeconds?: number;
+  /** Keep the sandboxes' data in DATA_DIR across restarts (npm start), so they match DynamoDB. */
+  persistSandbox?: boolean;
 }
 
 const SANDBOX_ERPNEXT = {
@@ -106,11 +111,15 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       siteId: env.WIX_SITE_ID,
       webhookUrl: `${url}/webhooks/wix`,
     });
-    env.SANDBOX_WIX_PUBLIC_KEY = wix.publicKeyPem;
   }
 
   // Embedded DynamoDB (persisted in DATA_DIR) and SQS.
   const dataDir = env.DATA_DIR || ".data";
+  const sandboxFile = join(dataDir, "sandbox.json");
+  const sandboxRestored = Boolean(
+    options.persistSandbox && (erpnext || wix) && restoreSandboxes(sandboxFile, erpnext, wix),
+  );
+  if (wix) env.SANDBOX_WIX_PUBLIC_KEY = wix.publicKeyPem;
   let db: ReturnType<typeof dynalite>;
   try {
     if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
@@ -201,6 +210,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   });
 
   const timers: NodeJS.Timeout[] = [];
+  if (options.persistSandbox && (erpnext || wix)) {
+    timers.push(setInterval(() => saveSandboxes(sandboxFile, erpnext, wix), 30_000));
+  }
   if (options.timers) {
     for (const job of JOBS) {
       const every = intervals[job.name] ?? job.everyMs;
@@ -235,12 +247,33 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    sandboxRestored,
     async stop() {
       for (const t of timers) clearInterval(t);
       await Promise.all(consumers.map((c) => c.stop()));
+      if (options.persistSandbox) saveSandboxes(sandboxFile, erpnext, wix);
       await closeAll(server, db, sqsServer);
     },
   };
+}
+
+interface SandboxFile {
+  erpnext?: ErpnextSnapshot;
+  wix?: WixSnapshot;
+}
+
+function restoreSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): boolean {
+  if (!existsSync(file)) return false;
+  const saved = JSON.parse(readFileSync(file, "utf8")) as SandboxFile;
+  if (erpnext && saved.erpnext) erpnext.restore(saved.erpnext);
+  if (wix && saved.wix) wix.restore(saved.wix);
+  return Boolean((erpnext && saved.erpnext) || (wix && saved.wix));
+}
+
+function saveSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): void {
+  const data: SandboxFile = { erpnext: erpnext?.snapshot(), wix: wix?.snapshot() };
+  writeFileSync(`${file}.tmp`, JSON.stringify(data));
+  renameSync(`${file}.tmp`, file); // never a half-written file
 }
 
 function parseMaybe(text: string): unknown {

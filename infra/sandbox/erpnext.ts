@@ -79,6 +79,11 @@ export interface ErpnextSandboxOptions {
   webhookSecret?: string;
 }
 
+export interface ErpnextSnapshot {
+  docs: Record<string, Doc[]>;
+  counters: Record<string, number>;
+}
+
 class FrappeError extends Error {
   constructor(
     readonly status: number,
@@ -650,6 +655,21 @@ export class ErpnextSandbox {
       this.insert("Account", { name, account_type: type }, quiet);
     }
     for (const name of COUNTRIES) this.insert("Country", { name }, quiet);
+  }
+
+  /** Everything the site holds, to survive a restart of the local host. */
+  snapshot(): ErpnextSnapshot {
+    return {
+      docs: Object.fromEntries([...this.docs].map(([doctype, t]) => [doctype, [...t.values()]])),
+      counters: Object.fromEntries(this.counters),
+    };
+  }
+
+  restore(snapshot: ErpnextSnapshot): void {
+    this.docs.clear();
+    for (const [doctype, docs] of Object.entries(snapshot.docs))
+      this.docs.set(doctype, new Map(docs.map((d) => [d.name, d])));
+    this.counters = new Map(Object.entries(snapshot.counters));
   }
 
   /** Quiet inserts for demo data and tests: no webhook, like Data Import. */

@@ -34,6 +34,15 @@ class WixError extends Error {
   }
 }
 
+export interface WixSnapshot {
+  products: WixProduct[];
+  inventory: WixInventoryItem[];
+  orders: WixOrder[];
+  orderNumber: number;
+  sequence: number;
+  keys: { publicKeyPem: string; privateKeyPem: string };
+}
+
 export interface OrderInput {
   lines: { sku: string; quantity: number; price?: string; productName?: string; lineDiscount?: string }[];
   buyer?: { email?: string; contactId?: string; firstName?: string; lastName?: string; phone?: string };
@@ -66,8 +75,8 @@ export class WixSandbox {
   /** Every authorized call as "METHOD /path", for counting bulk calls in tests and benchmarks. */
   readonly callLog: string[] = [];
   readonly webhookLog: { eventType: string; status: number | string }[] = [];
-  readonly publicKeyPem: string;
-  private readonly privateKeyPem: string;
+  publicKeyPem: string;
+  private privateKeyPem: string;
   private readonly tokens = new Map<string, number>();
   private orderNumber = 10000;
   private sequence = 0;
@@ -662,6 +671,32 @@ export class WixSandbox {
   }
 
   // --- webhooks ------------------------------------------------------------------------------
+
+  /** Everything the store holds (and its signing key), to survive a restart of the local host. */
+  snapshot(): WixSnapshot {
+    return {
+      products: [...this.products.values()],
+      inventory: [...this.inventory.values()],
+      orders: [...this.orders.values()],
+      orderNumber: this.orderNumber,
+      sequence: this.sequence,
+      keys: { publicKeyPem: this.publicKeyPem, privateKeyPem: this.privateKeyPem },
+    };
+  }
+
+  restore(s: WixSnapshot): void {
+    const fill = <T extends { id?: string }>(map: Map<string, T>, list: T[]) => {
+      map.clear();
+      for (const x of list) map.set(x.id as string, x);
+    };
+    fill(this.products, s.products);
+    fill(this.inventory, s.inventory);
+    fill(this.orders, s.orders);
+    this.orderNumber = s.orderNumber;
+    this.sequence = s.sequence;
+    this.publicKeyPem = s.keys.publicKeyPem;
+    this.privateKeyPem = s.keys.privateKeyPem;
+  }
 
   /** Signs an event as Wix does: JWT{data: JSON{eventType, instanceId, data: JSON{...}, identity}}. */
   async signEvent(

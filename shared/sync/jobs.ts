@@ -12,6 +12,7 @@ export const ORDER_POLL_OVERLAP_MS = 5 * 60_000;
 
 /** Wix orders updated since the watermark (minus an overlap), enqueued; watermark after enqueue. */
 export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue: Enqueuer }) {
+  const startedAt = new Date().toISOString();
   const mark = await deps.state.getWatermark("order-poll");
   const since = mark
     ? new Date(Date.parse(mark) - ORDER_POLL_OVERLAP_MS).toISOString()
@@ -38,6 +39,8 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
     }
     cursor = page.next;
   } while (cursor);
+  // A complete pass covers everything up to its start (the overlap re-reads the edge next time).
+  await deps.state.advanceWatermark("order-poll", startedAt);
   return { enqueued, since };
 }
 
