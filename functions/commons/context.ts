@@ -31,16 +31,6 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
   const state = new StateStore(aws.db, aws.tables.state);
   const log = new SyncLog(aws.db, aws.tables.syncLog);
   const idempotency = new IdempotencyStore(aws.db, aws.tables.idempotency);
-  const products = new ProductSync({
-    erpnext,
-    wix,
-    state,
-    log,
-    erpnextUrl: settings.erpnext.url,
-    priceList: settings.erpnext.priceList,
-    onPublished: (itemCodes) =>
-      aws.queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
-  });
   const inventory = new InventorySync({
     erpnext,
     wix,
@@ -48,6 +38,20 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
     log,
     warehouses: settings.erpnext.warehouses,
     pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
+  });
+  const products = new ProductSync({
+    erpnext,
+    wix,
+    state,
+    log,
+    erpnextUrl: settings.erpnext.url,
+    priceList: settings.erpnext.priceList,
+    // New products are created with their stock in the same call; a product that does not
+    // exist in Wix yet has no Wix orders, so the oversell guard has nothing to subtract.
+    quantities: (itemCodes) => inventory.sellable(itemCodes, { guard: false }),
+    // Linked products (and any without an inventory item) get their stock right after.
+    onPublished: (itemCodes) =>
+      aws.queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
   });
   const orders = new OrderSync({ erpnext, wix, state, log, settings: settings.orders });
   return {

@@ -47,7 +47,7 @@ export class InventorySync {
     itemCodes: string[],
     trigger: { changedAt?: string; source?: string } = {},
   ): Promise<StockResult> {
-    const { erpnext, wix, state } = this.deps;
+    const { wix, state } = this.deps;
     const codes = [...new Set(itemCodes)];
     const result: StockResult = {
       pushed: 0,
@@ -63,22 +63,7 @@ export class InventorySync {
     result.unmapped = codes.length - mapped.length;
     if (!mapped.length) return result;
 
-    const bins: Bin[] = [];
-    for (const chunk of chunks(mapped, 500)) {
-      const filters: [string, string, unknown][] = [["item_code", "in", chunk]];
-      if (this.deps.warehouses.length) filters.push(["warehouse", "in", this.deps.warehouses]);
-      const rows = await erpnext.listAll("Bin", {
-        fields: ["item_code", "warehouse", "actual_qty", "reserved_qty", "modified"],
-        filters,
-      });
-      for (const row of rows) {
-        const parsed = binSchema.safeParse(row);
-        if (parsed.success) bins.push(parsed.data);
-      }
-    }
-    const wanted = sellableQuantities(bins, this.deps.warehouses, mapped);
-    const pending = (await this.deps.pendingOrders?.()) ?? new Map<string, number>();
-    for (const [code, qty] of wanted) wanted.set(code, Math.max(0, qty - (pending.get(code) ?? 0)));
+    const wanted = await this.sellable(mapped);
     const current = new Map<string, WixInventoryItem>();
     for (const item of await wix.inventoryBySku(mapped))
       if (item.product?.variantSku) current.set(item.product.variantSku, item);
@@ -162,7 +147,33 @@ export class InventorySync {
     return result;
   }
 
+  /**
+   * What Wix may offer per item now: sellable stock in ERPNext (re-read from the Bins) less what
+   * Wix has sold that ERPNext has not reserved yet (the oversell guard).
+   */
+  async sellable(itemCodes: string[], opts: { guard?: boolean } = {}): Promise<Map<string, number>> {
+    const bins: Bin[] = [];
+    for (const chunk of chunks(itemCodes, 500)) {
+      const filters: [string, string, unknown][] = [["item_code", "in", chunk]];
+      if (this.deps.warehouses.length) filters.push(["warehouse", "in", this.deps.warehouses]);
+      const rows = await this.deps.erpnext.listAll("Bin", {
+        fields: ["item_code", "warehouse", "actual_qty", "reserved_qty", "modified"],
+        filters,
+      });
+      for (const row of rows) {
+        const parsed = binSchema.safeParse(row);
+        if (parsed.success) bins.push(parsed.data);
+      }
+    }
+    const wanted = sellableQuantities(bins, this.deps.warehouses, itemCodes);
+    if (opts.guard === false) return wanted;
+    const pending = (await this.deps.pendingOrders?.()) ?? new Map<string, number>();
+    for (const [code, qty] of wanted) wanted.set(code, Math.max(0, qty - (pending.get(code) ?? 0)));
+    return wanted;
+  }
+
   /** Item codes of Stock Ledger Entries named by thin webhooks. */
+
   async itemsForLedgerEntries(names: string[]): Promise<string[]> {
     const codes: string[] = [];
     for (const name of names) {

@@ -30,6 +30,8 @@ export interface ProductSyncDeps {
   priceList: string;
   /** Called with item codes whose Wix product was just created or linked (stock push follows). */
   onPublished?: (itemCodes: string[]) => Promise<void>;
+  /** Sellable quantities, so a new product is created with its stock in the same call. */
+  quantities?: (itemCodes: string[]) => Promise<Map<string, number>>;
 }
 
 type Planned = {
@@ -190,7 +192,11 @@ export class ProductSync {
     for (const chunk of chunks(plans, WIX_BULK_PRODUCTS)) {
       let response: BulkResponse<WixProduct>;
       try {
-        response = await this.deps.wix.bulkCreateProducts(chunk.map((p) => p.product));
+        const stock =
+          (await this.deps.quantities?.(chunk.map((p) => p.itemCode))) ?? new Map<string, number>();
+        response = await this.deps.wix.bulkCreateProducts(
+          chunk.map((p) => withStock(p.product, stock.get(p.itemCode) ?? 0)),
+        );
       } catch (error) {
         results.push(...chunk.map((p) => failure(p.itemCode, error)));
         continue;
@@ -360,4 +366,10 @@ export function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
+}
+
+/** The create payload carries each variant's opening stock; it is not part of the content hash. */
+function withStock(product: WixProduct, quantity: number): WixProduct {
+  const variants = product.variantsInfo.variants.map((v) => ({ ...v, inventoryItem: { quantity } }));
+  return { ...product, variantsInfo: { variants } };
 }
