@@ -1,20 +1,20 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { routeFrappeWebhook } from "../shared/erpnext/webhook";
 import { errorMessage } from "../shared/http/errors";
-import { awsClients } from "./commons/aws";
 import { header, json, rawBody } from "./commons/http";
 import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
+import { queueClient } from "./commons/queue";
 import { loadSettings } from "./commons/settings";
 
-let clients: ReturnType<typeof awsClients> | undefined;
+let queue: ReturnType<typeof queueClient> | undefined;
 
 /** POST /webhooks/erpnext: verify, validate, enqueue, answer. Never syncs inline. */
 async function receiveErpnextWebhook(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
-  clients ??= awsClients();
+  queue ??= queueClient();
   const verdict = routeFrappeWebhook(
     rawBody(event),
     header(event, "x-frappe-webhook-signature"),
@@ -33,12 +33,10 @@ async function receiveErpnextWebhook(
   try {
     if (work.queue === "products") {
       const { itemCodes, priceNames } = work;
-      await clients.queue.send("products", [
-        { kind: "items", itemCodes, priceNames, source: "webhook", changedAt },
-      ]);
+      await queue.send("products", [{ kind: "items", itemCodes, priceNames, source: "webhook", changedAt }]);
     } else {
       const { itemCodes, ledgerEntries } = work;
-      await clients.queue.send("inventory", [
+      await queue.send("inventory", [
         { kind: "stock", itemCodes, ledgerEntries, source: "webhook", changedAt },
       ]);
     }

@@ -1,18 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { errorMessage } from "../shared/http/errors";
 import { verifyWixWebhook } from "../shared/wix/webhook";
-import { awsClients } from "./commons/aws";
 import { json, rawBody } from "./commons/http";
 import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
+import { queueClient } from "./commons/queue";
 import { loadSettings } from "./commons/settings";
 
-let clients: ReturnType<typeof awsClients> | undefined;
+let queue: ReturnType<typeof queueClient> | undefined;
 
 /** POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id, answer well within 1250 ms. */
 async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
-  clients ??= awsClients();
+  queue ??= queueClient();
   const verdict = await verifyWixWebhook(rawBody(event).toString("utf8"), settings.wix.webhookPublicKeys);
   if ("reason" in verdict) {
     logger.warn("Wix webhook rejected", { status: verdict.status, reason: verdict.reason });
@@ -24,7 +24,7 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
     return json(200, { ok: true, ignored: verdict.ignored });
   }
   try {
-    await clients.queue.send("orders", [
+    await queue.send("orders", [
       {
         kind: "order",
         orderId: verdict.orderId,

@@ -154,7 +154,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     POWERTOOLS_METRICS_DISABLED: "true",
     LOG_FORMAT: env.LOG_FORMAT ?? "pretty",
   });
-  // The handlers read process.env exactly as on Lambda.
+  // The handlers read process.env exactly as on Lambda; stop() puts it back as it was.
+  const previousEnv = { ...process.env };
+  const restoreEnv = () => {
+    for (const key of Object.keys(process.env)) if (!(key in previousEnv)) delete process.env[key];
+    Object.assign(process.env, previousEnv);
+  };
   Object.assign(process.env, env);
 
   const functions = await import("./functions");
@@ -167,6 +172,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
   if (problems.length) {
     await closeAll(server, db, sqsServer);
+    restoreEnv();
     throw new ConfigError(problems);
   }
 
@@ -253,6 +259,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       await Promise.all(consumers.map((c) => c.stop()));
       if (options.persistSandbox) saveSandboxes(sandboxFile, erpnext, wix);
       await closeAll(server, db, sqsServer);
+      restoreEnv();
+      functions.resetContext();
     },
   };
 }

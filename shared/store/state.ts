@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -249,6 +250,31 @@ export class StateStore {
         ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
         ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
       }),
+    );
+  }
+
+  /** A short lease on a key (single-item conditional write); false while someone else holds it. */
+  async claim(key: string, leaseSeconds: number): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `CLAIM#${key}`, sk: "CLAIM", leaseUntil: now + leaseSeconds * 1000 },
+          ConditionExpression: "attribute_not_exists(pk) OR leaseUntil < :now",
+          ExpressionAttributeValues: { ":now": now },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: `CLAIM#${key}`, sk: "CLAIM" } }),
     );
   }
 

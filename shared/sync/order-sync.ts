@@ -149,48 +149,82 @@ export class OrderSync {
 
   /** One ERPNext customer per Wix buyer (contact id, then e-mail), with billing and shipping addresses. */
   private async ensureCustomer(order: WixOrder): Promise<string> {
-    const { state, erpnext, settings } = this.deps;
+    const { state } = this.deps;
+    const email = order.buyerInfo?.email?.toLowerCase();
     const keys = [
       order.buyerInfo?.contactId && `contact:${order.buyerInfo.contactId}`,
-      order.buyerInfo?.email && `email:${order.buyerInfo.email.toLowerCase()}`,
+      email && `email:${email}`,
     ].filter(Boolean) as string[];
-    for (const key of keys) {
-      const known = await state.getCustomer(key);
-      if (known) return known.customer;
+    const known = async () => {
+      for (const key of keys) {
+        const record = await state.getCustomer(key);
+        if (record) return record.customer;
+      }
+      return undefined;
+    };
+    const found = await known();
+    if (found || !keys.length) return found ?? this.createCustomer(order, keys);
+    // Two orders of one new buyer at once must not make two customers.
+    const lock = `customer:${keys[0]}`;
+    if (!(await state.claim(lock, 60)))
+      throw new RetryableError(`customer for ${email ?? keys[0]} is being created`);
+    try {
+      return (await known()) ?? (await this.createCustomer(order, keys));
+    } finally {
+      await state.release(lock);
     }
-    const contact = order.billingInfo?.contactDetails;
-    const name = customerName(order);
-    const customer = await erpnext.insert<{ name: string }>("Customer", {
-      customer_name: name,
-      customer_type: contact?.company ? "Company" : "Individual",
-      customer_group: settings.customerGroup,
-      territory: settings.territory,
-      email_id: order.buyerInfo?.email,
-      mobile_no: contact?.phone,
-    });
-    const extra = { phone: contact?.phone, email: order.buyerInfo?.email };
-    const billing = toAddress(order.billingInfo?.address, "Billing", name, customer.name, extra);
-    const shipping = toAddress(
-      order.shippingInfo?.logistics?.shippingDestination?.address,
-      "Shipping",
-      name,
-      customer.name,
-      extra,
-    );
-    const billingName = billing
-      ? (await erpnext.insert<{ name: string }>("Address", { ...billing, is_primary_address: 1 })).name
-      : undefined;
-    const shippingName = shipping
-      ? (await erpnext.insert<{ name: string }>("Address", { ...shipping, is_shipping_address: 1 })).name
-      : undefined;
-    for (const key of keys)
-      await state.putCustomer({
-        key,
-        customer: customer.name,
-        billingAddress: billingName,
-        shippingAddress: shippingName,
-      });
-    return customer.name;
+  }
+
+  /**
+   * A customer with billing and shipping addresses; one already in ERPNext with this e-mail (from
+   * an earlier attempt, or entered by hand) is adopted instead.
+   */
+  private async createCustomer(order: WixOrder, keys: string[]): Promise<string> {
+    const { state, erpnext, settings } = this.deps;
+    const email = order.buyerInfo?.email;
+    const existing = email
+      ? await erpnext.list<{ name: string }>("Customer", {
+          fields: ["name"],
+          filters: [["email_id", "=", email]],
+          pageLength: 1,
+        })
+      : [];
+    let customer = existing[0]?.name;
+    let billingAddress: string | undefined;
+    let shippingAddress: string | undefined;
+    if (!customer) {
+      const contact = order.billingInfo?.contactDetails;
+      const name = customerName(order);
+      customer = (
+        await erpnext.insert<{ name: string }>("Customer", {
+          customer_name: name,
+          customer_type: contact?.company ? "Company" : "Individual",
+          customer_group: settings.customerGroup,
+          territory: settings.territory,
+          email_id: email,
+          mobile_no: contact?.phone,
+        })
+      ).name;
+      const extra = { phone: contact?.phone, email };
+      const billing = toAddress(order.billingInfo?.address, "Billing", name, customer, extra);
+      const shipping = toAddress(
+        order.shippingInfo?.logistics?.shippingDestination?.address,
+        "Shipping",
+        name,
+        customer,
+        extra,
+      );
+      if (billing)
+        billingAddress = (
+          await erpnext.insert<{ name: string }>("Address", { ...billing, is_primary_address: 1 })
+        ).name;
+      if (shipping)
+        shippingAddress = (
+          await erpnext.insert<{ name: string }>("Address", { ...shipping, is_shipping_address: 1 })
+        ).name;
+    }
+    for (const key of keys) await state.putCustomer({ key, customer, billingAddress, shippingAddress });
+    return customer;
   }
 
   /** A paid order gets one Payment Entry against its submitted Sales Order. */

@@ -31,8 +31,17 @@ describe("stock ERPNext -> Wix", () => {
   });
 
   test("a new product is created with its stock in the same call: no separate stock write", async () => {
-    h.erpnext.importDoc("Item", { item_code: "OPEN-1", item_name: "Opening stock", item_group: "Products", stock_uom: "Nos" });
-    h.erpnext.importDoc("Item Price", { item_code: "OPEN-1", price_list: "Standard Selling", price_list_rate: 3 });
+    h.erpnext.importDoc("Item", {
+      item_code: "OPEN-1",
+      item_name: "Opening stock",
+      item_group: "Products",
+      stock_uom: "Nos",
+    });
+    h.erpnext.importDoc("Item Price", {
+      item_code: "OPEN-1",
+      price_list: "Standard Selling",
+      price_list_rate: 3,
+    });
     h.erpnext.moveBin("OPEN-1", "Stores - SC", { actual: 17, reserved: 2 });
     const before = inventoryWrites();
     await h.erpnextWebhook({ doctype: "Item", name: "OPEN-1" });
@@ -42,7 +51,6 @@ describe("stock ERPNext -> Wix", () => {
   });
 
   test("a missing inventory item is created for a linked product", async () => {
-
     h.wix.create({
       name: "Made in Wix",
       productType: "PHYSICAL",

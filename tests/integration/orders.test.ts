@@ -81,6 +81,20 @@ describe("Wix order -> ERPNext", () => {
     expect(customers).toHaveLength(1);
   });
 
+  test("two orders of one new buyer at once make one customer and two Sales Orders", async () => {
+    const buyer = { email: "twice@example.com", contactId: "c-twice", firstName: "Tess", lastName: "Twice" };
+    const a = h.wix.placeOrder({ lines: [{ sku: "CAP", quantity: 1 }], buyer });
+    const b = h.wix.placeOrder({ lines: [{ sku: "MUG", quantity: 1 }], buyer });
+    await Promise.all([h.wix.sendEvent(APPROVED, a), h.wix.sendEvent(APPROVED, b)]);
+    await h.host.drain();
+    expect(salesOrders(a)).toHaveLength(1);
+    expect(salesOrders(b)).toHaveLength(1);
+    const customers = [...(h.erpnext.docs.get("Customer")?.values() ?? [])].filter(
+      (c) => c.email_id === buyer.email,
+    );
+    expect(customers).toHaveLength(1);
+  });
+
   test("one event delivered three times at once, plus a poll, makes one Sales Order", async () => {
     const order = h.wix.placeOrder({
       lines: [{ sku: "SOCKS", quantity: 4 }],

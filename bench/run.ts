@@ -1,0 +1,325 @@
+/**
+ * `npm run bench`: figures, each with a baseline from the same run. Everything runs on this
+ * machine against the local host (dynalite, fauxqs, the sandboxes); call counts are what the
+ * sandboxes answered, so they are exact, while times depend on the machine.
+ *
+ *   BENCH_SIZES=1000,10000  catch-up sizes      BENCH_ORDERS=300  orders for the latency figures
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { ESBUILD, FUNCTIONS } from "../infra/cdk/functions";
+import { type LocalHost, startLocalHost } from "../infra/local/host";
+import type { ErpnextSandbox } from "../infra/sandbox/erpnext";
+import type { WixSandbox } from "../infra/sandbox/wix";
+import { EPOCH_FRAPPE } from "../shared/sync/catchup";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+const sizes = (process.env.BENCH_SIZES ?? "1000,10000").split(",").map(Number);
+const orderCount = Number(process.env.BENCH_ORDERS ?? 300);
+
+async function host(): Promise<LocalHost> {
+  return startLocalHost({
+    // The sandbox Wix has no rate limit; the budget would only measure itself. Calls are counted.
+    env: { PORT: "0", POWERTOOLS_LOG_LEVEL: "SILENT", WIX_REQUESTS_PER_MINUTE: "1000000" },
+    inMemory: true,
+  });
+}
+
+interface Counters {
+  wixWrites: number;
+  productWrites: number;
+  stockWrites: number;
+  wixReads: number;
+  erpnextCalls: number;
+}
+
+function counters(erp: ErpnextSandbox, wix: WixSandbox): Counters {
+  const log = wix.callLog;
+  return {
+    wixWrites: wix.calls.writes,
+    productWrites: log.filter((c) => /\/products/.test(c) && !/query|search/.test(c) && !c.startsWith("GET"))
+      .length,
+    stockWrites: log.filter((c) => c.includes("/bulk/inventory-items/")).length,
+    wixReads: wix.calls.reads,
+    erpnextCalls: erp.calls.reads + erp.calls.writes,
+  };
+}
+
+function diff(a: Counters, b: Counters): Counters {
+  return {
+    wixWrites: b.wixWrites - a.wixWrites,
+    productWrites: b.productWrites - a.productWrites,
+    stockWrites: b.stockWrites - a.stockWrites,
+    wixReads: b.wixReads - a.wixReads,
+    erpnextCalls: b.erpnextCalls - a.erpnextCalls,
+  };
+}
+
+async function measure(h: LocalHost, run: () => Promise<unknown>): Promise<Counters & { seconds: number }> {
+  const erp = h.erpnext as ErpnextSandbox;
+  const wix = h.wix as WixSandbox;
+  const before = counters(erp, wix);
+  const started = performance.now();
+  await run();
+  await h.drain(600_000);
+  return { ...diff(before, counters(erp, wix)), seconds: (performance.now() - started) / 1000 };
+}
+
+const table = (rows: Record<string, string | number>[]) => console.table(rows);
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+};
+
+function importCatalog(erp: ErpnextSandbox, n: number, prefix: string): string[] {
+  const codes: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const code = `${prefix}-${String(i).padStart(5, "0")}`;
+    erp.importDoc("Item", {
+      item_code: code,
+      item_name: `Bench item ${i}`,
+      item_group: "Products",
+      stock_uom: "Nos",
+      description: `<p>Item ${i}</p>`,
+      image: `/files/${code}.jpg`,
+      weight_per_unit: 0.5,
+      weight_uom: "Kg",
+    });
+    erp.importDoc("Item Price", {
+      item_code: code,
+      price_list: "Standard Selling",
+      price_list_rate: 5 + (i % 50),
+      uom: "Nos",
+    });
+    erp.moveBin(code, "Stores - SC", { actual: 10 + (i % 7) });
+    codes.push(code);
+  }
+  return codes;
+}
+
+async function catchupBench(): Promise<void> {
+  console.log("\n## Product catch-up (ERPNext -> Wix), new items then reruns");
+  const rows: Record<string, string | number>[] = [];
+  for (const n of sizes) {
+    const h = await host();
+    const erp = h.erpnext as ErpnextSandbox;
+    importCatalog(erp, n, "BENCH");
+    const first = await measure(h, () => h.runJob("product-catchup"));
+    const rerun = await measure(h, () => h.runJob("product-catchup"));
+    const ctx = await h.context();
+    for (const key of ["product-catchup:Item", "product-catchup:Item Price"])
+      await ctx.state.setWatermark(key, EPOCH_FRAPPE);
+    const resync = await measure(h, () => h.runJob("product-catchup"));
+    for (const [label, m] of [
+      ["new items", first],
+      ["rerun (watermark)", rerun],
+      ["full re-read, nothing changed", resync],
+    ] as const) {
+      rows.push({
+        items: n,
+        run: label,
+        "Wix writes": m.wixWrites,
+        "product writes": m.productWrites,
+        "stock writes": m.stockWrites,
+        "Wix reads": m.wixReads,
+        "ERPNext calls": m.erpnextCalls,
+        "wall s": m.seconds.toFixed(1),
+      });
+    }
+    if (n === Math.max(...sizes)) await stockBench(h);
+    await h.stop();
+  }
+  table(rows);
+  console.log(
+    "target: at most 105 Wix writes for 10,000 new items; 0 for an unchanged rerun (the baseline rows).",
+  );
+}
+
+/** Stock entry -> Wix quantity latency, and a reconcile of every item (baseline: a reconcile with drift). */
+async function stockBench(h: LocalHost): Promise<void> {
+  const erp = h.erpnext as ErpnextSandbox;
+  const wix = h.wix as WixSandbox;
+  const codes = [...(erp.docs.get("Item")?.keys() ?? [])].slice(0, 50);
+  const latencies: number[] = [];
+  for (const code of codes) {
+    const target = (wix.inventoryForSku(code)?.quantity ?? 0) + 5;
+    const started = performance.now();
+    erp.insert("Stock Entry", {
+      docstatus: 1,
+      items: [{ item_code: code, qty: 5, t_warehouse: "Stores - SC" }],
+    });
+    while (wix.inventoryForSku(code)?.quantity !== target) await new Promise((r) => setTimeout(r, 2));
+    latencies.push(performance.now() - started);
+  }
+  const items = erp.docs.get("Item")?.size ?? 0;
+  const clean = await measure(h, () => h.runJob("inventory-reconcile"));
+  let drifted = 0;
+  for (const inv of [...wix.inventory.values()].slice(0, 100)) {
+    inv.quantity = (inv.quantity ?? 0) + 3;
+    drifted++;
+  }
+  const drift = await measure(h, () => h.runJob("inventory-reconcile"));
+  console.log("\n## Stock (ERPNext -> Wix)");
+  table([
+    { figure: "stock entry -> Wix quantity, p50 ms", value: pct(latencies, 50).toFixed(0) },
+    { figure: "stock entry -> Wix quantity, p95 ms", value: pct(latencies, 95).toFixed(0) },
+    {
+      figure: `reconcile ${items} items, nothing off: s / Wix writes / Wix reads`,
+      value: `${clean.seconds.toFixed(1)} / ${clean.wixWrites} / ${clean.wixReads}`,
+    },
+    {
+      figure: `reconcile ${items} items, ${drifted} off: s / Wix writes / Wix reads`,
+      value: `${drift.seconds.toFixed(1)} / ${drift.wixWrites} / ${drift.wixReads}`,
+    },
+  ]);
+}
+
+/** Webhook -> submitted Sales Order latency and throughput; baseline: the edge alone (ignored event). */
+async function orderBench(): Promise<void> {
+  const h = await host();
+  const erp = h.erpnext as ErpnextSandbox;
+  const wix = h.wix as WixSandbox;
+  const codes = importCatalog(erp, 20, "ORD");
+  await h.runJob("product-catchup");
+  await h.drain();
+  const url = `${h.url}/webhooks/wix`;
+  const edge: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const token = await wix.signEvent(
+      "wix.ecom.v1.order_fulfilled_ignored",
+      wix.placeOrder({ lines: [{ sku: codes[0] as string, quantity: 1 }] }),
+    );
+    const started = performance.now();
+    await fetch(url, { method: "POST", body: token });
+    edge.push(performance.now() - started);
+  }
+  const soFor = new Map<string, number>();
+  const latencies: number[] = [];
+  const started = performance.now();
+  const batch = 10;
+  for (let i = 0; i < orderCount; i += batch) {
+    await Promise.all(
+      Array.from({ length: Math.min(batch, orderCount - i) }, async (_, j) => {
+        const order = wix.placeOrder({
+          lines: [{ sku: codes[(i + j) % codes.length] as string, quantity: 1 + (j % 3) }],
+          taxes: [{ name: "Sales Tax", rate: "0.08" }],
+          shipping: "3.00",
+          buyer: { email: `buyer${(i + j) % 40}@example.com` },
+        });
+        const token = await wix.signEvent("wix.ecom.v1.order_approved", order);
+        const sent = performance.now();
+        await fetch(url, { method: "POST", body: token });
+        soFor.set(order.number, sent);
+      }),
+    );
+  }
+  const sos = () => [...(erp.docs.get("Sales Order")?.values() ?? [])];
+  while (sos().filter((so) => so.docstatus === 1).length < orderCount) {
+    for (const so of sos()) {
+      const sent = soFor.get(String(so.po_no));
+      if (sent !== undefined && so.docstatus === 1) {
+        latencies.push(performance.now() - sent);
+        soFor.delete(String(so.po_no));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  for (const so of sos()) {
+    const sent = soFor.get(String(so.po_no));
+    if (sent !== undefined) latencies.push(performance.now() - sent);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await h.stop();
+  console.log("\n## Orders (Wix webhook -> submitted Sales Order)");
+  table([
+    { figure: "baseline: webhook edge alone (verify + answer), p50 ms", value: pct(edge, 50).toFixed(1) },
+    {
+      figure: `webhook -> submitted SO, p50 ms (${orderCount} orders, 10 at a time)`,
+      value: pct(latencies, 50).toFixed(0),
+    },
+    { figure: "webhook -> submitted SO, p95 ms", value: pct(latencies, 95).toFixed(0) },
+    { figure: "orders per second", value: (orderCount / seconds).toFixed(1) },
+  ]);
+}
+
+/** Minified size per function and cold module load time; baseline: the 150 KB budget and an empty module. */
+async function bundleBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "ews-bundles-"));
+  const loadMs = (file: string) => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        "-e",
+        `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`,
+      ],
+      {
+        // The Lambda runtime provides the AWS SDK; here it comes from node_modules.
+        env: {
+          ...process.env,
+          NODE_PATH: join(process.cwd(), "node_modules"),
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        },
+      },
+    );
+    return Number(out.toString().trim());
+  };
+  const empty = join(dir, "empty.js");
+  await build({
+    stdin: { contents: "module.exports = {}" },
+    outfile: empty,
+    platform: "node",
+    format: "cjs",
+  });
+  const rows: Record<string, string | number>[] = [
+    {
+      function: "(baseline: empty module)",
+      "KB minified": 0,
+      "cold load ms (median of 5)": median(5, () => loadMs(empty)).toFixed(1),
+      budget: "",
+    },
+  ];
+  for (const [name, spec] of Object.entries(FUNCTIONS)) {
+    const outfile = join(dir, `${name}.js`);
+    await build({
+      entryPoints: [spec.entry],
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: ESBUILD.target,
+      minify: ESBUILD.minify,
+      external: [...ESBUILD.externalModules],
+      outfile,
+      logLevel: "silent",
+    });
+    const kb = statSync(outfile).size / 1024;
+    const edge = "edge" in spec && spec.edge;
+    rows.push({
+      function: name,
+      "KB minified": kb.toFixed(1),
+      "cold load ms (median of 5)": median(5, () => loadMs(outfile)).toFixed(1),
+      budget: edge ? (kb <= 150 ? "<= 150 KB ok" : "OVER 150 KB") : "",
+    });
+  }
+  console.log("\n## Bundles (esbuild, as `cdk deploy` builds them; the AWS SDK comes with the runtime)");
+  table(rows);
+}
+
+function median(n: number, f: () => number): number {
+  return pct(Array.from({ length: n }, f), 50);
+}
+
+async function main(): Promise<void> {
+  console.log(`erpnext-wix-sync benchmarks on ${process.version}, ${new Date().toISOString()}`);
+  await bundleBench();
+  await orderBench();
+  await catchupBench();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
