@@ -255,6 +255,25 @@ export class WixSandbox {
       ]);
     if (patch.revision !== current.revision)
       throw new WixError(409, "revision mismatch", "REVISION_MISMATCH");
+    // Options and variants replace the old ones whole, so they travel together (CONTRACTS 2.3).
+    if (patch.options !== undefined && patch.variantsInfo === undefined) {
+      throw new WixError(
+        400,
+        "options must be sent with variantsInfo",
+        "VARIANTS_ARE_NOT_ALIGNED_WITH_PRODUCT",
+      );
+    }
+    if (
+      patch.variantsInfo !== undefined &&
+      patch.options === undefined &&
+      (current.options?.length ?? 0) > 0
+    ) {
+      throw new WixError(
+        400,
+        "variantsInfo must be sent with options",
+        "VARIANTS_ARE_NOT_ALIGNED_WITH_PRODUCT",
+      );
+    }
     const next: WixProduct = {
       ...structuredClone(current),
       ...structuredClone(patch),
@@ -318,11 +337,46 @@ export class WixSandbox {
           description: "must be a decimal string",
         });
     }
+    const options = p.options ?? [];
+    if (options.length > 6) v.push({ field: "product.options", description: "at most 6 options" });
     if (v.length) throw new WixError(400, "invalid product", undefined, v);
+    this.checkVariantsAlign(options, variants ?? []);
+
     const rejected = variants?.find((variant) => variant.sku && this.rejectedSkus.has(variant.sku));
     if (rejected)
       throw new WixError(400, `product with SKU ${rejected.sku} violates a store rule`, "INVALID_PRODUCT");
     if ((variants?.length ?? 0) > 1000) throw new WixError(400, "too many variants", "TOO_MANY_VARIANTS");
+  }
+
+  /**
+   * Options and variants must agree: no options means one variant with no choices; otherwise every
+   * variant picks one existing choice of each option, and no two variants pick the same ones.
+   */
+  private checkVariantsAlign(options: NonNullable<WixProduct["options"]>, variants: WixVariant[]): void {
+    const fail = (why: string) => {
+      throw new WixError(400, why, "VARIANTS_ARE_NOT_ALIGNED_WITH_PRODUCT");
+    };
+    if (!options.length) {
+      if (variants.length !== 1 || (variants[0]?.choices?.length ?? 0) > 0)
+        fail("a product without options has exactly one variant without choices");
+      return;
+    }
+    const combos = new Set<string>();
+    for (const variant of variants) {
+      const choices = variant.choices ?? [];
+      if (choices.length !== options.length)
+        fail(`variant ${variant.sku ?? variant.id} must choose one value of each option`);
+      const picked = options.map((option) => {
+        const choice = choices.find((c) => c.optionChoiceNames?.optionName === option.name);
+        const name = choice?.optionChoiceNames.choiceName;
+        if (!name || !option.choicesSettings?.choices.some((c) => c.name === name))
+          fail(`variant ${variant.sku ?? variant.id}: no choice "${name}" in option ${option.name}`);
+        return name;
+      });
+      const key = picked.join("\u0000");
+      if (combos.has(key)) fail(`two variants choose ${picked.join(" / ")}`);
+      combos.add(key);
+    }
   }
 
   private checkSkus(product: WixProduct): void {

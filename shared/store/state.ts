@@ -18,7 +18,10 @@ export interface ProductMapping {
   /** Hash of the product content last pushed: an equal hash means no API call. */
   hash?: string;
   hidden?: boolean;
+  /** For a variant: its template's item code (the Wix product is the template's). */
+  variantOf?: string;
   /** Last quantity pushed to Wix, and the inventory item that holds it. */
+
   quantity?: number;
   inventoryItemId?: string;
   createdAt: string;

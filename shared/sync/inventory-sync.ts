@@ -59,7 +59,8 @@ export class InventorySync {
       wixWrites: 0,
     };
     const mappings = await state.getMappings(codes);
-    const mapped = codes.filter((c) => mappings.has(c) && !mappings.get(c)?.hidden);
+    // Stock lives on variants: a template's own mapping (no variant) has none to push.
+    const mapped = codes.filter((c) => mappings.get(c)?.variantId && !mappings.get(c)?.hidden);
     result.unmapped = codes.length - mapped.length;
     if (!mapped.length) return result;
 

@@ -128,3 +128,96 @@ export const HIDDEN_HASH = "hidden";
 function stripUndefined<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
+
+export const WIX_MAX_OPTIONS = 6;
+
+export interface VariantInput {
+  item: Item;
+  price?: ItemPrice;
+  /** attribute name -> value, from the variant's `attributes` rows. */
+  attributes: Record<string, string>;
+}
+
+/**
+ * A template item and its variants as one Wix product: each ERPNext attribute becomes an option,
+ * each variant item a Wix variant whose SKU is its item code. A variant without its own price
+ * takes the template's; disabled variants stay (hidden) so their inventory item is kept.
+ */
+export function toWixVariantProduct(
+  template: Item,
+  templatePrice: ItemPrice | undefined,
+  variants: VariantInput[],
+  optionOrder: string[],
+  erpnextUrl: string,
+  existingVariantIds: Map<string, string> = new Map(),
+): ProductContent {
+  if (!variants.length) throw new PermanentError(`template "${template.item_code}" has no variants to sell`);
+  const names = [...new Set([...optionOrder, ...variants.flatMap((v) => Object.keys(v.attributes))])].filter(
+    (n) => variants.some((v) => v.attributes[n]),
+  );
+  if (names.length > WIX_MAX_OPTIONS) {
+    throw new PermanentError(
+      `template "${template.item_code}" has ${names.length} attributes; Wix allows ${WIX_MAX_OPTIONS} options`,
+    );
+  }
+  const seen = new Set<string>();
+  const wixVariants = variants.map(({ item, price, attributes }) => {
+    if (item.item_code.length > WIX_SKU_MAX) {
+      throw new PermanentError(
+        `variant "${item.item_code}" is longer than Wix's ${WIX_SKU_MAX}-character SKU limit`,
+      );
+    }
+    const missing = names.filter((n) => !attributes[n]);
+    if (missing.length)
+      throw new PermanentError(`variant "${item.item_code}" has no value for ${missing.join(", ")}`);
+    const combination = names.map((n) => attributes[n]).join("\u0000");
+    if (seen.has(combination))
+      throw new PermanentError(`variant "${item.item_code}" repeats another variant's attributes`);
+    seen.add(combination);
+    const rate = price ?? templatePrice;
+    if (!rate)
+      throw new PermanentError(
+        `variant "${item.item_code}" has no valid selling price (nor has its template)`,
+      );
+    const weight = toKilograms(
+      item.weight_per_unit || template.weight_per_unit,
+      item.weight_uom ?? template.weight_uom,
+    );
+    return {
+      id: existingVariantIds.get(item.item_code),
+      sku: item.item_code,
+      visible: isSellable(item),
+      choices: names.map((optionName) => ({
+        optionChoiceNames: {
+          optionName,
+          choiceName: attributes[optionName] as string,
+          renderType: "TEXT_CHOICES",
+        },
+      })),
+      price: { actualPrice: { amount: toAmount(rate.price_list_rate) } },
+      physicalProperties: weight !== undefined ? { weight } : undefined,
+    };
+  });
+  const url = imageUrl(template.image, erpnextUrl);
+  const product: WixProduct = {
+    name: fitName(template.item_name || template.item_code),
+    plainDescription: template.description ? template.description.slice(0, WIX_DESCRIPTION_MAX) : undefined,
+    visible: !template.disabled && template.is_sales_item !== false && wixVariants.some((v) => v.visible),
+    productType: "PHYSICAL",
+    physicalProperties: {},
+    brand: template.brand ? { name: template.brand } : undefined,
+    media: url ? { itemsInfo: { items: [{ url }] } } : undefined,
+    options: names.map((name) => ({
+      name,
+      optionRenderType: "TEXT_CHOICES",
+      choicesSettings: {
+        choices: [...new Set(variants.map((v) => v.attributes[name] as string))].map((choice) => ({
+          choiceType: "CHOICE_TEXT",
+          name: choice,
+        })),
+      },
+    })),
+    variantsInfo: { variants: wixVariants },
+  };
+  return { product: stripUndefined(product), hash: contentHash(product) };
+}

@@ -10,9 +10,16 @@ import {
 import { errorMessage, HttpError, isRetryable } from "../http/errors";
 import type { ProductMapping, StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
-import { WIX_BULK_PRODUCTS, type WixClient } from "../wix/client";
+import { describeIssues } from "../validation";
+import { WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
 import type { BulkResponse, WixProduct } from "../wix/types";
-import { HIDDEN_HASH, pickPrice, toWixProduct } from "./product-mapping";
+import {
+  HIDDEN_HASH,
+  pickPrice,
+  toWixProduct,
+  toWixVariantProduct,
+  type VariantInput,
+} from "./product-mapping";
 
 export interface ItemResult {
   itemCode: string;
@@ -35,29 +42,58 @@ export interface ProductSyncDeps {
 }
 
 type Planned = {
+  /** The unit's code: a standalone item, or a template whose variants are the Wix variants. */
   itemCode: string;
   product: WixProduct;
   hash: string;
   mapping?: ProductMapping;
   priceName?: string;
+  /** A template's variant item codes (each a Wix variant SKU). */
+  variantCodes?: string[];
+  /** After a write: the Wix variant id of each of those SKUs. */
+  variantIds?: Map<string, string>;
 };
+
+/** A template with its variants, read for one sync. */
+interface TemplateUnit {
+  template?: Item;
+  variants: VariantInput[];
+  /** Attribute names in the template's order. */
+  optionOrder: string[];
+}
+
+interface Catalog {
+  items: Map<string, Item>;
+  prices: ItemPrice[];
+  unreadable: Map<string, string>;
+  templates: Map<string, TemplateUnit>;
+  /** What to sync: standalone item codes and template codes. */
+  units: string[];
+}
 
 /** Publishes ERPNext items to Wix, in bulk, skipping what has not changed since the last push. */
 export class ProductSync {
   constructor(private readonly deps: ProductSyncDeps) {}
 
-  /** Re-reads the items from ERPNext and brings Wix in line. One result per item code. */
+  /**
+   * Re-reads the items from ERPNext and brings Wix in line. A variant is synced as part of its
+   * template's product. One result per standalone item or template.
+   */
   async syncItems(itemCodes: string[], trigger: { changedAt?: string } = {}): Promise<ItemResult[]> {
     const codes = [...new Set(itemCodes)];
     const started = Date.now();
-    const { items, prices, unreadable } = await this.readItems(codes);
-    const mappings = await this.deps.state.getMappings(codes);
+    const known = await this.deps.state.getMappings(codes);
+    const catalog = await this.readCatalog(codes, known);
+    const variantCodes = [...catalog.templates.values()].flatMap((t) =>
+      t.variants.map((v) => v.item.item_code),
+    );
+    const mappings = await this.deps.state.getMappings([...catalog.units, ...variantCodes]);
     const results: ItemResult[] = [];
     const creates: Planned[] = [];
     const updates: Planned[] = [];
 
-    for (const code of codes) {
-      const problem = unreadable.get(code);
+    for (const code of catalog.units) {
+      const problem = catalog.unreadable.get(code);
       if (problem) {
         results.push({
           itemCode: code,
@@ -67,15 +103,18 @@ export class ProductSync {
         });
         continue;
       }
-      const item = items.get(code);
       const mapping = mappings.get(code);
       try {
-        const plan = this.plan(code, item, prices, mapping);
+        const unit = catalog.templates.get(code);
+        const plan = unit
+          ? this.planTemplate(code, unit, catalog.prices, mappings)
+          : this.plan(code, catalog.items.get(code), catalog.prices, mapping);
+        const exists = catalog.items.has(code) || unit?.template;
         if (!plan) {
           results.push({
             itemCode: code,
             outcome: "skipped",
-            reason: item ? "unchanged" : "not in ERPNext and never published",
+            reason: exists ? "unchanged" : "not in ERPNext and never published",
           });
         } else if (mapping) updates.push(plan);
         else creates.push(plan);
@@ -102,15 +141,19 @@ export class ProductSync {
         latencyMs,
       })),
     );
+    // Stock follows for what was just linked (and any variant without an inventory item).
     const published = results
       .filter((r) => r.outcome === "created" || r.outcome === "linked")
-      .map((r) => r.itemCode);
+      .flatMap((r) => {
+        const unit = catalog.templates.get(r.itemCode);
+        return unit ? unit.variants.map((v) => v.item.item_code) : [r.itemCode];
+      });
     if (published.length) await this.deps.onPublished?.(published);
     if (results.some((r) => r.outcome !== "failed")) await this.deps.state.markSuccess("products");
     return results;
   }
 
-  /** Decides what to send for one item; undefined when Wix already shows it. */
+  /** Decides what to send for one standalone item; undefined when Wix already shows it. */
   private plan(
     code: string,
     item: Item | undefined,
@@ -119,43 +162,160 @@ export class ProductSync {
   ): Planned | undefined {
     const price = item ? pickPrice(prices, item, this.deps.priceList) : undefined;
     // Deleted, disabled, or no longer priced: hide it, never leave it for sale at an old price.
-    if (!item || item.disabled || !item.is_sales_item || (mapping && !price)) {
-      if (!mapping || mapping.hash === HIDDEN_HASH) return undefined;
-      return { itemCode: code, mapping, hash: HIDDEN_HASH, product: { visible: false } as WixProduct };
-    }
+    if (!item || item.disabled || !item.is_sales_item || (mapping && !price)) return this.hide(code, mapping);
     const { product, hash } = toWixProduct(item, price, this.deps.erpnextUrl, mapping?.variantId);
     if (mapping?.hash === hash) return undefined;
     return { itemCode: code, product, hash, mapping, priceName: price?.name };
   }
 
+  /** The same for a template: one product, its variants as Wix variants. */
+  private planTemplate(
+    code: string,
+    unit: TemplateUnit,
+    prices: ItemPrice[],
+    mappings: Map<string, ProductMapping>,
+  ): Planned | undefined {
+    const mapping = mappings.get(code);
+    const { template } = unit;
+    if (!template || template.disabled || !template.is_sales_item) return this.hide(code, mapping);
+    const variants = unit.variants.map((v) => ({
+      ...v,
+      price: pickPrice(prices, v.item, this.deps.priceList),
+    }));
+    const templatePrice = pickPrice(prices, template, this.deps.priceList);
+    const ids = new Map<string, string>();
+    for (const v of variants) {
+      const id = mappings.get(v.item.item_code)?.variantId;
+      if (id) ids.set(v.item.item_code, id);
+    }
+    let content: ReturnType<typeof toWixVariantProduct>;
+    try {
+      content = toWixVariantProduct(
+        template,
+        templatePrice,
+        variants,
+        unit.optionOrder,
+        this.deps.erpnextUrl,
+        ids,
+      );
+    } catch (error) {
+      // A published template that can no longer be sold as it is must not stay on sale.
+      if (mapping) return this.hide(code, mapping);
+      throw error;
+    }
+    if (mapping?.hash === content.hash) return undefined;
+    return { itemCode: code, ...content, mapping, variantCodes: variants.map((v) => v.item.item_code) };
+  }
+
+  private hide(code: string, mapping: ProductMapping | undefined): Planned | undefined {
+    if (!mapping || mapping.hash === HIDDEN_HASH) return undefined;
+    return { itemCode: code, mapping, hash: HIDDEN_HASH, product: { visible: false } as WixProduct };
+  }
+
+  /**
+   * Items, their templates and variants (with attributes, which only a document read returns),
+   * and the prices of all of them.
+   */
+  private async readCatalog(codes: string[], known: Map<string, ProductMapping>): Promise<Catalog> {
+    const { erpnext, priceList } = this.deps;
+    const { items, unreadable } = await this.readItems(codes);
+    const templateCodes = new Set<string>();
+    const units = new Set<string>();
+    for (const code of codes) {
+      const item = items.get(code);
+      const template = item?.has_variants
+        ? code
+        : (item?.variant_of ?? (item ? undefined : known.get(code)?.variantOf));
+      if (template) templateCodes.add(template);
+      else units.add(code);
+    }
+    const templates = new Map<string, TemplateUnit>();
+    if (templateCodes.size) {
+      const list = [...templateCodes];
+      const missing = list.filter((c) => !items.has(c));
+      if (missing.length) {
+        const more = await this.readItems(missing);
+        for (const [k, v] of more.items) items.set(k, v);
+        for (const [k, v] of more.unreadable) unreadable.set(k, v);
+      }
+      const variantRows = await erpnext.listAll("Item", {
+        fields: ITEM_FIELDS,
+        filters: [["variant_of", "in", list]],
+      });
+      const variants = variantRows.flatMap((row) => {
+        const parsed = itemSchema.safeParse(row);
+        return parsed.success ? [parsed.data] : [];
+      });
+      // Child tables (attributes) come only with the document.
+      const docs = await mapLimited(
+        [...list.filter((c) => items.has(c)), ...variants.map((v) => v.name)],
+        8,
+        (name) =>
+          erpnext.get<{
+            name: string;
+            attributes?: { attribute: string; attribute_value?: string | null }[];
+          }>("Item", name),
+      );
+      const attributesOf = new Map(docs.map((d) => [d.name, d.attributes ?? []]));
+      for (const code of list) {
+        templates.set(code, {
+          template: items.get(code),
+          optionOrder: (attributesOf.get(code) ?? []).map((a) => a.attribute),
+          variants: variants
+            .filter((v) => v.variant_of === code)
+            .map((item) => ({
+              item,
+              attributes: Object.fromEntries(
+                (attributesOf.get(item.name) ?? [])
+                  .filter((a) => a.attribute_value)
+                  .map((a) => [a.attribute, a.attribute_value as string]),
+              ),
+            })),
+        });
+        units.add(code);
+      }
+    }
+    const priced = [
+      ...new Set([
+        ...codes,
+        ...templateCodes,
+        ...[...templates.values()].flatMap((t) => t.variants.map((v) => v.item.name)),
+      ]),
+    ];
+    const priceRows: unknown[] = [];
+    for (const chunk of chunks(priced, 500)) {
+      priceRows.push(
+        ...(await erpnext.listAll("Item Price", {
+          fields: ITEM_PRICE_FIELDS,
+          filters: [
+            ["item_code", "in", chunk],
+            ["price_list", "=", priceList],
+          ],
+        })),
+      );
+    }
+    const prices = priceRows.flatMap((row) => {
+      const parsed = itemPriceSchema.safeParse(row);
+      return parsed.success ? [parsed.data] : [];
+    });
+    return { items, prices, unreadable, templates, units: [...units] };
+  }
+
   private async readItems(
     codes: string[],
-  ): Promise<{ items: Map<string, Item>; prices: ItemPrice[]; unreadable: Map<string, string> }> {
-    const { erpnext, priceList } = this.deps;
-    const rows = await erpnext.listAll("Item", { fields: ITEM_FIELDS, filters: [["name", "in", codes]] });
-    const priceRows = await erpnext.listAll("Item Price", {
-      fields: ITEM_PRICE_FIELDS,
-      filters: [
-        ["item_code", "in", codes],
-        ["price_list", "=", priceList],
-      ],
+  ): Promise<{ items: Map<string, Item>; unreadable: Map<string, string> }> {
+    const rows = await this.deps.erpnext.listAll("Item", {
+      fields: ITEM_FIELDS,
+      filters: [["name", "in", codes]],
     });
     const items = new Map<string, Item>();
     const unreadable = new Map<string, string>();
     for (const row of rows) {
       const parsed = itemSchema.safeParse(row);
       if (parsed.success) items.set(parsed.data.name, parsed.data);
-      else
-        unreadable.set(
-          String(row.name),
-          parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
-        );
+      else unreadable.set(String(row.name), describeIssues(parsed.error.issues, "item"));
     }
-    const prices = priceRows.flatMap((row) => {
-      const parsed = itemPriceSchema.safeParse(row);
-      return parsed.success ? [parsed.data] : [];
-    });
-    return { items, prices, unreadable };
+    return { items, unreadable };
   }
 
   /** Existing Wix products with the same SKU are linked, never duplicated. */
@@ -163,40 +323,43 @@ export class ProductSync {
     const linked = new Set<string>();
     if (!creates.length) return linked;
     const { wix, state } = this.deps;
-    const ids = await wix.findProductIdsBySku(creates.map((p) => p.itemCode));
-    for (const id of ids) {
+    const bySku = new Map<string, Planned>();
+    for (const plan of creates) for (const sku of skusOf(plan)) bySku.set(sku, plan);
+    for (const id of await wix.findProductIdsBySku([...bySku.keys()])) {
       const existing = await wix.getProduct(id);
-      for (const variant of existing?.variantsInfo.variants ?? []) {
-        const plan = creates.find((p) => p.itemCode === variant.sku);
-        if (!plan || !existing?.id || !existing.revision) continue;
-        const now = new Date().toISOString();
-        plan.mapping = {
-          itemCode: plan.itemCode,
-          productId: existing.id,
-          variantId: variant.id,
-          revision: existing.revision,
-          createdAt: now,
-          updatedAt: now,
-        };
-        const [v] = plan.product.variantsInfo.variants;
-        if (v) v.id = variant.id;
-        await state.putMapping(plan.mapping);
-        linked.add(plan.itemCode);
-      }
+      if (!existing?.id || !existing.revision) continue;
+      const plan = existing.variantsInfo.variants
+        .map((v) => (v.sku ? bySku.get(v.sku) : undefined))
+        .find(Boolean);
+      if (!plan || linked.has(plan.itemCode)) continue;
+      // Keep Wix's variant ids for our SKUs, so their inventory items stay.
+      const idsBySku = new Map(
+        existing.variantsInfo.variants.flatMap((v) => (v.sku && v.id ? [[v.sku, v.id] as const] : [])),
+      );
+      for (const v of plan.product.variantsInfo.variants)
+        if (v.sku && idsBySku.has(v.sku)) v.id = idsBySku.get(v.sku);
+      const now = new Date().toISOString();
+      plan.mapping = {
+        itemCode: plan.itemCode,
+        productId: existing.id,
+        variantId: plan.variantCodes ? undefined : idsBySku.get(plan.itemCode),
+        revision: existing.revision,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await state.putMapping(plan.mapping);
+      linked.add(plan.itemCode);
     }
     return linked;
   }
 
   private async bulkCreate(plans: Planned[]): Promise<ItemResult[]> {
     const results: ItemResult[] = [];
-    for (const chunk of chunks(plans, WIX_BULK_PRODUCTS)) {
+    for (const chunk of bulkChunks(plans)) {
       let response: BulkResponse<WixProduct>;
       try {
-        const stock =
-          (await this.deps.quantities?.(chunk.map((p) => p.itemCode))) ?? new Map<string, number>();
-        response = await this.deps.wix.bulkCreateProducts(
-          chunk.map((p) => withStock(p.product, stock.get(p.itemCode) ?? 0)),
-        );
+        const stock = (await this.deps.quantities?.(chunk.flatMap(skusOf))) ?? new Map<string, number>();
+        response = await this.deps.wix.bulkCreateProducts(chunk.map((p) => withStock(p.product, stock)));
       } catch (error) {
         results.push(...chunk.map((p) => failure(p.itemCode, error)));
         continue;
@@ -239,7 +402,7 @@ export class ProductSync {
 
   private async bulkUpdate(plans: Planned[], linked = new Set<string>()): Promise<ItemResult[]> {
     const results: ItemResult[] = [];
-    for (const chunk of chunks(plans, WIX_BULK_PRODUCTS)) {
+    for (const chunk of bulkChunks(plans)) {
       let response: BulkResponse<WixProduct>;
       try {
         response = await this.deps.wix.bulkUpdateProducts(chunk.map((p) => this.withIdentity(p)));
@@ -315,9 +478,13 @@ export class ProductSync {
   /** Records what Wix now holds for the item; `batch` defers the write to one batch per bulk call. */
   private async saveMapping(plan: Planned, product: WixProduct, batch?: Planned[]): Promise<void> {
     const now = new Date().toISOString();
-    const variant =
-      product.variantsInfo?.variants.find((v) => v.sku === plan.itemCode) ??
-      product.variantsInfo?.variants[0];
+    // A template's product has many variants: its own mapping names none, each variant gets one.
+    const isTemplate =
+      plan.variantCodes !== undefined || (plan.mapping !== undefined && !plan.mapping.variantId);
+    const variants = product.variantsInfo?.variants ?? [];
+    const variant = isTemplate ? undefined : (variants.find((v) => v.sku === plan.itemCode) ?? variants[0]);
+    if (plan.variantCodes)
+      plan.variantIds = new Map(variants.flatMap((v) => (v.sku && v.id ? [[v.sku, v.id] as const] : [])));
     plan.mapping = {
       ...plan.mapping,
       itemCode: plan.itemCode,
@@ -333,8 +500,24 @@ export class ProductSync {
     else await this.persist([plan]);
   }
 
+  /** Writes mappings in one batch; a template's variants are mapped too (stock and orders use them). */
   private async persist(plans: Planned[]): Promise<void> {
-    const rows = plans.flatMap((p) => (p.mapping ? [{ mapping: p.mapping, priceName: p.priceName }] : []));
+    const now = new Date().toISOString();
+    const rows = plans.flatMap((p) => {
+      if (!p.mapping) return [];
+      const mapping = p.mapping;
+      const variants = [...(p.variantIds ?? [])].map(([sku, variantId]) => ({
+        mapping: {
+          itemCode: sku,
+          productId: mapping.productId,
+          variantId,
+          variantOf: p.itemCode,
+          createdAt: mapping.createdAt,
+          updatedAt: now,
+        },
+      }));
+      return [{ mapping, priceName: p.priceName }, ...variants];
+    });
     if (rows.length) await this.deps.state.putMappings(rows);
   }
 
@@ -369,7 +552,46 @@ export function chunks<T>(list: T[], size: number): T[][] {
 }
 
 /** The create payload carries each variant's opening stock; it is not part of the content hash. */
-function withStock(product: WixProduct, quantity: number): WixProduct {
-  const variants = product.variantsInfo.variants.map((v) => ({ ...v, inventoryItem: { quantity } }));
+function withStock(product: WixProduct, stock: Map<string, number>): WixProduct {
+  const variants = product.variantsInfo.variants.map((v) => ({
+    ...v,
+    inventoryItem: { quantity: stock.get(v.sku ?? "") ?? 0 },
+  }));
   return { ...product, variantsInfo: { variants } };
+}
+
+/** The SKUs a planned product carries: its variants' item codes, or its own. */
+const skusOf = (plan: Planned) => plan.variantCodes ?? [plan.itemCode];
+
+/** Bulk calls take at most 100 products and 1000 variants in all (CONTRACTS 2.3). */
+function bulkChunks(plans: Planned[]): Planned[][] {
+  const out: Planned[][] = [];
+  let current: Planned[] = [];
+  let variants = 0;
+  for (const plan of plans) {
+    const n = plan.product.variantsInfo?.variants.length ?? 1;
+    if (current.length && (current.length >= WIX_BULK_PRODUCTS || variants + n > WIX_BULK_VARIANTS)) {
+      out.push(current);
+      current = [];
+      variants = 0;
+    }
+    current.push(plan);
+    variants += n;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** Runs `fn` over the list with at most `limit` calls in flight, keeping the order. */
+export async function mapLimited<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(list.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await fn(list[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
+  return out;
 }

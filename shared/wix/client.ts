@@ -20,6 +20,7 @@ export interface WixClientOptions {
 
 /** Wix limits (CONTRACTS 2.3-2.5). */
 export const WIX_BULK_PRODUCTS = 100;
+export const WIX_BULK_VARIANTS = 1000;
 export const WIX_BULK_INVENTORY = 1000;
 export const WIX_QUERY_LIMIT = 100;
 

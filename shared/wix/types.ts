@@ -5,11 +5,21 @@ export interface Money {
   formattedAmount?: string;
 }
 
+export interface WixChoice {
+  optionChoiceNames: { optionName: string; choiceName: string; renderType?: string };
+}
+
+export interface WixOption {
+  name: string;
+  optionRenderType?: string;
+  choicesSettings?: { choices: { choiceType?: string; name: string }[] };
+}
+
 export interface WixVariant {
   id?: string;
   sku?: string;
   visible?: boolean;
-  choices?: unknown[];
+  choices?: WixChoice[];
   price: { actualPrice: Money; compareAtPrice?: Money };
   physicalProperties?: { weight?: number };
   inventoryItem?: { quantity?: number; inStock?: boolean };
@@ -26,6 +36,7 @@ export interface WixProduct {
   brand?: { name: string };
   media?: { itemsInfo: { items: { url?: string; id?: string }[] } };
   handle?: string;
+  options?: WixOption[];
   variantsInfo: { variants: WixVariant[] };
   createdDate?: string;
   updatedDate?: string;

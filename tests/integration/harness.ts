@@ -119,3 +119,54 @@ export function importItems(erpnext: ErpnextSandbox, prefix: string, count: numb
 export function productsWithSku(wix: WixSandbox, sku: string) {
   return [...wix.products.values()].filter((p) => p.variantsInfo.variants.some((v) => v.sku === sku));
 }
+
+/** A template with variants, as the desk's "Make Variants" creates them (webhooks fire). */
+export function createTemplate(
+  erpnext: ErpnextSandbox,
+  code: string,
+  variants: { suffix: string; size: string; colour: string; price?: number }[],
+  templatePrice = 20,
+) {
+  erpnext.insert("Item", {
+    item_code: code,
+    item_name: `Template ${code}`,
+    item_group: "Apparel",
+    stock_uom: "Nos",
+    has_variants: 1,
+    attributes: [{ attribute: "Size" }, { attribute: "Colour" }],
+  });
+  erpnext.insert("Item Price", {
+    item_code: code,
+    price_list: "Standard Selling",
+    price_list_rate: templatePrice,
+    uom: "Nos",
+  });
+  for (const v of variants) addVariant(erpnext, code, v);
+}
+
+export function addVariant(
+  erpnext: ErpnextSandbox,
+  template: string,
+  v: { suffix: string; size: string; colour: string; price?: number },
+) {
+  const code = `${template}-${v.suffix}`;
+  erpnext.insert("Item", {
+    item_code: code,
+    item_name: `${template} ${v.size} ${v.colour}`,
+    item_group: "Apparel",
+    stock_uom: "Nos",
+    variant_of: template,
+    attributes: [
+      { attribute: "Size", attribute_value: v.size },
+      { attribute: "Colour", attribute_value: v.colour },
+    ],
+  });
+  if (v.price !== undefined)
+    erpnext.insert("Item Price", {
+      item_code: code,
+      price_list: "Standard Selling",
+      price_list_rate: v.price,
+      uom: "Nos",
+    });
+  return code;
+}

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { createItem, type Harness, importItems, productsWithSku, startHarness } from "./harness";
+import {
+  addVariant,
+  createItem,
+  createTemplate,
+  type Harness,
+  importItems,
+  productsWithSku,
+  startHarness,
+} from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -222,6 +230,49 @@ describe("ERPNext -> Wix product sync", () => {
       localContext("erpnext-webhook"),
     );
     expect(res.statusCode).toBe(200);
+  });
+
+  test("a template and its variants become one Wix product with options; a new variant keeps the others' ids", async () => {
+    createTemplate(h.erpnext, "TEE", [
+      { suffix: "S-RED", size: "S", colour: "Red" },
+      { suffix: "M-RED", size: "M", colour: "Red", price: 22 },
+      { suffix: "S-BLU", size: "S", colour: "Blue" },
+    ]);
+    h.erpnext.moveBin("TEE-M-RED", "Stores - SC", { actual: 4 });
+    await h.host.drain();
+    const [product] = productsWithSku(h.wix, "TEE-S-RED");
+    expect(productsWithSku(h.wix, "TEE-M-RED")).toHaveLength(1);
+    expect(product?.name).toBe("Template TEE");
+    expect(product?.options?.map((o) => [o.name, o.choicesSettings?.choices.map((c) => c.name)])).toEqual([
+      ["Size", ["S", "M"]],
+      ["Colour", ["Red", "Blue"]],
+    ]);
+    const bySku = Object.fromEntries((product?.variantsInfo.variants ?? []).map((v) => [v.sku, v]));
+    expect(bySku["TEE-M-RED"]?.price.actualPrice.amount).toBe("22.00");
+    expect(bySku["TEE-S-RED"]?.price.actualPrice.amount).toBe("20.00"); // the template's price
+    expect(bySku["TEE-S-BLU"]?.choices).toEqual([
+      { optionChoiceNames: { optionName: "Size", choiceName: "S", renderType: "TEXT_CHOICES" } },
+      { optionChoiceNames: { optionName: "Colour", choiceName: "Blue", renderType: "TEXT_CHOICES" } },
+    ]);
+    expect(h.wix.inventoryForSku("TEE-M-RED")?.quantity).toBe(4);
+
+    addVariant(h.erpnext, "TEE", { suffix: "M-BLU", size: "M", colour: "Blue" });
+    await h.host.drain();
+    const after = h.wix.get(product?.id as string);
+    expect(after.variantsInfo.variants.map((v) => v.sku).sort()).toEqual([
+      "TEE-M-BLU",
+      "TEE-M-RED",
+      "TEE-S-BLU",
+      "TEE-S-RED",
+    ]);
+    for (const v of after.variantsInfo.variants.filter((x) => x.sku !== "TEE-M-BLU"))
+      expect(v.id).toBe(bySku[v.sku as string]?.id);
+    expect(productsWithSku(h.wix, "TEE-M-BLU")).toHaveLength(1);
+    const ctx = await h.host.context();
+    expect(await ctx.state.getMapping("TEE-M-BLU")).toMatchObject({
+      productId: product?.id,
+      variantOf: "TEE",
+    });
   });
 
   test("catch-up finds imported items (no webhooks) and pushes them in bulk; the watermark holds", async () => {

@@ -182,3 +182,53 @@ describe("sales order mapping", () => {
     expect(() => countryName("ZZ")).toThrow(PermanentError);
   });
 });
+
+describe("variant products", () => {
+  const template = item({ item_code: "T", name: "T", item_name: "Tee", has_variants: true });
+  const variant = (code: string, attributes: Record<string, string>) => ({
+    item: item({ item_code: code, name: code, variant_of: "T" }),
+    attributes,
+  });
+
+  test("attributes become options in the template's order; the template price is the fallback", () => {
+    const { product } = toWixVariantProduct(
+      template,
+      price({ price_list_rate: 9 }),
+      [
+        variant("T-1", { Colour: "Red", Size: "S" }),
+        { ...variant("T-2", { Colour: "Red", Size: "M" }), price: price({ price_list_rate: 11 }) },
+      ],
+      ["Size", "Colour"],
+      "x",
+    );
+    expect(product.options?.map((o) => o.name)).toEqual(["Size", "Colour"]);
+    expect(product.variantsInfo.variants.map((v) => v.price.actualPrice.amount)).toEqual(["9.00", "11.00"]);
+  });
+
+  test("refuses what Wix cannot show: no variants, missing values, duplicates, more than 6 options, no price", () => {
+    expect(() => toWixVariantProduct(template, price(), [], [], "x")).toThrow(/no variants/);
+    expect(() =>
+      toWixVariantProduct(
+        template,
+        price(),
+        [variant("A", { Size: "S" }), variant("B", { Colour: "Red" })],
+        [],
+        "x",
+      ),
+    ).toThrow(/no value for/);
+    expect(() =>
+      toWixVariantProduct(
+        template,
+        price(),
+        [variant("A", { Size: "S" }), variant("B", { Size: "S" })],
+        [],
+        "x",
+      ),
+    ).toThrow(/repeats/);
+    const seven = Object.fromEntries(["a", "b", "c", "d", "e", "f", "g"].map((k) => [k, "1"]));
+    expect(() => toWixVariantProduct(template, price(), [variant("A", seven)], [], "x")).toThrow(/6 options/);
+    expect(() => toWixVariantProduct(template, undefined, [variant("A", { Size: "S" })], [], "x")).toThrow(
+      /no valid selling price/,
+    );
+  });
+});
