@@ -10,6 +10,7 @@ import {
   toAmount,
   toKilograms,
   toWixProduct,
+  toWixVariantProduct,
 } from "../../shared/sync/product-mapping";
 import type { WixOrder } from "../../shared/wix/types";
 
