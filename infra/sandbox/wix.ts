@@ -493,10 +493,18 @@ export class WixSandbox {
     return { ...structuredClone(item), product: { variantSku: variant?.sku, name: product?.name } };
   }
 
+  /** variant id -> SKU over the whole catalog, built once per query. */
+  private skuIndex(): Map<string, string> {
+    const index = new Map<string, string>();
+    for (const p of this.products.values())
+      for (const v of p.variantsInfo.variants) if (v.id && v.sku) index.set(v.id, v.sku);
+    return index;
+  }
+
   inventoryForSku(sku: string): WixInventoryItem | undefined {
-    return [...this.inventory.values()]
-      .map((i) => this.withSku(i))
-      .find((i) => i.product?.variantSku === sku);
+    const index = this.skuIndex();
+    const item = [...this.inventory.values()].find((i) => index.get(i.variantId) === sku);
+    return item && this.withSku(item);
   }
 
   private queryInventory(body: unknown) {
@@ -505,12 +513,15 @@ export class WixSandbox {
       cursorPaging?: { limit?: number; cursor?: string };
     };
     const { start, limit, filter } = this.page(q, 1000);
-    let all = [...this.inventory.values()].map((i) => this.withSku(i));
+    let raw = [...this.inventory.values()];
     const sku = filter?.["product.variantSku"] as { $in?: string[] } | undefined;
     if (sku?.$in) {
       const wanted = new Set(sku.$in);
-      all = all.filter((i) => i.product?.variantSku && wanted.has(i.product.variantSku));
+      const index = this.skuIndex();
+      raw = raw.filter((i) => wanted.has(index.get(i.variantId) ?? ""));
     }
+    let all = raw.map((i) => this.withSku(i));
+
     const productId = filter?.productId as { $in?: string[] } | string | undefined;
     if (productId) {
       const wanted = new Set(typeof productId === "string" ? [productId] : (productId.$in ?? []));
