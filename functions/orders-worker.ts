@@ -1,12 +1,42 @@
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { getContext } from "./commons/context";
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { OrdersMessage } from "../shared/queue/messages";
+import { type Context, getContext } from "./commons/context";
 import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 import { runRecords } from "./commons/worker";
 
+/** Wix retries a webhook for about 47 hours; remember its event ids a little longer. */
+const WIX_RETRY_WINDOW_SECONDS = 3 * 86400;
+const eventConfig = new IdempotencyConfig({
+  eventKeyJmesPath: "eventId",
+  expiresAfterSeconds: WIX_RETRY_WINDOW_SECONDS,
+});
+
+/**
+ * A Wix event is handled once: a redelivery (Wix retries for two days) returns the stored result
+ * without touching ERPNext; one still in flight elsewhere fails retryably and comes back later.
+ * Poll messages carry no event id: the claims in OrderSync keep them exactly-once.
+ */
+let once: { ctx: Context; sync: (m: OrdersMessage) => ReturnType<Context["orders"]["sync"]> } | undefined;
+
 /** Orders queue consumer: each message names a Wix order to bring into ERPNext. */
-async function syncOrders(event: SQSEvent): Promise<SQSBatchResponse> {
+async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
   const ctx = await getContext();
+  if (once?.ctx !== ctx) {
+    // The stored result must be plain JSON (the SDK refuses undefined values).
+    const sync = makeIdempotent(
+      async (m: OrdersMessage) => JSON.parse(JSON.stringify(await ctx.orders.sync(m.orderId, m))),
+      {
+        persistenceStore: ctx.eventStore,
+        config: eventConfig,
+      },
+    );
+    once = { ctx, sync };
+  }
+  const onceForEvent = once.sync;
+  // Lets Powertools expire an "in progress" record if this invocation times out.
+  eventConfig.registerLambdaContext(context);
   const response = await runRecords("orders", event, ctx.queue, async (batch) => {
     const errors = new Map<string, unknown>();
     // Different orders are independent and run side by side; deliveries of the same order run
@@ -19,10 +49,9 @@ async function syncOrders(event: SQSEvent): Promise<SQSBatchResponse> {
         deliveries.sort((a, b) => (a.message.sequence ?? 0) - (b.message.sequence ?? 0));
         for (const { record, message } of deliveries) {
           try {
-            const result = await ctx.orders.sync(message.orderId, {
-              eventType: message.eventType,
-              changedAt: message.changedAt,
-            });
+            const result = message.eventId
+              ? await onceForEvent(message)
+              : await ctx.orders.sync(message.orderId, message);
             logger.info(`order ${result.outcome}: ${message.orderId}`, {
               salesOrder: result.salesOrder,
               reason: result.reason,

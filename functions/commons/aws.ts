@@ -10,5 +10,5 @@ export function awsClients(env: NodeJS.ProcessEnv = process.env) {
     endpoint: env.DYNAMODB_ENDPOINT,
     credentials: env.DYNAMODB_ENDPOINT ? { accessKeyId: "local", secretAccessKey: "local" } : undefined,
   });
-  return { db: documentClient(dynamo), tables: tableNamesFromEnv(env), queue: queueClient(env) };
+  return { dynamo, db: documentClient(dynamo), tables: tableNamesFromEnv(env), queue: queueClient(env) };
 }

@@ -1,8 +1,8 @@
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { Settings } from "../../shared/config/settings";
 import { secretValues } from "../../shared/config/settings";
 import { ErpnextClient } from "../../shared/erpnext/client";
 import { RateBudget } from "../../shared/http/rate-budget";
-import { IdempotencyStore } from "../../shared/store/idempotency";
 import { StateStore } from "../../shared/store/state";
 import { SyncLog } from "../../shared/store/sync-log";
 import { InventorySync } from "../../shared/sync/inventory-sync";
@@ -30,7 +30,13 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
   });
   const state = new StateStore(aws.db, aws.tables.state);
   const log = new SyncLog(aws.db, aws.tables.syncLog);
-  const idempotency = new IdempotencyStore(aws.db, aws.tables.idempotency);
+  // Wix event ids already handled (Powertools Idempotency; the table's TTL forgets them).
+  const eventStore = new DynamoDBPersistenceLayer({
+    tableName: aws.tables.idempotency,
+    awsSdkV3Client: aws.dynamo,
+    keyAttr: "id",
+    expiryAttr: "expiration",
+  });
   const inventory = new InventorySync({
     erpnext,
     wix,
@@ -61,7 +67,7 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
     wix,
     state,
     log,
-    idempotency,
+    eventStore,
     queue: aws.queue,
     products,
     inventory,

@@ -110,7 +110,22 @@ describe("Wix order -> ERPNext", () => {
     expect(salesOrders(order)).toHaveLength(1);
   });
 
+  test("a redelivered event (same event id) is recognised and costs no API call", async () => {
+    const order = h.wix.placeOrder({ lines: [{ sku: "MUG", quantity: 1 }], buyer: { email: "redeliver@example.com" } });
+    const token = await h.wix.signEvent(APPROVED, order, { eventId: "evt-redelivered" });
+    await h.request("POST", "/webhooks/wix", token);
+    await h.host.drain();
+    const reads = h.wix.callLog.length;
+    const erpCalls = h.erpnext.calls.reads + h.erpnext.calls.writes;
+    expect((await h.request("POST", "/webhooks/wix", token)).status).toBe(200);
+    await h.host.drain();
+    expect(h.wix.callLog.length).toBe(reads);
+    expect(h.erpnext.calls.reads + h.erpnext.calls.writes).toBe(erpCalls);
+    expect(salesOrders(order)).toHaveLength(1);
+  });
+
   test("an order whose webhook was lost arrives through the order poll", async () => {
+
     const order = h.wix.placeOrder({
       lines: [{ sku: "MUG", quantity: 1 }],
       buyer: { email: "lost@example.com" },
