@@ -7,6 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { mapLimited } from "../sync/concurrency";
 import { batchGet, batchPut, isConditionFailure } from "./dynamo";
 
 /** What we know about an ERPNext item in Wix. */
@@ -88,8 +89,14 @@ export class StateStore {
    * Item Price they were priced from (so a thin `on_trash` webhook still finds its item).
    */
   async putMappings(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void> {
+    // The mapping itself is written conditionally: a writer holding an older Wix revision (it
+    // lost a race) never overwrites what a newer write recorded. Index entries go in batches.
+    const versioned = rows.filter(({ mapping }) => mapping.revision !== undefined && !mapping.variantOf);
+    await mapLimited(versioned, 16, ({ mapping }) => this.putIfNewer(mapping));
     const items = rows.flatMap(({ mapping, priceName }) => [
-      { pk: `ITEM#${mapping.itemCode}`, sk: "MAP", ...mapping },
+      ...(versioned.some((r) => r.mapping === mapping)
+        ? []
+        : [{ pk: `ITEM#${mapping.itemCode}`, sk: "MAP", ...mapping }]),
       {
         pk: `PRODUCT#${mapping.productId}`,
         sk: `VARIANT#${mapping.variantId ?? "-"}`,
@@ -143,7 +150,31 @@ export class StateStore {
     } while (start);
   }
 
+  private async putIfNewer(mapping: ProductMapping): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `ITEM#${mapping.itemCode}`,
+            sk: "MAP",
+            ...mapping,
+            wixRevision: Number(mapping.revision) || 0,
+          },
+          ConditionExpression:
+            "attribute_not_exists(pk) OR attribute_not_exists(wixRevision) OR wixRevision <= :rev",
+          ExpressionAttributeValues: { ":rev": Number(mapping.revision) || 0 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** Which item an Item Price belongs to (recorded by putMappings). */
+
   async itemForPrice(priceName: string): Promise<string | undefined> {
     return (await this.get<{ itemCode: string }>(`PRICE#${priceName}`, "PRICE"))?.itemCode;
   }

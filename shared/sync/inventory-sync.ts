@@ -4,7 +4,7 @@ import type { StateStore } from "../store/state";
 import type { SyncLog } from "../store/sync-log";
 import { WIX_BULK_INVENTORY, type WixClient } from "../wix/client";
 import type { WixInventoryItem } from "../wix/types";
-import { chunks } from "./product-sync";
+import { chunks } from "./concurrency";
 
 export interface InventorySyncDeps {
   erpnext: ErpnextClient;

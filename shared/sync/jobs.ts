@@ -5,7 +5,7 @@ import type { StateStore } from "../store/state";
 import type { Flow, SyncLog, SyncLogEntry } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
 import { EPOCH_FRAPPE } from "./catchup";
-import { chunks } from "./product-sync";
+import { chunks } from "./concurrency";
 
 /** Overlap re-read on each order poll: Wix search is eventually consistent around "now". */
 export const ORDER_POLL_OVERLAP_MS = 5 * 60_000;

@@ -13,6 +13,7 @@ import type { Outcome, SyncLog } from "../store/sync-log";
 import { describeIssues } from "../validation";
 import { WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
 import type { BulkResponse, WixProduct } from "../wix/types";
+import { chunks, mapLimited } from "./concurrency";
 import {
   HIDDEN_HASH,
   pickPrice,
@@ -545,12 +546,6 @@ function bulkFailure(itemCode: string, error?: { code: string; description?: str
   return { itemCode, outcome: "failed", reason, retryable: false };
 }
 
-export function chunks<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
 /** The create payload carries each variant's opening stock; it is not part of the content hash. */
 function withStock(product: WixProduct, stock: Map<string, number>): WixProduct {
   const variants = product.variantsInfo.variants.map((v) => ({
@@ -579,19 +574,5 @@ function bulkChunks(plans: Planned[]): Planned[][] {
     variants += n;
   }
   if (current.length) out.push(current);
-  return out;
-}
-
-/** Runs `fn` over the list with at most `limit` calls in flight, keeping the order. */
-export async function mapLimited<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(list.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const i = next++;
-      out[i] = await fn(list[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
   return out;
 }

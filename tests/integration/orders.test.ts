@@ -111,7 +111,10 @@ describe("Wix order -> ERPNext", () => {
   });
 
   test("a redelivered event (same event id) is recognised and costs no API call", async () => {
-    const order = h.wix.placeOrder({ lines: [{ sku: "MUG", quantity: 1 }], buyer: { email: "redeliver@example.com" } });
+    const order = h.wix.placeOrder({
+      lines: [{ sku: "MUG", quantity: 1 }],
+      buyer: { email: "redeliver@example.com" },
+    });
     const token = await h.wix.signEvent(APPROVED, order, { eventId: "evt-redelivered" });
     await h.request("POST", "/webhooks/wix", token);
     await h.host.drain();
@@ -125,7 +128,6 @@ describe("Wix order -> ERPNext", () => {
   });
 
   test("an order whose webhook was lost arrives through the order poll", async () => {
-
     const order = h.wix.placeOrder({
       lines: [{ sku: "MUG", quantity: 1 }],
       buyer: { email: "lost@example.com" },
