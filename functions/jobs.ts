@@ -32,15 +32,13 @@ const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>
     return { status: report.status, problems: report.problems };
   },
   "weekly-report": async (ctx) => {
-    const report = await weeklyReport(ctx.log);
-    const dlq = Object.fromEntries(
-      await Promise.all(
-        (["products", "inventory", "orders"] as const).map(async (q) => [q, (await ctx.queue.depth(q)).dlq]),
-      ),
-    );
-    logger.info("weekly report", { report: { ...report, dlq } });
-    await ctx.state.setWatermark("weekly-report:last", JSON.stringify({ ...report, dlq }));
-    return { ...report, dlq };
+    const report = await weeklyReport(ctx.log, async (q) => ({
+      parked: (await ctx.queue.depth(q)).dlq,
+      reasons: await ctx.queue.dlqReasons(q),
+    }));
+    logger.info("weekly report", { report });
+    await ctx.state.saveReport("weekly", report.to, report);
+    return { ...report };
   },
 };
 

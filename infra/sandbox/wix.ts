@@ -587,7 +587,7 @@ export class WixSandbox {
     q: { filter?: Record<string, unknown>; cursorPaging?: { limit?: number; cursor?: string } },
     max: number,
   ) {
-    const limit = q.cursorPaging?.limit ?? 50;
+    const limit = q.cursorPaging?.limit ?? 20;
     if (limit < 1 || limit > max)
       throw new WixError(400, `cursorPaging.limit must be 1..${max}`, undefined, [
         { field: "cursorPaging.limit", description: `1..${max}` },

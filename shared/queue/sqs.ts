@@ -97,6 +97,31 @@ export class SqsEnqueuer implements Enqueuer {
     return moved;
   }
 
+  /** A look at what is parked (without taking it): the reasons and how often each occurs. */
+  async dlqReasons(queue: QueueName, max = 50): Promise<{ reason: string; count: number }[]> {
+    const counts = new Map<string, number>();
+    for (let seen = 0; seen < max; ) {
+      const res = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.urls[queue].dlqUrl,
+          MaxNumberOfMessages: 10,
+          // Hidden for a few seconds so the next page shows others; nothing consumes a DLQ.
+          VisibilityTimeout: 10,
+          MessageAttributeNames: ["reason"],
+        }),
+      );
+      const messages = res.Messages ?? [];
+      if (!messages.length) break;
+      seen += messages.length;
+      for (const m of messages) {
+        const reason = (m.MessageAttributes?.reason?.StringValue ?? "exceeded 5 receives").slice(0, 200);
+        counts.set(reason, (counts.get(reason) ?? 0) + 1);
+      }
+      if (messages.length < 10) break;
+    }
+    return [...counts].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count }));
+  }
+
   async depth(queue: QueueName): Promise<{ depth: number; inFlight: number; dlq: number }> {
     const attrs = async (url: string) =>
       (

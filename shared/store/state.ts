@@ -213,6 +213,13 @@ export class StateStore {
     );
   }
 
+  /** Keeps a report (the weekly one) next to the state it describes. */
+  async saveReport(kind: string, at: string, report: unknown): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: "REPORT", sk: `${kind}#${at}`, report } }),
+    );
+  }
+
   // --- flow heartbeats (health) --------------------------------------------------------------
 
   async markSuccess(flow: string, at = new Date()): Promise<void> {

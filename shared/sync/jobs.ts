@@ -1,6 +1,6 @@
 import type { ErpnextClient } from "../erpnext/client";
 import { frappeTimeToIso } from "../erpnext/webhook";
-import type { Enqueuer } from "../queue/messages";
+import { type Enqueuer, QUEUES, type QueueName } from "../queue/messages";
 import type { StateStore } from "../store/state";
 import type { Flow, SyncLog, SyncLogEntry } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
@@ -89,10 +89,15 @@ export interface WeeklyReport {
   flows: Record<Flow, { outcomes: Record<string, number>; p95LatencyMs?: number }>;
   topErrors: { reason: string; count: number }[];
   drift: { runs: number; itemsOff: number; unitsOff: number };
+  dlq: Record<QueueName, { parked: number; reasons: { reason: string; count: number }[] }>;
 }
 
 /** Counts per flow and outcome, top errors, drift fixed and p95 latency over the last 7 days. */
-export async function weeklyReport(log: SyncLog, now = new Date()): Promise<WeeklyReport> {
+export async function weeklyReport(
+  log: SyncLog,
+  dlq: (queue: QueueName) => Promise<WeeklyReport["dlq"][QueueName]>,
+  now = new Date(),
+): Promise<WeeklyReport> {
   const from = new Date(now.getTime() - 7 * 86400_000);
   const flows = {} as WeeklyReport["flows"];
   const errors = new Map<string, number>();
@@ -128,5 +133,13 @@ export async function weeklyReport(log: SyncLog, now = new Date()): Promise<Week
     .sort((a, b) => b[1] - a[1])
     .slice(0, 10)
     .map(([reason, count]) => ({ reason, count }));
-  return { from: from.toISOString(), to: now.toISOString(), flows, topErrors, drift };
+  const parked = Object.fromEntries(await Promise.all(QUEUES.map(async (q) => [q, await dlq(q)] as const)));
+  return {
+    from: from.toISOString(),
+    to: now.toISOString(),
+    flows,
+    topErrors,
+    drift,
+    dlq: parked as WeeklyReport["dlq"],
+  };
 }

@@ -7,7 +7,7 @@ import {
   itemPriceSchema,
   itemSchema,
 } from "../erpnext/schemas";
-import { errorMessage, HttpError, isRetryable } from "../http/errors";
+import { errorMessage, HttpError, isRetryable, PermanentError } from "../http/errors";
 import type { ProductMapping, StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
 import { describeIssues } from "../validation";
@@ -83,7 +83,11 @@ export class ProductSync {
   async syncItems(itemCodes: string[], trigger: { changedAt?: string } = {}): Promise<ItemResult[]> {
     const codes = [...new Set(itemCodes)];
     const started = Date.now();
+    const version = await this.deps.wix.catalogVersion();
+    if (version !== "V3_CATALOG")
+      throw new PermanentError(`the Wix site runs ${version}: only Catalog V3 is synced`);
     const known = await this.deps.state.getMappings(codes);
+
     const catalog = await this.readCatalog(codes, known);
     const variantCodes = [...catalog.templates.values()].flatMap((t) =>
       t.variants.map((v) => v.item.item_code),

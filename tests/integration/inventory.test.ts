@@ -174,3 +174,25 @@ describe("health", () => {
     await ctx.state.markSuccess("inventory");
   });
 });
+
+describe("weekly report", () => {
+  test("counts per flow and outcome, drift fixed, p95 latency, DLQ contents; stored", async () => {
+    h.wix.rejectedSkus.add("REPORT-1");
+    createItem(h.erpnext, "REPORT-1", 3);
+    await h.host.drain();
+    const res = await h.request("POST", "/jobs/weekly-report");
+    expect(res.status).toBe(200);
+    const report = res.body as {
+      flows: Record<string, { outcomes: Record<string, number>; p95LatencyMs?: number }>;
+      topErrors: { reason: string }[];
+      drift: { runs: number; itemsOff: number; unitsOff: number };
+      dlq: Record<string, { parked: number; reasons: { reason: string; count: number }[] }>;
+    };
+    expect(report.flows.products?.outcomes.created).toBeGreaterThan(0);
+    expect(report.flows.inventory?.p95LatencyMs).toEqual(expect.any(Number));
+    expect(report.drift.itemsOff).toBeGreaterThanOrEqual(1); // the drift test above
+    expect(report.topErrors.some((e) => e.reason.includes("violates a store rule"))).toBe(true);
+    expect(report.dlq.products?.parked).toBeGreaterThanOrEqual(1);
+    expect(report.dlq.products?.reasons[0]?.reason).toContain("INVALID_PRODUCT");
+  });
+});

@@ -115,7 +115,13 @@ describe("ERPNext -> Wix product sync", () => {
 
   test("a mapping never goes back to an older Wix revision (a slower writer loses)", async () => {
     const ctx = await h.host.context();
-    const base = { itemCode: "RACE-1", productId: "p-race", variantId: "v-race", createdAt: "t", updatedAt: "t" };
+    const base = {
+      itemCode: "RACE-1",
+      productId: "p-race",
+      variantId: "v-race",
+      createdAt: "t",
+      updatedAt: "t",
+    };
     await ctx.state.putMappings([{ mapping: { ...base, revision: "7", hash: "newer" } }]);
     await ctx.state.putMappings([{ mapping: { ...base, revision: "6", hash: "older" } }]);
     expect(await ctx.state.getMapping("RACE-1")).toMatchObject({ revision: "7", hash: "newer" });
@@ -124,7 +130,6 @@ describe("ERPNext -> Wix product sync", () => {
   });
 
   test("Wix 429 and 500 answers are retried until the product converges", async () => {
-
     h.wix.faults.add({ status: 429, count: 2, match: "bulk/products" });
     h.wix.faults.add({ status: 500, count: 1, match: "bulk/products" });
     createItem(h.erpnext, "FLAKY-1", 7);
