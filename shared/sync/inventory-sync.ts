@@ -2,6 +2,7 @@ import type { ErpnextClient } from "../erpnext/client";
 import { type Bin, binSchema } from "../erpnext/schemas";
 import type { StateStore } from "../store/state";
 import type { SyncLog } from "../store/sync-log";
+import { bulkOutcomes, describeBulkError } from "../wix/bulk";
 import { WIX_BULK_INVENTORY, type WixClient } from "../wix/client";
 import type { WixInventoryItem } from "../wix/types";
 import { chunks } from "./concurrency";
@@ -97,33 +98,27 @@ export class InventorySync {
     for (const chunk of chunks(updates, WIX_BULK_INVENTORY)) {
       result.wixWrites++;
       const res = await wix.bulkUpdateInventory(chunk.map(({ itemCode: _c, ...rest }) => rest));
-      for (const r of res.results) {
-        const u = chunk[r.itemMetadata.originalIndex];
-        if (!u) continue;
-        if (r.itemMetadata.success) {
+      for (const { input, error } of bulkOutcomes(res, chunk)) {
+        if (error) result.failed.push({ itemCode: input.itemCode, reason: describeBulkError(error) });
+        else {
           result.pushed++;
-          await state.updateMappingQuantity(u.itemCode, u.quantity, u.id);
-        } else
-          result.failed.push({
-            itemCode: u.itemCode,
-            reason: `${r.itemMetadata.error?.code}: ${r.itemMetadata.error?.description ?? ""}`,
-          });
+          await state.updateMappingQuantity(input.itemCode, input.quantity, input.id);
+        }
       }
     }
     for (const chunk of chunks(creates, WIX_BULK_INVENTORY)) {
       result.wixWrites++;
       const res = await wix.bulkCreateInventory(chunk.map(({ itemCode: _c, ...rest }) => rest));
-      for (const r of res.results) {
-        const c = chunk[r.itemMetadata.originalIndex];
-        if (!c) continue;
-        if (r.itemMetadata.success && r.item) {
-          result.created++;
-          await state.updateMappingQuantity(c.itemCode, c.quantity, r.item.id);
-        } else
+      for (const { input, item, error } of bulkOutcomes(res, chunk)) {
+        if (error || !item)
           result.failed.push({
-            itemCode: c.itemCode,
-            reason: `${r.itemMetadata.error?.code}: ${r.itemMetadata.error?.description ?? ""}`,
+            itemCode: input.itemCode,
+            reason: describeBulkError(error ?? { code: "NO_ITEM" }),
           });
+        else {
+          result.created++;
+          await state.updateMappingQuantity(input.itemCode, input.quantity, item.id);
+        }
       }
     }
 

@@ -11,6 +11,7 @@ import { errorMessage, HttpError, isRetryable, PermanentError } from "../http/er
 import type { ProductMapping, StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
 import { describeIssues } from "../validation";
+import { type BulkError, describeBulkError } from "../wix/bulk";
 import { WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
 import type { BulkResponse, WixProduct } from "../wix/types";
 import { chunks, mapLimited } from "./concurrency";
@@ -445,10 +446,7 @@ export class ProductSync {
    * A single update after a failed bulk item: a stale revision is re-read and retried; a product
    * deleted in Wix is created again.
    */
-  private async updateOne(
-    plan: Planned,
-    error?: { code: string; description?: string },
-  ): Promise<ItemResult> {
+  private async updateOne(plan: Planned, error?: BulkError): Promise<ItemResult> {
     const { wix } = this.deps;
     const mapping = plan.mapping;
     if (!mapping) return bulkFailure(plan.itemCode, error);
@@ -543,11 +541,13 @@ function failure(itemCode: string, error: unknown): ItemResult {
 }
 
 /** Per-item bulk errors are the item's own problem (validation, duplicates): not retryable. */
-function bulkFailure(itemCode: string, error?: { code: string; description?: string }): ItemResult {
-  const reason = error
-    ? `${error.code}${error.description ? `: ${error.description}` : ""}`
-    : "rejected by Wix";
-  return { itemCode, outcome: "failed", reason, retryable: false };
+function bulkFailure(itemCode: string, error?: BulkError): ItemResult {
+  return {
+    itemCode,
+    outcome: "failed",
+    reason: error ? describeBulkError(error) : "rejected by Wix",
+    retryable: false,
+  };
 }
 
 /** The create payload carries each variant's opening stock; it is not part of the content hash. */

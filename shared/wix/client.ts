@@ -1,3 +1,4 @@
+import type { Settings } from "../config/settings";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { HttpError } from "../http/errors";
 import type { RateBudget } from "../http/rate-budget";
@@ -5,18 +6,16 @@ import type { BulkResponse, WixInventoryItem, WixOrder, WixProduct } from "./typ
 
 export type CatalogVersion = "V1_CATALOG" | "V3_CATALOG" | "STORES_NOT_INSTALLED";
 
-export interface WixClientOptions {
-  apiUrl: string;
-  apiKey?: string;
-  siteId?: string;
-  appId?: string;
-  appSecret?: string;
-  instanceId?: string;
+/** Connection settings come from the validated settings; the rest are tuning knobs. */
+export type WixClientOptions = Pick<
+  Settings["wix"],
+  "apiUrl" | "apiKey" | "siteId" | "appId" | "appSecret" | "instanceId"
+> & {
   timeoutMs?: number;
   budget?: RateBudget;
   retry?: HttpClientOptions["retry"];
   onRetry?: HttpClientOptions["onRetry"];
-}
+};
 
 /** Wix limits (CONTRACTS 2.3-2.5). */
 export const WIX_BULK_PRODUCTS = 100;
@@ -146,22 +145,15 @@ export class WixClient {
   async findProductIdsBySku(skus: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < skus.length; i += WIX_QUERY_LIMIT) {
-      const chunk = skus.slice(i, i + WIX_QUERY_LIMIT);
-      let cursor: string | undefined;
-      do {
-        const query = cursor
-          ? { cursorPaging: { limit: WIX_QUERY_LIMIT, cursor } }
-          : {
-              filter: { "variantsInfo.variants.sku": { $in: chunk } },
-              cursorPaging: { limit: WIX_QUERY_LIMIT },
-            };
-        const res = await this.http.send<{
-          products: WixProduct[];
-          pagingMetadata?: { cursors?: { next?: string }; hasNext?: boolean };
-        }>({ method: "POST", path: "/stores/v3/products/query", body: { query } });
-        for (const p of res.body.products ?? []) if (p.id) ids.push(p.id);
-        cursor = res.body.pagingMetadata?.hasNext ? res.body.pagingMetadata.cursors?.next : undefined;
-      } while (cursor);
+      const filter = { "variantsInfo.variants.sku": { $in: skus.slice(i, i + WIX_QUERY_LIMIT) } };
+      for await (const p of this.query<WixProduct>(
+        "/stores/v3/products/query",
+        "products",
+        filter,
+        WIX_QUERY_LIMIT,
+      )) {
+        if (p.id) ids.push(p.id);
+      }
     }
     return ids;
   }
@@ -169,22 +161,40 @@ export class WixClient {
   /** Inventory items for these SKUs (at most 1000 a page). */
   async inventoryBySku(skus: string[]): Promise<WixInventoryItem[]> {
     const items: WixInventoryItem[] = [];
-    for (let i = 0; i < skus.length; i += 1000) {
-      const chunk = skus.slice(i, i + 1000);
-      let cursor: string | undefined;
-      do {
-        const query = cursor
-          ? { cursorPaging: { limit: 1000, cursor } }
-          : { filter: { "product.variantSku": { $in: chunk } }, cursorPaging: { limit: 1000 } };
-        const res = await this.http.send<{
-          inventoryItems: WixInventoryItem[];
-          pagingMetadata?: { cursors?: { next?: string }; hasNext?: boolean };
-        }>({ method: "POST", path: "/stores/v3/inventory-items/query", body: { query } });
-        items.push(...(res.body.inventoryItems ?? []));
-        cursor = res.body.pagingMetadata?.hasNext ? res.body.pagingMetadata.cursors?.next : undefined;
-      } while (cursor);
+    for (let i = 0; i < skus.length; i += WIX_BULK_INVENTORY) {
+      const filter = { "product.variantSku": { $in: skus.slice(i, i + WIX_BULK_INVENTORY) } };
+      for await (const item of this.query<WixInventoryItem>(
+        "/stores/v3/inventory-items/query",
+        "inventoryItems",
+        filter,
+        WIX_BULK_INVENTORY,
+      )) {
+        items.push(item);
+      }
     }
     return items;
+  }
+
+  /** A V3 query, page by page: the first page carries the filter, later ones only the cursor. */
+  private async *query<T>(
+    path: string,
+    key: string,
+    filter: Record<string, unknown>,
+    limit: number,
+  ): AsyncGenerator<T> {
+    let cursor: string | undefined;
+    do {
+      const query = cursor ? { cursorPaging: { limit, cursor } } : { filter, cursorPaging: { limit } };
+      const res = await this.http.send<
+        Record<string, unknown> & { pagingMetadata?: { cursors?: { next?: string }; hasNext?: boolean } }
+      >({
+        method: "POST",
+        path,
+        body: { query },
+      });
+      yield* (res.body[key] as T[] | undefined) ?? [];
+      cursor = res.body.pagingMetadata?.hasNext ? res.body.pagingMetadata.cursors?.next : undefined;
+    } while (cursor);
   }
 
   /** Absolute quantities, up to 1000 items a call. */

@@ -170,3 +170,13 @@ export function addVariant(
     });
   return code;
 }
+
+/** A product made by hand in the Wix dashboard (no ERPNext behind it), without inventory. */
+export function handMadeWixProduct(wix: WixSandbox, sku: string, name = "Hand-made listing") {
+  return wix.create({
+    name,
+    productType: "PHYSICAL",
+    physicalProperties: {},
+    variantsInfo: { variants: [{ sku, choices: [], price: { actualPrice: { amount: "1.00" } } }] },
+  });
+}

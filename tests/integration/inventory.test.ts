@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { createItem, type Harness, importItems, productsWithSku, startHarness } from "./harness";
+import {
+  createItem,
+  type Harness,
+  handMadeWixProduct,
+  importItems,
+  productsWithSku,
+  startHarness,
+} from "./harness";
 
 let h: Harness;
 beforeAll(async () => {
@@ -51,14 +58,7 @@ describe("stock ERPNext -> Wix", () => {
   });
 
   test("a missing inventory item is created for a linked product", async () => {
-    h.wix.create({
-      name: "Made in Wix",
-      productType: "PHYSICAL",
-      physicalProperties: {},
-      variantsInfo: {
-        variants: [{ sku: "NOINV-1", choices: [], price: { actualPrice: { amount: "2.00" } } }],
-      },
-    });
+    handMadeWixProduct(h.wix, "NOINV-1", "Made in Wix");
     expect(h.wix.inventoryForSku("NOINV-1")).toBeUndefined();
     h.erpnext.moveBin("NOINV-1", "Stores - SC", { actual: 6 });
     createItem(h.erpnext, "NOINV-1", 2);

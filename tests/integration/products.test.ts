@@ -4,6 +4,7 @@ import {
   createItem,
   createTemplate,
   type Harness,
+  handMadeWixProduct,
   importItems,
   productsWithSku,
   startHarness,
@@ -94,14 +95,7 @@ describe("ERPNext -> Wix product sync", () => {
   });
 
   test("an existing Wix product with the same SKU is linked, not duplicated", async () => {
-    const existing = h.wix.create({
-      name: "Hand-made listing",
-      productType: "PHYSICAL",
-      physicalProperties: {},
-      variantsInfo: {
-        variants: [{ sku: "LINK-1", choices: [], price: { actualPrice: { amount: "1.00" } } }],
-      },
-    });
+    const existing = handMadeWixProduct(h.wix, "LINK-1", "Hand-made listing");
     createItem(h.erpnext, "LINK-1", 4.2);
     await h.host.drain();
     const matches = productsWithSku(h.wix, "LINK-1");
