@@ -207,15 +207,16 @@ export class ErpnextWixSyncStack extends Stack {
         format: AccessLogFormat.jsonWithStandardFields(),
       },
     });
-    const routes: [string, HttpMethod, SyncFunction][] = [
-      ["/webhooks/erpnext", HttpMethod.POST, f.erpnextWebhook],
-      ["/webhooks/wix", HttpMethod.POST, f.wixWebhook],
-      ["/health", HttpMethod.GET, f.health],
+    const routes: [string, HttpMethod[], SyncFunction][] = [
+      // The ERPNext Webhook doctype sends POST by default, PUT or DELETE when so configured.
+      ["/webhooks/erpnext", [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE], f.erpnextWebhook],
+      ["/webhooks/wix", [HttpMethod.POST], f.wixWebhook],
+      ["/health", [HttpMethod.GET], f.health],
     ];
-    for (const [path, method, handler] of routes) {
+    for (const [path, methods, handler] of routes) {
       this.api.addRoutes({
         path,
-        methods: [method],
+        methods,
         integration: new HttpLambdaIntegration(`${handler.node.id}Integration`, handler),
       });
     }

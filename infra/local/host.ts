@@ -246,6 +246,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       for (let quiet = 0; quiet < 3; ) {
         if (Date.now() > deadline) throw new Error("queues did not drain in time");
         await erpnext?.webhooksSettled();
+        await wix?.webhooksSettled();
         const busy =
           consumers.some((c) => c.busy) ||
           (await Promise.all(QUEUES.map((q) => sqsDepth(sqsServer, q)))).some((n) => n > 0);
@@ -446,7 +447,8 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: RouteDeps)
   if (path.startsWith("/sandbox/"))
     return sandboxRoute(method, path, parsed.searchParams, req, raw, res, deps);
 
-  if (method === "POST" && path === "/webhooks/erpnext")
+  // The Webhook doctype may be set to POST (default), PUT or DELETE.
+  if (["POST", "PUT", "DELETE"].includes(method) && path === "/webhooks/erpnext")
     return reply(res, await deps.functions.erpnextWebhook(apiEvent(req, raw, path)));
   if (method === "POST" && path === "/webhooks/wix")
     return reply(res, await deps.functions.wixWebhook(apiEvent(req, raw, path)));

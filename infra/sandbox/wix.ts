@@ -79,6 +79,7 @@ export class WixSandbox {
   private privateKeyPem: string;
   private readonly tokens = new Map<string, number>();
   private orderNumber = 10000;
+  private readonly pending = new Set<Promise<void>>();
   private sequence = 0;
 
   constructor(private readonly options: WixSandboxOptions) {
@@ -180,6 +181,25 @@ export class WixSandbox {
       return { status: 200, body: { order: structuredClone(order) } };
     });
     r.on("POST", "/ecom/v1/orders/search", (req) => ({ status: 200, body: this.searchOrders(req.body) }));
+    // Changes that Wix announces with webhooks, as its dashboard and checkout do.
+    r.on("POST", "/ecom/v1/orders", async (req) => {
+      const order = this.createOrder(req.body);
+      await this.announce(order, [
+        "wix.ecom.v1.order_created",
+        ...(order.status === "APPROVED" ? ["wix.ecom.v1.order_approved"] : []),
+      ]);
+      return { status: 200, body: { order } };
+    });
+    r.on("POST", "/ecom/v1/orders/:id/cancel", async (req) => {
+      const order = this.changeOrder(this.existing(req.params.id as string).id, { status: "CANCELED" });
+      await this.announce(order, ["wix.ecom.v1.order_canceled"]);
+      return { status: 200, body: { order } };
+    });
+    r.on("POST", "/ecom/v1/orders/:id/mark-as-paid", async (req) => {
+      const order = this.changeOrder(this.existing(req.params.id as string).id, { paymentStatus: "PAID" });
+      await this.announce(order, ["wix.ecom.v1.order_payment_status_updated"]);
+      return { status: 200, body: { order } };
+    });
   }
 
   private token(req: SimRequest): SimResponse {
@@ -710,8 +730,14 @@ export class WixSandbox {
         : [],
       lineItems,
     };
-    for (const line of input.lines) {
-      const inv = this.inventoryForSku(line.sku);
+    return this.keep(order);
+  }
+
+  /** Stores a new order and takes its quantities off stock, as a checkout does. */
+  private keep(order: WixOrder): WixOrder {
+    for (const line of order.lineItems) {
+      const sku = line.physicalProperties?.sku;
+      const inv = sku ? this.inventoryForSku(sku) : undefined;
       const stored = inv && this.inventory.get(inv.id);
       if (stored) {
         stored.quantity = (stored.quantity ?? 0) - line.quantity;
@@ -720,6 +746,81 @@ export class WixSandbox {
     }
     this.orders.set(order.id, order);
     return structuredClone(order);
+  }
+
+  /**
+   * Create Order (`POST /ecom/v1/orders {order}`): a Wix-shaped order; ids, number and dates are
+   * Wix's, and a missing price summary is computed from the lines (tax from taxInfo).
+   */
+  createOrder(body: unknown): WixOrder {
+    const input = (body as { order?: Partial<WixOrder> })?.order;
+    if (!input || typeof input !== "object")
+      throw new WixError(400, "order is required", undefined, [{ field: "order", description: "required" }]);
+    const lines = input.lineItems;
+    if (!Array.isArray(lines) || lines.length < 1 || lines.length > 300) {
+      throw new WixError(400, "order.lineItems must hold 1 to 300 lines", undefined, [
+        { field: "order.lineItems", description: "1..300" },
+      ]);
+    }
+    lines.forEach((line, i) => {
+      if (!Number.isInteger(line?.quantity) || line.quantity < 1)
+        throw new WixError(400, "invalid line", undefined, [
+          { field: `order.lineItems[${i}].quantity`, description: "a positive integer" },
+        ]);
+      if (typeof line.price?.amount !== "string" || !PRICE.test(line.price.amount))
+        throw new WixError(400, "invalid line", undefined, [
+          { field: `order.lineItems[${i}].price.amount`, description: "a decimal string" },
+        ]);
+    });
+    const subtotal = lines.reduce((n, l) => n + Number(l.price.amount) * l.quantity, 0);
+    const tax = Number(input.priceSummary?.tax?.amount ?? input.taxInfo?.totalTax?.amount ?? 0);
+    const shipping = Number(input.priceSummary?.shipping?.amount ?? 0);
+    const discount = Number(input.priceSummary?.discount?.amount ?? 0);
+    const now = new Date().toISOString();
+    const order: WixOrder = {
+      currency: "USD",
+      status: "APPROVED",
+      paymentStatus: "NOT_PAID",
+      fulfillmentStatus: "NOT_FULFILLED",
+      taxIncludedInPrices: false,
+      ...structuredClone(input),
+      id: randomUUID(),
+      number: String(++this.orderNumber),
+      createdDate: now,
+      updatedDate: now,
+      lineItems: lines.map((l) => ({ ...structuredClone(l), id: l.id ?? randomUUID() })),
+      priceSummary: input.priceSummary?.total
+        ? structuredClone(input.priceSummary)
+        : {
+            subtotal: money(subtotal),
+            shipping: money(shipping),
+            tax: money(tax),
+            discount: money(discount),
+            total: money(subtotal + shipping - discount + (input.taxIncludedInPrices ? 0 : tax)),
+          },
+    } as WixOrder;
+    return this.keep(order);
+  }
+
+  private existing(id: string): WixOrder {
+    const order = this.orders.get(id);
+    if (!order) throw new WixError(404, `order ${id} not found`, "ORDER_NOT_FOUND");
+    return order;
+  }
+
+  /** Webhooks go out after the answer, as Wix sends them from its own queue. */
+  private async announce(order: WixOrder, events: string[]): Promise<void> {
+    const delivery = (async () => {
+      await sleep(5);
+      for (const event of events) await this.sendEvent(event, order);
+    })();
+    this.pending.add(delivery);
+    void delivery.finally(() => this.pending.delete(delivery));
+  }
+
+  /** Resolves when every announced change has been delivered (or given up). */
+  async webhooksSettled(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
   /** Changes an order as the dashboard or checkout would, bumping updatedDate. */

@@ -35,7 +35,8 @@ export class OrderSync {
   ): Promise<{ outcome: Outcome; reason?: string; salesOrder?: string }> {
     const { wix, state } = this.deps;
     const order = await wix.getOrder(orderId);
-    if (!order) throw new PermanentError(`Wix order ${orderId} not found`);
+    // Announced but not readable yet (or gone): retry for a while; five tries end in the DLQ.
+    if (!order) throw new RetryableError(`Wix order ${orderId} not found`);
     let record = await state.getOrder(orderId);
     let result: { outcome: Outcome; reason?: string; salesOrder?: string };
 

@@ -48,10 +48,15 @@ describe("the stack", () => {
   });
 
   test("every route on an HTTP API with throttling and access logs", () => {
-    for (const route of ["POST /webhooks/erpnext", "POST /webhooks/wix", "GET /health"]) {
-      t.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: route });
-    }
-    t.resourceCountIs("AWS::ApiGatewayV2::Route", 3);
+    const routes = [
+      "POST /webhooks/erpnext",
+      "PUT /webhooks/erpnext",
+      "DELETE /webhooks/erpnext",
+      "POST /webhooks/wix",
+      "GET /health",
+    ];
+    for (const route of routes) t.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: route });
+    t.resourceCountIs("AWS::ApiGatewayV2::Route", routes.length);
     t.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
       StageName: "$default",
       AutoDeploy: true,

@@ -70,6 +70,48 @@ describe("Wix order -> ERPNext", () => {
     expect(addresses[0]?.country).toBe("United States");
   });
 
+  test("orders created, paid and canceled through Wix's own order endpoints reach ERPNext", async () => {
+    const headers = { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" };
+    const created = await h.request(
+      "POST",
+      "/sandbox/wix/ecom/v1/orders",
+      {
+        order: {
+          currency: "USD",
+          buyerInfo: { email: "api@example.com" },
+          billingInfo: {
+            address: { country: "US", city: "Austin", addressLine: "2 Elm St" },
+            contactDetails: { firstName: "Api", lastName: "Buyer" },
+          },
+          lineItems: [
+            {
+              productName: { original: "Cap" },
+              quantity: 2,
+              price: { amount: "9.99" },
+              physicalProperties: { sku: "CAP" },
+            },
+          ],
+        },
+      },
+      headers,
+    );
+    expect(created.status).toBe(200);
+    const order = (created.body as { order: WixOrder }).order;
+    await h.host.drain();
+    expect(salesOrders(order)[0]).toMatchObject({ docstatus: 1, grand_total: 19.98 });
+    expect(
+      (await h.request("POST", `/sandbox/wix/ecom/v1/orders/${order.id}/cancel`, {}, headers)).status,
+    ).toBe(200);
+    await h.host.drain();
+    expect(salesOrders(order)[0]?.docstatus).toBe(2);
+    expect(
+      (await h.request("POST", "/sandbox/wix/ecom/v1/orders", { order: { lineItems: [] } }, headers)).status,
+    ).toBe(400);
+    expect((await h.request("POST", "/sandbox/wix/ecom/v1/orders/nope/cancel", {}, headers)).status).toBe(
+      404,
+    );
+  });
+
   test("the same buyer ordering again reuses the customer", async () => {
     const buyer = { email: "linus@example.com", contactId: "c-linus", firstName: "Linus", lastName: "T" };
     const first = await placeAndSend({ lines: [{ sku: "CAP", quantity: 1 }], buyer });
