@@ -636,9 +636,25 @@ export class ErpnextSandbox {
     for (const [name, currency] of [["Sandbox Co", "USD"]] as const) {
       this.insert("Company", { name, company_name: name, abbr: "SC", default_currency: currency }, quiet);
     }
-    for (const name of ["Stores - SC", "Backroom - SC", "Finished Goods - SC", "Work In Progress - SC", "Goods In Transit - SC"])
+    for (const name of [
+      "Stores - SC",
+      "Backroom - SC",
+      "Finished Goods - SC",
+      "Work In Progress - SC",
+      "Goods In Transit - SC",
+    ])
       this.insert("Warehouse", { name }, quiet);
-    for (const name of ["All Item Groups", "Products", "Raw Material", "Services", "Sub Assemblies", "Consumable", "Mugs", "Apparel", "Accessories"]) {
+    for (const name of [
+      "All Item Groups",
+      "Products",
+      "Raw Material",
+      "Services",
+      "Sub Assemblies",
+      "Consumable",
+      "Mugs",
+      "Apparel",
+      "Accessories",
+    ]) {
       this.insert(
         "Item Group",
         { name, parent_item_group: name === "All Item Groups" ? "" : "All Item Groups" },
