@@ -13,7 +13,8 @@ async function receiveErpnextWebhook(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
-  const sqs = (queue ??= queueClient());
+  queue ??= queueClient();
+  const sqs = queue;
   const signature = header(event, "x-frappe-webhook-signature");
   const verdict = routeFrappeWebhook(rawBody(event), signature, settings.erpnext.webhookSecret);
   return answer("ERPNext", verdict, async ({ work, changedAt }) => {

@@ -11,7 +11,8 @@ let queue: ReturnType<typeof queueClient> | undefined;
 /** POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id, answer well within 1250 ms. */
 async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
-  const sqs = (queue ??= queueClient());
+  queue ??= queueClient();
+  const sqs = queue;
   const verdict = await verifyWixWebhook(rawBody(event).toString("utf8"), settings.wix.webhookPublicKeys);
   return answer("Wix", verdict, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
     await sqs.send("orders", [

@@ -19,7 +19,8 @@ const optionalText = z.pipe(
   z.optional(z.string()),
   z.transform((v) => (v?.trim() ? v.trim() : undefined)),
 );
-const required = (min = 1, message = "required") => z.string().check(z.minLength(min, message));
+const required = (min = 1, message = "required") =>
+  z.string({ error: message }).check(z.minLength(min, message));
 const list = z.pipe(
   z.optional(z.string()),
   z.transform((v) =>

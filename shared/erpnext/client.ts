@@ -17,6 +17,12 @@ export interface ErpnextClientOptions {
 /** Largest page we ask for: big enough to be cheap, small enough to stay under server timeouts. */
 export const ERPNEXT_PAGE = 500;
 
+/**
+ * Most names one `in` filter carries: lists travel in the GET query string, and nginx in front of
+ * Frappe refuses request lines over 8 KB by default (414) - 100 codes stay well below.
+ */
+export const ERPNEXT_IN_FILTER = 100;
+
 /** Frappe REST v1 (CONTRACTS 1.2): documents, lists with paging, methods. */
 export class ErpnextClient {
   readonly http: HttpClient;

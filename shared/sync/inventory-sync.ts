@@ -1,4 +1,4 @@
-import type { ErpnextClient } from "../erpnext/client";
+import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../erpnext/client";
 import { type Bin, binSchema } from "../erpnext/schemas";
 import type { StateStore } from "../store/state";
 import type { SyncLog } from "../store/sync-log";
@@ -149,7 +149,7 @@ export class InventorySync {
    */
   async sellable(itemCodes: string[], opts: { guard?: boolean } = {}): Promise<Map<string, number>> {
     const bins: Bin[] = [];
-    for (const chunk of chunks(itemCodes, 500)) {
+    for (const chunk of chunks(itemCodes, ERPNEXT_IN_FILTER)) {
       const filters: [string, string, unknown][] = [["item_code", "in", chunk]];
       if (this.deps.warehouses.length) filters.push(["warehouse", "in", this.deps.warehouses]);
       const rows = await this.deps.erpnext.listAll("Bin", {

@@ -1,4 +1,4 @@
-import type { ErpnextClient } from "../erpnext/client";
+import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../erpnext/client";
 import {
   ITEM_FIELDS,
   ITEM_PRICE_FIELDS,
@@ -289,7 +289,7 @@ export class ProductSync {
       ]),
     ];
     const priceRows: unknown[] = [];
-    for (const chunk of chunks(priced, 500)) {
+    for (const chunk of chunks(priced, ERPNEXT_IN_FILTER)) {
       priceRows.push(
         ...(await erpnext.listAll("Item Price", {
           fields: ITEM_PRICE_FIELDS,
@@ -310,10 +310,16 @@ export class ProductSync {
   private async readItems(
     codes: string[],
   ): Promise<{ items: Map<string, Item>; unreadable: Map<string, string> }> {
-    const rows = await this.deps.erpnext.listAll("Item", {
-      fields: ITEM_FIELDS,
-      filters: [["name", "in", codes]],
-    });
+    const rows: Record<string, unknown>[] = [];
+    for (const chunk of chunks(codes, ERPNEXT_IN_FILTER)) {
+      rows.push(
+        ...(await this.deps.erpnext.listAll("Item", {
+          fields: ITEM_FIELDS,
+          filters: [["name", "in", chunk]],
+        })),
+      );
+    }
+
     const items = new Map<string, Item>();
     const unreadable = new Map<string, string>();
     for (const row of rows) {
