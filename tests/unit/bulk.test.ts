@@ -8,7 +8,13 @@ describe("Wix bulk results (HTTP 200 even when items fail)", () => {
     const response: BulkResponse<{ id: string }> = {
       results: [
         { itemMetadata: { originalIndex: 2, success: true, id: "c" }, item: { id: "c" } },
-        { itemMetadata: { originalIndex: 0, success: false, error: { code: "SKU_ALREADY_EXIST_ERROR", description: "taken" } } },
+        {
+          itemMetadata: {
+            originalIndex: 0,
+            success: false,
+            error: { code: "SKU_ALREADY_EXIST_ERROR", description: "taken" },
+          },
+        },
         { itemMetadata: { originalIndex: 1, success: false } },
         { itemMetadata: { originalIndex: 7, success: true } }, // no such input: ignored
       ],
