@@ -41,5 +41,6 @@ export async function productCatchup(deps: { erpnext: ErpnextClient; state: Stat
       if (rows.length < PAGE) break;
     }
   }
+  await deps.state.markSuccess("products");
   return { enqueued, byDoctype };
 }

@@ -41,6 +41,8 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
   } while (cursor);
   // A complete pass covers everything up to its start (the overlap re-reads the edge next time).
   await deps.state.advanceWatermark("order-poll", startedAt);
+  // The safety net ran: a quiet store is not a stale flow.
+  await deps.state.markSuccess("orders");
   return { enqueued, since };
 }
 
@@ -67,6 +69,7 @@ export async function inventoryDelta(deps: { erpnext: ErpnextClient; state: Stat
     await deps.state.advanceWatermark("inventory-delta", last);
     if (rows.length < PAGE) break;
   }
+  await deps.state.markSuccess("inventory");
   return { enqueued };
 }
 

@@ -1,5 +1,5 @@
 import type { ErpnextClient } from "../erpnext/client";
-import { errorMessage, HttpError, PermanentError, RetryableError } from "../http/errors";
+import { errorMessage, HttpError, isRetryable, PermanentError, RetryableError } from "../http/errors";
 import type { OrderRecord, StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
@@ -110,7 +110,7 @@ export class OrderSync {
       await state.updateOrder(order.id, record);
       return { ...(await state.getOrder(order.id)), ...record } as OrderRecord;
     } catch (error) {
-      const permanent = !(error instanceof HttpError ? error.retryable : !(error instanceof PermanentError));
+      const permanent = !isRetryable(error);
       // Release the claim: a retry (or, when parked, a redrive) may take it straight away.
       await state.updateOrder(order.id, {
         state: permanent ? "parked" : "claimed",

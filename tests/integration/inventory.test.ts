@@ -158,6 +158,11 @@ describe("health", () => {
     const degraded = await h.request("GET", "/health");
     expect(degraded).toMatchObject({ status: 200, body: { status: "degraded" } });
     expect(JSON.stringify(degraded.body)).toContain("inventory: last success");
+    // A quiet store is not a stale flow: the safety-net job running is proof of life.
+    await h.request("POST", "/jobs/inventory-delta");
+    expect(await h.request("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+    await ctx.state.markSuccess("inventory", new Date(Date.now() - 3 * 86400_000));
+
     h.wix.faults.add({ status: 503, count: 5 });
     const failing = await h.request("GET", "/health");
     expect(failing).toMatchObject({ status: 503, body: { status: "failing", wix: { reachable: false } } });
