@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -121,8 +121,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   );
   if (wix) env.SANDBOX_WIX_PUBLIC_KEY = wix.publicKeyPem;
   let db: ReturnType<typeof dynalite>;
+  const lockFile = join(dataDir, "host.pid");
+  let locked = false;
   try {
-    if (!options.inMemory) mkdirSync(dataDir, { recursive: true });
+    if (!options.inMemory) {
+      mkdirSync(dataDir, { recursive: true });
+      const holder = lockHolder(lockFile);
+      if (holder) throw new Error(`in use by another local host (pid ${holder}): stop it, or set another DATA_DIR`);
+      writeFileSync(lockFile, String(process.pid));
+      locked = true;
+    }
     db = dynalite(options.inMemory ? { createTableMs: 0 } : { path: dataDir, createTableMs: 0 });
   } catch (error) {
     problems.push(`DATA_DIR: cannot use "${dataDir}": ${errorMessage(error)}`);
@@ -172,6 +180,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
   if (problems.length) {
     await closeAll(server, db, sqsServer);
+    if (locked) rmSync(lockFile, { force: true });
     restoreEnv();
     throw new ConfigError(problems);
   }
@@ -260,6 +269,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       await Promise.all(consumers.map((c) => c.stop()));
       if (options.persistSandbox) saveSandboxes(sandboxFile, erpnext, wix);
       await closeAll(server, db, sqsServer);
+      if (locked) rmSync(lockFile, { force: true });
       restoreEnv();
       functions.resetContext();
     },
@@ -269,6 +279,19 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 interface SandboxFile {
   erpnext?: ErpnextSnapshot;
   wix?: WixSnapshot;
+}
+
+/** The pid holding DATA_DIR, if that process still runs (a crashed host leaves a stale file). */
+function lockHolder(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, "utf8"));
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
 }
 
 function restoreSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): boolean {
