@@ -1,6 +1,7 @@
 import { PermanentError } from "../shared/http/errors";
 import { isJobName, type JobName } from "../shared/jobs/definitions";
 import { productCatchup } from "../shared/sync/catchup";
+import { categoryJob } from "../shared/sync/category-sync";
 import { checkHealth } from "../shared/sync/health";
 import { inventoryDelta, inventoryReconcile, orderPoll, weeklyReport } from "../shared/sync/jobs";
 import { type Context, getContext } from "./commons/context";
@@ -21,6 +22,7 @@ async function runScheduledJob(event: { job?: string }): Promise<Record<string, 
 
 const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>>> = {
   "product-catchup": (ctx) => productCatchup(ctx),
+  "category-sync": (ctx) => categoryJob(ctx),
   "order-poll": (ctx) => orderPoll(ctx),
   "inventory-delta": (ctx) => inventoryDelta(ctx),
   "inventory-reconcile": (ctx) => inventoryReconcile(ctx),

@@ -12,6 +12,11 @@ async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {
     const errors = new Map<string, unknown>();
     for (const { record, message } of batch) {
       try {
+        if (message.kind === "categories") {
+          const filed = await ctx.categories.file(message.group, message.itemCodes);
+          logger.info(`category ${message.group}: ${filed} product(s) filed`);
+          continue;
+        }
         const priced = message.priceNames?.length
           ? await ctx.products.itemsForPrices(message.priceNames)
           : [];

@@ -5,6 +5,7 @@ import { ErpnextClient } from "../../shared/erpnext/client";
 import { RateBudget } from "../../shared/http/rate-budget";
 import { StateStore } from "../../shared/store/state";
 import { SyncLog } from "../../shared/store/sync-log";
+import { CategorySync } from "../../shared/sync/category-sync";
 import { InventorySync } from "../../shared/sync/inventory-sync";
 import { OrderSync, pendingWixQuantities } from "../../shared/sync/order-sync";
 import { ProductSync } from "../../shared/sync/product-sync";
@@ -59,6 +60,7 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
     onPublished: (itemCodes) =>
       aws.queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
   });
+  const categories = new CategorySync({ wix, state, log });
   const orders = new OrderSync({ erpnext, wix, state, log, settings: settings.orders });
   return {
     settings,
@@ -70,6 +72,7 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
     eventStore,
     queue: aws.queue,
     products,
+    categories,
     inventory,
     orders,
   };

@@ -127,7 +127,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     if (!options.inMemory) {
       mkdirSync(dataDir, { recursive: true });
       const holder = lockHolder(lockFile);
-      if (holder) throw new Error(`in use by another local host (pid ${holder}): stop it, or set another DATA_DIR`);
+      if (holder)
+        throw new Error(`in use by another local host (pid ${holder}): stop it, or set another DATA_DIR`);
       writeFileSync(lockFile, String(process.pid));
       locked = true;
     }

@@ -57,8 +57,11 @@ async function firstRun(host: LocalHost, seeded: string[]): Promise<void> {
   try {
     await host.runJob("product-catchup");
     await host.runJob("order-poll");
+    await host.drain(120_000);
+    await host.runJob("category-sync");
     if (!host.wix || !seeded.length || /^(0|false|no|off)$/i.test(process.env.DEMO_ORDER ?? "")) return;
     await host.drain(120_000);
+
     const [first, second = first] = seeded as [string, string?];
     const order = host.wix.placeOrder({
       lines: [

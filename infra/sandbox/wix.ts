@@ -38,6 +38,7 @@ export interface WixSnapshot {
   products: WixProduct[];
   inventory: WixInventoryItem[];
   orders: WixOrder[];
+  categories?: { id: string; name: string; revision: string; items: string[] }[];
   orderNumber: number;
   sequence: number;
   keys: { publicKeyPem: string; privateKeyPem: string };
@@ -71,6 +72,8 @@ export class WixSandbox {
   readonly products = new Map<string, WixProduct>();
   readonly inventory = new Map<string, WixInventoryItem>();
   readonly orders = new Map<string, WixOrder>();
+  /** Categories (Wix Stores tree) and the products in each. */
+  readonly categories = new Map<string, { id: string; name: string; revision: string; items: Set<string> }>();
   readonly calls = { reads: 0, writes: 0 };
   /** Every authorized call as "METHOD /path", for counting bulk calls in tests and benchmarks. */
   readonly callLog: string[] = [];
@@ -167,6 +170,16 @@ export class WixSandbox {
     r.on("POST", "/stores/v3/products/query", (req) => this.v3(() => this.queryProducts(req.body)));
     r.on("POST", "/stores/v3/products/search", (req) =>
       this.v3(() => this.queryProducts(req.body, "search")),
+    );
+    r.on("POST", "/categories/v1/categories/query", (req) => this.v3(() => this.queryCategories(req.body)));
+    r.on("POST", "/categories/v1/categories", (req) =>
+      this.v3(() => ({ category: this.createCategory(req.body) })),
+    );
+    r.on("POST", "/categories/v1/bulk/categories/:id/add-items", (req) =>
+      this.v3(() => this.categoryItems(req.params.id as string, req.body, true)),
+    );
+    r.on("POST", "/categories/v1/bulk/categories/:id/remove-items", (req) =>
+      this.v3(() => this.categoryItems(req.params.id as string, req.body, false)),
     );
     r.on("POST", "/stores/v3/inventory-items/query", (req) => this.v3(() => this.queryInventory(req.body)));
     r.on("POST", "/stores/v3/bulk/inventory-items/update", (req) =>
@@ -488,6 +501,64 @@ export class WixSandbox {
       .slice(start, start + limit)
       .map(({ variantsInfo: _v, ...rest }) => structuredClone(rest));
     return { products: page, pagingMetadata: this.paging(start, limit, all.length, filter) };
+  }
+
+  // --- categories ---------------------------------------------------------------------------
+
+  /** Every Categories call names the Wix Stores tree. */
+  private tree(body: unknown): Record<string, unknown> {
+    const b = (body ?? {}) as Record<string, unknown>;
+    const tree = b.treeReference as { appNamespace?: string } | undefined;
+    if (tree?.appNamespace !== "@wix/stores") {
+      throw new WixError(400, "treeReference.appNamespace must be @wix/stores", undefined, [
+        { field: "treeReference", description: "required" },
+      ]);
+    }
+    return b;
+  }
+
+  private queryCategories(body: unknown) {
+    const q = (this.tree(body).query ?? {}) as { filter?: { name?: { $eq?: string } | string } };
+    const wanted = typeof q.filter?.name === "string" ? q.filter.name : q.filter?.name?.$eq;
+    const all = [...this.categories.values()].filter((c) => wanted === undefined || c.name === wanted);
+    return {
+      categories: all.map(({ items: _i, ...c }) => c),
+      pagingMetadata: { count: all.length, hasNext: false },
+    };
+  }
+
+  private createCategory(body: unknown) {
+    const name = (this.tree(body).category as { name?: string } | undefined)?.name;
+    if (!name || name.length > 80)
+      throw new WixError(400, "category.name must be 1 to 80 characters", undefined, [
+        { field: "category.name", description: "1..80" },
+      ]);
+    if ([...this.categories.values()].some((c) => c.name === name))
+      throw new WixError(409, `category ${name} already exists`, "CATEGORY_NAME_ALREADY_EXISTS");
+    if (this.categories.size >= 1000)
+      throw new WixError(400, "at most 1000 categories per tree", "CATEGORIES_LIMIT_EXCEEDED");
+    const category = { id: randomUUID(), name, revision: "1", items: new Set<string>() };
+    this.categories.set(category.id, category);
+    return { id: category.id, name, revision: "1" };
+  }
+
+  private categoryItems(id: string, body: unknown, add: boolean) {
+    const category = this.categories.get(id);
+    if (!category) throw new WixError(404, `category ${id} not found`, "CATEGORY_NOT_FOUND");
+    const items = (this.tree(body).items ?? []) as { catalogItemId?: string; appId?: string }[];
+    return this.bulk<{ catalogItemId?: string; appId?: string }>(items, (item) => {
+      if (item.appId !== STORES_APP_ID || !item.catalogItemId)
+        throw new WixError(400, "items need the Wix Stores appId and a catalogItemId");
+      const product = this.get(item.catalogItemId);
+      if (add) category.items.add(item.catalogItemId);
+      else category.items.delete(item.catalogItemId);
+      return product;
+    });
+  }
+
+  /** Names of the categories a product is in (tests). */
+  categoriesOf(productId: string): string[] {
+    return [...this.categories.values()].filter((c) => c.items.has(productId)).map((c) => c.name);
   }
 
   // --- inventory -----------------------------------------------------------------------------
@@ -844,6 +915,7 @@ export class WixSandbox {
       products: [...this.products.values()],
       inventory: [...this.inventory.values()],
       orders: [...this.orders.values()],
+      categories: [...this.categories.values()].map((c) => ({ ...c, items: [...c.items] })),
       orderNumber: this.orderNumber,
       sequence: this.sequence,
       keys: { publicKeyPem: this.publicKeyPem, privateKeyPem: this.privateKeyPem },
@@ -858,6 +930,8 @@ export class WixSandbox {
     fill(this.products, s.products);
     fill(this.inventory, s.inventory);
     fill(this.orders, s.orders);
+    this.categories.clear();
+    for (const c of s.categories ?? []) this.categories.set(c.id, { ...c, items: new Set(c.items) });
     this.orderNumber = s.orderNumber;
     this.sequence = s.sequence;
     this.publicKeyPem = s.keys.publicKeyPem;

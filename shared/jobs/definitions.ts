@@ -11,6 +11,7 @@ export interface JobDefinition {
 
 export const JOB_NAMES = [
   "product-catchup",
+  "category-sync",
   "order-poll",
   "inventory-delta",
   "inventory-reconcile",
@@ -25,6 +26,12 @@ export const JOBS: readonly JobDefinition[] = [
   {
     name: "product-catchup",
     description: "items modified since the watermark",
+    rate: "rate(1 hour)",
+    everyMs: 60 * MINUTE,
+  },
+  {
+    name: "category-sync",
+    description: "published products filed under their item group's Wix category, in bulk",
     rate: "rate(1 hour)",
     everyMs: 60 * MINUTE,
   },

@@ -8,7 +8,7 @@ const code = z.string().check(z.minLength(1));
 /** Thin webhooks name a document, not its item: the worker resolves these to item codes. */
 const refs = z.optional(z.array(code).check(z.maxLength(100)));
 
-export const productsMessage = z
+const itemsMessage = z
   .object({
     kind: z.literal("items"),
     itemCodes: z.array(code).check(z.maxLength(100)),
@@ -18,6 +18,14 @@ export const productsMessage = z
     changedAt: z.optional(z.string()),
   })
   .check(z.refine((m) => m.itemCodes.length > 0 || (m.priceNames?.length ?? 0) > 0, "names no item"));
+/** Products to file under the Wix category of their item group (the category job). */
+const categoriesMessage = z.object({
+  kind: z.literal("categories"),
+  group: code,
+  itemCodes: z.array(code).check(z.minLength(1), z.maxLength(100)),
+  source: z.string(),
+});
+export const productsMessage = z.discriminatedUnion("kind", [itemsMessage, categoriesMessage]);
 export const inventoryMessage = z
   .object({
     kind: z.literal("stock"),

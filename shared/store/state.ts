@@ -21,6 +21,10 @@ export interface ProductMapping {
   hidden?: boolean;
   /** For a variant: its template's item code (the Wix product is the template's). */
   variantOf?: string;
+  /** The ERPNext item group, and the Wix category it was last filed under (the category job). */
+  itemGroup?: string;
+  category?: string;
+
   /** Last quantity pushed to Wix, and the inventory item that holds it. */
 
   quantity?: number;
@@ -213,7 +217,19 @@ export class StateStore {
     );
   }
 
+  /** The Wix category id for an item group, once known. */
+  async getCategoryId(group: string): Promise<string | undefined> {
+    return (await this.get<{ id: string }>(`CATEGORY#${group}`, "CATEGORY"))?.id;
+  }
+
+  async putCategoryId(group: string, id: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `CATEGORY#${group}`, sk: "CATEGORY", id } }),
+    );
+  }
+
   /** Keeps a report (the weekly one) next to the state it describes. */
+
   async saveReport(kind: string, at: string, report: unknown): Promise<void> {
     await this.db.send(
       new PutCommand({ TableName: this.table, Item: { pk: "REPORT", sk: `${kind}#${at}`, report } }),

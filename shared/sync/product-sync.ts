@@ -54,6 +54,8 @@ type Planned = {
   variantCodes?: string[];
   /** After a write: the Wix variant id of each of those SKUs. */
   variantIds?: Map<string, string>;
+  /** The ERPNext item group, filed as a Wix category by the category job. */
+  itemGroup?: string;
 };
 
 /** A template with its variants, read for one sync. */
@@ -129,6 +131,7 @@ export class ProductSync {
       }
     }
 
+    await this.recordGroupChanges(catalog, mappings, [...creates, ...updates]);
     const linked = await this.linkExisting(creates);
     results.push(...(await this.bulkCreate(creates.filter((p) => !linked.has(p.itemCode)))));
     results.push(
@@ -171,7 +174,14 @@ export class ProductSync {
     if (!item || item.disabled || !item.is_sales_item || (mapping && !price)) return this.hide(code, mapping);
     const { product, hash } = toWixProduct(item, price, this.deps.erpnextUrl, mapping?.variantId);
     if (mapping?.hash === hash) return undefined;
-    return { itemCode: code, product, hash, mapping, priceName: price?.name };
+    return {
+      itemCode: code,
+      product,
+      hash,
+      mapping,
+      priceName: price?.name,
+      itemGroup: item.item_group ?? undefined,
+    };
   }
 
   /** The same for a template: one product, its variants as Wix variants. */
@@ -210,7 +220,29 @@ export class ProductSync {
       throw error;
     }
     if (mapping?.hash === content.hash) return undefined;
-    return { itemCode: code, ...content, mapping, variantCodes: variants.map((v) => v.item.item_code) };
+    const variantCodes = variants.map((v) => v.item.item_code);
+    return { itemCode: code, ...content, mapping, variantCodes, itemGroup: template.item_group ?? undefined };
+  }
+
+  /**
+   * An item moved to another group changes no product content (so no Wix call here); its mapping
+   * notes the new group and the category job files it in bulk.
+   */
+  private async recordGroupChanges(
+    catalog: Catalog,
+    mappings: Map<string, ProductMapping>,
+    planned: Planned[],
+  ): Promise<void> {
+    const busy = new Set(planned.map((p) => p.itemCode));
+    const moved = catalog.units.flatMap((code) => {
+      const mapping = mappings.get(code);
+      const group =
+        (catalog.templates.get(code)?.template ?? catalog.items.get(code))?.item_group ?? undefined;
+      return mapping && group && mapping.itemGroup !== group && !busy.has(code)
+        ? [{ mapping: { ...mapping, itemGroup: group } }]
+        : [];
+    });
+    if (moved.length) await this.deps.state.putMappings(moved);
   }
 
   private hide(code: string, mapping: ProductMapping | undefined): Planned | undefined {
@@ -502,6 +534,7 @@ export class ProductSync {
       revision: product.revision,
       hash: plan.hash,
       hidden: plan.hash === HIDDEN_HASH,
+      itemGroup: plan.itemGroup ?? plan.mapping?.itemGroup,
       createdAt: plan.mapping?.createdAt ?? now,
       updatedAt: now,
     };

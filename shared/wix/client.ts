@@ -22,6 +22,9 @@ export const WIX_BULK_PRODUCTS = 100;
 export const WIX_BULK_VARIANTS = 1000;
 export const WIX_BULK_INVENTORY = 1000;
 export const WIX_QUERY_LIMIT = 100;
+export const WIX_STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
+/** Every Categories call names the Wix Stores tree (CONTRACTS 2.3). */
+const STORES_TREE = { appNamespace: "@wix/stores" };
 
 /** Wix REST: catalog V3 products and inventory, eCommerce orders. Key or app (OAuth) auth. */
 export class WixClient {
@@ -222,6 +225,51 @@ export class WixClient {
       body: { inventoryItems: items.map((i) => ({ ...i, trackQuantity: true })), returnEntity: true },
     });
     return res.body;
+  }
+
+  /** The Wix Stores category named so (top level), if any. */
+  async findCategory(name: string): Promise<{ id: string; name: string } | undefined> {
+    const res = await this.http.send<{ categories?: { id: string; name: string }[] }>({
+      method: "POST",
+      path: "/categories/v1/categories/query",
+      body: {
+        query: { filter: { name: { $eq: name } }, cursorPaging: { limit: 1 } },
+        treeReference: STORES_TREE,
+      },
+    });
+    return res.body.categories?.[0];
+  }
+
+  async createCategory(name: string): Promise<{ id: string; name: string }> {
+    const res = await this.http.send<{ category: { id: string; name: string } }>({
+      method: "POST",
+      path: "/categories/v1/categories",
+      body: { category: { name }, treeReference: STORES_TREE },
+    });
+    return res.body.category;
+  }
+
+  /** Adds up to 100 products to one category (Bulk Add Items To Category). */
+  async addToCategory(categoryId: string, productIds: string[]): Promise<void> {
+    await this.http.send({
+      method: "POST",
+      path: `/categories/v1/bulk/categories/${categoryId}/add-items`,
+      body: {
+        items: productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID })),
+        treeReference: STORES_TREE,
+      },
+    });
+  }
+
+  async removeFromCategory(categoryId: string, productIds: string[]): Promise<void> {
+    await this.http.send({
+      method: "POST",
+      path: `/categories/v1/bulk/categories/${categoryId}/remove-items`,
+      body: {
+        items: productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID })),
+        treeReference: STORES_TREE,
+      },
+    });
   }
 
   async getOrder(id: string): Promise<WixOrder | undefined> {

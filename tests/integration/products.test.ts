@@ -285,6 +285,33 @@ describe("ERPNext -> Wix product sync", () => {
     });
   });
 
+  test("the category job files products under their item group's Wix category, in bulk, and moves them", async () => {
+    createItem(h.erpnext, "CAT-MUG", 4, { item_group: "Mugs" });
+    createItem(h.erpnext, "CAT-TEE", 4, { item_group: "Apparel" });
+    createItem(h.erpnext, "CAT-CUP", 4, { item_group: "Mugs" });
+    await h.host.drain();
+    const writes = h.wix.callLog.filter((c) => c.includes("/add-items")).length;
+    const job = await h.request("POST", "/jobs/category-sync");
+    expect(job.status).toBe(200);
+    await h.host.drain();
+    const id = (sku: string) => productsWithSku(h.wix, sku)[0]?.id as string;
+    expect(h.wix.categoriesOf(id("CAT-MUG"))).toEqual(["Mugs"]);
+    expect(h.wix.categoriesOf(id("CAT-CUP"))).toEqual(["Mugs"]);
+    expect(h.wix.categoriesOf(id("CAT-TEE"))).toEqual(["Apparel"]);
+    // Two groups, so two bulk calls (earlier tests' items in "Products" add one more).
+    expect(h.wix.callLog.filter((c) => c.includes("/add-items")).length - writes).toBeLessThanOrEqual(3);
+
+    h.erpnext.update("Item", "CAT-CUP", { item_group: "Accessories" });
+    await h.host.drain();
+    await h.request("POST", "/jobs/category-sync");
+    await h.host.drain();
+    expect(h.wix.categoriesOf(id("CAT-CUP"))).toEqual(["Accessories"]);
+    const again = h.wix.callLog.length;
+    await h.request("POST", "/jobs/category-sync");
+    await h.host.drain();
+    expect(h.wix.callLog.length).toBe(again); // nothing left to file: no call
+  });
+
   test("catch-up finds imported items (no webhooks) and pushes them in bulk; the watermark holds", async () => {
     const codes = importItems(h.erpnext, "IMP", 250);
     const before = { ...h.wix.calls };
