@@ -250,25 +250,24 @@ export class WixClient {
   }
 
   /** Adds up to 100 products to one category (Bulk Add Items To Category). */
-  async addToCategory(categoryId: string, productIds: string[]): Promise<void> {
-    await this.http.send({
-      method: "POST",
-      path: `/categories/v1/bulk/categories/${categoryId}/add-items`,
-      body: {
-        items: productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID })),
-        treeReference: STORES_TREE,
-      },
-    });
+  addToCategory(categoryId: string, productIds: string[]): Promise<void> {
+    return this.categoryItems(categoryId, productIds, "add-items");
   }
 
-  async removeFromCategory(categoryId: string, productIds: string[]): Promise<void> {
+  removeFromCategory(categoryId: string, productIds: string[]): Promise<void> {
+    return this.categoryItems(categoryId, productIds, "remove-items");
+  }
+
+  private async categoryItems(
+    categoryId: string,
+    productIds: string[],
+    action: "add-items" | "remove-items",
+  ) {
+    const items = productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID }));
     await this.http.send({
       method: "POST",
-      path: `/categories/v1/bulk/categories/${categoryId}/remove-items`,
-      body: {
-        items: productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID })),
-        treeReference: STORES_TREE,
-      },
+      path: `/categories/v1/bulk/categories/${categoryId}/${action}`,
+      body: { items, treeReference: STORES_TREE },
     });
   }
 
