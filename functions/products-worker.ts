@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { PermanentError, RetryableError } from "../shared/http/errors";
+import { errorMessage, PermanentError, RetryableError } from "../shared/http/errors";
 import { getContext } from "./commons/context";
 import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
@@ -49,6 +49,16 @@ async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {
           );
         }
       } catch (error) {
+        // The whole message failed (ERPNext or Wix unreachable, refused): every item it names is
+        // in the sync log with the reason, whether it will be retried or parked.
+        const reason = errorMessage(error);
+        const entries = message.itemCodes.map((key) => ({
+          flow: "products" as const,
+          key,
+          outcome: "failed" as const,
+          reason,
+        }));
+        await ctx.log.writeAll(entries).catch(() => undefined);
         errors.set(record.messageId, error instanceof Error ? error : new PermanentError(String(error)));
       }
     }

@@ -118,6 +118,7 @@ export class ErpnextSandbox {
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (fault?.status === 429)
       return { status: 429, body: "Too Many Requests", headers: { "retry-after": "1" } };
+    if (fault?.status && fault.body !== undefined) return { status: fault.status, body: fault.body };
     if (fault?.status) return this.error(new FrappeError(fault.status, "InternalError", "injected fault"));
     const matched = this.router.match(req.method, req.path);
     if (!matched) return this.error(new FrappeError(404, "PageDoesNotExistError", `no route ${req.path}`));

@@ -55,6 +55,7 @@ export interface Fault {
   match?: string;
   /** Let this many matching calls through first (fail a job half-way). */
   after?: number;
+  /** Answer with this body instead of the system's usual error envelope. */
   body?: unknown;
 }
 
