@@ -70,8 +70,15 @@ export class FaultInjector {
     this.faults = [];
   }
 
+  /** Faults not yet fired (tests assert 0, so a fault that never matched cannot pass silently). */
+  get pending(): number {
+    return this.faults.reduce((n, f) => n + f.count, 0);
+  }
+
   /** The fault to apply to this call, consuming one of its count. */
-  take(method: string, path: string): Fault | undefined {
+  take(method: string, rawPath: string): Fault | undefined {
+    // Match on the decoded path: "POST /api/resource/Sales Order", as a reader writes it.
+    const path = safeDecode(rawPath);
     const fault = this.faults.find(
       (f) => f.count > 0 && (!f.match || new RegExp(f.match).test(`${method} ${path}`)),
     );
@@ -118,5 +125,13 @@ export class FrappeClock {
     const ms = Math.floor(micros / 1000);
     const iso = new Date(ms).toISOString().replace("T", " ").slice(0, 19);
     return `${iso}.${String(micros % 1_000_000).padStart(6, "0")}`;
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }

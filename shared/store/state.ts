@@ -217,7 +217,42 @@ export class StateStore {
     );
   }
 
+  /**
+   * Wix quantities of an order we know but ERPNext has not reserved yet (claimed, parked, a draft
+   * SO, awaiting approval). The oversell guard subtracts them; they lapse after `days`.
+   */
+  async holdPending(orderId: string, skus: Record<string, number>, days = 7): Promise<void> {
+    const until = Date.now() + days * 86400_000;
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: "PENDING", sk: orderId, skus, until } }),
+    );
+  }
+
+  async releasePending(orderId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: "PENDING", sk: orderId } }));
+  }
+
+  async pendingHolds(now = Date.now()): Promise<{ orderId: string; skus: Record<string, number> }[]> {
+    const holds: { orderId: string; skus: Record<string, number> }[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": "PENDING" },
+          ExclusiveStartKey: start,
+        }),
+      );
+      start = res.LastEvaluatedKey;
+      for (const i of res.Items ?? [])
+        if ((i.until as number) > now) holds.push({ orderId: i.sk as string, skus: i.skus });
+    } while (start);
+    return holds;
+  }
+
   /** The Wix category id for an item group, once known. */
+
   async getCategoryId(group: string): Promise<string | undefined> {
     return (await this.get<{ id: string }>(`CATEGORY#${group}`, "CATEGORY"))?.id;
   }

@@ -4,6 +4,7 @@ import type { OrderRecord, StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
 import type { WixOrder } from "../wix/types";
+import { ORDER_POLL_OVERLAP_MS } from "./jobs";
 import { customerName, type OrderSettings, toAddress, toSalesOrder } from "./order-mapping";
 
 export interface OrderSyncDeps {
@@ -43,6 +44,8 @@ export class OrderSync {
     if (order.status === "CANCELED") {
       result = await this.cancel(order, record);
     } else if (!this.shouldCreate(order)) {
+      // Wix has taken the stock already: hold it until ERPNext reserves it.
+      await state.holdPending(order.id, await orderSkus(order, state));
       result = { outcome: "skipped", reason: `order is ${order.status}, waiting for approval` };
     } else {
       const isNew = record?.state !== "created";
@@ -82,6 +85,8 @@ export class OrderSync {
       if (current?.state === "created") return current;
       throw new RetryableError(`order ${order.number} is being created by another delivery`);
     }
+    // Until a submitted Sales Order reserves it in ERPNext, the oversell guard counts it.
+    await state.holdPending(order.id, await orderSkus(order, state));
     try {
       const customer = await this.ensureCustomer(order);
       const existing = await erpnext.list<{ name: string }>("Sales Order", {
@@ -108,6 +113,8 @@ export class OrderSync {
       }
       const record: Partial<OrderRecord> = { state: "created", salesOrder, customer };
       await state.updateOrder(order.id, record);
+      // A submitted order is reserved in ERPNext's Bins now; a draft is not (the hold lapses).
+      if (this.deps.settings.submit) await state.releasePending(order.id);
       return { ...(await state.getOrder(order.id)), ...record } as OrderRecord;
     } catch (error) {
       const permanent = !isRetryable(error);
@@ -286,6 +293,7 @@ export class OrderSync {
         canceled: true,
         cancelNote: "canceled in Wix before it reached ERPNext",
       });
+      await state.releasePending(order.id);
       return { outcome: "skipped" as Outcome, reason: "canceled before a Sales Order existed" };
     }
     if (record.canceled)
@@ -313,44 +321,64 @@ export class OrderSync {
         path: `/api/resource/Sales%20Order/${encodeURIComponent(record.salesOrder)}`,
       });
     await state.updateOrder(order.id, { canceled: true, cancelNote: "canceled" });
+    await state.releasePending(order.id);
     return { outcome: "updated" as Outcome, reason: "canceled", salesOrder: record.salesOrder };
   }
 }
 
 /** How far back unsynced Wix orders are looked for when guarding stock pushes. */
+/** Unannounced orders are looked for since the order poll's last pass (at least an hour back). */
 export const PENDING_ORDER_WINDOW_MS = 7 * 86400_000;
+const PENDING_MIN_WINDOW_MS = 3600_000;
+
+/** Quantities per SKU of a Wix order (SKU, else our product/variant mapping). */
+export async function orderSkus(order: WixOrder, state: StateStore): Promise<Record<string, number>> {
+  const skus: Record<string, number> = {};
+  for (const line of order.lineItems) {
+    const ref = line.catalogReference;
+    const sku =
+      line.physicalProperties?.sku ??
+      (ref?.catalogItemId
+        ? await state.itemForProduct(ref.catalogItemId, ref.options?.variantId)
+        : undefined);
+    if (sku) skus[sku] = (skus[sku] ?? 0) + line.quantity;
+  }
+  return skus;
+}
 
 /**
  * Quantities per SKU that Wix has sold but ERPNext does not yet hold as submitted Sales Orders
- * (so they are not yet reserved in its Bins). Read from Wix itself, so orders whose webhook has
- * not arrived yet count too. A stock push subtracts these, so it never re-inflates Wix stock.
+ * (so they are not yet reserved in its Bins). Two sources: Wix orders since the order poll's last
+ * pass (orders whose webhook has not arrived yet count too), and the orders we hold as pending
+ * (claimed, parked, drafts). A stock push subtracts these, so it never re-inflates Wix stock, and
+ * it reads one or two pages of orders, not a week of them.
  */
 export async function pendingWixQuantities(
   deps: { wix: WixClient; state: StateStore; submit: boolean },
   now = Date.now(),
 ): Promise<Map<string, number>> {
   const pending = new Map<string, number>();
-  const since = new Date(now - PENDING_ORDER_WINDOW_MS).toISOString();
+  const add = (skus: Record<string, number>) => {
+    for (const [sku, qty] of Object.entries(skus)) pending.set(sku, (pending.get(sku) ?? 0) + qty);
+  };
+  const mark = await deps.state.getWatermark("order-poll");
+  const polled = mark ? Date.parse(mark) - ORDER_POLL_OVERLAP_MS : 0;
+  const since = new Date(
+    Math.max(now - PENDING_ORDER_WINDOW_MS, Math.min(now - PENDING_MIN_WINDOW_MS, polled)),
+  ).toISOString();
+  const counted = new Set<string>();
   let cursor: string | undefined;
   do {
     const page = await deps.wix.searchOrders(since, cursor);
     for (const order of page.orders) {
+      counted.add(order.id);
       if (order.status === "CANCELED" || order.status === "REJECTED") continue;
       const record = await deps.state.getOrder(order.id);
       if (record?.state === "created" && deps.submit) continue;
-      for (const line of order.lineItems) {
-        const sku =
-          line.physicalProperties?.sku ??
-          (line.catalogReference?.catalogItemId
-            ? await deps.state.itemForProduct(
-                line.catalogReference.catalogItemId,
-                line.catalogReference.options?.variantId,
-              )
-            : undefined);
-        if (sku) pending.set(sku, (pending.get(sku) ?? 0) + line.quantity);
-      }
+      add(await orderSkus(order, deps.state));
     }
     cursor = page.next;
   } while (cursor);
+  for (const hold of await deps.state.pendingHolds(now)) if (!counted.has(hold.orderId)) add(hold.skus);
   return pending;
 }

@@ -132,6 +132,31 @@ describe("stock ERPNext -> Wix", () => {
     expect(wixQty("HOT-1")).toBe(12);
   });
 
+  test("oversell guard: an order ERPNext refused (parked) still holds its stock, even past the search window", async () => {
+    createItem(h.erpnext, "HOT-2", 15);
+    h.erpnext.moveBin("HOT-2", "Stores - SC", { actual: 10 });
+    await h.host.drain();
+    expect(wixQty("HOT-2")).toBe(10);
+    h.erpnext.faults.add({ status: 417, count: 1, match: "POST /api/resource/Sales Order" });
+    const order = h.wix.placeOrder({
+      lines: [{ sku: "HOT-2", quantity: 4 }],
+      buyer: { email: "parked-stock@example.com" },
+    });
+    await h.wix.sendEvent("wix.ecom.v1.order_approved", order);
+    await h.host.drain();
+    expect(h.erpnext.faults.pending).toBe(0);
+    expect(h.host.dlq("orders").some((m) => (m.body as { orderId: string }).orderId === order.id)).toBe(true);
+    // The order poll has passed it long ago: only the hold remembers it.
+    const ctx = await h.host.context();
+    await ctx.state.setWatermark("order-poll", new Date(Date.now() + 3600_000).toISOString());
+    h.erpnext.insert("Stock Entry", {
+      docstatus: 1,
+      items: [{ item_code: "HOT-2", qty: 2, t_warehouse: "Stores - SC" }],
+    });
+    await h.host.drain();
+    expect(wixQty("HOT-2")).toBe(12 - 4);
+  });
+
   test("a job that fails half-way resumes from its watermark without losing items", async () => {
     const codes = importItems(h.erpnext, "HALF", 700);
     // The second page of Items fails (past every retry): the job stops after the first page.
@@ -160,7 +185,11 @@ describe("health", () => {
     expect(JSON.stringify(degraded.body)).toContain("inventory: last success");
     // A quiet store is not a stale flow: the safety-net job running is proof of life.
     await h.request("POST", "/jobs/inventory-delta");
-    expect(await h.request("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+    expect(await h.request("GET", "/health")).toMatchObject({
+      status: 200,
+      body: { flows: { inventory: { stale: false } } },
+    });
+
     await ctx.state.markSuccess("inventory", new Date(Date.now() - 3 * 86400_000));
 
     h.wix.faults.add({ status: 503, count: 5 });

@@ -246,6 +246,7 @@ describe("Wix order -> ERPNext", () => {
       buyer: { email: "retry@example.com" },
     });
     expect(salesOrders(retried)).toHaveLength(1);
+    expect(h.erpnext.faults.pending).toBe(0); // both faults really fired
 
     // A template item cannot be sold: ERPNext answers 417, which no retry can fix.
     h.erpnext.importDoc("Item", {

@@ -129,6 +129,7 @@ describe("ERPNext -> Wix product sync", () => {
     createItem(h.erpnext, "FLAKY-1", 7);
     await h.host.drain();
     expect(productsWithSku(h.wix, "FLAKY-1")).toHaveLength(1);
+    expect(h.wix.faults.pending).toBe(0); // all three faults really fired
   });
 
   test("a revision conflict (someone edited the product in Wix) is re-read and succeeds", async () => {
