@@ -116,10 +116,19 @@ export class ErpnextSandbox {
     const query = req.query.toString();
     const fault = this.faults.take(req.method, query ? `${req.path}?${query}` : req.path);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
-    if (fault?.status === 429)
-      return { status: 429, body: "Too Many Requests", headers: { "retry-after": "1" } };
-    if (fault?.status && fault.body !== undefined) return { status: fault.status, body: fault.body };
-    if (fault?.status) return this.error(new FrappeError(fault.status, "InternalError", "injected fault"));
+    if (fault?.status && !fault.late) return this.faultAnswer(fault.status, fault.body);
+    const answer = await this.serve(req);
+    // A late fault: the work was done and committed, only the answer is lost.
+    return fault?.status ? this.faultAnswer(fault.status, fault.body) : answer;
+  }
+
+  private faultAnswer(status: number, body: unknown): SimResponse {
+    if (status === 429) return { status: 429, body: "Too Many Requests", headers: { "retry-after": "1" } };
+    if (body !== undefined) return { status, body };
+    return this.error(new FrappeError(status, "InternalError", "injected fault"));
+  }
+
+  private async serve(req: SimRequest): Promise<SimResponse> {
     const matched = this.router.match(req.method, req.path);
     if (!matched) return this.error(new FrappeError(404, "PageDoesNotExistError", `no route ${req.path}`));
     const open = req.path === "/api/method/ping";

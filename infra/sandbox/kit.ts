@@ -55,6 +55,8 @@ export interface Fault {
   match?: string;
   /** Let this many matching calls through first (fail a job half-way). */
   after?: number;
+  /** Do the work first, then fail the answer (a response lost after the commit). */
+  late?: boolean;
   /** Answer with this body instead of the system's usual error envelope. */
   body?: unknown;
 }

@@ -89,20 +89,32 @@ export class OrderSync {
     await state.holdPending(order.id, await orderSkus(order, state));
     try {
       const customer = await this.ensureCustomer(order);
-      const existing = await erpnext.list<{ name: string }>("Sales Order", {
-        fields: ["name"],
-        filters: [
-          ["po_no", "=", order.number],
-          ["customer", "=", customer],
-          ["docstatus", "!=", 2],
-        ],
-        pageLength: 1,
-      });
-      let salesOrder = existing[0]?.name;
+      const findExisting = async () =>
+        (
+          await erpnext.list<{ name: string; grand_total: number }>("Sales Order", {
+            fields: ["name", "grand_total"],
+            filters: [
+              ["po_no", "=", order.number],
+              ["customer", "=", customer],
+              ["docstatus", "!=", 2],
+            ],
+            pageLength: 1,
+          })
+        )[0];
+      let salesOrder = (await findExisting())?.name;
       if (!salesOrder) {
         const lines = await this.lines(order);
         const { doc, expectedTotal } = toSalesOrder(order, lines, customer, this.deps.settings);
-        const created = await erpnext.insert<{ name: string; grand_total: number }>("Sales Order", doc);
+        let created: { name: string; grand_total: number };
+        try {
+          created = await erpnext.insert<{ name: string; grand_total: number }>("Sales Order", doc);
+        } catch (error) {
+          // The insert may have committed with its answer lost (a retry then meets the po_no
+          // guard): if the order is there, it is ours.
+          const committed = error instanceof HttpError ? await findExisting() : undefined;
+          if (!committed) throw error;
+          created = committed;
+        }
         if (Math.round(created.grand_total * 100) !== Math.round(expectedTotal * 100)) {
           // ERPNext changed the total (a server-side rule): keep it as a draft and say so.
           throw new PermanentError(

@@ -248,6 +248,17 @@ describe("Wix order -> ERPNext", () => {
     expect(salesOrders(retried)).toHaveLength(1);
     expect(h.erpnext.faults.pending).toBe(0); // both faults really fired
 
+    // ERPNext commits the order but the answer is lost: the retry meets the po_no guard (417),
+    // and the committed order is recognised as ours rather than parked or duplicated.
+    h.erpnext.faults.add({ status: 500, count: 1, late: true, match: "POST /api/resource/Sales Order" });
+    const lost = await placeAndSend({
+      lines: [{ sku: "SOCKS", quantity: 2 }],
+      buyer: { email: "lost-answer@example.com" },
+    });
+    expect(h.erpnext.faults.pending).toBe(0);
+    expect(salesOrders(lost)).toHaveLength(1);
+    expect(h.host.dlq("orders").some((m) => (m.body as { orderId: string }).orderId === lost.id)).toBe(false);
+
     // A template item cannot be sold: ERPNext answers 417, which no retry can fix.
     h.erpnext.importDoc("Item", {
       item_code: "TEMPLATE-1",
