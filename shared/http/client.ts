@@ -11,6 +11,12 @@ export interface HttpRequest {
   body?: unknown;
   /** Overrides the client's retry policy for this call (e.g. 1 attempt for health probes). */
   retry?: RetryPolicy;
+  /**
+   * Whether sending it twice does no harm. Defaults to every method but POST; a POST that reads
+   * (a search) or is guarded (a revision, a unique SKU) says so. A POST that may have been
+   * committed before its answer was lost is not repeated here: the caller re-checks first.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -67,7 +73,8 @@ export class HttpClient {
       try {
         return await this.once<T>(req);
       } catch (error) {
-        const retryable = error instanceof HttpError ? error.retryable : false;
+        const retryable =
+          error instanceof HttpError && error.retryable && (safeToRepeat(req) || notProcessed(error));
         if (!retryable || attempt >= policy.attempts) throw error;
         const delayMs = backoffDelay(attempt, policy, (error as HttpError).retryAfterMs);
         this.stats.retries++;
@@ -132,6 +139,20 @@ export class HttpClient {
       parseRetryAfter(res.headers["retry-after"]),
     );
   }
+}
+
+function safeToRepeat(req: HttpRequest): boolean {
+  return req.idempotent ?? req.method !== "POST";
+}
+
+/** Answers that say the request was not processed at all: repeating them is always safe. */
+function notProcessed(error: HttpError): boolean {
+  const code = error.details.code;
+  return (
+    error.status === 429 ||
+    error.status === 503 ||
+    (error.status === 0 && (code === "ECONNREFUSED" || code === "ENOTFOUND"))
+  );
 }
 
 function parseBody(text: string): unknown {

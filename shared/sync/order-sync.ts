@@ -326,8 +326,13 @@ export class OrderSync {
         salesOrder: record.salesOrder,
       };
     }
-    if (so.docstatus === 1) await erpnext.update("Sales Order", record.salesOrder, { docstatus: 2 });
-    else if (so.docstatus === 0)
+    if (so.docstatus === 1) {
+      await erpnext.update("Sales Order", record.salesOrder, { docstatus: 2 }).catch(async (error) => {
+        // A cancel whose answer was lost, repeated, is refused as "already cancelled": fine.
+        const now = await erpnext.get<{ docstatus: number }>("Sales Order", record.salesOrder as string);
+        if (now.docstatus !== 2) throw error;
+      });
+    } else if (so.docstatus === 0)
       await erpnext.http.send({
         method: "DELETE",
         path: `/api/resource/Sales%20Order/${encodeURIComponent(record.salesOrder)}`,

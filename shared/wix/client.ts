@@ -66,6 +66,7 @@ export class WixClient {
     const res = await tokenClient.send<{ access_token: string; expires_in: number }>({
       method: "POST",
       path: "/oauth2/token",
+      idempotent: true,
       body: {
         grant_type: "client_credentials",
         client_id: this.options.appId,
@@ -105,6 +106,7 @@ export class WixClient {
     const res = await this.http.send<{ product: WixProduct }>({
       method: "POST",
       path: "/stores/v3/products-with-inventory",
+      idempotent: true, // unique SKUs: a repeat is refused, then linked
       body: { product },
     });
     return res.body.product;
@@ -124,6 +126,7 @@ export class WixClient {
     const res = await this.http.send<BulkResponse<WixProduct>>({
       method: "POST",
       path: "/stores/v3/bulk/products-with-inventory/create",
+      idempotent: true, // unique SKUs: a repeat is refused per item, then linked
       body: { products, returnEntity: true },
     });
     return res.body;
@@ -135,6 +138,7 @@ export class WixClient {
     const res = await this.http.send<BulkResponse<WixProduct>>({
       method: "POST",
       path: "/stores/v3/bulk/products/update",
+      idempotent: true, // revision-guarded
       body: { products: products.map((product) => ({ product })), returnEntity: true },
     });
     return res.body;
@@ -193,6 +197,7 @@ export class WixClient {
       >({
         method: "POST",
         path,
+        idempotent: true, // a read
         body: { query },
       });
       yield* (res.body[key] as T[] | undefined) ?? [];
@@ -207,6 +212,7 @@ export class WixClient {
     const res = await this.http.send<BulkResponse<WixInventoryItem>>({
       method: "POST",
       path: "/stores/v3/bulk/inventory-items/update",
+      idempotent: true, // absolute quantities, revision-guarded
       body: {
         inventoryItems: items.map((i) => ({ inventoryItem: { ...i, trackQuantity: true } })),
         reason: "MANUAL",
@@ -222,6 +228,7 @@ export class WixClient {
     const res = await this.http.send<BulkResponse<WixInventoryItem>>({
       method: "POST",
       path: "/stores/v3/bulk/inventory-items/create",
+      idempotent: true, // a second create for a variant is refused per item
       body: { inventoryItems: items.map((i) => ({ ...i, trackQuantity: true })), returnEntity: true },
     });
     return res.body;
@@ -232,6 +239,7 @@ export class WixClient {
     const res = await this.http.send<{ categories?: { id: string; name: string }[] }>({
       method: "POST",
       path: "/categories/v1/categories/query",
+      idempotent: true, // a read
       body: {
         query: { filter: { name: { $eq: name } }, cursorPaging: { limit: 1 } },
         treeReference: STORES_TREE,
@@ -267,6 +275,7 @@ export class WixClient {
     await this.http.send({
       method: "POST",
       path: `/categories/v1/bulk/categories/${categoryId}/${action}`,
+      idempotent: true, // set semantics: adding twice leaves one membership
       body: { items, treeReference: STORES_TREE },
     });
   }
@@ -293,7 +302,7 @@ export class WixClient {
     const res = await this.http.send<{
       orders: WixOrder[];
       metadata?: { cursors?: { next?: string }; hasNext?: boolean };
-    }>({ method: "POST", path: "/ecom/v1/orders/search", body: { search } });
+    }>({ method: "POST", path: "/ecom/v1/orders/search", idempotent: true, body: { search } });
     return {
       orders: res.body.orders ?? [],
       next: res.body.metadata?.hasNext ? res.body.metadata.cursors?.next : undefined,

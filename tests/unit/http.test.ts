@@ -169,3 +169,51 @@ describe("rate budget", () => {
     expect(waits).toEqual([100, 100, 100, 100]);
   });
 });
+
+describe("what the client repeats by itself", () => {
+  let server: Server;
+  let url: string;
+  let answers: number[] = [];
+  let seen = 0;
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      seen++;
+      res.writeHead(answers.shift() ?? 200, { "content-type": "application/json" });
+      res.end('{"data": {}}');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  const client = () =>
+    new HttpClient({
+      name: "T",
+      baseUrl: url,
+      headers: () => ({}),
+      describeError: () => ({ message: "", details: {} }),
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+  const run = async (req: Parameters<HttpClient["send"]>[0], plan: number[]) => {
+    answers = plan;
+    seen = 0;
+    const ok = await client()
+      .send(req)
+      .then(() => true)
+      .catch(() => false);
+    return { ok, seen };
+  };
+
+  test("a POST that may have been committed (500) is not repeated; the caller re-checks first", async () => {
+    expect(await run({ method: "POST", path: "/x", body: {} }, [500])).toEqual({ ok: false, seen: 1 });
+  });
+  test("answers that say 'not processed' (429, 503) are repeated for any method", async () => {
+    expect(await run({ method: "POST", path: "/x", body: {} }, [429, 503])).toEqual({ ok: true, seen: 3 });
+  });
+  test("reads and guarded writes are repeated on 5xx", async () => {
+    expect(await run({ method: "GET", path: "/x" }, [500, 502])).toEqual({ ok: true, seen: 3 });
+    expect(await run({ method: "POST", path: "/search", body: {}, idempotent: true }, [500])).toEqual({
+      ok: true,
+      seen: 2,
+    });
+  });
+});
