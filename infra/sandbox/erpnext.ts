@@ -44,7 +44,13 @@ const DOCTYPES: Record<string, DoctypeSpec> = {
   },
   "Sales Order": {
     required: ["customer", "company", "transaction_date", "items"],
-    links: { customer: "Customer", company: "Company", set_warehouse: "Warehouse" },
+    links: {
+      customer: "Customer",
+      company: "Company",
+      set_warehouse: "Warehouse",
+      customer_address: "Address",
+      shipping_address_name: "Address",
+    },
     naming: series("SAL-ORD-"),
     submittable: true,
   },

@@ -55,8 +55,6 @@ export interface OrderRecord {
 export interface CustomerRecord {
   key: string;
   customer: string;
-  billingAddress?: string;
-  shippingAddress?: string;
 }
 
 /** Mappings, order claims, customers and watermarks in one table; all writes single-item. */
@@ -367,6 +365,17 @@ export class StateStore {
   async release(key: string): Promise<void> {
     await this.db.send(
       new DeleteCommand({ TableName: this.table, Key: { pk: `CLAIM#${key}`, sk: "CLAIM" } }),
+    );
+  }
+
+  /** ERPNext Address names by a hash of their content, so an address is created once. */
+  async getAddress(key: string): Promise<string | undefined> {
+    return (await this.get<{ name: string }>(`ADDRESS#${key}`, "ADDRESS"))?.name;
+  }
+
+  async putAddress(key: string, name: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `ADDRESS#${key}`, sk: "ADDRESS", name } }),
     );
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ErpnextClient } from "../erpnext/client";
 import { errorMessage, HttpError, isRetryable, PermanentError, RetryableError } from "../http/errors";
 import type { OrderRecord, StateStore } from "../store/state";
@@ -105,6 +106,9 @@ export class OrderSync {
       if (!salesOrder) {
         const lines = await this.lines(order);
         const { doc, expectedTotal } = toSalesOrder(order, lines, customer, this.deps.settings);
+        const { billing, shipping } = await this.addresses(order, customer);
+        if (billing) doc.customer_address = billing;
+        if (shipping) doc.shipping_address_name = shipping;
         let created: { name: string; grand_total: number };
         try {
           created = await erpnext.insert<{ name: string; grand_total: number }>("Sales Order", doc);
@@ -210,14 +214,11 @@ export class OrderSync {
         })
       : [];
     let customer = existing[0]?.name;
-    let billingAddress: string | undefined;
-    let shippingAddress: string | undefined;
     if (!customer) {
       const contact = order.billingInfo?.contactDetails;
-      const name = customerName(order);
       customer = (
         await erpnext.insert<{ name: string }>("Customer", {
-          customer_name: name,
+          customer_name: customerName(order),
           customer_type: contact?.company ? "Company" : "Individual",
           customer_group: settings.customerGroup,
           territory: settings.territory,
@@ -225,26 +226,60 @@ export class OrderSync {
           mobile_no: contact?.phone,
         })
       ).name;
-      const extra = { phone: contact?.phone, email };
-      const billing = toAddress(order.billingInfo?.address, "Billing", name, customer, extra);
-      const shipping = toAddress(
-        order.shippingInfo?.logistics?.shippingDestination?.address,
-        "Shipping",
-        name,
-        customer,
-        extra,
-      );
-      if (billing)
-        billingAddress = (
-          await erpnext.insert<{ name: string }>("Address", { ...billing, is_primary_address: 1 })
-        ).name;
-      if (shipping)
-        shippingAddress = (
-          await erpnext.insert<{ name: string }>("Address", { ...shipping, is_shipping_address: 1 })
-        ).name;
     }
-    for (const key of keys) await state.putCustomer({ key, customer, billingAddress, shippingAddress });
+    for (const key of keys) await state.putCustomer({ key, customer });
     return customer;
+  }
+
+  /**
+   * The order's billing and shipping addresses as ERPNext Addresses linked to the customer: an
+   * address seen before (same customer, type and content) is reused, a new one is created, so a
+   * repeat buyer shipping somewhere new gets that address on this order.
+   */
+  private async addresses(
+    order: WixOrder,
+    customer: string,
+  ): Promise<{ billing?: string; shipping?: string }> {
+    const contact = order.billingInfo?.contactDetails;
+    const extra = { phone: contact?.phone, email: order.buyerInfo?.email };
+    const title = customerName(order);
+    const billing = toAddress(order.billingInfo?.address, "Billing", title, customer, extra);
+    const shippingTo = order.shippingInfo?.logistics?.shippingDestination;
+    const shipping = toAddress(shippingTo?.address, "Shipping", title, customer, {
+      ...extra,
+      phone: shippingTo?.contactDetails?.phone ?? extra.phone,
+    });
+    return {
+      billing: billing && (await this.address(customer, billing, { is_primary_address: 1 })),
+      shipping: shipping && (await this.address(customer, shipping, { is_shipping_address: 1 })),
+    };
+  }
+
+  private async address(
+    customer: string,
+    doc: NonNullable<ReturnType<typeof toAddress>>,
+    flags: Record<string, number>,
+  ): Promise<string> {
+    const { state, erpnext } = this.deps;
+    const key = createHash("sha256")
+      .update(
+        JSON.stringify([
+          customer,
+          doc.address_type,
+          doc.address_line1,
+          doc.address_line2,
+          doc.city,
+          doc.pincode,
+          doc.country,
+        ]),
+      )
+      .digest("base64url")
+      .slice(0, 22);
+    const known = await state.getAddress(key);
+    if (known) return known;
+    const name = (await erpnext.insert<{ name: string }>("Address", { ...doc, ...flags })).name;
+    await state.putAddress(key, name);
+    return name;
   }
 
   /** A paid order gets one Payment Entry against its submitted Sales Order. */

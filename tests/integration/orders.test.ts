@@ -116,11 +116,24 @@ describe("Wix order -> ERPNext", () => {
     const buyer = { email: "linus@example.com", contactId: "c-linus", firstName: "Linus", lastName: "T" };
     const first = await placeAndSend({ lines: [{ sku: "CAP", quantity: 1 }], buyer });
     const second = await placeAndSend({ lines: [{ sku: "CAP", quantity: 3 }], buyer });
-    expect(salesOrders(first)[0]?.customer).toBe(salesOrders(second)[0]?.customer);
+    const third = await placeAndSend({
+      lines: [{ sku: "CAP", quantity: 1 }],
+      buyer,
+      address: { country: "FI", city: "Helsinki", addressLine: "Mannerheimintie 5" },
+    });
+    const [so1, so2, so3] = [first, second, third].map((o) => salesOrders(o)[0]);
+    expect(so1?.customer).toBe(so2?.customer);
+    expect(so3?.customer).toBe(so1?.customer);
     const customers = [...(h.erpnext.docs.get("Customer")?.values() ?? [])].filter(
       (c) => c.email_id === "linus@example.com",
     );
     expect(customers).toHaveLength(1);
+    // The same address is reused; a new one is created and is the one this order ships to.
+    expect(so2?.shipping_address_name).toBe(so1?.shipping_address_name);
+    expect(so3?.shipping_address_name).not.toBe(so1?.shipping_address_name);
+    const shipTo = h.erpnext.get("Address", so3?.shipping_address_name as string);
+    expect(shipTo).toMatchObject({ city: "Helsinki", country: "Finland", address_type: "Shipping" });
+    expect(so3?.customer_address).toEqual(expect.any(String));
   });
 
   test("two orders of one new buyer at once make one customer and two Sales Orders", async () => {
