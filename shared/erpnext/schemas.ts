@@ -19,7 +19,6 @@ export const frappeWebhookSchema = z.looseObject({
   item_code: z.optional(z.string()),
   variant_of: text,
 });
-export type FrappeWebhook = z.infer<typeof frappeWebhookSchema>;
 
 export const itemSchema = z.looseObject({
   name: z.string(),

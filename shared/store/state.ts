@@ -44,8 +44,6 @@ export interface OrderRecord {
   canceled?: boolean;
   cancelNote?: string;
   lastSequence?: number;
-  /** Wix quantities per SKU not yet reflected in a submitted Sales Order (oversell guard). */
-  pendingSkus?: Record<string, number>;
   claimedAt: string;
   updatedAt: string;
   /** Epoch ms until which a claim is held; 0 releases it. */

@@ -47,15 +47,6 @@ export interface OrderSettings {
   deliveryDays: number;
 }
 
-export interface SalesOrderLine {
-  item_code: string;
-  qty: number;
-  rate: number;
-  delivery_date: string;
-  warehouse?: string;
-  description?: string;
-}
-
 const cents = (amount: string | number | undefined) => Math.round(Number(amount ?? 0) * 100);
 const money = (c: number) => c / 100;
 
