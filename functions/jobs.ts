@@ -2,9 +2,9 @@ import { PermanentError } from "../shared/http/errors";
 import { isJobName, type JobName } from "../shared/jobs/definitions";
 import { productCatchup } from "../shared/sync/catchup";
 import { categoryJob } from "../shared/sync/category-sync";
-import { checkHealth } from "../shared/sync/health";
 import { inventoryDelta, inventoryReconcile, orderPoll, weeklyReport } from "../shared/sync/jobs";
 import { type Context, getContext } from "./commons/context";
+import { healthReport } from "./commons/health";
 import { lambda } from "./commons/lambda";
 import { logger, metrics } from "./commons/logger";
 
@@ -27,9 +27,7 @@ const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>
   "inventory-delta": (ctx) => inventoryDelta(ctx),
   "inventory-reconcile": (ctx) => inventoryReconcile(ctx),
   "health-check": async (ctx) => {
-    const report = await checkHealth({ ...ctx, queueDepth: (q) => ctx.queue.depth(q) });
-    metrics.addMetric("HealthFailing", "Count", report.status === "failing" ? 1 : 0);
-    metrics.addMetric("HealthDegraded", "Count", report.status === "degraded" ? 1 : 0);
+    const report = await healthReport(ctx);
     if (report.status !== "ok") logger.warn(`health ${report.status}`, { problems: report.problems });
     return { status: report.status, problems: report.problems };
   },

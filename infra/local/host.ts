@@ -540,15 +540,32 @@ async function sandboxRoute(
   // Control surface for tests and demos (local only, no auth): faults, orders.
   if (subPath === "/_faults") {
     if (method === "DELETE") sim.faults.clear();
-    else sim.faults.add(body as never);
+    else {
+      const fault = body as { count?: unknown } | undefined;
+      if (!fault || typeof fault !== "object" || !Number.isInteger(fault.count)) {
+        return send(res, {
+          status: 400,
+          body: {
+            error: 'a fault is {"count": N, "status"?, "match"?, "latencyMs"?, "after"?, "late"?, "body"?}',
+          },
+        });
+      }
+      sim.faults.add(fault as never);
+    }
     return send(res, { status: 200, body: { ok: true } });
   }
   if (sim instanceof WixSandbox && subPath === "/_rejected-skus") {
     for (const sku of (body as { skus?: string[] })?.skus ?? []) sim.rejectedSkus.add(sku);
     return send(res, { status: 200, body: { rejected: [...sim.rejectedSkus] } });
   }
-  if (sim instanceof WixSandbox && subPath.startsWith("/_orders"))
-    return send(res, await wixOrderControl(sim, method, subPath, body));
+  if (sim instanceof WixSandbox && subPath.startsWith("/_orders")) {
+    try {
+      return send(res, await wixOrderControl(sim, method, subPath, body));
+    } catch (error) {
+      // A malformed checkout or an unknown order is the caller's mistake, not a server fault.
+      return send(res, { status: 400, body: { error: errorMessage(error) } });
+    }
+  }
   const out = await sim.handle({
     method,
     path: subPath,

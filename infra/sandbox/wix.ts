@@ -723,6 +723,14 @@ export class WixSandbox {
 
   /** A checkout: prices from the catalog unless given, totals computed, stock decremented. */
   placeOrder(input: OrderInput): WixOrder {
+    const lines = input?.lines;
+    if (
+      !Array.isArray(lines) ||
+      !lines.length ||
+      lines.some((l) => !l?.sku || !Number.isInteger(l.quantity) || l.quantity < 1)
+    ) {
+      throw new Error('lines: a list of {"sku", "quantity" >= 1} is required');
+    }
     const currency = input.currency ?? "USD";
     const lineItems = input.lines.map((line) => {
       const product = [...this.products.values()].find((p) =>

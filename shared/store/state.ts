@@ -62,6 +62,25 @@ export class StateStore {
     private readonly table: string,
   ) {}
 
+  /** Every item of one partition, page by page. */
+  private async partition<T>(pk: string): Promise<T[]> {
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": pk },
+          ExclusiveStartKey: start,
+        }),
+      );
+      start = res.LastEvaluatedKey;
+      items.push(...((res.Items ?? []) as T[]));
+    } while (start);
+    return items;
+  }
+
   private async get<T>(pk: string, sk: string): Promise<T | undefined> {
     const res = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
@@ -121,14 +140,7 @@ export class StateStore {
 
   /** Item code for a Wix product (and variant), when the SKU is missing on an order line. */
   async itemForProduct(productId: string, variantId?: string): Promise<string | undefined> {
-    const res = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": `PRODUCT#${productId}` },
-      }),
-    );
-    const rows = (res.Items ?? []) as { sk: string; itemCode: string }[];
+    const rows = await this.partition<{ sk: string; itemCode: string }>(`PRODUCT#${productId}`);
     return (rows.find((r) => r.sk === `VARIANT#${variantId}`) ?? rows[0])?.itemCode;
   }
 
@@ -229,22 +241,8 @@ export class StateStore {
   }
 
   async pendingHolds(now = Date.now()): Promise<{ orderId: string; skus: Record<string, number> }[]> {
-    const holds: { orderId: string; skus: Record<string, number> }[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": "PENDING" },
-          ExclusiveStartKey: start,
-        }),
-      );
-      start = res.LastEvaluatedKey;
-      for (const i of res.Items ?? [])
-        if ((i.until as number) > now) holds.push({ orderId: i.sk as string, skus: i.skus });
-    } while (start);
-    return holds;
+    const rows = await this.partition<{ sk: string; skus: Record<string, number>; until: number }>("PENDING");
+    return rows.filter((r) => r.until > now).map((r) => ({ orderId: r.sk, skus: r.skus }));
   }
 
   /** The Wix category id for an item group, once known. */
@@ -279,14 +277,8 @@ export class StateStore {
   }
 
   async lastSuccesses(): Promise<Record<string, string>> {
-    const res = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": "LAST_SUCCESS" },
-      }),
-    );
-    return Object.fromEntries((res.Items ?? []).map((i) => [i.sk as string, i.at as string]));
+    const rows = await this.partition<{ sk: string; at: string }>("LAST_SUCCESS");
+    return Object.fromEntries(rows.map((r) => [r.sk, r.at]));
   }
 
   // --- orders ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import { type Enqueuer, QUEUES, type QueueName } from "../queue/messages";
 import type { StateStore } from "../store/state";
 import type { Flow, SyncLog, SyncLogEntry } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
-import { EPOCH_FRAPPE } from "./catchup";
+import { modifiedSince } from "./catchup";
 import { chunks } from "./concurrency";
 
 /** Overlap re-read on each order poll: Wix search is eventually consistent around "now". */
@@ -48,26 +48,18 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
 
 /** Bins modified since the watermark: ERPNext fires no webhook for them. */
 export async function inventoryDelta(deps: { erpnext: ErpnextClient; state: StateStore; queue: Enqueuer }) {
-  const since = (await deps.state.getWatermark("inventory-delta")) ?? EPOCH_FRAPPE;
-  const PAGE = 1000;
   let enqueued = 0;
-  for (let start = 0; ; start += PAGE) {
-    const rows = await deps.erpnext.list<{ item_code: string; modified: string }>("Bin", {
-      fields: ["item_code", "modified"],
-      filters: [["modified", ">=", since]],
-      orderBy: "modified asc",
-      start,
-      pageLength: PAGE,
-    });
-    if (!rows.length) break;
+  for await (const rows of modifiedSince<{ item_code: string; modified: string }>(
+    deps,
+    "Bin",
+    "inventory-delta",
+    ["item_code"],
+    1000,
+  )) {
     const codes = [...new Set(rows.map((r) => r.item_code))];
-    const last = rows[rows.length - 1]?.modified as string;
-    await deps.queue.send("inventory", [
-      { kind: "stock", itemCodes: codes, source: "delta", changedAt: frappeTimeToIso(last) },
-    ]);
+    const changedAt = frappeTimeToIso(rows[rows.length - 1]?.modified);
+    await deps.queue.send("inventory", [{ kind: "stock", itemCodes: codes, source: "delta", changedAt }]);
     enqueued += codes.length;
-    await deps.state.advanceWatermark("inventory-delta", last);
-    if (rows.length < PAGE) break;
   }
   await deps.state.markSuccess("inventory");
   return { enqueued };

@@ -112,6 +112,20 @@ describe("Wix order -> ERPNext", () => {
     );
   });
 
+  test("the sandbox's control routes answer bad input with 400 and a reason, never a 5xx", async () => {
+    for (const [method, path, body] of [
+      ["POST", "/sandbox/wix/_orders", { lines: 5 }],
+      ["POST", "/sandbox/wix/_orders", "null"],
+      ["PATCH", "/sandbox/wix/_orders/no-such-order", {}],
+      ["POST", "/sandbox/wix/_faults", [1]],
+      ["POST", "/sandbox/erpnext/_faults", "not json"],
+    ] as const) {
+      const res = await h.request(method, path, body);
+      expect([method, path, res.status]).toEqual([method, path, 400]);
+      expect(JSON.stringify(res.body)).toMatch(/error|message/);
+    }
+  });
+
   test("the same buyer ordering again reuses the customer", async () => {
     const buyer = { email: "linus@example.com", contactId: "c-linus", firstName: "Linus", lastName: "T" };
     const first = await placeAndSend({ lines: [{ sku: "CAP", quantity: 1 }], buyer });

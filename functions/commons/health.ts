@@ -1,0 +1,12 @@
+import { scrub } from "../../shared/http/redact";
+import { checkHealth, type HealthReport } from "../../shared/sync/health";
+import type { Context } from "./context";
+import { metrics } from "./logger";
+
+/** The health report, as the alarms see it (HealthFailing / HealthDegraded), with no credential in it. */
+export async function healthReport(ctx: Context): Promise<HealthReport> {
+  const report = await checkHealth({ ...ctx, queueDepth: (q) => ctx.queue.depth(q) });
+  metrics.addMetric("HealthFailing", "Count", report.status === "failing" ? 1 : 0);
+  metrics.addMetric("HealthDegraded", "Count", report.status === "degraded" ? 1 : 0);
+  return JSON.parse(scrub(JSON.stringify(report), ctx.secrets)) as HealthReport;
+}
