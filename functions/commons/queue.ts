@@ -1,4 +1,5 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { DEFAULT_RETRY_BASE_SECONDS } from "../../shared/queue/policy";
 import { queueUrlsFromEnv, SqsEnqueuer } from "../../shared/queue/sqs";
 
 /**
@@ -12,5 +13,13 @@ export function queueClient(env: NodeJS.ProcessEnv = process.env): SqsEnqueuer {
     endpoint: env.SQS_ENDPOINT,
     credentials: local,
   });
-  return new SqsEnqueuer(sqs, queueUrlsFromEnv(env));
+  return new SqsEnqueuer(sqs, queueUrlsFromEnv(env), retryBaseSeconds(env.RETRY_BASE_SECONDS));
+}
+
+/** RETRY_BASE_SECONDS (validated with the settings at start-up); the default when unset. */
+function retryBaseSeconds(value: string | undefined): number {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isInteger(n) && n >= 0
+    ? n
+    : DEFAULT_RETRY_BASE_SECONDS;
 }

@@ -2,19 +2,17 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { errorMessage, isRetryable } from "../../shared/http/errors";
 import { redact } from "../../shared/http/redact";
 import { type MessageOf, messageSchemas, type QueueName } from "../../shared/queue/messages";
+import { MAX_RECEIVE_COUNT, type ParkedAs } from "../../shared/queue/policy";
 import type { SqsEnqueuer } from "../../shared/queue/sqs";
 import type * as z from "../../shared/validation";
 import { describeIssues } from "../../shared/validation";
 import { logger, metrics } from "./logger";
 
-export interface RecordContext {
-  receiveCount: number;
-}
-
 /**
  * Runs SQS records through `process` with partial batch failures:
- * - retryable failures are reported failed and backed off exponentially (visibility timeout);
- *   after 5 receives SQS moves them to the DLQ;
+ * - retryable failures are reported failed and backed off exponentially (visibility timeout); on
+ *   the last receive they are parked as retryable, and the dlq-redrive job brings them back once
+ *   both APIs answer (shared/queue/policy.ts);
  * - permanent failures (bad message, validation) go straight to the DLQ with their reason;
  * - one bad record never blocks the others.
  */
@@ -49,8 +47,10 @@ export async function runRecords<Q extends QueueName>(
   for (const { record } of valid) {
     const error = errors.get(record.messageId);
     if (error === undefined) continue;
-    if (isRetryable(error)) {
-      const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? 1);
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? 1);
+    if (isRetryable(error) && receiveCount >= MAX_RECEIVE_COUNT) {
+      await park(queueName, record, `out of retries: ${errorMessage(error)}`, queue, failures, "retryable");
+    } else if (isRetryable(error)) {
       logger.warn(`${queueName}: will retry`, {
         messageId: record.messageId,
         receiveCount,
@@ -72,15 +72,17 @@ async function park(
   reason: string,
   queue: SqsEnqueuer,
   failures: string[],
+  as: ParkedAs = "permanent",
 ) {
-  logger.error(`${queueName}: parked in the DLQ`, {
+  logger.error(`${queueName}: parked in the DLQ (${as})`, {
     messageId: record.messageId,
     reason,
     body: redact(safeJson(record.body)),
   });
   metrics.addMetric(`${queueName}Parked`, "Count", 1);
+  const autoRedrives = Number(record.messageAttributes?.autoRedrives?.stringValue ?? 0);
   try {
-    await queue.deadLetter(queueName, record.body, reason);
+    await queue.deadLetter(queueName, record.body, reason, { as, autoRedrives });
   } catch (error) {
     // Could not park it: let SQS retry it (it reaches the DLQ through the redrive policy).
     logger.error(`${queueName}: could not write to the DLQ`, { reason: errorMessage(error) });

@@ -14,6 +14,7 @@ import type { Construct } from "constructs";
 import { SECRET_KEYS } from "../../shared/config/settings";
 import { JOBS } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
+import { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
 import { TABLES } from "../../shared/store/tables";
 import { FUNCTIONS, type FunctionName } from "./functions";
 import { Observability } from "./observability";
@@ -31,9 +32,7 @@ export interface SyncStackProps extends StackProps {
   wixRequestsPerMinute?: number;
 }
 
-/** Worker concurrency: enough for throughput, small enough to stay within the Wix budget. */
-export const WORKER_CONCURRENCY: Record<QueueName, number> = { products: 2, inventory: 2, orders: 3 };
-export const MAX_RECEIVE_COUNT = 5;
+export { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
 
 export class ErpnextWixSyncStack extends Stack {
   readonly api: HttpApi;

@@ -3,18 +3,25 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  DeleteMessageBatchCommand,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   SQSBatchResponse,
   SQSEvent,
+  SQSRecord,
 } from "aws-lambda";
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
 import { ConfigError, errorMessage } from "../../shared/http/errors";
 import { intervalOverrides, isJobName, JOBS, type JobName } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
+import { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
 import { TABLES, tableNamesFromEnv } from "../../shared/store/tables";
 import { ErpnextSandbox, type ErpnextSnapshot } from "../sandbox/erpnext";
 import { readBody, type SimRequest, send } from "../sandbox/kit";
@@ -58,8 +65,8 @@ const SANDBOX_ERPNEXT = {
   webhook: "sandbox-webhook-secret",
 };
 const SANDBOX_WIX = { key: "sandbox-wix-api-key", site: "sandbox-site-id" };
-/** Worker settings mirrored from the CDK stack: 5 receives then the DLQ. */
-export const MAX_RECEIVES = 5;
+/** The same receive limit as the CDK stack's redrive policy. */
+export const MAX_RECEIVES = MAX_RECEIVE_COUNT;
 const VISIBILITY_TIMEOUT_SECONDS = 60;
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
@@ -193,15 +200,20 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     endpoint: sqsServer.address,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  const consumers = QUEUES.map(
-    (q) =>
-      new Consumer(
-        q,
-        queueEnv[`${q.toUpperCase()}_QUEUE_URL`] as string,
-        sqs,
-        functions.workers[q],
-        options.pollWaitSeconds ?? 1,
-      ),
+  // As many consumers per queue as the event source mapping's maxConcurrency in AWS, so races
+  // between concurrent batches happen here too.
+  const consumers = QUEUES.flatMap((q) =>
+    Array.from(
+      { length: WORKER_CONCURRENCY[q] },
+      () =>
+        new Consumer(
+          q,
+          queueEnv[`${q.toUpperCase()}_QUEUE_URL`] as string,
+          sqs,
+          functions.workers[q],
+          options.pollWaitSeconds ?? 1,
+        ),
+    ),
   );
   for (const c of consumers) c.start();
 
@@ -400,6 +412,7 @@ class Consumer {
             MaxNumberOfMessages: 10,
             WaitTimeSeconds: this.waitSeconds,
             MessageSystemAttributeNames: ["All"],
+            MessageAttributeNames: ["All"],
           }),
         );
         const messages = res.Messages ?? [];
@@ -420,7 +433,7 @@ class Consumer {
               ApproximateFirstReceiveTimestamp:
                 m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
             },
-            messageAttributes: {},
+            messageAttributes: lambdaAttributes(m.MessageAttributes),
             md5OfBody: m.MD5OfBody ?? "",
             eventSource: "aws:sqs",
             eventSourceARN: `arn:aws:sqs:us-east-1:000000000000:ews-${this.name}`,
@@ -450,6 +463,23 @@ class Consumer {
       }
     }
   }
+}
+
+/** SQS message attributes as Lambda's SQS event carries them (camel-cased keys). */
+function lambdaAttributes(
+  attrs: Record<string, MessageAttributeValue> | undefined,
+): SQSRecord["messageAttributes"] {
+  return Object.fromEntries(
+    Object.entries(attrs ?? {}).map(([name, a]) => [
+      name,
+      {
+        dataType: a.DataType ?? "String",
+        stringValue: a.StringValue,
+        stringListValues: [],
+        binaryListValues: [],
+      },
+    ]),
+  );
 }
 
 // --- routes ----------------------------------------------------------------------------------

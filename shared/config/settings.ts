@@ -1,4 +1,5 @@
 import { ConfigError } from "../http/errors";
+import { DEFAULT_RETRY_BASE_SECONDS } from "../queue/policy";
 import * as z from "../validation";
 
 /**
@@ -88,6 +89,8 @@ export const settingsSchema = z.object({
   WIX_INSTANCE_ID: optionalText,
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_REQUESTS_PER_MINUTE: integer(1, 1_000_000, 200),
+  /** Read by the queue client (shared/queue/policy.ts); validated here with everything else. */
+  RETRY_BASE_SECONDS: integer(0, 1800, DEFAULT_RETRY_BASE_SECONDS),
 });
 
 /**

@@ -8,6 +8,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Enqueuer, MessageOf, QueueName } from "./messages";
+import { AUTO_REDRIVE_LIMIT, DEFAULT_RETRY_BASE_SECONDS, type ParkedAs, retryDelaySeconds } from "./policy";
 
 export type QueueUrls = Record<QueueName, { url: string; dlqUrl: string }>;
 
@@ -20,19 +21,43 @@ export function queueUrlsFromEnv(env: Record<string, string | undefined>): Queue
   };
 }
 
+/**
+ * A message body SQS accepts whatever the data: JSON with every character outside printable ASCII
+ * written as a \uXXXX escape. SQS refuses characters outside #x9 | #xA | #xD | #x20-#xD7FF |
+ * #xE000-#xFFFD | #x10000-#x10FFFF (AWS SQS SendMessage reference; fauxqs refuses astral ones
+ * too), and an item code may hold any of them; the escaped form parses back to the same value.
+ */
+export function encodeBody(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** A string attribute value SQS accepts (same character rules as bodies): others become U+FFFD. */
+function safeAttribute(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters SQS refuses
+  return text.replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd]/gu, "\ufffd");
+}
+
+export interface ParkOptions {
+  as?: ParkedAs;
+  /** How often the dlq-redrive job has already moved this message back. */
+  autoRedrives?: number;
+}
+
 /** Sends messages in batches of ten; a partial batch failure is retried, then thrown. */
 export class SqsEnqueuer implements Enqueuer {
   constructor(
     private readonly sqs: SQSClient,
     private readonly urls: QueueUrls,
+    private readonly retryBaseSeconds = DEFAULT_RETRY_BASE_SECONDS,
   ) {}
 
   async send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void> {
     const url = this.urls[queue].url;
     for (let i = 0; i < messages.length; i += 10) {
-      let entries = messages
-        .slice(i, i + 10)
-        .map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) }));
+      let entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: encodeBody(m) }));
       for (let attempt = 0; entries.length; attempt++) {
         const res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
         const failed = new Set((res.Failed ?? []).map((f) => f.Id));
@@ -42,23 +67,23 @@ export class SqsEnqueuer implements Enqueuer {
     }
   }
 
-  /** Parks a message in the queue's DLQ with the reason it can never succeed. */
-  async deadLetter(queue: QueueName, body: string, reason: string): Promise<void> {
+  /**
+   * Parks a message in the queue's DLQ with its reason: `permanent` (the data is wrong; waits for
+   * a person) or `retryable` (out of retries in an outage; the dlq-redrive job puts it back).
+   */
+  async deadLetter(queue: QueueName, body: string, reason: string, options: ParkOptions = {}): Promise<void> {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.urls[queue].dlqUrl,
         MessageBody: body,
-        MessageAttributes: { reason: { DataType: "String", StringValue: reason.slice(0, 1000) } },
+        MessageAttributes: parkAttributes(reason, options),
       }),
     );
   }
 
   /** Backs a failed message off exponentially (with jitter) before it becomes visible again. */
   async delayRetry(queue: QueueName, receiptHandle: string, receiveCount: number): Promise<void> {
-    const seconds = Math.min(
-      900,
-      Math.round(5 * 2 ** Math.max(0, receiveCount - 1) * (0.75 + Math.random() / 2)),
-    );
+    const seconds = retryDelaySeconds(receiveCount, this.retryBaseSeconds);
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({
         QueueUrl: this.urls[queue].url,
@@ -97,6 +122,65 @@ export class SqsEnqueuer implements Enqueuer {
     return moved;
   }
 
+  /**
+   * The automatic half of the DLQ: messages parked as retryable (or moved there by SQS after too
+   * many receives) go back to their queue, counted; one that has come back AUTO_REDRIVE_LIMIT
+   * times while both APIs answered is re-parked as permanent. Permanent ones stay for a person.
+   * Run only when both APIs answer (the dlq-redrive job checks).
+   */
+  async redriveRetryable(
+    queue: QueueName,
+    max = 1000,
+  ): Promise<{ moved: number; gaveUp: number; kept: number }> {
+    const counts = { moved: 0, gaveUp: 0, kept: 0 };
+    const { url, dlqUrl } = this.urls[queue];
+    for (let seen = 0; seen < max; ) {
+      const res = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          MaxNumberOfMessages: 10,
+          // Kept ones stay hidden for the rest of this pass, so the pass ends.
+          VisibilityTimeout: 300,
+          MessageAttributeNames: ["All"],
+        }),
+      );
+      const messages = res.Messages ?? [];
+      if (!messages.length) break;
+      seen += messages.length;
+      for (const m of messages) {
+        const attrs = m.MessageAttributes ?? {};
+        const reason = attrs.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`;
+        const autoRedrives = Number(attrs.autoRedrives?.StringValue ?? 0);
+        if (attrs.parkedAs?.StringValue === "permanent") {
+          counts.kept++;
+          continue;
+        }
+        if (autoRedrives >= AUTO_REDRIVE_LIMIT) {
+          await this.deadLetter(
+            queue,
+            m.Body ?? "",
+            `still failing after ${autoRedrives} automatic retries while both APIs answered: ${reason}`,
+            { as: "permanent", autoRedrives },
+          );
+          counts.gaveUp++;
+        } else {
+          await this.sqs.send(
+            new SendMessageCommand({
+              QueueUrl: url,
+              MessageBody: m.Body ?? "",
+              MessageAttributes: {
+                autoRedrives: { DataType: "Number", StringValue: String(autoRedrives + 1) },
+              },
+            }),
+          );
+          counts.moved++;
+        }
+        await this.sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    }
+    return counts;
+  }
+
   /** A look at what is parked (without taking it): the reasons and how often each occurs. */
   async dlqReasons(queue: QueueName, max = 50): Promise<{ reason: string; count: number }[]> {
     const counts = new Map<string, number>();
@@ -114,7 +198,10 @@ export class SqsEnqueuer implements Enqueuer {
       if (!messages.length) break;
       seen += messages.length;
       for (const m of messages) {
-        const reason = (m.MessageAttributes?.reason?.StringValue ?? "exceeded 5 receives").slice(0, 200);
+        const reason = (m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`).slice(
+          0,
+          200,
+        );
         counts.set(reason, (counts.get(reason) ?? 0) + 1);
       }
       if (messages.length < 10) break;
@@ -139,4 +226,16 @@ export class SqsEnqueuer implements Enqueuer {
       dlq: Number(dlq.ApproximateNumberOfMessages ?? 0),
     };
   }
+}
+
+const MAX_RECEIVES_TEXT = "every receive (moved by the queue's redrive policy)";
+
+function parkAttributes(reason: string, options: ParkOptions) {
+  return {
+    reason: { DataType: "String", StringValue: safeAttribute(reason.slice(0, 1000)) || "unknown" },
+    parkedAs: { DataType: "String", StringValue: options.as ?? "permanent" },
+    ...(options.autoRedrives
+      ? { autoRedrives: { DataType: "Number", StringValue: String(options.autoRedrives) } }
+      : {}),
+  };
 }
