@@ -1,7 +1,9 @@
-import { PermanentError } from "../shared/http/errors";
+import { errorMessage, PermanentError } from "../shared/http/errors";
 import { isJobName, type JobName } from "../shared/jobs/definitions";
+import { QUEUES } from "../shared/queue/messages";
 import { productCatchup } from "../shared/sync/catchup";
 import { categoryJob } from "../shared/sync/category-sync";
+import { probeApis } from "../shared/sync/health";
 import { inventoryDelta, inventoryReconcile, orderPoll, weeklyReport } from "../shared/sync/jobs";
 import { type Context, getContext } from "./commons/context";
 import { healthReport } from "./commons/health";
@@ -14,7 +16,20 @@ async function runScheduledJob(event: { job?: string }): Promise<Record<string, 
   if (!isJobName(name)) throw new PermanentError(`unknown job "${name}"`);
   const ctx = await getContext();
   const started = Date.now();
-  const result = await runJob(name, ctx);
+  let result: Record<string, unknown>;
+  try {
+    result = await runJob(name, ctx);
+  } catch (error) {
+    // Visible in /health (the last run of each job) and alarmed in AWS (JobFailed).
+    const reason = errorMessage(error);
+    logger.error(`job ${name} failed`, { reason, ms: Date.now() - started });
+    metrics.addMetric("JobFailed", "Count", 1);
+    await ctx.state
+      .recordJobRun(name, { at: new Date().toISOString(), ok: false, error: reason.slice(0, 500) })
+      .catch(() => undefined);
+    throw error;
+  }
+  await ctx.state.recordJobRun(name, { at: new Date().toISOString(), ok: true });
   logger.info(`job ${name} done`, { ...result, ms: Date.now() - started });
   metrics.addMetric(`job_${name}`, "Count", 1);
   return { job: name, ...result };
@@ -26,6 +41,13 @@ const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>
   "order-poll": (ctx) => orderPoll(ctx),
   "inventory-delta": (ctx) => inventoryDelta(ctx),
   "inventory-reconcile": (ctx) => inventoryReconcile(ctx),
+  "dlq-redrive": async (ctx) => {
+    const { failing } = await probeApis(ctx);
+    if (failing.length) return { skipped: `waiting for both APIs: ${failing.join("; ")}` };
+    const queues: Record<string, unknown> = {};
+    for (const q of QUEUES) queues[q] = await ctx.queue.redriveRetryable(q);
+    return { queues };
+  },
   "health-check": async (ctx) => {
     const report = await healthReport(ctx);
     if (report.status !== "ok") logger.warn(`health ${report.status}`, { problems: report.problems });

@@ -119,6 +119,18 @@ export class Observability extends Construct {
       }),
     );
 
+    alarm(
+      new Alarm(this, "JobFailed", {
+        alarmDescription:
+          "A scheduled job failed (catch-up, poll, redrive...): /health names the job and the reason",
+        metric: custom("JobFailed"),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
     const queues = Object.entries(props.queues);
     const workers = Object.entries(props.workers);
     this.dashboard = new Dashboard(this, "Dashboard", { dashboardName: "erpnext-wix-sync" });

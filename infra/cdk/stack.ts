@@ -152,7 +152,12 @@ export class ErpnextWixSyncStack extends Stack {
     this.queues.inventory.queue.grantSendMessages(f.erpnextWebhook);
     this.queues.orders.queue.grantSendMessages(f.wixWebhook);
     this.queues.inventory.queue.grantSendMessages(f.productsWorker);
-    for (const q of QUEUES) this.queues[q].queue.grantSendMessages(f.jobs);
+    for (const q of QUEUES) {
+      this.queues[q].queue.grantSendMessages(f.jobs);
+      // The weekly report reads the DLQs; dlq-redrive moves retryable ones back and re-parks the rest.
+      this.queues[q].dlq.grantConsumeMessages(f.jobs);
+      this.queues[q].dlq.grantSendMessages(f.jobs);
+    }
     const workers: [QueueName, SyncFunction][] = [
       ["products", f.productsWorker],
       ["inventory", f.inventoryWorker],

@@ -41,7 +41,7 @@ export interface LocalHost {
   /** The same wiring the handlers use (stores, clients), for tests and tools. */
   context(): ReturnType<Functions["getContext"]>;
   /** What sits in a queue's DLQ: bodies and the reasons they were parked with. */
-  dlq(queue: QueueName): { body: unknown; reason?: string; receives: number }[];
+  dlq(queue: QueueName): { body: unknown; reason?: string; parkedAs?: string; receives: number }[];
   /** Resolves when every queue is empty and nothing is in flight (tests, bench). */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -228,6 +228,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     return all.map((m) => ({
       body: parseMaybe(m.body),
       reason: m.messageAttributes?.reason?.StringValue,
+      parkedAs: m.messageAttributes?.parkedAs?.StringValue,
       receives: m.approximateReceiveCount,
     }));
   };

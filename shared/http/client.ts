@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from "undici";
-import { HttpError, isRetryableStatus } from "./errors";
+import { AuthError, HttpError, isAuthStatus, isRetryableStatus } from "./errors";
 import type { RateBudget } from "./rate-budget";
 import { scrub } from "./redact";
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, sleep } from "./retry";
@@ -74,7 +74,10 @@ export class HttpClient {
         return await this.once<T>(req);
       } catch (error) {
         const retryable =
-          error instanceof HttpError && error.retryable && (safeToRepeat(req) || notProcessed(error));
+          error instanceof HttpError &&
+          !(error instanceof AuthError) &&
+          error.retryable &&
+          (safeToRepeat(req) || notProcessed(error));
         if (!retryable || attempt >= policy.attempts) throw error;
         const delayMs = backoffDelay(attempt, policy, (error as HttpError).retryAfterMs);
         this.stats.retries++;
@@ -131,10 +134,11 @@ export class HttpClient {
       `${options.name} ${req.method} ${req.path} -> ${res.statusCode}: ${described.message}`,
       [...(options.secrets ?? [])],
     );
-    throw new HttpError(
+    const ErrorClass = isAuthStatus(res.statusCode) ? AuthError : HttpError;
+    throw new ErrorClass(
       message,
       res.statusCode,
-      described.retryable ?? isRetryableStatus(res.statusCode),
+      isAuthStatus(res.statusCode) || (described.retryable ?? isRetryableStatus(res.statusCode)),
       described.details,
       parseRetryAfter(res.headers["retry-after"]),
     );

@@ -25,6 +25,13 @@ export class HttpError extends SyncError {
   }
 }
 
+/**
+ * The API refused our credentials (401) or their rights (403): a key being rotated, a role
+ * removed. Not the data's fault, so the message is retried like an outage (and health fails, so
+ * the alarm fires) instead of being parked; repeating it at once inside one call would not help.
+ */
+export class AuthError extends HttpError {}
+
 /** Input that can never succeed as it is (a validation failure, an unknown SKU...). */
 export class PermanentError extends SyncError {
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -47,9 +54,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** Statuses worth retrying: rate limits, server faults, gateway timeouts. */
+/** Statuses worth retrying: rate limits, server faults, gateway timeouts, refused credentials. */
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+  return status === 408 || status === 429 || status >= 500 || isAuthStatus(status);
+}
+
+export function isAuthStatus(status: number): boolean {
+  return status === 401 || status === 403;
 }
 
 export function isRetryable(error: unknown): boolean {

@@ -15,6 +15,7 @@ export const JOB_NAMES = [
   "order-poll",
   "inventory-delta",
   "inventory-reconcile",
+  "dlq-redrive",
   "health-check",
   "weekly-report",
 ] as const;
@@ -52,6 +53,12 @@ export const JOBS: readonly JobDefinition[] = [
     description: "full compare and fix of stock",
     rate: "rate(4 hours)",
     everyMs: 240 * MINUTE,
+  },
+  {
+    name: "dlq-redrive",
+    description: "messages parked as retryable (an outage) back to their queue once both APIs answer",
+    rate: "rate(15 minutes)",
+    everyMs: 15 * MINUTE,
   },
   {
     name: "health-check",

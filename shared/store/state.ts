@@ -56,6 +56,12 @@ export interface CustomerRecord {
 }
 
 /** Mappings, order claims, customers and watermarks in one table; all writes single-item. */
+export interface JobRun {
+  at: string;
+  ok: boolean;
+  error?: string;
+}
+
 export class StateStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -279,6 +285,16 @@ export class StateStore {
   async lastSuccesses(): Promise<Record<string, string>> {
     const rows = await this.partition<{ sk: string; at: string }>("LAST_SUCCESS");
     return Object.fromEntries(rows.map((r) => [r.sk, r.at]));
+  }
+
+  /** The last run of each scheduled job: a job that keeps failing shows in health. */
+  async recordJobRun(job: string, run: JobRun): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { pk: "JOB_RUN", sk: job, ...run } }));
+  }
+
+  async jobRuns(): Promise<Record<string, JobRun>> {
+    const rows = await this.partition<JobRun & { sk: string }>("JOB_RUN");
+    return Object.fromEntries(rows.map(({ sk, at, ok, error }) => [sk, { at, ok, error }]));
   }
 
   // --- orders ----------------------------------------------------------------------------

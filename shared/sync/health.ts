@@ -1,7 +1,7 @@
 import type { ErpnextClient } from "../erpnext/client";
 import { errorMessage } from "../http/errors";
 import { QUEUES, type QueueName } from "../queue/messages";
-import type { StateStore } from "../store/state";
+import type { JobRun, StateStore } from "../store/state";
 import type { Flow, SyncLog } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
 
@@ -17,6 +17,8 @@ export interface HealthReport {
     Flow,
     { lastSuccess?: string; ageSeconds?: number; thresholdSeconds: number; stale: boolean }
   >;
+  /** The last run of each scheduled job that has run. */
+  jobs: Record<string, JobRun>;
   errorsLast24h: number;
   problems: string[];
 }
@@ -48,6 +50,65 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
   const problems: string[] = [];
   const failing: string[] = [];
 
+  const { erpnext, wix, failing: apiProblems } = await probeApis(deps);
+  failing.push(...apiProblems);
+
+  const queues = {} as HealthReport["queues"];
+  for (const q of QUEUES) {
+    try {
+      const depth = await deps.queueDepth(q);
+      queues[q] = depth;
+      if (depth.dlq > 0) problems.push(`${q}: ${depth.dlq} message(s) in the DLQ`);
+    } catch (error) {
+      queues[q] = { error: errorMessage(error) };
+      failing.push(`queue ${q}: ${errorMessage(error)}`);
+    }
+  }
+
+  const successes = await deps.state.lastSuccesses();
+  const flows = {} as HealthReport["flows"];
+  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
+    const thresholdSeconds = deps.thresholds?.[flow] ?? FLOW_THRESHOLDS_SECONDS[flow];
+    const lastSuccess = successes[flow];
+    const ageSeconds = lastSuccess ? Math.round((now.getTime() - Date.parse(lastSuccess)) / 1000) : undefined;
+    // A flow that never ran yet (fresh install) is not stale; one that stopped is.
+    const stale = ageSeconds !== undefined && ageSeconds > thresholdSeconds;
+    if (stale) problems.push(`${flow}: last success ${ageSeconds}s ago (threshold ${thresholdSeconds}s)`);
+    flows[flow] = { lastSuccess, ageSeconds, thresholdSeconds, stale };
+  }
+
+  const jobs = await deps.state.jobRuns();
+  for (const [job, run] of Object.entries(jobs))
+    if (!run.ok) problems.push(`job ${job} failed at ${run.at}: ${run.error ?? "unknown error"}`);
+
+  let errorsLast24h = 0;
+  const since = new Date(now.getTime() - 86400_000);
+  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
+    const entries = await deps.log.since(flow, since, now);
+    errorsLast24h += entries.filter((e) => e.outcome === "failed" || e.outcome === "parked").length;
+  }
+
+  const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
+  return {
+    status,
+    checkedAt: now.toISOString(),
+    erpnext,
+    wix,
+    queues,
+    flows,
+    jobs,
+    errorsLast24h,
+    problems: [...failing, ...problems],
+  };
+}
+
+/** Both APIs answer and accept our credentials, each tried once (health, the dlq-redrive job). */
+export async function probeApis(deps: Pick<HealthDeps, "erpnext" | "wix">): Promise<{
+  erpnext: HealthReport["erpnext"];
+  wix: HealthReport["wix"];
+  failing: string[];
+}> {
+  const failing: string[] = [];
   const erpnext: HealthReport["erpnext"] = { reachable: false, authenticated: false };
   try {
     erpnext.user = await deps.erpnext.http
@@ -80,47 +141,5 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
     wix.error = errorMessage(error);
     failing.push(`Wix: ${wix.error}`);
   }
-
-  const queues = {} as HealthReport["queues"];
-  for (const q of QUEUES) {
-    try {
-      const depth = await deps.queueDepth(q);
-      queues[q] = depth;
-      if (depth.dlq > 0) problems.push(`${q}: ${depth.dlq} message(s) in the DLQ`);
-    } catch (error) {
-      queues[q] = { error: errorMessage(error) };
-      failing.push(`queue ${q}: ${errorMessage(error)}`);
-    }
-  }
-
-  const successes = await deps.state.lastSuccesses();
-  const flows = {} as HealthReport["flows"];
-  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
-    const thresholdSeconds = deps.thresholds?.[flow] ?? FLOW_THRESHOLDS_SECONDS[flow];
-    const lastSuccess = successes[flow];
-    const ageSeconds = lastSuccess ? Math.round((now.getTime() - Date.parse(lastSuccess)) / 1000) : undefined;
-    // A flow that never ran yet (fresh install) is not stale; one that stopped is.
-    const stale = ageSeconds !== undefined && ageSeconds > thresholdSeconds;
-    if (stale) problems.push(`${flow}: last success ${ageSeconds}s ago (threshold ${thresholdSeconds}s)`);
-    flows[flow] = { lastSuccess, ageSeconds, thresholdSeconds, stale };
-  }
-
-  let errorsLast24h = 0;
-  const since = new Date(now.getTime() - 86400_000);
-  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
-    const entries = await deps.log.since(flow, since, now);
-    errorsLast24h += entries.filter((e) => e.outcome === "failed" || e.outcome === "parked").length;
-  }
-
-  const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
-  return {
-    status,
-    checkedAt: now.toISOString(),
-    erpnext,
-    wix,
-    queues,
-    flows,
-    errorsLast24h,
-    problems: [...failing, ...problems],
-  };
+  return { erpnext, wix, failing };
 }

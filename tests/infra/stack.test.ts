@@ -140,8 +140,9 @@ describe("the stack", () => {
 
   test("alarms on DLQs, message age, worker errors and health, to an encrypted SSL-only topic; a dashboard", () => {
     const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(3 + 3 + 3 + 1);
+    expect(alarms).toHaveLength(3 + 3 + 3 + 1 + 1);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "JobFailed", Threshold: 1 });
     t.hasResourceProperties("AWS::CloudWatch::Alarm", {
       MetricName: "HealthFailing",
       Namespace: "ErpnextWixSync",

@@ -26,7 +26,9 @@ describe("retry policy", () => {
   });
   test("which statuses are retryable", () => {
     expect([429, 500, 502, 503, 504, 408].every(isRetryableStatus)).toBe(true);
-    expect([400, 401, 403, 404, 409, 417, 428].some(isRetryableStatus)).toBe(false);
+    // Refused credentials are an outage (a key being rotated), not bad data: retried, never parked.
+    expect([401, 403].every(isRetryableStatus)).toBe(true);
+    expect([400, 404, 409, 417, 428].some(isRetryableStatus)).toBe(false);
   });
 });
 
