@@ -26,6 +26,7 @@ import { TABLES, tableNamesFromEnv } from "../../shared/store/tables";
 import { ErpnextSandbox, type ErpnextSnapshot } from "../sandbox/erpnext";
 import { readBody, type SimRequest, send } from "../sandbox/kit";
 import { WixSandbox, type WixSnapshot } from "../sandbox/wix";
+import { durableQueues } from "./durable-queues";
 
 /** The one local process: HTTP edge, dynalite, fauxqs, queue consumers, job timers, sandboxes. */
 export interface LocalHost {
@@ -147,8 +148,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   await new Promise<void>((resolve) => db.listen(0, "127.0.0.1", () => resolve()));
   const dynamoEndpoint = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
   const sqsServer = await startFauxqs({ port: 0, logger: false, host: "127.0.0.1" });
+  // fauxqs is in memory: with a DATA_DIR, a journal keeps queues and DLQs across a crash.
+  const journal = locked
+    ? await durableQueues({ target: sqsServer.address, journalFile: join(dataDir, "queues.journal") })
+    : undefined;
+  const sqsEndpoint = journal?.endpoint ?? sqsServer.address;
 
   const queueEnv: Record<string, string> = {};
+  const queueUrls = new Map<string, string>();
   for (const q of QUEUES) {
     const dlq = sqsServer.createQueue(`ews-${q}-dlq`);
     const main = sqsServer.createQueue(`ews-${q}`, {
@@ -159,11 +166,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
     queueEnv[`${q.toUpperCase()}_QUEUE_URL`] = main.queueUrl;
     queueEnv[`${q.toUpperCase()}_DLQ_URL`] = dlq.queueUrl;
+    queueUrls.set(main.queueName, main.queueUrl).set(dlq.queueName, dlq.queueUrl);
   }
 
   Object.assign(env, queueEnv, {
     DYNAMODB_ENDPOINT: dynamoEndpoint,
-    SQS_ENDPOINT: sqsServer.address,
+    SQS_ENDPOINT: sqsEndpoint,
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
@@ -187,6 +195,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     else throw error;
   }
   if (problems.length) {
+    await journal?.close();
     await closeAll(server, db, sqsServer);
     if (locked) rmSync(lockFile, { force: true });
     restoreEnv();
@@ -194,10 +203,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
 
   await createTables(dynamoEndpoint);
+  const restored = await journal?.replay((name) => queueUrls.get(name));
+  if (restored) functions.logger.info(`queues: ${restored} message(s) restored from ${dataDir}`);
 
   const sqs = new SQSClient({
     region: "us-east-1",
-    endpoint: sqsServer.address,
+    endpoint: sqsEndpoint,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   // As many consumers per queue as the event source mapping's maxConcurrency in AWS, so races
@@ -232,14 +243,23 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       receives: m.approximateReceiveCount,
     }));
   };
+  // A sandbox write is saved as soon as it is answered, so a crash loses none of it.
+  const persist = options.persistSandbox && (erpnext || wix);
+  const saveAfter = (req: IncomingMessage) => {
+    if (persist && req.method !== "GET" && req.url?.startsWith("/sandbox/"))
+      saveSandboxes(sandboxFile, erpnext, wix);
+  };
   server.on("request", (req, res) => {
-    void route(req, res, { erpnext, wix, functions, runJob, inspectDlq }).catch((error) => {
-      send(res, { status: 500, body: { error: errorMessage(error) } });
-    });
+    void route(req, res, { erpnext, wix, functions, runJob, inspectDlq })
+      .catch((error) => {
+        send(res, { status: 500, body: { error: errorMessage(error) } });
+      })
+      .finally(() => saveAfter(req));
   });
 
   const timers: NodeJS.Timeout[] = [];
-  if (options.persistSandbox && (erpnext || wix)) {
+  if (persist) {
+    // Changes made in-process (the demo seed, webhook delivery logs) are saved on a timer too.
     timers.push(setInterval(() => saveSandboxes(sandboxFile, erpnext, wix), 30_000));
   }
   if (options.timers) {
@@ -282,6 +302,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       for (const t of timers) clearInterval(t);
       await Promise.all(consumers.map((c) => c.stop()));
       if (options.persistSandbox) saveSandboxes(sandboxFile, erpnext, wix);
+      await journal?.close();
       await closeAll(server, db, sqsServer);
       if (locked) rmSync(lockFile, { force: true });
       restoreEnv();
