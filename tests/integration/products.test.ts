@@ -75,6 +75,32 @@ describe("ERPNext -> Wix product sync", () => {
     expect(h.wix.calls.writes).toBe(writes);
   });
 
+  test("an item with a brand and no weight is created, then updated; Wix keeps the brand", async () => {
+    // Updates send variants with their options and never a brand by name (BRAND_MISSING_ID).
+    createItem(h.erpnext, "BRAND-1", 7, { brand: "Acme" });
+    await h.host.drain();
+    const [created] = productsWithSku(h.wix, "BRAND-1");
+    expect(created?.brand?.name).toBe("Acme");
+    expect(created?.variantsInfo.variants[0]?.physicalProperties).toEqual({});
+    const price = [...(h.erpnext.docs.get("Item Price")?.values() ?? [])].find(
+      (p) => p.item_code === "BRAND-1",
+    );
+    h.erpnext.update("Item Price", price?.name as string, { price_list_rate: 8.5 });
+    await h.host.drain();
+    const [updated] = productsWithSku(h.wix, "BRAND-1");
+    expect(updated?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("8.50");
+    expect(updated?.brand).toEqual(created?.brand);
+    expect(Number(updated?.revision)).toBeGreaterThan(Number(created?.revision));
+  });
+
+  test("a price with three decimals reaches Wix as it is", async () => {
+    createItem(h.erpnext, "KWD-1", 1.275);
+    await h.host.drain();
+    expect(productsWithSku(h.wix, "KWD-1")[0]?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe(
+      "1.275",
+    );
+  });
+
   test("duplicate webhooks delivered at once make one product", async () => {
     h.erpnext.importDoc("Item", {
       item_code: "DUP-1",
