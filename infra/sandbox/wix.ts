@@ -246,8 +246,8 @@ export class WixSandbox {
       return this.error(new WixError(401, "UNAUTHENTICATED: invalid or missing authorization"));
     }
     this.callLog.push(`${req.method} ${req.path}`);
-    if (req.method === "GET" || req.path.endsWith("/query") || req.path.endsWith("/search"))
-      this.calls.reads++;
+    // Reads: GET, and query/search calls (including /search-variants and /query-variants).
+    if (req.method === "GET" || /\/(query|search)(-variants)?$/.test(req.path)) this.calls.reads++;
     else this.calls.writes++;
     try {
       return await matched.route.fn({ ...req, params: matched.params });
