@@ -166,7 +166,7 @@ class WixError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
-    readonly violations?: { field: string; description: string }[],
+    readonly violations?: Violation[],
   ) {
     super(message);
   }
@@ -630,6 +630,16 @@ export class WixSandbox {
     const variantCount = (products ?? []).reduce((n, p) => n + (p?.variantsInfo?.variants?.length ?? 0), 0);
     if (variantCount > 1000)
       throw new WixError(400, "at most 1000 variants per request", "TOO_MANY_VARIANTS");
+    // Bulk create doc: at most 100 options in all per request.
+    const optionCount = (products ?? []).reduce((n, p) => n + (p?.options?.length ?? 0), 0);
+    if (optionCount > 100)
+      throw new WixError(400, "at most 100 options per request", undefined, [
+        {
+          field: "products.options",
+          description: "at most 100 options in all",
+          ruleName: "TOO_MANY_OPTIONS_IN_REQUEST",
+        },
+      ]);
     const results = this.bulk<WixNewProduct>(products, (p) => this.create(p, withInventory));
     if (!withInventory) return results;
     // The with-inventory endpoint nests product results (BulkCreateProductsWithInventoryResponse).

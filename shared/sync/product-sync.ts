@@ -12,7 +12,7 @@ import type { ProductMapping, StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
 import { describeIssues } from "../validation";
 import { type BulkError, describeBulkError } from "../wix/bulk";
-import { WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
+import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
 import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../wix/types";
 import { chunks, mapLimited } from "./concurrency";
 import {
@@ -627,20 +627,32 @@ function unanswered(chunk: Planned[], response: BulkResponse<WixProduct>): ItemR
 /** The SKUs a planned product carries: its variants' item codes, or its own. */
 const skusOf = (plan: Planned) => plan.variantCodes ?? [plan.itemCode];
 
-/** Bulk calls take at most 100 products and 1000 variants in all (CONTRACTS 2.3). */
-function bulkChunks(plans: Planned[]): Planned[][] {
-  const out: Planned[][] = [];
-  let current: Planned[] = [];
+/**
+ * Bulk calls take at most 100 products, 1000 variants and 100 options in all (the bulk create
+ * doc in @wix/auto_sdk_stores_products-v-3 build/cjs/index.d.ts).
+ */
+export function bulkChunks<P extends Pick<Planned, "product">>(plans: P[]): P[][] {
+  const out: P[][] = [];
+  let current: P[] = [];
   let variants = 0;
+  let options = 0;
   for (const plan of plans) {
     const n = plan.product.variantsInfo?.variants.length ?? 1;
-    if (current.length && (current.length >= WIX_BULK_PRODUCTS || variants + n > WIX_BULK_VARIANTS)) {
+    const o = plan.product.options?.length ?? 0;
+    if (
+      current.length &&
+      (current.length >= WIX_BULK_PRODUCTS ||
+        variants + n > WIX_BULK_VARIANTS ||
+        options + o > WIX_BULK_OPTIONS)
+    ) {
       out.push(current);
       current = [];
       variants = 0;
+      options = 0;
     }
     current.push(plan);
     variants += n;
+    options += o;
   }
   if (current.length) out.push(current);
   return out;

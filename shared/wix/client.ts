@@ -29,6 +29,8 @@ export type WixClientOptions = Pick<
 /** Wix limits (CONTRACTS 2.3-2.5). */
 export const WIX_BULK_PRODUCTS = 100;
 export const WIX_BULK_VARIANTS = 1000;
+/** Options created by one bulk create, in all (bulkCreateProductsWithInventory doc, products-v-3 index.d.ts). */
+export const WIX_BULK_OPTIONS = 100;
 export const WIX_BULK_INVENTORY = 1000;
 export const WIX_QUERY_LIMIT = 100;
 export const WIX_STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";

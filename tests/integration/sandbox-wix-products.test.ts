@@ -74,6 +74,29 @@ describe("sandbox Wix: product rules", () => {
     expect(body.inventoryResults).toBeDefined();
   });
 
+  test("a bulk create takes at most 100 options in all", async () => {
+    const withOptions = () =>
+      product(
+        {
+          options: ["A", "B"].map((name) => ({
+            name,
+            optionRenderType: "TEXT_CHOICES",
+            choicesSettings: { choices: [{ name: "x", choiceType: "CHOICE_TEXT" }] },
+          })),
+        },
+        {
+          choices: ["A", "B"].map((optionName) => ({
+            optionChoiceNames: { optionName, choiceName: "x", renderType: "TEXT_CHOICES" },
+          })),
+        },
+      );
+    const res = await wix("POST", "/stores/v3/bulk/products-with-inventory/create", {
+      products: Array.from({ length: 51 }, withOptions),
+    });
+    expect(res.status).toBe(400);
+    expect(violations(res.body)).toContain("TOO_MANY_OPTIONS_IN_REQUEST");
+  });
+
   test("Query Products refuses a filter or sort on a field its spec does not declare", async () => {
     const bySku = await wix("POST", "/stores/v3/products/query", {
       query: { filter: { "variantsInfo.variants.sku": { $in: ["X"] } }, cursorPaging: { limit: 10 } },
