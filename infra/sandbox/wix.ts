@@ -207,6 +207,11 @@ export class WixSandbox {
   readonly faults = new FaultInjector();
   /** Test knob: SKUs this store refuses (as a real store refuses an invalid product). */
   readonly rejectedSkus = new Set<string>();
+  /**
+   * Test knob: failures a bulk answer details; the rest only count in `undetailedFailures`
+   * ("failures without details because detailed failure threshold was exceeded", BulkActionMetadata).
+   */
+  detailedFailureLimit = Number.POSITIVE_INFINITY;
   readonly products = new Map<string, StoredProduct>();
   /** Brands by id (a product created with `brand.name` makes one). */
   readonly brands = new Map<string, string>();
@@ -615,12 +620,14 @@ export class WixSandbox {
       }
     });
     const totalSuccesses = results.filter((r) => r.itemMetadata.success).length;
+    let detailed = 0;
+    const shown = results.filter((r) => r.itemMetadata.success || detailed++ < this.detailedFailureLimit);
     return {
-      results,
+      results: shown,
       bulkActionMetadata: {
         totalSuccesses,
         totalFailures: results.length - totalSuccesses,
-        undetailedFailures: 0,
+        undetailedFailures: results.length - shown.length,
       },
     };
   }

@@ -616,12 +616,21 @@ function withStock(product: WixProduct, stock: Map<string, number>): WixNewProdu
   return { ...product, variantsInfo: { variants } };
 }
 
-/** A plan the bulk answer says nothing about is not lost: it fails, retryable. */
+/**
+ * A plan the bulk answer says nothing about is not lost: it fails like any per-item failure (and
+ * is parked). Wix leaves failures out of `results` past a threshold and only counts them
+ * (BulkActionMetadata.undetailedFailures, products-v-3 meta.d.ts).
+ */
 function unanswered(chunk: Planned[], response: BulkResponse<WixProduct>): ItemResult[] {
   const answered = new Set(response.results.map((r) => r.itemMetadata.originalIndex));
   return chunk
     .filter((_, i) => !answered.has(i))
-    .map((p) => ({ itemCode: p.itemCode, outcome: "failed", reason: "no result from Wix", retryable: true }));
+    .map((p) => ({
+      itemCode: p.itemCode,
+      outcome: "failed",
+      reason: "Wix gave no result for it (undetailed failure)",
+      retryable: false,
+    }));
 }
 
 /** The SKUs a planned product carries: its variants' item codes, or its own. */

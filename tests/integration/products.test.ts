@@ -204,6 +204,23 @@ describe("ERPNext -> Wix product sync", () => {
     );
   });
 
+  test("a failure Wix counts without details is still recorded as failed, never dropped", async () => {
+    h.wix.rejectedSkus.add("UND-2");
+    h.wix.detailedFailureLimit = 0;
+    try {
+      const codes = importItems(h.erpnext, "UND", 2);
+      for (const code of codes) await h.erpnextWebhook({ doctype: "Item", name: code });
+      await h.host.drain();
+    } finally {
+      h.wix.detailedFailureLimit = Number.POSITIVE_INFINITY;
+      h.wix.rejectedSkus.delete("UND-2");
+    }
+    expect(productsWithSku(h.wix, "UND-1")).toHaveLength(1);
+    const ctx = await h.host.context();
+    const log = await ctx.log.since("products", new Date(Date.now() - 60_000));
+    expect(log.find((e) => e.key === "UND-2" && e.outcome === "failed")?.reason).toContain("no result");
+  });
+
   test("once the cause is fixed, the parked item is redriven from the DLQ and syncs", async () => {
     h.wix.rejectedSkus.add("REDRIVE-1");
     createItem(h.erpnext, "REDRIVE-1", 8);
