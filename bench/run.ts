@@ -35,6 +35,8 @@ interface Counters {
   stockWrites: number;
   wixReads: number;
   erpnextCalls: number;
+  /** Wix calls by "METHOD /path" (ids folded), to show where the calls go. */
+  byEndpoint: Map<string, number>;
 }
 
 function counters(erp: ErpnextSandbox, wix: WixSandbox): Counters {
@@ -46,6 +48,10 @@ function counters(erp: ErpnextSandbox, wix: WixSandbox): Counters {
     stockWrites: log.filter((c) => c.includes("/bulk/inventory-items/")).length,
     wixReads: wix.calls.reads,
     erpnextCalls: erp.calls.reads + erp.calls.writes,
+    byEndpoint: log.reduce((m, c) => {
+      const key = c.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ":id");
+      return m.set(key, (m.get(key) ?? 0) + 1);
+    }, new Map<string, number>()),
   };
 }
 
@@ -56,7 +62,22 @@ function diff(a: Counters, b: Counters): Counters {
     stockWrites: b.stockWrites - a.stockWrites,
     wixReads: b.wixReads - a.wixReads,
     erpnextCalls: b.erpnextCalls - a.erpnextCalls,
+    byEndpoint: new Map(
+      [...b.byEndpoint]
+        .map(([k, v]) => [k, v - (a.byEndpoint.get(k) ?? 0)] as const)
+        .filter(([, v]) => v > 0),
+    ),
   };
+}
+
+/**
+ * The fewest Wix calls a bulk-only product sync of n new items can make: the catalog version
+ * check, one SKU lookup per 100 SKUs (Search Variants) and one Bulk Create Products With
+ * Inventory per 100 products (opening stock included). Calls of other jobs running meanwhile
+ * (order poll, stock check) show in the by-endpoint table.
+ */
+function lowerBound(n: number): number {
+  return 1 + 2 * Math.ceil(n / 100);
 }
 
 async function measure(h: LocalHost, run: () => Promise<unknown>): Promise<Counters & { seconds: number }> {
@@ -105,6 +126,7 @@ async function catchupBench(): Promise<void> {
   console.log("\n## Product catch-up (ERPNext -> Wix), new items then reruns");
   const rows: Record<string, string | number>[] = [];
   let keep: LocalHost | undefined;
+  let largestFirst: Counters | undefined;
   for (const n of sizes) {
     const h = await host();
     const erp = h.erpnext as ErpnextSandbox;
@@ -127,17 +149,23 @@ async function catchupBench(): Promise<void> {
         "product writes": m.productWrites,
         "stock writes": m.stockWrites,
         "Wix reads": m.wixReads,
+        "Wix calls": m.wixReads + m.wixWrites,
+        "bulk-only lower bound": label === "new items" ? lowerBound(n) : 0,
         "ERPNext calls": m.erpnextCalls,
         "wall s": m.seconds.toFixed(1),
       });
     }
-    if (n === Math.max(...sizes)) keep = h;
-    else await h.stop();
+    if (n === Math.max(...sizes)) {
+      keep = h;
+      largestFirst = first;
+    } else await h.stop();
   }
   table(rows);
   console.log(
     "target: at most 105 Wix writes for 10,000 new items; 0 for an unchanged rerun (the baseline rows).",
   );
+  console.log(`Wix calls of the first catch-up of ${Math.max(...sizes)} new items, by endpoint:`);
+  table([...(largestFirst?.byEndpoint ?? [])].map(([call, count]) => ({ call, count })));
   if (keep) {
     await stockBench(keep);
     await keep.stop();

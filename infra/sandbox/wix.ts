@@ -1,6 +1,12 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { importPKCS8, SignJWT } from "jose";
-import type { WixInventoryItem, WixOrder, WixProduct, WixVariant } from "../../shared/wix/types";
+import type {
+  WixInventoryItem,
+  WixNewProduct,
+  WixOrder,
+  WixProduct,
+  WixVariant,
+} from "../../shared/wix/types";
 import { FaultInjector, Router, type SimRequest, type SimResponse, sleep } from "./kit";
 
 /**
@@ -11,7 +17,139 @@ import { FaultInjector, Router, type SimRequest, type SimResponse, sleep } from 
  */
 
 const STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
-const PRICE = /^\d{1,9}(\.\d{1,2})?$/;
+/** FixedMonetaryAmount.amount: `@decimalValue options { gte:0, lte:999999999.99, maxScale:3 }`. */
+const PRICE = /^\d{1,9}(\.\d{1,3})?$/;
+const PRICE_MAX = 999999999.99;
+/** V3Brand.name, ConnectedOption.name, ConnectedOptionChoice.name: @maxLength 50. */
+const LABEL_MAX = 50;
+
+/** A stored product: what Wix returns, with its read-only dates. */
+type StoredProduct = WixProduct & { createdDate?: string; updatedDate?: string };
+
+/**
+ * Filterable (and sortable) fields of each V3 read, from the SDK's WQL specs (wire names:
+ * `_id` is `id`, `_createdDate` is `createdDate`): V3ProductQuerySpec and V3ProductSearchSpec in
+ * @wix/auto_sdk_stores_products-v-3, ReadOnlyVariantSearchSpec in
+ * @wix/auto_sdk_stores_read-only-variants-v-3 (build/cjs/*.universal-*.d.ts).
+ */
+interface WqlSpec {
+  filter: Record<string, "*" | string[]>;
+  sort: string[];
+}
+const QUERY_PRODUCTS: WqlSpec = {
+  filter: {
+    "options.id": ["$hasAll", "$hasSome"],
+    id: "*",
+    handle: "*",
+    createdDate: "*",
+    updatedDate: "*",
+    slug: "*",
+    visible: "*",
+  },
+  sort: ["createdDate", "updatedDate", "slug", "visible"],
+};
+const SEARCH_PRODUCTS: WqlSpec = {
+  filter: {
+    "allCategoriesInfo.categories": ["$matchItems"],
+    "directCategoriesInfo.categories": ["$matchItems"],
+    "variantsInfo.variants": ["$matchItems"],
+    ...Object.fromEntries(
+      [
+        "additionalRibbons.id",
+        "additionalRibbons.name",
+        "infoSections.id",
+        "infoSections.uniqueName",
+        "modifiers.id",
+        "modifiers.choicesSettings.choices.choiceId",
+        "modifiers.choicesSettings.choices.name",
+        "modifiers.name",
+        "options.id",
+        "options.choicesSettings.choices.choiceId",
+        "options.choicesSettings.choices.name",
+        "options.name",
+        "tags.privateTags.tagIds",
+        "tags.publicTags.tagIds",
+      ].map((f) => [f, ["$hasAll", "$hasSome"]]),
+    ),
+    ...Object.fromEntries(
+      [
+        "id",
+        "brand.id",
+        "brand.name",
+        "handle",
+        "importId",
+        "inventory.availabilityStatus",
+        "inventory.preorderAvailability",
+        "inventory.preorderStatus",
+        "physicalProperties.deliveryProfileId",
+        "physicalProperties.fulfillerId",
+        "productType",
+        "ribbon.id",
+        "ribbon.name",
+        "slug",
+        "subscriptionDetails.allowOneTimePurchases",
+        "taxGroupId",
+        "visible",
+        "visibleInPos",
+        "createdDate",
+        "updatedDate",
+        "actualPriceRange.maxValue.amount",
+        "actualPriceRange.minValue.amount",
+        "compareAtPriceRange.maxValue.amount",
+        "compareAtPriceRange.minValue.amount",
+        "minVariantPriceInfo.sku",
+        "name",
+        "physicalProperties.shippingWeightRange.maxValue",
+        "physicalProperties.shippingWeightRange.minValue",
+      ].map((f) => [f, "*"]),
+    ),
+  },
+  sort: [
+    "createdDate",
+    "updatedDate",
+    "actualPriceRange.maxValue.amount",
+    "actualPriceRange.minValue.amount",
+    "compareAtPriceRange.maxValue.amount",
+    "compareAtPriceRange.minValue.amount",
+    "minVariantPriceInfo.sku",
+    "name",
+    "physicalProperties.shippingWeightRange.maxValue",
+    "physicalProperties.shippingWeightRange.minValue",
+  ],
+};
+const VARIANT_FIELDS = [
+  "barcode",
+  "inventoryStatus.inStock",
+  "inventoryStatus.preorderEnabled",
+  "price.actualPrice.amount",
+  "price.compareAtPrice.amount",
+  "productData.updatedDate",
+  "productData.brand.id",
+  "productData.handle",
+  "productData.name",
+  "productData.physicalProperties.fulfillerId",
+  "productData.productId",
+  "productData.productType",
+  "productData.slug",
+  "productData.visible",
+  "productData.visibleInPos",
+  "sku",
+  "variantId",
+  "visible",
+];
+const SEARCH_VARIANTS: WqlSpec = {
+  filter: {
+    id: "*",
+    "optionChoices.optionChoiceIds.choiceId": ["$hasAll", "$hasSome"],
+    "optionChoices.optionChoiceIds.optionId": ["$hasAll", "$hasSome"],
+    ...Object.fromEntries(VARIANT_FIELDS.map((f) => [f, "*"])),
+  },
+  sort: [
+    "optionChoices.optionChoiceIds.choiceId",
+    "optionChoices.optionChoiceIds.optionId",
+    ...VARIANT_FIELDS,
+  ],
+};
 
 export interface WixSandboxOptions {
   apiKey: string;
@@ -28,14 +166,14 @@ class WixError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
-    readonly violations?: { field: string; description: string }[],
+    readonly violations?: Violation[],
   ) {
     super(message);
   }
 }
 
 export interface WixSnapshot {
-  products: WixProduct[];
+  products: StoredProduct[];
   inventory: WixInventoryItem[];
   orders: WixOrder[];
   categories?: { id: string; name: string; revision: string; items: string[] }[];
@@ -69,7 +207,14 @@ export class WixSandbox {
   readonly faults = new FaultInjector();
   /** Test knob: SKUs this store refuses (as a real store refuses an invalid product). */
   readonly rejectedSkus = new Set<string>();
-  readonly products = new Map<string, WixProduct>();
+  /**
+   * Test knob: failures a bulk answer details; the rest only count in `undetailedFailures`
+   * ("failures without details because detailed failure threshold was exceeded", BulkActionMetadata).
+   */
+  detailedFailureLimit = Number.POSITIVE_INFINITY;
+  readonly products = new Map<string, StoredProduct>();
+  /** Brands by id (a product created with `brand.name` makes one). */
+  readonly brands = new Map<string, string>();
   readonly inventory = new Map<string, WixInventoryItem>();
   readonly orders = new Map<string, WixOrder>();
   /** Categories (Wix Stores tree) and the products in each. */
@@ -106,8 +251,8 @@ export class WixSandbox {
       return this.error(new WixError(401, "UNAUTHENTICATED: invalid or missing authorization"));
     }
     this.callLog.push(`${req.method} ${req.path}`);
-    if (req.method === "GET" || req.path.endsWith("/query") || req.path.endsWith("/search"))
-      this.calls.reads++;
+    // Reads: GET, and query/search calls (including /search-variants and /query-variants).
+    if (req.method === "GET" || /\/(query|search)(-variants)?$/.test(req.path)) this.calls.reads++;
     else this.calls.writes++;
     try {
       return await matched.route.fn({ ...req, params: matched.params });
@@ -170,6 +315,9 @@ export class WixSandbox {
     r.on("POST", "/stores/v3/products/query", (req) => this.v3(() => this.queryProducts(req.body)));
     r.on("POST", "/stores/v3/products/search", (req) =>
       this.v3(() => this.queryProducts(req.body, "search")),
+    );
+    r.on("POST", "/stores/v3/products/search-variants", (req) =>
+      this.v3(() => this.searchVariants(req.body)),
     );
     r.on("POST", "/categories/v1/categories/query", (req) => this.v3(() => this.queryCategories(req.body)));
     r.on("POST", "/categories/v1/categories", (req) =>
@@ -248,26 +396,27 @@ export class WixSandbox {
     return structuredClone(product);
   }
 
-  create(input: WixProduct, withInventory = false): WixProduct {
+  create(input: WixNewProduct & { id?: string; revision?: string }, withInventory = false): WixProduct {
     if (input.id || input.revision)
       throw new WixError(400, "id and revision are read-only on create", undefined, [
         { field: "product.id", description: "must be empty" },
       ]);
     this.validate(input, true);
     const now = new Date().toISOString();
-    const product: WixProduct = {
-      ...structuredClone(input),
+    const product: StoredProduct = {
+      ...(structuredClone(input) as WixProduct),
+      brand: input.brand ? this.brandByName(input.brand) : undefined,
       id: randomUUID(),
       revision: "1",
       visible: input.visible ?? true,
       createdDate: now,
       updatedDate: now,
     };
-    product.variantsInfo.variants = product.variantsInfo.variants.map((v) => ({
-      ...v,
+    product.variantsInfo.variants = input.variantsInfo.variants.map(({ inventoryItem: _stock, ...v }) => ({
+      ...structuredClone(v),
       id: v.id ?? randomUUID(),
-      inventoryItem: undefined,
     }));
+    if (!product.brand) delete product.brand;
     this.checkSkus(product);
     this.products.set(product.id as string, product);
     if (withInventory) {
@@ -280,6 +429,8 @@ export class WixSandbox {
   }
 
   update(id: string, patch: Partial<WixProduct>): WixProduct {
+    const rules = updateRules(patch);
+    if (rules.length) throw new WixError(400, "invalid product update", undefined, rules);
     const current = this.products.get(id);
     if (!current) throw new WixError(404, `Product with id ${id} not found`, "PRODUCT_NOT_FOUND");
     if (!patch.revision)
@@ -296,21 +447,11 @@ export class WixSandbox {
         "VARIANTS_ARE_NOT_ALIGNED_WITH_PRODUCT",
       );
     }
-    if (
-      patch.variantsInfo !== undefined &&
-      patch.options === undefined &&
-      (current.options?.length ?? 0) > 0
-    ) {
-      throw new WixError(
-        400,
-        "variantsInfo must be sent with options",
-        "VARIANTS_ARE_NOT_ALIGNED_WITH_PRODUCT",
-      );
-    }
-    const next: WixProduct = {
+    const next: StoredProduct = {
       ...structuredClone(current),
       ...structuredClone(patch),
       id,
+      brand: patch.brand ? this.brandById(patch.brand.id as string) : current.brand,
       variantsInfo: current.variantsInfo,
     };
     if (patch.variantsInfo) {
@@ -342,8 +483,23 @@ export class WixSandbox {
     return structuredClone(next);
   }
 
-  private validate(p: WixProduct, creating: boolean): void {
-    const v: { field: string; description: string }[] = [];
+  private brandByName(brand: NonNullable<WixProduct["brand"]>): NonNullable<WixProduct["brand"]> {
+    if (brand.id) return this.brandById(brand.id);
+    const name = brand.name ?? "";
+    const known = [...this.brands].find(([, n]) => n === name);
+    const id = known?.[0] ?? randomUUID();
+    this.brands.set(id, name);
+    return { id, name };
+  }
+
+  private brandById(id: string): NonNullable<WixProduct["brand"]> {
+    const name = this.brands.get(id);
+    if (name === undefined) throw new WixError(404, `brand ${id} not found`, "BRAND_NOT_FOUND");
+    return { id, name };
+  }
+
+  private validate(p: WixNewProduct, creating: boolean): void {
+    const v: Violation[] = [];
     if (creating || p.name !== undefined) {
       if (typeof p.name !== "string" || p.name.length < 1 || p.name.length > 80)
         v.push({ field: "product.name", description: "must be 1 to 80 characters" });
@@ -352,6 +508,18 @@ export class WixSandbox {
       v.push({ field: "product.plainDescription", description: "at most 16000 characters" });
     if (p.productType === "PHYSICAL" && !p.physicalProperties)
       v.push({ field: "product.physicalProperties", description: "required for PHYSICAL products" });
+    if (p.brand?.name !== undefined && (p.brand.name ?? "").length > LABEL_MAX)
+      v.push({ field: "product.brand.name", description: `at most ${LABEL_MAX} characters` });
+    for (const [i, option] of (p.options ?? []).entries()) {
+      if (!option.name || option.name.length > LABEL_MAX)
+        v.push({ field: `product.options[${i}].name`, description: `1 to ${LABEL_MAX} characters` });
+      for (const [j, choice] of (option.choicesSettings?.choices ?? []).entries())
+        if (!choice.name || choice.name.length > LABEL_MAX)
+          v.push({
+            field: `product.options[${i}].choicesSettings.choices[${j}].name`,
+            description: `1 to ${LABEL_MAX} characters`,
+          });
+    }
     if ((p.media?.itemsInfo.items.length ?? 0) > 50)
       v.push({ field: "product.media", description: "at most 50 items" });
     const variants = p.variantsInfo?.variants;
@@ -364,10 +532,17 @@ export class WixSandbox {
           description: "must be 1 to 40 characters",
         });
       const amount = variant.price?.actualPrice?.amount;
-      if (typeof amount !== "string" || !PRICE.test(amount))
+      if (typeof amount !== "string" || !PRICE.test(amount) || Number(amount) > PRICE_MAX)
         v.push({
           field: `product.variantsInfo.variants[${i}].price.actualPrice.amount`,
-          description: "must be a decimal string",
+          description: `a decimal string, 0 to ${PRICE_MAX}, at most 3 decimal places`,
+        });
+      // Variant doc: physicalProperties "Must be passed when productType: PHYSICAL".
+      if (p.productType === "PHYSICAL" && !variant.physicalProperties)
+        v.push({
+          field: `product.variantsInfo.variants[${i}].physicalProperties`,
+          description: "required for variants of PHYSICAL products",
+          ruleName: "VARIANTS_TYPED_PROPERTIES_ARE_NOT_ALIGNED",
         });
     }
     const options = p.options ?? [];
@@ -445,22 +620,43 @@ export class WixSandbox {
       }
     });
     const totalSuccesses = results.filter((r) => r.itemMetadata.success).length;
+    let detailed = 0;
+    const shown = results.filter((r) => r.itemMetadata.success || detailed++ < this.detailedFailureLimit);
     return {
-      results,
+      results: shown,
       bulkActionMetadata: {
         totalSuccesses,
         totalFailures: results.length - totalSuccesses,
-        undetailedFailures: 0,
+        undetailedFailures: results.length - shown.length,
       },
     };
   }
 
   private bulkCreate(body: unknown, withInventory: boolean) {
-    const products = (body as { products?: WixProduct[] })?.products;
+    const products = (body as { products?: WixNewProduct[] })?.products;
     const variantCount = (products ?? []).reduce((n, p) => n + (p?.variantsInfo?.variants?.length ?? 0), 0);
     if (variantCount > 1000)
       throw new WixError(400, "at most 1000 variants per request", "TOO_MANY_VARIANTS");
-    return this.bulk<WixProduct>(products, (p) => this.create(p, withInventory));
+    // Bulk create doc: at most 100 options in all per request.
+    const optionCount = (products ?? []).reduce((n, p) => n + (p?.options?.length ?? 0), 0);
+    if (optionCount > 100)
+      throw new WixError(400, "at most 100 options per request", undefined, [
+        {
+          field: "products.options",
+          description: "at most 100 options in all",
+          ruleName: "TOO_MANY_OPTIONS_IN_REQUEST",
+        },
+      ]);
+    const results = this.bulk<WixNewProduct>(products, (p) => this.create(p, withInventory));
+    if (!withInventory) return results;
+    // The with-inventory endpoint nests product results (BulkCreateProductsWithInventoryResponse).
+    const stock = results.results.filter((r) => r.itemMetadata.success).length;
+    return {
+      productResults: results,
+      inventoryResults: {
+        bulkActionMetadata: { totalSuccesses: stock, totalFailures: 0, undetailedFailures: 0 },
+      },
+    };
   }
 
   private bulkUpdate(body: unknown) {
@@ -477,30 +673,46 @@ export class WixSandbox {
     });
   }
 
-  /** Query/search: filter on `variantsInfo.variants.sku` ($in/$eq) or `id`; results carry no variants. */
+  /**
+   * Query/search products: only the filters and sorts the spec declares (400 otherwise). We
+   * evaluate `id` and `variantsInfo.variants` `$matchItems` on `sku`; results carry no variants.
+   */
   private queryProducts(body: unknown, key: "query" | "search" = "query") {
-    const q = ((body as Record<string, unknown>)?.[key] ?? {}) as {
-      filter?: Record<string, unknown>;
-      cursorPaging?: { limit?: number; cursor?: string };
-    };
+    const q = ((body as Record<string, unknown>)?.[key] ?? {}) as WqlRequest;
+    checkWql(key, q, key === "query" ? QUERY_PRODUCTS : SEARCH_PRODUCTS);
     const { start, limit, filter } = this.page(q, 100);
-    let all = [...this.products.values()].sort((a, b) =>
-      String(a.createdDate).localeCompare(String(b.createdDate)),
-    );
-    const skuFilter = filter?.["variantsInfo.variants.sku"] as
-      | { $in?: string[]; $eq?: string }
-      | string
-      | undefined;
-    if (skuFilter !== undefined) {
-      const wanted = new Set(
-        typeof skuFilter === "string" ? [skuFilter] : (skuFilter.$in ?? [skuFilter.$eq]),
-      );
-      all = all.filter((p) => p.variantsInfo.variants.some((v) => v.sku && wanted.has(v.sku)));
-    }
+    const all = [...this.products.values()]
+      .sort((a, b) => String(a.createdDate).localeCompare(String(b.createdDate)))
+      .filter((p) => matches(filter, (field) => productField(p, field)));
     const page = all
       .slice(start, start + limit)
       .map(({ variantsInfo: _v, ...rest }) => structuredClone(rest));
     return { products: page, pagingMetadata: this.paging(start, limit, all.length, filter) };
+  }
+
+  /** Search Variants (read-only variants V3): one row per variant with its product's data. */
+  private searchVariants(body: unknown) {
+    const q = ((body as { search?: unknown })?.search ?? {}) as WqlRequest;
+    checkWql("search", q, SEARCH_VARIANTS);
+    const { start, limit, filter } = this.page(q, 1000);
+    const rows = [...this.products.values()].flatMap((p) =>
+      p.variantsInfo.variants.map((v) => ({
+        variantId: v.id,
+        sku: v.sku,
+        visible: v.visible ?? true,
+        price: v.price,
+        productData: {
+          productId: p.id,
+          name: p.name,
+          revision: p.revision,
+          productType: p.productType,
+          visible: p.visible,
+        },
+      })),
+    );
+    const all = rows.filter((row) => matches(filter, (field) => [pathValue(row, field)]));
+    const page = all.slice(start, start + limit).map((row) => structuredClone(row));
+    return { variants: page, pagingMetadata: this.paging(start, limit, all.length, filter) };
   }
 
   // --- categories ---------------------------------------------------------------------------
@@ -1018,6 +1230,95 @@ export class WixSandbox {
   setWebhookTarget(url: string | undefined): void {
     this.options.webhookUrl = url;
   }
+}
+
+type Violation = { field: string; description: string; ruleName?: string };
+
+interface WqlRequest {
+  filter?: Record<string, unknown>;
+  sort?: { fieldName?: string; order?: string }[];
+  cursorPaging?: { limit?: number; cursor?: string };
+}
+
+/** Update rules from the SDK's updateProduct doc and UpdateProductValidationErrors. */
+function updateRules(patch: Partial<WixProduct>): Violation[] {
+  const v: Violation[] = [];
+  if (patch.brand && !patch.brand.id)
+    v.push({
+      field: "product.brand.id",
+      description: "a brand is assigned by id on update",
+      ruleName: "BRAND_MISSING_ID",
+    });
+  if (patch.variantsInfo !== undefined && patch.options === undefined)
+    v.push({
+      field: "product.options",
+      description: "options must be sent with variantsInfo",
+      ruleName: "MISSING_OPTIONS_ON_UPDATE_VARIANTS",
+    });
+  return v;
+}
+
+/** 400 for a filter or sort on a field (or with an operator) the spec does not declare. */
+function checkWql(envelope: string, q: WqlRequest, spec: WqlSpec): void {
+  const v: Violation[] = [];
+  const check = (filter: unknown, at: string) => {
+    if (!filter || typeof filter !== "object") return;
+    for (const [field, cond] of Object.entries(filter as Record<string, unknown>)) {
+      if (field === "$and" || field === "$or" || field === "$not") {
+        for (const sub of [cond].flat()) check(sub, at);
+        continue;
+      }
+      const allowed = spec.filter[field];
+      const ops = cond && typeof cond === "object" && !Array.isArray(cond) ? Object.keys(cond) : ["$eq"];
+      if (!allowed) v.push({ field: `${at}.${field}`, description: "field is not filterable" });
+      else if (allowed !== "*" && ops.some((op) => !allowed.includes(op)))
+        v.push({ field: `${at}.${field}`, description: `only ${allowed.join(", ")} on this field` });
+      else if (allowed === "*" && ops.includes("$matchItems"))
+        v.push({ field: `${at}.${field}`, description: "$matchItems is not supported on this field" });
+    }
+  };
+  check(q.filter, `${envelope}.filter`);
+  for (const [i, s] of (q.sort ?? []).entries())
+    if (!s.fieldName || !spec.sort.includes(s.fieldName))
+      v.push({ field: `${envelope}.sort[${i}].fieldName`, description: "field is not sortable" });
+  if (v.length) throw new WixError(400, "invalid query", undefined, v);
+}
+
+/** A WQL filter ($eq, $ne, $in, $hasSome, $matchItems, $and/$or) over a document's field values. */
+function matches(filter: Record<string, unknown> | undefined, values: (field: string) => unknown[]): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([field, cond]) => {
+    if (field === "$and") return (cond as Record<string, unknown>[]).every((f) => matches(f, values));
+    if (field === "$or") return (cond as Record<string, unknown>[]).some((f) => matches(f, values));
+    const have = values(field);
+    if (!cond || typeof cond !== "object" || Array.isArray(cond)) return have.includes(cond);
+    return Object.entries(cond as Record<string, unknown>).every(([op, want]) => {
+      if (op === "$eq") return have.includes(want);
+      if (op === "$ne") return !have.includes(want);
+      if (op === "$in" || op === "$hasSome") return (want as unknown[]).some((w) => have.includes(w));
+      if (op === "$hasAll") return (want as unknown[]).every((w) => have.includes(w));
+      if (op === "$matchItems")
+        return have.some((item) =>
+          (want as Record<string, unknown>[]).every((f) => matches(f, (sub) => [pathValue(item, sub)])),
+        );
+      return false;
+    });
+  });
+}
+
+function productField(p: WixProduct, field: string): unknown[] {
+  if (field === "variantsInfo.variants") return p.variantsInfo.variants;
+  if (field.startsWith("options.")) return (p.options ?? []).map((o) => pathValue(o, field.slice(8)));
+  return [pathValue(p, field)];
+}
+
+function pathValue(doc: unknown, path: string): unknown {
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+      doc,
+    );
 }
 
 function productOf(body: unknown): WixProduct {

@@ -1,11 +1,16 @@
 import { createHash } from "node:crypto";
 import type { Item, ItemPrice } from "../erpnext/schemas";
 import { PermanentError } from "../http/errors";
-import type { WixProduct } from "../wix/types";
+import type { WixProduct, WixVariant } from "../wix/types";
 
-export const WIX_NAME_MAX = 80;
-export const WIX_SKU_MAX = 40;
-export const WIX_DESCRIPTION_MAX = 16000;
+/** Limits from the doc comments of @wix/auto_sdk_stores_products-v-3 (build/cjs/meta.d.ts). */
+export const WIX_NAME_MAX = 80; // V3Product.name @maxLength 80
+export const WIX_SKU_MAX = 40; // Variant.sku @maxLength 40
+export const WIX_DESCRIPTION_MAX = 16000; // V3Product.plainDescription @maxLength 16000
+/** V3Brand.name, ConnectedOption.name, ConnectedOptionChoice.name: @maxLength 50. */
+export const WIX_LABEL_MAX = 50;
+/** FixedMonetaryAmount.amount: `@decimalValue options { gte:0, lte:999999999.99, maxScale:3 }`. */
+export const WIX_PRICE_MAX = 999999999.99;
 
 /** Fits a name into Wix's 80 characters, cutting at a word where one is close. */
 export function fitName(name: string, max = WIX_NAME_MAX): string {
@@ -16,9 +21,29 @@ export function fitName(name: string, max = WIX_NAME_MAX): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** Decimal string with two places, as Wix wants prices ("19.99"). */
+/**
+ * Decimal string as Wix wants prices: two places ("19.99"), or three when the price has them
+ * ("1.275", e.g. a 3-decimal currency); Wix takes at most 3 (maxScale:3).
+ */
 export function toAmount(value: number): string {
-  return (Math.round(value * 100) / 100).toFixed(2);
+  const rounded = Math.round(value * 1000) / 1000;
+  const three = rounded.toFixed(3);
+  return three.endsWith("0") ? rounded.toFixed(2) : three;
+}
+
+function checkPrice(code: string, rate: number): void {
+  if (rate < 0) throw new PermanentError(`item "${code}" has a negative price`);
+  if (rate > WIX_PRICE_MAX) throw new PermanentError(`item "${code}" costs more than Wix's ${WIX_PRICE_MAX}`);
+}
+
+/** A brand name fitted to Wix's 50 characters (a longer ERPNext brand still shows, shortened). */
+function brandOf(brand: string | null | undefined): WixProduct["brand"] {
+  return brand ? { name: fitName(brand, WIX_LABEL_MAX) } : undefined;
+}
+
+/** Variants of a PHYSICAL product must carry `physicalProperties` (Variant doc), even with no weight. */
+function physical(weight: number | undefined): NonNullable<WixVariant["physicalProperties"]> {
+  return weight !== undefined ? { weight } : {};
 }
 
 /** ERPNext weights in kg, g or lb become the kilograms Wix stores. */
@@ -86,7 +111,7 @@ export function toWixProduct(
     );
   }
   if (!price) throw new PermanentError(`item "${item.item_code}" has no valid selling price`);
-  if (price.price_list_rate < 0) throw new PermanentError(`item "${item.item_code}" has a negative price`);
+  checkPrice(item.item_code, price.price_list_rate);
   const url = imageUrl(item.image, erpnextUrl);
   const weight = toKilograms(item.weight_per_unit, item.weight_uom);
   const product: WixProduct = {
@@ -95,8 +120,11 @@ export function toWixProduct(
     visible: isSellable(item),
     productType: "PHYSICAL",
     physicalProperties: {},
-    brand: item.brand ? { name: item.brand } : undefined,
+    brand: brandOf(item.brand),
     media: url ? { itemsInfo: { items: [{ url }] } } : undefined,
+    // No options: one default variant with no choices. Sent as `[]` because an update that sends
+    // variants must send options too (MISSING_OPTIONS_ON_UPDATE_VARIANTS, updateProduct doc).
+    options: [],
     variantsInfo: {
       variants: [
         {
@@ -105,7 +133,7 @@ export function toWixProduct(
           visible: true,
           choices: [],
           price: { actualPrice: { amount: toAmount(price.price_list_rate) } },
-          physicalProperties: weight !== undefined ? { weight } : undefined,
+          physicalProperties: physical(weight),
         },
       ],
     },
@@ -160,6 +188,14 @@ export function toWixVariantProduct(
       `template "${template.item_code}" has ${names.length} attributes; Wix allows ${WIX_MAX_OPTIONS} options`,
     );
   }
+  const tooLong = [...names, ...variants.flatMap((v) => Object.values(v.attributes))].find(
+    (label) => label.length > WIX_LABEL_MAX,
+  );
+  if (tooLong) {
+    throw new PermanentError(
+      `template "${template.item_code}": attribute or value "${tooLong}" is longer than Wix's ${WIX_LABEL_MAX} characters`,
+    );
+  }
   const seen = new Set<string>();
   const wixVariants = variants.map(({ item, price, attributes }) => {
     if (item.item_code.length > WIX_SKU_MAX) {
@@ -179,11 +215,12 @@ export function toWixVariantProduct(
       throw new PermanentError(
         `variant "${item.item_code}" has no valid selling price (nor has its template)`,
       );
+    checkPrice(item.item_code, rate.price_list_rate);
     const weight = toKilograms(
       item.weight_per_unit || template.weight_per_unit,
       item.weight_uom ?? template.weight_uom,
     );
-    return {
+    const variant: WixVariant = {
       id: existingVariantIds.get(item.item_code),
       sku: item.item_code,
       visible: isSellable(item),
@@ -195,8 +232,9 @@ export function toWixVariantProduct(
         },
       })),
       price: { actualPrice: { amount: toAmount(rate.price_list_rate) } },
-      physicalProperties: weight !== undefined ? { weight } : undefined,
+      physicalProperties: physical(weight),
     };
+    return variant;
   });
   const url = imageUrl(template.image, erpnextUrl);
   const product: WixProduct = {
@@ -205,7 +243,7 @@ export function toWixVariantProduct(
     visible: !template.disabled && template.is_sales_item !== false && wixVariants.some((v) => v.visible),
     productType: "PHYSICAL",
     physicalProperties: {},
-    brand: template.brand ? { name: template.brand } : undefined,
+    brand: brandOf(template.brand),
     media: url ? { itemsInfo: { items: [{ url }] } } : undefined,
     options: names.map((name) => ({
       name,

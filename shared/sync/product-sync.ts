@@ -12,8 +12,8 @@ import type { ProductMapping, StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
 import { describeIssues } from "../validation";
 import { type BulkError, describeBulkError } from "../wix/bulk";
-import { WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
-import type { BulkResponse, WixProduct } from "../wix/types";
+import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
+import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../wix/types";
 import { chunks, mapLimited } from "./concurrency";
 import {
   HIDDEN_HASH,
@@ -362,32 +362,40 @@ export class ProductSync {
     return { items, unreadable };
   }
 
-  /** Existing Wix products with the same SKU are linked, never duplicated. */
+  /**
+   * Existing Wix products with the same SKU are linked, never duplicated. Search Variants gives
+   * each match's product id, variant id and product revision; a product whose revision did not
+   * come back is read once.
+   */
   private async linkExisting(creates: Planned[]): Promise<Set<string>> {
     const linked = new Set<string>();
     if (!creates.length) return linked;
     const { wix, state } = this.deps;
     const bySku = new Map<string, Planned>();
     for (const plan of creates) for (const sku of skusOf(plan)) bySku.set(sku, plan);
-    for (const id of await wix.findProductIdsBySku([...bySku.keys()])) {
-      const existing = await wix.getProduct(id);
-      if (!existing?.id || !existing.revision) continue;
-      const plan = existing.variantsInfo.variants
-        .map((v) => (v.sku ? bySku.get(v.sku) : undefined))
-        .find(Boolean);
+    const products = new Map<string, { revision?: string; variantIds: Map<string, string> }>();
+    for (const match of await wix.findVariantsBySku([...bySku.keys()])) {
+      const productId = match.productData?.productId;
+      if (!productId || !match.sku || !match.variantId) continue;
+      const found = products.get(productId) ?? { revision: undefined, variantIds: new Map() };
+      found.revision ??= match.productData?.revision ?? undefined;
+      found.variantIds.set(match.sku, match.variantId);
+      products.set(productId, found);
+    }
+    for (const [productId, found] of products) {
+      const plan = [...found.variantIds.keys()].map((sku) => bySku.get(sku)).find(Boolean);
       if (!plan || linked.has(plan.itemCode)) continue;
+      const revision = found.revision ?? (await wix.getProduct(productId))?.revision;
+      if (!revision) continue;
       // Keep Wix's variant ids for our SKUs, so their inventory items stay.
-      const idsBySku = new Map(
-        existing.variantsInfo.variants.flatMap((v) => (v.sku && v.id ? [[v.sku, v.id] as const] : [])),
-      );
       for (const v of plan.product.variantsInfo.variants)
-        if (v.sku && idsBySku.has(v.sku)) v.id = idsBySku.get(v.sku);
+        if (v.sku && found.variantIds.has(v.sku)) v.id = found.variantIds.get(v.sku);
       const now = new Date().toISOString();
       plan.mapping = {
         itemCode: plan.itemCode,
-        productId: existing.id,
-        variantId: plan.variantCodes ? undefined : idsBySku.get(plan.itemCode),
-        revision: existing.revision,
+        productId,
+        variantId: plan.variantCodes ? undefined : found.variantIds.get(plan.itemCode),
+        revision,
         createdAt: now,
         updatedAt: now,
       };
@@ -423,6 +431,7 @@ export class ProductSync {
         }
       }
       await this.persist(saved);
+      results.push(...unanswered(chunk, response));
       if (retryLink.length) {
         const linked = await this.linkExisting(retryLink);
         results.push(
@@ -449,7 +458,7 @@ export class ProductSync {
     for (const chunk of bulkChunks(plans)) {
       let response: BulkResponse<WixProduct>;
       try {
-        response = await this.deps.wix.bulkUpdateProducts(chunk.map((p) => this.withIdentity(p)));
+        response = await this.deps.wix.bulkUpdateProducts(chunk.map((p) => this.toUpdate(p)));
       } catch (error) {
         results.push(...chunk.map((p) => failure(p.itemCode, error)));
         continue;
@@ -476,6 +485,7 @@ export class ProductSync {
         results.push(outcome);
       }
       await this.persist(saved);
+      results.push(...unanswered(chunk, response));
     }
     return results;
   }
@@ -500,7 +510,7 @@ export class ProductSync {
       }
       mapping.revision = current.revision;
       try {
-        const updated = await wix.updateProduct(this.withIdentity(plan));
+        const updated = await wix.updateProduct(this.toUpdate(plan));
         await this.saveMapping(plan, updated);
         return { itemCode: plan.itemCode, outcome: "updated" };
       } catch (e) {
@@ -511,9 +521,17 @@ export class ProductSync {
     return { itemCode: plan.itemCode, outcome: "failed", reason: "revision kept changing", retryable: true };
   }
 
-  private withIdentity(plan: Planned): WixProduct & { id: string; revision: string } {
+  /**
+   * The update for a planned product. The brand is left out: Wix assigns a brand on update only
+   * by id (BRAND_MISSING_ID, updateProduct doc in @wix/auto_sdk_stores_products-v-3
+   * build/cjs/index.d.ts) and omitted fields stay unchanged, so the brand set at creation stays.
+   */
+  private toUpdate(plan: Planned): WixProductUpdate {
     const mapping = plan.mapping as ProductMapping;
-    return { ...plan.product, id: mapping.productId, revision: mapping.revision ?? "" };
+    const { brand: _brand, options, variantsInfo, ...rest } = plan.product;
+    const identity = { ...rest, id: mapping.productId, revision: mapping.revision ?? "" };
+    // A hide sends `{visible: false}` only; otherwise variants go with their options.
+    return variantsInfo ? { ...identity, options: options ?? [], variantsInfo } : identity;
   }
 
   /** Records what Wix now holds for the item; `batch` defers the write to one batch per bulk call. */
@@ -590,7 +608,7 @@ function bulkFailure(itemCode: string, error?: BulkError): ItemResult {
 }
 
 /** The create payload carries each variant's opening stock; it is not part of the content hash. */
-function withStock(product: WixProduct, stock: Map<string, number>): WixProduct {
+function withStock(product: WixProduct, stock: Map<string, number>): WixNewProduct {
   const variants = product.variantsInfo.variants.map((v) => ({
     ...v,
     inventoryItem: { quantity: stock.get(v.sku ?? "") ?? 0 },
@@ -598,23 +616,52 @@ function withStock(product: WixProduct, stock: Map<string, number>): WixProduct 
   return { ...product, variantsInfo: { variants } };
 }
 
+/**
+ * A plan the bulk answer says nothing about is not lost: it fails like any per-item failure (and
+ * is parked). Wix leaves failures out of `results` past a threshold and only counts them
+ * (BulkActionMetadata.undetailedFailures, products-v-3 meta.d.ts).
+ */
+function unanswered(chunk: Planned[], response: BulkResponse<WixProduct>): ItemResult[] {
+  const answered = new Set(response.results.map((r) => r.itemMetadata.originalIndex));
+  return chunk
+    .filter((_, i) => !answered.has(i))
+    .map((p) => ({
+      itemCode: p.itemCode,
+      outcome: "failed",
+      reason: "Wix gave no result for it (undetailed failure)",
+      retryable: false,
+    }));
+}
+
 /** The SKUs a planned product carries: its variants' item codes, or its own. */
 const skusOf = (plan: Planned) => plan.variantCodes ?? [plan.itemCode];
 
-/** Bulk calls take at most 100 products and 1000 variants in all (CONTRACTS 2.3). */
-function bulkChunks(plans: Planned[]): Planned[][] {
-  const out: Planned[][] = [];
-  let current: Planned[] = [];
+/**
+ * Bulk calls take at most 100 products, 1000 variants and 100 options in all (the bulk create
+ * doc in @wix/auto_sdk_stores_products-v-3 build/cjs/index.d.ts).
+ */
+export function bulkChunks<P extends Pick<Planned, "product">>(plans: P[]): P[][] {
+  const out: P[][] = [];
+  let current: P[] = [];
   let variants = 0;
+  let options = 0;
   for (const plan of plans) {
     const n = plan.product.variantsInfo?.variants.length ?? 1;
-    if (current.length && (current.length >= WIX_BULK_PRODUCTS || variants + n > WIX_BULK_VARIANTS)) {
+    const o = plan.product.options?.length ?? 0;
+    if (
+      current.length &&
+      (current.length >= WIX_BULK_PRODUCTS ||
+        variants + n > WIX_BULK_VARIANTS ||
+        options + o > WIX_BULK_OPTIONS)
+    ) {
       out.push(current);
       current = [];
       variants = 0;
+      options = 0;
     }
     current.push(plan);
     variants += n;
+    options += o;
   }
   if (current.length) out.push(current);
   return out;

@@ -2,7 +2,16 @@ import type { Settings } from "../config/settings";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { HttpError } from "../http/errors";
 import type { RateBudget } from "../http/rate-budget";
-import type { BulkResponse, WixInventoryItem, WixOrder, WixProduct } from "./types";
+import type {
+  BulkResponse,
+  BulkWithInventoryResponse,
+  WixInventoryItem,
+  WixNewProduct,
+  WixOrder,
+  WixProduct,
+  WixProductUpdate,
+  WixVariantMatch,
+} from "./types";
 
 export type CatalogVersion = "V1_CATALOG" | "V3_CATALOG" | "STORES_NOT_INSTALLED";
 
@@ -20,6 +29,8 @@ export type WixClientOptions = Pick<
 /** Wix limits (CONTRACTS 2.3-2.5). */
 export const WIX_BULK_PRODUCTS = 100;
 export const WIX_BULK_VARIANTS = 1000;
+/** Options created by one bulk create, in all (bulkCreateProductsWithInventory doc, products-v-3 index.d.ts). */
+export const WIX_BULK_OPTIONS = 100;
 export const WIX_BULK_INVENTORY = 1000;
 export const WIX_QUERY_LIMIT = 100;
 export const WIX_STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
@@ -102,7 +113,7 @@ export class WixClient {
     }
   }
 
-  async createProduct(product: WixProduct): Promise<WixProduct> {
+  async createProduct(product: WixNewProduct): Promise<WixProduct> {
     const res = await this.http.send<{ product: WixProduct }>({
       method: "POST",
       path: "/stores/v3/products-with-inventory",
@@ -112,7 +123,8 @@ export class WixClient {
     return res.body.product;
   }
 
-  async updateProduct(product: WixProduct & { id: string; revision: string }): Promise<WixProduct> {
+  /** PATCH: omitted fields stay; variants travel with options; a brand goes by id (WixProductUpdate). */
+  async updateProduct(product: WixProductUpdate): Promise<WixProduct> {
     const res = await this.http.send<{ product: WixProduct }>({
       method: "PATCH",
       path: `/stores/v3/products/${product.id}`,
@@ -121,48 +133,55 @@ export class WixClient {
     return res.body.product;
   }
 
-  /** Up to 100 products; per-item results (HTTP 200 even when items fail). */
-  async bulkCreateProducts(products: WixProduct[]): Promise<BulkResponse<WixProduct>> {
-    const res = await this.http.send<BulkResponse<WixProduct>>({
+  /**
+   * Up to 100 products with their opening stock; per-item results (HTTP 200 even when items fail).
+   * This endpoint nests them under `productResults` (BulkCreateProductsWithInventoryResponse,
+   * @wix/auto_sdk_stores_products-v-3 build/cjs/meta.d.ts), unlike plain bulk calls.
+   */
+  async bulkCreateProducts(products: WixNewProduct[]): Promise<BulkResponse<WixProduct>> {
+    const res = await this.http.send<BulkWithInventoryResponse>({
       method: "POST",
       path: "/stores/v3/bulk/products-with-inventory/create",
       idempotent: true, // unique SKUs: a repeat is refused per item, then linked
       body: { products, returnEntity: true },
     });
-    return res.body;
+    return res.body.productResults ?? NO_RESULTS;
   }
 
-  async bulkUpdateProducts(
-    products: (WixProduct & { id: string; revision: string })[],
-  ): Promise<BulkResponse<WixProduct>> {
+  /** Bulk Update Products (flat BulkUpdateProductsResponse). */
+  async bulkUpdateProducts(products: WixProductUpdate[]): Promise<BulkResponse<WixProduct>> {
     const res = await this.http.send<BulkResponse<WixProduct>>({
       method: "POST",
       path: "/stores/v3/bulk/products/update",
       idempotent: true, // revision-guarded
       body: { products: products.map((product) => ({ product })), returnEntity: true },
     });
-    return res.body;
+    return { results: res.body.results ?? [], bulkActionMetadata: res.body.bulkActionMetadata };
   }
 
   /**
-   * Product ids whose variants carry any of these SKUs. Filtering on `variantsInfo.variants.sku`
-   * is how we read the V3 query language (unverified); search results carry no variants, so
-   * callers GET a match to learn its variant ids.
+   * The variants that carry any of these SKUs, with their product id and revision, via Search
+   * Variants (@wix/auto_sdk_stores_read-only-variants-v-3): `sku` is filterable there, while
+   * Query Products filters only id, handle, slug, visible, dates and options.id, and Search
+   * Products takes variants only through `$matchItems` (ReadOnlyVariantSearchSpec and
+   * V3ProductQuerySpec in the packages' universal .d.ts). SKUs are unique store-wide, so 100
+   * SKUs match at most 100 variants: one page.
    */
-  async findProductIdsBySku(skus: string[]): Promise<string[]> {
-    const ids: string[] = [];
+  async findVariantsBySku(skus: string[]): Promise<WixVariantMatch[]> {
+    const found: WixVariantMatch[] = [];
     for (let i = 0; i < skus.length; i += WIX_QUERY_LIMIT) {
-      const filter = { "variantsInfo.variants.sku": { $in: skus.slice(i, i + WIX_QUERY_LIMIT) } };
-      for await (const p of this.query<WixProduct>(
-        "/stores/v3/products/query",
-        "products",
+      const filter = { sku: { $in: skus.slice(i, i + WIX_QUERY_LIMIT) } };
+      for await (const v of this.query<WixVariantMatch>(
+        "/stores/v3/products/search-variants",
+        "variants",
         filter,
         WIX_QUERY_LIMIT,
+        "search",
       )) {
-        if (p.id) ids.push(p.id);
+        found.push(v);
       }
     }
-    return ids;
+    return found;
   }
 
   /** Inventory items for these SKUs (at most 1000 a page). */
@@ -182,12 +201,16 @@ export class WixClient {
     return items;
   }
 
-  /** A V3 query, page by page: the first page carries the filter, later ones only the cursor. */
+  /**
+   * A V3 query (or search: same paging, request under `search`), page by page: the first page
+   * carries the filter, later ones only the cursor.
+   */
   private async *query<T>(
     path: string,
     key: string,
     filter: Record<string, unknown>,
     limit: number,
+    envelope: "query" | "search" = "query",
   ): AsyncGenerator<T> {
     let cursor: string | undefined;
     do {
@@ -198,7 +221,7 @@ export class WixClient {
         method: "POST",
         path,
         idempotent: true, // a read
-        body: { query },
+        body: { [envelope]: query },
       });
       yield* (res.body[key] as T[] | undefined) ?? [];
       cursor = res.body.pagingMetadata?.hasNext ? res.body.pagingMetadata.cursors?.next : undefined;
@@ -309,6 +332,11 @@ export class WixClient {
     };
   }
 }
+
+const NO_RESULTS: BulkResponse<WixProduct> = {
+  results: [],
+  bulkActionMetadata: { totalSuccesses: 0, totalFailures: 0, undetailedFailures: 0 },
+};
 
 /** Wix error envelope: `{message, details: {applicationError | validationError}}` plus x-wix-request-id. */
 export function describeWixError(

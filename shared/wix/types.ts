@@ -1,4 +1,35 @@
-/** The parts of Wix Catalog V3 and eCommerce shapes this integration reads and writes (CONTRACTS 2). */
+import type {
+  BulkCreateProductsWithInventoryRequestOriginal,
+  BulkCreateProductsWithInventoryResponseOriginal,
+  BulkUpdateProductsRequestOriginal,
+  BulkUpdateProductsResponseOriginal,
+  ConnectedOptionChoiceOriginal,
+  ConnectedOptionOriginal,
+  CreateProductWithInventoryRequestOriginal,
+  FixedMonetaryAmountOriginal,
+  OptionChoiceOriginal,
+  OptionChoiceReferencesOriginal,
+  PriceInfoOriginal,
+  ProductWithInventoryOriginal,
+  UpdateProductRequestOriginal,
+  V3BrandOriginal,
+  V3GetProductResponseOriginal,
+  V3ProductOriginal,
+  VariantOriginal,
+  VariantWithInventoryOriginal,
+} from "@wix/auto_sdk_stores_products-v-3/meta";
+import type {
+  ProductFieldsOriginal,
+  ReadOnlyVariantOriginal,
+  SearchVariantsRequestOriginal,
+  SearchVariantsResponseOriginal,
+} from "@wix/auto_sdk_stores_read-only-variants-v-3/meta";
+
+/**
+ * The parts of Wix Catalog V3 and eCommerce shapes this integration reads and writes (CONTRACTS 2).
+ * Product shapes are checked against the official SDK's wire types (`WireChecks` below), so a
+ * field name or shape that Wix does not declare fails `tsc`.
+ */
 
 export interface Money {
   amount: string;
@@ -6,13 +37,17 @@ export interface Money {
 }
 
 export interface WixChoice {
-  optionChoiceNames: { optionName: string; choiceName: string; renderType?: string };
+  optionChoiceNames: {
+    optionName: string;
+    choiceName: string;
+    renderType?: "TEXT_CHOICES" | "SWATCH_CHOICES";
+  };
 }
 
 export interface WixOption {
   name: string;
-  optionRenderType?: string;
-  choicesSettings?: { choices: { choiceType?: string; name: string }[] };
+  optionRenderType?: "TEXT_CHOICES" | "SWATCH_CHOICES";
+  choicesSettings?: { choices: { choiceType?: "CHOICE_TEXT" | "ONE_COLOR"; name: string }[] };
 }
 
 export interface WixVariant {
@@ -21,7 +56,12 @@ export interface WixVariant {
   visible?: boolean;
   choices?: WixChoice[];
   price: { actualPrice: Money; compareAtPrice?: Money };
+  /** Required on every variant of a PHYSICAL product (`{}` when there is no weight). */
   physicalProperties?: { weight?: number };
+}
+
+/** A variant as created with its inventory (Bulk Create Products With Inventory). */
+export interface WixVariantWithStock extends WixVariant {
   inventoryItem?: { quantity?: number; inStock?: boolean };
 }
 
@@ -32,15 +72,33 @@ export interface WixProduct {
   plainDescription?: string;
   visible?: boolean;
   productType?: "PHYSICAL" | "DIGITAL";
-  physicalProperties?: Record<string, unknown>;
-  brand?: { name: string };
+  physicalProperties?: Record<string, never>;
+  /** On create `{name}` makes a new brand; on update Wix takes only `{id}` (BRAND_MISSING_ID otherwise). */
+  brand?: { id?: string; name?: string };
   media?: { itemsInfo: { items: { url?: string; id?: string }[] } };
-  handle?: string;
   options?: WixOption[];
   variantsInfo: { variants: WixVariant[] };
-  createdDate?: string;
-  updatedDate?: string;
 }
+
+/** A product to create together with each variant's opening stock. */
+export interface WixNewProduct extends Omit<WixProduct, "id" | "revision" | "variantsInfo"> {
+  variantsInfo: { variants: WixVariantWithStock[] };
+}
+
+/**
+ * A product update (Update Product / Bulk Update Products). The SDK's updateProduct doc
+ * (@wix/auto_sdk_stores_products-v-3, build/cjs/index.d.ts) says: variants and options travel
+ * together (MISSING_OPTIONS_ON_UPDATE_VARIANTS), and a brand is assigned by `id` only
+ * (BRAND_MISSING_ID); omitted top-level fields stay unchanged.
+ */
+export type WixProductUpdate = Omit<Partial<WixProduct>, "brand" | "options" | "variantsInfo"> & {
+  id: string;
+  revision: string;
+  brand?: { id: string; name?: string };
+} & (
+    | { options: WixOption[]; variantsInfo: { variants: WixVariant[] } }
+    | { options?: undefined; variantsInfo?: undefined }
+  );
 
 export interface BulkItemResult<T> {
   itemMetadata: {
@@ -56,6 +114,79 @@ export interface BulkResponse<T> {
   results: BulkItemResult<T>[];
   bulkActionMetadata: { totalSuccesses: number; totalFailures: number; undetailedFailures: number };
 }
+
+/**
+ * The `/bulk/products-with-inventory/*` answer: product results nested under `productResults`
+ * (BulkCreateProductsWithInventoryResponse, @wix/auto_sdk_stores_products-v-3 meta.d.ts).
+ */
+export interface BulkWithInventoryResponse {
+  productResults?: BulkResponse<WixProduct>;
+  /** Stock created with the products; we read only the counts. */
+  inventoryResults?: { bulkActionMetadata?: BulkResponse<unknown>["bulkActionMetadata"] };
+}
+
+/** A variant found by SKU (Search Variants, @wix/auto_sdk_stores_read-only-variants-v-3). */
+export interface WixVariantMatch {
+  variantId?: string;
+  sku?: string;
+  productData?: { productId?: string; revision?: string };
+}
+
+export interface WixSearchVariantsResponse {
+  variants?: WixVariantMatch[];
+  pagingMetadata?: { cursors?: { next?: string }; hasNext?: boolean };
+}
+
+/** `Ours` may name only fields `Sdk` declares, each with a compatible type. */
+type Conforms<Ours, Sdk> = [Ours] extends [Sdk]
+  ? Exclude<keyof Ours, keyof Sdk> extends never
+    ? true
+    : false
+  : false;
+type Assert<T extends true> = T;
+
+/** Compile-time contract: our product shapes against the SDK's wire types. */
+export type WireChecks = [
+  Assert<Conforms<Money, FixedMonetaryAmountOriginal>>,
+  Assert<Conforms<WixVariant["price"], PriceInfoOriginal>>,
+  Assert<Conforms<WixChoice, OptionChoiceOriginal>>,
+  Assert<Conforms<WixChoice, OptionChoiceReferencesOriginal>>,
+  Assert<
+    Conforms<NonNullable<WixOption["choicesSettings"]>["choices"][number], ConnectedOptionChoiceOriginal>
+  >,
+  Assert<Conforms<WixOption, ConnectedOptionOriginal>>,
+  Assert<Conforms<WixVariant, VariantOriginal>>,
+  Assert<Conforms<WixVariantWithStock, VariantWithInventoryOriginal>>,
+  Assert<Conforms<NonNullable<WixProduct["brand"]>, V3BrandOriginal>>,
+  Assert<Conforms<WixProduct, V3ProductOriginal>>,
+  Assert<Conforms<WixNewProduct, ProductWithInventoryOriginal>>,
+  Assert<Conforms<{ product: WixNewProduct; returnEntity: true }, CreateProductWithInventoryRequestOriginal>>,
+  Assert<Conforms<{ product: WixProductUpdate }, UpdateProductRequestOriginal>>,
+  Assert<
+    Conforms<
+      { products: WixNewProduct[]; returnEntity: true },
+      BulkCreateProductsWithInventoryRequestOriginal
+    >
+  >,
+  Assert<
+    Conforms<
+      { products: { product: WixProductUpdate }[]; returnEntity: true },
+      BulkUpdateProductsRequestOriginal
+    >
+  >,
+  Assert<Conforms<{ product: WixProduct }, V3GetProductResponseOriginal>>,
+  Assert<Conforms<BulkResponse<WixProduct>, BulkUpdateProductsResponseOriginal>>,
+  Assert<Conforms<BulkWithInventoryResponse, BulkCreateProductsWithInventoryResponseOriginal>>,
+  Assert<Conforms<NonNullable<WixVariantMatch["productData"]>, ProductFieldsOriginal>>,
+  Assert<Conforms<WixVariantMatch, ReadOnlyVariantOriginal>>,
+  Assert<Conforms<WixSearchVariantsResponse, SearchVariantsResponseOriginal>>,
+  Assert<
+    Conforms<
+      { search: { filter: { sku: { $in: string[] } }; cursorPaging: { limit: number } } },
+      SearchVariantsRequestOriginal
+    >
+  >,
+];
 
 export interface WixInventoryItem {
   id: string;

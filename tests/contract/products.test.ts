@@ -1,18 +1,180 @@
-import { getProduct } from "@wix/auto_sdk_stores_products-v-3";
+import {
+  bulkCreateProductsWithInventory,
+  bulkUpdateProducts,
+  createProductWithInventory,
+  getProduct,
+  updateProduct,
+} from "@wix/auto_sdk_stores_products-v-3";
+import { searchVariants } from "@wix/auto_sdk_stores_read-only-variants-v-3";
+import type { WixNewProduct, WixProductUpdate } from "../../shared/wix/types";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
+
+/** The SDK's functions take SDK-side names (`_id`); their types are looser than the wire's. */
+// biome-ignore lint/suspicious/noExplicitAny: the SDK's input types are per call
+type Any = any;
+
+const newProduct: WixNewProduct = {
+  name: "Mug",
+  visible: true,
+  productType: "PHYSICAL",
+  physicalProperties: {},
+  brand: { name: "Acme" },
+  options: [],
+  variantsInfo: {
+    variants: [
+      {
+        sku: "MUG-1",
+        visible: true,
+        choices: [],
+        price: { actualPrice: { amount: "1.275" } },
+        physicalProperties: {},
+        inventoryItem: { quantity: 3 },
+      },
+    ],
+  },
+};
+
+const update: WixProductUpdate = {
+  id: "p1",
+  revision: "4",
+  name: "Mug",
+  options: [],
+  variantsInfo: {
+    variants: [
+      {
+        id: "v1",
+        sku: "MUG-1",
+        choices: [],
+        price: { actualPrice: { amount: "9.99" } },
+        physicalProperties: {},
+      },
+    ],
+  },
+};
+
+/** The SDK takes `_id` where the wire has `id`. */
+const sdkSide = ({ id, ...rest }: WixProductUpdate) => ({ ...rest, _id: id });
 
 describe("Wix products: our requests equal the official SDK's", () => {
   test("Get Product", async () => {
-    // prepare
     const wix = await recordingWix();
     wix.answer({ product: { id: "p1", name: "Mug", variantsInfo: { variants: [] } } });
-    // act
     await wix.client.getProduct("p1");
     const sdk = await sdkRequest((http) => getProduct(http)("p1"), {});
     await wix.close();
-    // assess
     const [ours] = wix.requests;
     expect(ours?.method).toBe(restMethod(sdk));
     expect(ours?.path).toBe(sdk.path);
+  });
+
+  test("Create Product With Inventory", async () => {
+    const wix = await recordingWix();
+    wix.answer({ product: { id: "p1" } });
+    await wix.client.createProduct(newProduct);
+    await wix.close();
+    const sdk = await sdkRequest((http) => createProductWithInventory(http)(newProduct as Any), {
+      product: {},
+    });
+    const [ours] = wix.requests;
+    expect(ours?.method).toBe(restMethod(sdk));
+    expect(ours?.path).toBe(sdk.path);
+    expect(ours?.body).toEqual(sdk.body);
+  });
+
+  test("Update Product (PATCH): options travel with variants, no name-only brand", async () => {
+    const wix = await recordingWix();
+    wix.answer({ product: { id: "p1" } });
+    await wix.client.updateProduct(update);
+    await wix.close();
+    const { _id, ...product } = sdkSide(update);
+    const sdk = await sdkRequest((http) => updateProduct(http)(_id, product as Any), { product: {} });
+    const [ours] = wix.requests;
+    expect(ours?.method).toBe(restMethod(sdk));
+    expect(ours?.path).toBe(sdk.path);
+    expect(ours?.body).toEqual(sdk.body);
+  });
+
+  test("Bulk Create Products With Inventory: request, and the nested answer parsed", async () => {
+    // The answer as the SDK declares it (BulkCreateProductsWithInventoryResponse): nested.
+    const answer = {
+      productResults: {
+        results: [
+          {
+            itemMetadata: { id: "p1", originalIndex: 0, success: true },
+            item: {
+              id: "p1",
+              revision: "1",
+              name: "Mug",
+              variantsInfo: { variants: [{ id: "v1", sku: "MUG-1" }] },
+            },
+          },
+        ],
+        bulkActionMetadata: { totalSuccesses: 1, totalFailures: 0, undetailedFailures: 0 },
+      },
+      inventoryResults: {
+        bulkActionMetadata: { totalSuccesses: 1, totalFailures: 0, undetailedFailures: 0 },
+      },
+    };
+    const wix = await recordingWix();
+    wix.answer(answer);
+    const parsed = await wix.client.bulkCreateProducts([newProduct]);
+    await wix.close();
+    const sdk = await sdkRequest(
+      (http) => bulkCreateProductsWithInventory(http)([newProduct as Any], { returnEntity: true }),
+      answer,
+    );
+    const [ours] = wix.requests;
+    expect(ours?.method).toBe(restMethod(sdk));
+    expect(ours?.path).toBe(sdk.path);
+    expect(ours?.body).toEqual(sdk.body);
+    expect(parsed.results).toHaveLength(1);
+    expect(parsed.results[0]?.item?.id).toBe("p1");
+    expect(parsed.results[0]?.itemMetadata.success).toBe(true);
+  });
+
+  test("Bulk Update Products", async () => {
+    const answer = {
+      results: [
+        { itemMetadata: { id: "p1", originalIndex: 0, success: true }, item: { id: "p1", revision: "5" } },
+      ],
+      bulkActionMetadata: { totalSuccesses: 1, totalFailures: 0, undetailedFailures: 0 },
+    };
+    const wix = await recordingWix();
+    wix.answer(answer);
+    const parsed = await wix.client.bulkUpdateProducts([update]);
+    await wix.close();
+    const sdk = await sdkRequest(
+      (http) => bulkUpdateProducts(http)([{ product: sdkSide(update) as Any }], { returnEntity: true }),
+      answer,
+    );
+    const [ours] = wix.requests;
+    expect(ours?.method).toBe(restMethod(sdk));
+    expect(ours?.path).toBe(sdk.path);
+    expect(ours?.body).toEqual(sdk.body);
+    expect(parsed.results[0]?.item?.revision).toBe("5");
+  });
+
+  test("the SKU lookup is Search Variants filtered on `sku`", async () => {
+    const answer = {
+      variants: [{ variantId: "v1", sku: "MUG-1", productData: { productId: "p1", revision: "4" } }],
+      pagingMetadata: { count: 1, hasNext: false, cursors: {} },
+    };
+    const wix = await recordingWix();
+    wix.answer(answer);
+    const found = await wix.client.findVariantsBySku(["MUG-1", "MUG-2"]);
+    await wix.close();
+    const sdk = await sdkRequest(
+      (http) =>
+        searchVariants(http)({
+          filter: { sku: { $in: ["MUG-1", "MUG-2"] } },
+          cursorPaging: { limit: 100 },
+        } as Any),
+      answer,
+    );
+    const [ours] = wix.requests;
+    expect(ours?.method).toBe(restMethod(sdk));
+    expect(ours?.path).toBe(sdk.path);
+    expect(ours?.body).toEqual(sdk.body);
+    expect(found).toEqual(answer.variants);
   });
 });

@@ -177,6 +177,8 @@ export function handMadeWixProduct(wix: WixSandbox, sku: string, name = "Hand-ma
     name,
     productType: "PHYSICAL",
     physicalProperties: {},
-    variantsInfo: { variants: [{ sku, choices: [], price: { actualPrice: { amount: "1.00" } } }] },
+    variantsInfo: {
+      variants: [{ sku, choices: [], price: { actualPrice: { amount: "1.00" } }, physicalProperties: {} }],
+    },
   });
 }

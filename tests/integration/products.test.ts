@@ -75,6 +75,32 @@ describe("ERPNext -> Wix product sync", () => {
     expect(h.wix.calls.writes).toBe(writes);
   });
 
+  test("an item with a brand and no weight is created, then updated; Wix keeps the brand", async () => {
+    // Updates send variants with their options and never a brand by name (BRAND_MISSING_ID).
+    createItem(h.erpnext, "BRAND-1", 7, { brand: "Acme" });
+    await h.host.drain();
+    const [created] = productsWithSku(h.wix, "BRAND-1");
+    expect(created?.brand?.name).toBe("Acme");
+    expect(created?.variantsInfo.variants[0]?.physicalProperties).toEqual({});
+    const price = [...(h.erpnext.docs.get("Item Price")?.values() ?? [])].find(
+      (p) => p.item_code === "BRAND-1",
+    );
+    h.erpnext.update("Item Price", price?.name as string, { price_list_rate: 8.5 });
+    await h.host.drain();
+    const [updated] = productsWithSku(h.wix, "BRAND-1");
+    expect(updated?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("8.50");
+    expect(updated?.brand).toEqual(created?.brand);
+    expect(Number(updated?.revision)).toBeGreaterThan(Number(created?.revision));
+  });
+
+  test("a price with three decimals reaches Wix as it is", async () => {
+    createItem(h.erpnext, "KWD-1", 1.275);
+    await h.host.drain();
+    expect(productsWithSku(h.wix, "KWD-1")[0]?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe(
+      "1.275",
+    );
+  });
+
   test("duplicate webhooks delivered at once make one product", async () => {
     h.erpnext.importDoc("Item", {
       item_code: "DUP-1",
@@ -176,6 +202,23 @@ describe("ERPNext -> Wix product sync", () => {
     expect(log.find((e) => e.key === "BAD-2" && e.outcome === "failed")?.reason).toContain(
       "violates a store rule",
     );
+  });
+
+  test("a failure Wix counts without details is still recorded as failed, never dropped", async () => {
+    h.wix.rejectedSkus.add("UND-2");
+    h.wix.detailedFailureLimit = 0;
+    try {
+      const codes = importItems(h.erpnext, "UND", 2);
+      for (const code of codes) await h.erpnextWebhook({ doctype: "Item", name: code });
+      await h.host.drain();
+    } finally {
+      h.wix.detailedFailureLimit = Number.POSITIVE_INFINITY;
+      h.wix.rejectedSkus.delete("UND-2");
+    }
+    expect(productsWithSku(h.wix, "UND-1")).toHaveLength(1);
+    const ctx = await h.host.context();
+    const log = await ctx.log.since("products", new Date(Date.now() - 60_000));
+    expect(log.find((e) => e.key === "UND-2" && e.outcome === "failed")?.reason).toContain("no result");
   });
 
   test("once the cause is fixed, the parked item is redriven from the DLQ and syncs", async () => {

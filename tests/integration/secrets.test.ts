@@ -93,7 +93,7 @@ describe("Wix app auth (OAuth client credentials) against the sandbox", () => {
       instanceId: "inst-1",
     });
     expect(await client.catalogVersion()).toBe("V3_CATALOG");
-    expect(await client.findProductIdsBySku(["NONE"])).toEqual([]);
+    expect(await client.findVariantsBySku(["NONE"])).toEqual([]);
     expect(sim.callLog.filter((c) => c.includes("oauth2"))).toHaveLength(1); // one token, reused until near expiry
     const wrong = new WixClient({
       apiUrl: url,

@@ -37,13 +37,16 @@ const price = (over: Partial<ItemPrice> = {}): ItemPrice =>
   }) as ItemPrice;
 
 describe("product mapping", () => {
-  test("names fit 80 characters at a word; prices are two-decimal strings; weights become kg", () => {
+  test("names fit 80 characters at a word; prices have 2 or 3 decimals (Wix maxScale 3); weights become kg", () => {
     const long = "Extra ".repeat(20).trim();
     expect(fitName(long).length).toBeLessThanOrEqual(80);
     expect(fitName(long).endsWith("…")).toBe(true);
     expect(fitName("  Short   name ")).toBe("Short name");
-    expect(toAmount(19.999)).toBe("20.00");
+    expect(toAmount(19.9999)).toBe("20.00");
+    expect(toAmount(19.999)).toBe("19.999");
+    expect(toAmount(1.275)).toBe("1.275");
     expect(toAmount(0.1 + 0.2)).toBe("0.30");
+    expect(toAmount(5)).toBe("5.00");
     expect(toKilograms(500, "Gram")).toBe(0.5);
     expect(toKilograms(2, "Pound")).toBe(0.907);
     expect(toKilograms(0, "Kg")).toBeUndefined();
@@ -77,15 +80,28 @@ describe("product mapping", () => {
       physicalProperties: {},
       brand: { name: "Acme" },
       media: { itemsInfo: { items: [{ url: "https://erp.example.com/files/a.png" }] } },
+      options: [],
       variantsInfo: {
-        variants: [{ sku: "SKU-1", visible: true, choices: [], price: { actualPrice: { amount: "10.00" } } }],
+        variants: [
+          {
+            sku: "SKU-1",
+            visible: true,
+            choices: [],
+            price: { actualPrice: { amount: "10.00" } },
+            physicalProperties: {},
+          },
+        ],
       },
     });
     expect(toWixProduct(item({ disabled: true }), price(), "x").product.visible).toBe(false);
+    // Wix names are limited: a brand at most 50 characters (V3Brand.name @maxLength 50).
+    const brand = toWixProduct(item({ brand: "Brand ".repeat(12) }), price(), "x").product.brand?.name;
+    expect(brand?.length).toBeLessThanOrEqual(50);
   });
 
   test("items Wix cannot take are refused with a reason", () => {
     expect(() => toWixProduct(item(), undefined, "x")).toThrow(PermanentError);
+    expect(() => toWixProduct(item(), price({ price_list_rate: 1e9 }), "x")).toThrow(/999999999.99/);
     expect(() => toWixProduct(item({ item_code: "X".repeat(41) }), price(), "x")).toThrow(/40-character/);
   });
 
