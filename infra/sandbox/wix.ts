@@ -786,7 +786,7 @@ export class WixSandbox {
       createdDate: now,
       updatedDate: now,
       status: input.status ?? "APPROVED",
-      paymentStatus: input.paymentStatus ?? "NOT_PAID",
+      paymentStatus: (input.paymentStatus ?? "NOT_PAID") as WixOrder["paymentStatus"],
       fulfillmentStatus: "NOT_FULFILLED",
       currency,
       taxIncludedInPrices: input.taxIncluded ?? false,
