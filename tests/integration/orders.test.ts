@@ -380,6 +380,18 @@ describe("totals matrix: every Sales Order equals the Wix total to the cent", ()
       },
     ],
     [
+      "additional fees (handling, gift wrap) with shipping and tax",
+      {
+        lines: [{ sku: "MUG", quantity: 2 }],
+        shipping: "4.95",
+        fees: [
+          { name: "Handling", amount: "1.50" },
+          { name: "Gift wrap", amount: "2.25" },
+        ],
+        taxes: [{ name: "Sales Tax", rate: "0.08" }],
+      },
+    ],
+    [
       "coupon",
       {
         lines: [
