@@ -42,7 +42,8 @@ export class OrderSync {
     let record = await state.getOrder(orderId);
     let result: { outcome: Outcome; reason?: string; salesOrder?: string };
 
-    if (order.status === "CANCELED") {
+    // REJECTED: its pending payment failed (OrderStatus in @wix/auto_sdk_ecom_orders); as canceled.
+    if (order.status === "CANCELED" || order.status === "REJECTED") {
       result = await this.cancel(order, record);
     } else if (!this.shouldCreate(order)) {
       // Wix has taken the stock already: hold it until ERPNext reserves it.
