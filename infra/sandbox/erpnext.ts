@@ -107,6 +107,12 @@ export class ErpnextSandbox {
   readonly webhookLog: { doctype: string; name: string; status: number | string }[] = [];
   /** Requests answered, by "METHOD doctype", for benchmarks. */
   readonly calls = { reads: 0, writes: 0 };
+  /**
+   * Selling Settings `allow_against_multiple_purchase_orders`: a second order with the same po_no
+   * then only warns, as every order did on older releases (validate_po,
+   * erpnext/selling/doctype/sales_order/sales_order.py). Our claim and po_no lookup must hold alone.
+   */
+  allowMultiplePurchaseOrders = false;
   private readonly clock = new FrappeClock();
   private counters = new Map<string, number>();
   private pendingWebhooks: Promise<void>[] = [];
@@ -428,7 +434,7 @@ export class ErpnextSandbox {
     doc.status ??= "Draft";
     const company = this.table("Company").get(String(doc.company));
     doc.currency ??= company?.default_currency ?? "USD";
-    if (doc.po_no && doc.docstatus === 0) {
+    if (doc.po_no && doc.docstatus === 0 && !this.allowMultiplePurchaseOrders) {
       for (const other of this.table("Sales Order").values()) {
         if (
           other.name !== doc.name &&

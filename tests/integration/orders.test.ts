@@ -179,6 +179,27 @@ describe("Wix order -> ERPNext", () => {
     expect(salesOrders(order)).toHaveLength(1);
   });
 
+  test("where ERPNext only warns on a repeated po_no, our claim still makes one Sales Order", async () => {
+    h.erpnext.allowMultiplePurchaseOrders = true;
+    try {
+      const order = h.wix.placeOrder({
+        lines: [{ sku: "SOCKS", quantity: 1 }],
+        buyer: { email: "po-warning@example.com" },
+      });
+      const tokens = await Promise.all(
+        ["a", "b", "c"].map((id) => h.wix.signEvent(APPROVED, order, { eventId: `evt-po-${id}` })),
+      );
+      await Promise.all(
+        tokens.map((t) => h.request("POST", "/webhooks/wix", t, { "content-type": "text/plain" })),
+      );
+      await h.request("POST", "/jobs/order-poll");
+      await h.host.drain();
+      expect(salesOrders(order)).toHaveLength(1);
+    } finally {
+      h.erpnext.allowMultiplePurchaseOrders = false;
+    }
+  });
+
   test("a redelivered event (same event id) is recognised and costs no API call", async () => {
     const order = h.wix.placeOrder({
       lines: [{ sku: "MUG", quantity: 1 }],
