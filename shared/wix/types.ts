@@ -74,7 +74,7 @@ export interface WixInventoryItem {
 /**
  * Orders: our shapes are checked against the official SDK's wire types
  * (@wix/auto_sdk_ecom_orders/meta, `OrderOriginal`): `ConformsTo` below fails `tsc` when a field we
- * read does not exist there, and `_orderConforms` when its type differs. The SDK types dates as
+ * read does not exist there, and `_OrderTypesFit` when its type differs. The SDK types dates as
  * `Date`; on the wire they are ISO strings (`Wire` maps them).
  */
 type SdkOrder = Wire<OrderOriginal>;
@@ -175,4 +175,5 @@ type Assert<T extends never> = T;
 export type _OrderFieldsExist = Assert<UnknownFields<WixOrder, SdkOrder>>;
 export type _LineFieldsExist = Assert<UnknownFields<WixLineItem, SdkLineItem>>;
 /** Our order is a valid wire order: each field's type fits the SDK's. */
-export const _orderConforms = (order: WixOrder): SdkOrder => order;
+type FitsSdkOrder<T extends SdkOrder> = T;
+export type _OrderTypesFit = FitsSdkOrder<WixOrder>;
