@@ -107,6 +107,12 @@ export class ErpnextSandbox {
   readonly webhookLog: { doctype: string; name: string; status: number | string }[] = [];
   /** Requests answered, by "METHOD doctype", for benchmarks. */
   readonly calls = { reads: 0, writes: 0 };
+  /**
+   * Selling Settings `allow_against_multiple_purchase_orders`: a second order with the same po_no
+   * then only warns, as every order did on older releases (validate_po,
+   * erpnext/selling/doctype/sales_order/sales_order.py). Our claim and po_no lookup must hold alone.
+   */
+  allowMultiplePurchaseOrders = false;
   private readonly clock = new FrappeClock();
   private counters = new Map<string, number>();
   private pendingWebhooks: Promise<void>[] = [];
@@ -245,6 +251,9 @@ export class ErpnextSandbox {
   }
 
   insert(doctype: string, input: Record<string, unknown>, opts: { silent?: boolean } = {}): Doc {
+    // Item.autoname strips the code, and the name is the code (erpnext/stock/doctype/item/item.py).
+    if (doctype === "Item" && typeof input.item_code === "string")
+      input = { ...input, item_code: input.item_code.trim() };
     const spec = DOCTYPES[doctype];
     const table = this.table(doctype);
     if (!spec) throw new FrappeError(404, "DoesNotExistError", `DocType ${doctype} not found`);
@@ -416,13 +425,16 @@ export class ErpnextSandbox {
     doc.net_total = net;
     doc.total_taxes_and_charges = taxes;
     doc.grand_total = round2(net + taxes - discount);
-    doc.rounded_total = doc.disable_rounded_total ? doc.grand_total : Math.round(doc.grand_total as number);
+    // With rounding disabled, rounded_total is 0, not the grand total (set_rounded_total in
+    // erpnext/controllers/taxes_and_totals.py): compare grand_total.
+    doc.rounded_total = doc.disable_rounded_total ? 0 : Math.round(doc.grand_total as number);
+    doc.base_rounded_total = doc.rounded_total;
     doc.per_delivered ??= 0;
     doc.per_billed ??= 0;
     doc.status ??= "Draft";
     const company = this.table("Company").get(String(doc.company));
     doc.currency ??= company?.default_currency ?? "USD";
-    if (doc.po_no && doc.docstatus === 0) {
+    if (doc.po_no && doc.docstatus === 0 && !this.allowMultiplePurchaseOrders) {
       for (const other of this.table("Sales Order").values()) {
         if (
           other.name !== doc.name &&
@@ -440,8 +452,21 @@ export class ErpnextSandbox {
     }
   }
 
+  /**
+   * Payment Entry rules of erpnext/accounts/doctype/payment_entry/payment_entry.py:
+   * validate_bank_accounts (a Receive goes to a Bank or Cash account, a Pay comes from one) and
+   * validate_allocated_amount (no row allocates more than its reference's outstanding amount:
+   * for a Sales Order, `rounded_total or grand_total` less `advance_paid`).
+   */
   private validatePayment(doc: Doc): void {
-    for (const ref of (doc.references as Record<string, unknown>[] | undefined) ?? []) {
+    const bankOrCash = (field: "paid_to" | "paid_from") => {
+      const type = this.table("Account").get(String(doc[field]))?.account_type;
+      if (type !== "Bank" && type !== "Cash")
+        throw new FrappeError(417, "ValidationError", `Account Type for ${doc[field]} must be Bank or Cash`);
+    };
+    if (doc.payment_type === "Receive" || doc.payment_type === "Internal Transfer") bankOrCash("paid_to");
+    if (doc.payment_type === "Pay" || doc.payment_type === "Internal Transfer") bankOrCash("paid_from");
+    for (const [i, ref] of ((doc.references as Record<string, unknown>[] | undefined) ?? []).entries()) {
       const target = this.table(String(ref.reference_doctype)).get(String(ref.reference_name));
       if (!target)
         throw new FrappeError(
@@ -451,6 +476,14 @@ export class ErpnextSandbox {
         );
       if (target.docstatus !== 1)
         throw new FrappeError(417, "ValidationError", `${ref.reference_name} is not submitted`);
+      const total = Number(target.rounded_total) || Number(target.grand_total ?? 0);
+      ref.outstanding_amount = round2(total - Number(target.advance_paid ?? 0));
+      if (round2(Number(ref.allocated_amount ?? 0)) > (ref.outstanding_amount as number))
+        throw new FrappeError(
+          417,
+          "ValidationError",
+          `Row #${i + 1}: Allocated Amount cannot be greater than outstanding amount.`,
+        );
     }
     const account = this.table("Account").get(String(doc.paid_to));
     if (account?.account_type === "Bank" && (!doc.reference_no || !doc.reference_date)) {
@@ -473,6 +506,7 @@ export class ErpnextSandbox {
         });
       }
     }
+    if (doc.doctype === "Payment Entry") this.advance(doc, 1);
     if (doc.doctype === "Stock Entry") {
       for (const row of doc.items as Record<string, unknown>[]) {
         const qty = Number(row.qty);
@@ -515,8 +549,20 @@ export class ErpnextSandbox {
         if (row.t_warehouse) this.ledger(doc, String(row.item_code), String(row.t_warehouse), -qty);
       }
     }
+    if (doc.doctype === "Payment Entry") this.advance(doc, -1);
     doc.docstatus = 2;
     doc.modified = this.clock.now();
+  }
+
+  /** A submitted (or cancelled) payment moves its Sales Orders' `advance_paid`. */
+  private advance(payment: Doc, sign: 1 | -1): void {
+    for (const ref of (payment.references as Record<string, unknown>[] | undefined) ?? []) {
+      const order = this.table(String(ref.reference_doctype)).get(String(ref.reference_name));
+      if (order?.doctype === "Sales Order")
+        order.advance_paid = round2(
+          Number(order.advance_paid ?? 0) + sign * Number(ref.allocated_amount ?? 0),
+        );
+    }
   }
 
   /** A stock movement: one Stock Ledger Entry (announced) and a Bin update (never announced). */

@@ -194,6 +194,8 @@ export interface OrderInput {
   };
   shipping?: string;
   taxes?: { name: string; rate: string; amount?: string }[];
+  /** Additional fees (before tax), as an additional-fees service plugin adds them. */
+  fees?: { name: string; amount: string }[];
   discount?: string;
   taxIncluded?: boolean;
   currency?: string;
@@ -919,18 +921,62 @@ export class WixSandbox {
 
   // --- orders --------------------------------------------------------------------------------
 
+  /**
+   * Search Orders as Wix runs it (doc comment and OrderSearchSpec of searchOrders in
+   * @wix/auto_sdk_ecom_orders): only the declared fields filter and sort (400 otherwise), sorted
+   * by `createdDate` DESC unless told, PENDING and REJECTED orders left out unless the filter
+   * names `status`, INITIALIZED never returned; cursor pages carry only the cursor.
+   */
   private searchOrders(body: unknown) {
     const s = ((body as { search?: unknown })?.search ?? {}) as {
-      filter?: Record<string, { $gte?: string }>;
+      filter?: Record<string, unknown>;
+      sort?: { fieldName?: string; order?: string }[];
       cursorPaging?: { limit?: number; cursor?: string };
     };
-    const { start, limit, filter } = this.page(s, 100);
-    const since = (filter as Record<string, { $gte?: string }> | undefined)?.updatedDate?.$gte;
+    const limit = s.cursorPaging?.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      throw new WixError(400, "cursorPaging.limit must be 1..100", undefined, [
+        { field: "search.cursorPaging.limit", description: "1..100" },
+      ]);
+    let { filter, sort } = s;
+    let start = 0;
+    if (s.cursorPaging?.cursor) {
+      if (s.filter || s.sort)
+        throw new WixError(400, "send only the cursor when paging", undefined, [
+          { field: "search.filter", description: "not allowed with a cursor" },
+        ]);
+      ({ start, filter, sort } = decodeOrderCursor(s.cursorPaging.cursor));
+    }
+    checkOrderFilter(filter);
+    sort = sort?.length ? sort : [{ fieldName: "createdDate", order: "DESC" }];
+    for (const [i, by] of sort.entries()) {
+      if (!ORDER_SORTABLE.has(by.fieldName ?? ""))
+        throw new WixError(400, `cannot sort by ${by.fieldName}`, undefined, [
+          { field: `search.sort[${i}].fieldName`, description: "not a sortable field" },
+        ]);
+    }
+    const namesStatus = namesField(filter, "status");
     const all = [...this.orders.values()]
-      .filter((o) => o.status !== "INITIALIZED" && (!since || o.updatedDate >= since))
-      .sort((a, b) => a.updatedDate.localeCompare(b.updatedDate));
+      .filter((o) => o.status !== "INITIALIZED")
+      .filter((o) => namesStatus || (o.status !== "PENDING" && o.status !== "REJECTED"))
+      .filter((o) => orderMatches(o, filter))
+      .sort((x, y) => {
+        for (const by of sort) {
+          const c = compare(valueAt(x, by.fieldName as string), valueAt(y, by.fieldName as string));
+          if (c) return by.order === "DESC" ? -c : c;
+        }
+        return 0;
+      });
     const page = all.slice(start, start + limit).map((o) => structuredClone(o));
-    return { orders: page, metadata: this.paging(start, limit, all.length, filter) };
+    const hasNext = start + limit < all.length;
+    return {
+      orders: page,
+      metadata: {
+        count: page.length,
+        cursors: hasNext ? { next: encodeOrderCursor({ start: start + limit, filter, sort }) } : {},
+        hasNext,
+      },
+    };
   }
 
   /** A checkout: prices from the catalog unless given, totals computed, stock decremented. */
@@ -978,7 +1024,19 @@ export class WixSandbox {
       ),
     }));
     const tax = taxes.reduce((n, t) => n + Number(t.aggregatedTaxAmount.amount), 0);
-    const total = subtotal + shipping - discount + (input.taxIncluded ? 0 : tax);
+    const additionalFees = (input.fees ?? []).map((f) => {
+      if (!f?.name || !PRICE.test(String(f.amount))) throw new Error('fees: a list of {"name", "amount"}');
+      const price = money(Number(f.amount));
+      return {
+        id: randomUUID(),
+        name: f.name,
+        price,
+        priceBeforeTax: price,
+        source: "SERVICE_PLUGIN" as const,
+      };
+    });
+    const fees = additionalFees.reduce((n, f) => n + Number(f.price.amount), 0);
+    const total = subtotal + shipping + fees - discount + (input.taxIncluded ? 0 : tax);
     const now = new Date().toISOString();
     const contact = {
       firstName: input.buyer?.firstName ?? "Ada",
@@ -998,7 +1056,7 @@ export class WixSandbox {
       createdDate: now,
       updatedDate: now,
       status: input.status ?? "APPROVED",
-      paymentStatus: input.paymentStatus ?? "NOT_PAID",
+      paymentStatus: (input.paymentStatus ?? "NOT_PAID") as WixOrder["paymentStatus"],
       fulfillmentStatus: "NOT_FULFILLED",
       currency,
       taxIncludedInPrices: input.taxIncluded ?? false,
@@ -1013,9 +1071,11 @@ export class WixSandbox {
         shipping: money(shipping),
         tax: money(tax),
         discount: money(discount),
+        ...(fees ? { totalAdditionalFees: money(fees) } : {}),
         total: money(total),
       },
       taxInfo: { totalTax: money(tax), taxBreakdown: taxes },
+      ...(additionalFees.length ? { additionalFees } : {}),
       appliedDiscounts: discount
         ? [{ discountType: "GLOBAL", coupon: { code: "SAVE", amount: money(discount) } }]
         : [],
@@ -1067,6 +1127,10 @@ export class WixSandbox {
     const tax = Number(input.priceSummary?.tax?.amount ?? input.taxInfo?.totalTax?.amount ?? 0);
     const shipping = Number(input.priceSummary?.shipping?.amount ?? 0);
     const discount = Number(input.priceSummary?.discount?.amount ?? 0);
+    const fees = (input.additionalFees ?? []).reduce(
+      (n, f) => n + Number(f.priceBeforeTax?.amount ?? f.price?.amount ?? 0),
+      0,
+    );
     const now = new Date().toISOString();
     const order: WixOrder = {
       currency: "USD",
@@ -1087,7 +1151,8 @@ export class WixSandbox {
             shipping: money(shipping),
             tax: money(tax),
             discount: money(discount),
-            total: money(subtotal + shipping - discount + (input.taxIncludedInPrices ? 0 : tax)),
+            ...(fees ? { totalAdditionalFees: money(fees) } : {}),
+            total: money(subtotal + shipping + fees - discount + (input.taxIncludedInPrices ? 0 : tax)),
           },
     } as WixOrder;
     return this.keep(order);
@@ -1328,6 +1393,224 @@ function productOf(body: unknown): WixProduct {
       { field: "product", description: "required" },
     ]);
   return product;
+}
+
+/**
+ * Search Orders' filterable fields and their operators, in REST names (OrderSearchSpec of
+ * @wix/auto_sdk_ecom_orders: the SDK's `_id`/`_createdDate`/`_updatedDate` are `id`,
+ * `createdDate`, `updatedDate` on the wire); `sort` lists the ones declared sortable.
+ */
+const EQUALITY = ["$eq", "$in", "$ne", "$nin"];
+const ANY = ["$eq", "$in", "$ne", "$nin", "$gt", "$gte", "$lt", "$lte", "$exists", "$startsWith", "$isEmpty"];
+const ORDER_FILTERS: { fields: string[]; operators: string[]; sort: boolean }[] = [
+  {
+    fields: [
+      "channelInfo.type",
+      "fulfillmentStatus",
+      "paymentStatus",
+      "shippingInfo.region.name",
+      "shippingInfo.title",
+      "status",
+    ],
+    operators: EQUALITY,
+    sort: true,
+  },
+  {
+    fields: [
+      "createdDate",
+      "updatedDate",
+      "balanceSummary.authorized.amount",
+      "balanceSummary.pending.amount",
+      "balanceSummary.pendingRefund.amount",
+      "billingInfo.contactDetails.firstName",
+      "billingInfo.contactDetails.lastName",
+      "businessLocation.id",
+      "businessLocation.name",
+      "buyerInfo.email",
+      "number",
+      "priceSummary.total.amount",
+      "purchasedDate",
+      "shippingInfo.logistics.deliveryTime",
+      "shippingInfo.logistics.deliveryTimeSlot.from",
+      "shippingInfo.logistics.deliveryTimeSlot.to",
+      "taxInfo.totalExempt.amount",
+      "taxInfo.totalTax.amount",
+    ],
+    operators: ANY,
+    sort: true,
+  },
+  { fields: ["archived", "imported", "seenByAHuman", "demo"], operators: ANY, sort: false },
+  {
+    fields: [
+      "id",
+      "buyerInfo.contactId",
+      "buyerInfo.memberId",
+      "channelInfo.externalOrderId",
+      "checkoutId",
+      "createdBy.userId",
+      "lineItems.subscriptionInfo.id",
+    ],
+    operators: EQUALITY,
+    sort: false,
+  },
+  {
+    fields: [
+      "lineItems.catalogReference.appId",
+      "lineItems.catalogReference.catalogItemId",
+      "lineItems.locations.id",
+      "appliedDiscounts.coupon.id",
+    ],
+    operators: ["$hasAll", "$hasSome"],
+    sort: false,
+  },
+  {
+    fields: ["fulfillmentStatusesAggregate.statuses", "lineItems.productName.original"],
+    operators: ["$hasAll", "$hasSome"],
+    sort: true,
+  },
+];
+const ORDER_OPERATORS = new Map(ORDER_FILTERS.flatMap((g) => g.fields.map((f) => [f, g.operators])));
+const ORDER_SORTABLE = new Set(ORDER_FILTERS.filter((g) => g.sort).flatMap((g) => g.fields));
+
+/** 400 for a field Search Orders does not filter on, or an operator it does not take there. */
+function checkOrderFilter(filter: unknown, path = "search.filter"): void {
+  if (filter === undefined || filter === null) return;
+  if (typeof filter !== "object" || Array.isArray(filter))
+    throw new WixError(400, "filter must be an object", undefined, [
+      { field: path, description: "an object" },
+    ]);
+  for (const [key, condition] of Object.entries(filter)) {
+    if (key === "$and" || key === "$or") {
+      if (!Array.isArray(condition))
+        throw new WixError(400, `${key} takes a list`, undefined, [
+          { field: `${path}.${key}`, description: "a list" },
+        ]);
+      for (const [i, c] of condition.entries()) checkOrderFilter(c, `${path}.${key}[${i}]`);
+      continue;
+    }
+    if (key === "$not") {
+      checkOrderFilter(condition, `${path}.$not`);
+      continue;
+    }
+    const operators = ORDER_OPERATORS.get(key);
+    if (!operators)
+      throw new WixError(400, `cannot filter by ${key}`, undefined, [
+        { field: `${path}.${key}`, description: "not a filterable field" },
+      ]);
+    const used =
+      condition && typeof condition === "object" && !Array.isArray(condition)
+        ? Object.keys(condition)
+        : ["$eq"];
+    for (const op of used)
+      if (!operators.includes(op))
+        throw new WixError(400, `operator ${op} is not supported for ${key}`, undefined, [
+          { field: `${path}.${key}`, description: `supports ${operators.join(", ")}` },
+        ]);
+  }
+}
+
+/** Whether a filter (at any depth of $and/$or/$not) names this field. */
+function namesField(filter: unknown, field: string): boolean {
+  if (!filter || typeof filter !== "object") return false;
+  if (Array.isArray(filter)) return filter.some((f) => namesField(f, field));
+  return Object.entries(filter).some(
+    ([key, value]) => key === field || (key.startsWith("$") && namesField(value, field)),
+  );
+}
+
+/** The values at a dotted path (arrays flattened, as `lineItems.productName.original`). */
+function valuesAt(value: unknown, path: string): unknown[] {
+  let current: unknown[] = [value];
+  for (const part of path.split(".")) {
+    current = current
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .map((v) => (v && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined));
+  }
+  return current.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => v !== undefined);
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  return valuesAt(value, path)[0];
+}
+
+/** Decimal strings (amounts) compare as numbers; ISO dates and names as text. */
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  const decimal = /^-?\d+(\.\d+)?$/;
+  const numeric = typeof a === "string" && typeof b === "string" && decimal.test(a) && decimal.test(b);
+  const [x, y] = (numeric ? [Number(a), Number(b)] : [a, b]) as [string | number, string | number];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function orderMatches(order: WixOrder, filter: Record<string, unknown> | undefined): boolean {
+  for (const [key, condition] of Object.entries(filter ?? {})) {
+    if (key === "$and" && !(condition as Record<string, unknown>[]).every((c) => orderMatches(order, c)))
+      return false;
+    if (key === "$or" && !(condition as Record<string, unknown>[]).some((c) => orderMatches(order, c)))
+      return false;
+    if (key === "$not" && orderMatches(order, condition as Record<string, unknown>)) return false;
+    if (key.startsWith("$")) continue;
+    const values = valuesAt(order, key);
+    const ops =
+      condition && typeof condition === "object" && !Array.isArray(condition)
+        ? (condition as Record<string, unknown>)
+        : { $eq: condition };
+    for (const [op, arg] of Object.entries(ops)) {
+      const list = Array.isArray(arg) ? arg : [arg];
+      const ok =
+        op === "$eq"
+          ? values.some((v) => compare(v, arg) === 0)
+          : op === "$ne"
+            ? !values.some((v) => compare(v, arg) === 0)
+            : op === "$in" || op === "$hasSome"
+              ? values.some((v) => list.some((a) => compare(v, a) === 0))
+              : op === "$nin"
+                ? !values.some((v) => list.some((a) => compare(v, a) === 0))
+                : op === "$hasAll"
+                  ? list.every((a) => values.some((v) => compare(v, a) === 0))
+                  : op === "$gt"
+                    ? values.some((v) => compare(v, arg) > 0)
+                    : op === "$gte"
+                      ? values.some((v) => compare(v, arg) >= 0)
+                      : op === "$lt"
+                        ? values.some((v) => compare(v, arg) < 0)
+                        : op === "$lte"
+                          ? values.some((v) => compare(v, arg) <= 0)
+                          : op === "$exists"
+                            ? values.length > 0 === Boolean(arg)
+                            : op === "$startsWith"
+                              ? values.some((v) => String(v).startsWith(String(arg)))
+                              : op === "$isEmpty"
+                                ? (values.length === 0) === Boolean(arg)
+                                : false;
+      if (!ok) return false;
+    }
+  }
+  return true;
+}
+
+type OrderCursor = {
+  start: number;
+  filter?: Record<string, unknown>;
+  sort?: { fieldName?: string; order?: string }[];
+};
+
+function encodeOrderCursor(cursor: OrderCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+function decodeOrderCursor(cursor: string): OrderCursor {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, "base64url").toString()) as OrderCursor;
+    if (Number.isInteger(decoded.start) && decoded.start >= 0) return decoded;
+  } catch {
+    // falls through to the 400 below
+  }
+  throw new WixError(400, "invalid cursor", undefined, [
+    { field: "search.cursorPaging.cursor", description: "not a cursor this API gave" },
+  ]);
 }
 
 function money(n: number) {

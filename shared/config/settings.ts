@@ -74,6 +74,7 @@ export const settingsSchema = z.object({
   ERPNEXT_TERRITORY: z._default(required(), "All Territories"),
   ERPNEXT_WAREHOUSE: optionalText,
   ERPNEXT_SHIPPING_ACCOUNT: optionalText,
+  ERPNEXT_FEE_ACCOUNT: optionalText,
   ERPNEXT_TAX_ACCOUNT: optionalText,
   ERPNEXT_TAX_ACCOUNTS: accountMap,
   ERPNEXT_PAYMENT_ACCOUNT: optionalText,
@@ -135,6 +136,8 @@ export interface Settings {
     territory: string;
     warehouse?: string;
     shippingAccount?: string;
+    /** Account of Wix additional-fee rows; defaults to the shipping account. */
+    feeAccount?: string;
     taxAccount?: string;
     taxAccounts: Record<string, string>;
     paymentAccount?: string;
@@ -184,6 +187,7 @@ export function parseSettings(
       territory: s.ERPNEXT_TERRITORY,
       warehouse: s.ERPNEXT_WAREHOUSE,
       shippingAccount: s.ERPNEXT_SHIPPING_ACCOUNT,
+      feeAccount: s.ERPNEXT_FEE_ACCOUNT ?? s.ERPNEXT_SHIPPING_ACCOUNT,
       taxAccount: s.ERPNEXT_TAX_ACCOUNT,
       taxAccounts: s.ERPNEXT_TAX_ACCOUNTS,
       paymentAccount: s.ERPNEXT_PAYMENT_ACCOUNT,

@@ -119,7 +119,7 @@ export class ErpnextClient {
   ): Promise<T> {
     const res = await this.http.send<{ message: T }>({
       method: verb,
-      path: `/api/method/${method}`,
+      path: `/api/method/${encodeURIComponent(method)}`,
       body: verb === "POST" ? (args ?? {}) : undefined,
       query: verb === "GET" ? stringifyArgs(args) : undefined,
     });

@@ -41,6 +41,7 @@ export interface OrderSettings {
   company?: string;
   warehouse?: string;
   shippingAccount?: string;
+  feeAccount?: string;
   taxAccount?: string;
   taxAccounts: Record<string, string>;
   submit: boolean;
@@ -52,8 +53,8 @@ const money = (c: number) => c / 100;
 
 /**
  * The Sales Order for a Wix order, in integer cents so the grand total equals Wix's total to the
- * cent. Lines carry the per-unit price after line discounts; shipping and each tax line become
- * Actual charges; the order-level discount is `discount_amount`. With tax-inclusive prices the
+ * cent. Lines carry the per-unit price after line discounts; shipping, each additional fee and
+ * each tax line become Actual charges; the order-level discount is `discount_amount`. With tax-inclusive prices the
  * line rates are brought to net, and the cents lost to per-unit rounding are booked as a visible
  * rounding row, so the books show the real tax and the total still matches.
  */
@@ -86,6 +87,19 @@ export function toSalesOrder(
       account_head: s.shippingAccount,
       description: "Shipping",
       tax_amount: money(shippingCents),
+    });
+  }
+  // Additional fees (before tax; their tax is in the tax lines) are charges like shipping.
+  const fees = additionalFees(order);
+  const feeCents = fees.reduce((n, f) => n + f.cents, 0);
+  for (const fee of fees) {
+    if (!s.feeAccount)
+      throw new PermanentError("order has additional fees but ERPNEXT_FEE_ACCOUNT is not set");
+    taxes.push({
+      charge_type: "Actual",
+      account_head: s.feeAccount,
+      description: fee.name,
+      tax_amount: money(fee.cents),
     });
   }
   const breakdown = (order.taxInfo?.taxBreakdown ?? []).filter((t) => cents(t.aggregatedTaxAmount?.amount));
@@ -134,7 +148,7 @@ export function toSalesOrder(
       ? Math.round(discountCents * (netCents / Math.max(1, grossCents)))
       : discountCents;
   const expected = cents(order.priceSummary.total.amount);
-  const computed = netCents - netDiscountCents + taxCents + shippingCents;
+  const computed = netCents - netDiscountCents + taxCents + shippingCents + feeCents;
   const residue = expected - computed;
   if (residue !== 0) {
     // Only tax-inclusive rounding may leave a residue, and only a few cents per line.
@@ -180,6 +194,25 @@ export function toSalesOrder(
     doc.discount_amount = money(netDiscountCents);
   }
   return { doc, expectedTotal: money(expected) };
+}
+
+/**
+ * The order's additional fees before tax, one row each. `priceSummary.totalAdditionalFees` is
+ * "Total additional fees before tax" and each fee's `priceBeforeTax` its share (Order and
+ * AdditionalFee in @wix/auto_sdk_ecom_orders meta); when the rows do not add up to the total
+ * (an older order without `priceBeforeTax`), the total is booked as one row.
+ */
+function additionalFees(order: WixOrder): { name: string; cents: number }[] {
+  const total = cents(order.priceSummary.totalAdditionalFees?.amount);
+  const rows = (order.additionalFees ?? [])
+    .map((f) => ({
+      name: `Fee: ${f.name || f.code || "additional fee"}`,
+      cents: cents(f.priceBeforeTax?.amount ?? f.price?.amount),
+    }))
+    .filter((f) => f.cents);
+  const sum = rows.reduce((n, f) => n + f.cents, 0);
+  if (sum === total) return rows;
+  return total ? [{ name: "Additional fees", cents: total }] : [];
 }
 
 /** "First Last", else the company, else the e-mail. */

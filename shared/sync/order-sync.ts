@@ -42,7 +42,8 @@ export class OrderSync {
     let record = await state.getOrder(orderId);
     let result: { outcome: Outcome; reason?: string; salesOrder?: string };
 
-    if (order.status === "CANCELED") {
+    // REJECTED: its pending payment failed (OrderStatus in @wix/auto_sdk_ecom_orders); as canceled.
+    if (order.status === "CANCELED" || order.status === "REJECTED") {
       result = await this.cancel(order, record);
     } else if (!this.shouldCreate(order)) {
       // Wix has taken the stock already: hold it until ERPNext reserves it.
@@ -119,6 +120,8 @@ export class OrderSync {
           if (!committed) throw error;
           created = committed;
         }
+        // grand_total, never rounded_total: that is 0 with disable_rounded_total (set_rounded_total,
+        // erpnext/controllers/taxes_and_totals.py).
         if (Math.round(created.grand_total * 100) !== Math.round(expectedTotal * 100)) {
           // ERPNext changed the total (a server-side rule): keep it as a draft and say so.
           throw new PermanentError(
@@ -150,7 +153,8 @@ export class OrderSync {
     const { state, erpnext } = this.deps;
     const out: { itemCode: string; qty: number; unitPrice: string; name?: string }[] = [];
     for (const line of order.lineItems) {
-      let code = line.physicalProperties?.sku;
+      // ERPNext strips item codes (Item.autoname, erpnext/stock/doctype/item/item.py): so do we.
+      let code = line.physicalProperties?.sku?.trim() || undefined;
       if (code && !(await state.getMapping(code)) && !(await erpnext.find("Item", code))) code = undefined;
       const productId = line.catalogReference?.catalogItemId;
       if (!code && productId)
@@ -289,10 +293,13 @@ export class OrderSync {
       return undefined;
     if (!settings.paymentAccount)
       throw new PermanentError("order is paid but ERPNEXT_PAYMENT_ACCOUNT is not set");
-    const so = await erpnext.get<{ name: string; grand_total: number; customer: string; docstatus: number }>(
-      "Sales Order",
-      record.salesOrder,
-    );
+    const so = await erpnext.get<{
+      name: string;
+      grand_total: number;
+      advance_paid?: number;
+      customer: string;
+      docstatus: number;
+    }>("Sales Order", record.salesOrder);
     if (so.docstatus !== 1) return undefined;
     const existing = await erpnext.list<{ name: string }>("Payment Entry", {
       fields: ["name"],
@@ -304,6 +311,11 @@ export class OrderSync {
       pageLength: 1,
     });
     let name = existing[0]?.name;
+    // ERPNext refuses to allocate more than is outstanding: grand_total (rounded_total is 0, rounding
+    // being disabled) less what was paid already (validate_allocated_amount,
+    // erpnext/accounts/doctype/payment_entry/payment_entry.py). Paid in full by hand: nothing to add.
+    const outstanding = Math.round((so.grand_total - Number(so.advance_paid ?? 0)) * 100) / 100;
+    if (!name && outstanding <= 0) return undefined;
     if (!name) {
       const today = new Date().toISOString().slice(0, 10);
       const pe = await erpnext.insert<{ name: string }>("Payment Entry", {
@@ -312,13 +324,13 @@ export class OrderSync {
         party: so.customer,
         company: settings.company,
         posting_date: today,
-        paid_amount: so.grand_total,
-        received_amount: so.grand_total,
+        paid_amount: outstanding,
+        received_amount: outstanding,
         paid_to: settings.paymentAccount,
         reference_no: order.number,
         reference_date: today,
         references: [
-          { reference_doctype: "Sales Order", reference_name: so.name, allocated_amount: so.grand_total },
+          { reference_doctype: "Sales Order", reference_name: so.name, allocated_amount: outstanding },
         ],
         docstatus: 1,
       });
@@ -389,7 +401,7 @@ export async function orderSkus(order: WixOrder, state: StateStore): Promise<Rec
   for (const line of order.lineItems) {
     const ref = line.catalogReference;
     const sku =
-      line.physicalProperties?.sku ??
+      (line.physicalProperties?.sku?.trim() || undefined) ??
       (ref?.catalogItemId
         ? await state.itemForProduct(ref.catalogItemId, ref.options?.variantId)
         : undefined);

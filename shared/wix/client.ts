@@ -1,3 +1,9 @@
+import type {
+  GetOrderResponseOriginal,
+  OrderOriginal,
+  SearchOrdersRequestOriginal,
+  SearchOrdersResponseOriginal,
+} from "@wix/auto_sdk_ecom_orders/meta";
 import type { Settings } from "../config/settings";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { HttpError } from "../http/errors";
@@ -5,6 +11,7 @@ import type { RateBudget } from "../http/rate-budget";
 import type {
   BulkResponse,
   BulkWithInventoryResponse,
+  Wire,
   WixInventoryItem,
   WixNewProduct,
   WixOrder,
@@ -303,9 +310,13 @@ export class WixClient {
     });
   }
 
+  /** Get Order: `GET /ecom/v1/orders/{id}` (@wix/auto_sdk_ecom_orders, getOrder). */
   async getOrder(id: string): Promise<WixOrder | undefined> {
     try {
-      const res = await this.http.send<{ order: WixOrder }>({ method: "GET", path: `/ecom/v1/orders/${id}` });
+      const res = await this.http.send<GetOrderResponse>({
+        method: "GET",
+        path: `/ecom/v1/orders/${encodeURIComponent(id)}`,
+      });
       return res.body.order;
     } catch (error) {
       if (error instanceof HttpError && error.status === 404) return undefined;
@@ -313,22 +324,32 @@ export class WixClient {
     }
   }
 
-  /** One page of orders updated since `since`, oldest first. */
+  /**
+   * One page of orders updated since `since`, oldest first (Search Orders,
+   * `POST /ecom/v1/orders/search`). The filter names every status on purpose: by default Search
+   * Orders leaves PENDING and REJECTED orders out (doc comment of searchOrders in
+   * @wix/auto_sdk_ecom_orders); INITIALIZED orders it never returns. `updatedDate` and `status`
+   * are filterable and sortable (OrderSearchSpec, same package). The answer pages with
+   * `metadata` (CursorPagingMetadata), not `pagingMetadata`.
+   */
   async searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }> {
-    const search = cursor
-      ? { cursorPaging: { limit: 100, cursor } }
+    const search: SearchOrdersRequestOriginal["search"] = cursor
+      ? { cursorPaging: { limit: WIX_ORDER_PAGE, cursor } }
       : {
-          filter: { updatedDate: { $gte: since } },
+          filter: { updatedDate: { $gte: since }, status: { $in: [...SEARCHED_ORDER_STATUSES] } },
           sort: [{ fieldName: "updatedDate", order: "ASC" }],
-          cursorPaging: { limit: 100 },
+          cursorPaging: { limit: WIX_ORDER_PAGE },
         };
-    const res = await this.http.send<{
-      orders: WixOrder[];
-      metadata?: { cursors?: { next?: string }; hasNext?: boolean };
-    }>({ method: "POST", path: "/ecom/v1/orders/search", idempotent: true, body: { search } });
+    const res = await this.http.send<SearchOrdersResponse>({
+      method: "POST",
+      path: "/ecom/v1/orders/search",
+      idempotent: true, // a read
+      body: { search } satisfies SearchOrdersRequestOriginal,
+    });
+    const { orders, metadata } = res.body;
     return {
-      orders: res.body.orders ?? [],
-      next: res.body.metadata?.hasNext ? res.body.metadata.cursors?.next : undefined,
+      orders: orders ?? [],
+      next: metadata?.hasNext ? (metadata.cursors?.next ?? undefined) : undefined,
     };
   }
 }
@@ -337,6 +358,20 @@ const NO_RESULTS: BulkResponse<WixProduct> = {
   results: [],
   bulkActionMetadata: { totalSuccesses: 0, totalFailures: 0, undetailedFailures: 0 },
 };
+
+/** Search Orders' largest page (CursorPaging.limit: @max 100, @wix/auto_sdk_ecom_orders meta). */
+export const WIX_ORDER_PAGE = 100;
+/** Every status Search Orders can return (OrderStatus, less INITIALIZED which it never returns). */
+export const SEARCHED_ORDER_STATUSES = [
+  "APPROVED",
+  "PENDING",
+  "CANCELED",
+  "REJECTED",
+] as const satisfies Wire<OrderOriginal["status"]>[];
+
+/** Answers as the SDK declares them, with our order shape (checked against `OrderOriginal` in types.ts). */
+type GetOrderResponse = Omit<GetOrderResponseOriginal, "order"> & { order?: WixOrder };
+type SearchOrdersResponse = Omit<Wire<SearchOrdersResponseOriginal>, "orders"> & { orders?: WixOrder[] };
 
 /** Wix error envelope: `{message, details: {applicationError | validationError}}` plus x-wix-request-id. */
 export function describeWixError(

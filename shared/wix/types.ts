@@ -1,3 +1,4 @@
+import type { OrderOriginal } from "@wix/auto_sdk_ecom_orders/meta";
 import type {
   BulkCreateProductsWithInventoryRequestOriginal,
   BulkCreateProductsWithInventoryResponseOriginal,
@@ -27,7 +28,7 @@ import type {
 
 /**
  * The parts of Wix Catalog V3 and eCommerce shapes this integration reads and writes (CONTRACTS 2).
- * Product shapes are checked against the official SDK's wire types (`WireChecks` below), so a
+ * Product and order shapes are checked against the official SDK's wire types (`WireChecks` below), so a
  * field name or shape that Wix does not declare fails `tsc`.
  */
 
@@ -200,6 +201,15 @@ export interface WixInventoryItem {
   product?: { variantSku?: string; name?: string };
 }
 
+/**
+ * Orders: our shapes are checked against the official SDK's wire types
+ * (@wix/auto_sdk_ecom_orders/meta, `OrderOriginal`): `ConformsTo` below fails `tsc` when a field we
+ * read does not exist there, and `_OrderTypesFit` when its type differs. The SDK types dates as
+ * `Date`; on the wire they are ISO strings (`Wire` maps them).
+ */
+type SdkOrder = Wire<OrderOriginal>;
+type SdkLineItem = NonNullable<SdkOrder["lineItems"]>[number];
+
 export interface WixAddress {
   country?: string;
   subdivision?: string;
@@ -226,14 +236,24 @@ export interface WixLineItem {
   physicalProperties?: { sku?: string; weight?: number };
 }
 
+/** An additional fee (`order.additionalFees[]`): `priceBeforeTax` is what the fee adds before tax. */
+export interface WixAdditionalFee {
+  id?: string;
+  code?: string;
+  name?: string;
+  price?: Money;
+  priceBeforeTax?: Money;
+  priceAfterTax?: Money;
+}
+
 export interface WixOrder {
   id: string;
   number: string;
   createdDate: string;
   updatedDate: string;
-  status: string;
-  paymentStatus?: string;
-  fulfillmentStatus?: string;
+  status: NonNullable<SdkOrder["status"]>;
+  paymentStatus?: SdkOrder["paymentStatus"];
+  fulfillmentStatus?: SdkOrder["fulfillmentStatus"];
   currency: string;
   taxIncludedInPrices?: boolean;
   buyerInfo?: { email?: string; contactId?: string; memberId?: string; visitorId?: string };
@@ -241,11 +261,49 @@ export interface WixOrder {
   shippingInfo?: {
     logistics?: { shippingDestination?: { address?: WixAddress; contactDetails?: WixContactDetails } };
   };
-  priceSummary: { subtotal?: Money; shipping?: Money; tax?: Money; discount?: Money; total: Money };
+  /** `totalAdditionalFees`: the fees before tax (their tax is in `tax`). */
+  priceSummary: {
+    subtotal?: Money;
+    shipping?: Money;
+    tax?: Money;
+    discount?: Money;
+    totalAdditionalFees?: Money;
+    total: Money;
+  };
   taxInfo?: {
     totalTax?: Money;
     taxBreakdown?: { taxName?: string; rate?: string; aggregatedTaxAmount?: Money }[];
   };
-  appliedDiscounts?: unknown[];
+  appliedDiscounts?: SdkOrder["appliedDiscounts"];
+  additionalFees?: WixAdditionalFee[];
   lineItems: WixLineItem[];
 }
+
+/** Dates travel as ISO strings. */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+/** Names of fields in `Ours` (at any depth) that the SDK's `Sdk` does not have: must be `never`. */
+export type UnknownFields<Ours, Sdk, Path extends string = ""> = Ours extends readonly (infer O)[]
+  ? NonNullable<Sdk> extends readonly (infer S)[]
+    ? UnknownFields<O, S, Path>
+    : Path
+  : Ours extends object
+    ? {
+        [K in keyof Ours & string]-?: K extends keyof NonNullable<Sdk>
+          ? UnknownFields<NonNullable<Ours[K]>, NonNullable<NonNullable<Sdk>[K]>, `${Path}.${K}`>
+          : `${Path}.${K}`;
+      }[keyof Ours & string]
+    : never;
+
+type AssertNone<T extends never> = T;
+export type _OrderFieldsExist = AssertNone<UnknownFields<WixOrder, SdkOrder>>;
+export type _LineFieldsExist = AssertNone<UnknownFields<WixLineItem, SdkLineItem>>;
+/** Our order is a valid wire order: each field's type fits the SDK's. */
+type FitsSdkOrder<T extends SdkOrder> = T;
+export type _OrderTypesFit = FitsSdkOrder<WixOrder>;

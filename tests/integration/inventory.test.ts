@@ -132,6 +132,25 @@ describe("stock ERPNext -> Wix", () => {
     expect(wixQty("HOT-1")).toBe(12);
   });
 
+  test("oversell guard: a PENDING order (awaiting payment, no webhook yet) counts as sold", async () => {
+    createItem(h.erpnext, "HOT-3", 15);
+    h.erpnext.moveBin("HOT-3", "Stores - SC", { actual: 10 });
+    await h.host.drain();
+    expect(wixQty("HOT-3")).toBe(10);
+    // Wix takes the stock at checkout while the payment is pending; Search Orders returns such
+    // orders only when the filter names `status`.
+    h.wix.setWebhookTarget(undefined);
+    h.wix.placeOrder({ lines: [{ sku: "HOT-3", quantity: 3 }], status: "PENDING" });
+    h.wix.setWebhookTarget(`${h.host.url}/webhooks/wix`);
+    expect(wixQty("HOT-3")).toBe(7);
+    h.erpnext.insert("Stock Entry", {
+      docstatus: 1,
+      items: [{ item_code: "HOT-3", qty: 5, t_warehouse: "Stores - SC" }],
+    });
+    await h.host.drain();
+    expect(wixQty("HOT-3")).toBe(12);
+  });
+
   test("oversell guard: an order ERPNext refused (parked) still holds its stock, even past the search window", async () => {
     createItem(h.erpnext, "HOT-2", 15);
     h.erpnext.moveBin("HOT-2", "Stores - SC", { actual: 10 });

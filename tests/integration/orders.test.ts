@@ -179,6 +179,27 @@ describe("Wix order -> ERPNext", () => {
     expect(salesOrders(order)).toHaveLength(1);
   });
 
+  test("where ERPNext only warns on a repeated po_no, our claim still makes one Sales Order", async () => {
+    h.erpnext.allowMultiplePurchaseOrders = true;
+    try {
+      const order = h.wix.placeOrder({
+        lines: [{ sku: "SOCKS", quantity: 1 }],
+        buyer: { email: "po-warning@example.com" },
+      });
+      const tokens = await Promise.all(
+        ["a", "b", "c"].map((id) => h.wix.signEvent(APPROVED, order, { eventId: `evt-po-${id}` })),
+      );
+      await Promise.all(
+        tokens.map((t) => h.request("POST", "/webhooks/wix", t, { "content-type": "text/plain" })),
+      );
+      await h.request("POST", "/jobs/order-poll");
+      await h.host.drain();
+      expect(salesOrders(order)).toHaveLength(1);
+    } finally {
+      h.erpnext.allowMultiplePurchaseOrders = false;
+    }
+  });
+
   test("a redelivered event (same event id) is recognised and costs no API call", async () => {
     const order = h.wix.placeOrder({
       lines: [{ sku: "MUG", quantity: 1 }],
@@ -233,6 +254,46 @@ describe("Wix order -> ERPNext", () => {
       paid_amount: so?.grand_total,
       paid_to: "Wix Payments - SC",
     });
+  });
+
+  test("a payment recorded by hand first: ours allocates only what is still outstanding", async () => {
+    const order = await placeAndSend({
+      lines: [{ sku: "SHIRT", quantity: 2 }],
+      buyer: { email: "part-paid@example.com" },
+    });
+    const [so] = salesOrders(order);
+    expect(so?.grand_total).toBe(40);
+    // The merchant took a 15.00 deposit at the counter and booked it in ERPNext.
+    h.erpnext.insert("Payment Entry", {
+      payment_type: "Receive",
+      party_type: "Customer",
+      party: so?.customer,
+      paid_amount: 15,
+      received_amount: 15,
+      paid_to: "Cash - SC",
+      references: [{ reference_doctype: "Sales Order", reference_name: so?.name, allocated_amount: 15 }],
+      docstatus: 1,
+    });
+    const paid = h.wix.changeOrder(order.id, { paymentStatus: "PAID" });
+    await h.wix.sendEvent("wix.ecom.v1.order_payment_status_updated", paid);
+    await h.host.drain();
+    const ours = [...(h.erpnext.docs.get("Payment Entry")?.values() ?? [])].filter(
+      (p) => p.reference_no === order.number,
+    );
+    expect(ours).toHaveLength(1);
+    expect(ours[0]).toMatchObject({ docstatus: 1, paid_amount: 25 });
+    expect(h.host.dlq("orders").some((m) => (m.body as { orderId: string }).orderId === order.id)).toBe(
+      false,
+    );
+  });
+
+  test("a Wix SKU with stray spaces finds its item (ERPNext strips item codes)", async () => {
+    const order = await placeAndSend({
+      lines: [{ sku: " CAP ", quantity: 1, price: "9.99" }],
+      buyer: { email: "spaces@example.com" },
+    });
+    const [so] = salesOrders(order);
+    expect((so?.items as { item_code: string }[] | undefined)?.map((i) => i.item_code)).toEqual(["CAP"]);
   });
 
   test("an order canceled after sync cancels its Sales Order", async () => {
@@ -377,6 +438,18 @@ describe("totals matrix: every Sales Order equals the Wix total to the cent", ()
           { name: "City", rate: "0.0175" },
         ],
         shipping: "6.40",
+      },
+    ],
+    [
+      "additional fees (handling, gift wrap) with shipping and tax",
+      {
+        lines: [{ sku: "MUG", quantity: 2 }],
+        shipping: "4.95",
+        fees: [
+          { name: "Handling", amount: "1.50" },
+          { name: "Gift wrap", amount: "2.25" },
+        ],
+        taxes: [{ name: "Sales Tax", rate: "0.08" }],
       },
     ],
     [

@@ -64,6 +64,14 @@ describe("settings", () => {
     expect(() => parseSettings({ ...valid, ERPNEXT_TAX_ACCOUNTS: "novalue" })).toThrow(/NAME=ACCOUNT/);
   });
 
+  test("the fee account defaults to the shipping account", () => {
+    const shipping = { ...valid, ERPNEXT_SHIPPING_ACCOUNT: "Freight - C" };
+    expect(parseSettings(shipping).orders.feeAccount).toBe("Freight - C");
+    expect(parseSettings({ ...shipping, ERPNEXT_FEE_ACCOUNT: "Fees - C" }).orders.feeAccount).toBe(
+      "Fees - C",
+    );
+  });
+
   test("secret values never appear in the error text", () => {
     try {
       parseSettings({ ...valid, ERPNEXT_URL: "ftp://x", WIX_WEBHOOK_PUBLIC_KEY: "super-secret-not-a-pem" });

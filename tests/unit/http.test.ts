@@ -36,10 +36,10 @@ describe("HttpClient against a real local server", () => {
   let server: Server;
   let url: string;
   const plan: { status: number; body: string; headers?: Record<string, string> }[] = [];
-  const seen: { auth?: string }[] = [];
+  const seen: { auth?: string; path?: string }[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
-      seen.push({ auth: req.headers.authorization });
+      seen.push({ auth: req.headers.authorization, path: req.url });
       const next = plan.shift() ?? { status: 200, body: '{"data": {"ok": true}}' };
       res.writeHead(next.status, { "content-type": "application/json", ...next.headers });
       res.end(next.body);
@@ -66,6 +66,15 @@ describe("HttpClient against a real local server", () => {
     await expect(client.get("Item", "A")).resolves.toEqual({ ok: true });
     expect(client.http.stats.retries).toBe(2);
     expect(seen.at(-1)?.auth).toBe("token KEY123:SECRET456");
+  });
+
+  test("every name put into a path is one encoded segment: doctype, document and method", async () => {
+    const client = erp();
+    await client.get("Sales Order", "SO/1?x#y");
+    expect(seen.at(-1)?.path).toBe("/api/resource/Sales%20Order/SO%2F1%3Fx%23y");
+    plan.push({ status: 200, body: '{"message": "ok"}' });
+    await client.call("my_app.api/../x?y", {});
+    expect(seen.at(-1)?.path).toBe("/api/method/my_app.api%2F..%2Fx%3Fy");
   });
 
   test("a 417 is permanent and carries Frappe's message, without the credentials", async () => {

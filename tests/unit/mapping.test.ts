@@ -188,6 +188,30 @@ describe("sales order mapping", () => {
     );
   });
 
+  test("additional fees are charge rows on the fee account; the total is Wix's to the cent", () => {
+    const o = order({
+      priceSummary: { totalAdditionalFees: { amount: "3.75" }, total: { amount: "33.75" } },
+      additionalFees: [
+        { name: "Handling", price: { amount: "1.50" }, priceBeforeTax: { amount: "1.50" } },
+        { name: "Gift wrap", price: { amount: "2.25" }, priceBeforeTax: { amount: "2.25" } },
+      ],
+    });
+    const { doc, expectedTotal } = toSalesOrder(o, lines, "C", { ...settings, feeAccount: "Fees" });
+    expect(doc.taxes).toEqual([
+      { charge_type: "Actual", account_head: "Fees", description: "Fee: Handling", tax_amount: 1.5 },
+      { charge_type: "Actual", account_head: "Fees", description: "Fee: Gift wrap", tax_amount: 2.25 },
+    ]);
+    expect(expectedTotal).toBe(33.75);
+    // Fees whose rows do not add up to the summary are booked as the summary's one total.
+    const summaryOnly = order({
+      priceSummary: { totalAdditionalFees: { amount: "2.00" }, total: { amount: "32.00" } },
+    });
+    expect(toSalesOrder(summaryOnly, lines, "C", { ...settings, feeAccount: "Fees" }).doc.taxes).toEqual([
+      { charge_type: "Actual", account_head: "Fees", description: "Additional fees", tax_amount: 2 },
+    ]);
+    expect(() => toSalesOrder(summaryOnly, lines, "C", settings)).toThrow(/ERPNEXT_FEE_ACCOUNT/);
+  });
+
   test("a total that cannot be reproduced is refused rather than guessed", () => {
     expect(() =>
       toSalesOrder(order({ priceSummary: { total: { amount: "31.00" } } }), lines, "C", settings),
