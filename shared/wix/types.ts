@@ -1,3 +1,8 @@
+import type {
+  InventoryItemOriginal as InventoryItemWire,
+  ProductOriginal as InventoryProductWire,
+} from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
+
 /** The parts of Wix Catalog V3 and eCommerce shapes this integration reads and writes (CONTRACTS 2). */
 
 export interface Money {
@@ -57,17 +62,17 @@ export interface BulkResponse<T> {
   bulkActionMetadata: { totalSuccesses: number; totalFailures: number; undetailedFailures: number };
 }
 
-export interface WixInventoryItem {
-  id: string;
-  revision: string;
-  productId: string;
-  variantId: string;
-  locationId?: string;
-  quantity?: number;
-  inStock?: boolean;
-  trackQuantity?: boolean;
-  product?: { variantSku?: string; name?: string };
-}
+/**
+ * An inventory item as we read it: one variant at one location (the pair is unique, see
+ * @wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts `InventoryItem`). Every field is
+ * picked from that wire type, so a renamed field fails `tsc`.
+ */
+export type WixInventoryItem = Required<{ [K in "id" | "revision"]: NonNullable<InventoryItemWire[K]> }> &
+  Required<Pick<InventoryItemWire, "productId" | "variantId">> &
+  Pick<InventoryItemWire, "quantity" | "inStock" | "trackQuantity"> & {
+    locationId?: NonNullable<InventoryItemWire["locationId"]>;
+    product?: { [K in "variantSku" | "name"]?: NonNullable<InventoryProductWire[K]> };
+  };
 
 export interface WixAddress {
   country?: string;
