@@ -671,6 +671,14 @@ export class WixSandbox {
     };
   }
 
+  /** A category made in the dashboard (or by another app, with `managingAppId`); tests. */
+  addCategory(name: string, opts: { visible?: boolean; managingAppId?: string } = {}): string {
+    return this.createCategory({
+      category: { name, ...opts },
+      treeReference: { appNamespace: "@wix/stores" },
+    }).id;
+  }
+
   /** Names of the categories a product is in (tests). */
   categoriesOf(productId: string): string[] {
     return [...this.categories.values()].filter((c) => c.items.has(productId)).map((c) => c.name);
