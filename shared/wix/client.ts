@@ -430,7 +430,7 @@ export class WixClient {
   }
 }
 
-/** Our reading of one wire inventory item; an item without id or revision cannot be updated. */
+/** One wire inventory item as ours; an item without id or revision cannot be updated, so is left out. */
 function inventoryItemOf(w: InventoryItemOriginal): WixInventoryItem | undefined {
   if (!w.id || !w.revision || !w.productId || !w.variantId) return undefined;
   return {

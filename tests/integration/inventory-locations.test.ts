@@ -29,6 +29,23 @@ describe("stock to one Wix location", () => {
     h.wix.inventoryPageSize = 1000;
   }, 120_000);
 
+  test("the sandbox answers Query Inventory Items as Wix does: {count, cursors}, no hasNext, <= 1,000 a page", async () => {
+    const headers = {
+      authorization: h.host.env.WIX_API_KEY ?? "",
+      "wix-site-id": h.host.env.WIX_SITE_ID ?? "",
+    };
+    const path = "/sandbox/wix/stores/v3/inventory-items/query";
+    h.wix.inventoryPageSize = 50;
+    const first = await h.request("POST", path, { query: { cursorPaging: { limit: 1000 } } }, headers);
+    const paging = (first.body as { pagingMetadata: { cursors: { next?: string } } }).pagingMetadata;
+    h.wix.inventoryPageSize = 1000;
+    expect(first.status).toBe(200);
+    expect(Object.keys(paging).sort()).toEqual(["count", "cursors"]);
+    expect(paging).toMatchObject({ count: 50, cursors: { next: expect.any(String) } });
+    const tooMany = await h.request("POST", path, { query: { cursorPaging: { limit: 1001 } } }, headers);
+    expect(tooMany.status).toBe(400);
+  });
+
   test("a site with two locations: only the configured one is pushed, the other keeps its stock", async () => {
     // prepare: the product exists; then the merchant opens a shop location holding 50 of everything
     createItem(h.erpnext, "LOC-1", 10);
