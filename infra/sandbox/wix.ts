@@ -6,7 +6,8 @@ import { FaultInjector, Router, type SimRequest, type SimResponse, sleep } from 
 /**
  * A strict, in-memory Wix (CONTRACTS 2): API-key or OAuth auth, catalog version, V3 products with
  * revisions (409 on a stale one), the required variant, decimal-string prices, store-wide unique
- * SKUs, 100-per-bulk limits with per-item results under HTTP 200, inventory items per variant,
+ * SKUs, 100-per-bulk limits with per-item results under HTTP 200, inventory items per variant and
+ * location (queries paged by cursor alone), categories with non-unique names and hidden ones,
  * eCommerce orders with cursor paging, and webhooks as RS256 JWTs in the three-layer envelope.
  */
 
@@ -1106,6 +1107,9 @@ export class WixSandbox {
         items: new Set(c.items),
       });
     this.locations.splice(0, this.locations.length, ...(s.locations ?? [DEFAULT_LOCATION_ID]));
+    // Snapshots from before locations: their items were at the one (default) location.
+    for (const item of this.inventory.values())
+      if (!this.locations.includes(item.locationId ?? "")) item.locationId = DEFAULT_LOCATION_ID;
     this.orderNumber = s.orderNumber;
     this.sequence = s.sequence;
     this.publicKeyPem = s.keys.publicKeyPem;
