@@ -35,13 +35,16 @@ describe("stock to one Wix location", () => {
       "wix-site-id": h.host.env.WIX_SITE_ID ?? "",
     };
     const path = "/sandbox/wix/stores/v3/inventory-items/query";
-    h.wix.inventoryPageSize = 50;
+    createItem(h.erpnext, "SHAPE-1", 10);
+    createItem(h.erpnext, "SHAPE-2", 10);
+    await h.host.drain();
+    h.wix.inventoryPageSize = 1;
     const first = await h.request("POST", path, { query: { cursorPaging: { limit: 1000 } } }, headers);
     const paging = (first.body as { pagingMetadata: { cursors: { next?: string } } }).pagingMetadata;
     h.wix.inventoryPageSize = 1000;
     expect(first.status).toBe(200);
     expect(Object.keys(paging).sort()).toEqual(["count", "cursors"]);
-    expect(paging).toMatchObject({ count: 50, cursors: { next: expect.any(String) } });
+    expect(paging).toMatchObject({ count: 1, cursors: { next: expect.any(String) } });
     const tooMany = await h.request("POST", path, { query: { cursorPaging: { limit: 1001 } } }, headers);
     expect(tooMany.status).toBe(400);
   });
