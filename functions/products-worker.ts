@@ -13,8 +13,18 @@ async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {
     for (const { record, message } of batch) {
       try {
         if (message.kind === "categories") {
-          const filed = await ctx.categories.file(message.group, message.itemCodes);
+          const { filed, failed } = await ctx.categories.file(message.group, message.itemCodes);
           logger.info(`category ${message.group}: ${filed} product(s) filed`);
+          const reasons = failed.map((f) => `${f.itemCode}: ${f.reason}`).join("; ");
+          // Filed products are done (a redelivery skips them). What Wix refused is retried, or
+          // parked at once when Wix says retrying cannot help.
+          if (failed.some((f) => f.retryable)) errors.set(record.messageId, new RetryableError(reasons));
+          else if (failed.length)
+            await ctx.queue.deadLetter(
+              "products",
+              JSON.stringify({ ...message, itemCodes: failed.map((f) => f.itemCode) }),
+              reasons,
+            );
           continue;
         }
         const priced = message.priceNames?.length

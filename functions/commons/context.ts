@@ -44,6 +44,7 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
     state,
     log,
     warehouses: settings.erpnext.warehouses,
+    locationId: settings.wix.locationId,
     pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
   });
   const products = new ProductSync({

@@ -12,11 +12,14 @@ import { FaultInjector, Router, type SimRequest, type SimResponse, sleep } from 
 /**
  * A strict, in-memory Wix (CONTRACTS 2): API-key or OAuth auth, catalog version, V3 products with
  * revisions (409 on a stale one), the required variant, decimal-string prices, store-wide unique
- * SKUs, 100-per-bulk limits with per-item results under HTTP 200, inventory items per variant,
+ * SKUs, 100-per-bulk limits with per-item results under HTTP 200, inventory items per variant and
+ * location (queries paged by cursor alone), categories with non-unique names and hidden ones,
  * eCommerce orders with cursor paging, and webhooks as RS256 JWTs in the three-layer envelope.
  */
 
 const STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
+/** The store's default location: where an inventory item goes when created without one. */
+export const DEFAULT_LOCATION_ID = "5f3b4a1e-0d2c-4b8a-9e61-3c7d2f0a1b01";
 /** FixedMonetaryAmount.amount: `@decimalValue options { gte:0, lte:999999999.99, maxScale:3 }`. */
 const PRICE = /^\d{1,9}(\.\d{1,3})?$/;
 const PRICE_MAX = 999999999.99;
@@ -176,7 +179,8 @@ export interface WixSnapshot {
   products: StoredProduct[];
   inventory: WixInventoryItem[];
   orders: WixOrder[];
-  categories?: { id: string; name: string; revision: string; items: string[] }[];
+  categories?: (Omit<SandboxCategory, "items"> & { items: string[] })[];
+  locations?: string[];
   orderNumber: number;
   sequence: number;
   keys: { publicKeyPem: string; privateKeyPem: string };
@@ -204,6 +208,18 @@ export interface OrderInput {
   withoutSku?: boolean;
 }
 
+/** A category of the Wix Stores tree and the products in it. */
+interface SandboxCategory {
+  id: string;
+  name: string;
+  slug: string;
+  visible: boolean;
+  revision: string;
+  createdDate: string;
+  managingAppId?: string;
+  items: Set<string>;
+}
+
 export class WixSandbox {
   readonly router = new Router();
   readonly faults = new FaultInjector();
@@ -220,7 +236,16 @@ export class WixSandbox {
   readonly inventory = new Map<string, WixInventoryItem>();
   readonly orders = new Map<string, WixOrder>();
   /** Categories (Wix Stores tree) and the products in each. */
-  readonly categories = new Map<string, { id: string; name: string; revision: string; items: Set<string> }>();
+  readonly categories = new Map<string, SandboxCategory>();
+  /** Test knob: products Bulk Add Items To Category refuses, per item. */
+  readonly rejectedCategoryItems = new Set<string>();
+  /** The store's locations, the default first; `addLocation` adds one. */
+  readonly locations: string[] = [DEFAULT_LOCATION_ID];
+  /**
+   * Test knob: most inventory items one query page holds. Wix caps a page at 1,000 and may
+   * answer fewer than the `limit` asked; only `cursors.next` says another page follows.
+   */
+  inventoryPageSize = 1000;
   readonly calls = { reads: 0, writes: 0 };
   /** Every authorized call as "METHOD /path", for counting bulk calls in tests and benchmarks. */
   readonly callLog: string[] = [];
@@ -731,43 +756,142 @@ export class WixSandbox {
     return b;
   }
 
+  /**
+   * Query Categories: filter on `name`, `id`, `slug`, `visible` (a value, $eq or $in), oldest
+   * first, cursor paging (<= 1,000, answers `hasNext`). Non-visible categories are left out
+   * unless `returnNonVisibleCategories: true` (@wix/auto_sdk_categories_categories meta.d.ts).
+   */
   private queryCategories(body: unknown) {
-    const q = (this.tree(body).query ?? {}) as { filter?: { name?: { $eq?: string } | string } };
-    const wanted = typeof q.filter?.name === "string" ? q.filter.name : q.filter?.name?.$eq;
-    const all = [...this.categories.values()].filter((c) => wanted === undefined || c.name === wanted);
+    const b = this.tree(body) as { query?: unknown; returnNonVisibleCategories?: boolean };
+    const q = (b.query ?? {}) as {
+      filter?: Record<string, unknown>;
+      cursorPaging?: { limit?: number; cursor?: string };
+    };
+    const { start, limit, filter } = this.page(q, 1000);
+    const all = [...this.categories.values()]
+      .filter(
+        (c) =>
+          (c.visible || b.returnNonVisibleCategories === true) &&
+          matches(filter, (field) => [
+            ({ name: c.name, id: c.id, slug: c.slug } as Record<string, unknown>)[field],
+          ]),
+      )
+      .sort((x, y) => x.createdDate.localeCompare(y.createdDate));
     return {
-      categories: all.map(({ items: _i, ...c }) => c),
-      pagingMetadata: { count: all.length, hasNext: false },
+      categories: all.slice(start, start + limit).map(({ items: _i, ...c }) => ({
+        ...c,
+        itemCounter: _i.size,
+        treeReference: { appNamespace: "@wix/stores" },
+      })),
+      pagingMetadata: this.paging(start, limit, all.length, filter),
     };
   }
 
+  /**
+   * Create Category. Names are not unique; the slug is made from the name (kept unique), and a
+   * slug given twice is DUPLICATE_SLUG; at most 1,000 categories per tree
+   * (`CreateCategoryApplicationErrors` in @wix/auto_sdk_categories_categories meta.d.ts).
+   */
   private createCategory(body: unknown) {
-    const name = (this.tree(body).category as { name?: string } | undefined)?.name;
+    const input = (this.tree(body).category ?? {}) as {
+      id?: string;
+      name?: string;
+      slug?: string;
+      visible?: boolean;
+      managingAppId?: string;
+    };
+    if (input.id)
+      throw new WixError(400, "id is not allowed in the request", undefined, [
+        { field: "category.id", description: "ID_NOT_ALLOWED_IN_REQUEST" },
+      ]);
+    const name = input.name;
     if (!name || name.length > 80)
       throw new WixError(400, "category.name must be 1 to 80 characters", undefined, [
         { field: "category.name", description: "1..80" },
       ]);
-    if ([...this.categories.values()].some((c) => c.name === name))
-      throw new WixError(409, `category ${name} already exists`, "CATEGORY_NAME_ALREADY_EXISTS");
+    const slugs = new Set([...this.categories.values()].map((c) => c.slug));
+    if (input.slug && slugs.has(input.slug))
+      throw new WixError(409, `slug ${input.slug} is taken`, "DUPLICATE_SLUG");
     if (this.categories.size >= 1000)
-      throw new WixError(400, "at most 1000 categories per tree", "CATEGORIES_LIMIT_EXCEEDED");
-    const category = { id: randomUUID(), name, revision: "1", items: new Set<string>() };
+      throw new WixError(428, "at most 1000 categories per tree", "CATEGORIES_LIMIT_PER_TREE_EXCEEDED");
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "") || "category";
+    let slug = input.slug ?? base;
+    for (let n = 1; slugs.has(slug); n++) slug = `${base}-${n}`;
+    const category: SandboxCategory = {
+      id: randomUUID(),
+      name,
+      slug,
+      visible: input.visible ?? true,
+      revision: "1",
+      createdDate: new Date(Date.now() + this.categories.size).toISOString(),
+      ...(input.managingAppId ? { managingAppId: input.managingAppId } : {}),
+      items: new Set<string>(),
+    };
     this.categories.set(category.id, category);
-    return { id: category.id, name, revision: "1" };
+    const { items: _i, ...created } = category;
+    return { ...created, itemCounter: 0, treeReference: { appNamespace: "@wix/stores" } };
   }
 
+  /**
+   * Bulk Add (1..1000) / Remove (1..100) Items: the whole call is refused for a category managed
+   * by another app (MANAGED_CATEGORY_OPERATION_NOT_ALLOWED); otherwise one result per item,
+   * `{itemMetadata: {item, originalIndex, success, error?}}`, under HTTP 200.
+   */
   private categoryItems(id: string, body: unknown, add: boolean) {
+    const b = this.tree(body) as { categoryId?: string; items?: unknown };
     const category = this.categories.get(id);
     if (!category) throw new WixError(404, `category ${id} not found`, "CATEGORY_NOT_FOUND");
-    const items = (this.tree(body).items ?? []) as { catalogItemId?: string; appId?: string }[];
-    return this.bulk<{ catalogItemId?: string; appId?: string }>(items, (item) => {
-      if (item.appId !== STORES_APP_ID || !item.catalogItemId)
-        throw new WixError(400, "items need the Wix Stores appId and a catalogItemId");
-      const product = this.get(item.catalogItemId);
+    if (b.categoryId !== undefined && b.categoryId !== id)
+      throw new WixError(400, "categoryId differs from the path", undefined, [
+        { field: "categoryId", description: "must match the path" },
+      ]);
+    const max = add ? 1000 : 100;
+    const items = b.items as { catalogItemId?: string; appId?: string }[];
+    if (!Array.isArray(items) || items.length < 1 || items.length > max)
+      throw new WixError(400, `between 1 and ${max} items are required`, undefined, [
+        { field: "items", description: `1..${max}` },
+      ]);
+    if (category.managingAppId)
+      throw new WixError(
+        403,
+        "the category's items are managed by another app",
+        "MANAGED_CATEGORY_OPERATION_NOT_ALLOWED",
+      );
+    const results = items.map((item, originalIndex) => {
+      const fail = (code: string, description: string) => ({
+        itemMetadata: { item, originalIndex, success: false, error: { code, description } },
+      });
+      if (item?.appId !== STORES_APP_ID || !item.catalogItemId)
+        return fail("INVALID_ARGUMENT", "items need the Wix Stores appId and a catalogItemId");
+      if (!this.products.has(item.catalogItemId))
+        return fail("NOT_FOUND", `product ${item.catalogItemId} not found`);
+      if (this.rejectedCategoryItems.has(item.catalogItemId))
+        return fail("INTERNAL", `product ${item.catalogItemId} could not be filed`);
       if (add) category.items.add(item.catalogItemId);
       else category.items.delete(item.catalogItemId);
-      return product;
+      return { itemMetadata: { item, originalIndex, success: true } };
     });
+    const totalSuccesses = results.filter((r) => r.itemMetadata.success).length;
+    return {
+      results,
+      bulkActionMetadata: {
+        totalSuccesses,
+        totalFailures: results.length - totalSuccesses,
+        undetailedFailures: 0,
+      },
+    };
+  }
+
+  /** A category made in the dashboard (or by another app, with `managingAppId`); tests. */
+  addCategory(name: string, opts: { visible?: boolean; managingAppId?: string } = {}): string {
+    return this.createCategory({
+      category: { name, ...opts },
+      treeReference: { appNamespace: "@wix/stores" },
+    }).id;
   }
 
   /** Names of the categories a product is in (tests). */
@@ -776,20 +900,43 @@ export class WixSandbox {
   }
 
   // --- inventory -----------------------------------------------------------------------------
+  // One item per variant and location (the pair is unique), @wix/auto_sdk_stores_inventory-items-v-3.
 
-  private newInventoryItem(product: WixProduct, variant: WixVariant, quantity: number): WixInventoryItem {
+  private newInventoryItem(
+    product: WixProduct,
+    variant: WixVariant,
+    quantity: number,
+    locationId = DEFAULT_LOCATION_ID,
+  ): WixInventoryItem {
     const item: WixInventoryItem = {
       id: randomUUID(),
       revision: "1",
       productId: product.id as string,
       variantId: variant.id as string,
-      locationId: "sandbox-location",
+      locationId,
       quantity,
       trackQuantity: true,
       inStock: quantity > 0,
     };
     this.inventory.set(item.id, item);
     return item;
+  }
+
+  /**
+   * A second (third...) location, as a merchant adds a warehouse in the dashboard; with
+   * `quantity`, every variant gets an inventory item there too.
+   */
+  addLocation(locationId: string, quantity?: number): void {
+    if (!this.locations.includes(locationId)) this.locations.push(locationId);
+    if (quantity === undefined) return;
+    for (const product of this.products.values())
+      for (const variant of product.variantsInfo.variants)
+        if (!this.itemAt(variant.id as string, locationId))
+          this.newInventoryItem(product, variant, quantity, locationId);
+  }
+
+  private itemAt(variantId: string, locationId: string): WixInventoryItem | undefined {
+    return [...this.inventory.values()].find((i) => i.variantId === variantId && i.locationId === locationId);
   }
 
   private withSku(item: WixInventoryItem): WixInventoryItem {
@@ -806,36 +953,47 @@ export class WixSandbox {
     return index;
   }
 
-  inventoryForSku(sku: string): WixInventoryItem | undefined {
+  /** The SKU's inventory item at a location (the default one unless named). */
+  inventoryForSku(sku: string, locationId = DEFAULT_LOCATION_ID): WixInventoryItem | undefined {
     const index = this.skuIndex();
-    const item = [...this.inventory.values()].find((i) => index.get(i.variantId) === sku);
+    const item = [...this.inventory.values()].find(
+      (i) => index.get(i.variantId) === sku && i.locationId === locationId,
+    );
     return item && this.withSku(item);
   }
 
+  /**
+   * Query Inventory Items: filter on `product.variantSku`, `locationId`, `productId` ($in / $eq /
+   * a value); at most 1,000 a page (fewer with `inventoryPageSize`). The answer's
+   * `pagingMetadata` is `{count, cursors}` with no `hasNext` (PlatformPagingMetadataV2).
+   */
   private queryInventory(body: unknown) {
     const q = ((body as { query?: unknown })?.query ?? {}) as {
       filter?: Record<string, unknown>;
       cursorPaging?: { limit?: number; cursor?: string };
     };
-    const { start, limit, filter } = this.page(q, 1000);
-    let raw = [...this.inventory.values()];
-    const sku = filter?.["product.variantSku"] as { $in?: string[] } | undefined;
-    if (sku?.$in) {
-      const wanted = new Set(sku.$in);
-      const index = this.skuIndex();
-      raw = raw.filter((i) => wanted.has(index.get(i.variantId) ?? ""));
-    }
-    let all = raw.map((i) => this.withSku(i));
-
-    const productId = filter?.productId as { $in?: string[] } | string | undefined;
-    if (productId) {
-      const wanted = new Set(typeof productId === "string" ? [productId] : (productId.$in ?? []));
-      all = all.filter((i) => wanted.has(i.productId));
-    }
-    return {
-      inventoryItems: all.slice(start, start + limit),
-      pagingMetadata: this.paging(start, limit, all.length, filter),
-    };
+    const { start, limit: asked, filter } = this.page(q, 1000);
+    const limit = Math.min(asked, this.inventoryPageSize);
+    const index = this.skuIndex();
+    const all = [...this.inventory.values()]
+      .filter((i) =>
+        matches(filter, (field) => [
+          (
+            {
+              "product.variantSku": index.get(i.variantId),
+              locationId: i.locationId,
+              productId: i.productId,
+            } as Record<string, unknown>
+          )[field],
+        ]),
+      )
+      .map((i) => this.withSku(i));
+    const next =
+      start + limit < all.length
+        ? Buffer.from(JSON.stringify({ start: start + limit, filter })).toString("base64url")
+        : undefined;
+    const page = all.slice(start, start + limit);
+    return { inventoryItems: page, pagingMetadata: { count: page.length, cursors: next ? { next } : {} } };
   }
 
   private bulkUpdateInventory(body: unknown) {
@@ -868,6 +1026,7 @@ export class WixSandbox {
     );
   }
 
+  /** Bulk Create Inventory Items: 1..1000; one item per variant and location (ITEM_ALREADY_EXISTS). */
   private bulkCreateInventory(body: unknown) {
     const items = (body as { inventoryItems?: WixInventoryItem[] })?.inventoryItems;
     return this.bulk<WixInventoryItem>(
@@ -877,10 +1036,14 @@ export class WixSandbox {
         const variant = product?.variantsInfo.variants.find((v) => v.id === input.variantId);
         if (!product || !variant)
           throw new WixError(404, "product or variant not found", "VARIANT_NOT_FOUND");
-        if ([...this.inventory.values()].some((i) => i.variantId === input.variantId)) {
-          throw new WixError(409, "inventory item already exists", "INVENTORY_ITEM_ALREADY_EXISTS");
-        }
-        return this.withSku(this.newInventoryItem(product, variant, input.quantity ?? 0));
+        const locationId = input.locationId ?? DEFAULT_LOCATION_ID;
+        if (!this.locations.includes(locationId))
+          throw new WixError(400, `location ${locationId} not found`, undefined, [
+            { field: "inventoryItem.locationId", description: "unknown location" },
+          ]);
+        if (this.itemAt(input.variantId, locationId))
+          throw new WixError(409, "inventory item already exists", "ITEM_ALREADY_EXISTS");
+        return this.withSku(this.newInventoryItem(product, variant, input.quantity ?? 0, locationId));
       },
       1000,
     );
@@ -1201,6 +1364,7 @@ export class WixSandbox {
       inventory: [...this.inventory.values()],
       orders: [...this.orders.values()],
       categories: [...this.categories.values()].map((c) => ({ ...c, items: [...c.items] })),
+      locations: [...this.locations],
       orderNumber: this.orderNumber,
       sequence: this.sequence,
       keys: { publicKeyPem: this.publicKeyPem, privateKeyPem: this.privateKeyPem },
@@ -1216,7 +1380,18 @@ export class WixSandbox {
     fill(this.inventory, s.inventory);
     fill(this.orders, s.orders);
     this.categories.clear();
-    for (const c of s.categories ?? []) this.categories.set(c.id, { ...c, items: new Set(c.items) });
+    for (const c of s.categories ?? [])
+      this.categories.set(c.id, {
+        ...c,
+        slug: c.slug ?? c.id,
+        visible: c.visible ?? true,
+        createdDate: c.createdDate ?? new Date(0).toISOString(),
+        items: new Set(c.items),
+      });
+    this.locations.splice(0, this.locations.length, ...(s.locations ?? [DEFAULT_LOCATION_ID]));
+    // Snapshots from before locations: their items were at the one (default) location.
+    for (const item of this.inventory.values())
+      if (!this.locations.includes(item.locationId ?? "")) item.locationId = DEFAULT_LOCATION_ID;
     this.orderNumber = s.orderNumber;
     this.sequence = s.sequence;
     this.publicKeyPem = s.keys.publicKeyPem;

@@ -90,6 +90,7 @@ export const settingsSchema = z.object({
   WIX_INSTANCE_ID: optionalText,
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_REQUESTS_PER_MINUTE: integer(1, 1_000_000, 200),
+  WIX_LOCATION_ID: optionalText,
   /** Read by the queue client (shared/queue/policy.ts); validated here with everything else. */
   RETRY_BASE_SECONDS: integer(0, 1800, DEFAULT_RETRY_BASE_SECONDS),
 });
@@ -154,6 +155,8 @@ export interface Settings {
     instanceId?: string;
     webhookPublicKeys: string[];
     requestsPerMinute: number;
+    /** The Wix location ERPNext's stock is pushed to; unset = a single-location site. */
+    locationId?: string;
   };
 }
 
@@ -206,6 +209,7 @@ export function parseSettings(
         Boolean(k),
       ),
       requestsPerMinute: s.WIX_REQUESTS_PER_MINUTE,
+      locationId: s.WIX_LOCATION_ID,
     },
   };
 }

@@ -1,73 +1,103 @@
-import { HttpError } from "../http/errors";
 import type { Enqueuer } from "../queue/messages";
 import type { ProductMapping, StateStore } from "../store/state";
 import type { SyncLog } from "../store/sync-log";
-import type { WixClient } from "../wix/client";
+import { type BulkError, describeBulkError } from "../wix/bulk";
+import { WIX_CATEGORY_ITEMS, type WixClient } from "../wix/client";
 import { chunks } from "./concurrency";
 
 /** ERPNext's root group says nothing about an item: it gets no category. */
 const ROOT_GROUP = "All Item Groups";
-/** Bulk Add Items To Category takes a list; 100 a call, like the other bulk calls. */
-export const CATEGORY_BATCH = 100;
+/** Products per Bulk Add/Remove Items call (one products message). */
+export const CATEGORY_BATCH = WIX_CATEGORY_ITEMS;
+/**
+ * The one per-call refusal the SDK documents for Bulk Add/Remove Items
+ * (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts `BulkAddItemsToCategoryApplicationErrors`):
+ * trying again cannot help. Any other per-item failure is retried.
+ */
+const PERMANENT = new Set(["MANAGED_CATEGORY_OPERATION_NOT_ALLOWED"]);
 
 const wantsFiling = (m: ProductMapping) =>
   Boolean(
     m.itemGroup && m.itemGroup !== ROOT_GROUP && m.itemGroup !== m.category && !m.hidden && !m.variantOf,
   );
 
+export interface FilingResult {
+  filed: number;
+  failed: { itemCode: string; reason: string; retryable: boolean }[];
+}
+
 /**
  * Files published products under the Wix category named like their ERPNext item group. Done in
- * bulk per category by its own job, so a catch-up's product writes are not multiplied.
+ * bulk per category by its own job, so a catch-up's product writes are not multiplied. Wix
+ * answers per product: only the products Wix filed are remembered as filed; the others are in
+ * the sync log with Wix's reason and returned, to be retried or parked by the worker.
  */
 export class CategorySync {
   constructor(private readonly deps: { wix: WixClient; state: StateStore; log: SyncLog }) {}
 
-  async file(group: string, itemCodes: string[]): Promise<number> {
+  async file(group: string, itemCodes: string[]): Promise<FilingResult> {
     const { wix, state } = this.deps;
     const mappings = [...(await state.getMappings(itemCodes)).values()].filter(
       (m) => wantsFiling(m) && m.itemGroup === group,
     );
-    if (!mappings.length) return 0;
-    const categoryId = await this.categoryId(group, true);
-    await wix.addToCategory(
-      categoryId as string,
+    if (!mappings.length) return { filed: 0, failed: [] };
+    const categoryId = (await this.categoryId(group, true)) as string;
+    const failed = new Map<string, { reason: string; retryable: boolean }>();
+    const refused = (m: ProductMapping, error?: BulkError) => {
+      if (error)
+        failed.set(m.itemCode, { reason: describeBulkError(error), retryable: !PERMANENT.has(error.code) });
+      return Boolean(error);
+    };
+    const added = await wix.addToCategory(
+      categoryId,
       mappings.map((m) => m.productId),
     );
+    const filed = mappings.filter((m, i) => !refused(m, added[i]?.error));
+
+    // Moved products leave their old category; one still there is tried again next time.
     const byOld = new Map<string, ProductMapping[]>();
-    for (const m of mappings) if (m.category) byOld.set(m.category, [...(byOld.get(m.category) ?? []), m]);
+    for (const m of filed) if (m.category) byOld.set(m.category, [...(byOld.get(m.category) ?? []), m]);
     for (const [old, moved] of byOld) {
       const oldId = await this.categoryId(old, false);
-      if (oldId)
-        await wix.removeFromCategory(
-          oldId,
-          moved.map((m) => m.productId),
-        );
+      if (!oldId) continue;
+      const removed = await wix.removeFromCategory(
+        oldId,
+        moved.map((m) => m.productId),
+      );
+      for (const [i, m] of moved.entries()) refused(m, removed[i]?.error);
     }
-    await state.putMappings(mappings.map((m) => ({ mapping: { ...m, category: group } })));
-    await this.deps.log.writeAll(
-      mappings.map((m) => ({
+    const done = filed.filter((m) => !failed.has(m.itemCode));
+    await state.putMappings(done.map((m) => ({ mapping: { ...m, category: group } })));
+    await this.deps.log.writeAll([
+      ...done.map((m) => ({
         flow: "products" as const,
         key: m.itemCode,
         outcome: "updated" as const,
         reason: `category ${group}`,
       })),
-    );
-    return mappings.length;
+      ...[...failed].map(([key, f]) => ({
+        flow: "products" as const,
+        key,
+        outcome: "failed" as const,
+        reason: `category ${group}: ${f.reason}`,
+      })),
+    ]);
+    return { filed: done.length, failed: [...failed].map(([itemCode, f]) => ({ itemCode, ...f })) };
   }
 
-  /** The category's id: remembered, found by name, or created (a racing creator is found next). */
+  /**
+   * The category's id: remembered, else found by name (the oldest of same-named ones, hidden ones
+   * included), else created. Names are not unique in Wix, so two racing creators make two
+   * categories; finding again after a create settles both on the oldest.
+   */
   private async categoryId(group: string, create: boolean): Promise<string | undefined> {
     const { wix, state } = this.deps;
     const known = await state.getCategoryId(group);
     if (known) return known;
-    let category = await wix.findCategory(group);
+    let category = (await wix.findCategories(group))[0];
     if (!category && create) {
-      try {
-        category = await wix.createCategory(group);
-      } catch (error) {
-        if (!(error instanceof HttpError && error.status === 409)) throw error;
-        category = await wix.findCategory(group);
-      }
+      const created = await wix.createCategory(group);
+      category = (await wix.findCategories(group))[0] ?? created;
     }
     if (category) await state.putCategoryId(group, category.id);
     return category?.id;

@@ -14,6 +14,12 @@ export interface InventorySyncDeps {
   log: SyncLog;
   /** Warehouses that count; empty = all. */
   warehouses: string[];
+  /**
+   * The Wix location those warehouses stock. Wix keeps one inventory item per variant and
+   * location; we push to this one only and never touch the others. Unset: a single-location
+   * site (new items go to the store's default location).
+   */
+  locationId?: string;
   /** Quantities sold in Wix but not yet reserved in ERPNext (the oversell guard). */
   pendingOrders?: () => Promise<Map<string, number>>;
 }
@@ -66,14 +72,27 @@ export class InventorySync {
     if (!mapped.length) return result;
 
     const wanted = await this.sellable(mapped);
-    const current = new Map<string, WixInventoryItem>();
-    for (const item of await wix.inventoryBySku(mapped))
-      if (item.product?.variantSku) current.set(item.product.variantSku, item);
+    const { current, locations } = await this.currentItems(mapped);
 
     const updates: { id: string; revision: string; quantity: number; itemCode: string }[] = [];
-    const creates: { productId: string; variantId: string; quantity: number; itemCode: string }[] = [];
+    const creates: {
+      productId: string;
+      variantId: string;
+      quantity: number;
+      locationId?: string;
+      itemCode: string;
+    }[] = [];
     for (const code of mapped) {
       const quantity = wanted.get(code) ?? 0;
+      const held = locations.get(code);
+      if (held && held.size > 1) {
+        // Which of them ERPNext's warehouses stock is the merchant's call, not ours.
+        result.failed.push({
+          itemCode: code,
+          reason: `stocked at ${held.size} Wix locations (${[...held].join(", ")}): set WIX_LOCATION_ID to the one ERPNext's warehouses feed`,
+        });
+        continue;
+      }
       const inv = current.get(code);
       const mapping = mappings.get(code);
       if (!inv) {
@@ -82,6 +101,7 @@ export class InventorySync {
             productId: mapping.productId,
             variantId: mapping.variantId,
             quantity,
+            ...(this.deps.locationId ? { locationId: this.deps.locationId } : {}),
             itemCode: code,
           });
         continue;
@@ -141,6 +161,24 @@ export class InventorySync {
     }
     await state.markSuccess("inventory");
     return result;
+  }
+
+  /**
+   * The Wix inventory item of each SKU at our location, keyed by (SKU, location): only the
+   * configured location's items count. Without one, `locations` tells which SKUs Wix stocks at
+   * more than one place.
+   */
+  private async currentItems(skus: string[]) {
+    const { locationId } = this.deps;
+    const current = new Map<string, WixInventoryItem>();
+    const locations = new Map<string, Set<string>>();
+    for (const item of await this.deps.wix.inventoryBySku(skus, locationId)) {
+      const sku = item.product?.variantSku;
+      if (!sku || (locationId && item.locationId !== locationId)) continue;
+      current.set(sku, item);
+      locations.set(sku, (locations.get(sku) ?? new Set()).add(item.locationId ?? ""));
+    }
+    return { current, locations };
   }
 
   /**

@@ -1,13 +1,37 @@
 import type {
+  BulkAddItemsToCategoryRequestOriginal,
+  BulkAddItemsToCategoryResponseOriginal,
+  BulkRemoveItemsFromCategoryRequestOriginal,
+  BulkRemoveItemsFromCategoryResponseOriginal,
+  CategoryOriginal,
+  CreateCategoryRequestOriginal,
+  CreateCategoryResponseOriginal,
+  QueryCategoriesRequestOriginal,
+  QueryCategoriesResponseOriginal,
+} from "@wix/auto_sdk_categories_categories/meta";
+import type {
   GetOrderResponseOriginal,
   OrderOriginal,
   SearchOrdersRequestOriginal,
   SearchOrdersResponseOriginal,
 } from "@wix/auto_sdk_ecom_orders/meta";
+import type {
+  BulkActionMetadataOriginal,
+  BulkCreateInventoryItemsRequestOriginal,
+  BulkCreateInventoryItemsResponseOriginal,
+  BulkUpdateInventoryItemsRequestOriginal,
+  BulkUpdateInventoryItemsResponseOriginal,
+  CommonCursorsOriginal,
+  InventoryItemOriginal,
+  ItemMetadataOriginal,
+  QueryInventoryItemsResponseOriginal,
+  QueryV2Original,
+} from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import type { Settings } from "../config/settings";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { HttpError } from "../http/errors";
 import type { RateBudget } from "../http/rate-budget";
+import type { BulkError } from "./bulk";
 import type {
   BulkResponse,
   BulkWithInventoryResponse,
@@ -38,11 +62,29 @@ export const WIX_BULK_PRODUCTS = 100;
 export const WIX_BULK_VARIANTS = 1000;
 /** Options created by one bulk create, in all (bulkCreateProductsWithInventory doc, products-v-3 index.d.ts). */
 export const WIX_BULK_OPTIONS = 100;
+/** Bulk create/update take 1..1000 inventory items; a query page holds at most 1,000
+ * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts: `@maxSize 1000`, `CursorPaging.limit @max 1000`). */
 export const WIX_BULK_INVENTORY = 1000;
 export const WIX_QUERY_LIMIT = 100;
 export const WIX_STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
 /** Every Categories call names the Wix Stores tree (CONTRACTS 2.3). */
 const STORES_TREE = { appNamespace: "@wix/stores" };
+/**
+ * Items per Bulk Add/Remove Items To/From Category call: remove takes at most 100 and both answer
+ * at most 100 results (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts).
+ */
+export const WIX_CATEGORY_ITEMS = 100;
+
+export interface WixCategory {
+  id: string;
+  name: string;
+}
+
+/** What Wix answered for one product of a Bulk Add/Remove Items call. */
+export interface CategoryItemOutcome {
+  productId: string;
+  error?: BulkError;
+}
 
 /** Wix REST: catalog V3 products and inventory, eCommerce orders. Key or app (OAuth) auth. */
 export class WixClient {
@@ -183,7 +225,7 @@ export class WixClient {
         "variants",
         filter,
         WIX_QUERY_LIMIT,
-        "search",
+        { envelope: "search" },
       )) {
         found.push(v);
       }
@@ -191,18 +233,27 @@ export class WixClient {
     return found;
   }
 
-  /** Inventory items for these SKUs (at most 1000 a page). */
-  async inventoryBySku(skus: string[]): Promise<WixInventoryItem[]> {
+  /**
+   * Inventory items of these SKUs: one per variant and location (CONTRACTS 2.4), or only those at
+   * `locationId` when given. `product.variantSku` and `locationId` are filterable
+   * (InventoryItemQuerySpec in @wix/auto_sdk_stores_inventory-items-v-3's universal .d.ts).
+   */
+  async inventoryBySku(skus: string[], locationId?: string): Promise<WixInventoryItem[]> {
+    const key: keyof QueryInventoryItemsResponseOriginal = "inventoryItems";
     const items: WixInventoryItem[] = [];
     for (let i = 0; i < skus.length; i += WIX_BULK_INVENTORY) {
-      const filter = { "product.variantSku": { $in: skus.slice(i, i + WIX_BULK_INVENTORY) } };
-      for await (const item of this.query<WixInventoryItem>(
+      const filter: Record<string, unknown> = {
+        "product.variantSku": { $in: skus.slice(i, i + WIX_BULK_INVENTORY) },
+      };
+      if (locationId) filter.locationId = { $eq: locationId };
+      for await (const item of this.query<InventoryItemOriginal>(
         "/stores/v3/inventory-items/query",
-        "inventoryItems",
+        key,
         filter,
         WIX_BULK_INVENTORY,
       )) {
-        items.push(item);
+        const parsed = inventoryItemOf(item);
+        if (parsed) items.push(parsed);
       }
     }
     return items;
@@ -210,104 +261,174 @@ export class WixClient {
 
   /**
    * A V3 query (or search: same paging, request under `search`), page by page: the first page
-   * carries the filter, later ones only the cursor.
+   * carries the filter (and sort), later ones only the cursor; `body` holds the request's other
+   * fields (sent every time). Pages on while
+   * `cursors.next` is set: Query Inventory Items answers no `hasNext` at all
+   * (`PlatformPagingMetadataV2` in @wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts),
+   * other queries answer `hasNext: false` on their last page.
    */
   private async *query<T>(
     path: string,
     key: string,
     filter: Record<string, unknown>,
     limit: number,
-    envelope: "query" | "search" = "query",
+    opts: {
+      envelope?: "query" | "search";
+      body?: Record<string, unknown>;
+      sort?: QueryV2Original["sort"];
+    } = {},
   ): AsyncGenerator<T> {
     let cursor: string | undefined;
     do {
-      const query = cursor ? { cursorPaging: { limit, cursor } } : { filter, cursorPaging: { limit } };
+      const query: QueryV2Original = cursor
+        ? { cursorPaging: { limit, cursor } }
+        : { filter, ...(opts.sort ? { sort: opts.sort } : {}), cursorPaging: { limit } };
       const res = await this.http.send<
-        Record<string, unknown> & { pagingMetadata?: { cursors?: { next?: string }; hasNext?: boolean } }
+        Record<string, unknown> & {
+          pagingMetadata?: { cursors?: CommonCursorsOriginal; hasNext?: boolean | null };
+        }
       >({
         method: "POST",
         path,
         idempotent: true, // a read
-        body: { [envelope]: query },
+        body: { ...opts.body, [opts.envelope ?? "query"]: query },
       });
       yield* (res.body[key] as T[] | undefined) ?? [];
-      cursor = res.body.pagingMetadata?.hasNext ? res.body.pagingMetadata.cursors?.next : undefined;
+      const paging = res.body.pagingMetadata;
+      cursor = paging?.hasNext === false ? undefined : (paging?.cursors?.next ?? undefined);
     } while (cursor);
   }
 
-  /** Absolute quantities, up to 1000 items a call. */
+  /**
+   * Absolute quantities, up to 1000 items a call, revision-guarded. `trackQuantity` is read-only
+   * (setting `quantity` is what tracks by quantity) and `reason` is an optional enum of the request
+   * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts `InventoryItem`, `BulkUpdateInventoryItemsRequest`).
+   */
   async bulkUpdateInventory(
     items: { id: string; revision: string; quantity: number }[],
   ): Promise<BulkResponse<WixInventoryItem>> {
-    const res = await this.http.send<BulkResponse<WixInventoryItem>>({
+    const body: BulkUpdateInventoryItemsRequestOriginal = {
+      inventoryItems: items.map(({ id, revision, quantity }) => ({
+        inventoryItem: { id, revision, quantity },
+      })),
+      reason: "MANUAL",
+      returnEntity: true,
+    };
+    const res = await this.http.send<BulkUpdateInventoryItemsResponseOriginal>({
       method: "POST",
       path: "/stores/v3/bulk/inventory-items/update",
       idempotent: true, // absolute quantities, revision-guarded
-      body: {
-        inventoryItems: items.map((i) => ({ inventoryItem: { ...i, trackQuantity: true } })),
-        reason: "MANUAL",
-        returnEntity: true,
-      },
+      body,
     });
-    return res.body;
+    return bulkResponseOf(res.body, inventoryItemOf);
   }
 
+  /**
+   * New inventory items (1..1000 a call) at `locationId`; without one, Wix uses the store's default
+   * location (`InventoryItem.locationId` in @wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts).
+   */
   async bulkCreateInventory(
-    items: { productId: string; variantId: string; quantity: number }[],
+    items: { productId: string; variantId: string; quantity: number; locationId?: string }[],
   ): Promise<BulkResponse<WixInventoryItem>> {
-    const res = await this.http.send<BulkResponse<WixInventoryItem>>({
+    const body: BulkCreateInventoryItemsRequestOriginal = {
+      inventoryItems: items.map(({ productId, variantId, quantity, locationId }) => ({
+        productId,
+        variantId,
+        quantity,
+        ...(locationId ? { locationId } : {}),
+      })),
+      returnEntity: true,
+    };
+    const res = await this.http.send<BulkCreateInventoryItemsResponseOriginal>({
       method: "POST",
       path: "/stores/v3/bulk/inventory-items/create",
-      idempotent: true, // a second create for a variant is refused per item
-      body: { inventoryItems: items.map((i) => ({ ...i, trackQuantity: true })), returnEntity: true },
+      idempotent: true, // a second item for the same variant and location is refused per item
+      body,
     });
-    return res.body;
+    return bulkResponseOf(res.body, inventoryItemOf);
   }
 
-  /** The Wix Stores category named so (top level), if any. */
-  async findCategory(name: string): Promise<{ id: string; name: string } | undefined> {
-    const res = await this.http.send<{ categories?: { id: string; name: string }[] }>({
-      method: "POST",
-      path: "/categories/v1/categories/query",
-      idempotent: true, // a read
-      body: {
-        query: { filter: { name: { $eq: name } }, cursorPaging: { limit: 1 } },
-        treeReference: STORES_TREE,
-      },
-    });
-    return res.body.categories?.[0];
+  /**
+   * Wix Stores categories named so, oldest first. Names are not unique in Wix, and Query
+   * Categories hides non-visible categories unless asked (`returnNonVisibleCategories`,
+   * @wix/auto_sdk_categories_categories build/cjs/meta.d.ts `QueryCategoriesRequest`). A category
+   * managed by another app (`managingAppId`) refuses our items, so it is not offered.
+   */
+  async findCategories(name: string): Promise<WixCategory[]> {
+    const key: keyof QueryCategoriesResponseOriginal = "categories";
+    const body: Omit<QueryCategoriesRequestOriginal, "query"> = {
+      treeReference: STORES_TREE,
+      returnNonVisibleCategories: true,
+    };
+    const found: { category: WixCategory; created: string }[] = [];
+    for await (const c of this.query<CategoryOriginal>(
+      "/categories/v1/categories/query",
+      key,
+      { name: { $eq: name } },
+      100,
+      { body },
+    )) {
+      if (c.id && c.name === name && !c.managingAppId)
+        found.push({ category: { id: c.id, name: c.name }, created: String(c.createdDate ?? "") });
+    }
+    return found.sort((a, b) => a.created.localeCompare(b.created)).map((f) => f.category);
   }
 
-  async createCategory(name: string): Promise<{ id: string; name: string }> {
-    const res = await this.http.send<{ category: { id: string; name: string } }>({
+  async createCategory(name: string): Promise<WixCategory> {
+    const body: CreateCategoryRequestOriginal = { category: { name }, treeReference: STORES_TREE };
+    const res = await this.http.send<CreateCategoryResponseOriginal>({
       method: "POST",
       path: "/categories/v1/categories",
-      body: { category: { name }, treeReference: STORES_TREE },
+      body,
     });
-    return res.body.category;
+    const id = res.body.category?.id;
+    if (!id) throw new Error(`Wix created category ${name} without an id`);
+    return { id, name: res.body.category?.name ?? name };
   }
 
-  /** Adds up to 100 products to one category (Bulk Add Items To Category). */
-  addToCategory(categoryId: string, productIds: string[]): Promise<void> {
+  /** Adds up to 100 products to one category (Bulk Add Items To Category); per-product outcomes. */
+  addToCategory(categoryId: string, productIds: string[]): Promise<CategoryItemOutcome[]> {
     return this.categoryItems(categoryId, productIds, "add-items");
   }
 
-  removeFromCategory(categoryId: string, productIds: string[]): Promise<void> {
+  removeFromCategory(categoryId: string, productIds: string[]): Promise<CategoryItemOutcome[]> {
     return this.categoryItems(categoryId, productIds, "remove-items");
   }
 
+  /**
+   * Bulk Add/Remove Items: `{categoryId, items, treeReference}` (the id also in the path), answered
+   * with one result per item (`ItemReferenceMetadata`) under HTTP 200. A product with no
+   * successful result (an undetailed failure) counts as failed.
+   */
   private async categoryItems(
     categoryId: string,
     productIds: string[],
     action: "add-items" | "remove-items",
-  ) {
-    const items = productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID }));
-    await this.http.send({
+  ): Promise<CategoryItemOutcome[]> {
+    const body: BulkAddItemsToCategoryRequestOriginal & BulkRemoveItemsFromCategoryRequestOriginal = {
+      categoryId,
+      items: productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID })),
+      treeReference: STORES_TREE,
+    };
+    const res = await this.http.send<
+      BulkAddItemsToCategoryResponseOriginal & BulkRemoveItemsFromCategoryResponseOriginal
+    >({
       method: "POST",
       path: `/categories/v1/bulk/categories/${categoryId}/${action}`,
       idempotent: true, // set semantics: adding twice leaves one membership
-      body: { items, treeReference: STORES_TREE },
+      body,
     });
+    const outcomes = new Map<number, BulkError | undefined>();
+    for (const r of res.body.results ?? []) {
+      const m = r.itemMetadata;
+      const index = m?.originalIndex ?? productIds.indexOf(m?.item?.catalogItemId ?? "");
+      if (index < 0) continue;
+      outcomes.set(index, m?.success ? undefined : errorOf(m?.error));
+    }
+    return productIds.map((productId, i) => ({
+      productId,
+      error: outcomes.has(i) ? outcomes.get(i) : { code: "NO_RESULT", description: "Wix gave no result" },
+    }));
   }
 
   /** Get Order: `GET /ecom/v1/orders/{id}` (@wix/auto_sdk_ecom_orders, getOrder). */
@@ -372,6 +493,59 @@ export const SEARCHED_ORDER_STATUSES = [
 /** Answers as the SDK declares them, with our order shape (checked against `OrderOriginal` in types.ts). */
 type GetOrderResponse = Omit<GetOrderResponseOriginal, "order"> & { order?: WixOrder };
 type SearchOrdersResponse = Omit<Wire<SearchOrdersResponseOriginal>, "orders"> & { orders?: WixOrder[] };
+
+/** One wire inventory item as ours; an item without id or revision cannot be updated, so is left out. */
+function inventoryItemOf(w: InventoryItemOriginal): WixInventoryItem | undefined {
+  if (!w.id || !w.revision || !w.productId || !w.variantId) return undefined;
+  return {
+    id: w.id,
+    revision: w.revision,
+    productId: w.productId,
+    variantId: w.variantId,
+    ...(w.locationId ? { locationId: w.locationId } : {}),
+    ...(w.quantity !== undefined ? { quantity: w.quantity } : {}),
+    ...(w.inStock !== undefined ? { inStock: w.inStock } : {}),
+    ...(w.trackQuantity !== undefined ? { trackQuantity: w.trackQuantity } : {}),
+    product: {
+      ...(w.product?.variantSku ? { variantSku: w.product.variantSku } : {}),
+      ...(w.product?.name ? { name: w.product.name } : {}),
+    },
+  };
+}
+
+function errorOf(e?: { code?: string; description?: string }): BulkError {
+  return { code: e?.code || "UNKNOWN", ...(e?.description ? { description: e.description } : {}) };
+}
+
+/** A wire bulk answer (every field optional) as per-item results paired by `originalIndex`. */
+function bulkResponseOf<W, T>(
+  body: {
+    results?: { itemMetadata?: ItemMetadataOriginal; item?: W }[];
+    bulkActionMetadata?: BulkActionMetadataOriginal;
+  },
+  parse: (w: W) => T | undefined,
+): BulkResponse<T> {
+  const m = body.bulkActionMetadata;
+  return {
+    results: (body.results ?? []).map(({ itemMetadata: meta, item }) => {
+      const parsed = item === undefined ? undefined : parse(item);
+      return {
+        itemMetadata: {
+          ...(meta?.id ? { id: meta.id } : {}),
+          originalIndex: meta?.originalIndex ?? -1,
+          success: meta?.success ?? false,
+          ...(meta?.success ? {} : { error: errorOf(meta?.error) }),
+        },
+        ...(parsed === undefined ? {} : { item: parsed }),
+      };
+    }),
+    bulkActionMetadata: {
+      totalSuccesses: m?.totalSuccesses ?? 0,
+      totalFailures: m?.totalFailures ?? 0,
+      undetailedFailures: m?.undetailedFailures ?? 0,
+    },
+  };
+}
 
 /** Wix error envelope: `{message, details: {applicationError | validationError}}` plus x-wix-request-id. */
 export function describeWixError(

@@ -1,5 +1,9 @@
 import type { OrderOriginal } from "@wix/auto_sdk_ecom_orders/meta";
 import type {
+  InventoryItemOriginal as InventoryItemWire,
+  ProductOriginal as InventoryProductWire,
+} from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
+import type {
   BulkCreateProductsWithInventoryRequestOriginal,
   BulkCreateProductsWithInventoryResponseOriginal,
   BulkUpdateProductsRequestOriginal,
@@ -189,17 +193,17 @@ export type WireChecks = [
   >,
 ];
 
-export interface WixInventoryItem {
-  id: string;
-  revision: string;
-  productId: string;
-  variantId: string;
-  locationId?: string;
-  quantity?: number;
-  inStock?: boolean;
-  trackQuantity?: boolean;
-  product?: { variantSku?: string; name?: string };
-}
+/**
+ * An inventory item as we read it: one variant at one location (the pair is unique, see
+ * @wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts `InventoryItem`). Every field is
+ * picked from that wire type, so a renamed field fails `tsc`.
+ */
+export type WixInventoryItem = Required<{ [K in "id" | "revision"]: NonNullable<InventoryItemWire[K]> }> &
+  Required<Pick<InventoryItemWire, "productId" | "variantId">> &
+  Pick<InventoryItemWire, "quantity" | "inStock" | "trackQuantity"> & {
+    locationId?: NonNullable<InventoryItemWire["locationId"]>;
+    product?: { [K in "variantSku" | "name"]?: NonNullable<InventoryProductWire[K]> };
+  };
 
 /**
  * Orders: our shapes are checked against the official SDK's wire types

@@ -193,6 +193,37 @@ describe("stock ERPNext -> Wix", () => {
   }, 120_000);
 });
 
+describe("stock on a site with several Wix locations and no WIX_LOCATION_ID", () => {
+  test("a SKU stocked at two locations is refused with the reason; neither location is overwritten", async () => {
+    // prepare: the merchant stocks MULTI-1 at a second location too
+    createItem(h.erpnext, "MULTI-1", 10);
+    await h.host.drain();
+    const shop = "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a";
+    h.wix.addLocation(shop);
+    const ctx = await h.host.context();
+    const variant = h.wix.inventoryForSku("MULTI-1");
+    await ctx.wix.bulkCreateInventory([
+      {
+        productId: variant?.productId as string,
+        variantId: variant?.variantId as string,
+        quantity: 50,
+        locationId: shop,
+      },
+    ]);
+    h.erpnext.moveBin("MULTI-1", "Stores - SC", { actual: 7 });
+    // act
+    const result = await ctx.inventory.syncItems(["MULTI-1", "STOCK-1"]);
+    // assess
+    expect(result.failed).toEqual([
+      { itemCode: "MULTI-1", reason: expect.stringContaining("set WIX_LOCATION_ID") },
+    ]);
+    expect(wixQty("MULTI-1")).toBe(0);
+    const atShop = h.wix.inventoryForSku("MULTI-1", shop);
+    expect(atShop?.quantity).toBe(50);
+    h.wix.inventory.delete(atShop?.id as string); // back to one location for the tests below
+  });
+});
+
 describe("health", () => {
   test("ok with everything up, degraded with a stale flow, failing (503) with Wix down; never shows a credential", async () => {
     const ok = await h.request("GET", "/health");
