@@ -1,4 +1,5 @@
 import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
+import { ERPNEXT_COUNTRIES } from "./countries";
 import { FaultInjector, FrappeClock, Router, type SimRequest, type SimResponse, sleep } from "./kit";
 
 /**
@@ -693,7 +694,8 @@ export class ErpnextSandbox {
     ] as const) {
       this.insert("Account", { name, account_type: type }, quiet);
     }
-    for (const name of COUNTRIES) this.insert("Country", { name }, quiet);
+    for (const [name, code] of ERPNEXT_COUNTRIES)
+      this.insert("Country", { name, country_name: name, code }, quiet);
   }
 
   /** Everything the site holds, to survive a restart of the local host. */
@@ -716,34 +718,6 @@ export class ErpnextSandbox {
     return this.insert(doctype, doc, { silent: true });
   }
 }
-
-const COUNTRIES = [
-  "United States",
-  "Canada",
-  "United Kingdom",
-  "Germany",
-  "France",
-  "Spain",
-  "Italy",
-  "Netherlands",
-  "Israel",
-  "Australia",
-  "Japan",
-  "Brazil",
-  "Mexico",
-  "India",
-  "Ireland",
-  "Sweden",
-  "Switzerland",
-  "Austria",
-  "Belgium",
-  "Poland",
-  "Portugal",
-  "Denmark",
-  "Norway",
-  "Finland",
-  "New Zealand",
-];
 
 function parseJson<T>(text: string | null): T | undefined {
   if (!text) return undefined;
