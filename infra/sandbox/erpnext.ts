@@ -711,6 +711,13 @@ export class ErpnextSandbox {
     for (const [doctype, docs] of Object.entries(snapshot.docs))
       this.docs.set(doctype, new Map(docs.map((d) => [d.name, d])));
     this.counters = new Map(Object.entries(snapshot.counters));
+    // Snapshots saved before the sandbox held ERPNext's Country list with codes catch up here.
+    const countries = this.table("Country");
+    for (const [name, code] of ERPNEXT_COUNTRIES) {
+      const known = countries.get(name);
+      if (!known) this.insert("Country", { name, country_name: name, code }, { silent: true });
+      else known.code ??= code;
+    }
   }
 
   /** Quiet inserts for demo data and tests: no webhook, like Data Import. */
