@@ -177,8 +177,8 @@ export class OrderSync {
 
   /**
    * A Sales Order is in the company's currency (ERPNext would convert any other at its own rate,
-   * and the books would no longer match what Wix charged) and for a positive amount: anything
-   * else is parked with its reason rather than booked wrong.
+   * and the books would no longer match what Wix charged) and never for a negative amount:
+   * anything else is parked with its reason rather than booked wrong.
    */
   private async checkMoney(order: WixOrder): Promise<void> {
     const total = Number(order.priceSummary.total.amount);
@@ -195,7 +195,10 @@ export class OrderSync {
       );
   }
 
-  /** The company's default currency (Company.default_currency), read once per hour. */
+  /**
+   * The company's currency: `default_currency`, a mandatory Link to Currency
+   * (erpnext/setup/doctype/company/company.json). Read once per hour.
+   */
   private currencyOfCompany(): Promise<string | undefined> {
     const { company } = this.deps.settings;
     if (!company) return Promise.resolve(undefined);
