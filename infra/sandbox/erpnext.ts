@@ -423,6 +423,14 @@ export class ErpnextSandbox {
     doc.status ??= "Draft";
     const company = this.table("Company").get(String(doc.company));
     doc.currency ??= company?.default_currency ?? "USD";
+    // Another currency needs an exchange rate; this site has no Currency Exchange records, so
+    // ERPNext's validate_conversion_rate (erpnext/controllers/accounts_controller.py) refuses it.
+    if (doc.currency !== company?.default_currency && !(Number(doc.conversion_rate) > 0))
+      throw new FrappeError(
+        417,
+        "ValidationError",
+        `Exchange Rate is mandatory. Maybe Currency Exchange record is not created for ${doc.currency} to ${company?.default_currency}.`,
+      );
     if (doc.po_no && doc.docstatus === 0) {
       for (const other of this.table("Sales Order").values()) {
         if (

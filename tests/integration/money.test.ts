@@ -196,6 +196,25 @@ describe("money the company cannot book as it is is parked with its reason", () 
     ]);
   });
 
+  test("the sandbox ERPNext refuses a Sales Order in another currency without an exchange rate", async () => {
+    const res = await h.request(
+      "POST",
+      "/sandbox/erpnext/api/resource/Sales Order",
+      {
+        customer: salesOrders(await placeAndSend({ lines: [{ sku: "PEN", quantity: 1 }] }))[0]?.customer,
+        company: "Sandbox Co",
+        currency: "EUR",
+        transaction_date: "2025-01-01",
+        delivery_date: "2025-01-02",
+        set_warehouse: "Stores - SC",
+        items: [{ item_code: "PEN", qty: 1, rate: 1 }],
+      },
+      { authorization: "token sandbox-api-key:sandbox-api-secret" },
+    );
+    expect(res.status).toBe(417);
+    expect(JSON.stringify(res.body)).toContain("Currency Exchange record is not created for EUR to USD");
+  });
+
   test("an order with a negative total", async () => {
     const order = await placeAndSend({
       lines: [{ sku: "PEN", quantity: 1 }],
