@@ -168,6 +168,15 @@ describe("countries come from ERPNext's Country list", () => {
     expect(new Set(countries.map((c) => c.code)).size).toBe(countries.length);
   });
 
+  test("a sandbox saved before Country codes catches up when restored", () => {
+    const saved = structuredClone(h.erpnext.snapshot());
+    for (const country of saved.docs.Country ?? []) delete country.code;
+    saved.docs.Country = (saved.docs.Country ?? []).filter((c) => c.name !== "South Africa");
+    h.erpnext.restore(saved);
+    expect(h.erpnext.get("Country", "South Africa").code).toBe("za");
+    expect(h.erpnext.get("Country", "Germany").code).toBe("de");
+  });
+
   test("an order parked for an unknown country is parked once, not once per poll pass", async () => {
     const order = await placeAndSend({
       lines: [{ sku: "PEN", quantity: 1 }],
