@@ -54,6 +54,7 @@ export async function buildContext(env: NodeJS.ProcessEnv = process.env) {
     log,
     erpnextUrl: settings.erpnext.url,
     priceList: settings.erpnext.priceList,
+    allowFreeItems: settings.erpnext.allowFreeItems,
     // New products are created with their stock in the same call; a product that does not
     // exist in Wix yet has no Wix orders, so the oversell guard has nothing to subtract.
     quantities: (itemCodes) => inventory.sellable(itemCodes, { guard: false }),

@@ -1,4 +1,5 @@
 import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
+import { ERPNEXT_COUNTRIES } from "./countries";
 import { FaultInjector, FrappeClock, Router, type SimRequest, type SimResponse, sleep } from "./kit";
 
 /**
@@ -434,6 +435,14 @@ export class ErpnextSandbox {
     doc.status ??= "Draft";
     const company = this.table("Company").get(String(doc.company));
     doc.currency ??= company?.default_currency ?? "USD";
+    // Another currency needs an exchange rate; this site has no Currency Exchange records, so
+    // ERPNext's validate_conversion_rate (erpnext/controllers/accounts_controller.py) refuses it.
+    if (doc.currency !== company?.default_currency && !(Number(doc.conversion_rate) > 0))
+      throw new FrappeError(
+        417,
+        "ValidationError",
+        `Exchange Rate is mandatory. Maybe Currency Exchange record is not created for ${doc.currency} to ${company?.default_currency}.`,
+      );
     if (doc.po_no && doc.docstatus === 0 && !this.allowMultiplePurchaseOrders) {
       for (const other of this.table("Sales Order").values()) {
         if (
@@ -739,7 +748,8 @@ export class ErpnextSandbox {
     ] as const) {
       this.insert("Account", { name, account_type: type }, quiet);
     }
-    for (const name of COUNTRIES) this.insert("Country", { name }, quiet);
+    for (const [name, code] of ERPNEXT_COUNTRIES)
+      this.insert("Country", { name, country_name: name, code }, quiet);
   }
 
   /** Everything the site holds, to survive a restart of the local host. */
@@ -755,6 +765,13 @@ export class ErpnextSandbox {
     for (const [doctype, docs] of Object.entries(snapshot.docs))
       this.docs.set(doctype, new Map(docs.map((d) => [d.name, d])));
     this.counters = new Map(Object.entries(snapshot.counters));
+    // Snapshots saved before the sandbox held ERPNext's Country list with codes catch up here.
+    const countries = this.table("Country");
+    for (const [name, code] of ERPNEXT_COUNTRIES) {
+      const known = countries.get(name);
+      if (!known) this.insert("Country", { name, country_name: name, code }, { silent: true });
+      else known.code ??= code;
+    }
   }
 
   /** Quiet inserts for demo data and tests: no webhook, like Data Import. */
@@ -762,34 +779,6 @@ export class ErpnextSandbox {
     return this.insert(doctype, doc, { silent: true });
   }
 }
-
-const COUNTRIES = [
-  "United States",
-  "Canada",
-  "United Kingdom",
-  "Germany",
-  "France",
-  "Spain",
-  "Italy",
-  "Netherlands",
-  "Israel",
-  "Australia",
-  "Japan",
-  "Brazil",
-  "Mexico",
-  "India",
-  "Ireland",
-  "Sweden",
-  "Switzerland",
-  "Austria",
-  "Belgium",
-  "Poland",
-  "Portugal",
-  "Denmark",
-  "Norway",
-  "Finland",
-  "New Zealand",
-];
 
 function parseJson<T>(text: string | null): T | undefined {
   if (!text) return undefined;

@@ -79,6 +79,7 @@ export const settingsSchema = z.object({
   ERPNEXT_TAX_ACCOUNTS: accountMap,
   ERPNEXT_PAYMENT_ACCOUNT: optionalText,
   ERPNEXT_INTEGRATION_USER: optionalText,
+  ALLOW_FREE_ITEMS: bool(false),
   ORDER_SUBMIT: bool(true),
   ORDER_CREATE_ON: z._default(z.enum(["approved", "created"]), "approved"),
   ORDER_DELIVERY_DAYS: integer(0, 365, 7),
@@ -130,6 +131,8 @@ export interface Settings {
     priceList: string;
     warehouses: string[];
     integrationUser?: string;
+    /** Publish items priced 0; otherwise a 0 price hides the product. */
+    allowFreeItems: boolean;
   };
   orders: {
     company?: string;
@@ -183,6 +186,7 @@ export function parseSettings(
       priceList: s.ERPNEXT_PRICE_LIST,
       warehouses: s.ERPNEXT_WAREHOUSES,
       integrationUser: s.ERPNEXT_INTEGRATION_USER,
+      allowFreeItems: s.ALLOW_FREE_ITEMS,
     },
     orders: {
       company: s.ERPNEXT_COMPANY,

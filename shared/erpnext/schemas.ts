@@ -5,9 +5,25 @@ const check = z.pipe(
   z.nullish(z.union([z.number(), z.boolean(), z.string()])),
   z.transform((v) => v === 1 || v === true || v === "1"),
 );
+/**
+ * A Frappe number: a JSON number, or a numeric string from a webhook template. Anything else is a
+ * validation error naming the value, never a silent 0 (a price of "abc" must not sell at 0.00).
+ */
+const toNumber = (v: number | string, ctx: { issues: unknown[] }) => {
+  const n = typeof v === "number" ? v : v.trim() === "" ? Number.NaN : Number(v);
+  if (Number.isFinite(n)) return n;
+  ctx.issues.push({ code: "custom", message: `expected a number, got ${JSON.stringify(v)}`, input: v });
+  return z.NEVER;
+};
+/** Optional numbers (weights, Bin quantities): unset is Frappe's default for a Float field, 0. */
 const num = z.pipe(
   z.nullish(z.union([z.number(), z.string()])),
-  z.transform((v) => Number(v ?? 0) || 0),
+  z.transform((v, ctx) => (v === undefined || v === null ? 0 : toNumber(v, ctx))),
+);
+/** A number the document cannot do without (a price): missing is an error too. */
+const requiredNum = z.pipe(
+  z.union([z.number(), z.string()], { error: "expected a number" }),
+  z.transform((v, ctx) => toNumber(v, ctx)),
 );
 const text = z.nullish(z.string());
 
@@ -48,7 +64,7 @@ export const itemPriceSchema = z.object({
   name: z.optional(z.string()),
   item_code: z.string(),
   price_list: z.string(),
-  price_list_rate: num,
+  price_list_rate: requiredNum,
   uom: text,
   currency: text,
   customer: text,

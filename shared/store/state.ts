@@ -48,6 +48,10 @@ export interface OrderRecord {
   updatedAt: string;
   /** Epoch ms until which a claim is held; 0 releases it. */
   leaseUntil?: number;
+  /** A cancellation met a creation in progress: the creator cancels what it made. */
+  cancelRequested?: boolean;
+  /** The Wix `updatedDate` the order was parked at: the poll does not park it again until it changes. */
+  parkedFor?: string;
 }
 
 export interface CustomerRecord {
@@ -303,6 +307,13 @@ export class StateStore {
     return this.get<OrderRecord>(`ORDER#${orderId}`, "ORDER");
   }
 
+  /** Records of many orders in batches (the order poll), by order id. */
+  async getOrders(orderIds: string[]): Promise<Map<string, OrderRecord>> {
+    const keys = [...new Set(orderIds)].map((id) => ({ pk: `ORDER#${id}`, sk: "ORDER" }));
+    const rows = await batchGet<OrderRecord>(this.db, this.table, keys);
+    return new Map(rows.map((r) => [r.orderId, r]));
+  }
+
   /** Claims a Wix order for creation; false when another delivery already holds it. */
   async claimOrder(orderId: string, orderNumber: string, leaseSeconds: number): Promise<boolean> {
     const now = new Date();
@@ -320,11 +331,51 @@ export class StateStore {
             leaseUntil: now.getTime() + leaseSeconds * 1000,
             updatedAt: now.toISOString(),
           },
-          // A stale claim (its holder crashed) may be taken over after the lease.
+          // A stale claim (its holder crashed) may be taken over after the lease; an order canceled
+          // before it reached ERPNext is never claimed again.
           ConditionExpression:
-            "attribute_not_exists(pk) OR (#s = :claimed AND leaseUntil < :now) OR #s = :parked",
+            "attribute_not_exists(pk) OR (#s = :claimed AND leaseUntil < :now) OR (#s = :parked AND attribute_not_exists(canceled))",
           ExpressionAttributeNames: { "#s": "state" },
           ExpressionAttributeValues: { ":claimed": "claimed", ":parked": "parked", ":now": now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Records an order as canceled before any Sales Order was made, in one conditional write: only
+   * while no delivery holds a live claim on it (creating it right now) and it has no Sales Order.
+   * False when a creation is in progress or done: the caller then cancels what it makes.
+   */
+  async cancelBeforeCreate(orderId: string, orderNumber: string, parkedFor?: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `ORDER#${orderId}`, sk: "ORDER" },
+          UpdateExpression:
+            "SET orderId = :id, orderNumber = :num, #s = :parked, canceled = :true, cancelNote = :note, leaseUntil = :zero, claimedAt = if_not_exists(claimedAt, :at), updatedAt = :at" +
+            (parkedFor ? ", parkedFor = :for" : ""),
+          ConditionExpression:
+            "attribute_not_exists(salesOrder) AND (attribute_not_exists(pk) OR #s = :parked OR (#s = :claimed AND leaseUntil < :nowMs))",
+          ExpressionAttributeNames: { "#s": "state" },
+          ExpressionAttributeValues: {
+            ":id": orderId,
+            ":num": orderNumber,
+            ":parked": "parked",
+            ":claimed": "claimed",
+            ":true": true,
+            ":note": "canceled in Wix before it reached ERPNext",
+            ":zero": 0,
+            ":at": now.toISOString(),
+            ":nowMs": now.getTime(),
+            ...(parkedFor ? { ":for": parkedFor } : {}),
+          },
         }),
       );
       return true;

@@ -1,7 +1,9 @@
 import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../erpnext/client";
 import { type Bin, binSchema } from "../erpnext/schemas";
+import { PermanentError } from "../http/errors";
 import type { StateStore } from "../store/state";
 import type { SyncLog } from "../store/sync-log";
+import { describeIssues } from "../validation";
 import { bulkOutcomes, describeBulkError } from "../wix/bulk";
 import { WIX_BULK_INVENTORY, type WixClient } from "../wix/client";
 import type { WixInventoryItem } from "../wix/types";
@@ -196,7 +198,12 @@ export class InventorySync {
       });
       for (const row of rows) {
         const parsed = binSchema.safeParse(row);
-        if (parsed.success) bins.push(parsed.data);
+        // A quantity that is not a number is an error, never a stock of 0.
+        if (!parsed.success)
+          throw new PermanentError(
+            `Bin of ${String(row.item_code)}: ${describeIssues(parsed.error.issues, "bin")}`,
+          );
+        bins.push(parsed.data);
       }
     }
     const wanted = sellableQuantities(bins, this.deps.warehouses, itemCodes);

@@ -21,17 +21,26 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
   let enqueued = 0;
   do {
     const page = await deps.wix.searchOrders(since, cursor);
-    if (page.orders.length) {
+    // An order parked at this very version waits for a redrive or a change in Wix: re-sending it
+    // on every pass would only park it again.
+    const records = await deps.state.getOrders(page.orders.map((o) => o.id));
+    const due = page.orders.filter((o) => {
+      const record = records.get(o.id);
+      return !(record?.state === "parked" && record.parkedFor === o.updatedDate);
+    });
+    if (due.length) {
       await deps.queue.send(
         "orders",
-        page.orders.map((o) => ({
+        due.map((o) => ({
           kind: "order" as const,
           orderId: o.id,
           source: "poll",
           changedAt: o.updatedDate,
         })),
       );
-      enqueued += page.orders.length;
+      enqueued += due.length;
+    }
+    if (page.orders.length) {
       await deps.state.advanceWatermark(
         "order-poll",
         page.orders[page.orders.length - 1]?.updatedDate as string,

@@ -1,40 +1,21 @@
 import { PermanentError } from "../http/errors";
 import type { WixAddress, WixOrder } from "../wix/types";
 
-/** ISO-2 -> ERPNext Country name (a link by full name, CONTRACTS 1.3). */
-export const COUNTRY_NAMES: Record<string, string> = {
-  US: "United States",
-  CA: "Canada",
-  GB: "United Kingdom",
-  UK: "United Kingdom",
-  DE: "Germany",
-  FR: "France",
-  ES: "Spain",
-  IT: "Italy",
-  NL: "Netherlands",
-  IL: "Israel",
-  AU: "Australia",
-  JP: "Japan",
-  BR: "Brazil",
-  MX: "Mexico",
-  IN: "India",
-  IE: "Ireland",
-  SE: "Sweden",
-  CH: "Switzerland",
-  AT: "Austria",
-  BE: "Belgium",
-  PL: "Poland",
-  PT: "Portugal",
-  DK: "Denmark",
-  NO: "Norway",
-  FI: "Finland",
-  NZ: "New Zealand",
-};
+/**
+ * Wix ISO-3166 alpha-2 codes -> ERPNext Country names (Address.country links to Country by name),
+ * built from ERPNext's own Country list: its `code` field holds the lower-case alpha-2 code
+ * (frappe/geo/country_info.json, inserted by frappe/geo/doctype/country/country.py).
+ */
+export type CountryLookup = (iso2: string | undefined) => string;
 
-export function countryName(iso2: string | undefined): string {
-  const name = iso2 ? COUNTRY_NAMES[iso2.toUpperCase()] : undefined;
-  if (!name) throw new PermanentError(`unknown country code "${iso2}"`);
-  return name;
+export function countryLookup(rows: { name: string; code?: string | null }[]): CountryLookup {
+  const byCode = new Map<string, string>();
+  for (const row of rows) if (row.code?.trim()) byCode.set(row.code.trim().toUpperCase(), row.name);
+  return (iso2) => {
+    const name = iso2 ? byCode.get(iso2.trim().toUpperCase()) : undefined;
+    if (!name) throw new PermanentError(`unknown country code "${iso2}" (no ERPNext Country has that code)`);
+    return name;
+  };
 }
 
 export interface OrderSettings {
@@ -48,7 +29,13 @@ export interface OrderSettings {
   deliveryDays: number;
 }
 
-const cents = (amount: string | number | undefined) => Math.round(Number(amount ?? 0) * 100);
+/** A Wix amount in integer cents; absent is 0, anything non-numeric is refused (never read as 0). */
+const cents = (amount: string | number | undefined | null) => {
+  if (amount === undefined || amount === null || amount === "") return 0;
+  const value = Number(amount);
+  if (!Number.isFinite(value)) throw new PermanentError(`amount "${amount}" is not a number`);
+  return Math.round(value * 100);
+};
 const money = (c: number) => c / 100;
 
 /**
@@ -231,6 +218,7 @@ export function toAddress(
   title: string,
   customer: string,
   extra: { phone?: string; email?: string },
+  countryName: CountryLookup,
 ) {
   if (!address?.addressLine && !address?.city) return undefined;
   return {

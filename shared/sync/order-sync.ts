@@ -6,7 +6,14 @@ import type { Outcome, SyncLog } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
 import type { WixOrder } from "../wix/types";
 import { ORDER_POLL_OVERLAP_MS } from "./jobs";
-import { customerName, type OrderSettings, toAddress, toSalesOrder } from "./order-mapping";
+import {
+  type CountryLookup,
+  countryLookup,
+  customerName,
+  type OrderSettings,
+  toAddress,
+  toSalesOrder,
+} from "./order-mapping";
 
 export interface OrderSyncDeps {
   erpnext: ErpnextClient;
@@ -23,12 +30,20 @@ export interface OrderSyncDeps {
 
 /** How long a claim protects an order being created before another delivery may take over. */
 const CLAIM_LEASE_SECONDS = 120;
+/** ERPNext's Country list and company currency are read once and kept this long per container. */
+const MASTER_DATA_TTL_MS = 3600_000;
+
+/** Lower-case, trimmed: one buyer however Wix spells the address on each order. */
+export const normaliseEmail = (email: string | undefined) => email?.trim().toLowerCase() || undefined;
 
 /**
  * Every Wix order in ERPNext exactly once. The order in Wix is the truth: each message re-reads
  * it and moves ERPNext to match, whatever the event said and in whatever order events came.
  */
 export class OrderSync {
+  private countries?: { at: number; lookup: Promise<CountryLookup> };
+  private companyCurrency?: { at: number; currency: Promise<string | undefined> };
+
   constructor(private readonly deps: OrderSyncDeps) {}
 
   async sync(
@@ -52,13 +67,20 @@ export class OrderSync {
     } else {
       const isNew = record?.state !== "created";
       if (isNew || !record) record = await this.create(order);
-      result = {
-        outcome: isNew ? "created" : "skipped",
-        reason: isNew ? undefined : "already in ERPNext",
-        salesOrder: record.salesOrder,
-      };
-      const paid = await this.recordPayment(order, record);
-      if (paid) result = { outcome: "updated", reason: `payment ${paid}`, salesOrder: record.salesOrder };
+      if (record.canceled && !record.salesOrder) {
+        result = { outcome: "skipped", reason: "canceled before a Sales Order existed" };
+      } else if (isNew && (await this.canceledMeanwhile(order.id))) {
+        // Canceled while we were creating it: a cancel that met our claim left it to us.
+        result = await this.cancel(order, await state.getOrder(order.id));
+      } else {
+        result = {
+          outcome: isNew ? "created" : "skipped",
+          reason: isNew ? undefined : "already in ERPNext",
+          salesOrder: record.salesOrder,
+        };
+        const paid = await this.recordPayment(order, record);
+        if (paid) result = { outcome: "updated", reason: `payment ${paid}`, salesOrder: record.salesOrder };
+      }
     }
     const latencyMs = trigger.changedAt ? Math.max(0, Date.now() - Date.parse(trigger.changedAt)) : undefined;
     await this.deps.log.write({
@@ -73,6 +95,12 @@ export class OrderSync {
     return result;
   }
 
+  /** After a create: was the order canceled in Wix (or a cancel recorded) while we made it? */
+  private async canceledMeanwhile(orderId: string): Promise<boolean> {
+    if ((await this.deps.state.getOrder(orderId))?.cancelRequested) return true;
+    return (await this.deps.wix.getOrder(orderId))?.status === "CANCELED";
+  }
+
   private shouldCreate(order: WixOrder): boolean {
     if (order.status === "APPROVED") return true;
     return this.deps.settings.createOn === "created" && order.status === "PENDING";
@@ -84,12 +112,13 @@ export class OrderSync {
     const claimed = await state.claimOrder(order.id, order.number, CLAIM_LEASE_SECONDS);
     if (!claimed) {
       const current = await state.getOrder(order.id);
-      if (current?.state === "created") return current;
+      if (current?.state === "created" || current?.canceled) return current as OrderRecord;
       throw new RetryableError(`order ${order.number} is being created by another delivery`);
     }
     // Until a submitted Sales Order reserves it in ERPNext, the oversell guard counts it.
     await state.holdPending(order.id, await orderSkus(order, state));
     try {
+      await this.checkMoney(order);
       const customer = await this.ensureCustomer(order);
       const findExisting = async () =>
         (
@@ -142,10 +171,64 @@ export class OrderSync {
         state: permanent ? "parked" : "claimed",
         leaseUntil: 0,
         cancelNote: permanent ? errorMessage(error) : undefined,
+        parkedFor: permanent ? order.updatedDate : undefined,
       } as Partial<OrderRecord>);
       if (permanent && error instanceof HttpError) throw new PermanentError(error.message, error.details);
       throw error;
     }
+  }
+
+  /**
+   * A Sales Order is in the company's currency (ERPNext would convert any other at its own rate,
+   * and the books would no longer match what Wix charged) and never for a negative amount:
+   * anything else is parked with its reason rather than booked wrong.
+   */
+  private async checkMoney(order: WixOrder): Promise<void> {
+    const total = Number(order.priceSummary.total.amount);
+    if (!Number.isFinite(total))
+      throw new PermanentError(
+        `order ${order.number}: total "${order.priceSummary.total.amount}" is not a number`,
+      );
+    if (total < 0)
+      throw new PermanentError(`order ${order.number}: negative total ${order.priceSummary.total.amount}`);
+    const currency = await this.currencyOfCompany();
+    if (currency && order.currency && order.currency.toUpperCase() !== currency.toUpperCase())
+      throw new PermanentError(
+        `order ${order.number} is in ${order.currency} but company ${this.deps.settings.company} books in ${currency}: not converted (create it by hand, or sell in ${currency})`,
+      );
+  }
+
+  /**
+   * The company's currency: `default_currency`, a mandatory Link to Currency
+   * (erpnext/setup/doctype/company/company.json). Read once per hour.
+   */
+  private currencyOfCompany(): Promise<string | undefined> {
+    const { company } = this.deps.settings;
+    if (!company) return Promise.resolve(undefined);
+    if (!this.companyCurrency || Date.now() - this.companyCurrency.at > MASTER_DATA_TTL_MS) {
+      const currency = this.deps.erpnext
+        .get<{ default_currency?: string }>("Company", company)
+        .then((c) => c.default_currency || undefined);
+      currency.catch(() => {
+        this.companyCurrency = undefined;
+      });
+      this.companyCurrency = { at: Date.now(), currency };
+    }
+    return this.companyCurrency.currency;
+  }
+
+  /** ERPNext's Country list (name and ISO code), read once per hour: every country it knows works. */
+  private countryNames(): Promise<CountryLookup> {
+    if (!this.countries || Date.now() - this.countries.at > MASTER_DATA_TTL_MS) {
+      const lookup = this.deps.erpnext
+        .listAll<{ name: string; code?: string | null }>("Country", { fields: ["name", "code"] })
+        .then(countryLookup);
+      lookup.catch(() => {
+        this.countries = undefined;
+      });
+      this.countries = { at: Date.now(), lookup };
+    }
+    return this.countries.lookup;
   }
 
   /** Order lines as ERPNext items: SKU first, then our product/variant mapping. */
@@ -165,6 +248,8 @@ export class OrderSync {
           `order ${order.number}: unknown item "${label}" (no ERPNext item with that SKU or product)`,
         );
       }
+      if (!Number.isInteger(line.quantity) || line.quantity < 1)
+        throw new PermanentError(`order ${order.number}: line "${code}" has quantity "${line.quantity}"`);
       out.push({
         itemCode: code,
         qty: line.quantity,
@@ -175,13 +260,16 @@ export class OrderSync {
     return out;
   }
 
-  /** One ERPNext customer per Wix buyer (contact id, then e-mail), with billing and shipping addresses. */
+  /**
+   * One ERPNext customer per Wix buyer: the normalised e-mail first (one buyer may reach us with
+   * two contact ids), then the contact id.
+   */
   private async ensureCustomer(order: WixOrder): Promise<string> {
     const { state } = this.deps;
-    const email = order.buyerInfo?.email?.toLowerCase();
+    const email = normaliseEmail(order.buyerInfo?.email);
     const keys = [
-      order.buyerInfo?.contactId && `contact:${order.buyerInfo.contactId}`,
       email && `email:${email}`,
+      order.buyerInfo?.contactId && `contact:${order.buyerInfo.contactId}`,
     ].filter(Boolean) as string[];
     const known = async () => {
       for (const key of keys) {
@@ -192,7 +280,8 @@ export class OrderSync {
     };
     const found = await known();
     if (found || !keys.length) return found ?? this.createCustomer(order, keys);
-    // Two orders of one new buyer at once must not make two customers.
+    // Two orders of one new buyer at once must not make two customers: the lock is on the
+    // e-mail when there is one, so two contact ids of one buyer meet at the same lock.
     const lock = `customer:${keys[0]}`;
     if (!(await state.claim(lock, 60)))
       throw new RetryableError(`customer for ${email ?? keys[0]} is being created`);
@@ -209,7 +298,7 @@ export class OrderSync {
    */
   private async createCustomer(order: WixOrder, keys: string[]): Promise<string> {
     const { state, erpnext, settings } = this.deps;
-    const email = order.buyerInfo?.email;
+    const email = normaliseEmail(order.buyerInfo?.email);
     const existing = email
       ? await erpnext.list<{ name: string }>("Customer", {
           fields: ["name"],
@@ -247,12 +336,17 @@ export class OrderSync {
     const contact = order.billingInfo?.contactDetails;
     const extra = { phone: contact?.phone, email: order.buyerInfo?.email };
     const title = customerName(order);
-    const billing = toAddress(order.billingInfo?.address, "Billing", title, customer, extra);
+    const countries = await this.countryNames();
+    const billing = toAddress(order.billingInfo?.address, "Billing", title, customer, extra, countries);
     const shippingTo = order.shippingInfo?.logistics?.shippingDestination;
-    const shipping = toAddress(shippingTo?.address, "Shipping", title, customer, {
-      ...extra,
-      phone: shippingTo?.contactDetails?.phone ?? extra.phone,
-    });
+    const shipping = toAddress(
+      shippingTo?.address,
+      "Shipping",
+      title,
+      customer,
+      { ...extra, phone: shippingTo?.contactDetails?.phone ?? extra.phone },
+      countries,
+    );
     return {
       billing: billing && (await this.address(customer, billing, { is_primary_address: 1 })),
       shipping: shipping && (await this.address(customer, shipping, { is_shipping_address: 1 })),
@@ -281,9 +375,19 @@ export class OrderSync {
       .slice(0, 22);
     const known = await state.getAddress(key);
     if (known) return known;
-    const name = (await erpnext.insert<{ name: string }>("Address", { ...doc, ...flags })).name;
-    await state.putAddress(key, name);
-    return name;
+    // Two orders with one new address at once must not make it twice: claim it as customers are.
+    const lock = `address:${key}`;
+    if (!(await state.claim(lock, 60)))
+      throw new RetryableError(`address "${doc.address_line1}" of ${customer} is being created`);
+    try {
+      const meanwhile = await state.getAddress(key);
+      if (meanwhile) return meanwhile;
+      const name = (await erpnext.insert<{ name: string }>("Address", { ...doc, ...flags })).name;
+      await state.putAddress(key, name);
+      return name;
+    } finally {
+      await state.release(lock);
+    }
   }
 
   /** A paid order gets one Payment Entry against its submitted Sales Order. */
@@ -345,15 +449,17 @@ export class OrderSync {
   private async cancel(order: WixOrder, record: OrderRecord | undefined) {
     const { erpnext, state } = this.deps;
     if (!record?.salesOrder) {
-      // Never created: claim it as canceled so a late "approved" delivery creates nothing.
-      if (!record) await state.claimOrder(order.id, order.number, 0);
-      await state.updateOrder(order.id, {
-        state: "parked",
-        canceled: true,
-        cancelNote: "canceled in Wix before it reached ERPNext",
-      });
-      await state.releasePending(order.id);
-      return { outcome: "skipped" as Outcome, reason: "canceled before a Sales Order existed" };
+      // Never created: record it as canceled so a late "approved" delivery creates nothing. That
+      // write fails while another delivery is creating it: then leave a request the creator
+      // honours, and come back until its Sales Order is there to cancel.
+      if (await state.cancelBeforeCreate(order.id, order.number, order.updatedDate)) {
+        await state.releasePending(order.id);
+        return { outcome: "skipped" as Outcome, reason: "canceled before a Sales Order existed" };
+      }
+      await state.updateOrder(order.id, { cancelRequested: true });
+      record = await state.getOrder(order.id);
+      if (!record?.salesOrder)
+        throw new RetryableError(`order ${order.number} is being created: its cancellation follows`);
     }
     if (record.canceled)
       return { outcome: "skipped" as Outcome, reason: "already canceled", salesOrder: record.salesOrder };

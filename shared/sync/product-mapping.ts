@@ -31,11 +31,6 @@ export function toAmount(value: number): string {
   return three.endsWith("0") ? rounded.toFixed(2) : three;
 }
 
-function checkPrice(code: string, rate: number): void {
-  if (rate < 0) throw new PermanentError(`item "${code}" has a negative price`);
-  if (rate > WIX_PRICE_MAX) throw new PermanentError(`item "${code}" costs more than Wix's ${WIX_PRICE_MAX}`);
-}
-
 /** A brand name fitted to Wix's 50 characters (a longer ERPNext brand still shows, shortened). */
 function brandOf(brand: string | null | undefined): WixProduct["brand"] {
   return brand ? { name: fitName(brand, WIX_LABEL_MAX) } : undefined;
@@ -88,6 +83,28 @@ export function pickPrice(
     .sort((a, b) => (b.valid_from ?? "").localeCompare(a.valid_from ?? ""))[0];
 }
 
+/**
+ * Why a price cannot be published, or undefined when it can: missing (or unreadable), negative,
+ * or 0 unless free items are allowed (`ALLOW_FREE_ITEMS`): a product never goes on sale at 0.00
+ * by accident.
+ */
+export function priceProblem(
+  code: string,
+  price: ItemPrice | undefined,
+  allowFree: boolean,
+  unreadable?: string,
+): string | undefined {
+  if (!price)
+    return unreadable
+      ? `item "${code}" has an unreadable price (${unreadable})`
+      : `item "${code}" has no valid selling price`;
+  if (price.price_list_rate < 0) return `item "${code}" has a negative price`;
+  if (price.price_list_rate > WIX_PRICE_MAX) return `item "${code}" costs more than Wix's ${WIX_PRICE_MAX}`;
+  if (price.price_list_rate === 0 && !allowFree)
+    return `item "${code}" has price 0 (set ALLOW_FREE_ITEMS=true to sell it free)`;
+  return undefined;
+}
+
 /** Whether an item should be for sale in Wix at all. */
 export function isSellable(item: Item): boolean {
   return !item.disabled && item.is_sales_item !== false && !item.has_variants;
@@ -104,14 +121,15 @@ export function toWixProduct(
   price: ItemPrice | undefined,
   erpnextUrl: string,
   existingVariantId?: string,
+  allowFree = false,
 ): ProductContent {
   if (item.item_code.length > WIX_SKU_MAX) {
     throw new PermanentError(
       `item code "${item.item_code}" is longer than Wix's ${WIX_SKU_MAX}-character SKU limit`,
     );
   }
-  if (!price) throw new PermanentError(`item "${item.item_code}" has no valid selling price`);
-  checkPrice(item.item_code, price.price_list_rate);
+  const problem = priceProblem(item.item_code, price, allowFree);
+  if (problem || !price) throw new PermanentError(problem ?? `item "${item.item_code}" has no price`);
   const url = imageUrl(item.image, erpnextUrl);
   const weight = toKilograms(item.weight_per_unit, item.weight_uom);
   const product: WixProduct = {
@@ -178,6 +196,7 @@ export function toWixVariantProduct(
   optionOrder: string[],
   erpnextUrl: string,
   existingVariantIds: Map<string, string> = new Map(),
+  allowFree = false,
 ): ProductContent {
   if (!variants.length) throw new PermanentError(`template "${template.item_code}" has no variants to sell`);
   const names = [...new Set([...optionOrder, ...variants.flatMap((v) => Object.keys(v.attributes))])].filter(
@@ -215,7 +234,8 @@ export function toWixVariantProduct(
       throw new PermanentError(
         `variant "${item.item_code}" has no valid selling price (nor has its template)`,
       );
-    checkPrice(item.item_code, rate.price_list_rate);
+    const problem = priceProblem(item.item_code, rate, allowFree);
+    if (problem) throw new PermanentError(problem);
     const weight = toKilograms(
       item.weight_per_unit || template.weight_per_unit,
       item.weight_uom ?? template.weight_uom,

@@ -18,6 +18,7 @@ import { chunks, mapLimited } from "./concurrency";
 import {
   HIDDEN_HASH,
   pickPrice,
+  priceProblem,
   toWixProduct,
   toWixVariantProduct,
   type VariantInput,
@@ -37,6 +38,8 @@ export interface ProductSyncDeps {
   log: SyncLog;
   erpnextUrl: string;
   priceList: string;
+  /** Publish items priced 0 (ALLOW_FREE_ITEMS); otherwise a 0 price hides the product. */
+  allowFreeItems?: boolean;
   /** Called with item codes whose Wix product was just created or linked (stock push follows). */
   onPublished?: (itemCodes: string[]) => Promise<void>;
   /** Sellable quantities, so a new product is created with its stock in the same call. */
@@ -56,6 +59,8 @@ type Planned = {
   variantIds?: Map<string, string>;
   /** The ERPNext item group, filed as a Wix category by the category job. */
   itemGroup?: string;
+  /** Why it is hidden (for the sync log). */
+  reason?: string;
 };
 
 /** A template with its variants, read for one sync. */
@@ -69,6 +74,8 @@ interface TemplateUnit {
 interface Catalog {
   items: Map<string, Item>;
   prices: ItemPrice[];
+  /** Item Prices that failed validation, by item code, with the reason. */
+  unreadablePrices: Map<string, string>;
   unreadable: Map<string, string>;
   templates: Map<string, TemplateUnit>;
   /** What to sync: standalone item codes and template codes. */
@@ -116,7 +123,7 @@ export class ProductSync {
         const unit = catalog.templates.get(code);
         const plan = unit
           ? this.planTemplate(code, unit, catalog.prices, mappings)
-          : this.plan(code, catalog.items.get(code), catalog.prices, mapping);
+          : this.plan(code, catalog.items.get(code), catalog.prices, mapping, catalog.unreadablePrices);
         const exists = catalog.items.has(code) || unit?.template;
         if (!plan) {
           results.push({
@@ -168,11 +175,20 @@ export class ProductSync {
     item: Item | undefined,
     prices: ItemPrice[],
     mapping: ProductMapping | undefined,
+    unreadablePrices: Map<string, string>,
   ): Planned | undefined {
     const price = item ? pickPrice(prices, item, this.deps.priceList) : undefined;
-    // Deleted, disabled, or no longer priced: hide it, never leave it for sale at an old price.
-    if (!item || item.disabled || !item.is_sales_item || (mapping && !price)) return this.hide(code, mapping);
-    const { product, hash } = toWixProduct(item, price, this.deps.erpnextUrl, mapping?.variantId);
+    // Deleted or disabled: hide it.
+    if (!item || item.disabled || !item.is_sales_item) return this.hide(code, mapping);
+    // No longer priced (missing, unreadable, 0): hide it with the reason, never leave it for sale
+    // at an old price or at 0.00; a new item is not published at all.
+    const allowFree = this.deps.allowFreeItems ?? false;
+    const problem = priceProblem(code, price, allowFree, unreadablePrices.get(code));
+    if (problem) {
+      if (mapping) return this.hide(code, mapping, problem);
+      throw new PermanentError(problem);
+    }
+    const { product, hash } = toWixProduct(item, price, this.deps.erpnextUrl, mapping?.variantId, allowFree);
     if (mapping?.hash === hash) return undefined;
     return {
       itemCode: code,
@@ -213,10 +229,11 @@ export class ProductSync {
         unit.optionOrder,
         this.deps.erpnextUrl,
         ids,
+        this.deps.allowFreeItems ?? false,
       );
     } catch (error) {
       // A published template that can no longer be sold as it is must not stay on sale.
-      if (mapping) return this.hide(code, mapping);
+      if (mapping) return this.hide(code, mapping, errorMessage(error));
       throw error;
     }
     if (mapping?.hash === content.hash) return undefined;
@@ -245,9 +262,9 @@ export class ProductSync {
     if (moved.length) await this.deps.state.putMappings(moved);
   }
 
-  private hide(code: string, mapping: ProductMapping | undefined): Planned | undefined {
+  private hide(code: string, mapping: ProductMapping | undefined, reason?: string): Planned | undefined {
     if (!mapping || mapping.hash === HIDDEN_HASH) return undefined;
-    return { itemCode: code, mapping, hash: HIDDEN_HASH, product: { visible: false } as WixProduct };
+    return { itemCode: code, mapping, hash: HIDDEN_HASH, product: { visible: false } as WixProduct, reason };
   }
 
   /**
@@ -332,11 +349,15 @@ export class ProductSync {
         })),
       );
     }
+    const unreadablePrices = new Map<string, string>();
     const prices = priceRows.flatMap((row) => {
       const parsed = itemPriceSchema.safeParse(row);
-      return parsed.success ? [parsed.data] : [];
+      if (parsed.success) return [parsed.data];
+      const code = (row as { item_code?: unknown }).item_code;
+      if (typeof code === "string") unreadablePrices.set(code, describeIssues(parsed.error.issues, "price"));
+      return [];
     });
-    return { items, prices, unreadable, templates, units: [...units] };
+    return { items, prices, unreadablePrices, unreadable, templates, units: [...units] };
   }
 
   private async readItems(
@@ -482,6 +503,7 @@ export class ProductSync {
               ? "hidden"
               : "updated";
         }
+        if (outcome.outcome === "hidden" && plan.reason) outcome.reason ??= plan.reason;
         results.push(outcome);
       }
       await this.persist(saved);

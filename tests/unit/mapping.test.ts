@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import type { Item, ItemPrice } from "../../shared/erpnext/schemas";
 import { PermanentError } from "../../shared/http/errors";
 import { sellableQuantities } from "../../shared/sync/inventory-sync";
-import { countryName, toSalesOrder } from "../../shared/sync/order-mapping";
+import { countryLookup, toSalesOrder } from "../../shared/sync/order-mapping";
 import {
   contentHash,
   fitName,
@@ -218,9 +218,27 @@ describe("sales order mapping", () => {
     ).toThrow(/cannot be reproduced/);
   });
 
-  test("countries map ISO-2 codes to ERPNext names", () => {
-    expect(countryName("de")).toBe("Germany");
+  test("countries map ISO-2 codes to ERPNext names through ERPNext's Country codes", () => {
+    const countryName = countryLookup([
+      { name: "Germany", code: "de" },
+      { name: "South Africa", code: "za" },
+      { name: "Nowhere", code: null },
+    ]);
+    expect(countryName("DE")).toBe("Germany");
+    expect(countryName(" za ")).toBe("South Africa");
     expect(() => countryName("ZZ")).toThrow(PermanentError);
+    expect(() => countryName(undefined)).toThrow(PermanentError);
+  });
+
+  test("a non-numeric Wix amount is refused, never read as 0", () => {
+    expect(() =>
+      toSalesOrder(
+        order({ priceSummary: { total: { amount: "31.00" }, shipping: { amount: "abc" } } }),
+        lines,
+        "C",
+        settings,
+      ),
+    ).toThrow(/"abc" is not a number/);
   });
 });
 
