@@ -1,4 +1,4 @@
-import { type LocalHost, startLocalHost } from "../../infra/local/host";
+import { type LocalHost, type LocalHostOptions, startLocalHost } from "../../infra/local/host";
 import type { ErpnextSandbox } from "../../infra/sandbox/erpnext";
 import type { WixSandbox } from "../../infra/sandbox/wix";
 import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
@@ -25,8 +25,12 @@ export interface Harness {
 }
 
 /** One local host per test file: in-memory DynamoDB, fauxqs, both sandboxes, no timers. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: Pick<LocalHostOptions, "timeouts"> = {},
+): Promise<Harness> {
   const host = await startLocalHost({
+    ...options,
     // The Wix rate budget (200/min) is proven in unit tests; here it would only slow bulk tests.
     env: {
       PORT: "0",
