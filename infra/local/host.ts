@@ -86,6 +86,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const { intervals, problems: intervalProblems } = intervalOverrides(input);
   problems.push(...intervalProblems);
 
+  const healthCache = input.HEALTH_CACHE_SECONDS?.trim();
+  if (healthCache && !/^\d+$/.test(healthCache))
+    problems.push(`HEALTH_CACHE_SECONDS: expected whole seconds, got "${input.HEALTH_CACHE_SECONDS}"`);
   const bindHost = input.HOST?.trim() || "127.0.0.1";
   const opsPortText = input.OPS_PORT?.trim();
   const opsPortValue = opsPortText ? Number(opsPortText) : undefined;
@@ -176,6 +179,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     wix = new WixSandbox({
       apiKey: env.WIX_API_KEY,
       siteId: env.WIX_SITE_ID,
+      // Its events name the configured instance, so WIX_INSTANCE_ID can be tried locally.
+      instanceId: env.WIX_INSTANCE_ID,
       webhookUrl: `${url}/webhooks/wix`,
     });
   }

@@ -37,6 +37,8 @@ export async function startHarness(
       ERPNEXT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       POWERTOOLS_LOG_LEVEL: "SILENT",
       WIX_REQUESTS_PER_MINUTE: "100000",
+      // Tests look at health right after changing things; the cache has a test of its own.
+      HEALTH_CACHE_SECONDS: "0",
       ...env,
     },
 
