@@ -14,6 +14,7 @@ import type {
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
 import { ConfigError, errorMessage } from "../../shared/http/errors";
+import { scrub } from "../../shared/http/redact";
 import { intervalOverrides, isJobName, JOBS, type JobName } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
 import { TABLES, tableNamesFromEnv } from "../../shared/store/tables";
@@ -296,7 +297,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       // A malformed percent-encoding anywhere in a path is the caller's mistake.
       if (error instanceof URIError)
         return send(res, { status: 400, body: { error: "malformed percent-encoding in the path" } });
-      send(res, { status: 500, body: { error: errorMessage(error) } });
+      send(res, { status: 500, body: { error: scrub(errorMessage(error)) } });
     });
   };
 
@@ -663,7 +664,7 @@ async function route(req: ListenedRequest, res: ServerResponse, deps: RouteDeps)
     try {
       return send(res, { status: 200, body: await deps.runJob(name) });
     } catch (error) {
-      return send(res, { status: 502, body: { job: name, error: errorMessage(error) } });
+      return send(res, { status: 502, body: { job: name, error: scrub(errorMessage(error)) } });
     }
   }
   // Local ops: what is parked, and putting it back once the cause is fixed (AWS: see README).

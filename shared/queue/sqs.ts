@@ -7,6 +7,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { scrub } from "../http/redact";
 import type { Enqueuer, MessageOf, QueueName } from "./messages";
 
 export type QueueUrls = Record<QueueName, { url: string; dlqUrl: string }>;
@@ -48,7 +49,7 @@ export class SqsEnqueuer implements Enqueuer {
       new SendMessageCommand({
         QueueUrl: this.urls[queue].dlqUrl,
         MessageBody: body,
-        MessageAttributes: { reason: { DataType: "String", StringValue: reason.slice(0, 1000) } },
+        MessageAttributes: { reason: { DataType: "String", StringValue: scrub(reason).slice(0, 1000) } },
       }),
     );
   }
