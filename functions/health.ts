@@ -1,12 +1,35 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { getContext } from "./commons/context";
+import type { HealthReport } from "../shared/sync/health";
+import { type Context, getContext } from "./commons/context";
 import { healthReport } from "./commons/health";
 import { json } from "./commons/http";
 import { lambda } from "./commons/lambda";
 
-/** GET /health: 200 for ok and degraded, 503 for failing. */
+/**
+ * How long a report is served before ERPNext and Wix are probed again. /health is public and a
+ * live probe costs calls on both systems (Wix's from the shared request budget): a burst of GETs
+ * gets one probe, not one each.
+ */
+const DEFAULT_MAX_AGE_SECONDS = 30;
+let last: { ctx: Context; at: number; report: Promise<HealthReport> } | undefined;
+
+function maxAgeMs(): number {
+  const seconds = Number(process.env.HEALTH_CACHE_SECONDS ?? DEFAULT_MAX_AGE_SECONDS);
+  return (Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_MAX_AGE_SECONDS) * 1000;
+}
+
+/** GET /health: 200 for ok and degraded, 503 for failing; `checkedAt` says when it was probed. */
 async function reportHealth(): Promise<APIGatewayProxyStructuredResultV2> {
-  const report = await healthReport(await getContext());
+  const ctx = await getContext();
+  const now = Date.now();
+  if (!last || last.ctx !== ctx || now - last.at >= maxAgeMs()) {
+    const probe = { ctx, at: now, report: healthReport(ctx) };
+    last = probe;
+    probe.report.catch(() => {
+      if (last === probe) last = undefined; // a failed probe is not served again
+    });
+  }
+  const report = await last.report;
   return json(report.status === "failing" ? 503 : 200, report);
 }
 

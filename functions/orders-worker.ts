@@ -19,6 +19,8 @@ const eventConfig = new IdempotencyConfig({
  * Poll messages carry no event id: the claims in OrderSync keep them exactly-once.
  */
 let once: { ctx: Context; sync: (m: OrdersMessage) => ReturnType<Context["orders"]["sync"]> } | undefined;
+/** Messages whose sync really ran in this invocation; any other answer is a stored one (a replay). */
+const ran = new WeakSet<OrdersMessage>();
 
 /** Orders queue consumer: each message names a Wix order to bring into ERPNext. */
 async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
@@ -26,7 +28,10 @@ async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSB
   if (once?.ctx !== ctx) {
     // The stored result must be plain JSON (the SDK refuses undefined values).
     const sync = makeIdempotent(
-      async (m: OrdersMessage) => JSON.parse(JSON.stringify(await ctx.orders.sync(m.orderId, m))),
+      async (m: OrdersMessage) => {
+        ran.add(m);
+        return JSON.parse(JSON.stringify(await ctx.orders.sync(m.orderId, m)));
+      },
       {
         persistenceStore: ctx.eventStore,
         config: eventConfig,
@@ -52,6 +57,16 @@ async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSB
             const result = message.eventId
               ? await onceForEvent(message)
               : await ctx.orders.sync(message.orderId, message);
+            if (message.eventId && !ran.has(message)) {
+              // A redelivered event: nothing was done now, so it is not counted as new work.
+              logger.info(`order event replayed: ${message.orderId}`, {
+                eventId: message.eventId,
+                firstOutcome: result.outcome,
+                via: message.source,
+              });
+              metrics.addMetric("orders_replayed", "Count", 1);
+              continue;
+            }
             logger.info(`order ${result.outcome}: ${message.orderId}`, {
               salesOrder: result.salesOrder,
               reason: result.reason,

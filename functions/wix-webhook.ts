@@ -13,7 +13,11 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
   const settings = await loadSettings();
   queue ??= queueClient();
   const sqs = queue;
-  const verdict = await verifyWixWebhook(rawBody(event).toString("utf8"), settings.wix.webhookPublicKeys);
+  const verdict = await verifyWixWebhook(
+    rawBody(event).toString("utf8"),
+    settings.wix.webhookPublicKeys,
+    settings.wix.instanceId,
+  );
   return answer("Wix", verdict, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
     await sqs.send("orders", [
       { kind: "order", orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" },

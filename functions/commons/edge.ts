@@ -4,7 +4,7 @@ import { json } from "./http";
 import { logger, metrics } from "./logger";
 
 /** What a webhook's verification decided: refuse it, acknowledge and drop it, or queue work. */
-type Refused = { status: 401 | 400; reason: string };
+type Refused = { status: 401 | 400; reason: string; metric?: string };
 type Ignored = { status: 200; ignored: string };
 
 /**
@@ -18,9 +18,11 @@ export async function answer<V extends { status: number }>(
   enqueue: (work: Exclude<V, Refused | Ignored>) => Promise<string>,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   if ("reason" in verdict) {
-    const { status, reason } = verdict as unknown as Refused;
+    const { status, reason, metric } = verdict as unknown as Refused;
     logger.warn(`${system} webhook rejected`, { status, reason });
     metrics.addMetric("WebhooksRejected", "Count", 1);
+    if (metric) metrics.addMetric(metric, "Count", 1); // a refusal worth its own count
+
     return json(status, { error: reason });
   }
   if ("ignored" in verdict) {

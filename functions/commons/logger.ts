@@ -1,7 +1,7 @@
 import { LogFormatter, Logger, LogItem } from "@aws-lambda-powertools/logger";
 import type { LogAttributes, UnformattedAttributes } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { redact } from "../../shared/http/redact";
+import { redact, scrub } from "../../shared/http/redact";
 
 /** One readable line per event, for watching the local host (`LOG_FORMAT=pretty`). */
 class ReadableFormatter extends LogFormatter {
@@ -21,17 +21,20 @@ class ReadableFormatter extends LogFormatter {
 
 class ReadableLogger extends Logger {
   protected override printLog(_level: number, log: LogItem): void {
-    const line = (log.getAttributes() as { line?: string }).line;
-    process.stdout.write(`${line}\n`);
+    const line = (log.getAttributes() as { line?: string }).line ?? "";
+    process.stdout.write(`${scrub(line)}\n`);
   }
 }
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? "erpnext-wix-sync";
 
+/** Every string of a JSON log entry loses the configured secrets (an error may echo one). */
+const scrubStrings = (_key: string, value: unknown) => (typeof value === "string" ? scrub(value) : value);
+
 export const logger =
   process.env.LOG_FORMAT === "pretty"
     ? new ReadableLogger({ serviceName, logFormatter: new ReadableFormatter() })
-    : new Logger({ serviceName });
+    : new Logger({ serviceName, jsonReplacerFn: scrubStrings });
 
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "ErpnextWixSync",

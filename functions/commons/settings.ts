@@ -1,6 +1,7 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { parseSettings, SECRET_KEYS, type Settings } from "../../shared/config/settings";
+import { parseSettings, SECRET_KEYS, type Settings, secretValues } from "../../shared/config/settings";
 import { ConfigError } from "../../shared/http/errors";
+import { rememberSecrets } from "../../shared/http/redact";
 
 /** Secrets are cached for minutes, not the 5 s default: one read per container, refreshed now and then. */
 const SECRET_MAX_AGE_SECONDS = 300;
@@ -27,5 +28,8 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
     Object.assign(source, secret);
   }
   const extraKeys = env.SANDBOX_WIX_PUBLIC_KEY ? [env.SANDBOX_WIX_PUBLIC_KEY] : [];
-  return parseSettings(source, extraKeys);
+  const settings = parseSettings(source, extraKeys);
+  // Every sink scrubs these from now on, the key:secret pair of the ERPNext token included.
+  rememberSecrets(...secretValues(settings), `${settings.erpnext.apiKey}:${settings.erpnext.apiSecret}`);
+  return settings;
 }

@@ -1,6 +1,12 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from "aws-cdk-lib/aws-apigatewayv2";
+import {
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, RuleTargetInput, Schedule } from "aws-cdk-lib/aws-events";
@@ -33,6 +39,9 @@ export interface SyncStackProps extends StackProps {
 }
 
 export { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
+/** GET /health: requests per second (and burst) API Gateway lets through. */
+export const HEALTH_RATE_LIMIT = 1;
+export const HEALTH_BURST_LIMIT = 5;
 
 export class ErpnextWixSyncStack extends Stack {
   readonly api: HttpApi;
@@ -184,6 +193,13 @@ export class ErpnextWixSyncStack extends Stack {
         }),
       );
     }
+    // The weekly report looks at what is parked and why (SqsEnqueuer.dlqReasons receives from the DLQs).
+    f.jobs.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["sqs:ReceiveMessage"],
+        resources: QUEUES.map((q) => this.queues[q].dlq.queueArn),
+      }),
+    );
     for (const worker of [f.productsWorker, f.inventoryWorker, f.ordersWorker, f.jobs]) {
       tables.state.grantReadWriteData(worker);
       tables.syncLog.grantReadWriteData(worker);
@@ -201,7 +217,7 @@ export class ErpnextWixSyncStack extends Stack {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    new HttpStage(this, "DefaultStage", {
+    const stage = new HttpStage(this, "DefaultStage", {
       httpApi: this.api,
       stageName: "$default",
       autoDeploy: true,
@@ -218,12 +234,19 @@ export class ErpnextWixSyncStack extends Stack {
       ["/health", [HttpMethod.GET], f.health],
     ];
     for (const [path, methods, handler] of routes) {
-      this.api.addRoutes({
+      const added = this.api.addRoutes({
         path,
         methods,
         integration: new HttpLambdaIntegration(`${handler.node.id}Integration`, handler),
       });
+      for (const route of added) stage.node.addDependency(route); // route settings name routes
     }
+    // /health is public and each live probe costs ERPNext and Wix calls: a route of its own
+    // throttle, far below the webhooks' (the function also serves a cached report).
+    // (RouteSettings is a free-form map in the L1: CloudFormation's own key names.)
+    (stage.node.defaultChild as CfnStage).addPropertyOverride("RouteSettings", {
+      "GET /health": { ThrottlingRateLimit: HEALTH_RATE_LIMIT, ThrottlingBurstLimit: HEALTH_BURST_LIMIT },
+    });
     Validations.of(this.api).acknowledge({
       id: "AwsSolutions-APIG4",
       reason:

@@ -6,10 +6,14 @@ import { errorMessage } from "../../shared/http/errors";
  *   npm run redrive -- <queue>     list what is parked in a DLQ, then move it back to its queue
  *   npm run redrive -- <queue> --list   only list
  */
-const base = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+// The control routes: on OPS_PORT when it is set, else on the main port (loopback).
+const base = `http://127.0.0.1:${process.env.OPS_PORT || process.env.PORT || 3000}`;
+const auth: Record<string, string> = process.env.OPS_TOKEN
+  ? { authorization: `Bearer ${process.env.OPS_TOKEN}` }
+  : {};
 
 async function call(method: string, path: string): Promise<unknown> {
-  const res = await fetch(`${base}${path}`, { method });
+  const res = await fetch(`${base}${path}`, { method, headers: auth });
   const body = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
   return body;
@@ -42,7 +46,7 @@ main().catch((error) => {
   const reason = errorMessage(error);
   console.error(
     reason.includes("fetch failed")
-      ? `no local host on ${base}: start it with npm start (same PORT)`
+      ? `no local host on ${base}: start it with npm start (same PORT / OPS_PORT)`
       : reason,
   );
   process.exit(1);

@@ -1,6 +1,7 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIPv6 } from "node:net";
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import {
@@ -19,19 +20,26 @@ import type {
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
 import { ConfigError, errorMessage } from "../../shared/http/errors";
+import { scrub } from "../../shared/http/redact";
 import { intervalOverrides, isJobName, JOBS, type JobName } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
 import { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
 import { TABLES, tableNamesFromEnv } from "../../shared/store/tables";
 import { ErpnextSandbox, type ErpnextSnapshot } from "../sandbox/erpnext";
-import { readBody, type SimRequest, send } from "../sandbox/kit";
+import { type Fault, faultProblem, type SimRequest, type SimResponse, send } from "../sandbox/kit";
 import { WixSandbox, type WixSnapshot } from "../sandbox/wix";
 import { durableQueues } from "./durable-queues";
 
 /** The one local process: HTTP edge, dynalite, fauxqs, queue consumers, job timers, sandboxes. */
 export interface LocalHost {
+  /** The public listener (webhooks, health): PORT on HOST. */
   url: string;
   port: number;
+  /**
+   * Where the control routes (jobs, DLQs, sandboxes) are served: the loopback OPS_PORT listener,
+   * or the main one when OPS_PORT is unset and HOST is loopback.
+   */
+  opsUrl: string;
   erpnext?: ErpnextSandbox;
   wix?: WixSandbox;
   env: Record<string, string>;
@@ -58,7 +66,15 @@ export interface LocalHostOptions {
   pollWaitSeconds?: number;
   /** Keep the sandboxes' data in DATA_DIR across restarts (npm start), so they match DynamoDB. */
   persistSandbox?: boolean;
+  /** How long a client may take to send its headers / its whole request (slow clients are cut off). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
+
+/** Webhook bodies are a JWT or a (thin or full) document: a few KB; 1 MB is far beyond any. */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/** Any other body (sandbox bulk calls): API Gateway's own cap. */
+export const BODY_LIMIT = 10 * 1024 * 1024;
+const TIMEOUTS = { headersMs: 10_000, requestMs: 30_000 };
 
 const SANDBOX_ERPNEXT = {
   key: "sandbox-api-key",
@@ -79,13 +95,68 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const { intervals, problems: intervalProblems } = intervalOverrides(input);
   problems.push(...intervalProblems);
 
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${actualPort}`;
+  const healthCache = input.HEALTH_CACHE_SECONDS?.trim();
+  if (healthCache && !/^\d+$/.test(healthCache))
+    problems.push(`HEALTH_CACHE_SECONDS: expected whole seconds, got "${input.HEALTH_CACHE_SECONDS}"`);
+  const bindHost = input.HOST?.trim() || "127.0.0.1";
+  const opsPortText = input.OPS_PORT?.trim();
+  const opsPortValue = opsPortText ? Number(opsPortText) : undefined;
+  if (
+    opsPortValue !== undefined &&
+    (!Number.isInteger(opsPortValue) || opsPortValue < 0 || opsPortValue > 65535)
+  )
+    problems.push(`OPS_PORT: expected a port number, got "${input.OPS_PORT}"`);
+  const opsToken = input.OPS_TOKEN?.trim() || undefined;
+  if (opsToken && opsToken.length < 16) problems.push("OPS_TOKEN: at least 16 characters");
+  // Control routes are never served on a listener other hosts can reach: with a non-loopback HOST
+  // they get a loopback listener of their own even without OPS_PORT (any free port).
+  const opsPort = opsPortValue ?? (isLoopbackHost(bindHost) ? undefined : 0);
+
+  // Requests are answered 503 until the host is ready (a webhook that comes early is retried).
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const notReady = (_req: IncomingMessage, res: ServerResponse) =>
+    send(res, {
+      status: 503,
+      body: { error: "starting, try again shortly" },
+      headers: { connection: "close" },
+    });
+  const timeouts = options.timeouts ?? TIMEOUTS;
+  const listen = async (p: number, address: string, listener: Listener) => {
+    const srv = createServer({
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // How often slow requests are looked for (Node's default is 30 s).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    });
+    srv.on("request", (req, res) => {
+      (req as ListenedRequest).listener = listener;
+      (handle ?? notReady)(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      srv.once("error", reject);
+      srv.listen(p, address, () => resolve());
+    });
+    return srv;
+  };
+  // With a bad port there is nothing to listen on; the problems are reported with the settings'.
+  const servers: Server[] = [];
+  if (!problems.length) {
+    try {
+      servers.push(await listen(port, bindHost, "public"));
+      if (opsPort !== undefined) servers.push(await listen(opsPort, "127.0.0.1", "ops"));
+    } catch (error) {
+      problems.push(`PORT/HOST/OPS_PORT: cannot listen: ${errorMessage(error)}`);
+    }
+  }
+  const [server, opsServer] = servers;
+  const boundPort = (srv?: Server) => (srv?.address() as AddressInfo | null)?.port ?? 0;
+  const actualPort = boundPort(server);
+  const url = `http://${connectHost(bindHost)}:${actualPort}`;
+  const opsUrl = opsServer ? `http://127.0.0.1:${boundPort(opsServer)}` : url;
+  const ownOrigins = new Set(
+    [url, opsUrl].flatMap((u) => [u, u.replace(/\/\/(127\.0\.0\.1|\[::1\]):/, "//localhost:")]),
+  );
+  const access: Access = { opsOnPublic: !opsServer, ownOrigins, opsToken };
 
   // Sandboxes stand in for whatever is not configured.
   const env: Record<string, string> = Object.fromEntries(
@@ -94,7 +165,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   let erpnext: ErpnextSandbox | undefined;
   let wix: WixSandbox | undefined;
   if (!env.ERPNEXT_URL) {
-    env.ERPNEXT_URL = `${url}/sandbox/erpnext`;
+    env.ERPNEXT_URL = `${opsUrl}/sandbox/erpnext`;
     env.ERPNEXT_API_KEY ||= SANDBOX_ERPNEXT.key;
     env.ERPNEXT_API_SECRET ||= SANDBOX_ERPNEXT.secret;
     env.ERPNEXT_WEBHOOK_SECRET ||= SANDBOX_ERPNEXT.webhook;
@@ -111,12 +182,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
   }
   if (!env.WIX_API_KEY && !env.WIX_APP_ID) {
-    env.WIX_API_URL = `${url}/sandbox/wix`;
+    env.WIX_API_URL = `${opsUrl}/sandbox/wix`;
     env.WIX_API_KEY = SANDBOX_WIX.key;
     env.WIX_SITE_ID = SANDBOX_WIX.site;
     wix = new WixSandbox({
       apiKey: env.WIX_API_KEY,
       siteId: env.WIX_SITE_ID,
+      // Its events name the configured instance, so WIX_INSTANCE_ID can be tried locally.
+      instanceId: env.WIX_INSTANCE_ID,
       webhookUrl: `${url}/webhooks/wix`,
     });
   }
@@ -196,7 +269,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
   if (problems.length) {
     await journal?.close();
-    await closeAll(server, db, sqsServer);
+    await closeAll(servers, db, sqsServer);
     if (locked) rmSync(lockFile, { force: true });
     restoreEnv();
     throw new ConfigError(problems);
@@ -249,13 +322,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     if (persist && req.method !== "GET" && req.url?.startsWith("/sandbox/"))
       saveSandboxes(sandboxFile, erpnext, wix);
   };
-  server.on("request", (req, res) => {
-    void route(req, res, { erpnext, wix, functions, runJob, inspectDlq })
+  handle = (req, res) => {
+    void route(req, res, { erpnext, wix, functions, runJob, inspectDlq, access })
       .catch((error) => {
-        send(res, { status: 500, body: { error: errorMessage(error) } });
+        // A malformed percent-encoding anywhere in a path is the caller's mistake.
+        if (error instanceof URIError)
+          return send(res, { status: 400, body: { error: "malformed percent-encoding in the path" } });
+        send(res, { status: 500, body: { error: scrub(errorMessage(error)) } });
       })
       .finally(() => saveAfter(req));
-  });
+  };
 
   const timers: NodeJS.Timeout[] = [];
   if (persist) {
@@ -278,6 +354,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   return {
     url,
     port: actualPort,
+    opsUrl,
     erpnext,
     wix,
     env,
@@ -303,7 +380,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       await Promise.all(consumers.map((c) => c.stop()));
       if (options.persistSandbox) saveSandboxes(sandboxFile, erpnext, wix);
       await journal?.close();
-      await closeAll(server, db, sqsServer);
+      await closeAll(servers, db, sqsServer);
       if (locked) rmSync(lockFile, { force: true });
       restoreEnv();
       functions.resetContext();
@@ -357,13 +434,17 @@ function sqsDepth(server: Awaited<ReturnType<typeof startFauxqs>>, q: QueueName)
   return state.messages.ready.length + state.messages.delayed.length + state.messages.inflight.length;
 }
 
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections?.();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
 async function closeAll(
-  server: Server,
+  servers: Server[],
   db: ReturnType<typeof dynalite>,
   sqsServer: Awaited<ReturnType<typeof startFauxqs>>,
 ) {
-  server.closeAllConnections?.();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.all(servers.map((srv) => closeServer(srv)));
   await new Promise<void>((resolve) => db.close(() => resolve()));
   await sqsServer.stop();
 }
@@ -512,13 +593,108 @@ interface RouteDeps {
   functions: Functions;
   runJob: (name: JobName) => Promise<Record<string, unknown>>;
   inspectDlq: (queue: QueueName) => ReturnType<LocalHost["dlq"]>;
+  access: Access;
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, deps: RouteDeps): Promise<void> {
+/** Which listener took a request: the public one (PORT on HOST) or the loopback ops one (OPS_PORT). */
+type Listener = "public" | "ops";
+type ListenedRequest = IncomingMessage & { listener?: Listener };
+
+interface Access {
+  /** No ops listener: the control routes share the (loopback) public one. */
+  opsOnPublic: boolean;
+  /** This host's own origins: a browser page served by anyone else must not drive it. */
+  ownOrigins: Set<string>;
+  opsToken?: string;
+}
+
+/** Public routes: what ERPNext, Wix and a monitor call. Everything else is control (ops) surface. */
+const isPublicPath = (path: string) => path === "/health" || path.startsWith("/webhooks/");
+/** Routes that change or reveal the integration's state (not the sandboxes' own token-auth APIs). */
+const isControlPath = (path: string) => /^\/(jobs|dlq)(\/|$)/.test(path) || /^\/sandbox\/[^/]+\/_/.test(path);
+
+/**
+ * Whether a control or sandbox request may be served here: undefined = yes, else the refusal.
+ * "Loopback" is decided by the listener and the request, never by the socket address alone: a
+ * reverse proxy on the same machine connects from loopback for everyone on the internet.
+ */
+function refusal(req: ListenedRequest, path: string, access: Access): SimResponse | undefined {
+  if (req.listener === "public" && !access.opsOnPublic)
+    return { status: 404, body: { error: `no route ${path}` } }; // served on OPS_PORT only
+  const forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"].some((h) => req.headers[h] !== undefined);
+  if (forwarded)
+    return {
+      status: 403,
+      body: { error: "control routes answer direct loopback requests only, not proxied ones (see OPS_PORT)" },
+    };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !access.ownOrigins.has(origin))
+    return { status: 403, body: { error: `cross-origin request from ${origin} refused` } };
+  if (access.opsToken && isControlPath(path) && !bearerMatches(req.headers.authorization, access.opsToken))
+    return {
+      status: 401,
+      body: { error: "control routes need Authorization: Bearer <OPS_TOKEN>" },
+      headers: { "www-authenticate": "Bearer" },
+    };
+  return undefined;
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1]?.trim() ?? "";
+  const digest = (v: string) => createHash("sha256").update(v).digest();
+  return timingSafeEqual(digest(given), digest(token)); // constant time whatever the lengths
+}
+
+const TOO_LARGE = Symbol("too large");
+
+/**
+ * The body, or TOO_LARGE as soon as it is known to exceed `limit`: a declared Content-Length is
+ * checked before anything is read, a streamed (chunked) body is counted as it comes.
+ */
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | typeof TOO_LARGE> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(TOO_LARGE);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        req.pause();
+        resolve(TOO_LARGE);
+      } else chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
+
+/** 413 without reading the rest; the connection is closed, since the unread body is still on it. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  res.once("finish", () => {
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), 1000).unref();
+  });
+  send(res, {
+    status: 413,
+    body: { error: `request body over ${limit} bytes` },
+    headers: { connection: "close" },
+  });
+}
+
+async function route(req: ListenedRequest, res: ServerResponse, deps: RouteDeps): Promise<void> {
   const parsed = new URL(req.url ?? "/", "http://localhost");
   const path = parsed.pathname;
-  const raw = await readBody(req);
   const method = req.method ?? "GET";
+  if (!isPublicPath(path)) {
+    const refused = refusal(req, path, deps.access);
+    if (refused) return send(res, refused);
+  }
+  const limit = path.startsWith("/webhooks/") ? WEBHOOK_BODY_LIMIT : BODY_LIMIT;
+  const raw = await readLimited(req, limit);
+  if (raw === TOO_LARGE) return refuseTooLarge(req, res, limit);
 
   if (path.startsWith("/sandbox/"))
     return sandboxRoute(method, path, parsed.searchParams, req, raw, res, deps);
@@ -531,8 +707,6 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: RouteDeps)
   if (method === "GET" && path === "/health") return reply(res, await deps.functions.health());
   const job = /^\/jobs\/([^/]+)$/.exec(path);
   if (job && method === "POST") {
-    if (!isLoopback(req.socket.remoteAddress))
-      return send(res, { status: 403, body: { error: "jobs are loopback only" } });
     const name = decodeURIComponent(job[1] as string);
     if (!isJobName(name))
       return send(res, {
@@ -542,13 +716,13 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: RouteDeps)
     try {
       return send(res, { status: 200, body: await deps.runJob(name) });
     } catch (error) {
-      return send(res, { status: 502, body: { job: name, error: errorMessage(error) } });
+      return send(res, { status: 502, body: { job: name, error: scrub(errorMessage(error)) } });
     }
   }
   // Local ops: what is parked, and putting it back once the cause is fixed (AWS: see README).
   const dlq = /^\/dlq\/([^/]+)(\/redrive)?$/.exec(path);
-  if (dlq && isLoopback(req.socket.remoteAddress)) {
-    const queue = dlq[1] as QueueName;
+  if (dlq) {
+    const queue = decodeURIComponent(dlq[1] as string) as QueueName;
     if (!(QUEUES as readonly string[]).includes(queue))
       return send(res, { status: 404, body: { error: `no queue ${queue}`, queues: QUEUES } });
     if (method === "GET" && !dlq[2])
@@ -593,16 +767,9 @@ async function sandboxRoute(
   if (subPath === "/_faults") {
     if (method === "DELETE") sim.faults.clear();
     else {
-      const fault = body as { count?: unknown } | undefined;
-      if (!fault || typeof fault !== "object" || !Number.isInteger(fault.count)) {
-        return send(res, {
-          status: 400,
-          body: {
-            error: 'a fault is {"count": N, "status"?, "match"?, "latencyMs"?, "after"?, "late"?, "body"?}',
-          },
-        });
-      }
-      sim.faults.add(fault as never);
+      const problem = faultProblem(body);
+      if (problem) return send(res, { status: 400, body: { error: problem } });
+      sim.faults.add(body as Fault);
     }
     return send(res, { status: 200, body: { ok: true } });
   }
@@ -682,6 +849,12 @@ function reply(res: ServerResponse, out: APIGatewayProxyStructuredResultV2): voi
   res.end(out.body ?? "");
 }
 
-function isLoopback(address: string | undefined): boolean {
-  return !!address && (address.startsWith("127.") || address === "::1" || address === "::ffff:127.0.0.1");
+function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host.startsWith("127.") || host === "::1";
+}
+
+/** The address to reach a listener bound to `host` (a wildcard bind is reached on loopback). */
+function connectHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "localhost") return "127.0.0.1";
+  return isIPv6(host) ? `[${host}]` : host;
 }

@@ -17,12 +17,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const { url, erpnext, wix } = host;
+  const { url, opsUrl, erpnext, wix } = host;
   const lines = [
     `erpnext-wix-sync local host on ${url}`,
-    `  POST ${url}/webhooks/erpnext   POST ${url}/webhooks/wix   GET ${url}/health   POST ${url}/jobs/{name}`,
-    `  ERPNext: ${erpnext ? `sandbox at ${url}/sandbox/erpnext` : host.env.ERPNEXT_URL}`,
-    `  Wix:     ${wix ? `sandbox at ${url}/sandbox/wix` : host.env.WIX_API_URL}`,
+    `  POST ${url}/webhooks/erpnext   POST ${url}/webhooks/wix   GET ${url}/health`,
+    `  ops (loopback only): POST ${opsUrl}/jobs/{name}   GET ${opsUrl}/dlq/{queue}`,
+    `  ERPNext: ${erpnext ? `sandbox at ${opsUrl}/sandbox/erpnext` : host.env.ERPNEXT_URL}`,
+    `  Wix:     ${wix ? `sandbox at ${opsUrl}/sandbox/wix` : host.env.WIX_API_URL}`,
   ];
   console.log(lines.join("\n"));
 

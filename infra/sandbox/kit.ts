@@ -61,10 +61,38 @@ export interface Fault {
   body?: unknown;
 }
 
+/**
+ * What is wrong with a fault, if anything: checked when it is set, so a bad one (an invalid `match`
+ * regular expression) is refused then instead of failing every later sandbox call.
+ */
+export function faultProblem(input: unknown): string | undefined {
+  const shape = 'a fault is {"count": N, "status"?, "match"?, "latencyMs"?, "after"?, "late"?, "body"?}';
+  if (!input || typeof input !== "object" || Array.isArray(input)) return shape;
+  const f = input as Record<string, unknown>;
+  const whole = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER) =>
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  if (!whole(f.count, 1)) return `count: a positive integer (${shape})`;
+  if (f.status !== undefined && !whole(f.status, 100, 599)) return "status: an HTTP status, 100-599";
+  if (f.latencyMs !== undefined && !whole(f.latencyMs, 0, 600_000)) return "latencyMs: 0-600000";
+  if (f.after !== undefined && !whole(f.after, 0)) return "after: a non-negative integer";
+  if (f.late !== undefined && typeof f.late !== "boolean") return "late: true or false";
+  if (f.match !== undefined) {
+    if (typeof f.match !== "string") return "match: a regular expression (a string)";
+    try {
+      new RegExp(f.match);
+    } catch (error) {
+      return `match: not a valid regular expression: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
 export class FaultInjector {
   private faults: Fault[] = [];
 
   add(fault: Fault): void {
+    const problem = faultProblem(fault);
+    if (problem) throw new Error(`invalid fault: ${problem}`);
     this.faults.push({ ...fault });
   }
 

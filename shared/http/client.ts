@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher, request } from "undici";
 import { AuthError, HttpError, isAuthStatus, isRetryableStatus } from "./errors";
 import type { RateBudget } from "./rate-budget";
-import { scrub } from "./redact";
+import { rememberSecrets, scrub } from "./redact";
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, sleep } from "./retry";
 
 export interface HttpRequest {
@@ -101,6 +101,8 @@ export class HttpClient {
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json", ...(await options.headers()) };
+    // Whatever authenticates us (an OAuth access token too) is scrubbed if anything echoes it.
+    rememberSecrets(headers.authorization);
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);

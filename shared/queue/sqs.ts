@@ -7,6 +7,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { scrub } from "../http/redact";
 import type { Enqueuer, MessageOf, QueueName } from "./messages";
 import { AUTO_REDRIVE_LIMIT, DEFAULT_RETRY_BASE_SECONDS, type ParkedAs, retryDelaySeconds } from "./policy";
 
@@ -76,7 +77,7 @@ export class SqsEnqueuer implements Enqueuer {
       new SendMessageCommand({
         QueueUrl: this.urls[queue].dlqUrl,
         MessageBody: body,
-        MessageAttributes: parkAttributes(reason, options),
+        MessageAttributes: parkAttributes(scrub(reason), options),
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { scrubDeep } from "../http/redact";
 import { batchPut, nowSeconds } from "./dynamo";
 
 export type Flow = "products" | "inventory" | "orders";
@@ -43,7 +44,8 @@ export class SyncLog {
     const items = entries.map((entry) => {
       const at = entry.at ?? new Date().toISOString();
       const pk = `${entry.flow}#${at.slice(0, 10)}`;
-      return { pk, sk: `${at}#${randomUUID().slice(0, 8)}`, ...entry, at, expiresAt };
+      // A reason may quote an error that echoed a credential.
+      return { pk, sk: `${at}#${randomUUID().slice(0, 8)}`, ...scrubDeep(entry), at, expiresAt };
     });
     await batchPut(this.db, this.table, items);
   }

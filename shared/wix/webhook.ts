@@ -11,7 +11,7 @@ export const ORDER_EVENTS = {
 const HANDLED = new Set<string>(Object.values(ORDER_EVENTS));
 
 export type WixWebhookVerdict =
-  | { status: 401 | 400; reason: string }
+  | { status: 401 | 400; reason: string; metric?: string }
   | { status: 200; ignored: string; eventType?: string }
   | {
       status: 200;
@@ -37,8 +37,15 @@ const key = (pem: string) => {
  * its three layers (CONTRACTS 2.6): claims.data -> {eventType, instanceId, data} -> event
  * {id, entityId, entityEventSequence, createdEvent | updatedEvent | actionEvent}. Both the object
  * (`entity`, `body`) and the older string (`...AsJson`) forms are accepted.
+ *
+ * With `instanceId` (WIX_INSTANCE_ID), an event of another installation of the same app (another
+ * site, signed with the same app key) is refused: it is not this store's order.
  */
-export async function verifyWixWebhook(token: string, publicKeys: string[]): Promise<WixWebhookVerdict> {
+export async function verifyWixWebhook(
+  token: string,
+  publicKeys: string[],
+  instanceId?: string,
+): Promise<WixWebhookVerdict> {
   const jwt = token.trim();
   if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(jwt)) return { status: 401, reason: "body is not a JWT" };
   let claims: Record<string, unknown> | undefined;
@@ -65,6 +72,8 @@ export async function verifyWixWebhook(token: string, publicKeys: string[]): Pro
   if (!envelope || typeof envelope.eventType !== "string")
     return { status: 400, reason: "envelope has no eventType" };
   const eventType = envelope.eventType;
+  if (instanceId && envelope.instanceId !== instanceId)
+    return { status: 401, reason: "event of another app instance", metric: "WebhooksForeignInstance" };
   if (!HANDLED.has(eventType))
     return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
   const event = parseLayer(envelope.data);

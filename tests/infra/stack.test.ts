@@ -6,7 +6,12 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { FUNCTIONS } from "../../infra/cdk/functions";
-import { ErpnextWixSyncStack, MAX_RECEIVE_COUNT } from "../../infra/cdk/stack";
+import {
+  ErpnextWixSyncStack,
+  HEALTH_BURST_LIMIT,
+  HEALTH_RATE_LIMIT,
+  MAX_RECEIVE_COUNT,
+} from "../../infra/cdk/stack";
 import { JOBS } from "../../shared/jobs/definitions";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -63,6 +68,16 @@ describe("the stack", () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       AccessLogSettings: { DestinationArn: Match.anyValue() },
     });
+  });
+
+  test("the public /health route has a throttle of its own, far below the webhooks'", () => {
+    t.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      RouteSettings: {
+        "GET /health": { ThrottlingRateLimit: HEALTH_RATE_LIMIT, ThrottlingBurstLimit: HEALTH_BURST_LIMIT },
+      },
+    });
+    expect(HEALTH_RATE_LIMIT).toBeLessThan(50);
   });
 
   test("one nodejs22.x ARM64 function per handler, with Powertools settings", () => {
@@ -196,5 +211,145 @@ describe("context parameters", () => {
     });
     const fn = Object.values(template.findResources("AWS::Lambda::Function"))[0];
     expect(fn?.Properties.Environment.Variables.SECRET_ID).toBe(arn);
+  });
+});
+
+/**
+ * Every function role, pinned: resource -> the exact actions granted, so a grant its code needs
+ * and lacks (or one it does not need) fails here rather than as AccessDenied in AWS.
+ */
+describe("each function's permissions, exactly", () => {
+  const LOGS = ["logs:CreateLogStream", "logs:PutLogEvents"];
+  const SECRET = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]; // Powertools getSecret
+  // SendMessage covers SendMessageBatch (SqsEnqueuer.send) and the DLQ parking (deadLetter).
+  const SEND = ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"];
+  // The event source mapping's poller, plus ChangeMessageVisibility for the backoff (delayRetry).
+  const CONSUME = [
+    "sqs:ChangeMessageVisibility",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sqs:ReceiveMessage",
+  ];
+  const DEPTH = ["sqs:GetQueueAttributes"]; // SqsEnqueuer.depth (health, jobs)
+  const TABLE_READ = [
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+  ];
+  const TABLE_RW = [
+    ...TABLE_READ,
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+  ];
+  const set = (...lists: string[][]) => [...new Set(lists.flat())].sort();
+  const depthAll = {
+    productsQueue: DEPTH,
+    productsDlq: DEPTH,
+    inventoryQueue: DEPTH,
+    inventoryDlq: DEPTH,
+    ordersQueue: DEPTH,
+    ordersDlq: DEPTH,
+  };
+  const expected: Record<string, Record<string, string[]>> = {
+    ErpnextWebhook: {
+      ErpnextWebhookLogs: LOGS,
+      Credentials: SECRET,
+      productsQueue: SEND,
+      inventoryQueue: SEND,
+    },
+    WixWebhook: { WixWebhookLogs: LOGS, Credentials: SECRET, ordersQueue: SEND },
+    Health: {
+      HealthLogs: LOGS,
+      Credentials: SECRET,
+      ...depthAll,
+      StateTable: TABLE_READ,
+      SyncLogTable: TABLE_READ,
+    },
+    ProductsWorker: {
+      ProductsWorkerLogs: LOGS,
+      Credentials: SECRET,
+      productsQueue: CONSUME,
+      productsDlq: SEND,
+      inventoryQueue: SEND, // published products get their stock pushed
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
+    },
+    InventoryWorker: {
+      InventoryWorkerLogs: LOGS,
+      Credentials: SECRET,
+      inventoryQueue: CONSUME,
+      inventoryDlq: SEND,
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
+    },
+    OrdersWorker: {
+      OrdersWorkerLogs: LOGS,
+      Credentials: SECRET,
+      ordersQueue: CONSUME,
+      ordersDlq: SEND,
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
+      IdempotencyTable: TABLE_RW, // Powertools Idempotency: Get/Put/Update/DeleteItem
+    },
+    Jobs: {
+      JobsLogs: LOGS,
+      Credentials: SECRET,
+      ...depthAll,
+      productsQueue: SEND,
+      inventoryQueue: SEND,
+      ordersQueue: SEND,
+      // The weekly report reads the parked reasons (SqsEnqueuer.dlqReasons: ReceiveMessage).
+      productsDlq: set(DEPTH, ["sqs:ReceiveMessage"]),
+      inventoryDlq: set(DEPTH, ["sqs:ReceiveMessage"]),
+      ordersDlq: set(DEPTH, ["sqs:ReceiveMessage"]),
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
+    },
+  };
+
+  /** "productsQueueD7C9F581" -> "productsQueue": the logical id without CDK's hash. */
+  const nameOf = (resource: unknown): string => {
+    const r = resource as { "Fn::GetAtt"?: [string]; Ref?: string };
+    const id = r["Fn::GetAtt"]?.[0] ?? r.Ref ?? JSON.stringify(resource);
+    return id.replace(/[0-9A-F]{8}$/, "");
+  };
+  const granted = (fn: string): Record<string, string[]> => {
+    const out: Record<string, string[]> = {};
+    for (const [id, policy] of Object.entries(t.findResources("AWS::IAM::Policy"))) {
+      if (!id.startsWith(`${fn}Role`)) continue;
+      for (const s of policy.Properties.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+      }[]) {
+        for (const resource of ([] as unknown[]).concat(s.Resource)) {
+          const name = nameOf(resource);
+          out[name] = set(out[name] ?? [], ([] as string[]).concat(s.Action));
+        }
+      }
+    }
+    return out;
+  };
+
+  test("the table covers every function", () => {
+    expect(Object.keys(expected).sort()).toEqual(
+      Object.keys(FUNCTIONS)
+        .map((k) => k[0]?.toUpperCase() + k.slice(1))
+        .sort(),
+    );
+  });
+
+  test.each(Object.keys(expected))("%s: resource -> actions", (fn) => {
+    const want = Object.fromEntries(
+      Object.entries(expected[fn] ?? {}).map(([resource, actions]) => [resource, set(actions)]),
+    );
+    expect(granted(fn)).toEqual(want);
   });
 });

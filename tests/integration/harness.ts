@@ -1,4 +1,4 @@
-import { type LocalHost, startLocalHost } from "../../infra/local/host";
+import { type LocalHost, type LocalHostOptions, startLocalHost } from "../../infra/local/host";
 import type { ErpnextSandbox } from "../../infra/sandbox/erpnext";
 import type { WixSandbox } from "../../infra/sandbox/wix";
 import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
@@ -25,14 +25,20 @@ export interface Harness {
 }
 
 /** One local host per test file: in-memory DynamoDB, fauxqs, both sandboxes, no timers. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: Pick<LocalHostOptions, "timeouts"> = {},
+): Promise<Harness> {
   const host = await startLocalHost({
+    ...options,
     // The Wix rate budget (200/min) is proven in unit tests; here it would only slow bulk tests.
     env: {
       PORT: "0",
       ERPNEXT_WEBHOOK_SECRET: WEBHOOK_SECRET,
       POWERTOOLS_LOG_LEVEL: "SILENT",
       WIX_REQUESTS_PER_MINUTE: "100000",
+      // Tests look at health right after changing things; the cache has a test of its own.
+      HEALTH_CACHE_SECONDS: "0",
       ...env,
     },
 

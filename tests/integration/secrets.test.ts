@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { readBody, send } from "../../infra/sandbox/kit";
 import { WixSandbox } from "../../infra/sandbox/wix";
 import { HttpError } from "../../shared/http/errors";
+import { scrub } from "../../shared/http/redact";
 import { WixClient } from "../../shared/wix/client";
 import { createItem, type Harness, startHarness } from "./harness";
 
@@ -17,6 +18,7 @@ describe("secrets never appear in logs or the sync log", () => {
       POWERTOOLS_LOG_LEVEL: "DEBUG",
       LOG_FORMAT: "pretty",
       ERPNEXT_API_SECRET: "very-secret-api-password",
+      ERPNEXT_WEBHOOK_SECRET: "webhook-secret-never-printed",
     });
     process.stdout.write = ((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -48,6 +50,39 @@ describe("secrets never appear in logs or the sync log", () => {
     expect(printed).toContain("proxy saw token");
     expect(printed).not.toContain(secret);
     expect(JSON.stringify(h.host.dlq("products"))).not.toContain(secret);
+  });
+
+  test("every configured secret, and its base64 forms, is scrubbed from every sink", async () => {
+    const webhookSecret = "webhook-secret-never-printed";
+    const pair = "sandbox-api-key:very-secret-api-password";
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    const echoes = [
+      webhookSecret, // the Webhook doctype's HMAC secret, quoted back
+      b64(`Basic ${pair}`), // an auth header echoed base64-encoded
+      b64(`{"authorization":"token ${pair}"}`), // a whole request echoed, encoded
+      b64(`x-frappe-webhook-secret=${webhookSecret}`).replace(/=+$/, ""),
+    ];
+    h.erpnext.faults.add({
+      status: 417,
+      count: 1,
+      match: "GET /api/resource/Item\\?",
+      body: { exc_type: "ValidationError", exception: `upstream echoed ${echoes.join(" and ")}` },
+    });
+    createItem(h.erpnext, "SECRET-2", 5);
+    await h.host.drain();
+    const ctx = await h.host.context();
+    const sinks = {
+      printed: lines.join(""),
+      syncLog: JSON.stringify(await ctx.log.since("products", new Date(Date.now() - 60_000))),
+      dlq: JSON.stringify(h.host.dlq("products")),
+      report: JSON.stringify(await h.request("POST", "/jobs/weekly-report")),
+    };
+    for (const [sink, text] of Object.entries(sinks)) {
+      if (sink !== "report")
+        expect({ sink, echoed: text.includes("upstream echoed") }).toEqual({ sink, echoed: true });
+      for (const leak of [webhookSecret, pair, "very-secret-api-password", ...echoes])
+        expect({ sink, leaks: text.includes(leak) ? leak : undefined }).toEqual({ sink, leaks: undefined });
+    }
   });
 });
 
@@ -106,5 +141,38 @@ describe("Wix app auth (OAuth client credentials) against the sandbox", () => {
     expect(error).toBeInstanceOf(HttpError);
     expect(error.status).toBe(401);
     expect(error.message).not.toContain("not-the-secret");
+  });
+});
+
+describe("the OAuth access token is scrubbed like a configured secret", () => {
+  test("an API that echoes the token (plain or base64) leaves no trace of it in the error", async () => {
+    const token = `OAUTH2.${"t0k3n-".repeat(6)}`;
+    const server = createServer(async (req, res) => {
+      await readBody(req);
+      if (req.url === "/oauth2/token")
+        return send(res, { status: 200, body: { access_token: token, expires_in: 3600 } });
+      const seen = req.headers.authorization ?? "";
+      send(res, {
+        status: 400,
+        body: { message: `bad auth ${seen} (${Buffer.from(`Bearer ${seen}`).toString("base64")})` },
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const client = new WixClient({
+        apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        appId: "app-2",
+        appSecret: "app-secret-2",
+        instanceId: "inst-2",
+        retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+      });
+      const error = (await client.catalogVersion().catch((e) => e)) as HttpError;
+      expect(error.message).toContain("bad auth");
+      expect(error.message).not.toContain(token);
+      expect(error.message).not.toContain(Buffer.from(`Bearer ${token}`).toString("base64").slice(12, 40));
+      expect(scrub(`later: ${token}`)).toBe("later: ***"); // every sink scrubs it from now on
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

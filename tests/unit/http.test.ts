@@ -5,7 +5,7 @@ import { describeFrappeError, ErpnextClient } from "../../shared/erpnext/client"
 import { HttpClient } from "../../shared/http/client";
 import { HttpError, isRetryableStatus } from "../../shared/http/errors";
 import { RateBudget } from "../../shared/http/rate-budget";
-import { redact, scrub } from "../../shared/http/redact";
+import { redact, rememberSecrets, scrub, scrubDeep } from "../../shared/http/redact";
 import { backoffDelay, parseRetryAfter } from "../../shared/http/retry";
 import { describeWixError } from "../../shared/wix/client";
 
@@ -158,6 +158,26 @@ describe("secrets", () => {
       nested: { apiSecret: "***", name: "ok" },
     });
     expect(scrub("failed with key ABCD1234 here", ["ABCD1234"])).toBe("failed with key *** here");
+  });
+
+  test("a remembered secret is scrubbed inside any base64 text, at any alignment, and nested values", () => {
+    const secret = "unit-remembered-secret-42";
+    rememberSecrets(secret);
+    for (const prefix of ["", "a", "ab", "token key:", "Basic "]) {
+      for (const encoding of ["base64", "base64url"] as const) {
+        const encoded = Buffer.from(`${prefix}${secret}!`).toString(encoding);
+        const decoded = Buffer.from(scrub(`echo ${encoded}`).slice(5), encoding).toString("latin1");
+        expect({ prefix, encoding, decoded: decoded.includes(secret.slice(3, -3)) }).toEqual({
+          prefix,
+          encoding,
+          decoded: false,
+        });
+      }
+    }
+    expect(scrubDeep({ reason: `x ${secret}`, details: [{ n: 1, why: secret }] })).toEqual({
+      reason: "x ***",
+      details: [{ n: 1, why: "***" }],
+    });
   });
 });
 
