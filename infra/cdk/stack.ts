@@ -163,8 +163,7 @@ export class ErpnextWixSyncStack extends Stack {
     this.queues.inventory.queue.grantSendMessages(f.productsWorker);
     for (const q of QUEUES) {
       this.queues[q].queue.grantSendMessages(f.jobs);
-      // The weekly report reads the DLQs; dlq-redrive moves retryable ones back and re-parks the rest.
-      this.queues[q].dlq.grantConsumeMessages(f.jobs);
+      // dlq-redrive re-parks a message as permanent once it has come back too often.
       this.queues[q].dlq.grantSendMessages(f.jobs);
     }
     const workers: [QueueName, SyncFunction][] = [
@@ -193,10 +192,11 @@ export class ErpnextWixSyncStack extends Stack {
         }),
       );
     }
-    // The weekly report looks at what is parked and why (SqsEnqueuer.dlqReasons receives from the DLQs).
+    // The weekly report looks at what is parked and why (SqsEnqueuer.dlqReasons receives from the
+    // DLQs); dlq-redrive takes retryable ones out (SqsEnqueuer.redriveRetryable).
     f.jobs.addToRolePolicy(
       new PolicyStatement({
-        actions: ["sqs:ReceiveMessage"],
+        actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
         resources: QUEUES.map((q) => this.queues[q].dlq.queueArn),
       }),
     );

@@ -134,7 +134,11 @@ export class ProductSync {
         } else if (mapping) updates.push(plan);
         else creates.push(plan);
       } catch (error) {
-        results.push(failure(code, error));
+        // Waiting for its price is an ordinary state (the Item Price webhook brings it back), not
+        // a message for a person in the DLQ.
+        if (error instanceof NotPublishableYet)
+          results.push({ itemCode: code, outcome: "skipped", reason: `not published: ${error.message}` });
+        else results.push(failure(code, error));
       }
     }
 
@@ -186,7 +190,7 @@ export class ProductSync {
     const problem = priceProblem(code, price, allowFree, unreadablePrices.get(code));
     if (problem) {
       if (mapping) return this.hide(code, mapping, problem);
-      throw new PermanentError(problem);
+      throw new NotPublishableYet(problem);
     }
     const { product, hash } = toWixProduct(item, price, this.deps.erpnextUrl, mapping?.variantId, allowFree);
     if (mapping?.hash === hash) return undefined;
@@ -688,3 +692,6 @@ export function bulkChunks<P extends Pick<Planned, "product">>(plans: P[]): P[][
   if (current.length) out.push(current);
   return out;
 }
+
+/** A new item that cannot be published as it is (no valid price yet). */
+class NotPublishableYet extends Error {}

@@ -306,10 +306,12 @@ describe("each function's permissions, exactly", () => {
       productsQueue: SEND,
       inventoryQueue: SEND,
       ordersQueue: SEND,
-      // The weekly report reads the parked reasons (SqsEnqueuer.dlqReasons: ReceiveMessage).
-      productsDlq: set(DEPTH, ["sqs:ReceiveMessage"]),
-      inventoryDlq: set(DEPTH, ["sqs:ReceiveMessage"]),
-      ordersDlq: set(DEPTH, ["sqs:ReceiveMessage"]),
+      // The weekly report reads the parked reasons (SqsEnqueuer.dlqReasons: ReceiveMessage);
+      // dlq-redrive moves retryable ones back (ReceiveMessage, DeleteMessage) and re-parks as
+      // permanent those that came back too often (SendMessage).
+      productsDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
+      inventoryDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
+      ordersDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       StateTable: TABLE_RW,
       SyncLogTable: TABLE_RW,
     },

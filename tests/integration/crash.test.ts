@@ -44,7 +44,8 @@ async function start(): Promise<void> {
     },
     stdio: ["ignore", openSync(join(dataDir, "host.log"), "a"), openSync(join(dataDir, "host.log"), "a")],
   });
-  await until(async () => (await call("GET", "/health")).status > 0);
+  // Until start-up is complete every request gets 503 "starting"; then /health answers a report.
+  await until(async () => typeof (await call("GET", "/health")).body?.status === "string");
 }
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -117,8 +118,10 @@ describe("the local host after a SIGKILL", () => {
     await start();
     await call("POST", "/sandbox/wix/_rejected-skus", { skus: ["CRASH-BAD"] });
     await createItem("CRASH-BAD");
-    // Item and Item Price each announce themselves: two messages, both refused.
-    await until(async () => (await parked()).length === 2);
+    // One or two messages (Item and Item Price), depending on when the webhooks land: all refused.
+    await until(async () => (await parked()).length >= 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = await parked();
     await call("POST", "/sandbox/wix/_faults", { count: 1000, latencyMs: 60_000, match: "products" });
     await createItem("CRASH-SLOW");
     await new Promise((r) => setTimeout(r, 1000)); // accepted and in flight
@@ -128,7 +131,7 @@ describe("the local host after a SIGKILL", () => {
     await start();
     // assess: the parked message and its reason survived; the held-up work finishes by itself
     const after = await parked();
-    expect(after).toHaveLength(2);
+    expect(after).toHaveLength(before.length);
     for (const m of after) {
       expect(m.body.itemCodes).toEqual(["CRASH-BAD"]);
       expect(m.reason).toMatch(/CRASH-BAD: INVALID_PRODUCT/);

@@ -48,7 +48,32 @@ describe("a price that is missing, not a number or 0 never sells the product at 
     await h.host.drain();
     expect(productsWithSku(h.wix, "NEW-ZERO")).toEqual([]);
     expect(productsWithSku(h.wix, "NEW-ABC")).toEqual([]);
-    expect(await reasonLogged("NEW-ZERO")).toContainEqual(expect.stringMatching(/^failed: .*price 0/));
-    expect(await reasonLogged("NEW-ABC")).toContainEqual(expect.stringMatching(/^failed: .*"abc"/));
+    expect(await reasonLogged("NEW-ZERO")).toContainEqual(expect.stringMatching(/^skipped: .*price 0/));
+    expect(await reasonLogged("NEW-ABC")).toContainEqual(expect.stringMatching(/^skipped: .*"abc"/));
+    // Waiting for a price is not a message for a person: nothing parked.
+    expect(h.host.dlq("products").filter((m) => JSON.stringify(m.body).includes("NEW-"))).toEqual([]);
+  });
+
+  test("an item created before its price waits without a DLQ message, then is published", async () => {
+    // prepare: the desk saves the Item first; its webhook finds no price yet
+    h.erpnext.insert("Item", {
+      item_code: "LATE-PRICE",
+      item_name: "Late",
+      item_group: "Products",
+      stock_uom: "Nos",
+    });
+    await h.host.drain();
+    expect(productsWithSku(h.wix, "LATE-PRICE")).toEqual([]);
+    // act: the price follows
+    h.erpnext.insert("Item Price", {
+      item_code: "LATE-PRICE",
+      price_list: "Standard Selling",
+      price_list_rate: 4.2,
+      uom: "Nos",
+    });
+    await h.host.drain();
+    // assess
+    expect(variantPrice("LATE-PRICE")).toBe("4.20");
+    expect(h.host.dlq("products").filter((m) => JSON.stringify(m.body).includes("LATE-PRICE"))).toEqual([]);
   });
 });
