@@ -114,6 +114,12 @@ export class ErpnextSandbox {
    * erpnext/selling/doctype/sales_order/sales_order.py). Our claim and po_no lookup must hold alone.
    */
   allowMultiplePurchaseOrders = false;
+  /**
+   * A tax row ERPNext adds on its own to every Sales Order, standing for the server-side rules
+   * that change a total after we computed it (Accounts Settings `add_taxes_from_item_tax_template`
+   * appends rows from Item Tax Templates, erpnext/controllers/accounts_controller.py).
+   */
+  addedTaxRow?: { account_head: string; tax_amount: number };
   private readonly clock = new FrappeClock();
   private counters = new Map<string, number>();
   private pendingWebhooks: Promise<void>[] = [];
@@ -407,6 +413,14 @@ export class ErpnextSandbox {
       row.idx = i + 1;
       net = round2(net + (row.amount as number));
     });
+    if (this.addedTaxRow && doc.doctype === "Sales Order" && doc.docstatus !== 1) {
+      const rows = (doc.taxes as Record<string, unknown>[] | undefined) ?? [];
+      if (!rows.some((r) => r.account_head === this.addedTaxRow?.account_head))
+        doc.taxes = [
+          ...rows,
+          { charge_type: "Actual", description: "Item Tax Template", ...this.addedTaxRow },
+        ];
+    }
     let taxes = 0;
     for (const [i, tax] of ((doc.taxes as Record<string, unknown>[] | undefined) ?? []).entries()) {
       if (tax.charge_type !== "Actual")

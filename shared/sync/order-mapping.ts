@@ -174,7 +174,9 @@ export function toSalesOrder(
       ...(l.name ? { description: l.name } : {}),
     })),
     taxes,
-    docstatus: s.submit ? 1 : 0,
+    // Inserted as a draft, submitted once its total is checked (OrderSync.create): a total ERPNext
+    // changed must never become a submitted order.
+    docstatus: 0,
   };
   if (netDiscountCents) {
     doc.apply_discount_on = "Net Total";

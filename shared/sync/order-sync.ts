@@ -122,8 +122,8 @@ export class OrderSync {
       const customer = await this.ensureCustomer(order);
       const findExisting = async () =>
         (
-          await erpnext.list<{ name: string; grand_total: number }>("Sales Order", {
-            fields: ["name", "grand_total"],
+          await erpnext.list<SalesOrderHead>("Sales Order", {
+            fields: ["name", "grand_total", "docstatus"],
             filters: [
               ["po_no", "=", order.number],
               ["customer", "=", customer],
@@ -132,34 +132,39 @@ export class OrderSync {
             pageLength: 1,
           })
         )[0];
-      let salesOrder = (await findExisting())?.name;
+      const build = async () => toSalesOrder(order, await this.lines(order), customer, this.deps.settings);
+      let expectedTotal: number | undefined;
+      let salesOrder = await findExisting();
       if (!salesOrder) {
-        const lines = await this.lines(order);
-        const { doc, expectedTotal } = toSalesOrder(order, lines, customer, this.deps.settings);
+        const built = await build();
+        const { doc } = built;
+        expectedTotal = built.expectedTotal;
         const { billing, shipping } = await this.addresses(order, customer);
         if (billing) doc.customer_address = billing;
         if (shipping) doc.shipping_address_name = shipping;
-        let created: { name: string; grand_total: number };
         try {
-          created = await erpnext.insert<{ name: string; grand_total: number }>("Sales Order", doc);
+          salesOrder = await erpnext.insert<SalesOrderHead>("Sales Order", doc);
         } catch (error) {
           // The insert may have committed with its answer lost (a retry then meets the po_no
           // guard): if the order is there, it is ours.
           const committed = error instanceof HttpError ? await findExisting() : undefined;
           if (!committed) throw error;
-          created = committed;
+          salesOrder = committed;
         }
+      }
+      if (salesOrder.docstatus === 0) {
+        expectedTotal ??= (await build()).expectedTotal;
         // grand_total, never rounded_total: that is 0 with disable_rounded_total (set_rounded_total,
         // erpnext/controllers/taxes_and_totals.py).
-        if (Math.round(created.grand_total * 100) !== Math.round(expectedTotal * 100)) {
-          // ERPNext changed the total (a server-side rule): keep it as a draft and say so.
+        if (Math.round(salesOrder.grand_total * 100) !== Math.round(expectedTotal * 100)) {
+          // ERPNext changed the total (a server-side rule): it stays a draft, and we say so.
           throw new PermanentError(
-            `Sales Order ${created.name} total ${created.grand_total} differs from Wix total ${expectedTotal}`,
+            `Sales Order ${salesOrder.name} total ${salesOrder.grand_total} differs from Wix total ${expectedTotal}: left as a draft`,
           );
         }
-        salesOrder = created.name;
+        if (this.deps.settings.submit) await this.submit(salesOrder.name);
       }
-      const record: Partial<OrderRecord> = { state: "created", salesOrder, customer };
+      const record: Partial<OrderRecord> = { state: "created", salesOrder: salesOrder.name, customer };
       await state.updateOrder(order.id, record);
       // A submitted order is reserved in ERPNext's Bins now; a draft is not (the hold lapses).
       if (this.deps.settings.submit) await state.releasePending(order.id);
@@ -175,6 +180,17 @@ export class OrderSync {
       } as Partial<OrderRecord>);
       if (permanent && error instanceof HttpError) throw new PermanentError(error.message, error.details);
       throw error;
+    }
+  }
+
+  /** Submits a checked draft; a submit whose answer was lost is recognised on the re-read. */
+  private async submit(name: string): Promise<void> {
+    const { erpnext } = this.deps;
+    try {
+      await erpnext.update("Sales Order", name, { docstatus: 1 });
+    } catch (error) {
+      const now = await erpnext.get<{ docstatus: number }>("Sales Order", name).catch(() => undefined);
+      if (now?.docstatus !== 1) throw error;
     }
   }
 
@@ -551,4 +567,10 @@ export async function pendingWixQuantities(
   } while (cursor);
   for (const hold of await deps.state.pendingHolds(now)) if (!counted.has(hold.orderId)) add(hold.skus);
   return pending;
+}
+
+interface SalesOrderHead {
+  name: string;
+  grand_total: number;
+  docstatus: number;
 }

@@ -308,6 +308,24 @@ describe("Wix order -> ERPNext", () => {
     expect(salesOrders(order)[0]?.docstatus).toBe(2);
   });
 
+  test("a total ERPNext changes on its own is never submitted: the order stays a draft, parked with the reason", async () => {
+    // prepare: a server-side rule adds a tax row to every Sales Order
+    h.erpnext.addedTaxRow = { account_head: "VAT - SC", tax_amount: 1.23 };
+    try {
+      // act
+      const order = await placeAndSend({
+        lines: [{ sku: "MUG", quantity: 1 }],
+        buyer: { email: "rule@example.com" },
+      });
+      // assess
+      expect(salesOrders(order).map((so) => so.docstatus)).toEqual([0]);
+      const parked = h.host.dlq("orders").find((m) => (m.body as { orderId: string }).orderId === order.id);
+      expect(parked?.reason).toMatch(/differs from Wix total .*left as a draft/);
+    } finally {
+      h.erpnext.addedTaxRow = undefined;
+    }
+  });
+
   test("an unknown SKU is parked with its reason while the next order still syncs", async () => {
     const bad = h.wix.placeOrder({
       lines: [{ sku: "NOT-IN-ERP", quantity: 1, price: "5.00" }],

@@ -163,7 +163,7 @@ describe("sales order mapping", () => {
       po_no: "10001",
       transaction_date: "2025-03-01",
       delivery_date: "2025-03-04",
-      docstatus: 1,
+      docstatus: 0, // a draft: submitted once its total is checked (OrderSync)
       disable_rounded_total: 1,
     });
     expect(doc.items).toEqual([
