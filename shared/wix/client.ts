@@ -15,6 +15,7 @@ import type {
   SearchOrdersRequestOriginal,
   SearchOrdersResponseOriginal,
 } from "@wix/auto_sdk_ecom_orders/meta";
+import type { GetCatalogVersionResponseOriginal } from "@wix/auto_sdk_stores_catalog-versioning/meta";
 import type {
   BulkActionMetadataOriginal,
   BulkCreateInventoryItemsRequestOriginal,
@@ -44,7 +45,8 @@ import type {
   WixVariantMatch,
 } from "./types";
 
-export type CatalogVersion = "V1_CATALOG" | "V3_CATALOG" | "STORES_NOT_INSTALLED";
+/** GetCatalogVersionResponse.catalogVersion (@wix/auto_sdk_stores_catalog-versioning meta.d.ts). */
+export type CatalogVersion = NonNullable<GetCatalogVersionResponseOriginal["catalogVersion"]>;
 
 /** Connection settings come from the validated settings; the rest are tuning knobs. */
 export type WixClientOptions = Pick<
@@ -141,11 +143,11 @@ export class WixClient {
   /** Which catalog the site runs; cached because a site never goes back from V3. */
   async catalogVersion(): Promise<CatalogVersion> {
     if (this.catalogVersionCache === "V3_CATALOG") return this.catalogVersionCache;
-    const res = await this.http.send<{ catalogVersion: CatalogVersion }>({
+    const res = await this.http.send<GetCatalogVersionResponseOriginal>({
       method: "GET",
       path: "/stores/v3/provision/version",
     });
-    this.catalogVersionCache = res.body.catalogVersion;
+    this.catalogVersionCache = res.body.catalogVersion ?? "STORES_NOT_INSTALLED";
     return this.catalogVersionCache;
   }
 

@@ -69,7 +69,12 @@ export interface RecordingWix {
   close(): Promise<void>;
 }
 
-export async function recordingWix(): Promise<RecordingWix> {
+/** `auth` replaces the default API-key credentials (e.g. app id, secret and instance for OAuth). */
+export async function recordingWix(
+  auth: Partial<
+    Pick<ConstructorParameters<typeof WixClient>[0], "apiKey" | "appId" | "appSecret" | "instanceId">
+  > = {},
+): Promise<RecordingWix> {
   const requests: WireRequest[] = [];
   let script: unknown[] = [{}];
   const server: Server = createServer(async (req: IncomingMessage, res) => {
@@ -91,6 +96,7 @@ export async function recordingWix(): Promise<RecordingWix> {
     apiUrl: `http://127.0.0.1:${port}`,
     apiKey: "contract-key",
     siteId: "contract-site",
+    ...auth,
     retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
   });
   return {
