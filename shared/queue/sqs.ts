@@ -2,6 +2,7 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -100,23 +101,11 @@ export class SqsEnqueuer implements Enqueuer {
    */
   async redrive(queue: QueueName, max = 1000): Promise<number> {
     let moved = 0;
-    while (moved < max) {
-      const res = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.urls[queue].dlqUrl,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 30,
-        }),
-      );
-      const messages = res.Messages ?? [];
-      if (!messages.length) break;
+    const { url, dlqUrl } = this.urls[queue];
+    for await (const messages of this.receivePages(dlqUrl, { visibility: 30, attributes: [], max })) {
       for (const m of messages) {
-        await this.sqs.send(
-          new SendMessageCommand({ QueueUrl: this.urls[queue].url, MessageBody: m.Body ?? "" }),
-        );
-        await this.sqs.send(
-          new DeleteMessageCommand({ QueueUrl: this.urls[queue].dlqUrl, ReceiptHandle: m.ReceiptHandle }),
-        );
+        await this.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: m.Body ?? "" }));
+        await this.sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
         moved++;
       }
     }
@@ -135,19 +124,8 @@ export class SqsEnqueuer implements Enqueuer {
   ): Promise<{ moved: number; gaveUp: number; kept: number }> {
     const counts = { moved: 0, gaveUp: 0, kept: 0 };
     const { url, dlqUrl } = this.urls[queue];
-    for (let seen = 0; seen < max; ) {
-      const res = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: dlqUrl,
-          MaxNumberOfMessages: 10,
-          // Kept ones stay hidden for the rest of this pass, so the pass ends.
-          VisibilityTimeout: 300,
-          MessageAttributeNames: ["All"],
-        }),
-      );
-      const messages = res.Messages ?? [];
-      if (!messages.length) break;
-      seen += messages.length;
+    // Kept ones stay hidden for the rest of this pass, so the pass ends.
+    for await (const messages of this.receivePages(dlqUrl, { visibility: 60, attributes: ["All"], max })) {
       for (const m of messages) {
         const attrs = m.MessageAttributes ?? {};
         const reason = attrs.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`;
@@ -182,22 +160,33 @@ export class SqsEnqueuer implements Enqueuer {
     return counts;
   }
 
-  /** A look at what is parked (without taking it): the reasons and how often each occurs. */
-  async dlqReasons(queue: QueueName, max = 50): Promise<{ reason: string; count: number }[]> {
-    const counts = new Map<string, number>();
-    for (let seen = 0; seen < max; ) {
+  /** Pages of up to ten messages received (and hidden for `visibility` seconds), `max` in all. */
+  private async *receivePages(
+    queueUrl: string,
+    options: { visibility: number; attributes: string[]; max: number },
+  ): AsyncGenerator<Message[]> {
+    for (let seen = 0; seen < options.max; ) {
       const res = await this.sqs.send(
         new ReceiveMessageCommand({
-          QueueUrl: this.urls[queue].dlqUrl,
+          QueueUrl: queueUrl,
           MaxNumberOfMessages: 10,
-          // Hidden for a few seconds so the next page shows others; nothing consumes a DLQ.
-          VisibilityTimeout: 10,
-          MessageAttributeNames: ["reason"],
+          VisibilityTimeout: options.visibility,
+          MessageAttributeNames: options.attributes,
         }),
       );
       const messages = res.Messages ?? [];
-      if (!messages.length) break;
+      if (!messages.length) return;
       seen += messages.length;
+      yield messages;
+    }
+  }
+
+  /** A look at what is parked (without taking it): the reasons and how often each occurs. */
+  async dlqReasons(queue: QueueName, max = 50): Promise<{ reason: string; count: number }[]> {
+    const counts = new Map<string, number>();
+    // Hidden for a few seconds so the next page shows others; nothing consumes a DLQ.
+    const dlqUrl = this.urls[queue].dlqUrl;
+    for await (const messages of this.receivePages(dlqUrl, { visibility: 10, attributes: ["reason"], max })) {
       for (const m of messages) {
         const reason = (m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`).slice(
           0,
@@ -205,7 +194,6 @@ export class SqsEnqueuer implements Enqueuer {
         );
         counts.set(reason, (counts.get(reason) ?? 0) + 1);
       }
-      if (messages.length < 10) break;
     }
     return [...counts].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count }));
   }
