@@ -283,17 +283,8 @@ export class OrderSync {
   private async ensureCustomer(order: WixOrder): Promise<string> {
     const { state } = this.deps;
     const email = normaliseEmail(order.buyerInfo?.email);
-    const keys = [
-      email && `email:${email}`,
-      order.buyerInfo?.contactId && `contact:${order.buyerInfo.contactId}`,
-    ].filter(Boolean) as string[];
-    const known = async () => {
-      for (const key of keys) {
-        const record = await state.getCustomer(key);
-        if (record) return record.customer;
-      }
-      return undefined;
-    };
+    const keys = customerKeys(order);
+    const known = () => this.knownCustomer(keys);
     const found = await known();
     if (found || !keys.length) return found ?? this.createCustomer(order, keys);
     // Two orders of one new buyer at once must not make two customers: the lock is on the
@@ -306,6 +297,35 @@ export class OrderSync {
     } finally {
       await state.release(lock);
     }
+  }
+
+  /** The ERPNext customer we already hold for this buyer, if any. */
+  private async knownCustomer(keys: string[]): Promise<string | undefined> {
+    for (const key of keys) {
+      const record = await this.deps.state.getCustomer(key);
+      if (record) return record.customer;
+    }
+    return undefined;
+  }
+
+  /**
+   * A Sales Order of ours for this order that our record does not name: a creator that crashed
+   * after its insert committed (its lease has lapsed since). Ours = this po_no and the customer we
+   * hold for the buyer, so another customer's order with the same PO number is never touched.
+   */
+  private async unrecordedSalesOrder(order: WixOrder): Promise<string | undefined> {
+    const customer = await this.knownCustomer(customerKeys(order));
+    if (!customer) return undefined;
+    const [found] = await this.deps.erpnext.list<{ name: string }>("Sales Order", {
+      fields: ["name"],
+      filters: [
+        ["po_no", "=", order.number],
+        ["customer", "=", customer],
+        ["docstatus", "!=", 2],
+      ],
+      pageLength: 1,
+    });
+    return found?.name;
   }
 
   /**
@@ -464,6 +484,13 @@ export class OrderSync {
   /** Cancel the Sales Order when nothing was delivered, billed or paid; else record why not. */
   private async cancel(order: WixOrder, record: OrderRecord | undefined) {
     const { erpnext, state } = this.deps;
+    // A creator still inside its lease records its own Sales Order (and honours cancelRequested).
+    const creating = record?.state === "claimed" && Number(record.leaseUntil ?? 0) > Date.now();
+    const adopted = record?.salesOrder || creating ? undefined : await this.unrecordedSalesOrder(order);
+    if (adopted) {
+      await state.updateOrder(order.id, { salesOrder: adopted });
+      record = { ...(record as OrderRecord), salesOrder: adopted };
+    }
     if (!record?.salesOrder) {
       // Never created: record it as canceled so a late "approved" delivery creates nothing. That
       // write fails while another delivery is creating it: then leave a request the creator
@@ -573,4 +600,13 @@ interface SalesOrderHead {
   name: string;
   grand_total: number;
   docstatus: number;
+}
+
+/** Our keys for a buyer: the normalised e-mail first (one buyer, several contact ids), then the contact id. */
+function customerKeys(order: WixOrder): string[] {
+  const email = normaliseEmail(order.buyerInfo?.email);
+  return [
+    email && `email:${email}`,
+    order.buyerInfo?.contactId && `contact:${order.buyerInfo.contactId}`,
+  ].filter(Boolean) as string[];
 }

@@ -326,6 +326,32 @@ describe("Wix order -> ERPNext", () => {
     }
   });
 
+  test("a cancel finds the Sales Order a crashed creator left unrecorded, and cancels it", async () => {
+    // prepare: a known buyer; the creator of their second order claimed it, inserted and
+    // submitted its Sales Order, then died before recording it (its lease has lapsed)
+    const buyer = { email: "crashed@example.com" };
+    const first = await placeAndSend({ lines: [{ sku: "CAP", quantity: 1 }], buyer });
+    const customer = salesOrders(first)[0]?.customer as string;
+    const second = h.wix.placeOrder({ lines: [{ sku: "CAP", quantity: 1 }], buyer });
+    const ctx = await h.host.context();
+    await ctx.state.claimOrder(second.id, second.number, 0);
+    const so = h.erpnext.insert("Sales Order", {
+      customer,
+      company: "Sandbox Co",
+      po_no: second.number,
+      transaction_date: "2026-11-26",
+      delivery_date: "2026-11-30",
+      items: [{ item_code: "CAP", qty: 1, rate: 5, warehouse: "Stores - SC" }],
+      docstatus: 1,
+    });
+    // act
+    const canceled = h.wix.changeOrder(second.id, { status: "CANCELED" });
+    await h.wix.sendEvent("wix.ecom.v1.order_canceled", canceled);
+    await h.host.drain();
+    // assess
+    expect(h.erpnext.docs.get("Sales Order")?.get(so.name as string)?.docstatus).toBe(2);
+  });
+
   test("an unknown SKU is parked with its reason while the next order still syncs", async () => {
     const bad = h.wix.placeOrder({
       lines: [{ sku: "NOT-IN-ERP", quantity: 1, price: "5.00" }],
