@@ -10,7 +10,8 @@
  *
  * Only 127.0.0.1 is ever contacted. Figures are printed, never asserted on time.
  *
- *   CHAOS_ITEMS=2000 CHAOS_ORDERS=1000          size of the chaos run
+ *   CHAOS_ITEMS=500 CHAOS_ORDERS=250            size of the chaos run (full size: 2000 and 1000,
+ *                                               with CHAOS_CONVERGE_SECONDS=1200)
  *   CHAOS_BASELINE_ITEMS=200 CHAOS_BASELINE_ORDERS=100   size of the clean baseline run
  *   CHAOS_FAULT_RATE=0.2      share of API calls failed while the faults are on (0-0.5)
  *   CHAOS_OUTAGE_SECONDS=120  Wix answers 503 to everything this long (5 receives take ~90 s)
@@ -35,7 +36,12 @@ function knob(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): nu
   return value;
 }
 
-const CHAOS = { items: knob("CHAOS_ITEMS", 2000), orders: knob("CHAOS_ORDERS", 1000) };
+/**
+ * The issue asks for 2,000 items and 1,000 orders; on a 2-core machine the local host works that
+ * backlog off in about 15 minutes, so the default run is a quarter of it (about 8 minutes).
+ */
+const FULL = { items: 2000, orders: 1000 };
+const CHAOS = { items: knob("CHAOS_ITEMS", 500), orders: knob("CHAOS_ORDERS", 250) };
 const BASELINE = { items: knob("CHAOS_BASELINE_ITEMS", 200), orders: knob("CHAOS_BASELINE_ORDERS", 100) };
 const FAULT_RATE = knob("CHAOS_FAULT_RATE", 0.2, 0.5);
 const OUTAGE_SECONDS = knob("CHAOS_OUTAGE_SECONDS", 120, 600);
@@ -799,14 +805,14 @@ function failures(r: RunResult): string[] {
   };
   if (!f.converged) out.push(`${r.label}: did not converge within ${CONVERGE_SECONDS} s`);
   list("Wix orders with more than one Sales Order", f.doubles);
-  list("Wix orders lost (no Sales Order, not parked)", f.missing);
+  list("Wix orders with no Sales Order and not parked (lost, or not synced yet if not converged)", f.missing);
   list("Sales Orders off the Wix total (or left drafts)", f.totalsOff);
   list("Sales Orders of no Wix order", f.phantomSalesOrders);
   list("paid orders without exactly one Payment Entry", f.paymentsOff);
   list("buyers without exactly one customer", f.customersOff);
   list("items priced differently in Wix", f.priceOff);
   list("items with another quantity in Wix", f.quantityOff);
-  list("publishable items lost (not in Wix, not parked)", f.itemsMissing);
+  list("publishable items not for sale in Wix and not parked (lost, or not synced yet)", f.itemsMissing);
   list("unpriced items for sale in Wix", f.forSaleWrongly);
   list("parked for a reason the faults should not cause", f.parkedOther);
   if (f.parkedWithoutReason)
@@ -871,9 +877,9 @@ function report(results: RunResult[]): void {
 
 async function main(): Promise<void> {
   console.log(`erpnext-wix-sync chaos run on ${process.version}, ${new Date().toISOString()}`);
-  if (CHAOS.items < 2000 || CHAOS.orders < 1000)
+  if (CHAOS.items < FULL.items || CHAOS.orders < FULL.orders)
     console.log(
-      `(smaller than the full size; the full run is CHAOS_ITEMS=2000 CHAOS_ORDERS=1000 npm run chaos)`,
+      `(a quarter of the issue's size; the full run, about 25 minutes on 2 cores: CHAOS_ITEMS=${FULL.items} CHAOS_ORDERS=${FULL.orders} CHAOS_CONVERGE_SECONDS=1200 npm run chaos)`,
     );
   const started = Date.now();
   const results = [await run("baseline", BASELINE, false), await run("chaos", CHAOS, true)];

@@ -319,7 +319,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   // A sandbox write is saved as soon as it is answered, so a crash loses none of it.
   const persist = options.persistSandbox && (erpnext || wix);
   const saveAfter = (req: IncomingMessage) => {
-    if (persist && req.method !== "GET" && req.url?.startsWith("/sandbox/"))
+    if (persist && req.url?.startsWith("/sandbox/") && !isSandboxRead(req.method ?? "GET", req.url))
       saveSandboxes(sandboxFile, erpnext, wix);
   };
   handle = (req, res) => {
@@ -404,6 +404,15 @@ function lockHolder(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A sandbox call that changes nothing: a GET, or one of Wix's query and search calls (POSTs that
+ * only read). Saving the whole sandbox after each of those would cost a large store for nothing.
+ */
+function isSandboxRead(method: string, url: string): boolean {
+  const path = url.split("?")[0] ?? "";
+  return method === "GET" || /^\/sandbox\/wix\/.*\/(query|search)(-variants)?$/.test(path);
 }
 
 function restoreSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): boolean {
