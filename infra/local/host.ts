@@ -319,7 +319,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   // A sandbox write is saved as soon as it is answered, so a crash loses none of it.
   const persist = options.persistSandbox && (erpnext || wix);
   const saveAfter = (req: IncomingMessage) => {
-    if (persist && req.method !== "GET" && req.url?.startsWith("/sandbox/"))
+    if (persist && req.url?.startsWith("/sandbox/") && !isSandboxRead(req.method ?? "GET", req.url))
       saveSandboxes(sandboxFile, erpnext, wix);
   };
   handle = (req, res) => {
@@ -404,6 +404,15 @@ function lockHolder(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A sandbox call that changes nothing: a GET, or one of Wix's query and search calls (POSTs that
+ * only read). Saving the whole sandbox after each of those would cost a large store for nothing.
+ */
+function isSandboxRead(method: string, url: string): boolean {
+  const path = url.split("?")[0] ?? "";
+  return method === "GET" || /^\/sandbox\/wix\/.*\/(query|search)(-variants)?$/.test(path);
 }
 
 function restoreSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): boolean {
@@ -765,11 +774,20 @@ async function sandboxRoute(
   }
   // Control surface for tests and demos (local only, no auth): faults, orders.
   if (subPath === "/_faults") {
+    if (method === "GET") return send(res, { status: 200, body: { pending: sim.faults.pending } });
     if (method === "DELETE") sim.faults.clear();
     else {
-      const problem = faultProblem(body);
-      if (problem) return send(res, { status: 400, body: { error: problem } });
-      sim.faults.add(body as Fault);
+      // One fault, or a list of them applied in turn (a fault schedule, as the chaos run sets).
+      const faults = Array.isArray(body) ? body : [body];
+      for (const [i, fault] of faults.entries()) {
+        const problem = faultProblem(fault);
+        if (problem)
+          return send(res, {
+            status: 400,
+            body: { error: Array.isArray(body) ? `[${i}]: ${problem}` : problem },
+          });
+      }
+      for (const fault of faults) sim.faults.add(fault as Fault);
     }
     return send(res, { status: 200, body: { ok: true } });
   }
@@ -804,11 +822,19 @@ async function sandboxRoute(
 async function wixOrderControl(wix: WixSandbox, method: string, subPath: string, body: unknown) {
   const b = (body ?? {}) as Record<string, unknown>;
   if (method === "POST" && subPath === "/_orders") {
+    const copies = b.copies ?? 1;
+    if (!Number.isInteger(copies) || (copies as number) < 1 || (copies as number) > 10)
+      return { status: 400, body: { error: "copies: 1-10 deliveries of each event" } };
     const order = wix.placeOrder(b as never);
     const events = (b.events as string[] | undefined) ?? [
       "wix.ecom.v1.order_created",
       "wix.ecom.v1.order_approved",
     ];
+    if (copies !== 1) {
+      // At-least-once delivery: each event signed once and delivered `copies` times, all at once.
+      const statuses = await wix.sendEventCopies(events, order, copies as number);
+      return { status: 200, body: { order, delivered: statuses.map((status) => ({ status })) } };
+    }
     const delivered = [];
     for (const e of events) delivered.push({ event: e, status: await wix.sendEvent(e, order) });
     return { status: 200, body: { order, delivered } };

@@ -268,10 +268,22 @@ export class WixSandbox {
     const query = req.query.toString();
     const fault = this.faults.take(req.method, query ? `${req.path}?${query}` : req.path);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
-    if (fault?.status)
-      return this.error(
-        new WixError(fault.status, "injected fault", fault.status === 429 ? "TOO_MANY_REQUESTS" : undefined),
+    const injected = () =>
+      this.error(
+        new WixError(
+          fault?.status as number,
+          "injected fault",
+          fault?.status === 429 ? "TOO_MANY_REQUESTS" : undefined,
+        ),
       );
+    if (fault?.status && !fault.late) return injected();
+    const answer = await this.serve(req);
+    // A late fault: the work was done and kept, only the answer is lost (a gateway timeout after
+    // the commit), so a client that repeats the call meets its own first attempt.
+    return fault?.status ? injected() : answer;
+  }
+
+  private async serve(req: SimRequest): Promise<SimResponse> {
     const matched = this.router.match(req.method, req.path);
     if (!matched) return this.error(new WixError(404, `no route ${req.method} ${req.path}`));
     if (req.path !== "/oauth2/token" && !this.authorized(req)) {
@@ -1446,7 +1458,31 @@ export class WixSandbox {
     opts: { eventId?: string } = {},
   ): Promise<number | string> {
     if (!this.options.webhookUrl) return "no webhook url";
-    const token = await this.signEvent(eventType, order, opts);
+    return this.deliver(eventType, await this.signEvent(eventType, order, opts));
+  }
+
+  /**
+   * Wix delivers at least once, in no set order: each event is signed once (one event id) and
+   * delivered `copies` times, every delivery of every event at once, shuffled.
+   */
+  async sendEventCopies(eventTypes: string[], order: WixOrder, copies: number): Promise<(number | string)[]> {
+    if (!this.options.webhookUrl) return ["no webhook url"];
+    const tokens = await Promise.all(
+      eventTypes.map(async (e) => [e, await this.signEvent(e, order)] as const),
+    );
+    const deliveries = tokens.flatMap((t) => Array.from({ length: copies }, () => t));
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [deliveries[i], deliveries[j]] = [
+        deliveries[j] as (typeof deliveries)[number],
+        deliveries[i] as (typeof deliveries)[number],
+      ];
+    }
+    return Promise.all(deliveries.map(([eventType, token]) => this.deliver(eventType, token)));
+  }
+
+  private async deliver(eventType: string, token: string): Promise<number | string> {
+    if (!this.options.webhookUrl) return "no webhook url";
     let status: number | string = "not sent";
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {

@@ -441,6 +441,26 @@ export class OrderSync {
       docstatus: number;
     }>("Sales Order", record.salesOrder);
     if (so.docstatus !== 1) return undefined;
+    // Two deliveries of one paid order at once must not both pay it: each would find no payment
+    // and insert one (ERPNext refuses the second allocation, or books both if they validate
+    // together). A lease on the order's payment, as for customers and addresses.
+    const lock = `payment:${order.id}`;
+    if (!(await state.claim(lock, 60)))
+      throw new RetryableError(`the payment of order ${order.number} is being recorded`);
+    try {
+      return await this.insertPayment(order, record, so);
+    } finally {
+      await state.release(lock);
+    }
+  }
+
+  /** The order's Payment Entry, looked up by reference before one is inserted (under the lease). */
+  private async insertPayment(
+    order: WixOrder,
+    record: OrderRecord,
+    so: { name: string; grand_total: number; advance_paid?: number; customer: string },
+  ): Promise<string | undefined> {
+    const { erpnext, state, settings } = this.deps;
     const existing = await erpnext.list<{ name: string }>("Payment Entry", {
       fields: ["name"],
       filters: [

@@ -100,6 +100,30 @@ describe("approve and cancel of one order at once", () => {
   });
 });
 
+describe("one payment per paid order", () => {
+  test("two deliveries of a paid order at once record one Payment Entry, and neither is parked", async () => {
+    // Found by `npm run chaos`: both read "no payment yet", both inserted; ERPNext refused the
+    // second allocation and its delivery was parked as a permanent failure.
+    const order = await placeAndSend({
+      lines: [{ sku: "PEN", quantity: 2 }],
+      buyer: { email: "payer@example.com" },
+    });
+    const paid = h.wix.changeOrder(order.id, { paymentStatus: "PAID" });
+    h.erpnext.faults.add({ latencyMs: 400, count: 2, match: "POST /api/resource/Payment Entry" });
+    const { orders } = await h.host.context();
+    await concurrently(
+      () => orders.sync(paid.id, { eventType: "wix.ecom.v1.order_payment_status_updated" }),
+      () => orders.sync(paid.id, { eventType: "wix.ecom.v1.order_updated" }),
+    );
+    h.erpnext.faults.clear();
+    const payments = docs("Payment Entry").filter(
+      (p) => p.reference_no === order.number && p.docstatus !== 2,
+    );
+    expect(payments).toHaveLength(1);
+    expect(parkedReasons(order)).toEqual([]);
+  });
+});
+
 describe("one buyer, one customer; one address, one Address", () => {
   test("two orders at once from one new e-mail (spelled two ways) with two contact ids make one Customer", async () => {
     const a = h.wix.placeOrder({
