@@ -85,6 +85,8 @@ const SANDBOX_WIX = { key: "sandbox-wix-api-key", site: "sandbox-site-id" };
 /** The same receive limit as the CDK stack's redrive policy. */
 export const MAX_RECEIVES = MAX_RECEIVE_COUNT;
 const VISIBILITY_TIMEOUT_SECONDS = 60;
+/** How soon a sandbox write reaches DATA_DIR/sandbox.json. */
+const SANDBOX_SAVE_MS = 300;
 
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const input = { ...process.env, ...options.env };
@@ -316,11 +318,22 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       receives: m.approximateReceiveCount,
     }));
   };
-  // A sandbox write is saved as soon as it is answered, so a crash loses none of it.
+  // Sandbox writes are saved within SANDBOX_SAVE_MS of being answered (a crash loses at most
+  // that); a burst of writes shares one save, since the file is rewritten whole.
   const persist = options.persistSandbox && (erpnext || wix);
+  let pendingSave: NodeJS.Timeout | undefined;
   const saveAfter = (req: IncomingMessage) => {
-    if (persist && req.url?.startsWith("/sandbox/") && !isSandboxRead(req.method ?? "GET", req.url))
+    if (
+      !persist ||
+      pendingSave ||
+      !req.url?.startsWith("/sandbox/") ||
+      isSandboxRead(req.method ?? "GET", req.url)
+    )
+      return;
+    pendingSave = setTimeout(() => {
+      pendingSave = undefined;
       saveSandboxes(sandboxFile, erpnext, wix);
+    }, SANDBOX_SAVE_MS);
   };
   handle = (req, res) => {
     void route(req, res, { erpnext, wix, functions, runJob, inspectDlq, access })
@@ -378,6 +391,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     async stop() {
       for (const t of timers) clearInterval(t);
       await Promise.all(consumers.map((c) => c.stop()));
+      clearTimeout(pendingSave);
       if (options.persistSandbox) saveSandboxes(sandboxFile, erpnext, wix);
       await journal?.close();
       await closeAll(servers, db, sqsServer);
