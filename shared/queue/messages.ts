@@ -44,6 +44,8 @@ export const ordersMessage = z.object({
   eventId: z.optional(z.string()),
   sequence: z.optional(z.number()),
   changedAt: z.optional(z.string()),
+  /** Set by a person's redrive: try an order parked for this same Wix state again. */
+  retryParked: z.optional(z.boolean()),
 });
 
 export type ProductsMessage = z.infer<typeof productsMessage>;

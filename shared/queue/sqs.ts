@@ -104,7 +104,9 @@ export class SqsEnqueuer implements Enqueuer {
     const { url, dlqUrl } = this.urls[queue];
     for await (const messages of this.receivePages(dlqUrl, { visibility: 30, attributes: [], max })) {
       for (const m of messages) {
-        await this.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: m.Body ?? "" }));
+        await this.sqs.send(
+          new SendMessageCommand({ QueueUrl: url, MessageBody: markRetryParked(m.Body ?? "") }),
+        );
         await this.sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
         moved++;
       }
@@ -215,6 +217,19 @@ export class SqsEnqueuer implements Enqueuer {
       dlq: Number(dlq.ApproximateNumberOfMessages ?? 0),
     };
   }
+}
+
+/**
+ * A person's redrive says "the cause is fixed": an order parked for the same Wix state is tried
+ * again, where an ordinary redelivery of it is acknowledged without a second parking.
+ */
+function markRetryParked(body: string): string {
+  try {
+    const message = JSON.parse(body) as unknown;
+    if (message && typeof message === "object" && (message as { kind?: string }).kind === "order")
+      return encodeBody({ ...message, retryParked: true });
+  } catch {}
+  return body;
 }
 
 const MAX_RECEIVES_TEXT = "every receive (moved by the queue's redrive policy)";

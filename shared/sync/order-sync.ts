@@ -48,7 +48,7 @@ export class OrderSync {
 
   async sync(
     orderId: string,
-    trigger: { eventType?: string; changedAt?: string } = {},
+    trigger: { eventType?: string; changedAt?: string; retryParked?: boolean } = {},
   ): Promise<{ outcome: Outcome; reason?: string; salesOrder?: string }> {
     const { wix, state } = this.deps;
     const order = await wix.getOrder(orderId);
@@ -64,6 +64,10 @@ export class OrderSync {
       // Wix has taken the stock already: hold it until ERPNext reserves it.
       await state.holdPending(order.id, await orderSkus(order, state));
       result = { outcome: "skipped", reason: `order is ${order.status}, waiting for approval` };
+    } else if (record?.state === "parked" && record.parkedFor === order.updatedDate && !trigger.retryParked) {
+      // Parked once for this Wix state: more copies of its events (or polls) park nothing more.
+      // A person's redrive (retryParked) tries it again after fixing the cause.
+      result = { outcome: "skipped", reason: `already parked: ${record.cancelNote ?? "see the DLQ"}` };
     } else {
       const isNew = record?.state !== "created";
       if (isNew || !record) record = await this.create(order);

@@ -352,6 +352,34 @@ describe("Wix order -> ERPNext", () => {
     expect(h.erpnext.docs.get("Sales Order")?.get(so.name as string)?.docstatus).toBe(2);
   });
 
+  test("an order is parked once however often it is delivered; a person's redrive tries it again", async () => {
+    // prepare: a SKU ERPNext does not have yet
+    const order = h.wix.placeOrder({
+      lines: [{ sku: "ARRIVES-LATER", quantity: 1, price: "5.00" }],
+      buyer: { email: "later@example.com" },
+    });
+    const parkedFor = () =>
+      h.host.dlq("orders").filter((m) => (m.body as { orderId: string }).orderId === order.id);
+    // act: three deliveries (three event ids), one after another
+    for (let i = 0; i < 3; i++) {
+      await h.wix.sendEvent(APPROVED, order);
+      await h.host.drain();
+    }
+    // assess: one message for a person, not three
+    expect(parkedFor()).toHaveLength(1);
+    expect(salesOrders(order)).toHaveLength(0);
+
+    // act: the item is created, then the DLQ redriven
+    createItem(h.erpnext, "ARRIVES-LATER", 5);
+    await h.host.drain();
+    const redrive = await h.request("POST", "/dlq/orders/redrive");
+    await h.host.drain();
+    // assess
+    expect(redrive.status).toBe(200);
+    expect(salesOrders(order)).toHaveLength(1);
+    expect(parkedFor()).toHaveLength(0);
+  });
+
   test("an unknown SKU is parked with its reason while the next order still syncs", async () => {
     const bad = h.wix.placeOrder({
       lines: [{ sku: "NOT-IN-ERP", quantity: 1, price: "5.00" }],
