@@ -51,6 +51,17 @@ const QUERY_PRODUCTS: WqlSpec = {
   },
   sort: ["createdDate", "updatedDate", "slug", "visible"],
 };
+/** Search Products sorts on these (and filters on them, with any operator). */
+const SEARCH_PRODUCT_SORTS = [
+  "actualPriceRange.maxValue.amount",
+  "actualPriceRange.minValue.amount",
+  "compareAtPriceRange.maxValue.amount",
+  "compareAtPriceRange.minValue.amount",
+  "minVariantPriceInfo.sku",
+  "name",
+  "physicalProperties.shippingWeightRange.maxValue",
+  "physicalProperties.shippingWeightRange.minValue",
+];
 const SEARCH_PRODUCTS: WqlSpec = {
   filter: {
     "allCategoriesInfo.categories": ["$matchItems"],
@@ -96,29 +107,11 @@ const SEARCH_PRODUCTS: WqlSpec = {
         "visibleInPos",
         "createdDate",
         "updatedDate",
-        "actualPriceRange.maxValue.amount",
-        "actualPriceRange.minValue.amount",
-        "compareAtPriceRange.maxValue.amount",
-        "compareAtPriceRange.minValue.amount",
-        "minVariantPriceInfo.sku",
-        "name",
-        "physicalProperties.shippingWeightRange.maxValue",
-        "physicalProperties.shippingWeightRange.minValue",
+        ...SEARCH_PRODUCT_SORTS,
       ].map((f) => [f, "*"]),
     ),
   },
-  sort: [
-    "createdDate",
-    "updatedDate",
-    "actualPriceRange.maxValue.amount",
-    "actualPriceRange.minValue.amount",
-    "compareAtPriceRange.maxValue.amount",
-    "compareAtPriceRange.minValue.amount",
-    "minVariantPriceInfo.sku",
-    "name",
-    "physicalProperties.shippingWeightRange.maxValue",
-    "physicalProperties.shippingWeightRange.minValue",
-  ],
+  sort: ["createdDate", "updatedDate", ...SEARCH_PRODUCT_SORTS],
 };
 const VARIANT_FIELDS = [
   "barcode",
