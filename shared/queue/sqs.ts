@@ -30,16 +30,15 @@ export function queueUrlsFromEnv(env: Record<string, string | undefined>): Queue
  * too), and an item code may hold any of them; the escaped form parses back to the same value.
  */
 export function encodeBody(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[^\x20-\x7e]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return asciiOnly(JSON.stringify(value));
 }
 
-/** A string attribute value SQS accepts (same character rules as bodies): others become U+FFFD. */
-function safeAttribute(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters SQS refuses
-  return text.replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd]/gu, "\ufffd");
+/**
+ * Every character outside printable ASCII as a \uXXXX escape: inside JSON that is the same
+ * value, and any other text (a reason attribute) stays readable and loses nothing.
+ */
+function asciiOnly(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export interface ParkOptions {
@@ -77,7 +76,8 @@ export class SqsEnqueuer implements Enqueuer {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.urls[queue].dlqUrl,
-        MessageBody: body,
+        // Bodies a worker builds (the refused items of a batch) may hold any character too.
+        MessageBody: asciiOnly(body),
         MessageAttributes: parkAttributes(scrub(reason), options),
       }),
     );
@@ -236,7 +236,7 @@ const MAX_RECEIVES_TEXT = "every receive (moved by the queue's redrive policy)";
 
 function parkAttributes(reason: string, options: ParkOptions) {
   return {
-    reason: { DataType: "String", StringValue: safeAttribute(reason.slice(0, 1000)) || "unknown" },
+    reason: { DataType: "String", StringValue: asciiOnly(reason).slice(0, 1000) || "unknown" },
     parkedAs: { DataType: "String", StringValue: options.as ?? "permanent" },
     ...(options.autoRedrives
       ? { autoRedrives: { DataType: "Number", StringValue: String(options.autoRedrives) } }

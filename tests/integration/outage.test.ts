@@ -108,6 +108,21 @@ describe("outages and poison messages", () => {
     for (const code of codes) expect(log.some((e) => e.key === code)).toBe(true);
   });
 
+  test("an item with such a code that Wix refuses is parked with its reason, not lost", async () => {
+    // prepare
+    const code = "REFUSED-😀";
+    h.wix.rejectedSkus.add(code);
+    // act
+    createItem(h.erpnext, code, 5);
+    await h.host.drain();
+    // assess: the worker's own parking (only the refused items) carries the code exactly
+    const parked = h.host.dlq("products").filter((m) => JSON.stringify(m.body).includes(code));
+    expect(parked.length).toBeGreaterThan(0);
+    expect(parked[0]?.body).toMatchObject({ itemCodes: [code] });
+    // The reason attribute holds the code \u-escaped (SQS attributes share the body's rules).
+    expect(parked[0]?.reason).toMatch(/^REFUSED-\\ud83d\\ude00: INVALID_PRODUCT/);
+  });
+
   test("a failing job shows in /health until it succeeds again", async () => {
     // prepare
     h.erpnext.faults.add({ status: 500, count: 100_000, match: "GET /api/resource/Item\\b" });
