@@ -331,10 +331,10 @@ export class StateStore {
             leaseUntil: now.getTime() + leaseSeconds * 1000,
             updatedAt: now.toISOString(),
           },
-          // A stale claim (its holder crashed) may be taken over after the lease; an order canceled
-          // before it reached ERPNext is never claimed again.
+          // A stale claim (its holder crashed) may be taken over after the lease; a canceled order
+          // is never claimed again, whatever its state (this Put would wipe `canceled`).
           ConditionExpression:
-            "attribute_not_exists(pk) OR (#s = :claimed AND leaseUntil < :now) OR (#s = :parked AND attribute_not_exists(canceled))",
+            "attribute_not_exists(pk) OR (attribute_not_exists(canceled) AND ((#s = :claimed AND leaseUntil < :now) OR #s = :parked))",
           ExpressionAttributeNames: { "#s": "state" },
           ExpressionAttributeValues: { ":claimed": "claimed", ":parked": "parked", ":now": now.getTime() },
         }),

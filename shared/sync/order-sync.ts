@@ -71,8 +71,13 @@ export class OrderSync {
     } else {
       const isNew = record?.state !== "created";
       if (isNew || !record) record = await this.create(order);
-      if (record.canceled && !record.salesOrder) {
-        result = { outcome: "skipped", reason: "canceled before a Sales Order existed" };
+      if (record.canceled) {
+        // Canceled (by a cancel that met this order first): nothing to create or pay.
+        result = {
+          outcome: "skipped",
+          reason: record.salesOrder ? "canceled" : "canceled before a Sales Order existed",
+          salesOrder: record.salesOrder,
+        };
       } else if (isNew && (await this.canceledMeanwhile(order.id))) {
         // Canceled while we were creating it: a cancel that met our claim left it to us.
         result = await this.cancel(order, await state.getOrder(order.id));
@@ -533,14 +538,20 @@ export class OrderSync {
     }
     if (record.canceled)
       return { outcome: "skipped" as Outcome, reason: "already canceled", salesOrder: record.salesOrder };
-    const so = await erpnext.get<{ docstatus: number; per_delivered?: number; per_billed?: number }>(
-      "Sales Order",
-      record.salesOrder,
-    );
+    const so = await erpnext.get<{
+      docstatus: number;
+      per_delivered?: number;
+      per_billed?: number;
+      advance_paid?: number;
+    }>("Sales Order", record.salesOrder);
     let why: string | undefined;
     if (Number(so.per_delivered) > 0) why = "already delivered";
     else if (Number(so.per_billed) > 0) why = "already invoiced";
-    else if (record.paymentEntry) why = `payment ${record.paymentEntry} recorded (refund it first)`;
+    // advance_paid also sees a payment whose worker has not recorded it on our side yet.
+    else if (record.paymentEntry || Number(so.advance_paid) > 0)
+      why = record.paymentEntry
+        ? `payment ${record.paymentEntry} recorded (refund it first)`
+        : "a payment is recorded in ERPNext (refund it first)";
     if (why) {
       await state.updateOrder(order.id, { cancelNote: `not canceled: ${why}` });
       return {

@@ -380,6 +380,21 @@ describe("Wix order -> ERPNext", () => {
     expect(parkedFor()).toHaveLength(0);
   });
 
+  test("a canceled order is never claimed again, even from a lapsed claim", async () => {
+    // prepare: a creator's claim lapsed; a cancel then adopted and canceled its Sales Order
+    const ctx = await h.host.context();
+    expect(await ctx.state.claimOrder("lapsed-claim", "90001", 0)).toBe(true);
+    await ctx.state.updateOrder("lapsed-claim", { canceled: true, salesOrder: "SAL-ORD-X" });
+    // act: a late delivery of the approval tries to claim it
+    const claimed = await ctx.state.claimOrder("lapsed-claim", "90001", 120);
+    // assess: no claim, and the cancel is still on record
+    expect(claimed).toBe(false);
+    expect(await ctx.state.getOrder("lapsed-claim")).toMatchObject({
+      canceled: true,
+      salesOrder: "SAL-ORD-X",
+    });
+  });
+
   test("an unknown SKU is parked with its reason while the next order still syncs", async () => {
     const bad = h.wix.placeOrder({
       lines: [{ sku: "NOT-IN-ERP", quantity: 1, price: "5.00" }],
