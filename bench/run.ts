@@ -14,7 +14,7 @@ import { ESBUILD, FUNCTIONS } from "../infra/cdk/functions";
 import { type LocalHost, startLocalHost } from "../infra/local/host";
 import type { ErpnextSandbox } from "../infra/sandbox/erpnext";
 import type { WixSandbox } from "../infra/sandbox/wix";
-import { EPOCH_FRAPPE } from "../shared/sync/catchup";
+import { EPOCH_FRAPPE } from "../shared/flows/modified-since";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 

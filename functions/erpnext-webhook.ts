@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { routeFrappeWebhook } from "../shared/erpnext/webhook";
-import { answer } from "./commons/edge";
-import { header, rawBody } from "./commons/http";
-import { lambda } from "./commons/lambda";
-import { queueClient } from "./commons/queue";
-import { loadSettings } from "./commons/settings";
+import { answer } from "../shared/runtime/edge";
+import { header, rawBody } from "../shared/runtime/http";
+import { lambda } from "../shared/runtime/lambda";
+import { queueClient } from "../shared/runtime/queue";
+import { loadSettings } from "../shared/runtime/settings";
 
 let queue: ReturnType<typeof queueClient> | undefined;
 

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { HealthReport } from "../shared/sync/health";
-import { type Context, getContext } from "./commons/context";
-import { healthReport } from "./commons/health";
-import { json } from "./commons/http";
-import { lambda } from "./commons/lambda";
+import type { HealthReport } from "../shared/ops/health";
+import { type Context, getContext } from "../shared/runtime/context";
+import { healthReport } from "../shared/runtime/health";
+import { json } from "../shared/runtime/http";
+import { lambda } from "../shared/runtime/lambda";
 
 /**
  * How long a report is served before ERPNext and Wix are probed again. /health is public and a

@@ -1,14 +1,16 @@
+import { categoryJob } from "../shared/flows/categories/sync";
+import { inventoryDelta, inventoryReconcile } from "../shared/flows/inventory/jobs";
+import { orderPoll } from "../shared/flows/orders/poll";
+import { productCatchup } from "../shared/flows/products/catchup";
 import { errorMessage, PermanentError } from "../shared/http/errors";
 import { isJobName, type JobName } from "../shared/jobs/definitions";
+import { probeApis } from "../shared/ops/health";
+import { weeklyReport } from "../shared/ops/report";
 import { QUEUES } from "../shared/queue/messages";
-import { productCatchup } from "../shared/sync/catchup";
-import { categoryJob } from "../shared/sync/category-sync";
-import { probeApis } from "../shared/sync/health";
-import { inventoryDelta, inventoryReconcile, orderPoll, weeklyReport } from "../shared/sync/jobs";
-import { type Context, getContext } from "./commons/context";
-import { healthReport } from "./commons/health";
-import { lambda } from "./commons/lambda";
-import { logger, metrics } from "./commons/logger";
+import { type Context, getContext } from "../shared/runtime/context";
+import { healthReport } from "../shared/runtime/health";
+import { lambda } from "../shared/runtime/lambda";
+import { logger, metrics } from "../shared/runtime/logger";
 
 /** One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. */
 async function runScheduledJob(event: { job?: string }): Promise<Record<string, unknown>> {

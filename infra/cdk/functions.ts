@@ -28,19 +28,19 @@ export const FUNCTIONS = {
   },
   health: { entry: "functions/health.ts", description: "GET /health", memoryMb: 256, timeoutSeconds: 30 },
   productsWorker: {
-    entry: "functions/products-worker.ts",
+    entry: "shared/flows/products/worker.ts",
     description: "ERPNext items -> Wix products",
     memoryMb: 512,
     timeoutSeconds: 120,
   },
   inventoryWorker: {
-    entry: "functions/inventory-worker.ts",
+    entry: "shared/flows/inventory/worker.ts",
     description: "ERPNext stock -> Wix inventory",
     memoryMb: 512,
     timeoutSeconds: 120,
   },
   ordersWorker: {
-    entry: "functions/orders-worker.ts",
+    entry: "shared/flows/orders/worker.ts",
     description: "Wix orders -> ERPNext Sales Orders",
     memoryMb: 512,
     timeoutSeconds: 120,

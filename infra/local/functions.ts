@@ -4,18 +4,18 @@
  * middy chain runs.
  */
 import type { Context } from "aws-lambda";
-import { localContext } from "../../functions/commons/lambda";
 import { handler as erpnextWebhookHandler } from "../../functions/erpnext-webhook";
 import { handler as healthHandler } from "../../functions/health";
-import { handler as inventoryHandler } from "../../functions/inventory-worker";
 import { handler as jobsHandler } from "../../functions/jobs";
-import { handler as ordersHandler } from "../../functions/orders-worker";
-import { handler as productsHandler } from "../../functions/products-worker";
 import { handler as wixWebhookHandler } from "../../functions/wix-webhook";
+import { handler as inventoryHandler } from "../../shared/flows/inventory/worker";
+import { handler as ordersHandler } from "../../shared/flows/orders/worker";
+import { handler as productsHandler } from "../../shared/flows/products/worker";
+import { localContext } from "../../shared/runtime/lambda";
 
-export { getContext, resetContext } from "../../functions/commons/context";
-export { logger } from "../../functions/commons/logger";
-export { loadSettings } from "../../functions/commons/settings";
+export { getContext, resetContext } from "../../shared/runtime/context";
+export { logger } from "../../shared/runtime/logger";
+export { loadSettings } from "../../shared/runtime/settings";
 
 const local =
   <E, R>(name: string, handler: (event: E, context: Context) => Promise<R>) =>

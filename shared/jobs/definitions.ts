@@ -2,58 +2,19 @@
  * Every scheduled job, once, for both hosts: EventBridge rules in AWS and timers in the local host
  * read this list. `rate` is an EventBridge rate expression; `everyMs` is the same interval.
  */
+import { FLOW_NAMES, FLOWS, type FlowName } from "../flows/registry";
+
 export interface JobDefinition {
-  name: JobName;
+  name: string;
   description: string;
   rate: string;
   everyMs: number;
 }
 
-export const JOB_NAMES = [
-  "product-catchup",
-  "category-sync",
-  "order-poll",
-  "inventory-delta",
-  "inventory-reconcile",
-  "dlq-redrive",
-  "health-check",
-  "weekly-report",
-] as const;
-export type JobName = (typeof JOB_NAMES)[number];
-
 const MINUTE = 60_000;
 
-export const JOBS: readonly JobDefinition[] = [
-  {
-    name: "product-catchup",
-    description: "items modified since the watermark",
-    rate: "rate(1 hour)",
-    everyMs: 60 * MINUTE,
-  },
-  {
-    name: "category-sync",
-    description: "published products filed under their item group's Wix category, in bulk",
-    rate: "rate(1 hour)",
-    everyMs: 60 * MINUTE,
-  },
-  {
-    name: "order-poll",
-    description: "Wix orders updated since the watermark",
-    rate: "rate(15 minutes)",
-    everyMs: 15 * MINUTE,
-  },
-  {
-    name: "inventory-delta",
-    description: "Bins modified since the watermark",
-    rate: "rate(5 minutes)",
-    everyMs: 5 * MINUTE,
-  },
-  {
-    name: "inventory-reconcile",
-    description: "full compare and fix of stock",
-    rate: "rate(4 hours)",
-    everyMs: 240 * MINUTE,
-  },
+/** Jobs of the integration as a whole; each flow's own jobs are in its registry entry. */
+export const OPS_JOBS = [
   {
     name: "dlq-redrive",
     description: "messages parked as retryable (an outage) back to their queue once both APIs answer",
@@ -72,7 +33,16 @@ export const JOBS: readonly JobDefinition[] = [
     rate: "rate(7 days)",
     everyMs: 7 * 1440 * MINUTE,
   },
-];
+] as const satisfies readonly JobDefinition[];
+
+export type JobName = (typeof FLOWS)[FlowName]["jobs"][number]["name"] | (typeof OPS_JOBS)[number]["name"];
+export type JobOf<F extends FlowName> = (typeof FLOWS)[F]["jobs"][number]["name"];
+
+export const JOBS = [
+  ...FLOW_NAMES.flatMap((f): readonly JobDefinition[] => FLOWS[f].jobs),
+  ...OPS_JOBS,
+] as readonly (JobDefinition & { name: JobName })[];
+export const JOB_NAMES: readonly JobName[] = JOBS.map((j) => j.name);
 
 export function isJobName(name: string): name is JobName {
   return (JOB_NAMES as readonly string[]).includes(name);

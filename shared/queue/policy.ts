@@ -1,3 +1,4 @@
+import { FLOW_NAMES, FLOWS } from "../flows/registry";
 import type { QueueName } from "./messages";
 
 /**
@@ -6,7 +7,9 @@ import type { QueueName } from "./messages";
  */
 
 /** Concurrent batches per worker (the event source mapping's maxConcurrency; local consumers). */
-export const WORKER_CONCURRENCY: Record<QueueName, number> = { products: 2, inventory: 2, orders: 3 };
+export const WORKER_CONCURRENCY = Object.fromEntries(
+  FLOW_NAMES.map((f) => [f, FLOWS[f].worker.concurrency]),
+) as Record<QueueName, number>;
 
 /** Receives before SQS moves a message to its DLQ (the redrive policy). */
 export const MAX_RECEIVE_COUNT = 5;

@@ -7,7 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { mapLimited } from "../sync/concurrency";
+import { mapLimited } from "../concurrency";
 import { batchGet, batchPut, isConditionFailure } from "./dynamo";
 
 /** What we know about an ERPNext item in Wix. */

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { FlowName } from "../flows/registry";
 import { scrubDeep } from "../http/redact";
 import { batchPut, nowSeconds } from "./dynamo";
 
-export type Flow = "products" | "inventory" | "orders";
+/** The sync log is kept per flow (shared/flows/registry.ts). */
+export type Flow = FlowName;
 export type Outcome =
   | "created"
   | "updated"

@@ -1,8 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import type { Item, ItemPrice } from "../../shared/erpnext/schemas";
-import { PermanentError } from "../../shared/http/errors";
-import { sellableQuantities } from "../../shared/sync/inventory-sync";
-import { countryLookup, toSalesOrder } from "../../shared/sync/order-mapping";
+import { sellableQuantities } from "../../shared/flows/inventory/sync";
+import { countryLookup, toSalesOrder } from "../../shared/flows/orders/mapping";
 import {
   contentHash,
   fitName,
@@ -11,7 +10,8 @@ import {
   toKilograms,
   toWixProduct,
   toWixVariantProduct,
-} from "../../shared/sync/product-mapping";
+} from "../../shared/flows/products/mapping";
+import { PermanentError } from "../../shared/http/errors";
 import type { WixOrder } from "../../shared/wix/types";
 
 const item = (over: Partial<Item> = {}): Item =>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { bulkChunks } from "../../shared/sync/product-sync";
+import { bulkChunks } from "../../shared/flows/products/sync";
 import type { WixProduct } from "../../shared/wix/types";
 
 const plan = (variants: number, options: number) => ({

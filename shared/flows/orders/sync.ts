@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import type { ErpnextClient } from "../erpnext/client";
-import { errorMessage, HttpError, isRetryable, PermanentError, RetryableError } from "../http/errors";
-import type { OrderRecord, StateStore } from "../store/state";
-import type { Outcome, SyncLog } from "../store/sync-log";
-import type { WixClient } from "../wix/client";
-import type { WixOrder } from "../wix/types";
-import { ORDER_POLL_OVERLAP_MS } from "./jobs";
+import type { ErpnextClient } from "../../erpnext/client";
+import { errorMessage, HttpError, isRetryable, PermanentError, RetryableError } from "../../http/errors";
+import type { OrderRecord, StateStore } from "../../store/state";
+import type { Outcome, SyncLog } from "../../store/sync-log";
+import type { WixClient } from "../../wix/client";
+import type { WixOrder } from "../../wix/types";
 import {
   type CountryLookup,
   countryLookup,
@@ -13,7 +12,8 @@ import {
   type OrderSettings,
   toAddress,
   toSalesOrder,
-} from "./order-mapping";
+} from "./mapping";
+import { ORDER_POLL_OVERLAP_MS } from "./poll";
 
 export interface OrderSyncDeps {
   erpnext: ErpnextClient;

@@ -1,7 +1,7 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { parseSettings, SECRET_KEYS, type Settings, secretValues } from "../../shared/config/settings";
-import { ConfigError } from "../../shared/http/errors";
-import { rememberSecrets } from "../../shared/http/redact";
+import { parseSettings, SECRET_KEYS, type Settings, secretValues } from "../config/settings";
+import { ConfigError } from "../http/errors";
+import { rememberSecrets } from "../http/redact";
 
 /** Secrets are cached for minutes, not the 5 s default: one read per container, refreshed now and then. */
 const SECRET_MAX_AGE_SECONDS = 300;

@@ -1,10 +1,10 @@
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import type { OrdersMessage } from "../shared/queue/messages";
-import { type Context, getContext } from "./commons/context";
-import { lambda } from "./commons/lambda";
-import { logger, metrics } from "./commons/logger";
-import { runRecords } from "./commons/worker";
+import { type Context, getContext } from "../../runtime/context";
+import { lambda } from "../../runtime/lambda";
+import { logger, metrics } from "../../runtime/logger";
+import { runRecords } from "../../runtime/worker";
+import type { OrdersMessage } from "./messages";
 
 /** Wix retries a webhook for about 47 hours; remember its event ids a little longer. */
 const WIX_RETRY_WINDOW_SECONDS = 3 * 86400;

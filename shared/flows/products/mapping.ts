@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Item, ItemPrice } from "../erpnext/schemas";
-import { PermanentError } from "../http/errors";
-import type { WixProduct, WixVariant } from "../wix/types";
+import type { Item, ItemPrice } from "../../erpnext/schemas";
+import { PermanentError } from "../../http/errors";
+import type { WixProduct, WixVariant } from "../../wix/types";
 
 /** Limits from the doc comments of @wix/auto_sdk_stores_products-v-3 (build/cjs/meta.d.ts). */
 export const WIX_NAME_MAX = 80; // V3Product.name @maxLength 80

@@ -1,9 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { errorMessage, PermanentError, RetryableError } from "../shared/http/errors";
-import { getContext } from "./commons/context";
-import { lambda } from "./commons/lambda";
-import { logger, metrics } from "./commons/logger";
-import { runRecords } from "./commons/worker";
+import { errorMessage, PermanentError, RetryableError } from "../../http/errors";
+import { getContext } from "../../runtime/context";
+import { lambda } from "../../runtime/lambda";
+import { logger, metrics } from "../../runtime/logger";
+import { runRecords } from "../../runtime/worker";
 
 /** Products queue consumer: each message names up to 100 items to publish in bulk. */
 async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {

@@ -1,5 +1,5 @@
-import { scrub } from "../../shared/http/redact";
-import { checkHealth, type HealthReport } from "../../shared/sync/health";
+import { scrub } from "../http/redact";
+import { checkHealth, type HealthReport } from "../ops/health";
 import type { Context } from "./context";
 import { metrics } from "./logger";
 

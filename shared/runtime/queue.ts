@@ -1,6 +1,6 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { DEFAULT_RETRY_BASE_SECONDS } from "../../shared/queue/policy";
-import { queueUrlsFromEnv, SqsEnqueuer } from "../../shared/queue/sqs";
+import { DEFAULT_RETRY_BASE_SECONDS } from "../queue/policy";
+import { queueUrlsFromEnv, SqsEnqueuer } from "../queue/sqs";
 
 /**
  * SQS only: what the webhook edges need. Kept apart from the DynamoDB client so the edges do not

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { documentClient } from "../../shared/store/dynamo";
-import { tableNamesFromEnv } from "../../shared/store/tables";
+import { documentClient } from "../store/dynamo";
+import { tableNamesFromEnv } from "../store/tables";
 import { queueClient } from "./queue";
 
 /** DynamoDB and SQS for workers and jobs; DYNAMODB_ENDPOINT / SQS_ENDPOINT point at dynalite and fauxqs. */

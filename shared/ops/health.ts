@@ -1,4 +1,5 @@
 import type { ErpnextClient } from "../erpnext/client";
+import { FLOW_NAMES, FLOWS } from "../flows/registry";
 import { errorMessage } from "../http/errors";
 import { QUEUES, type QueueName } from "../queue/messages";
 import type { JobRun, StateStore } from "../store/state";
@@ -24,11 +25,9 @@ export interface HealthReport {
 }
 
 /** How old a flow's last success may be before health degrades (a day of no orders is normal). */
-export const FLOW_THRESHOLDS_SECONDS: Record<Flow, number> = {
-  products: 2 * 86400,
-  inventory: 2 * 3600,
-  orders: 2 * 86400,
-};
+export const FLOW_THRESHOLDS_SECONDS = Object.fromEntries(
+  FLOW_NAMES.map((f) => [f, FLOWS[f].healthThresholdSeconds]),
+) as Record<Flow, number>;
 
 export interface HealthDeps {
   erpnext: ErpnextClient;

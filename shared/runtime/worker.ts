@@ -1,11 +1,11 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { errorMessage, isRetryable } from "../../shared/http/errors";
-import { redact } from "../../shared/http/redact";
-import { type MessageOf, messageSchemas, type QueueName } from "../../shared/queue/messages";
-import { MAX_RECEIVE_COUNT, type ParkedAs } from "../../shared/queue/policy";
-import type { SqsEnqueuer } from "../../shared/queue/sqs";
-import type * as z from "../../shared/validation";
-import { describeIssues } from "../../shared/validation";
+import { errorMessage, isRetryable } from "../http/errors";
+import { redact } from "../http/redact";
+import { type MessageOf, messageSchemas, type QueueName } from "../queue/messages";
+import { MAX_RECEIVE_COUNT, type ParkedAs } from "../queue/policy";
+import type { SqsEnqueuer } from "../queue/sqs";
+import type * as z from "../validation";
+import { describeIssues } from "../validation";
 import { logger, metrics } from "./logger";
 
 /**

@@ -1,7 +1,7 @@
 import { LogFormatter, Logger, LogItem } from "@aws-lambda-powertools/logger";
 import type { LogAttributes, UnformattedAttributes } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { redact, scrub } from "../../shared/http/redact";
+import { redact, scrub } from "../http/redact";
 
 /** One readable line per event, for watching the local host (`LOG_FORMAT=pretty`). */
 class ReadableFormatter extends LogFormatter {

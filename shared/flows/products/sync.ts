@@ -1,4 +1,5 @@
-import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../erpnext/client";
+import { chunks, mapLimited } from "../../concurrency";
+import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../../erpnext/client";
 import {
   ITEM_FIELDS,
   ITEM_PRICE_FIELDS,
@@ -6,15 +7,14 @@ import {
   type ItemPrice,
   itemPriceSchema,
   itemSchema,
-} from "../erpnext/schemas";
-import { errorMessage, HttpError, isRetryable, PermanentError } from "../http/errors";
-import type { ProductMapping, StateStore } from "../store/state";
-import type { Outcome, SyncLog } from "../store/sync-log";
-import { describeIssues } from "../validation";
-import { type BulkError, describeBulkError } from "../wix/bulk";
-import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../wix/client";
-import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../wix/types";
-import { chunks, mapLimited } from "./concurrency";
+} from "../../erpnext/schemas";
+import { errorMessage, HttpError, isRetryable, PermanentError } from "../../http/errors";
+import type { ProductMapping, StateStore } from "../../store/state";
+import type { Outcome, SyncLog } from "../../store/sync-log";
+import { describeIssues } from "../../validation";
+import { type BulkError, describeBulkError } from "../../wix/bulk";
+import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS, type WixClient } from "../../wix/client";
+import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../../wix/types";
 import {
   HIDDEN_HASH,
   pickPrice,
@@ -22,7 +22,7 @@ import {
   toWixProduct,
   toWixVariantProduct,
   type VariantInput,
-} from "./product-mapping";
+} from "./mapping";
 
 export interface ItemResult {
   itemCode: string;

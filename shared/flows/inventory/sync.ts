@@ -1,13 +1,13 @@
-import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../erpnext/client";
-import { type Bin, binSchema } from "../erpnext/schemas";
-import { PermanentError } from "../http/errors";
-import type { StateStore } from "../store/state";
-import type { SyncLog } from "../store/sync-log";
-import { describeIssues } from "../validation";
-import { bulkOutcomes, describeBulkError } from "../wix/bulk";
-import { WIX_BULK_INVENTORY, type WixClient } from "../wix/client";
-import type { WixInventoryItem } from "../wix/types";
-import { chunks } from "./concurrency";
+import { chunks } from "../../concurrency";
+import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../../erpnext/client";
+import { type Bin, binSchema } from "../../erpnext/schemas";
+import { PermanentError } from "../../http/errors";
+import type { StateStore } from "../../store/state";
+import type { SyncLog } from "../../store/sync-log";
+import { describeIssues } from "../../validation";
+import { bulkOutcomes, describeBulkError } from "../../wix/bulk";
+import { WIX_BULK_INVENTORY, type WixClient } from "../../wix/client";
+import type { WixInventoryItem } from "../../wix/types";
 
 export interface InventorySyncDeps {
   erpnext: ErpnextClient;

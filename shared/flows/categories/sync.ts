@@ -1,9 +1,9 @@
-import type { Enqueuer } from "../queue/messages";
-import type { ProductMapping, StateStore } from "../store/state";
-import type { SyncLog } from "../store/sync-log";
-import { type BulkError, describeBulkError } from "../wix/bulk";
-import { WIX_CATEGORY_ITEMS, type WixClient } from "../wix/client";
-import { chunks } from "./concurrency";
+import { chunks } from "../../concurrency";
+import type { Enqueuer } from "../../queue/messages";
+import type { ProductMapping, StateStore } from "../../store/state";
+import type { SyncLog } from "../../store/sync-log";
+import { type BulkError, describeBulkError } from "../../wix/bulk";
+import { WIX_CATEGORY_ITEMS, type WixClient } from "../../wix/client";
 
 /** ERPNext's root group says nothing about an item: it gets no category. */
 const ROOT_GROUP = "All Item Groups";

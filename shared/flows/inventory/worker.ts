@@ -1,9 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { RetryableError } from "../shared/http/errors";
-import { getContext } from "./commons/context";
-import { lambda } from "./commons/lambda";
-import { logger, metrics } from "./commons/logger";
-import { runRecords } from "./commons/worker";
+import { RetryableError } from "../../http/errors";
+import { getContext } from "../../runtime/context";
+import { lambda } from "../../runtime/lambda";
+import { logger, metrics } from "../../runtime/logger";
+import { runRecords } from "../../runtime/worker";
 
 /**
  * Inventory queue consumer. Hints for the same items coalesce: the whole batch becomes one
@@ -35,7 +35,7 @@ async function syncInventory(event: SQSEvent): Promise<SQSBatchResponse> {
           ...(result.drift.length ? { drift: result.drift.length } : {}),
         },
       );
-      metrics.addMetric("stock_pushed", "Count", result.pushed);
+      metrics.addMetric("inventory_pushed", "Count", result.pushed);
       if (result.failed.length) {
         const error = new RetryableError(result.failed.map((f) => `${f.itemCode}: ${f.reason}`).join("; "));
         for (const { record } of batch) errors.set(record.messageId, error);

@@ -1,0 +1,15 @@
+import * as z from "../../validation";
+
+const code = z.string().check(z.minLength(1));
+
+export const inventoryMessage = z
+  .object({
+    kind: z.literal("stock"),
+    itemCodes: z.array(code).check(z.maxLength(1000)),
+    /** Stock Ledger Entry names from thin webhooks: the worker resolves them to item codes. */
+    ledgerEntries: z.optional(z.array(code).check(z.maxLength(100))),
+    source: z.string(),
+    changedAt: z.optional(z.string()),
+  })
+  .check(z.refine((m) => m.itemCodes.length > 0 || (m.ledgerEntries?.length ?? 0) > 0, "names no item"));
+export type InventoryMessage = z.infer<typeof inventoryMessage>;

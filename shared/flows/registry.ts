@@ -1,0 +1,130 @@
+/**
+ * Every flow of the integration, once. The CDK stack (queues, workers, grants, schedules,
+ * dashboard), the local host (queues, consumers, timers), health (freshness thresholds), the
+ * weekly report and the DLQ tools iterate over this table: a new flow is its folder under
+ * shared/flows/ plus one entry here (and its simulator endpoints). See docs/new-flow.md.
+ *
+ * Only data and message schemas live here, so the webhook functions that import it stay small.
+ */
+import type { JobDefinition } from "../jobs/definitions";
+import { inventoryMessage } from "./inventory/messages";
+import { ordersMessage } from "./orders/messages";
+import { productsMessage } from "./products/messages";
+
+const MINUTE = 60_000;
+
+export interface FlowDefinition {
+  /** What the flow keeps in agreement (the worker's description). */
+  description: string;
+  /** The messages its queue carries, validated by the worker before any work. */
+  message: typeof productsMessage | typeof inventoryMessage | typeof ordersMessage;
+  worker: {
+    /** The Lambda entry (exports `handler`), bundled by the CDK stack and imported by the local host. */
+    entry: string;
+    memoryMb: number;
+    timeoutSeconds: number;
+    /** Concurrent batches (the event source mapping's maxConcurrency; local consumers). */
+    concurrency: number;
+    /** Seconds SQS gathers messages into one batch (lets stock hints coalesce). */
+    batchingWindowSeconds?: number;
+    /** Other flows' queues the worker sends to. */
+    sendsTo?: readonly string[];
+    /** Needs the Wix event idempotency table. */
+    eventIdempotency?: boolean;
+  };
+  /** Which webhook function enqueues this flow's messages. */
+  webhook: "erpnext" | "wix";
+  /** Its catch-up and maintenance jobs (run by the jobs function on a schedule). */
+  jobs: readonly JobDefinition[];
+  /** How old the flow's last success may be before health degrades. */
+  healthThresholdSeconds: number;
+  /** Outcomes counted as `<flow>_<outcome>` metrics on the dashboard. */
+  outcomes: readonly string[];
+}
+
+export const FLOWS = {
+  products: {
+    description: "ERPNext items -> Wix products",
+    message: productsMessage,
+    worker: {
+      entry: "shared/flows/products/worker.ts",
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      concurrency: 2,
+      sendsTo: ["inventory"],
+    },
+    webhook: "erpnext",
+    jobs: [
+      {
+        name: "product-catchup",
+        description: "items modified since the watermark",
+        rate: "rate(1 hour)",
+        everyMs: 60 * MINUTE,
+      },
+      {
+        name: "category-sync",
+        description: "published products filed under their item group's Wix category, in bulk",
+        rate: "rate(1 hour)",
+        everyMs: 60 * MINUTE,
+      },
+    ],
+    // Items may not change for a day or two.
+    healthThresholdSeconds: 2 * 86400,
+    outcomes: ["created", "updated", "linked", "hidden", "failed"],
+  },
+  inventory: {
+    description: "ERPNext stock -> Wix inventory",
+    message: inventoryMessage,
+    worker: {
+      entry: "shared/flows/inventory/worker.ts",
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      concurrency: 2,
+      batchingWindowSeconds: 5,
+    },
+    webhook: "erpnext",
+    jobs: [
+      {
+        name: "inventory-delta",
+        description: "Bins modified since the watermark",
+        rate: "rate(5 minutes)",
+        everyMs: 5 * MINUTE,
+      },
+      {
+        name: "inventory-reconcile",
+        description: "full compare and fix of stock",
+        rate: "rate(4 hours)",
+        everyMs: 240 * MINUTE,
+      },
+    ],
+    // The delta job marks success every 5 minutes even when nothing changed.
+    healthThresholdSeconds: 2 * 3600,
+    outcomes: ["pushed"],
+  },
+  orders: {
+    description: "Wix orders -> ERPNext Sales Orders",
+    message: ordersMessage,
+    worker: {
+      entry: "shared/flows/orders/worker.ts",
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      concurrency: 3,
+      eventIdempotency: true,
+    },
+    webhook: "wix",
+    jobs: [
+      {
+        name: "order-poll",
+        description: "Wix orders updated since the watermark",
+        rate: "rate(15 minutes)",
+        everyMs: 15 * MINUTE,
+      },
+    ],
+    // A day of no orders is normal for a small shop.
+    healthThresholdSeconds: 2 * 86400,
+    outcomes: ["created", "updated", "skipped", "failed", "replayed"],
+  },
+} as const satisfies Record<string, FlowDefinition>;
+
+export type FlowName = keyof typeof FLOWS;
+export const FLOW_NAMES = Object.keys(FLOWS) as FlowName[];
