@@ -1,8 +1,8 @@
+import { errorMessage, PermanentError } from "../shared/errors";
 import { categoryJob } from "../shared/flows/categories/sync";
 import { inventoryDelta, inventoryReconcile } from "../shared/flows/inventory/jobs";
 import { orderPoll } from "../shared/flows/orders/poll";
 import { productCatchup } from "../shared/flows/products/catchup";
-import { errorMessage, PermanentError } from "../shared/http/errors";
 import { isJobName, type JobName } from "../shared/jobs/definitions";
 import { probeApis } from "../shared/ops/health";
 import { weeklyReport } from "../shared/ops/report";

@@ -1,4 +1,4 @@
-import { errorMessage } from "../../shared/http/errors";
+import { errorMessage } from "../../shared/errors";
 
 /**
  * Ops commands against the running local host (`npm start`):

@@ -19,7 +19,7 @@ import type {
 } from "aws-lambda";
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
-import { ConfigError, errorMessage } from "../../shared/http/errors";
+import { ConfigError, errorMessage } from "../../shared/errors";
 import { scrub } from "../../shared/http/redact";
 import { intervalOverrides, isJobName, JOBS, type JobName } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";

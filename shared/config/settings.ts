@@ -1,4 +1,4 @@
-import { ConfigError } from "../http/errors";
+import { ConfigError } from "../errors";
 import { DEFAULT_RETRY_BASE_SECONDS } from "../queue/policy";
 import * as z from "../validation";
 

@@ -1,5 +1,5 @@
+import { HttpError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
-import { HttpError } from "../http/errors";
 import type { RateBudget } from "../http/rate-budget";
 
 export type Filter = [string, string, unknown];

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher, request } from "undici";
-import { AuthError, HttpError, isAuthStatus, isRetryableStatus } from "./errors";
+import { AuthError, HttpError, isAuthStatus, isRetryableStatus } from "../errors";
 import type { RateBudget } from "./rate-budget";
 import { rememberSecrets, scrub } from "./redact";
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, sleep } from "./retry";

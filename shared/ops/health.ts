@@ -1,6 +1,6 @@
 import type { ErpnextClient } from "../erpnext/client";
+import { errorMessage } from "../errors";
 import { FLOW_NAMES, FLOWS } from "../flows/registry";
-import { errorMessage } from "../http/errors";
 import { QUEUES, type QueueName } from "../queue/messages";
 import type { JobRun, StateStore } from "../store/state";
 import type { Flow, SyncLog } from "../store/sync-log";

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { errorMessage } from "../http/errors";
+import { errorMessage } from "../errors";
 import { json } from "./http";
 import { logger, metrics } from "./logger";
 

@@ -1,6 +1,6 @@
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { parseSettings, SECRET_KEYS, type Settings, secretValues } from "../config/settings";
-import { ConfigError } from "../http/errors";
+import { ConfigError } from "../errors";
 import { rememberSecrets } from "../http/redact";
 
 /** Secrets are cached for minutes, not the 5 s default: one read per container, refreshed now and then. */

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { errorMessage, isRetryable } from "../http/errors";
+import { errorMessage, isRetryable } from "../errors";
 import { redact } from "../http/redact";
 import { type MessageOf, messageSchemas, type QueueName } from "../queue/messages";
 import { MAX_RECEIVE_COUNT, type ParkedAs } from "../queue/policy";

@@ -29,8 +29,8 @@ import type {
   QueryV2Original,
 } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import type { Settings } from "../config/settings";
+import { HttpError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
-import { HttpError } from "../http/errors";
 import type { RateBudget } from "../http/rate-budget";
 import type { BulkError } from "./bulk";
 import type {

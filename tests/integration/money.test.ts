@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { OrderInput } from "../../infra/sandbox/wix";
-import { isRetryable } from "../../shared/http/errors";
+import { isRetryable } from "../../shared/errors";
 import type { WixOrder } from "../../shared/wix/types";
 import { createItem, type Harness, startHarness } from "./harness";
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { readBody, send } from "../../infra/sandbox/kit";
 import { WixSandbox } from "../../infra/sandbox/wix";
-import { HttpError } from "../../shared/http/errors";
+import { HttpError } from "../../shared/errors";
 import { scrub } from "../../shared/http/redact";
 import { WixClient } from "../../shared/wix/client";
 import { createItem, type Harness, startHarness } from "./harness";

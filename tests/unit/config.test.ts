@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { parseSettings } from "../../shared/config/settings";
-import { ConfigError } from "../../shared/http/errors";
+import { ConfigError } from "../../shared/errors";
 import { intervalOverrides, parseInterval } from "../../shared/jobs/definitions";
 
 const valid = {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import type { Item, ItemPrice } from "../../shared/erpnext/schemas";
+import { PermanentError } from "../../shared/errors";
 import { sellableQuantities } from "../../shared/flows/inventory/sync";
 import { countryLookup, toSalesOrder } from "../../shared/flows/orders/mapping";
 import {
@@ -11,7 +12,6 @@ import {
   toWixProduct,
   toWixVariantProduct,
 } from "../../shared/flows/products/mapping";
-import { PermanentError } from "../../shared/http/errors";
 import type { WixOrder } from "../../shared/wix/types";
 
 const item = (over: Partial<Item> = {}): Item =>

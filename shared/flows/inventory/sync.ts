@@ -1,7 +1,7 @@
 import { chunks } from "../../concurrency";
 import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../../erpnext/client";
 import { type Bin, binSchema } from "../../erpnext/schemas";
-import { PermanentError } from "../../http/errors";
+import { PermanentError } from "../../errors";
 import type { StateStore } from "../../store/state";
 import type { SyncLog } from "../../store/sync-log";
 import { describeIssues } from "../../validation";

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { RetryableError } from "../../http/errors";
+import { RetryableError } from "../../errors";
 import { getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import { logger, metrics } from "../../runtime/logger";

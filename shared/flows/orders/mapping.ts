@@ -1,4 +1,4 @@
-import { PermanentError } from "../../http/errors";
+import { PermanentError } from "../../errors";
 import type { WixAddress, WixOrder } from "../../wix/types";
 
 /**

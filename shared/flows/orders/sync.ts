@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ErpnextClient } from "../../erpnext/client";
-import { errorMessage, HttpError, isRetryable, PermanentError, RetryableError } from "../../http/errors";
+import { errorMessage, HttpError, isRetryable, PermanentError, RetryableError } from "../../errors";
 import type { OrderRecord, StateStore } from "../../store/state";
 import type { Outcome, SyncLog } from "../../store/sync-log";
 import type { WixClient } from "../../wix/client";

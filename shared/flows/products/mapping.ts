@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Item, ItemPrice } from "../../erpnext/schemas";
-import { PermanentError } from "../../http/errors";
+import { PermanentError } from "../../errors";
 import type { WixProduct, WixVariant } from "../../wix/types";
 
 /** Limits from the doc comments of @wix/auto_sdk_stores_products-v-3 (build/cjs/meta.d.ts). */

@@ -8,7 +8,7 @@ import {
   itemPriceSchema,
   itemSchema,
 } from "../../erpnext/schemas";
-import { errorMessage, HttpError, isRetryable, PermanentError } from "../../http/errors";
+import { errorMessage, HttpError, isRetryable, PermanentError } from "../../errors";
 import type { ProductMapping, StateStore } from "../../store/state";
 import type { Outcome, SyncLog } from "../../store/sync-log";
 import { describeIssues } from "../../validation";

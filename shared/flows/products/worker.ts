@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { errorMessage, PermanentError, RetryableError } from "../../http/errors";
+import { errorMessage, PermanentError, RetryableError } from "../../errors";
 import { getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import { logger, metrics } from "../../runtime/logger";

@@ -1,4 +1,8 @@
-/** Errors that cross the boundary between the sync logic and the outside world. */
+/**
+ * Every error of the integration, in one module. Flows see only domain conditions (the classes
+ * below `SyncError`); the adapters (shared/erpnext, shared/wix, shared/store, shared/queue)
+ * translate transport failures into them, so no HTTP status reaches a flow.
+ */
 
 /** Base of every error raised by the integration: `retryable` decides queue retry vs. park. */
 export class SyncError extends Error {
@@ -45,6 +49,18 @@ export class RetryableError extends SyncError {
     super(message, true, details);
   }
 }
+
+/**
+ * The record changed since we read it (a Wix revision moved, an ERPNext document was modified):
+ * re-read and try again.
+ */
+export class RevisionConflictError extends RetryableError {}
+
+/** What we asked for does not exist on the other side (a deleted product, an unknown order). */
+export class NotFoundError extends PermanentError {}
+
+/** The other side already has it (a duplicate name or SKU): find it instead of creating it. */
+export class AlreadyExistsError extends PermanentError {}
 
 /** The configuration is incomplete or invalid; lists every problem at once. */
 export class ConfigError extends Error {
