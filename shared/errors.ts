@@ -85,6 +85,14 @@ export function isRetryable(error: unknown): boolean {
   return true;
 }
 
+/**
+ * The remote system answered, even if with a refusal (bad credentials, a request it rejects): as
+ * opposed to down, overloaded or unreachable (5xx, or no answer at all).
+ */
+export function remoteAnswered(error: unknown): boolean {
+  return error instanceof HttpError && error.status > 0 && error.status < 500;
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
-import { HttpError } from "../errors";
+import { HttpError, NotFoundError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import type { RateBudget } from "../http/rate-budget";
+import { ONE_TRY } from "../http/retry";
 
 export type Filter = [string, string, unknown];
 
@@ -112,6 +113,21 @@ export class ErpnextClient {
     return res.body.data;
   }
 
+  /**
+   * Deletes a document (a draft; Frappe refuses submitted ones). Frappe answers 202 "ok"
+   * (delete_doc, frappe/api/v1.py); a missing document is its DoesNotExistError, 404
+   * (frappe.delete_doc with ignore_missing=False, via frappe/client.py delete_doc): NotFoundError.
+   */
+  async delete(doctype: string, name: string): Promise<void> {
+    try {
+      await this.http.send({ method: "DELETE", path: docPath(doctype, name) });
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404)
+        throw new NotFoundError(`${doctype} ${name} not found`, error.details);
+      throw error;
+    }
+  }
+
   async call<T = unknown>(
     method: string,
     args?: Record<string, unknown>,
@@ -126,9 +142,14 @@ export class ErpnextClient {
     return res.body.message;
   }
 
-  /** Authenticated user, or throws: the health check's probe. */
-  whoAmI(): Promise<string> {
-    return this.call<string>("frappe.auth.get_logged_user", undefined, "GET");
+  /** The authenticated user, or throws; a `probe` (the health check) tries once. */
+  async whoAmI(opts: { probe?: boolean } = {}): Promise<string> {
+    const res = await this.http.send<{ message: string }>({
+      method: "GET",
+      path: "/api/method/frappe.auth.get_logged_user",
+      ...(opts.probe ? { retry: ONE_TRY } : {}),
+    });
+    return res.body.message;
   }
 }
 

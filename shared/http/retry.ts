@@ -8,6 +8,8 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
+/** A single try: probes (the health check) report what they see now. */
+export const ONE_TRY: RetryPolicy = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 
 /** Delay before retry number `retry` (1-based). `random` is injectable for tests. */
 export function backoffDelay(

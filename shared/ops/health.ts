@@ -1,5 +1,5 @@
 import type { ErpnextClient } from "../erpnext/client";
-import { errorMessage } from "../errors";
+import { errorMessage, remoteAnswered } from "../errors";
 import { FLOW_NAMES, FLOWS } from "../flows/registry";
 import { QUEUES, type QueueName } from "../queue/messages";
 import type { JobRun, StateStore } from "../store/state";
@@ -30,15 +30,13 @@ export const FLOW_THRESHOLDS_SECONDS = Object.fromEntries(
 ) as Record<Flow, number>;
 
 export interface HealthDeps {
-  erpnext: ErpnextClient;
-  wix: WixClient;
+  erpnext: Pick<ErpnextClient, "whoAmI">;
+  wix: Pick<WixClient, "catalogVersion">;
   state: StateStore;
   log: SyncLog;
   queueDepth: (queue: QueueName) => Promise<{ depth: number; inFlight: number; dlq: number }>;
   thresholds?: Partial<Record<Flow, number>>;
 }
-
-const ONE_TRY = { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 };
 
 /**
  * Both APIs reachable and authenticated, queues and DLQs, last success per flow, errors in the
@@ -110,30 +108,19 @@ export async function probeApis(deps: Pick<HealthDeps, "erpnext" | "wix">): Prom
   const failing: string[] = [];
   const erpnext: HealthReport["erpnext"] = { reachable: false, authenticated: false };
   try {
-    erpnext.user = await deps.erpnext.http
-      .send<{ message: string }>({
-        method: "GET",
-        path: "/api/method/frappe.auth.get_logged_user",
-        retry: ONE_TRY,
-      })
-      .then((r) => r.body.message);
+    erpnext.user = await deps.erpnext.whoAmI({ probe: true });
     erpnext.reachable = erpnext.authenticated = true;
   } catch (error) {
-    const status = (error as { status?: number }).status ?? 0;
-    erpnext.reachable = status > 0 && status < 500;
+    // Refused credentials still prove it is up: reachable, not authenticated.
+    erpnext.reachable = remoteAnswered(error);
     erpnext.error = errorMessage(error);
     failing.push(`ERPNext: ${erpnext.error}`);
   }
 
   const wix: HealthReport["wix"] = { reachable: false, expected: "V3_CATALOG" };
   try {
-    const res = await deps.wix.http.send<{ catalogVersion: string }>({
-      method: "GET",
-      path: "/stores/v3/provision/version",
-      retry: ONE_TRY,
-    });
+    wix.catalogVersion = await deps.wix.catalogVersion({ probe: true });
     wix.reachable = true;
-    wix.catalogVersion = res.body.catalogVersion;
     if (wix.catalogVersion !== "V3_CATALOG")
       failing.push(`Wix: catalog ${wix.catalogVersion}, expected V3_CATALOG`);
   } catch (error) {

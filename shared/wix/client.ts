@@ -32,6 +32,7 @@ import type { Settings } from "../config/settings";
 import { HttpError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import type { RateBudget } from "../http/rate-budget";
+import { ONE_TRY } from "../http/retry";
 import type { BulkError } from "./bulk";
 import type {
   BulkResponse,
@@ -140,12 +141,16 @@ export class WixClient {
     return this.token.value;
   }
 
-  /** Which catalog the site runs; cached because a site never goes back from V3. */
-  async catalogVersion(): Promise<CatalogVersion> {
-    if (this.catalogVersionCache === "V3_CATALOG") return this.catalogVersionCache;
+  /**
+   * Which catalog the site runs; cached because a site never goes back from V3. A `probe` (the
+   * health check) asks Wix once, past the cache.
+   */
+  async catalogVersion(opts: { probe?: boolean } = {}): Promise<CatalogVersion> {
+    if (this.catalogVersionCache === "V3_CATALOG" && !opts.probe) return this.catalogVersionCache;
     const res = await this.http.send<GetCatalogVersionResponseOriginal>({
       method: "GET",
       path: "/stores/v3/provision/version",
+      ...(opts.probe ? { retry: ONE_TRY } : {}),
     });
     this.catalogVersionCache = res.body.catalogVersion ?? "STORES_NOT_INSTALLED";
     return this.catalogVersionCache;
