@@ -1,19 +1,18 @@
 import { chunks } from "../../concurrency";
-import { ERPNEXT_IN_FILTER, type ErpnextClient } from "../../erpnext/client";
+import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
 import { type Bin, binSchema } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
-import type { StateStore } from "../../store/state";
-import type { SyncLog } from "../../store/sync-log";
 import { describeIssues } from "../../validation";
 import { bulkOutcomes, describeBulkError } from "../../wix/bulk";
-import { WIX_BULK_INVENTORY, type WixClient } from "../../wix/client";
+import { WIX_BULK_INVENTORY } from "../../wix/client";
 import type { WixInventoryItem } from "../../wix/types";
+import type { InventoryErpnext, InventoryLog, InventoryState, InventoryWix } from "./ports";
 
 export interface InventorySyncDeps {
-  erpnext: ErpnextClient;
-  wix: WixClient;
-  state: StateStore;
-  log: SyncLog;
+  erpnext: InventoryErpnext;
+  wix: InventoryWix;
+  state: InventoryState;
+  log: InventoryLog;
   /** Warehouses that count; empty = all. */
   warehouses: string[];
   /**

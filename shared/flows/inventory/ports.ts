@@ -1,0 +1,58 @@
+/**
+ * What the inventory flow needs from ERPNext, Wix and our state, and nothing more. The adapters
+ * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
+ * fakes. Failures arrive as domain conditions (shared/errors.ts), never as HTTP statuses.
+ */
+import type { OrderRecord, ProductMapping } from "../../store/state";
+import type { SyncLogEntry } from "../../store/sync-log";
+import type { BulkResponse, WixInventoryItem, WixOrder } from "../../wix/types";
+
+/** ERPNext's stock: Bins (read in full) and Stock Ledger Entries (one by one). */
+export interface InventoryErpnext {
+  listAll<T = Record<string, unknown>>(
+    doctype: string,
+    opts: { fields: string[]; filters?: [string, string, unknown][]; orderBy?: string; pageLength?: number },
+  ): Promise<T[]>;
+  /** Undefined for a document that does not exist. */
+  find<T = Record<string, unknown>>(doctype: string, name: string): Promise<T | undefined>;
+}
+
+/** Wix inventory items: one per variant and location. */
+export interface InventoryWix {
+  inventoryBySku(skus: string[], locationId?: string): Promise<WixInventoryItem[]>;
+  /** Absolute quantities, revision-guarded; per-item results. */
+  bulkUpdateInventory(
+    items: { id: string; revision: string; quantity: number }[],
+  ): Promise<BulkResponse<WixInventoryItem>>;
+  bulkCreateInventory(
+    items: { productId: string; variantId: string; quantity: number; locationId?: string }[],
+  ): Promise<BulkResponse<WixInventoryItem>>;
+}
+
+/** Our product mappings (which Wix variant an item is) and the last quantity pushed. */
+export interface InventoryState {
+  getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>>;
+  updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void>;
+  markSuccess(flow: string): Promise<void>;
+}
+
+export interface InventoryLog {
+  write(entry: SyncLogEntry): Promise<void>;
+}
+
+/** The item code of a Wix product (and variant), from our mappings. */
+export interface SkuLookup {
+  itemForProduct(productId: string, variantId?: string): Promise<string | undefined>;
+}
+
+/** The oversell guard reads recent Wix orders, our order records and the stock holds orders left. */
+export interface OversellGuardDeps {
+  wix: { searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }> };
+  state: SkuLookup & {
+    getWatermark(name: string): Promise<string | undefined>;
+    getOrder(orderId: string): Promise<OrderRecord | undefined>;
+    pendingHolds(now?: number): Promise<{ orderId: string; skus: Record<string, number> }[]>;
+  };
+  /** Orders are submitted on creation: a created order is reserved in ERPNext's Bins. */
+  submit: boolean;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the orders flow needs from ERPNext, Wix and our state, and nothing more. The adapters
+ * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
+ * fakes. Failures arrive as domain conditions (shared/errors.ts), never as HTTP statuses.
+ */
+import type { CustomerRecord, OrderRecord, ProductMapping } from "../../store/state";
+import type { SyncLogEntry } from "../../store/sync-log";
+import type { WixOrder } from "../../wix/types";
+import type { OrderSettings } from "./mapping";
+
+/** A Frappe list filter: `[field, operator, value]`. */
+export type DocFilter = [string, string, unknown];
+
+/**
+ * ERPNext documents as Frappe's REST resources: Sales Order, Customer, Address, Payment Entry
+ * (read and written), Company, Country and Item (read).
+ */
+export interface OrdersErpnext {
+  get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T>;
+  /** Undefined for a document that does not exist. */
+  find<T = Record<string, unknown>>(doctype: string, name: string): Promise<T | undefined>;
+  /** One page; `pageLength` rows at most. */
+  list<T = Record<string, unknown>>(
+    doctype: string,
+    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; start?: number; pageLength?: number },
+  ): Promise<T[]>;
+  /** Every row, page by page. */
+  listAll<T = Record<string, unknown>>(
+    doctype: string,
+    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; pageLength?: number },
+  ): Promise<T[]>;
+  insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T>;
+  /** A patch; `{docstatus: 1}` submits, `{docstatus: 2}` cancels. */
+  update<T = Record<string, unknown>>(
+    doctype: string,
+    name: string,
+    patch: Record<string, unknown>,
+  ): Promise<T>;
+  /** Deletes a draft; NotFoundError when it is not there. */
+  delete(doctype: string, name: string): Promise<void>;
+}
+
+/** The Wix order, re-read on every message: it is the truth. */
+export interface OrdersWix {
+  getOrder(id: string): Promise<WixOrder | undefined>;
+}
+
+/** Our order bookkeeping: claims, records, customers, addresses, stock holds. */
+export interface OrdersState {
+  getOrder(orderId: string): Promise<OrderRecord | undefined>;
+  /** False while another delivery holds the order. */
+  claimOrder(orderId: string, orderNumber: string, leaseSeconds: number): Promise<boolean>;
+  /** False when a creation is in progress or done. */
+  cancelBeforeCreate(orderId: string, orderNumber: string, parkedFor?: string): Promise<boolean>;
+  updateOrder(orderId: string, patch: Partial<OrderRecord>): Promise<void>;
+  /** A short lease on a key; false while someone else holds it. */
+  claim(key: string, leaseSeconds: number): Promise<boolean>;
+  release(key: string): Promise<void>;
+  getCustomer(key: string): Promise<CustomerRecord | undefined>;
+  putCustomer(record: CustomerRecord): Promise<void>;
+  getAddress(key: string): Promise<string | undefined>;
+  putAddress(key: string, name: string): Promise<void>;
+  /** Stock Wix sold that ERPNext has not reserved yet (read by the inventory oversell guard). */
+  holdPending(orderId: string, skus: Record<string, number>): Promise<void>;
+  releasePending(orderId: string): Promise<void>;
+  getMapping(itemCode: string): Promise<ProductMapping | undefined>;
+  itemForProduct(productId: string, variantId?: string): Promise<string | undefined>;
+  markSuccess(flow: string): Promise<void>;
+}
+
+export interface OrdersLog {
+  write(entry: SyncLogEntry): Promise<void>;
+}
+
+export interface OrderSyncSettings extends OrderSettings {
+  customerGroup: string;
+  territory: string;
+  paymentAccount?: string;
+  createOn: "approved" | "created";
+}
+
+export interface OrderSyncDeps {
+  erpnext: OrdersErpnext;
+  wix: OrdersWix;
+  state: OrdersState;
+  log: OrdersLog;
+  settings: OrderSyncSettings;
+}
