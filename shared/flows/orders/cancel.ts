@@ -12,6 +12,23 @@ export interface CancelResult {
   salesOrder?: string;
 }
 
+interface SalesOrderProgress {
+  docstatus: number;
+  per_delivered?: number;
+  per_billed?: number;
+  advance_paid?: number;
+}
+
+/** What stops a Sales Order from being canceled: anything delivered, billed or paid. */
+function whyNotCancel(so: SalesOrderProgress, record: OrderRecord): string | undefined {
+  if (Number(so.per_delivered) > 0) return "already delivered";
+  if (Number(so.per_billed) > 0) return "already invoiced";
+  // advance_paid also sees a payment whose worker has not recorded it on our side yet.
+  if (record.paymentEntry) return `payment ${record.paymentEntry} recorded (refund it first)`;
+  if (Number(so.advance_paid) > 0) return "a payment is recorded in ERPNext (refund it first)";
+  return undefined;
+}
+
 /** A Wix order canceled (or rejected): its Sales Order goes too, unless something happened to it. */
 export class Cancellation {
   constructor(
@@ -44,31 +61,20 @@ export class Cancellation {
     }
     const salesOrder = record.salesOrder;
     if (record.canceled) return { outcome: "skipped", reason: "already canceled", salesOrder };
-    const so = await erpnext.get<{
-      docstatus: number;
-      per_delivered?: number;
-      per_billed?: number;
-      advance_paid?: number;
-    }>("Sales Order", salesOrder);
-    let why: string | undefined;
-    if (Number(so.per_delivered) > 0) why = "already delivered";
-    else if (Number(so.per_billed) > 0) why = "already invoiced";
-    // advance_paid also sees a payment whose worker has not recorded it on our side yet.
-    else if (record.paymentEntry || Number(so.advance_paid) > 0)
-      why = record.paymentEntry
-        ? `payment ${record.paymentEntry} recorded (refund it first)`
-        : "a payment is recorded in ERPNext (refund it first)";
+    // Gone from ERPNext (our delete whose answer was lost, or deleted by hand): nothing to cancel.
+    const so = await erpnext.find<SalesOrderProgress>("Sales Order", salesOrder);
+    const why = so && whyNotCancel(so, record);
     if (why) {
       await state.updateOrder(order.id, { cancelNote: `not canceled: ${why}` });
       return { outcome: "failed", reason: `Sales Order ${salesOrder} not canceled: ${why}`, salesOrder };
     }
-    if (so.docstatus === 1) {
+    if (so?.docstatus === 1) {
       await erpnext.update("Sales Order", salesOrder, { docstatus: 2 }).catch(async (error) => {
         // A cancel whose answer was lost, repeated, is refused as "already cancelled": fine.
         const now = await erpnext.get<{ docstatus: number }>("Sales Order", salesOrder);
         if (now.docstatus !== 2) throw error;
       });
-    } else if (so.docstatus === 0) {
+    } else if (so?.docstatus === 0) {
       // A draft is deleted; already gone (a delete whose answer was lost) is as good.
       await erpnext.delete("Sales Order", salesOrder).catch((error) => {
         if (!(error instanceof NotFoundError)) throw error;

@@ -1,0 +1,319 @@
+/**
+ * In-memory fakes of the orders and inventory ports: just enough of ERPNext, Wix and our state to
+ * run the use-cases in milliseconds. They follow the ports' documented behaviour, nothing more.
+ */
+import { NotFoundError } from "../../../shared/errors";
+import type { InventoryErpnext, InventoryState, InventoryWix } from "../../../shared/flows/inventory/ports";
+import type { DocFilter, OrdersErpnext, OrdersState, OrdersWix } from "../../../shared/flows/orders/ports";
+import type { CustomerRecord, OrderRecord, ProductMapping } from "../../../shared/store/state";
+import type { SyncLogEntry } from "../../../shared/store/sync-log";
+import type { BulkResponse, WixInventoryItem, WixOrder } from "../../../shared/wix/types";
+
+type Doc = Record<string, unknown> & { name: string };
+
+const matches = (doc: Doc, [field, op, value]: DocFilter) => {
+  const actual = doc[field] ?? (field === "docstatus" ? 0 : undefined);
+  if (op === "=") return actual === value;
+  if (op === "!=") return actual !== value;
+  if (op === "in") return (value as unknown[]).includes(actual);
+  throw new Error(`fake ERPNext: no operator ${op}`);
+};
+
+/** Documents per doctype; a Sales Order's grand_total is its lines and charges less its discount. */
+export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
+  readonly docs = new Map<string, Map<string, Doc>>();
+  readonly calls: string[] = [];
+  /** ERPNext-side rules that change a Sales Order's total (a pricing rule, a tax template). */
+  salesOrderTotal?: (computed: number) => number;
+  private serial = 0;
+
+  table(doctype: string): Map<string, Doc> {
+    const table = this.docs.get(doctype) ?? new Map<string, Doc>();
+    this.docs.set(doctype, table);
+    return table;
+  }
+
+  all(doctype: string): Doc[] {
+    return [...this.table(doctype).values()];
+  }
+
+  seed(doctype: string, doc: Doc): void {
+    this.table(doctype).set(doc.name, doc);
+  }
+
+  async get<T>(doctype: string, name: string): Promise<T> {
+    const doc = await this.find<T>(doctype, name);
+    if (!doc) throw new NotFoundError(`${doctype} ${name} not found`);
+    return doc;
+  }
+
+  async find<T>(doctype: string, name: string): Promise<T | undefined> {
+    this.calls.push(`get ${doctype} ${name}`);
+    const doc = this.table(doctype).get(name);
+    return doc && (structuredClone(doc) as T);
+  }
+
+  async list<T>(
+    doctype: string,
+    opts: { fields: string[]; filters?: DocFilter[]; start?: number; pageLength?: number },
+  ): Promise<T[]> {
+    this.calls.push(`list ${doctype}`);
+    const rows = this.all(doctype).filter((d) => (opts.filters ?? []).every((f) => matches(d, f)));
+    const start = opts.start ?? 0;
+    return rows
+      .slice(start, start + (opts.pageLength ?? 500))
+      .map(
+        (d) =>
+          Object.fromEntries(opts.fields.map((f) => [f, d[f] ?? (f === "docstatus" ? 0 : undefined)])) as T,
+      );
+  }
+
+  listAll<T>(doctype: string, opts: { fields: string[]; filters?: DocFilter[] }): Promise<T[]> {
+    return this.list<T>(doctype, { ...opts, pageLength: Number.MAX_SAFE_INTEGER });
+  }
+
+  async insert<T>(doctype: string, doc: Record<string, unknown>): Promise<T> {
+    this.calls.push(`insert ${doctype}`);
+    const name = `${doctype.replace(/[^A-Z]/g, "")}-${++this.serial}`;
+    const stored: Doc = { docstatus: 0, ...structuredClone(doc), name };
+    if (doctype === "Sales Order") stored.grand_total = this.totalOf(stored);
+    this.table(doctype).set(name, stored);
+    return structuredClone(stored) as T;
+  }
+
+  async update<T>(doctype: string, name: string, patch: Record<string, unknown>): Promise<T> {
+    this.calls.push(`update ${doctype} ${name} ${JSON.stringify(patch)}`);
+    const doc = this.table(doctype).get(name);
+    if (!doc) throw new NotFoundError(`${doctype} ${name} not found`);
+    Object.assign(doc, patch);
+    return structuredClone(doc) as T;
+  }
+
+  async delete(doctype: string, name: string): Promise<void> {
+    this.calls.push(`delete ${doctype} ${name}`);
+    const doc = this.table(doctype).get(name);
+    if (!doc) throw new NotFoundError(`${doctype} ${name} not found`);
+    if (doc.docstatus === 1) throw new Error("Submitted documents cannot be deleted");
+    this.table(doctype).delete(name);
+  }
+
+  private totalOf(doc: Doc): number {
+    const items = (doc.items as { qty: number; rate: number }[] | undefined) ?? [];
+    const taxes = (doc.taxes as { tax_amount: number }[] | undefined) ?? [];
+    const cents =
+      items.reduce((n, i) => n + Math.round(i.rate * 100) * i.qty, 0) +
+      taxes.reduce((n, t) => n + Math.round(t.tax_amount * 100), 0) -
+      Math.round(Number(doc.discount_amount ?? 0) * 100);
+    const computed = cents / 100;
+    return this.salesOrderTotal ? this.salesOrderTotal(computed) : computed;
+  }
+}
+
+/** Our state, with the claim semantics of the DynamoDB store (leases, conditional writes). */
+export class FakeState implements OrdersState, InventoryState {
+  readonly orders = new Map<string, OrderRecord>();
+  readonly customers = new Map<string, string>();
+  readonly addresses = new Map<string, string>();
+  readonly claims = new Map<string, number>();
+  readonly holds = new Map<string, { skus: Record<string, number>; until: number }>();
+  readonly mappings = new Map<string, ProductMapping>();
+  readonly watermarks = new Map<string, string>();
+  readonly successes: string[] = [];
+
+  async getOrder(orderId: string) {
+    const record = this.orders.get(orderId);
+    return record && { ...record };
+  }
+
+  async claimOrder(orderId: string, orderNumber: string, leaseSeconds: number) {
+    const now = Date.now();
+    const r = this.orders.get(orderId);
+    const free =
+      !r || (!r.canceled && ((r.state === "claimed" && Number(r.leaseUntil) < now) || r.state === "parked"));
+    if (!free) return false;
+    const at = new Date(now).toISOString();
+    this.orders.set(orderId, {
+      orderId,
+      orderNumber,
+      state: "claimed",
+      claimedAt: at,
+      updatedAt: at,
+      leaseUntil: now + leaseSeconds * 1000,
+    });
+    return true;
+  }
+
+  async cancelBeforeCreate(orderId: string, orderNumber: string, parkedFor?: string) {
+    const now = Date.now();
+    const r = this.orders.get(orderId);
+    const free =
+      !r?.salesOrder && (!r || r.state === "parked" || (r.state === "claimed" && Number(r.leaseUntil) < now));
+    if (!free) return false;
+    const at = new Date(now).toISOString();
+    this.orders.set(orderId, {
+      claimedAt: at,
+      ...r,
+      orderId,
+      orderNumber,
+      state: "parked",
+      canceled: true,
+      cancelNote: "canceled in Wix before it reached ERPNext",
+      leaseUntil: 0,
+      updatedAt: at,
+      ...(parkedFor ? { parkedFor } : {}),
+    });
+    return true;
+  }
+
+  async updateOrder(orderId: string, patch: Partial<OrderRecord>) {
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    const r = this.orders.get(orderId) ?? ({ orderId } as OrderRecord);
+    this.orders.set(orderId, { ...r, ...defined, updatedAt: new Date().toISOString() });
+  }
+
+  async claim(key: string, leaseSeconds: number) {
+    if (Number(this.claims.get(key) ?? 0) >= Date.now()) return false;
+    this.claims.set(key, Date.now() + leaseSeconds * 1000);
+    return true;
+  }
+
+  async release(key: string) {
+    this.claims.delete(key);
+  }
+
+  async getCustomer(key: string) {
+    const customer = this.customers.get(key);
+    return customer ? { key, customer } : undefined;
+  }
+
+  async putCustomer(record: CustomerRecord) {
+    this.customers.set(record.key, record.customer);
+  }
+
+  async getAddress(key: string) {
+    return this.addresses.get(key);
+  }
+
+  async putAddress(key: string, name: string) {
+    this.addresses.set(key, name);
+  }
+
+  async holdPending(orderId: string, skus: Record<string, number>) {
+    this.holds.set(orderId, { skus, until: Date.now() + 7 * 86400_000 });
+  }
+
+  async releasePending(orderId: string) {
+    this.holds.delete(orderId);
+  }
+
+  async pendingHolds(now = Date.now()) {
+    return [...this.holds]
+      .filter(([, h]) => h.until > now)
+      .map(([orderId, h]) => ({ orderId, skus: h.skus }));
+  }
+
+  async getMapping(itemCode: string) {
+    return this.mappings.get(itemCode);
+  }
+
+  async getMappings(itemCodes: string[]) {
+    return new Map(
+      itemCodes.flatMap((c) => (this.mappings.has(c) ? [[c, this.mappings.get(c) as ProductMapping]] : [])),
+    );
+  }
+
+  async itemForProduct(productId: string, variantId?: string) {
+    for (const m of this.mappings.values())
+      if (m.productId === productId && (variantId ? m.variantId === variantId : !m.variantId))
+        return m.itemCode;
+    return undefined;
+  }
+
+  async updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string) {
+    const m = this.mappings.get(itemCode);
+    if (m) this.mappings.set(itemCode, { ...m, quantity, inventoryItemId });
+  }
+
+  async getWatermark(name: string) {
+    return this.watermarks.get(name);
+  }
+
+  async markSuccess(flow: string) {
+    this.successes.push(flow);
+  }
+}
+
+/** Wix orders and inventory items; bulk writes answer per item, as Wix does. */
+export class FakeWix implements OrdersWix, InventoryWix {
+  readonly orders = new Map<string, WixOrder>();
+  readonly inventory: WixInventoryItem[] = [];
+  readonly writes: { kind: "update" | "create"; items: unknown[] }[] = [];
+  private serial = 0;
+
+  async getOrder(id: string) {
+    const order = this.orders.get(id);
+    return order && structuredClone(order);
+  }
+
+  async searchOrders(since: string, cursor?: string) {
+    const all = [...this.orders.values()]
+      .filter((o) => o.updatedDate >= since)
+      .sort((a, b) => a.updatedDate.localeCompare(b.updatedDate));
+    const start = Number(cursor ?? 0);
+    const page = all.slice(start, start + 2);
+    return { orders: page, next: start + 2 < all.length ? String(start + 2) : undefined };
+  }
+
+  async inventoryBySku(skus: string[], locationId?: string) {
+    return this.inventory.filter(
+      (i) => skus.includes(i.product?.variantSku ?? "") && (!locationId || i.locationId === locationId),
+    );
+  }
+
+  async bulkUpdateInventory(items: { id: string; revision: string; quantity: number }[]) {
+    this.writes.push({ kind: "update", items });
+    return this.bulk(
+      items.map((u) => {
+        const item = this.inventory.find((i) => i.id === u.id);
+        if (!item || item.revision !== u.revision) return undefined;
+        Object.assign(item, { quantity: u.quantity, revision: String(Number(item.revision) + 1) });
+        return { ...item };
+      }),
+    );
+  }
+
+  async bulkCreateInventory(
+    items: { productId: string; variantId: string; quantity: number; locationId?: string }[],
+  ) {
+    this.writes.push({ kind: "create", items });
+    return this.bulk(
+      items.map((c) => {
+        const item: WixInventoryItem = { id: `inv-${++this.serial}`, revision: "1", ...c, product: {} };
+        this.inventory.push(item);
+        return item;
+      }),
+    );
+  }
+
+  private bulk(items: (WixInventoryItem | undefined)[]): BulkResponse<WixInventoryItem> {
+    return {
+      results: items.map((item, originalIndex) =>
+        item
+          ? { itemMetadata: { originalIndex, success: true }, item }
+          : { itemMetadata: { originalIndex, success: false, error: { code: "REVISION_MISMATCH" } } },
+      ),
+      bulkActionMetadata: {
+        totalSuccesses: items.filter(Boolean).length,
+        totalFailures: items.filter((i) => !i).length,
+        undetailedFailures: 0,
+      },
+    };
+  }
+}
+
+export class FakeLog {
+  readonly entries: SyncLogEntry[] = [];
+  async write(entry: SyncLogEntry) {
+    this.entries.push(entry);
+  }
+}

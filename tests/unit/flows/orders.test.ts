@@ -1,0 +1,220 @@
+import { beforeEach, describe, expect, test } from "@jest/globals";
+import { PermanentError } from "../../../shared/errors";
+import type { OrderSyncSettings } from "../../../shared/flows/orders/ports";
+import { OrderSync } from "../../../shared/flows/orders/sync";
+import type { WixOrder } from "../../../shared/wix/types";
+import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
+
+const settings: OrderSyncSettings = {
+  company: "Shop Ltd",
+  warehouse: "Stores - SL",
+  taxAccounts: {},
+  submit: true,
+  deliveryDays: 3,
+  customerGroup: "Individual",
+  territory: "All Territories",
+  paymentAccount: "Bank - SL",
+  createOn: "approved",
+};
+
+let erpnext: FakeErpnext;
+let wix: FakeWix;
+let state: FakeState;
+let log: FakeLog;
+
+function orderSync(over: Partial<OrderSyncSettings> = {}) {
+  return new OrderSync({ erpnext, wix, state, log, settings: { ...settings, ...over } });
+}
+
+function wixOrder(over: Partial<WixOrder> = {}): WixOrder {
+  const order: WixOrder = {
+    id: "order-1",
+    number: "10001",
+    createdDate: "2025-03-01T10:00:00.000Z",
+    updatedDate: "2025-03-01T10:00:00.000Z",
+    status: "APPROVED",
+    paymentStatus: "NOT_PAID",
+    currency: "EUR",
+    buyerInfo: { email: "ada@example.com", contactId: "contact-1" },
+    billingInfo: {
+      address: { addressLine: "1 Main St", city: "Berlin", postalCode: "10115", country: "DE" },
+      contactDetails: { firstName: "Ada", lastName: "Lovelace" },
+    },
+    priceSummary: { total: { amount: "25.00" } },
+    lineItems: [
+      { id: "line-1", quantity: 2, price: { amount: "12.50" }, physicalProperties: { sku: "MUG" } },
+    ],
+    ...over,
+  };
+  wix.orders.set(order.id, order);
+  return order;
+}
+
+const salesOrders = () => erpnext.all("Sales Order");
+
+beforeEach(() => {
+  erpnext = new FakeErpnext();
+  wix = new FakeWix();
+  state = new FakeState();
+  log = new FakeLog();
+  erpnext.seed("Company", { name: "Shop Ltd", default_currency: "EUR" });
+  erpnext.seed("Country", { name: "Germany", code: "de" });
+  erpnext.seed("Item", { name: "MUG", item_code: "MUG" });
+});
+
+describe("orders use-case over in-memory ports", () => {
+  test("creates one submitted Sales Order per order, however often it is delivered", async () => {
+    // prepare
+    const order = wixOrder();
+    const sync = orderSync();
+    // act
+    const first = await sync.sync(order.id);
+    const again = await sync.sync(order.id);
+    // assess
+    expect(first).toMatchObject({ outcome: "created" });
+    expect(again).toMatchObject({ outcome: "skipped", reason: "already in ERPNext" });
+    expect(salesOrders()).toHaveLength(1);
+    expect(salesOrders()[0]).toMatchObject({ po_no: "10001", docstatus: 1, grand_total: 25 });
+    expect(state.orders.get(order.id)).toMatchObject({ state: "created", salesOrder: first.salesOrder });
+    // reserved in ERPNext now: the oversell guard stops counting it
+    expect(state.holds.size).toBe(0);
+  });
+
+  test("a Sales Order whose insert answer was lost is adopted, not made twice", async () => {
+    // prepare: the insert commits, its answer never arrives
+    const order = wixOrder();
+    const insert = erpnext.insert.bind(erpnext);
+    erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
+      const made = await insert<T>(doctype, doc);
+      if (doctype === "Sales Order") throw new Error("socket hang up");
+      return made;
+    };
+    // act
+    const result = await orderSync().sync(order.id);
+    // assess
+    expect(result.outcome).toBe("created");
+    expect(salesOrders()).toHaveLength(1);
+  });
+
+  test("a total ERPNext changed is parked as a draft, and parked only once for that Wix state", async () => {
+    // prepare: a server-side rule adds a cent
+    erpnext.salesOrderTotal = (computed) => computed + 0.01;
+    const order = wixOrder();
+    const sync = orderSync();
+    // act
+    const error = await sync.sync(order.id).catch((e) => e);
+    const again = await sync.sync(order.id);
+    // assess
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toContain("differs from Wix total 25: left as a draft");
+    expect(salesOrders()).toHaveLength(1);
+    expect(salesOrders()[0]?.docstatus).toBe(0);
+    expect(state.orders.get(order.id)).toMatchObject({ state: "parked", parkedFor: order.updatedDate });
+    expect(again).toMatchObject({ outcome: "skipped" });
+    expect(again.reason).toContain("already parked");
+  });
+
+  test("canceled before it was created: no Sales Order, and a late approval creates none", async () => {
+    // prepare
+    const order = wixOrder({ status: "CANCELED" });
+    const sync = orderSync();
+    // act
+    const canceled = await sync.sync(order.id);
+    // a stale read of the order, delivered late
+    wixOrder({ status: "APPROVED", updatedDate: "2025-03-01T11:00:00.000Z" });
+    const late = await sync.sync(order.id);
+    // assess
+    expect(canceled).toMatchObject({ outcome: "skipped", reason: "canceled before a Sales Order existed" });
+    expect(late).toMatchObject({ outcome: "skipped", reason: "canceled before a Sales Order existed" });
+    expect(salesOrders()).toHaveLength(0);
+    expect(erpnext.calls.filter((c) => c.startsWith("insert"))).toEqual([]);
+  });
+
+  test("canceled after it was created: a submitted Sales Order is cancelled, a draft deleted", async () => {
+    // prepare
+    wixOrder();
+    wixOrder({ id: "order-2", number: "10002" });
+    const submitted = orderSync();
+    const drafts = orderSync({ submit: false });
+    await submitted.sync("order-1");
+    await drafts.sync("order-2");
+    const [so1, so2] = salesOrders().map((d) => d.name);
+    // act
+    wixOrder({ status: "CANCELED" });
+    wixOrder({ id: "order-2", number: "10002", status: "CANCELED" });
+    const first = await submitted.sync("order-1");
+    const second = await drafts.sync("order-2");
+    // assess
+    expect(first).toMatchObject({ outcome: "updated", reason: "canceled", salesOrder: so1 });
+    expect(second).toMatchObject({ outcome: "updated", reason: "canceled", salesOrder: so2 });
+    expect(erpnext.table("Sales Order").get(so1 as string)?.docstatus).toBe(2);
+    expect(erpnext.table("Sales Order").has(so2 as string)).toBe(false);
+    expect(state.orders.get("order-1")).toMatchObject({ canceled: true });
+    expect(state.orders.get("order-2")).toMatchObject({ canceled: true });
+  });
+
+  test("a draft's cancel whose delete answer was lost completes on the retry", async () => {
+    // prepare: the draft is deleted, the answer is lost
+    wixOrder();
+    const sync = orderSync({ submit: false });
+    await sync.sync("order-1");
+    wixOrder({ status: "CANCELED" });
+    const remove = erpnext.delete.bind(erpnext);
+    erpnext.delete = async (doctype: string, name: string) => {
+      await remove(doctype, name);
+      erpnext.delete = remove;
+      throw new Error("socket hang up");
+    };
+    // act
+    const lost = await sync.sync("order-1").catch((e) => e);
+    const retried = await sync.sync("order-1");
+    // assess
+    expect(lost).toBeInstanceOf(Error);
+    expect(retried).toMatchObject({ outcome: "updated", reason: "canceled" });
+    expect(state.orders.get("order-1")).toMatchObject({ canceled: true });
+  });
+
+  test("a paid order gets one Payment Entry, even when our record of it was lost", async () => {
+    // prepare
+    const order = wixOrder({ paymentStatus: "PAID" });
+    const sync = orderSync();
+    // act
+    const first = await sync.sync(order.id);
+    const again = await sync.sync(order.id);
+    // the worker crashed after the insert, before recording it
+    await state.updateOrder(order.id, {});
+    const record = state.orders.get(order.id);
+    if (record) delete record.paymentEntry;
+    const afterCrash = await sync.sync(order.id);
+    // assess
+    const payments = erpnext.all("Payment Entry");
+    expect(first).toMatchObject({ outcome: "updated", reason: `payment ${payments[0]?.name}` });
+    expect(again).toMatchObject({ outcome: "skipped" });
+    expect(afterCrash.outcome).toBe("updated");
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({ paid_amount: 25, reference_no: "10001", docstatus: 1 });
+    expect(state.orders.get(order.id)?.paymentEntry).toBe(payments[0]?.name);
+  });
+
+  test("one customer per buyer e-mail, whatever its case or contact id; one in ERPNext is adopted", async () => {
+    // prepare
+    wixOrder();
+    wixOrder({
+      id: "order-2",
+      number: "10002",
+      buyerInfo: { email: "  ADA@Example.com", contactId: "contact-2" },
+    });
+    erpnext.seed("Customer", { name: "Grace Hopper", email_id: "grace@example.com" });
+    wixOrder({ id: "order-3", number: "10003", buyerInfo: { email: "grace@example.com" } });
+    const sync = orderSync();
+    // act
+    for (const id of ["order-1", "order-2", "order-3"]) await sync.sync(id);
+    // assess
+    const customers = erpnext.all("Customer");
+    expect(customers).toHaveLength(2);
+    const ada = customers.find((c) => c.email_id === "ada@example.com")?.name;
+    expect(salesOrders().map((so) => so.customer)).toEqual([ada, ada, "Grace Hopper"]);
+    // one billing address, reused by Ada's second order
+    expect(erpnext.all("Address")).toHaveLength(2);
+  });
+});
