@@ -1,4 +1,4 @@
-import { keys } from "../../shared/store/keys";
+import { keys } from "#shared/store/keys";
 
 /** The stored key formats: a change here orphans every item already written (.data, DynamoDB). */
 describe("state keys", () => {
