@@ -141,11 +141,6 @@ export function send(res: ServerResponse, out: SimResponse): void {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A Frappe-style timestamp: "2025-01-02 03:04:05.123456" (no zone). */
-export function frappeNow(date = new Date()): string {
-  return `${date.toISOString().replace("T", " ").slice(0, 23)}000`;
-}
-
 /** Monotonic Frappe timestamps with microseconds: changes in the same millisecond still order. */
 export class FrappeClock {
   private last = 0;

@@ -78,7 +78,6 @@ export const settingsSchema = z.object({
   ERPNEXT_TAX_ACCOUNT: optionalText,
   ERPNEXT_TAX_ACCOUNTS: accountMap,
   ERPNEXT_PAYMENT_ACCOUNT: optionalText,
-  ERPNEXT_INTEGRATION_USER: optionalText,
   ALLOW_FREE_ITEMS: bool(false),
   ORDER_SUBMIT: bool(true),
   ORDER_CREATE_ON: z._default(z.enum(["approved", "created"]), "approved"),
@@ -130,7 +129,6 @@ export interface Settings {
     webhookSecret: string;
     priceList: string;
     warehouses: string[];
-    integrationUser?: string;
     /** Publish items priced 0; otherwise a 0 price hides the product. */
     allowFreeItems: boolean;
   };
@@ -185,7 +183,6 @@ export function parseSettings(
       webhookSecret: s.ERPNEXT_WEBHOOK_SECRET,
       priceList: s.ERPNEXT_PRICE_LIST,
       warehouses: s.ERPNEXT_WAREHOUSES,
-      integrationUser: s.ERPNEXT_INTEGRATION_USER,
       allowFreeItems: s.ALLOW_FREE_ITEMS,
     },
     orders: {

@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb
 import type { FlowName } from "../flows/registry";
 import { scrubDeep } from "../http/redact";
 import { batchPut, nowSeconds } from "./dynamo";
+import { keys } from "./keys";
 
 /** The sync log is kept per flow (shared/flows/registry.ts). */
 export type Flow = FlowName;
@@ -45,9 +46,13 @@ export class SyncLog {
     const expiresAt = nowSeconds() + RETENTION_DAYS * 86400;
     const items = entries.map((entry) => {
       const at = entry.at ?? new Date().toISOString();
-      const pk = `${entry.flow}#${at.slice(0, 10)}`;
       // A reason may quote an error that echoed a credential.
-      return { pk, sk: `${at}#${randomUUID().slice(0, 8)}`, ...scrubDeep(entry), at, expiresAt };
+      return {
+        ...keys.syncLogEntry(entry.flow, at, randomUUID().slice(0, 8)),
+        ...scrubDeep(entry),
+        at,
+        expiresAt,
+      };
     });
     await batchPut(this.db, this.table, items);
   }
@@ -67,7 +72,7 @@ export class SyncLog {
             TableName: this.table,
             KeyConditionExpression: "pk = :pk AND sk >= :since",
             ExpressionAttributeValues: {
-              ":pk": `${flow}#${day.toISOString().slice(0, 10)}`,
+              ":pk": keys.syncLogPartition(flow, day),
               ":since": since.toISOString(),
             },
             ExclusiveStartKey: start,

@@ -1,0 +1,99 @@
+import { mapLimited } from "../../concurrency";
+import { keys, MAPPING_SK } from "../keys";
+import type { StateTable } from "../state-table";
+
+/** What we know about an ERPNext item in Wix. */
+export interface ProductMapping {
+  itemCode: string;
+  productId: string;
+  variantId?: string;
+  revision?: string;
+  /** Hash of the product content last pushed: an equal hash means no API call. */
+  hash?: string;
+  hidden?: boolean;
+  /** For a variant: its template's item code (the Wix product is the template's). */
+  variantOf?: string;
+  /** The ERPNext item group, and the Wix category it was last filed under (the category job). */
+  itemGroup?: string;
+  category?: string;
+
+  /** Last quantity pushed to Wix, and the inventory item that holds it. */
+
+  quantity?: number;
+  inventoryItemId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Item <-> Wix product mappings, with their reverse indexes (product/variant, Item Price). */
+export class MappingRepository {
+  constructor(private readonly table: StateTable) {}
+
+  get(itemCode: string): Promise<ProductMapping | undefined> {
+    return this.table.get<ProductMapping>(keys.mapping(itemCode));
+  }
+
+  async getMany(itemCodes: string[]): Promise<Map<string, ProductMapping>> {
+    const rows = await this.table.getMany<ProductMapping>([...new Set(itemCodes)].map(keys.mapping));
+    return new Map(rows.map((m) => [m.itemCode, m]));
+  }
+
+  /**
+   * Writes mappings with their reverse entries (product/variant -> item) and, when given, the
+   * Item Price they were priced from (so a thin `on_trash` webhook still finds its item).
+   */
+  async putMany(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void> {
+    // The mapping itself is written conditionally: a writer holding an older Wix revision (it
+    // lost a race) never overwrites what a newer write recorded. Index entries go in batches.
+    const versioned = rows.filter(({ mapping }) => mapping.revision !== undefined && !mapping.variantOf);
+    await mapLimited(versioned, 16, ({ mapping }) => this.putIfNewer(mapping));
+    const items = rows.flatMap(({ mapping, priceName }) => [
+      ...(versioned.some((r) => r.mapping === mapping)
+        ? []
+        : [{ ...keys.mapping(mapping.itemCode), ...mapping }]),
+      { ...keys.product(mapping.productId, mapping.variantId), itemCode: mapping.itemCode },
+      ...(priceName ? [{ ...keys.price(priceName), itemCode: mapping.itemCode }] : []),
+    ]);
+    await this.table.putMany(items);
+  }
+
+  async updateQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void> {
+    await this.table.update(keys.mapping(itemCode), {
+      UpdateExpression: "SET quantity = :q, inventoryItemId = :i, updatedAt = :u",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":q": quantity, ":i": inventoryItemId, ":u": new Date().toISOString() },
+    });
+  }
+
+  /** Item code for a Wix product (and variant), when the SKU is missing on an order line. */
+  async itemForProduct(productId: string, variantId?: string): Promise<string | undefined> {
+    const rows = await this.table.partition<{ sk: string; itemCode: string }>(
+      keys.productPartition(productId),
+    );
+    // Without a variant id this finds the "-" entry, which sorts first anyway.
+    return (rows.find((r) => r.sk === keys.productVariantSk(variantId)) ?? rows[0])?.itemCode;
+  }
+
+  /** Which item an Item Price belongs to (recorded by putMany). */
+  async itemForPrice(priceName: string): Promise<string | undefined> {
+    return (await this.table.get<{ itemCode: string }>(keys.price(priceName)))?.itemCode;
+  }
+
+  /** Every mapping, page by page (reconcile runs every few hours: a filtered scan is fine). */
+  all(pageSize = 1000): AsyncGenerator<ProductMapping[]> {
+    return this.table.scanBySortKey<ProductMapping>(MAPPING_SK, pageSize);
+  }
+
+  private putIfNewer(mapping: ProductMapping): Promise<boolean> {
+    const revision = Number(mapping.revision) || 0;
+    return this.table.putIf(
+      keys.mapping(mapping.itemCode),
+      { ...mapping, wixRevision: revision },
+      {
+        ConditionExpression:
+          "attribute_not_exists(pk) OR attribute_not_exists(wixRevision) OR wixRevision <= :rev",
+        ExpressionAttributeValues: { ":rev": revision },
+      },
+    );
+  }
+}

@@ -1,0 +1,11 @@
+import { keys } from "../keys";
+import type { StateTable } from "../state-table";
+
+/** Reports (the weekly one) kept next to the state they describe. */
+export class ReportRepository {
+  constructor(private readonly table: StateTable) {}
+
+  save(kind: string, at: string, report: unknown): Promise<void> {
+    return this.table.put(keys.report(kind, at), { report });
+  }
+}
