@@ -2,8 +2,8 @@ import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempo
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type Context, getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
-import { logger, metrics } from "../../runtime/logger";
-import { runRecords } from "../../runtime/worker";
+import type { OutcomeRecorder } from "../../runtime/outcomes";
+import { runPerRecord } from "../../runtime/worker";
 import type { OrdersMessage } from "./messages";
 
 /** Wix retries a webhook for about 47 hours; remember its event ids a little longer. */
@@ -22,9 +22,7 @@ let once: { ctx: Context; sync: (m: OrdersMessage) => ReturnType<Context["orders
 /** Messages whose sync really ran in this invocation; any other answer is a stored one (a replay). */
 const ran = new WeakSet<OrdersMessage>();
 
-/** Orders queue consumer: each message names a Wix order to bring into ERPNext. */
-async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
-  const ctx = await getContext();
+function onceForEvent(ctx: Context) {
   if (once?.ctx !== ctx) {
     // The stored result must be plain JSON (the SDK refuses undefined values).
     const sync = makeIdempotent(
@@ -32,60 +30,52 @@ async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSB
         ran.add(m);
         return JSON.parse(JSON.stringify(await ctx.orders.sync(m.orderId, m)));
       },
-      {
-        persistenceStore: ctx.eventStore,
-        config: eventConfig,
-      },
+      { persistenceStore: ctx.eventStore, config: eventConfig },
     );
     once = { ctx, sync };
   }
-  const onceForEvent = once.sync;
+  return once.sync;
+}
+
+/** Orders queue consumer: each message names a Wix order to bring into ERPNext. */
+async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
+  const ctx = await getContext();
+  const syncEvent = onceForEvent(ctx);
   // Lets Powertools expire an "in progress" record if this invocation times out.
   eventConfig.registerLambdaContext(context);
-  const response = await runRecords("orders", event, ctx.queue, async (batch) => {
-    const errors = new Map<string, unknown>();
+  return runPerRecord("orders", event, ctx, {
+    handle: async (message, record) => {
+      const result = message.eventId
+        ? await syncEvent(message)
+        : await ctx.orders.sync(message.orderId, message);
+      recordOrder(message, result, record);
+      return undefined;
+    },
+    failedKeys: (message) => [message.orderId],
     // Different orders are independent and run side by side; deliveries of the same order run
     // one after another, oldest event first (entityEventSequence).
-    const byOrder = new Map<string, typeof batch>();
-    for (const item of batch)
-      byOrder.set(item.message.orderId, [...(byOrder.get(item.message.orderId) ?? []), item]);
-    await Promise.all(
-      [...byOrder.values()].map(async (deliveries) => {
-        deliveries.sort((a, b) => (a.message.sequence ?? 0) - (b.message.sequence ?? 0));
-        for (const { record, message } of deliveries) {
-          try {
-            const result = message.eventId
-              ? await onceForEvent(message)
-              : await ctx.orders.sync(message.orderId, message);
-            if (message.eventId && !ran.has(message)) {
-              // A redelivered event: nothing was done now, so it is not counted as new work.
-              logger.info(`order event replayed: ${message.orderId}`, {
-                eventId: message.eventId,
-                firstOutcome: result.outcome,
-                via: message.source,
-              });
-              metrics.addMetric("orders_replayed", "Count", 1);
-              continue;
-            }
-            logger.info(`order ${result.outcome}: ${message.orderId}`, {
-              salesOrder: result.salesOrder,
-              reason: result.reason,
-              via: message.source,
-            });
-            metrics.addMetric(`orders_${result.outcome}`, "Count", 1);
-          } catch (error) {
-            const reason = (error as Error).message;
-            await ctx.log
-              .write({ flow: "orders", key: message.orderId, outcome: "failed", reason })
-              .catch(() => undefined);
-            errors.set(record.messageId, error);
-          }
-        }
-      }),
-    );
-    return errors;
+    lane: (message) => ({ key: message.orderId, order: message.sequence ?? 0 }),
   });
-  return response;
+}
+
+function recordOrder(
+  message: OrdersMessage,
+  result: Awaited<ReturnType<Context["orders"]["sync"]>>,
+  record: OutcomeRecorder<"orders">,
+) {
+  if (message.eventId && !ran.has(message))
+    // A redelivered event: nothing was done now, so it is not counted as new work.
+    record.outcome("replayed", `order event replayed: ${message.orderId}`, {
+      eventId: message.eventId,
+      firstOutcome: result.outcome,
+      via: message.source,
+    });
+  else
+    record.outcome(result.outcome, `order ${result.outcome}: ${message.orderId}`, {
+      salesOrder: result.salesOrder,
+      reason: result.reason,
+      via: message.source,
+    });
 }
 
 export const handler = lambda(syncOrders);
