@@ -1,6 +1,10 @@
+import { FLOW_NAMES, FLOWS, type FlowName } from "../../shared/flows/registry";
+
 /**
  * Every Lambda of the integration, once: entry, size and timeout. The stack builds from this list
- * and the bundle-size report bundles the same entries with the same esbuild options.
+ * and the bundle-size report bundles the same entries with the same esbuild options. The edge and
+ * ops functions are listed here; each flow's worker comes from its registry entry
+ * (shared/flows/registry.ts), so a new flow adds its worker without an edit in infra/.
  */
 export interface FunctionSpec {
   entry: string;
@@ -11,7 +15,7 @@ export interface FunctionSpec {
   edge?: boolean;
 }
 
-export const FUNCTIONS = {
+const EDGE_AND_OPS = {
   erpnextWebhook: {
     entry: "functions/erpnext-webhook.ts",
     description: "POST /webhooks/erpnext: verify, validate, enqueue",
@@ -27,24 +31,6 @@ export const FUNCTIONS = {
     edge: true,
   },
   health: { entry: "functions/health.ts", description: "GET /health", memoryMb: 256, timeoutSeconds: 30 },
-  productsWorker: {
-    entry: "shared/flows/products/worker.ts",
-    description: "ERPNext items -> Wix products",
-    memoryMb: 512,
-    timeoutSeconds: 120,
-  },
-  inventoryWorker: {
-    entry: "shared/flows/inventory/worker.ts",
-    description: "ERPNext stock -> Wix inventory",
-    memoryMb: 512,
-    timeoutSeconds: 120,
-  },
-  ordersWorker: {
-    entry: "shared/flows/orders/worker.ts",
-    description: "Wix orders -> ERPNext Sales Orders",
-    memoryMb: 512,
-    timeoutSeconds: 120,
-  },
   jobs: {
     entry: "functions/jobs.ts",
     description: "scheduled catch-up, reconcile, health and report jobs",
@@ -52,6 +38,22 @@ export const FUNCTIONS = {
     timeoutSeconds: 300,
   },
 } as const satisfies Record<string, FunctionSpec>;
+
+/** A flow's worker function: `productsWorker` for the products flow. */
+export type WorkerName = `${FlowName}Worker`;
+export const workerName = (flow: FlowName): WorkerName => `${flow}Worker`;
+
+const WORKERS = Object.fromEntries(
+  FLOW_NAMES.map((flow): [WorkerName, FunctionSpec] => {
+    const { entry, memoryMb, timeoutSeconds } = FLOWS[flow].worker;
+    return [workerName(flow), { entry, description: FLOWS[flow].description, memoryMb, timeoutSeconds }];
+  }),
+) as Record<WorkerName, FunctionSpec>;
+
+export const FUNCTIONS: typeof EDGE_AND_OPS & Record<WorkerName, FunctionSpec> = {
+  ...EDGE_AND_OPS,
+  ...WORKERS,
+};
 
 export type FunctionName = keyof typeof FUNCTIONS;
 

@@ -18,6 +18,7 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { FLOW_NAMES, FLOWS } from "../../shared/flows/registry";
 import type { QueueName } from "../../shared/queue/messages";
 
 export interface ObservabilityProps {
@@ -182,16 +183,10 @@ export class Observability extends Construct {
       }),
       new GraphWidget({
         title: "Sync outcomes",
-        left: [
-          "products_created",
-          "products_updated",
-          "products_linked",
-          "products_hidden",
-          "products_failed",
-          "orders_created",
-          "orders_updated",
-          "stock_pushed",
-        ].map((m) => custom(m)),
+        // The metric names the workers emit: `<flow>_<outcome>`, from the flow registry.
+        left: FLOW_NAMES.flatMap((flow) =>
+          FLOWS[flow].outcomes.map((outcome: string) => custom(`${flow}_${outcome}`)),
+        ),
         width: 8,
       }),
     );

@@ -18,11 +18,13 @@ import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { SECRET_KEYS } from "../../shared/config/settings";
+import { FLOW_NAMES, FLOWS, type FlowDefinition, type FlowName } from "../../shared/flows/registry";
 import { JOBS } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
 import { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
 import { TABLES } from "../../shared/store/tables";
-import { FUNCTIONS, type FunctionName } from "./functions";
+import { API_ROUTES, routeKey } from "../routes";
+import { FUNCTIONS, type FunctionName, workerName } from "./functions";
 import { Observability } from "./observability";
 import { SyncFunction } from "./sync-function";
 
@@ -39,9 +41,7 @@ export interface SyncStackProps extends StackProps {
 }
 
 export { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
-/** GET /health: requests per second (and burst) API Gateway lets through. */
-export const HEALTH_RATE_LIMIT = 1;
-export const HEALTH_BURST_LIMIT = 5;
+export { HEALTH_BURST_LIMIT, HEALTH_RATE_LIMIT } from "../routes";
 
 export class ErpnextWixSyncStack extends Stack {
   readonly api: HttpApi;
@@ -68,11 +68,7 @@ export class ErpnextWixSyncStack extends Stack {
     const tables = { state: table("state"), syncLog: table("syncLog"), idempotency: table("idempotency") };
 
     // --- queues ----------------------------------------------------------------------------
-    const workerTimeout = Math.max(
-      FUNCTIONS.productsWorker.timeoutSeconds,
-      FUNCTIONS.inventoryWorker.timeoutSeconds,
-      FUNCTIONS.ordersWorker.timeoutSeconds,
-    );
+    const workerTimeout = Math.max(...FLOW_NAMES.map((flow) => FLOWS[flow].worker.timeoutSeconds));
     this.queues = {} as typeof this.queues;
     for (const name of QUEUES) {
       const dlq = new Queue(this, `${name}Dlq`, {
@@ -144,44 +140,49 @@ export class ErpnextWixSyncStack extends Stack {
         projectRoot: props.projectRoot,
         environment: { ...common, ...env },
       });
+    // Each webhook function enqueues the flows that name it (FlowDefinition.webhook).
+    const fedBy = (webhook: "erpnext" | "wix") =>
+      FLOW_NAMES.filter((flow) => FLOWS[flow].webhook === webhook);
+    const spec = (flow: FlowName): FlowDefinition["worker"] => FLOWS[flow].worker;
+    const sendsTo = (flow: FlowName) => (spec(flow).sendsTo ?? []) as readonly QueueName[];
+    const workerFunctions = Object.fromEntries(
+      FLOW_NAMES.map((flow) => [
+        workerName(flow),
+        fn(workerName(flow), queueEnv([flow, ...sendsTo(flow)], true)),
+      ]),
+    ) as Record<`${FlowName}Worker`, SyncFunction>;
     this.functions = {
-      erpnextWebhook: fn("erpnextWebhook", queueEnv(["products", "inventory"])),
-      wixWebhook: fn("wixWebhook", queueEnv(["orders"])),
+      erpnextWebhook: fn("erpnextWebhook", queueEnv(fedBy("erpnext"))),
+      wixWebhook: fn("wixWebhook", queueEnv(fedBy("wix"))),
       health: fn("health", queueEnv([...QUEUES], true)),
-      productsWorker: fn("productsWorker", queueEnv(["products", "inventory"], true)),
-      inventoryWorker: fn("inventoryWorker", queueEnv(["inventory"], true)),
-      ordersWorker: fn("ordersWorker", queueEnv(["orders"], true)),
+      ...workerFunctions,
       jobs: fn("jobs", queueEnv([...QUEUES], true)),
     };
     const f = this.functions;
+    const workers = FLOW_NAMES.map((flow) => [flow, f[workerName(flow)]] as const);
 
     // --- least privilege -------------------------------------------------------------------
     for (const each of Object.values(f)) secret.grantRead(each);
-    this.queues.products.queue.grantSendMessages(f.erpnextWebhook);
-    this.queues.inventory.queue.grantSendMessages(f.erpnextWebhook);
-    this.queues.orders.queue.grantSendMessages(f.wixWebhook);
-    this.queues.inventory.queue.grantSendMessages(f.productsWorker);
+    for (const flow of fedBy("erpnext")) this.queues[flow].queue.grantSendMessages(f.erpnextWebhook);
+    for (const flow of fedBy("wix")) this.queues[flow].queue.grantSendMessages(f.wixWebhook);
     for (const q of QUEUES) {
       this.queues[q].queue.grantSendMessages(f.jobs);
       // dlq-redrive re-parks a message as permanent once it has come back too often.
       this.queues[q].dlq.grantSendMessages(f.jobs);
     }
-    const workers: [QueueName, SyncFunction][] = [
-      ["products", f.productsWorker],
-      ["inventory", f.inventoryWorker],
-      ["orders", f.ordersWorker],
-    ];
-    for (const [q, worker] of workers) {
+    for (const [flow, worker] of workers) {
+      const { batchingWindowSeconds } = spec(flow);
+      for (const target of sendsTo(flow)) this.queues[target].queue.grantSendMessages(worker);
       worker.addEventSource(
-        new SqsEventSource(this.queues[q].queue, {
+        new SqsEventSource(this.queues[flow].queue, {
           batchSize: 10,
-          // Inventory hints for the same items coalesce within a batch.
-          maxBatchingWindow: q === "inventory" ? Duration.seconds(5) : undefined,
+          // A batching window lets hints for the same records coalesce within a batch (inventory).
+          maxBatchingWindow: batchingWindowSeconds ? Duration.seconds(batchingWindowSeconds) : undefined,
           reportBatchItemFailures: true,
-          maxConcurrency: WORKER_CONCURRENCY[q],
+          maxConcurrency: WORKER_CONCURRENCY[flow],
         }),
       );
-      this.queues[q].dlq.grantSendMessages(worker); // permanent failures are parked at once
+      this.queues[flow].dlq.grantSendMessages(worker); // permanent failures are parked at once
     }
     const depthReaders = [f.health, f.jobs];
     for (const reader of depthReaders) {
@@ -200,11 +201,12 @@ export class ErpnextWixSyncStack extends Stack {
         resources: QUEUES.map((q) => this.queues[q].dlq.queueArn),
       }),
     );
-    for (const worker of [f.productsWorker, f.inventoryWorker, f.ordersWorker, f.jobs]) {
+    for (const worker of [...workers.map(([, w]) => w), f.jobs]) {
       tables.state.grantReadWriteData(worker);
       tables.syncLog.grantReadWriteData(worker);
     }
-    tables.idempotency.grantReadWriteData(f.ordersWorker);
+    for (const [flow, worker] of workers)
+      if (spec(flow).eventIdempotency) tables.idempotency.grantReadWriteData(worker);
     tables.state.grantReadData(f.health);
     tables.syncLog.grantReadData(f.health);
 
@@ -227,13 +229,16 @@ export class ErpnextWixSyncStack extends Stack {
         format: AccessLogFormat.jsonWithStandardFields(),
       },
     });
-    const routes: [string, HttpMethod[], SyncFunction][] = [
-      // The ERPNext Webhook doctype sends POST by default, PUT or DELETE when so configured.
-      ["/webhooks/erpnext", [HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE], f.erpnextWebhook],
-      ["/webhooks/wix", [HttpMethod.POST], f.wixWebhook],
-      ["/health", [HttpMethod.GET], f.health],
-    ];
-    for (const [path, methods, handler] of routes) {
+    // The route table both hosts serve (infra/routes.ts): one integration per path and function.
+    const byPath = new Map<string, { path: string; fn: FunctionName; methods: HttpMethod[] }>();
+    for (const route of API_ROUTES) {
+      const key = `${route.path} ${route.function}`;
+      const entry = byPath.get(key) ?? { path: route.path, fn: route.function, methods: [] };
+      entry.methods.push(HttpMethod[route.method]);
+      byPath.set(key, entry);
+    }
+    for (const { path, fn: name, methods } of byPath.values()) {
+      const handler = f[name];
       const added = this.api.addRoutes({
         path,
         methods,
@@ -241,12 +246,24 @@ export class ErpnextWixSyncStack extends Stack {
       });
       for (const route of added) stage.node.addDependency(route); // route settings name routes
     }
-    // /health is public and each live probe costs ERPNext and Wix calls: a route of its own
-    // throttle, far below the webhooks' (the function also serves a cached report).
-    // (RouteSettings is a free-form map in the L1: CloudFormation's own key names.)
-    (stage.node.defaultChild as CfnStage).addPropertyOverride("RouteSettings", {
-      "GET /health": { ThrottlingRateLimit: HEALTH_RATE_LIMIT, ThrottlingBurstLimit: HEALTH_BURST_LIMIT },
-    });
+    // Routes with a throttle of their own (RouteSettings is a free-form map in the L1:
+    // CloudFormation's own key names).
+    const routeSettings = Object.fromEntries(
+      API_ROUTES.flatMap((route) =>
+        "throttle" in route
+          ? [
+              [
+                routeKey(route),
+                {
+                  ThrottlingRateLimit: route.throttle.rateLimit,
+                  ThrottlingBurstLimit: route.throttle.burstLimit,
+                },
+              ],
+            ]
+          : [],
+      ),
+    );
+    (stage.node.defaultChild as CfnStage).addPropertyOverride("RouteSettings", routeSettings);
     Validations.of(this.api).acknowledge({
       id: "AwsSolutions-APIG4",
       reason:
@@ -271,7 +288,7 @@ export class ErpnextWixSyncStack extends Stack {
     const observability = new Observability(this, "Observability", {
       api: this.api,
       queues: this.queues,
-      workers: { products: f.productsWorker, inventory: f.inventoryWorker, orders: f.ordersWorker },
+      workers: Object.fromEntries(workers) as Record<FlowName, SyncFunction>,
       functions: f,
       alarmEmail: props.alarmEmail,
     });

@@ -1,4 +1,5 @@
 import { errorMessage } from "../../shared/errors";
+import { QUEUES } from "../../shared/queue/messages";
 
 /**
  * Ops commands against the running local host (`npm start`):
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     console.log(`moved ${redriven} message(s) back to ${arg}`);
     return;
   }
-  console.error("usage: cli.ts report | cli.ts redrive <products|inventory|orders> [--list]");
+  console.error(`usage: cli.ts report | cli.ts redrive <${QUEUES.join("|")}> [--list]`);
   process.exit(2);
 }
 

@@ -12,6 +12,7 @@ import {
   HEALTH_RATE_LIMIT,
   MAX_RECEIVE_COUNT,
 } from "../../infra/cdk/stack";
+import { FLOW_NAMES, FLOWS } from "../../shared/flows/registry";
 import { JOBS } from "../../shared/jobs/definitions";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
@@ -165,6 +166,15 @@ describe("the stack", () => {
     t.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
     t.resourceCountIs("AWS::SNS::Subscription", 0);
     t.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+  });
+
+  test("the dashboard graphs each flow's outcomes under the metric names its worker emits", () => {
+    const [dashboard] = Object.values(t.findResources("AWS::CloudWatch::Dashboard"));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    // The workers emit `<flow>_<outcome>` (e.g. inventory/worker.ts: "inventory_pushed").
+    for (const flow of FLOW_NAMES)
+      for (const outcome of FLOWS[flow].outcomes) expect(body).toContain(`\\"${flow}_${outcome}\\"`);
+    expect(body).not.toContain("stock_pushed"); // a name no worker emits: an empty graph line
   });
 
   test("least privilege: no IAM statement allows * actions or * resources", () => {

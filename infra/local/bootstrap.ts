@@ -1,0 +1,150 @@
+/**
+ * Start-up of the local host before anything runs: its own settings (ports, ops access, job
+ * intervals), the sandboxes and their defaults for whatever is not configured, the DATA_DIR lock
+ * and process.env as the handlers read it.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { isIPv6 } from "node:net";
+import { join } from "node:path";
+import { intervalOverrides, type JobName } from "../../shared/jobs/definitions";
+import { ErpnextSandbox } from "../sandbox/erpnext";
+import { WixSandbox } from "../sandbox/wix";
+
+export interface HostSettings {
+  port: number;
+  /** The address the main listener binds to. */
+  bindHost: string;
+  /** The loopback listener of the control routes; undefined = they share the (loopback) main one. */
+  opsPort?: number;
+  opsToken?: string;
+  /** JOB_<NAME>_EVERY overrides. */
+  intervals: Partial<Record<JobName, number>>;
+}
+
+/** The local host's own settings; every problem is listed (with the integration's, later). */
+export function readHostSettings(input: Record<string, string | undefined>): {
+  settings: HostSettings;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const port = Number(input.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT: expected a port number, got "${input.PORT}"`);
+  const { intervals, problems: intervalProblems } = intervalOverrides(input);
+  problems.push(...intervalProblems);
+
+  const healthCache = input.HEALTH_CACHE_SECONDS?.trim();
+  if (healthCache && !/^\d+$/.test(healthCache))
+    problems.push(`HEALTH_CACHE_SECONDS: expected whole seconds, got "${input.HEALTH_CACHE_SECONDS}"`);
+  const bindHost = input.HOST?.trim() || "127.0.0.1";
+  const opsPortText = input.OPS_PORT?.trim();
+  const opsPortValue = opsPortText ? Number(opsPortText) : undefined;
+  if (
+    opsPortValue !== undefined &&
+    (!Number.isInteger(opsPortValue) || opsPortValue < 0 || opsPortValue > 65535)
+  )
+    problems.push(`OPS_PORT: expected a port number, got "${input.OPS_PORT}"`);
+  const opsToken = input.OPS_TOKEN?.trim() || undefined;
+  if (opsToken && opsToken.length < 16) problems.push("OPS_TOKEN: at least 16 characters");
+  // Control routes are never served on a listener other hosts can reach: with a non-loopback HOST
+  // they get a loopback listener of their own even without OPS_PORT (any free port).
+  const opsPort = opsPortValue ?? (isLoopbackHost(bindHost) ? undefined : 0);
+  return { settings: { port, bindHost, opsPort, opsToken, intervals }, problems };
+}
+
+const SANDBOX_ERPNEXT = {
+  key: "sandbox-api-key",
+  secret: "sandbox-api-secret",
+  webhook: "sandbox-webhook-secret",
+};
+const SANDBOX_WIX = { key: "sandbox-wix-api-key", site: "sandbox-site-id" };
+
+/**
+ * Sandboxes stand in for whatever is not configured: each is created, and `env` given the settings
+ * that reach it (its URL under the control listener, its credentials, the sandbox company's
+ * accounts). Webhooks go to the public listener, as the real systems' would.
+ */
+export function sandboxesFor(
+  env: Record<string, string>,
+  urls: { url: string; opsUrl: string },
+): { erpnext?: ErpnextSandbox; wix?: WixSandbox } {
+  let erpnext: ErpnextSandbox | undefined;
+  let wix: WixSandbox | undefined;
+  if (!env.ERPNEXT_URL) {
+    env.ERPNEXT_URL = `${urls.opsUrl}/sandbox/erpnext`;
+    env.ERPNEXT_API_KEY ||= SANDBOX_ERPNEXT.key;
+    env.ERPNEXT_API_SECRET ||= SANDBOX_ERPNEXT.secret;
+    env.ERPNEXT_WEBHOOK_SECRET ||= SANDBOX_ERPNEXT.webhook;
+    env.ERPNEXT_COMPANY ||= "Sandbox Co";
+    env.ERPNEXT_WAREHOUSE ||= "Stores - SC";
+    env.ERPNEXT_SHIPPING_ACCOUNT ||= "Freight and Forwarding Charges - SC";
+    env.ERPNEXT_TAX_ACCOUNT ||= "VAT - SC";
+    env.ERPNEXT_PAYMENT_ACCOUNT ||= "Wix Payments - SC";
+    erpnext = new ErpnextSandbox({
+      apiKey: env.ERPNEXT_API_KEY,
+      apiSecret: env.ERPNEXT_API_SECRET,
+      webhookUrl: `${urls.url}/webhooks/erpnext`,
+      webhookSecret: env.ERPNEXT_WEBHOOK_SECRET,
+    });
+  }
+  if (!env.WIX_API_KEY && !env.WIX_APP_ID) {
+    env.WIX_API_URL = `${urls.opsUrl}/sandbox/wix`;
+    env.WIX_API_KEY = SANDBOX_WIX.key;
+    env.WIX_SITE_ID = SANDBOX_WIX.site;
+    wix = new WixSandbox({
+      apiKey: env.WIX_API_KEY,
+      siteId: env.WIX_SITE_ID,
+      // Its events name the configured instance, so WIX_INSTANCE_ID can be tried locally.
+      instanceId: env.WIX_INSTANCE_ID,
+      webhookUrl: `${urls.url}/webhooks/wix`,
+    });
+  }
+  return { erpnext, wix };
+}
+
+/**
+ * One local host per DATA_DIR: two would share the DynamoDB files and replay the same queue
+ * journal. Returns the release; throws when another live process holds it.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = join(dataDir, "host.pid");
+  const holder = lockHolder(lockFile);
+  if (holder)
+    throw new Error(`in use by another local host (pid ${holder}): stop it, or set another DATA_DIR`);
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+}
+
+/** The pid holding DATA_DIR, if that process still runs (a crashed host leaves a stale file). */
+function lockHolder(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, "utf8"));
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The handlers read process.env exactly as on Lambda; the returned function puts it back. */
+export function applyProcessEnv(env: Record<string, string>): () => void {
+  const previousEnv = { ...process.env };
+  Object.assign(process.env, env);
+  return () => {
+    for (const key of Object.keys(process.env)) if (!(key in previousEnv)) delete process.env[key];
+    Object.assign(process.env, previousEnv);
+  };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host.startsWith("127.") || host === "::1";
+}
+
+/** The address to reach a listener bound to `host` (a wildcard bind is reached on loopback). */
+export function connectHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "localhost") return "127.0.0.1";
+  return isIPv6(host) ? `[${host}]` : host;
+}
