@@ -123,6 +123,79 @@ export class FaultInjector {
   }
 }
 
+/**
+ * Serves one call under the fault injector: the next matching fault delays it, fails it before the
+ * work, or (a late fault) fails only the answer after the work was kept, as a gateway timeout after
+ * the commit does, so a client that repeats the call meets its own first attempt.
+ */
+export async function withFaults(
+  faults: FaultInjector,
+  req: SimRequest,
+  serve: (req: SimRequest) => Promise<SimResponse>,
+  fail: (fault: Fault & { status: number }) => SimResponse,
+): Promise<SimResponse> {
+  const query = req.query.toString();
+  const fault = faults.take(req.method, query ? `${req.path}?${query}` : req.path);
+  if (fault?.latencyMs) await sleep(fault.latencyMs);
+  const failing = fault?.status ? (fault as Fault & { status: number }) : undefined;
+  if (failing && !failing.late) return fail(failing);
+  const answer = await serve(req);
+  return failing ? fail(failing) : answer;
+}
+
+/**
+ * Delivers one webhook request as both systems do: a few quick tries (Frappe v14/v15 makes three,
+ * then gives up silently; Wix retries too, compressed in time here), each with a 5 s timeout.
+ * `onAttempt` sees every attempt's status (an HTTP status or the network error); the last is returned.
+ */
+export async function deliverWebhook(
+  url: string,
+  request: { headers: Record<string, string>; body: string },
+  onAttempt: (status: number | string) => void = () => {},
+  attempts = 3,
+): Promise<number | string> {
+  let status: number | string = "not sent";
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(5000),
+      });
+      status = res.status;
+      onAttempt(status);
+      if (res.ok) break;
+    } catch (error) {
+      status = (error as Error).message;
+      onAttempt(status);
+    }
+    if (attempt < attempts) await sleep(200 * attempt);
+  }
+  return status;
+}
+
+/**
+ * Webhooks go out after the answer, from the system's own queue: `send` runs a delivery a moment
+ * later in the background, `settled` resolves when every delivery so far is done or given up.
+ */
+export class Outbox {
+  private readonly pending = new Set<Promise<void>>();
+
+  send(deliver: () => Promise<unknown>): void {
+    const delivery = (async () => {
+      await sleep(5);
+      await deliver();
+    })();
+    this.pending.add(delivery);
+    void delivery.finally(() => this.pending.delete(delivery));
+  }
+
+  async settled(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+}
+
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

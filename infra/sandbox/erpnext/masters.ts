@@ -1,0 +1,110 @@
+import { ERPNEXT_COUNTRIES } from "../countries";
+import { type Doctype, series } from "./doctype";
+import type { ErpnextSite } from "./site";
+
+/** Items, prices, customers, and the setup masters they link to. */
+
+export const item: Doctype = {
+  name: "Item",
+  required: ["item_code", "item_group", "stock_uom"],
+  links: { item_group: "Item Group", brand: "Brand" },
+  naming: (d) => String(d.item_code),
+  announced: true,
+  // Item.autoname strips the code, and the name is the code (erpnext/stock/doctype/item/item.py).
+  prepare: (input) =>
+    typeof input.item_code === "string" ? { ...input, item_code: input.item_code.trim() } : input,
+};
+
+export const itemPrice: Doctype = {
+  name: "Item Price",
+  required: ["item_code", "price_list", "price_list_rate"],
+  links: { item_code: "Item", price_list: "Price List" },
+  naming: series("PRICE-"),
+  announced: true,
+};
+
+export const customer: Doctype = {
+  name: "Customer",
+  required: ["customer_name", "customer_type", "customer_group", "territory"],
+  links: { customer_group: "Customer Group", territory: "Territory" },
+  naming: (d, site) => site.uniqueName("Customer", String(d.customer_name)),
+};
+
+/** Setup masters, named by their title field (or the name given). */
+const master = (name: string, titleField?: string): Doctype => ({
+  name,
+  required: [],
+  naming: (d) => String((titleField && d[titleField]) ?? d.name),
+});
+
+export const setupMasters: Doctype[] = [
+  master("Country", "country_name"),
+  master("Item Group", "item_group_name"),
+  master("Customer Group", "customer_group_name"),
+  master("Territory", "territory_name"),
+  master("Warehouse"),
+  master("Company", "company_name"),
+  master("Account"),
+  master("Price List", "price_list_name"),
+  master("Brand", "brand"),
+];
+
+/** The masters a fresh site holds (a company, warehouses, groups, accounts, countries). */
+export function seedMasters(site: ErpnextSite): void {
+  const quiet = { silent: true };
+  for (const [name, currency] of [["Sandbox Co", "USD"]] as const) {
+    site.insert("Company", { name, company_name: name, abbr: "SC", default_currency: currency }, quiet);
+  }
+  for (const name of [
+    "Stores - SC",
+    "Backroom - SC",
+    "Finished Goods - SC",
+    "Work In Progress - SC",
+    "Goods In Transit - SC",
+  ])
+    site.insert("Warehouse", { name }, quiet);
+  for (const name of [
+    "All Item Groups",
+    "Products",
+    "Raw Material",
+    "Services",
+    "Sub Assemblies",
+    "Consumable",
+    "Mugs",
+    "Apparel",
+    "Accessories",
+  ]) {
+    site.insert(
+      "Item Group",
+      { name, parent_item_group: name === "All Item Groups" ? "" : "All Item Groups" },
+      quiet,
+    );
+  }
+  for (const name of ["All Customer Groups", "Individual", "Commercial", "Non Profit", "Government"])
+    site.insert("Customer Group", { name }, quiet);
+  for (const name of ["All Territories", "United States", "Rest Of The World"])
+    site.insert("Territory", { name }, quiet);
+  for (const name of ["Standard Selling", "Standard Buying", "Wholesale"])
+    site.insert("Price List", { name }, quiet);
+  for (const name of ["Acme", "Nordic Goods", "Café Craft"]) site.insert("Brand", { name }, quiet);
+  for (const [name, type] of [
+    ["Freight and Forwarding Charges - SC", "Chargeable"],
+    ["VAT - SC", "Tax"],
+    ["Sales Tax - SC", "Tax"],
+    ["Cash - SC", "Cash"],
+    ["Wix Payments - SC", "Bank"],
+  ] as const) {
+    site.insert("Account", { name, account_type: type }, quiet);
+  }
+  seedCountries(site);
+}
+
+/** ERPNext's Country list with codes; fills in what an older snapshot lacks. */
+export function seedCountries(site: ErpnextSite): void {
+  const countries = site.table("Country");
+  for (const [name, code] of ERPNEXT_COUNTRIES) {
+    const known = countries.get(name);
+    if (!known) site.insert("Country", { name, country_name: name, code }, { silent: true });
+    else known.code ??= code;
+  }
+}

@@ -1,0 +1,85 @@
+import { type Doc, type Doctype, series } from "./doctype";
+import { FrappeError } from "./errors";
+import type { ErpnextSite } from "./site";
+
+/**
+ * Stock: a Stock Entry moves quantities between warehouses on submit (and back on cancel); each
+ * movement writes a Stock Ledger Entry (announced by webhook) and updates the item's Bin in that
+ * warehouse (never announced: Bins change without webhooks, so only a poll sees them).
+ */
+
+export const stockEntry: Doctype = {
+  name: "Stock Entry",
+  required: ["items"],
+  naming: series("MAT-STE-"),
+  submittable: true,
+  onSubmit(doc, site) {
+    for (const row of doc.items as Record<string, unknown>[]) {
+      const qty = Number(row.qty);
+      if (row.s_warehouse) ledger(site, doc, String(row.item_code), String(row.s_warehouse), -qty);
+      if (row.t_warehouse) ledger(site, doc, String(row.item_code), String(row.t_warehouse), qty);
+    }
+  },
+  onCancel(doc, site) {
+    for (const row of doc.items as Record<string, unknown>[]) {
+      const qty = Number(row.qty);
+      if (row.s_warehouse) ledger(site, doc, String(row.item_code), String(row.s_warehouse), qty);
+      if (row.t_warehouse) ledger(site, doc, String(row.item_code), String(row.t_warehouse), -qty);
+    }
+  },
+};
+
+export const stockLedgerEntry: Doctype = {
+  name: "Stock Ledger Entry",
+  required: ["item_code", "warehouse"],
+  naming: series("MAT-SLE-"),
+  announced: true,
+};
+
+export const bin: Doctype = { name: "Bin", required: ["item_code", "warehouse"], naming: series("BIN-") };
+
+/** Moves an item's Bin in a warehouse (made on first use): actual and reserved, projected follows. */
+export function moveBin(
+  site: ErpnextSite,
+  itemCode: string,
+  warehouse: string,
+  delta: { actual?: number; reserved?: number },
+): Doc {
+  const bins = site.table("Bin");
+  let found = [...bins.values()].find((b) => b.item_code === itemCode && b.warehouse === warehouse);
+  if (!found) {
+    const made = site.insert(
+      "Bin",
+      { item_code: itemCode, warehouse, actual_qty: 0, reserved_qty: 0, projected_qty: 0 },
+      { silent: true },
+    );
+    found = bins.get(made.name) as Doc;
+  }
+  found.actual_qty = Number(found.actual_qty) + (delta.actual ?? 0);
+  found.reserved_qty = Math.max(0, Number(found.reserved_qty) + (delta.reserved ?? 0));
+  found.projected_qty = Number(found.actual_qty) - Number(found.reserved_qty);
+  found.modified = site.now();
+  return found;
+}
+
+/** A stock movement: one Stock Ledger Entry (announced) and a Bin update (never announced). */
+function ledger(site: ErpnextSite, voucher: Doc, itemCode: string, warehouse: string, qty: number): void {
+  if (!site.table("Warehouse").has(warehouse))
+    throw new FrappeError(417, "LinkValidationError", `Could not find Warehouse: ${warehouse}`);
+  const moved = moveBin(site, itemCode, warehouse, { actual: qty });
+  const sle = site.insert(
+    "Stock Ledger Entry",
+    {
+      item_code: itemCode,
+      warehouse,
+      actual_qty: qty,
+      qty_after_transaction: moved.actual_qty,
+      voucher_type: voucher.doctype,
+      voucher_no: voucher.name,
+    },
+    { silent: true },
+  );
+  const stored = site.table("Stock Ledger Entry").get(sle.name) as Doc;
+  stored.docstatus = 1;
+  site.announce(stored, "on_submit");
+}

@@ -1,0 +1,182 @@
+import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "../../../shared/wix/types";
+import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
+import { auth, TOKEN_PATH, WixAuth } from "./auth";
+import { bulk } from "./bulk";
+import { catalog, createProduct, getProduct, updateProduct } from "./catalog";
+import { catalogSearch } from "./catalog-search";
+import { addCategory, categories, categoriesOf } from "./categories";
+import { errorResponse, WixError } from "./errors";
+import { addLocation, inventory, inventoryForSku } from "./inventory";
+import { changeOrder, createOrder, type OrderInput, orders, placeOrder } from "./orders";
+import { restoreSnapshot, snapshotOf, type WixSnapshot } from "./snapshot";
+import {
+  DEFAULT_LOCATION_ID,
+  type WixContext,
+  type WixResource,
+  type WixSandboxOptions,
+  WixStore,
+} from "./store";
+import { WixWebhooks } from "./webhooks";
+
+/**
+ * A strict, in-memory Wix: API-key or OAuth auth, catalog version, V3 products with revisions
+ * (409 on a stale one), the required variant, decimal-string prices, store-wide unique SKUs,
+ * 100-per-bulk limits with per-item results under HTTP 200, inventory items per variant and
+ * location (queries paged by cursor alone), categories with non-unique names and hidden ones,
+ * eCommerce orders with cursor paging, and webhooks as RS256 JWTs in the three-layer envelope.
+ *
+ * One file per resource. To add one (say order fulfillments): write `fulfillments.ts` exporting a
+ * `WixResource`, `(r, { store, options, auth, webhooks }) => { r.on("POST", "/ecom/v1/...", ...) }`,
+ * keep its data in a new field of `WixStore` (store.ts) and in the snapshot (snapshot.ts) if it
+ * must survive a restart, and add it to RESOURCES below. Throw `WixError` for a refusal (errors.ts:
+ * Wix's envelope); `v3()` wraps catalog V3 calls; `webhooks.announce` sends events after the answer.
+ */
+const RESOURCES: WixResource[] = [auth, catalog, catalogSearch, bulk, categories, inventory, orders];
+
+export { DEFAULT_LOCATION_ID, type OrderInput, type WixSandboxOptions, type WixSnapshot };
+
+export class WixSandbox extends WixStore {
+  readonly router = new Router();
+  readonly faults = new FaultInjector();
+  readonly calls = { reads: 0, writes: 0 };
+  /** Every authorized call as "METHOD /path", for counting bulk calls in tests and benchmarks. */
+  readonly callLog: string[] = [];
+  private readonly auth: WixAuth;
+  private readonly webhooks: WixWebhooks;
+
+  constructor(options: WixSandboxOptions) {
+    super();
+    this.auth = new WixAuth(options);
+    this.webhooks = new WixWebhooks(options);
+    const context: WixContext = { store: this, options, auth: this.auth, webhooks: this.webhooks };
+    for (const resource of RESOURCES) resource(this.router, context);
+  }
+
+  /** The key Wix signs webhooks with (the app verifies them with it). */
+  get publicKeyPem(): string {
+    return this.webhooks.keys.publicKeyPem;
+  }
+
+  get webhookLog(): { eventType: string; status: number | string }[] {
+    return this.webhooks.log;
+  }
+
+  handle(req: SimRequest): Promise<SimResponse> {
+    return withFaults(
+      this.faults,
+      req,
+      (r) => this.serve(r),
+      ({ status }) =>
+        errorResponse(
+          new WixError(status, "injected fault", status === 429 ? "TOO_MANY_REQUESTS" : undefined),
+        ),
+    );
+  }
+
+  private async serve(req: SimRequest): Promise<SimResponse> {
+    const matched = this.router.match(req.method, req.path);
+    if (!matched) return errorResponse(new WixError(404, `no route ${req.method} ${req.path}`));
+    if (req.path !== TOKEN_PATH && !this.auth.authorized(req)) {
+      return errorResponse(new WixError(401, "UNAUTHENTICATED: invalid or missing authorization"));
+    }
+    this.callLog.push(`${req.method} ${req.path}`);
+    // Reads: GET, and query/search calls (including /search-variants and /query-variants).
+    if (req.method === "GET" || /\/(query|search)(-variants)?$/.test(req.path)) this.calls.reads++;
+    else this.calls.writes++;
+    try {
+      return await matched.route.fn({ ...req, params: matched.params });
+    } catch (error) {
+      if (error instanceof WixError) return errorResponse(error);
+      return errorResponse(new WixError(500, (error as Error).message));
+    }
+  }
+
+  // --- what tests, the demo and the local host's control routes do directly --------------------
+
+  get(id: string): WixProduct {
+    return getProduct(this, id);
+  }
+
+  create(input: WixNewProduct & { id?: string; revision?: string }, withInventory = false): WixProduct {
+    return createProduct(this, input, withInventory);
+  }
+
+  update(id: string, patch: Partial<WixProduct>): WixProduct {
+    return updateProduct(this, id, patch);
+  }
+
+  /** A category made in the dashboard (or by another app, with `managingAppId`). */
+  addCategory(name: string, opts: { visible?: boolean; managingAppId?: string } = {}): string {
+    return addCategory(this, name, opts);
+  }
+
+  /** Names of the categories a product is in. */
+  categoriesOf(productId: string): string[] {
+    return categoriesOf(this, productId);
+  }
+
+  /** A second (third...) location; with `quantity`, every variant gets an inventory item there. */
+  addLocation(locationId: string, quantity?: number): void {
+    addLocation(this, locationId, quantity);
+  }
+
+  /** The SKU's inventory item at a location (the default one unless named). */
+  inventoryForSku(sku: string, locationId = DEFAULT_LOCATION_ID): WixInventoryItem | undefined {
+    return inventoryForSku(this, sku, locationId);
+  }
+
+  /** A checkout: prices from the catalog unless given, totals computed, stock decremented. */
+  placeOrder(input: OrderInput): WixOrder {
+    return placeOrder(this, input);
+  }
+
+  /** Create Order as Wix takes it (`{order}`), without its webhooks. */
+  createOrder(body: unknown): WixOrder {
+    return createOrder(this, body);
+  }
+
+  /** Changes an order as the dashboard or checkout would, bumping updatedDate. */
+  changeOrder(
+    id: string,
+    patch: Partial<Pick<WixOrder, "status" | "paymentStatus" | "fulfillmentStatus">>,
+  ): WixOrder {
+    return changeOrder(this, id, patch);
+  }
+
+  /** Signs an event as Wix does: JWT{data: JSON{eventType, instanceId, data: JSON{...}, identity}}. */
+  signEvent(
+    eventType: string,
+    order: WixOrder,
+    opts: { eventId?: string; expiresIn?: string; legacy?: boolean } = {},
+  ): Promise<string> {
+    return this.webhooks.sign(eventType, order, opts);
+  }
+
+  /** Delivers an order event to the configured webhook URL, retrying like Wix (compressed in time). */
+  sendEvent(eventType: string, order: WixOrder, opts: { eventId?: string } = {}): Promise<number | string> {
+    return this.webhooks.send(eventType, order, opts);
+  }
+
+  /** Each event signed once and delivered `copies` times, all at once, shuffled (at least once). */
+  sendEventCopies(eventTypes: string[], order: WixOrder, copies: number): Promise<(number | string)[]> {
+    return this.webhooks.sendCopies(eventTypes, order, copies);
+  }
+
+  /** Resolves when every announced change has been delivered (or given up). */
+  webhooksSettled(): Promise<void> {
+    return this.webhooks.settled();
+  }
+
+  setWebhookTarget(url: string | undefined): void {
+    this.webhooks.setTarget(url);
+  }
+
+  /** Everything the store holds (and its signing key), to survive a restart of the local host. */
+  snapshot(): WixSnapshot {
+    return snapshotOf(this, this.webhooks);
+  }
+
+  restore(s: WixSnapshot): void {
+    restoreSnapshot(this, this.webhooks, s);
+  }
+}

@@ -1,0 +1,118 @@
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { importPKCS8, SignJWT } from "jose";
+import type { WixOrder } from "../../../shared/wix/types";
+import { deliverWebhook, Outbox } from "../kit";
+import type { WixSandboxOptions } from "./store";
+
+/**
+ * Order events as Wix sends them: an RS256 JWT whose `data` is the three-layer envelope
+ * JSON{eventType, instanceId, data: JSON{...event}, identity}, posted as text/plain to the app's
+ * webhook URL, at least once, in no set order, retried on failure.
+ */
+export class WixWebhooks {
+  readonly log: { eventType: string; status: number | string }[] = [];
+  /** The key pair Wix signs with; the app verifies with the public key. */
+  keys: { publicKeyPem: string; privateKeyPem: string };
+  /** The last `entityEventSequence` given. */
+  sequence = 0;
+  private readonly outbox = new Outbox();
+
+  constructor(private readonly options: WixSandboxOptions) {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    this.keys = {
+      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    };
+  }
+
+  /** Webhooks go out after the answer, as Wix sends them from its own queue. */
+  async announce(order: WixOrder, events: string[]): Promise<void> {
+    this.outbox.send(async () => {
+      for (const event of events) await this.send(event, order);
+    });
+  }
+
+  /** Resolves when every announced change has been delivered (or given up). */
+  settled(): Promise<void> {
+    return this.outbox.settled();
+  }
+
+  /** Signs an event as Wix does: JWT{data: JSON{eventType, instanceId, data: JSON{...}, identity}}. */
+  async sign(
+    eventType: string,
+    order: WixOrder,
+    opts: { eventId?: string; expiresIn?: string; legacy?: boolean } = {},
+  ): Promise<string> {
+    const base = {
+      id: opts.eventId ?? randomUUID(),
+      entityFqdn: "wix.ecom.v1.order",
+      slug: eventType.split("_").slice(1).join("_") || eventType,
+      entityId: order.id,
+      eventTime: new Date().toISOString(),
+      entityEventSequence: String(++this.sequence),
+    };
+    let inner: Record<string, unknown>;
+    if (eventType.endsWith("order_created"))
+      inner = opts.legacy
+        ? { ...base, createdEvent: { entityAsJson: JSON.stringify(order) } }
+        : { ...base, createdEvent: { entity: order } };
+    else if (eventType.endsWith("order_updated"))
+      inner = opts.legacy
+        ? { ...base, updatedEvent: { currentEntityAsJson: JSON.stringify(order) } }
+        : { ...base, updatedEvent: { currentEntity: order } };
+    else
+      inner = opts.legacy
+        ? { ...base, actionEvent: { bodyAsJson: JSON.stringify({ order }) } }
+        : { ...base, actionEvent: { body: { order } } };
+    const envelope = {
+      eventType,
+      instanceId: this.options.instanceId ?? "sandbox-instance",
+      data: JSON.stringify(inner),
+      identity: JSON.stringify({ identityType: "APP", appId: this.options.appId ?? "sandbox-app" }),
+    };
+    const key = await importPKCS8(this.keys.privateKeyPem, "RS256");
+    return new SignJWT({ data: JSON.stringify(envelope) })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+      .setIssuedAt()
+      .setExpirationTime(opts.expiresIn ?? "1h")
+      .sign(key);
+  }
+
+  /** Delivers an order event to the configured webhook URL, retrying like Wix (compressed in time). */
+  async send(eventType: string, order: WixOrder, opts: { eventId?: string } = {}): Promise<number | string> {
+    if (!this.options.webhookUrl) return "no webhook url";
+    return this.deliver(eventType, await this.sign(eventType, order, opts));
+  }
+
+  /**
+   * Wix delivers at least once, in no set order: each event is signed once (one event id) and
+   * delivered `copies` times, every delivery of every event at once, shuffled.
+   */
+  async sendCopies(eventTypes: string[], order: WixOrder, copies: number): Promise<(number | string)[]> {
+    if (!this.options.webhookUrl) return ["no webhook url"];
+    const tokens = await Promise.all(eventTypes.map(async (e) => [e, await this.sign(e, order)] as const));
+    const deliveries = tokens.flatMap((t) => Array.from({ length: copies }, () => t));
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [deliveries[i], deliveries[j]] = [
+        deliveries[j] as (typeof deliveries)[number],
+        deliveries[i] as (typeof deliveries)[number],
+      ];
+    }
+    return Promise.all(deliveries.map(([eventType, token]) => this.deliver(eventType, token)));
+  }
+
+  setTarget(url: string | undefined): void {
+    this.options.webhookUrl = url;
+  }
+
+  private async deliver(eventType: string, token: string): Promise<number | string> {
+    if (!this.options.webhookUrl) return "no webhook url";
+    const status = await deliverWebhook(this.options.webhookUrl, {
+      headers: { "content-type": "text/plain" },
+      body: token,
+    });
+    this.log.push({ eventType, status });
+    return status;
+  }
+}
