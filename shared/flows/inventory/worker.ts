@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RetryableError } from "../../errors";
-import { getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import { logger, metrics } from "../../runtime/logger";
+import { getContext } from "../../runtime/roots/inventory";
 import { runRecords } from "../../runtime/worker";
 
 /**

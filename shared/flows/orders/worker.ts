@@ -1,8 +1,8 @@
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { type Context, getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import { logger, metrics } from "../../runtime/logger";
+import { type Context, getContext } from "../../runtime/roots/orders";
 import { runRecords } from "../../runtime/worker";
 import type { OrdersMessage } from "./messages";
 

@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { errorMessage, PermanentError, RetryableError } from "../../errors";
-import { getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import { logger, metrics } from "../../runtime/logger";
+import { getContext } from "../../runtime/roots/products";
 import { runRecords } from "../../runtime/worker";
 
 /** Products queue consumer: each message names up to 100 items to publish in bulk. */
