@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { HealthReport } from "../shared/ops/health";
-import { type Context, getContext } from "../shared/runtime/context";
+import { type Core, getCore } from "../shared/runtime/core";
 import { healthReport } from "../shared/runtime/health";
 import { json } from "../shared/runtime/http";
 import { lambda } from "../shared/runtime/lambda";
@@ -11,7 +11,7 @@ import { lambda } from "../shared/runtime/lambda";
  * gets one probe, not one each.
  */
 const DEFAULT_MAX_AGE_SECONDS = 30;
-let last: { ctx: Context; at: number; report: Promise<HealthReport> } | undefined;
+let last: { ctx: Core; at: number; report: Promise<HealthReport> } | undefined;
 
 function maxAgeMs(): number {
   const seconds = Number(process.env.HEALTH_CACHE_SECONDS ?? DEFAULT_MAX_AGE_SECONDS);
@@ -20,7 +20,7 @@ function maxAgeMs(): number {
 
 /** GET /health: 200 for ok and degraded, 503 for failing; `checkedAt` says when it was probed. */
 async function reportHealth(): Promise<APIGatewayProxyStructuredResultV2> {
-  const ctx = await getContext();
+  const ctx = await getCore();
   const now = Date.now();
   if (!last || last.ctx !== ctx || now - last.at >= maxAgeMs()) {
     const probe = { ctx, at: now, report: healthReport(ctx) };

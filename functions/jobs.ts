@@ -7,7 +7,7 @@ import { isJobName, type JobName } from "../shared/jobs/definitions";
 import { probeApis } from "../shared/ops/health";
 import { weeklyReport } from "../shared/ops/report";
 import { QUEUES } from "../shared/queue/messages";
-import { type Context, getContext } from "../shared/runtime/context";
+import { type Core, getCore } from "../shared/runtime/core";
 import { healthReport } from "../shared/runtime/health";
 import { lambda } from "../shared/runtime/lambda";
 import { logger, metrics } from "../shared/runtime/logger";
@@ -16,7 +16,7 @@ import { logger, metrics } from "../shared/runtime/logger";
 async function runScheduledJob(event: { job?: string }): Promise<Record<string, unknown>> {
   const name = event?.job ?? "";
   if (!isJobName(name)) throw new PermanentError(`unknown job "${name}"`);
-  const ctx = await getContext();
+  const ctx = await getCore();
   const started = Date.now();
   let result: Record<string, unknown>;
   try {
@@ -37,7 +37,7 @@ async function runScheduledJob(event: { job?: string }): Promise<Record<string, 
   return { job: name, ...result };
 }
 
-const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>>> = {
+const RUNNERS: Record<JobName, (ctx: Core) => Promise<Record<string, unknown>>> = {
   "product-catchup": (ctx) => productCatchup(ctx),
   "category-sync": (ctx) => categoryJob(ctx),
   "order-poll": (ctx) => orderPoll(ctx),
@@ -66,7 +66,7 @@ const RUNNERS: Record<JobName, (ctx: Context) => Promise<Record<string, unknown>
   },
 };
 
-export function runJob(name: JobName, ctx: Context): Promise<Record<string, unknown>> {
+export function runJob(name: JobName, ctx: Core): Promise<Record<string, unknown>> {
   return RUNNERS[name](ctx);
 }
 

@@ -42,7 +42,24 @@ const bool = (fallback: boolean) =>
       return z.NEVER;
     }),
   );
-const url = () => z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+/**
+ * Ports the Fetch standard blocks ("bad port"; the list of undici's lib/web/fetch/constants.js,
+ * which is Node's fetch): a call there fails before it leaves, so such a URL is refused up front.
+ */
+const FETCH_BLOCKED_PORTS = new Set(
+  "1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 69 77 79 87 95 101 102 103 104 109 110 111 113 115 117 119 123 135 137 139 143 161 179 389 427 465 512 513 514 515 526 530 531 532 540 548 554 556 563 587 601 636 989 990 993 995 1719 1720 1723 2049 3659 4045 4190 5060 5061 6000 6566 6665 6666 6667 6668 6669 6679 6697 10080".split(
+    " ",
+  ),
+);
+/** The URL's explicit port ("" when none, or when it is not a URL: z.url reports that). */
+const portOf = (value: unknown) => URL.parse(String(value))?.port ?? "";
+const url = () =>
+  z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).check(
+    z.refine((v) => !FETCH_BLOCKED_PORTS.has(portOf(v)), {
+      error: (issue) =>
+        `port ${portOf(issue.input)} is one Node's fetch refuses (the Fetch standard's bad ports): use another port or a proxy in front`,
+    }),
+  );
 const integer = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 /** "VAT 20%=VAT - C,Shipping Tax=Tax - C": Wix tax names to ERPNext accounts. */

@@ -1,7 +1,7 @@
 import { HttpError, NotFoundError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import type { RateBudget } from "../http/rate-budget";
-import { ONE_TRY } from "../http/retry";
+import { ONE_TRY } from "../resilience/retry";
 
 export type Filter = [string, string, unknown];
 

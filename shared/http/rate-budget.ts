@@ -1,4 +1,4 @@
-import { sleep } from "./retry";
+import { sleep } from "../resilience/retry";
 
 /**
  * A token bucket per host: at most `perMinute` requests a minute, with bursts up to `burst`.

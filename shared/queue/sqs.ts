@@ -9,6 +9,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { scrub } from "../http/redact";
+import { type RetryPolicy, retry } from "../resilience/retry";
 import type { Enqueuer, MessageOf, QueueName } from "./messages";
 import { AUTO_REDRIVE_LIMIT, DEFAULT_RETRY_BASE_SECONDS, type ParkedAs, retryDelaySeconds } from "./policy";
 
@@ -47,6 +48,12 @@ export interface ParkOptions {
   autoRedrives?: number;
 }
 
+/** The entries of a batch SQS did not take: only those are sent again. */
+class Refused extends Error {}
+
+/** Three tries of a batch's refused entries, a short backoff apart (the SDK retries whole calls). */
+const SEND_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 };
+
 /** Sends messages in batches of ten; a partial batch failure is retried, then thrown. */
 export class SqsEnqueuer implements Enqueuer {
   constructor(
@@ -59,12 +66,15 @@ export class SqsEnqueuer implements Enqueuer {
     const url = this.urls[queue].url;
     for (let i = 0; i < messages.length; i += 10) {
       let entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: encodeBody(m) }));
-      for (let attempt = 0; entries.length; attempt++) {
-        const res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
-        const failed = new Set((res.Failed ?? []).map((f) => f.Id));
-        if (failed.size && attempt >= 2) throw new Error(`SQS refused ${failed.size} messages for ${queue}`);
-        entries = entries.filter((e) => failed.has(e.Id));
-      }
+      await retry(
+        async () => {
+          const res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+          const failed = new Set((res.Failed ?? []).map((f) => f.Id));
+          entries = entries.filter((e) => failed.has(e.Id));
+          if (entries.length) throw new Refused(`SQS refused ${entries.length} messages for ${queue}`);
+        },
+        { policy: SEND_RETRY, isRetryable: (error) => error instanceof Refused },
+      );
     }
   }
 

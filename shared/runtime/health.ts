@@ -1,10 +1,10 @@
 import { scrub } from "../http/redact";
 import { checkHealth, type HealthReport } from "../ops/health";
-import type { Context } from "./context";
+import type { Core } from "./core";
 import { metrics } from "./logger";
 
 /** The health report, as the alarms see it (HealthFailing / HealthDegraded), with no credential in it. */
-export async function healthReport(ctx: Context): Promise<HealthReport> {
+export async function healthReport(ctx: Core): Promise<HealthReport> {
   const report = await checkHealth({ ...ctx, queueDepth: (q) => ctx.queue.depth(q) });
   metrics.addMetric("HealthFailing", "Count", report.status === "failing" ? 1 : 0);
   metrics.addMetric("HealthDegraded", "Count", report.status === "degraded" ? 1 : 0);

@@ -32,7 +32,7 @@ import type { Settings } from "../config/settings";
 import { HttpError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import type { RateBudget } from "../http/rate-budget";
-import { ONE_TRY } from "../http/retry";
+import { ONE_TRY } from "../resilience/retry";
 import type { BulkError } from "./bulk";
 import type {
   BulkResponse,

@@ -64,6 +64,21 @@ describe("settings", () => {
     expect(() => parseSettings({ ...valid, ERPNEXT_TAX_ACCOUNTS: "novalue" })).toThrow(/NAME=ACCOUNT/);
   });
 
+  test("a URL on a port Node's fetch refuses is refused here, with the reason", () => {
+    const problems = (() => {
+      try {
+        parseSettings({ ...valid, ERPNEXT_URL: "http://erp.local:6000" });
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([expect.stringMatching(/ERPNEXT_URL: port 6000 .*bad ports/)]);
+    expect(parseSettings({ ...valid, ERPNEXT_URL: "http://erp.local:8000" }).erpnext.url).toBe(
+      "http://erp.local:8000",
+    );
+  });
+
   test("the fee account defaults to the shipping account", () => {
     const shipping = { ...valid, ERPNEXT_SHIPPING_ACCOUNT: "Freight - C" };
     expect(parseSettings(shipping).orders.feeAccount).toBe("Freight - C");

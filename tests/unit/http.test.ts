@@ -6,7 +6,7 @@ import { HttpError, isRetryableStatus } from "../../shared/errors";
 import { HttpClient } from "../../shared/http/client";
 import { RateBudget } from "../../shared/http/rate-budget";
 import { redact, rememberSecrets, scrub, scrubDeep } from "../../shared/http/redact";
-import { backoffDelay, parseRetryAfter } from "../../shared/http/retry";
+import { backoffDelay, parseRetryAfter, type RetryInfo, retry } from "../../shared/resilience/retry";
 import { describeWixError } from "../../shared/wix/client";
 
 describe("retry policy", () => {
@@ -29,6 +29,51 @@ describe("retry policy", () => {
     // Refused credentials are an outage (a key being rotated), not bad data: retried, never parked.
     expect([401, 403].every(isRetryableStatus)).toBe(true);
     expect([400, 404, 409, 417, 428].some(isRetryableStatus)).toBe(false);
+  });
+});
+
+describe("retry: the one retry loop", () => {
+  const policy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 };
+  class Flaky extends Error {}
+  const failing = (failures: number, error: () => Error = () => new Flaky("not yet")) => {
+    const calls: number[] = [];
+    const fn = async (attempt: number) => {
+      calls.push(attempt);
+      if (calls.length <= failures) throw error();
+      return "done";
+    };
+    return { fn, calls };
+  };
+  const isRetryable = (error: unknown) => error instanceof Flaky;
+
+  test("a retryable failure is tried again until it succeeds, announced before each wait", async () => {
+    const { fn, calls } = failing(2);
+    const retries: RetryInfo[] = [];
+    await expect(retry(fn, { policy, isRetryable, onRetry: (info) => retries.push(info) })).resolves.toBe(
+      "done",
+    );
+    expect(calls).toEqual([1, 2, 3]);
+    expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(retries.every((r) => r.error instanceof Flaky && r.delayMs <= policy.maxDelayMs)).toBe(true);
+  });
+
+  test("the policy's attempts are the most it makes; the last failure is thrown as it is", async () => {
+    const { fn, calls } = failing(10, () => new Flaky(`failure ${calls.length}`));
+    await expect(retry(fn, { policy, isRetryable })).rejects.toThrow("failure 4");
+    expect(calls).toEqual([1, 2, 3, 4]);
+  });
+
+  test("anything not retryable is thrown at once", async () => {
+    const { fn, calls } = failing(1, () => new TypeError("a bug"));
+    await expect(retry(fn, { policy, isRetryable })).rejects.toThrow(TypeError);
+    expect(calls).toEqual([1]);
+  });
+
+  test("a wait the failure asks for (Retry-After) replaces a shorter backoff", async () => {
+    const { fn } = failing(1);
+    const delays: number[] = [];
+    await retry(fn, { policy, isRetryable, retryAfterMs: () => 6, onRetry: (i) => delays.push(i.delayMs) });
+    expect(delays).toEqual([6]);
   });
 });
 
@@ -246,5 +291,71 @@ describe("what the client repeats by itself", () => {
       ok: true,
       seen: 2,
     });
+  });
+});
+
+describe("the transport (Node's fetch)", () => {
+  let server: Server;
+  let url: string;
+  let seen: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.url === "/moved") {
+        res.writeHead(302, { location: "/elsewhere" });
+        res.end();
+      } else if (req.url === "/stall") {
+        // Headers, then half a body and silence.
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"data": ');
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"data": {}}');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+  const client = (baseUrl: string, attempts = 1) =>
+    new HttpClient({
+      name: "T",
+      baseUrl,
+      headers: () => ({}),
+      describeError: () => ({ message: "refused", details: {} }),
+      retry: { attempts, baseDelayMs: 1, maxDelayMs: 2 },
+      timeoutMs: 300,
+    });
+
+  test("a refused connection is known as one (ECONNREFUSED): even a POST is repeated", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const http = client(`http://127.0.0.1:${port}`, 2);
+    const error = (await http.send({ method: "POST", path: "/x", body: {} }).catch((e) => e)) as HttpError;
+    expect(error.details.code).toBe("ECONNREFUSED");
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(http.stats.retries).toBe(1);
+  });
+
+  test("a body that stops coming is a retryable network error, not a stray exception", async () => {
+    const error = await client(url)
+      .send({ method: "GET", path: "/stall" })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 0, retryable: true, details: { code: "ETIMEDOUT" } });
+  });
+
+  test("a redirect is an answer, not followed (a followed 302 would turn a POST into a GET)", async () => {
+    seen = [];
+    const error = (await client(url)
+      .send({ method: "POST", path: "/moved", body: {} })
+      .catch((e) => e)) as HttpError;
+    expect(error.status).toBe(302);
+    expect(seen).toEqual(["POST /moved"]);
   });
 });

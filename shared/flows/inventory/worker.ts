@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RetryableError } from "../../errors";
-import { type Context, getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import type { OutcomeRecorder } from "../../runtime/outcomes";
+import { type Context, getContext } from "../../runtime/roots/inventory";
 import { runCoalesced } from "../../runtime/worker";
 import type { InventoryMessage } from "./messages";
 

@@ -1,8 +1,8 @@
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { type Context, getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import type { OutcomeRecorder } from "../../runtime/outcomes";
+import { type Context, getContext } from "../../runtime/roots/orders";
 import { runPerRecord } from "../../runtime/worker";
 import type { OrdersMessage } from "./messages";
 

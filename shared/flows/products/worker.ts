@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { type Context, getContext } from "../../runtime/context";
 import { lambda } from "../../runtime/lambda";
 import { logger } from "../../runtime/logger";
 import type { OutcomeRecorder } from "../../runtime/outcomes";
+import { type Context, getContext } from "../../runtime/roots/products";
 import { type Leftover, runPerRecord } from "../../runtime/worker";
 import type { ProductsMessage } from "./messages";
 
