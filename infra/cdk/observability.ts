@@ -25,7 +25,6 @@ export interface ObservabilityProps {
   api: HttpApi;
   queues: Record<QueueName, { queue: Queue; dlq: Queue }>;
   workers: Record<QueueName, IFunction>;
-  functions: Record<string, IFunction>;
   alarmEmail?: string;
 }
 

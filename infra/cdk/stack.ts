@@ -289,7 +289,6 @@ export class ErpnextWixSyncStack extends Stack {
       api: this.api,
       queues: this.queues,
       workers: Object.fromEntries(workers) as Record<FlowName, SyncFunction>,
-      functions: f,
       alarmEmail: props.alarmEmail,
     });
 

@@ -24,7 +24,7 @@ export const ERPNEXT_PAGE = 500;
  */
 export const ERPNEXT_IN_FILTER = 100;
 
-/** Frappe REST v1 (CONTRACTS 1.2): documents, lists with paging, methods. */
+/** Frappe REST v1 (frappe/api/v1.py): documents, lists with paging, methods. */
 export class ErpnextClient {
   readonly http: HttpClient;
 
@@ -166,7 +166,8 @@ function stringifyArgs(args?: Record<string, unknown>): Record<string, string> |
 
 /**
  * Frappe error envelope: `exc_type` plus `_server_messages`, a JSON string of a list of JSON
- * strings each holding `{message}` (CONTRACTS 1.2). 429 bodies are plain text.
+ * strings each holding `{message}` (make_logs in frappe/utils/response.py). 429 bodies are
+ * plain text.
  */
 export function describeFrappeError(status: number, body: unknown) {
   const details: Record<string, unknown> = {};

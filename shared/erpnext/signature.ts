@@ -1,6 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
-/** base64(HMAC-SHA256(secret, raw body)) as Frappe's Webhook doctype sends it (CONTRACTS 1.1). */
+/**
+ * base64(HMAC-SHA256(secret, raw body)), as Frappe's Webhook doctype sends it (get_webhook_headers
+ * in frappe/integrations/doctype/webhook/webhook.py).
+ */
 export function signFrappeBody(secret: string, rawBody: Buffer | string): string {
   return createHmac("sha256", Buffer.from(secret, "utf8")).update(rawBody).digest("base64");
 }

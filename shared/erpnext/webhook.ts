@@ -12,9 +12,10 @@ export type WebhookVerdict =
   | { status: 200; work: QueuedWork; changedAt?: string };
 
 /**
- * Verifies and routes one ERPNext webhook (CONTRACTS 1.1): signature over the raw bytes first,
- * then the body. Item and Item Price go to the products queue, Stock Ledger Entry to inventory;
- * other doctypes are acknowledged and ignored so ERPNext does not retry them.
+ * Verifies and routes one ERPNext webhook (frappe/integrations/doctype/webhook/webhook.py):
+ * signature over the raw bytes first, then the body. Item and Item Price go to the products
+ * queue, Stock Ledger Entry to inventory; other doctypes are acknowledged and ignored so ERPNext
+ * does not retry them.
  */
 export function routeFrappeWebhook(
   rawBody: Buffer,

@@ -60,7 +60,10 @@ export type WixClientOptions = Pick<
   onRetry?: HttpClientOptions["onRetry"];
 };
 
-/** Wix limits (CONTRACTS 2.3-2.5). */
+/**
+ * Wix limits: up to 100 products and 1,000 variants in all per bulk call (bulkCreateProducts doc in
+ * @wix/auto_sdk_stores_products-v-3 build/cjs/index.d.ts; BulkUpdateProductsRequest in meta.d.ts).
+ */
 export const WIX_BULK_PRODUCTS = 100;
 export const WIX_BULK_VARIANTS = 1000;
 /** Options created by one bulk create, in all (bulkCreateProductsWithInventory doc, products-v-3 index.d.ts). */
@@ -70,7 +73,10 @@ export const WIX_BULK_OPTIONS = 100;
 export const WIX_BULK_INVENTORY = 1000;
 export const WIX_QUERY_LIMIT = 100;
 export const WIX_STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
-/** Every Categories call names the Wix Stores tree (CONTRACTS 2.3). */
+/**
+ * Every Categories call names the Wix Stores tree: `appNamespace: "@wix/stores"` in its
+ * `treeReference` (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts).
+ */
 const STORES_TREE = { appNamespace: "@wix/stores" };
 /**
  * Items per Bulk Add/Remove Items To/From Category call: remove takes at most 100 and both answer
@@ -241,7 +247,8 @@ export class WixClient {
   }
 
   /**
-   * Inventory items of these SKUs: one per variant and location (CONTRACTS 2.4), or only those at
+   * Inventory items of these SKUs: one per variant and location (InventoryItem in
+   * @wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts), or only those at
    * `locationId` when given. `product.variantSku` and `locationId` are filterable
    * (InventoryItemQuerySpec in @wix/auto_sdk_stores_inventory-items-v-3's universal .d.ts).
    */

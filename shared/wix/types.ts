@@ -31,7 +31,8 @@ import type {
 } from "@wix/auto_sdk_stores_read-only-variants-v-3/meta";
 
 /**
- * The parts of Wix Catalog V3 and eCommerce shapes this integration reads and writes (CONTRACTS 2).
+ * The parts of Wix Catalog V3 and eCommerce shapes this integration reads and writes (wire types
+ * in build/cjs/meta.d.ts of the @wix/auto_sdk_stores_* and @wix/auto_sdk_ecom_* packages).
  * Product and order shapes are checked against the official SDK's wire types (`WireChecks` below), so a
  * field name or shape that Wix does not declare fails `tsc`.
  */

@@ -34,7 +34,8 @@ const key = (pem: string) => {
 
 /**
  * Verifies a Wix webhook (an RS256 JWT as the body) against the app's public key(s) and unwraps
- * its three layers (CONTRACTS 2.6): claims.data -> {eventType, instanceId, data} -> event
+ * its three layers (MessageEnvelope and DomainEvent in @wix/auto_sdk_ecom_orders
+ * build/cjs/meta.d.ts): claims.data -> {eventType, instanceId, data} -> event
  * {id, entityId, entityEventSequence, createdEvent | updatedEvent | actionEvent}. Both the object
  * (`entity`, `body`) and the older string (`...AsJson`) forms are accepted.
  *

@@ -45,7 +45,8 @@ describe("Wix platform calls: our requests equal the official SDK's", () => {
     await wix.close();
     // assess: the SDK types this call as raw HTTP (RawHttpRequest in @wix/auto_sdk_identity_oauth
     // meta.d.ts), so only path and method are in its contract; the body is the documented
-    // client-credentials grant (CONTRACTS 2.1), and the token goes out raw, without "Bearer".
+    // client-credentials grant (the token() doc in @wix/auto_sdk_identity_oauth build/cjs/index.d.ts),
+    // and the token goes out raw, without "Bearer".
     const [tokenCall, versionCall] = wix.requests;
     expect(tokenCall?.method).toBe(sdk.method);
     expect(tokenCall?.path).toBe(sdk.path);

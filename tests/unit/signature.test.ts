@@ -2,7 +2,8 @@ import { describe, expect, test } from "@jest/globals";
 import { frappeJson, signFrappeBody, verifyFrappeSignature } from "../../shared/erpnext/signature";
 import { routeFrappeWebhook } from "../../shared/erpnext/webhook";
 
-// CONTRACTS 1.1 test vectors.
+// Test vectors: v14/v15 sign json.dumps(data), newer builds frappe.as_json(data) (indented, sorted
+// keys): get_webhook_headers in frappe/integrations/doctype/webhook/webhook.py.
 const SECRET = "s3cr3t-webhook-key";
 const BODY_A =
   '{"doctype": "Item", "name": "SKU-001", "item_name": "Caf\\u00e9 Mug", "modified": "2025-01-02 03:04:05.123456", "standard_rate": 12.5, "disabled": 0}';

@@ -25,7 +25,11 @@ export interface InventorySyncDeps {
   pendingOrders?: () => Promise<Map<string, number>>;
 }
 
-/** Sellable = sum over warehouses of (actual - reserved), never below zero (CONTRACTS 1.3). */
+/**
+ * Sellable = sum over warehouses of Bin (actual_qty - reserved_qty), never below zero: Bin fields
+ * in erpnext/stock/doctype/bin/bin.json, the formula of frappe/ecommerce_integrations'
+ * shopify/inventory.py (update_inventory_on_shopify).
+ */
 export function sellableQuantities(bins: Bin[], warehouses: string[], codes: string[]): Map<string, number> {
   const wanted = new Set(warehouses);
   const totals = new Map<string, number>(codes.map((c) => [c, 0]));

@@ -62,7 +62,8 @@ export function imageUrl(image: string | null | undefined, erpnextUrl: string): 
 
 /**
  * The selling price to publish: the configured price list, no customer, the item's stock UOM (or
- * none), valid today; the most recent `valid_from` wins (CONTRACTS 1.3).
+ * none), valid today; the most recent `valid_from` wins (get_item_price in
+ * erpnext/stock/get_item_details.py).
  */
 export function pickPrice(
   prices: ItemPrice[],
