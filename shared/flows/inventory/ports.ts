@@ -33,7 +33,6 @@ export interface InventoryWix {
 export interface InventoryState {
   getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>>;
   updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void>;
-  markSuccess(flow: string): Promise<void>;
 }
 
 export interface InventoryLog {

@@ -164,7 +164,6 @@ export class InventorySync {
         },
       });
     }
-    await state.markSuccess("inventory");
     return result;
   }
 

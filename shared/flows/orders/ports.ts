@@ -65,7 +65,6 @@ export interface OrdersState {
   releasePending(orderId: string): Promise<void>;
   getMapping(itemCode: string): Promise<ProductMapping | undefined>;
   itemForProduct(productId: string, variantId?: string): Promise<string | undefined>;
-  markSuccess(flow: string): Promise<void>;
 }
 
 export interface OrdersLog {

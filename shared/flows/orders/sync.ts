@@ -81,7 +81,6 @@ export class OrderSync {
       latencyMs,
       details: { number: order.number, salesOrder: result.salesOrder },
     });
-    await state.markSuccess("orders");
     return result;
   }
 

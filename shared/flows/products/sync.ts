@@ -8,7 +8,7 @@ import {
   planItem,
   planTemplate,
 } from "./plan";
-import type { FlowHeartbeat, ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
+import type { ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
 import { failure, type ItemResult, Publisher } from "./publish";
 
 export { bulkChunks, type ItemResult } from "./publish";
@@ -16,7 +16,7 @@ export { bulkChunks, type ItemResult } from "./publish";
 export interface ProductSyncDeps extends PlanSettings {
   erpnext: ItemSource;
   wix: ProductCatalog;
-  state: ProductMappings & FlowHeartbeat;
+  state: ProductMappings;
   log: OutcomeLog;
   /** Called with item codes whose Wix product was just created or linked (stock push follows). */
   onPublished?: (itemCodes: string[]) => Promise<void>;
@@ -130,7 +130,6 @@ export class ProductSync {
         return unit ? unit.variants.map((v) => v.item.item_code) : [r.itemCode];
       });
     if (published.length) await this.deps.onPublished?.(published);
-    if (results.some((r) => r.outcome !== "failed")) await state.markSuccess("products");
     return results;
   }
 
