@@ -136,4 +136,22 @@ describe("sync status in ERPNext", () => {
       h.erpnext.webhooksSkipUser = "integration@example.com";
     }
   });
+
+  test("sandbox rule: bulk_update takes `docs` as a JSON string, as Frappe's json.loads does", async () => {
+    const path = "/sandbox/erpnext/api/method/frappe.client.bulk_update";
+    const asList = await h.request("POST", path, { docs: [{ doctype: "Item", docname: "ST-1" }] }, AUTH);
+    expect(asList.status).toBe(500);
+    const refused = await h.request(
+      "POST",
+      path,
+      { docs: JSON.stringify([{ doctype: "Item", docname: "NOPE", wix_status: "Synced" }]) },
+      AUTH,
+    );
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({
+      message: {
+        failed_docs: [{ doc: { docname: "NOPE" }, exc: expect.stringContaining("DoesNotExistError") }],
+      },
+    });
+  });
 });
