@@ -110,6 +110,7 @@ export const settingsSchema = z.object({
   WIX_LOCATION_ID: optionalText,
   /** Read by the queue client (shared/queue/policy.ts); validated here with everything else. */
   RETRY_BASE_SECONDS: integer(0, 1800, DEFAULT_RETRY_BASE_SECONDS),
+  WRITE_STATUS_TO_ERPNEXT: bool(true),
 });
 
 /**
@@ -163,6 +164,8 @@ export interface Settings {
     submit: boolean;
     createOn: "approved" | "created";
     deliveryDays: number;
+    /** Sales Orders carry their Wix order's id, number and dashboard link (WRITE_STATUS_TO_ERPNEXT). */
+    wixFields?: { siteId?: string };
   };
   wix: {
     apiUrl: string;
@@ -175,6 +178,10 @@ export interface Settings {
     requestsPerMinute: number;
     /** The Wix location ERPNext's stock is pushed to; unset = a single-location site. */
     locationId?: string;
+  };
+  status: {
+    /** Write sync status into ERPNext's Custom Fields (Item `wix_*`, Sales Order `wix_order_*`). */
+    writeToErpnext: boolean;
   };
 }
 
@@ -215,6 +222,7 @@ export function parseSettings(
       submit: s.ORDER_SUBMIT,
       createOn: s.ORDER_CREATE_ON,
       deliveryDays: s.ORDER_DELIVERY_DAYS,
+      wixFields: s.WRITE_STATUS_TO_ERPNEXT ? { siteId: s.WIX_SITE_ID } : undefined,
     },
     wix: {
       apiUrl: s.WIX_API_URL,
@@ -229,6 +237,7 @@ export function parseSettings(
       requestsPerMinute: s.WIX_REQUESTS_PER_MINUTE,
       locationId: s.WIX_LOCATION_ID,
     },
+    status: { writeToErpnext: s.WRITE_STATUS_TO_ERPNEXT },
   };
 }
 

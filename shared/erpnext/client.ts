@@ -142,6 +142,28 @@ export class ErpnextClient {
     return res.body.message;
   }
 
+  /**
+   * Saves a few fields on many documents in one request: frappe.client.bulk_update (frappe/client.py)
+   * loads, updates and saves each (validation, hooks, the `modified` bump) and answers the ones it
+   * refused in `failed_docs` with their traceback, never failing the request for them. `docs` goes
+   * as a JSON string (the method runs `json.loads(docs)`). Returns the refused ones with the
+   * traceback's last line (the exception and its message).
+   */
+  async bulkUpdate(
+    docs: ({ doctype: string; docname: string } & Record<string, unknown>)[],
+  ): Promise<{ doctype: string; docname: string; reason: string }[]> {
+    if (!docs.length) return [];
+    const answer = await this.call<{ failed_docs?: { doc?: Record<string, unknown>; exc?: string }[] }>(
+      "frappe.client.bulk_update",
+      { docs: JSON.stringify(docs) },
+    );
+    return (answer?.failed_docs ?? []).map((f) => ({
+      doctype: String(f.doc?.doctype ?? ""),
+      docname: String(f.doc?.docname ?? ""),
+      reason: lastLine(f.exc) ?? "refused",
+    }));
+  }
+
   /** The authenticated user, or throws; a `probe` (the health check) tries once. */
   async whoAmI(opts: { probe?: boolean } = {}): Promise<string> {
     const res = await this.http.send<{ message: string }>({
@@ -151,6 +173,12 @@ export class ErpnextClient {
     });
     return res.body.message;
   }
+}
+
+/** A Python traceback's last line ("frappe.exceptions.ValidationError: why"), without the module path. */
+function lastLine(traceback: string | undefined): string | undefined {
+  const line = traceback?.trim().split("\n").pop()?.trim();
+  return line?.replace(/^(?:\w+\.)*(\w+: )/, "$1") || undefined;
 }
 
 function docPath(doctype: string, name: string): string {

@@ -15,12 +15,14 @@ export async function* modifiedSince<T extends { modified: string }>(
   watermark: string,
   fields: string[],
   pageLength = PAGE,
+  /** More conditions on the rows (the products catch-up leaves out the integration's own writes). */
+  filters: [string, string, unknown][] = [],
 ): AsyncGenerator<T[]> {
   const since = (await deps.state.getWatermark(watermark)) ?? EPOCH_FRAPPE;
   for (let start = 0; ; start += pageLength) {
     const rows = await deps.erpnext.list<T>(doctype, {
       fields: [...fields, "modified"],
-      filters: [["modified", ">=", since]],
+      filters: [["modified", ">=", since], ...filters],
       orderBy: "modified asc",
       start,
       pageLength,

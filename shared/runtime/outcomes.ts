@@ -1,5 +1,7 @@
 import { errorMessage } from "../errors";
 import type { FLOWS, FlowName } from "../flows/registry";
+import { StatusBatch } from "../flows/status/batch";
+import type { StatusPort, StatusUpdate } from "../flows/status/ports";
 import type { StateStore } from "../store/state";
 import type { Outcome, SyncLog } from "../store/sync-log";
 import { logger, metrics } from "./logger";
@@ -15,6 +17,8 @@ export interface RecorderPorts {
   state: Pick<StateStore, "markSuccess">;
   /** Defaults to the shared Powertools metrics, flushed once per invocation (shared/runtime/lambda.ts). */
   metrics?: MetricsPort;
+  /** Where the batch's status goes in ERPNext; absent when WRITE_STATUS_TO_ERPNEXT is off. */
+  status?: StatusPort;
 }
 
 /** The outcomes a flow counts: those of the sync log, and its own (`outcomes` in the registry). */
@@ -34,6 +38,7 @@ const NO_PROGRESS = new Set<string>(["failed", "replayed"]);
 export class OutcomeRecorder<F extends FlowName> {
   private progressed = false;
   private readonly metrics: MetricsPort;
+  private readonly statusBatch = new StatusBatch();
 
   constructor(
     readonly flow: F,
@@ -64,6 +69,33 @@ export class OutcomeRecorder<F extends FlowName> {
     await this.ports.log
       .writeAll(keys.map((key) => ({ flow: this.flow, key, outcome: "failed" as const, reason })))
       .catch(() => undefined);
+  }
+
+  /** Whether status is written to ERPNext (the worker skips computing it otherwise). */
+  get writesStatus(): boolean {
+    return this.ports.status !== undefined;
+  }
+
+  /** A document's status, written with the rest of the batch's by `flushStatus` (once per document). */
+  status(update: StatusUpdate): void {
+    if (this.ports.status) this.statusBatch.add(update);
+  }
+
+  /**
+   * Writes the batch's status to ERPNext. Never fails the batch: what ERPNext refused (or a
+   * failed call) is logged and counted (`<flow>_status_failed`), and written again by the
+   * document's next outcome.
+   */
+  async flushStatus(): Promise<void> {
+    if (!this.ports.status || !this.statusBatch.size) return;
+    const { written, failed } = await this.statusBatch.flush(this.ports.status);
+    if (written) this.metrics.addMetric(`${this.flow}_status_written`, "Count", written);
+    if (failed.length) {
+      this.metrics.addMetric(`${this.flow}_status_failed`, "Count", failed.length);
+      logger.warn(`${this.flow}: could not write the status of ${failed.length} document(s) to ERPNext`, {
+        failed: failed.slice(0, 20).map((f) => `${f.doctype} ${f.name}: ${f.reason}`),
+      });
+    }
   }
 
   /** The flow's heartbeat, once per batch, when any outcome showed progress. */

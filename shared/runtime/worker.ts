@@ -82,6 +82,7 @@ export async function runPerRecord<Q extends QueueName>(
     { throwOnFullBatchFailure: false },
   );
   await recorder.heartbeat();
+  await recorder.flushStatus();
   return response;
 }
 
@@ -118,6 +119,7 @@ export async function runCoalesced<Q extends QueueName>(
     { throwOnFullBatchFailure: false },
   );
   await recorder.heartbeat();
+  await recorder.flushStatus();
   return response;
 }
 

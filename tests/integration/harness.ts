@@ -1,5 +1,6 @@
 import { type LocalHost, type LocalHostOptions, startLocalHost } from "../../infra/local/host";
 import type { ErpnextSandbox } from "../../infra/sandbox/erpnext";
+import { INTEGRATION_USER } from "../../infra/sandbox/erpnext/site";
 import type { WixSandbox } from "../../infra/sandbox/wix";
 import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
 
@@ -63,9 +64,13 @@ export async function startHarness(
     } catch {}
     return { status: res.status, body: parsed };
   };
+  const erpnext = host.erpnext as ErpnextSandbox;
+  // The Webhook documents as `npm run setup` creates them: the API user's own writes (our status
+  // fields) are not announced back.
+  erpnext.webhooksSkipUser = INTEGRATION_USER;
   return {
     host,
-    erpnext: host.erpnext as ErpnextSandbox,
+    erpnext,
     wix: host.wix as WixSandbox,
     request,
     erpnextWebhook(body, opts = {}) {

@@ -1,7 +1,7 @@
 import type { Router, SimRequest } from "../kit";
 import { FrappeError } from "./errors";
 import { compare, parseJson } from "./filters";
-import type { ErpnextSite } from "./site";
+import { type ErpnextSite, INTEGRATION_USER } from "./site";
 
 /**
  * Frappe REST v1 (frappe/api/v1.py), under both `/api` and `/api/v1`: the `/resource/:doctype`
@@ -17,11 +17,15 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
     }));
     r.on("POST", `${prefix}/resource/:doctype`, (req) => ({
       status: 200,
-      body: { data: site.insert(req.params.doctype as string, bodyObject(req)) },
+      body: { data: site.insert(req.params.doctype as string, bodyObject(req), { user: INTEGRATION_USER }) },
     }));
     r.on("PUT", `${prefix}/resource/:doctype/:name`, (req) => ({
       status: 200,
-      body: { data: site.update(req.params.doctype as string, req.params.name as string, bodyObject(req)) },
+      body: {
+        data: site.update(req.params.doctype as string, req.params.name as string, bodyObject(req), {
+          user: INTEGRATION_USER,
+        }),
+      },
     }));
     r.on("DELETE", `${prefix}/resource/:doctype/:name`, (req) => {
       site.remove(req.params.doctype as string, req.params.name as string);
@@ -30,8 +34,13 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
     r.on("GET", `${prefix}/method/ping`, () => ({ status: 200, body: { message: "pong" } }));
     r.on("GET", `${prefix}/method/frappe.auth.get_logged_user`, () => ({
       status: 200,
-      body: { message: "integration@example.com" },
+      body: { message: INTEGRATION_USER },
     }));
+    for (const verb of ["POST", "PUT"])
+      r.on(verb, `${prefix}/method/frappe.client.bulk_update`, (req) => ({
+        status: 200,
+        body: { message: bulkUpdate(site, req) },
+      }));
     r.on("GET", `${prefix}/method/frappe.client.get_count`, (req) => ({
       status: 200,
       body: {
@@ -40,6 +49,34 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
       },
     }));
   }
+}
+
+/**
+ * frappe.client.bulk_update (frappe/client.py, whitelisted for POST and PUT): `docs` is a JSON
+ * *string* (`json.loads(docs)`: a list fails with a TypeError, a 500); each `{doctype, docname,
+ * ...fields}` is loaded, updated and saved on its own (validation, hooks, webhooks), and a refusal
+ * lands in `failed_docs` with its traceback instead of failing the request.
+ */
+function bulkUpdate(site: ErpnextSite, req: SimRequest) {
+  const docs = bodyObject(req).docs;
+  if (typeof docs !== "string")
+    throw new FrappeError(500, "TypeError", "the JSON object must be str, bytes or bytearray");
+  const list = parseJson<Record<string, unknown>[]>(docs);
+  if (!Array.isArray(list)) throw new FrappeError(417, "ValidationError", "docs must be a list");
+  const failed_docs: { doc: Record<string, unknown>; exc: string }[] = [];
+  for (const doc of list) {
+    const { doctype, docname, flags: _flags, ...fields } = doc;
+    try {
+      site.update(String(doctype), String(docname), fields, { user: INTEGRATION_USER });
+    } catch (error) {
+      const e = error instanceof FrappeError ? error : new FrappeError(500, "Exception", String(error));
+      failed_docs.push({
+        doc,
+        exc: `Traceback (most recent call last):\n  File "apps/frappe/frappe/client.py", in bulk_update\nfrappe.exceptions.${e.excType}: ${e.message}\n`,
+      });
+    }
+  }
+  return { failed_docs };
 }
 
 function bodyObject(req: SimRequest): Record<string, unknown> {

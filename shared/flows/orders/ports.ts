@@ -76,6 +76,8 @@ export interface OrderSyncSettings extends OrderSettings {
   territory: string;
   paymentAccount?: string;
   createOn: "approved" | "created";
+  /** Set the Sales Order's Wix fields (WRITE_STATUS_TO_ERPNEXT), with the site's dashboard id. */
+  wixFields?: { siteId?: string };
 }
 
 export interface OrderSyncDeps {

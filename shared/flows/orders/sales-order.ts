@@ -2,6 +2,7 @@ import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } 
 import type { OrderRecord } from "../../store/state";
 import type { WixOrder } from "../../wix/types";
 import { orderSkus } from "../inventory/oversell-guard";
+import { salesOrderWixFields } from "../status/fields";
 import type { Addresses } from "./addresses";
 import type { Customers } from "./customers";
 import { toSalesOrder } from "./mapping";
@@ -79,6 +80,7 @@ export class SalesOrders {
         const { billing, shipping } = await this.addresses.forOrder(order, customer);
         if (billing) doc.customer_address = billing;
         if (shipping) doc.shipping_address_name = shipping;
+        if (settings.wixFields) Object.assign(doc, salesOrderWixFields(order, settings.wixFields.siteId));
         try {
           salesOrder = await erpnext.insert<SalesOrderHead>("Sales Order", doc);
         } catch (error) {

@@ -6,7 +6,13 @@ import { modifiedSince } from "../modified-since";
 import { itemMessages } from "./messages";
 
 /** Items (and Item Prices) modified since the watermark, enqueued in messages of 100 item codes. */
-export async function productCatchup(deps: { erpnext: ErpnextClient; state: StateStore; queue: Enqueuer }) {
+export async function productCatchup(deps: {
+  erpnext: ErpnextClient;
+  state: StateStore;
+  queue: Enqueuer;
+  settings?: { status: { writeToErpnext: boolean } };
+}) {
+  const ownWrites = await ownWritesFilter(deps);
   let enqueued = 0;
   const byDoctype: Record<string, number> = {};
   // A new item usually has a new price too: enqueue each code once per run.
@@ -19,6 +25,8 @@ export async function productCatchup(deps: { erpnext: ErpnextClient; state: Stat
       doctype,
       `product-catchup:${doctype}`,
       [codeField],
+      undefined,
+      doctype === "Item" ? ownWrites : [],
     )) {
       const codes = [...new Set(rows.map((r) => r[codeField] as string))].filter((c) => !seen.has(c));
       for (const c of codes) seen.add(c);
@@ -30,4 +38,23 @@ export async function productCatchup(deps: { erpnext: ErpnextClient; state: Stat
   }
   await deps.state.markSuccess("products");
   return { enqueued, byDoctype };
+}
+
+/**
+ * Writing an Item's status fields bumps its `modified` (a full save), so without this filter the
+ * catch-up would re-read every item it had just synced. Items whose last change is the
+ * integration's own (`modified_by` = the API user: only our status writes save Items as that
+ * user) are left out.
+ * Trade-off: a change that sends no webhook (Data Import) made to an item in the moment between
+ * our sync's read and its status write is then hidden behind our write, until the item changes
+ * again; a change with a webhook is synced by the webhook. The alternative, re-reading every item
+ * we wrote (the content hash makes the Wix side free), costs one ERPNext read per synced item per
+ * catch-up. With WRITE_STATUS_TO_ERPNEXT off nothing is left out.
+ */
+async function ownWritesFilter(deps: {
+  erpnext: ErpnextClient;
+  settings?: { status: { writeToErpnext: boolean } };
+}): Promise<[string, string, unknown][]> {
+  if (!deps.settings?.status.writeToErpnext) return [];
+  return [["modified_by", "!=", await deps.erpnext.whoAmI()]];
 }

@@ -4,6 +4,7 @@ import { logger } from "../../runtime/logger";
 import type { OutcomeRecorder } from "../../runtime/outcomes";
 import { type Context, getContext } from "../../runtime/roots/products";
 import { type Leftover, runPerRecord } from "../../runtime/worker";
+import { itemStatusUpdates } from "../status/items";
 import type { ProductsMessage } from "./messages";
 
 type Message<K extends ProductsMessage["kind"]> = Extract<ProductsMessage, { kind: K }>;
@@ -37,6 +38,12 @@ async function syncItems(
       { reason: r.reason },
       { level: r.outcome === "skipped" ? "debug" : undefined },
     );
+  if (record.writesStatus)
+    for (const update of await itemStatusUpdates(results, {
+      mappings: (codes) => ctx.state.getMappings(codes),
+      siteId: ctx.settings.wix.siteId,
+    }))
+      record.status(update);
   const failed = results.filter((r) => r.outcome === "failed");
   const retry = failed.filter((r) => r.retryable);
   if (retry.length) return { retry: retry.map((r) => `${r.itemCode}: ${r.reason}`).join("; ") };

@@ -1,5 +1,6 @@
 import { CategorySync } from "../../flows/categories/sync";
 import { ProductSync } from "../../flows/products/sync";
+import { ErpnextStatusWriter } from "../../flows/status/erpnext";
 import { type Core, perCore, rootContext } from "../core";
 import { inventorySync } from "./inventory";
 
@@ -28,5 +29,7 @@ export const categorySync = perCore(({ wix, state, log }: Core) => new CategoryS
 export const getContext = rootContext((core) => ({
   products: productSync(core),
   categories: categorySync(core),
+  // Item status fields in ERPNext, written once per item per batch (WRITE_STATUS_TO_ERPNEXT).
+  status: core.settings.status.writeToErpnext ? new ErpnextStatusWriter(core.erpnext) : undefined,
 }));
 export type Context = Awaited<ReturnType<typeof getContext>>;
