@@ -80,12 +80,8 @@ export function sandboxesFor(
     env.ERPNEXT_SHIPPING_ACCOUNT ||= "Freight and Forwarding Charges - SC";
     env.ERPNEXT_TAX_ACCOUNT ||= "VAT - SC";
     env.ERPNEXT_PAYMENT_ACCOUNT ||= "Wix Payments - SC";
-    erpnext = new ErpnextSandbox({
-      apiKey: env.ERPNEXT_API_KEY,
-      apiSecret: env.ERPNEXT_API_SECRET,
-      webhookUrl: `${urls.url}/webhooks/erpnext`,
-      webhookSecret: env.ERPNEXT_WEBHOOK_SECRET,
-    });
+    // Its Webhook documents are made at start by the same code as `npm run setup` (host.ts).
+    erpnext = new ErpnextSandbox({ apiKey: env.ERPNEXT_API_KEY, apiSecret: env.ERPNEXT_API_SECRET });
   }
   if (!env.WIX_API_KEY && !env.WIX_APP_ID) {
     env.WIX_API_URL = `${urls.opsUrl}/sandbox/wix`;
