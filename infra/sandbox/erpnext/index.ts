@@ -20,10 +20,11 @@ import { webhook } from "./webhook-doctype";
  * change without webhooks, and real signed webhooks (v14/v15 byte format) after each commit.
  *
  * One file per doctype (or family). To add one (say Delivery Note): write `delivery-note.ts`
- * exporting a `Doctype` (doctype.ts): its mandatory fields, links, naming, `submittable`,
- * `announced` if a Webhook document announces it, and the controller hooks `validate`, `onSubmit`,
- * `onCancel` (throw `FrappeError` to refuse), and add it to DOCTYPES below. The REST API (rest.ts),
- * filters, webhooks and snapshots then serve it with no other change.
+ * exporting a `Doctype` (doctype.ts): its mandatory fields, links, naming, `submittable`, and the
+ * controller hooks `validate`, `onSubmit`, `onCancel` (throw `FrappeError` to refuse), and add it
+ * to DOCTYPES below. The REST API (rest.ts), filters, webhooks and snapshots then serve it with no
+ * other change; what is announced is decided by the site's Webhook documents (webhook-doctype.ts),
+ * which `npm run setup` makes (shared/setup/webhooks.ts), as in ERPNext.
  */
 const DOCTYPES: Doctype[] = [
   item,
