@@ -49,7 +49,8 @@ const OUTAGE_SECONDS = knob("CHAOS_OUTAGE_SECONDS", 120, 600);
 const CONVERGE_SECONDS = knob("CHAOS_CONVERGE_SECONDS", 300, 3600);
 const KEEP = process.env.CHAOS_KEEP === "1";
 
-const ERP = { authorization: "token sandbox-api-key:sandbox-api-secret" };
+// A person at the desk (the integration user's own writes are not announced: the echo condition).
+const ERP = { authorization: "token sandbox-desk-key:sandbox-desk-secret" };
 const WIX = { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" };
 const COMPANY_CURRENCY = "USD"; // the sandbox company's default_currency
 const EVENT = (name: string) => `wix.ecom.v1.${name}`;

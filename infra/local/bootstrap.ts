@@ -59,6 +59,26 @@ const SANDBOX_ERPNEXT = {
 };
 const SANDBOX_WIX = { key: "sandbox-wix-api-key", site: "sandbox-site-id" };
 
+/** Points `env` at the sandbox ERPNext under `opsUrl`, with its credentials and the sandbox company's masters. */
+export function useSandboxErpnext(env: Record<string, string | undefined>, opsUrl: string): void {
+  env.ERPNEXT_URL = `${opsUrl}/sandbox/erpnext`;
+  env.ERPNEXT_API_KEY ||= SANDBOX_ERPNEXT.key;
+  env.ERPNEXT_API_SECRET ||= SANDBOX_ERPNEXT.secret;
+  env.ERPNEXT_WEBHOOK_SECRET ||= SANDBOX_ERPNEXT.webhook;
+  env.ERPNEXT_COMPANY ||= "Sandbox Co";
+  env.ERPNEXT_WAREHOUSE ||= "Stores - SC";
+  env.ERPNEXT_SHIPPING_ACCOUNT ||= "Freight and Forwarding Charges - SC";
+  env.ERPNEXT_TAX_ACCOUNT ||= "VAT - SC";
+  env.ERPNEXT_PAYMENT_ACCOUNT ||= "Wix Payments - SC";
+}
+
+/** Points `env` at the sandbox Wix under `opsUrl`, with its credentials. */
+export function useSandboxWix(env: Record<string, string | undefined>, opsUrl: string): void {
+  env.WIX_API_URL = `${opsUrl}/sandbox/wix`;
+  env.WIX_API_KEY = SANDBOX_WIX.key;
+  env.WIX_SITE_ID = SANDBOX_WIX.site;
+}
+
 /**
  * Sandboxes stand in for whatever is not configured: each is created, and `env` given the settings
  * that reach it (its URL under the control listener, its credentials, the sandbox company's
@@ -71,29 +91,18 @@ export function sandboxesFor(
   let erpnext: ErpnextSandbox | undefined;
   let wix: WixSandbox | undefined;
   if (!env.ERPNEXT_URL) {
-    env.ERPNEXT_URL = `${urls.opsUrl}/sandbox/erpnext`;
-    env.ERPNEXT_API_KEY ||= SANDBOX_ERPNEXT.key;
-    env.ERPNEXT_API_SECRET ||= SANDBOX_ERPNEXT.secret;
-    env.ERPNEXT_WEBHOOK_SECRET ||= SANDBOX_ERPNEXT.webhook;
-    env.ERPNEXT_COMPANY ||= "Sandbox Co";
-    env.ERPNEXT_WAREHOUSE ||= "Stores - SC";
-    env.ERPNEXT_SHIPPING_ACCOUNT ||= "Freight and Forwarding Charges - SC";
-    env.ERPNEXT_TAX_ACCOUNT ||= "VAT - SC";
-    env.ERPNEXT_PAYMENT_ACCOUNT ||= "Wix Payments - SC";
+    useSandboxErpnext(env, urls.opsUrl);
+    // Its Webhook documents are made at start by the same code as `npm run setup` (host.ts).
     erpnext = new ErpnextSandbox({
-      apiKey: env.ERPNEXT_API_KEY,
-      apiSecret: env.ERPNEXT_API_SECRET,
-      webhookUrl: `${urls.url}/webhooks/erpnext`,
-      webhookSecret: env.ERPNEXT_WEBHOOK_SECRET,
+      apiKey: env.ERPNEXT_API_KEY as string,
+      apiSecret: env.ERPNEXT_API_SECRET as string,
     });
   }
   if (!env.WIX_API_KEY && !env.WIX_APP_ID) {
-    env.WIX_API_URL = `${urls.opsUrl}/sandbox/wix`;
-    env.WIX_API_KEY = SANDBOX_WIX.key;
-    env.WIX_SITE_ID = SANDBOX_WIX.site;
+    useSandboxWix(env, urls.opsUrl);
     wix = new WixSandbox({
-      apiKey: env.WIX_API_KEY,
-      siteId: env.WIX_SITE_ID,
+      apiKey: env.WIX_API_KEY as string,
+      siteId: env.WIX_SITE_ID as string,
       // Its events name the configured instance, so WIX_INSTANCE_ID can be tried locally.
       instanceId: env.WIX_INSTANCE_ID,
       webhookUrl: `${urls.url}/webhooks/wix`,

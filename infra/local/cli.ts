@@ -1,11 +1,13 @@
 import { errorMessage } from "../../shared/errors";
-import { QUEUES } from "../../shared/queue/messages";
+import { progress } from "../../shared/ops/progress";
+import { QUEUES, type QueueName } from "../../shared/queue/messages";
 
 /**
  * Ops commands against the running local host (`npm start`):
  *   npm run report                 the weekly report (counts, errors, drift, p95 latency, DLQs)
  *   npm run redrive -- <queue>     list what is parked in a DLQ, then move it back to its queue
  *   npm run redrive -- <queue> --list   only list
+ *   npm run redrive -- all         every queue's DLQ, with progress
  */
 // The control routes: on OPS_PORT when it is set, else on the main port (loopback).
 const base = `http://127.0.0.1:${process.env.OPS_PORT || process.env.PORT || 3000}`;
@@ -28,18 +30,33 @@ async function main(): Promise<void> {
     return;
   }
   if (command === "redrive" && arg) {
-    const { messages } = (await call("GET", `/dlq/${arg}`)) as {
-      messages: { body: unknown; reason?: string }[];
-    };
-    console.log(`${messages.length} message(s) parked in ${arg}-dlq`);
-    for (const m of messages)
-      console.log(`  - ${m.reason ?? "(no reason: exceeded max receives)"}\n    ${JSON.stringify(m.body)}`);
-    if (flag === "--list" || !messages.length) return;
-    const { redriven } = (await call("POST", `/dlq/${arg}/redrive`)) as { redriven: number };
-    console.log(`moved ${redriven} message(s) back to ${arg}`);
+    const queues = arg === "all" ? [...QUEUES] : [arg];
+    const parked: [string, number][] = [];
+    for (const queue of queues) {
+      const { messages } = (await call("GET", `/dlq/${queue}`)) as {
+        messages: { body: unknown; reason?: string }[];
+      };
+      console.log(`${messages.length} message(s) parked in ${queue}-dlq`);
+      for (const m of messages)
+        console.log(`  - ${m.reason ?? "(no reason: exceeded max receives)"}\n    ${JSON.stringify(m.body)}`);
+      if (messages.length) parked.push([queue, messages.length]);
+    }
+    if (flag === "--list" || !parked.length) return;
+    // Progress on stderr (a bar on a terminal): a large DLQ moves in one call per queue.
+    const bar = progress(
+      "redrive",
+      parked.reduce((n, [, count]) => n + count, 0),
+    );
+    let moved = 0;
+    for (const [queue] of parked) {
+      const { redriven } = (await call("POST", `/dlq/${queue as QueueName}/redrive`)) as { redriven: number };
+      moved += redriven;
+      bar.tick(redriven, `${queue}: ${redriven} moved back`);
+    }
+    bar.done(`moved ${moved} message(s) back to their queue(s)`);
     return;
   }
-  console.error(`usage: cli.ts report | cli.ts redrive <${QUEUES.join("|")}> [--list]`);
+  console.error(`usage: cli.ts report | cli.ts redrive <${QUEUES.join("|")}|all> [--list]`);
   process.exit(2);
 }
 

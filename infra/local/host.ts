@@ -11,6 +11,7 @@ import { applyProcessEnv, connectHost, lockDataDir, readHostSettings, sandboxesF
 import { controlRoute, restoreSandboxes, type SandboxStore, sandboxStore } from "./control-plane";
 import { startEventSources } from "./event-source";
 import { closeServer, gateway, listen, type RequestHandler, TIMEOUTS } from "./gateway";
+import { setUpSandboxErpnext } from "./sandbox-setup";
 import { startScheduler } from "./scheduler";
 
 export { MAX_RECEIVES } from "./aws";
@@ -173,6 +174,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     access,
     afterRequest: store?.afterRequest,
   });
+
+  if (erpnext) {
+    const { erpnext: client, settings: integration } = await functions.getContext();
+    await setUpSandboxErpnext(
+      { erpnext: client, settings: integration, webhookUrl: `${url}/webhooks/erpnext` },
+      (message) => functions.logger.warn(message),
+    );
+  }
 
   const stopScheduler = options.timers
     ? startScheduler({

@@ -13,7 +13,8 @@ import { afterAll, describe, expect, test } from "@jest/globals";
 const dataDir = mkdtempSync(join(tmpdir(), "ews-crash-"));
 let child: ChildProcess | undefined;
 let port = 0;
-const ERP = { authorization: "token sandbox-api-key:sandbox-api-secret" };
+// A person at the desk (the integration user's own writes are not announced: the echo condition).
+const ERP = { authorization: "token sandbox-desk-key:sandbox-desk-secret" };
 const WIX = { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" };
 
 afterAll(() => {

@@ -1,6 +1,5 @@
 import { type LocalHost, type LocalHostOptions, startLocalHost } from "../../infra/local/host";
 import type { ErpnextSandbox } from "../../infra/sandbox/erpnext";
-import { INTEGRATION_USER } from "../../infra/sandbox/erpnext/site";
 import type { WixSandbox } from "../../infra/sandbox/wix";
 import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
 
@@ -65,9 +64,6 @@ export async function startHarness(
     return { status: res.status, body: parsed };
   };
   const erpnext = host.erpnext as ErpnextSandbox;
-  // The Webhook documents as `npm run setup` creates them: the API user's own writes (our status
-  // fields) are not announced back.
-  erpnext.webhooksSkipUser = INTEGRATION_USER;
   return {
     host,
     erpnext,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { webhookName } from "../../shared/setup/webhooks";
 import { createItem, type Harness, startHarness } from "./harness";
 
 const AUTH = { authorization: "token sandbox-api-key:sandbox-api-secret" };
@@ -116,7 +117,10 @@ describe("sync status in ERPNext", () => {
   });
 
   test("without the webhook condition, the one echo changes nothing and writes nothing more", async () => {
-    h.erpnext.webhooksSkipUser = undefined;
+    // The Webhook document as made by hand, without setup's echo condition.
+    const hook = webhookName("Item", "on_update");
+    const condition = h.erpnext.get("Webhook", hook).condition;
+    h.erpnext.update("Webhook", hook, { condition: "" });
     try {
       createItem(h.erpnext, "ST-ECHO", 9);
       await h.host.drain();
@@ -133,7 +137,7 @@ describe("sync status in ERPNext", () => {
       expect(itemWebhooks("ST-ECHO")).toBe(2);
       expect(h.wix.calls.writes).toBe(wixWrites);
     } finally {
-      h.erpnext.webhooksSkipUser = "integration@example.com";
+      h.erpnext.update("Webhook", hook, { condition });
     }
   });
 

@@ -21,11 +21,19 @@ export interface Doctype {
   /** The naming series names it, whatever `name` the request sends. */
   seriesOnly?: boolean;
   submittable?: boolean;
-  /** This site has a Webhook document announcing the doctype's changes. */
+  /**
+   * @deprecated Not read any more: the site's Webhook documents (webhook-doctype.ts) decide which
+   * changes are announced, as in Frappe.
+   */
   announced?: boolean;
+  /** The only roles allowed to read or write it over REST (the DocType's `permissions`). */
+  roles?: string[];
+  /** Password fields: stored, answered masked (`*` per character) as Frappe does. */
+  passwords?: string[];
   /** Cleans the request before naming (Item strips its code). */
   prepare?: (input: Record<string, unknown>) => Record<string, unknown>;
-  validate?: (doc: Doc, site: ErpnextSite) => void;
+  /** Runs on every save; `before` is the stored document when it is an update. */
+  validate?: (doc: Doc, site: ErpnextSite, before?: Doc) => void;
   onSubmit?: (doc: Doc, site: ErpnextSite) => void;
   onCancel?: (doc: Doc, site: ErpnextSite) => void;
 }

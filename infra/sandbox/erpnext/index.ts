@@ -1,14 +1,16 @@
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { address } from "./address";
+import { customField } from "./custom-field";
 import type { Doctype } from "./doctype";
 import { errorResponse, FrappeError, faultResponse } from "./errors";
 import { customer, item, itemPrice, seedCountries, seedMasters, setupMasters } from "./masters";
 import { paymentEntry } from "./payment-entry";
 import { restRoutes } from "./rest";
 import { salesOrder } from "./sales-order";
-import { type ErpnextSandboxOptions, ErpnextSite } from "./site";
+import { DESK_USER, type ErpnextSandboxOptions, ErpnextSite } from "./site";
 import { type ErpnextSnapshot, restoreDocs, snapshotOf } from "./snapshot";
 import { bin, stockEntry, stockLedgerEntry } from "./stock";
+import { webhook } from "./webhook-doctype";
 
 /**
  * A strict, in-memory ERPNext (Frappe REST v1) for the local host and the tests: token auth,
@@ -18,10 +20,11 @@ import { bin, stockEntry, stockLedgerEntry } from "./stock";
  * change without webhooks, and real signed webhooks (v14/v15 byte format) after each commit.
  *
  * One file per doctype (or family). To add one (say Delivery Note): write `delivery-note.ts`
- * exporting a `Doctype` (doctype.ts): its mandatory fields, links, naming, `submittable`,
- * `announced` if a Webhook document announces it, and the controller hooks `validate`, `onSubmit`,
- * `onCancel` (throw `FrappeError` to refuse), and add it to DOCTYPES below. The REST API (rest.ts),
- * filters, webhooks and snapshots then serve it with no other change.
+ * exporting a `Doctype` (doctype.ts): its mandatory fields, links, naming, `submittable`, and the
+ * controller hooks `validate`, `onSubmit`, `onCancel` (throw `FrappeError` to refuse), and add it
+ * to DOCTYPES below. The REST API (rest.ts), filters, webhooks and snapshots then serve it with no
+ * other change; what is announced is decided by the site's Webhook documents (webhook-doctype.ts),
+ * which `npm run setup` makes (shared/setup/webhooks.ts), as in ERPNext.
  */
 const DOCTYPES: Doctype[] = [
   item,
@@ -33,8 +36,13 @@ const DOCTYPES: Doctype[] = [
   stockEntry,
   stockLedgerEntry,
   bin,
+  webhook,
+  customField,
   ...setupMasters,
 ];
+
+/** A second key pair, acting as Administrator: a person's changes over REST (demos, chaos). */
+export const SANDBOX_DESK_TOKEN = "sandbox-desk-key:sandbox-desk-secret";
 
 export type { ErpnextSandboxOptions, ErpnextSnapshot };
 
@@ -68,25 +76,35 @@ export class ErpnextSandbox extends ErpnextSite {
     const matched = this.router.match(req.method, req.path);
     if (!matched) return errorResponse(new FrappeError(404, "PageDoesNotExistError", `no route ${req.path}`));
     const open = req.path === "/api/method/ping";
-    if (!open && !this.authorized(req.headers.authorization)) {
+    const user = this.userOf(req.headers.authorization);
+    if (!open && !user) {
       return errorResponse(new FrappeError(401, "AuthenticationError", "Invalid authentication credentials"));
     }
     if (req.method === "GET") this.calls.reads++;
     else this.calls.writes++;
     try {
-      return await matched.route.fn({ ...req, params: matched.params });
+      // The routes are synchronous: the whole call runs as its user.
+      return await this.asUser(user ?? "Guest", () => matched.route.fn({ ...req, params: matched.params }));
     } catch (error) {
       if (error instanceof FrappeError) return errorResponse(error);
       return errorResponse(new FrappeError(500, "InternalError", (error as Error).message));
     }
   }
 
-  /** `token key:secret`, or Basic with the same pair (validate_auth_via_api_keys, frappe/auth.py). */
-  private authorized(header: string | undefined): boolean {
-    const { apiKey, apiSecret } = this.options;
-    if (!header) return false;
-    if (header === `token ${apiKey}:${apiSecret}`) return true;
-    return header === `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString("base64")}`;
+  /**
+   * The user of `token key:secret`, or of Basic with the same pair (validate_auth_via_api_keys,
+   * frappe/auth.py): the integration's pair is its API user, the desk pair is Administrator.
+   */
+  private userOf(header: string | undefined): string | undefined {
+    if (!header) return undefined;
+    const pairs: [string, string][] = [
+      [`${this.options.apiKey}:${this.options.apiSecret}`, this.apiUser],
+      [SANDBOX_DESK_TOKEN, DESK_USER],
+    ];
+    for (const [pair, user] of pairs)
+      if (header === `token ${pair}` || header === `Basic ${Buffer.from(pair).toString("base64")}`)
+        return user;
+    return undefined;
   }
 
   /** Resolves when every webhook sent so far has been delivered or given up. */

@@ -9,7 +9,6 @@ export const item: Doctype = {
   required: ["item_code", "item_group", "stock_uom"],
   links: { item_group: "Item Group", brand: "Brand" },
   naming: (d) => String(d.item_code),
-  announced: true,
   // Item.autoname strips the code, and the name is the code (erpnext/stock/doctype/item/item.py).
   prepare: (input) =>
     typeof input.item_code === "string" ? { ...input, item_code: input.item_code.trim() } : input,
@@ -20,7 +19,6 @@ export const itemPrice: Doctype = {
   required: ["item_code", "price_list", "price_list_rate"],
   links: { item_code: "Item", price_list: "Price List" },
   naming: series("PRICE-"),
-  announced: true,
 };
 
 export const customer: Doctype = {
@@ -62,7 +60,7 @@ export function seedMasters(site: ErpnextSite): void {
     "Work In Progress - SC",
     "Goods In Transit - SC",
   ])
-    site.insert("Warehouse", { name }, quiet);
+    site.insert("Warehouse", { name, company: "Sandbox Co", is_group: 0 }, quiet);
   for (const name of [
     "All Item Groups",
     "Products",
@@ -85,7 +83,7 @@ export function seedMasters(site: ErpnextSite): void {
   for (const name of ["All Territories", "United States", "Rest Of The World"])
     site.insert("Territory", { name }, quiet);
   for (const name of ["Standard Selling", "Standard Buying", "Wholesale"])
-    site.insert("Price List", { name }, quiet);
+    site.insert("Price List", { name, enabled: 1, selling: name === "Standard Buying" ? 0 : 1 }, quiet);
   for (const name of ["Acme", "Nordic Goods", "Café Craft"]) site.insert("Brand", { name }, quiet);
   for (const [name, type] of [
     ["Freight and Forwarding Charges - SC", "Chargeable"],
@@ -94,7 +92,7 @@ export function seedMasters(site: ErpnextSite): void {
     ["Cash - SC", "Cash"],
     ["Wix Payments - SC", "Bank"],
   ] as const) {
-    site.insert("Account", { name, account_type: type }, quiet);
+    site.insert("Account", { name, account_type: type, company: "Sandbox Co", is_group: 0 }, quiet);
   }
   seedCountries(site);
 }

@@ -1,7 +1,7 @@
 import type { Router, SimRequest } from "../kit";
 import { FrappeError } from "./errors";
 import { compare, parseJson } from "./filters";
-import { type ErpnextSite, INTEGRATION_USER } from "./site";
+import type { ErpnextSite } from "./site";
 
 /**
  * Frappe REST v1 (frappe/api/v1.py), under both `/api` and `/api/v1`: the `/resource/:doctype`
@@ -9,33 +9,57 @@ import { type ErpnextSite, INTEGRATION_USER } from "./site";
  * few `/method/` calls the integration makes.
  */
 export function restRoutes(r: Router, site: ErpnextSite): void {
+  // Every resource call acts as the caller and is refused (403) without the doctype's roles.
+  const allowed = (req: SimRequest) => {
+    const doctype = req.params.doctype as string;
+    site.checkPermission(doctype);
+    return doctype;
+  };
   for (const prefix of ["/api", "/api/v1"]) {
-    r.on("GET", `${prefix}/resource/:doctype`, (req) => ({ status: 200, body: { data: list(site, req) } }));
+    r.on("GET", `${prefix}/resource/:doctype`, (req) => ({
+      status: 200,
+      body: { data: list(site, req).map((row) => masked(site, allowed(req), row)) },
+    }));
     r.on("GET", `${prefix}/resource/:doctype/:name`, (req) => ({
       status: 200,
-      body: { data: site.get(req.params.doctype as string, req.params.name as string) },
+      body: { data: masked(site, allowed(req), site.get(allowed(req), req.params.name as string)) },
     }));
     r.on("POST", `${prefix}/resource/:doctype`, (req) => ({
       status: 200,
-      body: { data: site.insert(req.params.doctype as string, bodyObject(req), { user: INTEGRATION_USER }) },
+      body: { data: masked(site, allowed(req), site.insert(allowed(req), bodyObject(req))) },
     }));
     r.on("PUT", `${prefix}/resource/:doctype/:name`, (req) => ({
       status: 200,
       body: {
-        data: site.update(req.params.doctype as string, req.params.name as string, bodyObject(req), {
-          user: INTEGRATION_USER,
-        }),
+        data: masked(
+          site,
+          allowed(req),
+          site.update(allowed(req), req.params.name as string, bodyObject(req)),
+        ),
       },
     }));
     r.on("DELETE", `${prefix}/resource/:doctype/:name`, (req) => {
-      site.remove(req.params.doctype as string, req.params.name as string);
+      site.remove(allowed(req), req.params.name as string);
       return { status: 202, body: { data: "ok" } };
     });
     r.on("GET", `${prefix}/method/ping`, () => ({ status: 200, body: { message: "pong" } }));
     r.on("GET", `${prefix}/method/frappe.auth.get_logged_user`, () => ({
       status: 200,
-      body: { message: INTEGRATION_USER },
+      body: { message: site.user },
     }));
+    // frappe/core/doctype/user/user.py get_roles: whitelisted, `uid` defaults to the session user.
+    r.on("GET", `${prefix}/method/frappe.core.doctype.user.user.get_roles`, (req) => ({
+      status: 200,
+      body: { message: site.rolesOf(req.query.get("uid") || site.user) },
+    }));
+    // frappe/client.py get_password: only_for("System Manager").
+    r.on("GET", `${prefix}/method/frappe.client.get_password`, (req) => {
+      const roles = site.rolesOf(site.user);
+      if (!roles.includes("System Manager") && !roles.includes("Administrator"))
+        throw new FrappeError(403, "PermissionError", "You are not permitted to access this resource.");
+      const doc = site.get(String(req.query.get("doctype")), String(req.query.get("name")));
+      return { status: 200, body: { message: doc[String(req.query.get("fieldname"))] ?? null } };
+    });
     for (const verb of ["POST", "PUT"])
       r.on(verb, `${prefix}/method/frappe.client.bulk_update`, (req) => ({
         status: 200,
@@ -67,7 +91,7 @@ function bulkUpdate(site: ErpnextSite, req: SimRequest) {
   for (const doc of list) {
     const { doctype, docname, flags: _flags, ...fields } = doc;
     try {
-      site.update(String(doctype), String(docname), fields, { user: INTEGRATION_USER });
+      site.update(String(doctype), String(docname), fields);
     } catch (error) {
       const e = error instanceof FrappeError ? error : new FrappeError(500, "Exception", String(error));
       failed_docs.push({
@@ -77,6 +101,13 @@ function bulkUpdate(site: ErpnextSite, req: SimRequest) {
     }
   }
   return { failed_docs };
+}
+
+/** Password fields answer one `*` per character (Document._save_passwords keeps the mask). */
+function masked(site: ErpnextSite, doctype: string, doc: Record<string, unknown>): Record<string, unknown> {
+  const fields = site.spec(doctype)?.passwords?.filter((f) => typeof doc[f] === "string" && doc[f]);
+  if (!fields?.length) return doc;
+  return { ...doc, ...Object.fromEntries(fields.map((f) => [f, "*".repeat(String(doc[f]).length)])) };
 }
 
 function bodyObject(req: SimRequest): Record<string, unknown> {

@@ -5,18 +5,38 @@ import { filterDocs } from "./filters";
 import { moveBin } from "./stock";
 import { ErpnextWebhooks } from "./webhooks";
 
-/** The user the sandbox's API key pair authenticates as (frappe.auth.get_logged_user answers it). */
-export const INTEGRATION_USER = "integration@example.com";
-/** Who a change made in the desk (a test calling the site directly) is recorded as. */
-export const DESK_USER = "Administrator";
-
 export interface ErpnextSandboxOptions {
   apiKey: string;
   apiSecret: string;
-  /** Where webhooks go, and the Webhook doctype's secret. */
-  webhookUrl?: string;
-  webhookSecret?: string;
+  /** The user of the API key pair (what `frappe.auth.get_logged_user` answers). */
+  apiUser?: string;
+  /** Its roles; tests drop System Manager to see setup refuse. */
+  apiUserRoles?: string[];
 }
+
+/** The integration user of the sandbox's API key. */
+export const SANDBOX_API_USER = "integration@example.com";
+/** The user of in-process calls (tests, demo, `_desk` token): a person at the desk. */
+export const DESK_USER = "Administrator";
+/** The roles a full integration user has (System Manager for setup; the rest for the flows). */
+export const INTEGRATION_ROLES = [
+  "System Manager",
+  "Stock User",
+  "Stock Manager",
+  "Item Manager",
+  "Sales User",
+  "Accounts User",
+];
+
+/** The events a Frappe document change runs hooks for (frappe/model/document.py). */
+export type DocEvent =
+  | "after_insert"
+  | "on_update"
+  | "on_submit"
+  | "on_cancel"
+  | "on_trash"
+  | "on_change"
+  | "on_update_after_submit";
 
 /**
  * The documents of one site and Frappe's document lifecycle (frappe/model/document.py): insert
@@ -37,21 +57,68 @@ export class ErpnextSite {
    * appends rows from Item Tax Templates, erpnext/controllers/accounts_controller.py).
    */
   addedTaxRow?: { account_head: string; tax_amount: number };
-  /**
-   * The Webhook documents' condition `doc.modified_by != "<user>"`, as setup creates them, so the
-   * integration's own writes (status fields) are not announced back to it (run_webhooks evaluates
-   * the condition against the saved doc, frappe/integrations/doctype/webhook/__init__.py).
-   * Unset: Webhook documents made by hand without a condition announce every change.
-   */
-  webhooksSkipUser?: string;
+  /** Who the current call acts as: the desk user, or the API user during a REST call. */
+  user = DESK_USER;
+  readonly apiUser: string;
+  apiUserRoles: string[];
   protected counters = new Map<string, number>();
-  protected readonly webhooks: ErpnextWebhooks;
+  protected readonly webhooks = new ErpnextWebhooks();
   private readonly doctypes: Map<string, Doctype>;
   private readonly clock = new FrappeClock();
 
   constructor(doctypes: Doctype[], options: ErpnextSandboxOptions) {
     this.doctypes = new Map(doctypes.map((d) => [d.name, d]));
-    this.webhooks = new ErpnextWebhooks(options);
+    this.apiUser = options.apiUser ?? SANDBOX_API_USER;
+    this.apiUserRoles = options.apiUserRoles ?? [...INTEGRATION_ROLES];
+  }
+
+  /** The doctype's definition, if the site has it. */
+  spec(doctype: string): Doctype | undefined {
+    return this.doctypes.get(doctype);
+  }
+
+  /** Runs `fn` as `user` (a REST call as its API user); synchronous, like the site's methods. */
+  asUser<T>(user: string, fn: () => T): T {
+    const previous = this.user;
+    this.user = user;
+    try {
+      return fn();
+    } finally {
+      this.user = previous;
+    }
+  }
+
+  /** Frappe's `get_roles`: Administrator has every role, everyone has All and Guest. */
+  rolesOf(user: string): string[] {
+    if (user === DESK_USER) return ["Administrator", ...INTEGRATION_ROLES, "All", "Guest"];
+    if (user === this.apiUser) return [...this.apiUserRoles, "All", "Guest"];
+    return ["All", "Guest"];
+  }
+
+  /** A doctype with `roles` is refused (403) to a user with none of them (frappe/permissions.py). */
+  checkPermission(doctype: string, user = this.user): void {
+    const roles = this.doctypes.get(doctype)?.roles;
+    const mine = this.rolesOf(user);
+    if (roles && !mine.includes("Administrator") && !roles.some((r) => mine.includes(r)))
+      throw new FrappeError(403, "PermissionError", `No permission for ${doctype}`);
+  }
+
+  /**
+   * A `wix_*` field exists only once its Custom Field does: like Frappe, which silently ignores
+   * values for fields the doctype does not have (BaseDocument.get_valid_dict keeps only meta fields).
+   */
+  private keepKnownFields(doctype: string, input: Record<string, unknown>): Record<string, unknown> {
+    const fields = this.docs.get("Custom Field");
+    const unknown = Object.keys(input).filter((k) => k.startsWith("wix_") && !fields?.has(`${doctype}-${k}`));
+    if (!unknown.length) return input;
+    const kept = { ...input };
+    for (const k of unknown) delete kept[k];
+    return kept;
+  }
+
+  /** A Custom Field with `allow_on_submit` may change on a submitted document. */
+  private allowedOnSubmit(doctype: string, field: string): boolean {
+    return Boolean(this.docs.get("Custom Field")?.get(`${doctype}-${field}`)?.allow_on_submit);
   }
 
   /** A Frappe timestamp, later than every one given before. */
@@ -88,14 +155,11 @@ export class ErpnextSite {
     for (let i = 1; ; i++) if (!t.has(`${base}-${i}`)) return `${base}-${i}`;
   }
 
-  /** `user`: who saves it (Frappe sets owner and modified_by to the session user). */
-  insert(
-    doctype: string,
-    input: Record<string, unknown>,
-    opts: { silent?: boolean; user?: string } = {},
-  ): Doc {
+  /** Saved as the session user (`user`): Frappe sets owner and modified_by to it. */
+  insert(doctype: string, input: Record<string, unknown>, opts: { silent?: boolean } = {}): Doc {
     const table = this.table(doctype);
     const spec = this.doctypes.get(doctype) as Doctype;
+    input = this.keepKnownFields(doctype, input);
     if (spec.prepare) input = spec.prepare(input);
     const missing = spec.required.filter(
       (f) =>
@@ -118,28 +182,48 @@ export class ErpnextSite {
       ...structuredClone(input),
       doctype,
       name,
-      owner: opts.user ?? DESK_USER,
+      owner: this.user,
       creation: this.now(),
       modified: this.now(),
-      modified_by: opts.user ?? DESK_USER,
+      modified_by: this.user,
       docstatus: 0,
     } as Doc;
     spec.validate?.(doc, this);
     table.set(name, doc);
     if (wantSubmit) this.submit(doc);
-    if (!opts.silent) this.announce(doc);
+    // on_update runs on insert too (Document.insert -> run_post_save_methods); on_change does not
+    // reach webhooks while inserting (frappe/integrations/webhook/__init__.py run_webhooks).
+    if (!opts.silent)
+      this.announce(doc, ["after_insert", "on_update", ...(wantSubmit ? ["on_submit" as const] : [])]);
     return structuredClone(doc);
   }
 
-  update(doctype: string, name: string, patch: Record<string, unknown>, opts: { user?: string } = {}): Doc {
+  update(doctype: string, name: string, patch: Record<string, unknown>): Doc {
     const current = this.table(doctype).get(name);
     if (!current) throw new FrappeError(404, "DoesNotExistError", `${doctype} ${name} not found`);
     const spec = this.doctypes.get(doctype) as Doctype;
+    patch = this.keepKnownFields(doctype, patch);
+    // A Password field sent back as its mask keeps its value (Document._save_passwords).
+    for (const field of spec.passwords ?? [])
+      if (typeof patch[field] === "string" && /^\*+$/.test(patch[field] as string)) {
+        const { [field]: _masked, ...rest } = patch;
+        patch = rest;
+      }
     const nextStatus = patch.docstatus === undefined ? current.docstatus : Number(patch.docstatus);
     if (current.docstatus === 2)
       throw new FrappeError(417, "ValidationError", `Cannot edit cancelled ${doctype} ${name}`);
     if (current.docstatus === 1) {
-      const other = Object.keys(patch).filter((k) => k !== "docstatus");
+      const other = Object.keys(patch).filter((k) => k !== "docstatus" && k !== "modified");
+      const allowed = other.every((k) => this.allowedOnSubmit(doctype, k));
+      if (nextStatus === 1 && other.length && allowed) {
+        // validate_update_after_submit: only allow_on_submit fields changed.
+        Object.assign(current, structuredClone(Object.fromEntries(other.map((k) => [k, patch[k]]))), {
+          modified: this.now(),
+          modified_by: this.user,
+        });
+        this.announce(current, ["on_update_after_submit", "on_change"]);
+        return structuredClone(current);
+      }
       if (nextStatus !== 2 || other.length) {
         throw new FrappeError(
           417,
@@ -148,8 +232,8 @@ export class ErpnextSite {
         );
       }
       this.cancel(current);
-      current.modified_by = opts.user ?? DESK_USER;
-      this.announce(current);
+      current.modified_by = this.user;
+      this.announce(current, ["on_cancel", "on_change"]);
       return structuredClone(current);
     }
     if (nextStatus === 2) throw new FrappeError(417, "ValidationError", "Cannot cancel before submitting");
@@ -162,13 +246,15 @@ export class ErpnextSite {
     }
     this.checkLinks(spec, patch);
     const { docstatus: _d, name: _n, doctype: _t, ...fields } = patch;
-    Object.assign(current, structuredClone(fields), {
+    const before = structuredClone(current);
+    const next = Object.assign(structuredClone(current), structuredClone(fields), {
       modified: this.now(),
-      modified_by: opts.user ?? DESK_USER,
+      modified_by: this.user,
     });
-    spec.validate?.(current, this);
+    spec.validate?.(next, this, before);
+    Object.assign(current, next);
     if (nextStatus === 1) this.submit(current);
-    this.announce(current);
+    this.announce(current, ["on_update", ...(nextStatus === 1 ? ["on_submit" as const] : []), "on_change"]);
     return structuredClone(current);
   }
 
@@ -178,7 +264,7 @@ export class ErpnextSite {
     if (doc.docstatus === 1)
       throw new FrappeError(417, "ValidationError", "Submitted documents cannot be deleted");
     this.table(doctype).delete(name);
-    this.announce(doc, "on_trash");
+    this.announce(doc, ["on_trash"]);
   }
 
   /** The doctype's documents that pass Frappe list filters. */
@@ -196,10 +282,10 @@ export class ErpnextSite {
     return this.insert(doctype, doc, { silent: true });
   }
 
-  /** Sends the change to the Webhook documents of its doctype, if the site has one. */
-  announce(doc: Doc, event = "on_update"): void {
-    if (this.webhooksSkipUser && doc.modified_by === this.webhooksSkipUser) return;
-    if (this.doctypes.get(doc.doctype)?.announced) this.webhooks.announce(doc, event);
+  /** Sends the change to the site's Webhook documents for its doctype and these events. */
+  announce(doc: Doc, events: DocEvent | DocEvent[] = "on_update"): void {
+    const hooks = this.docs.get("Webhook");
+    if (hooks?.size) this.webhooks.fire(doc, Array.isArray(events) ? events : [events], [...hooks.values()]);
   }
 
   private submit(doc: Doc): void {

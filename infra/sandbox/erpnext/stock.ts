@@ -33,7 +33,6 @@ export const stockLedgerEntry: Doctype = {
   name: "Stock Ledger Entry",
   required: ["item_code", "warehouse"],
   naming: series("MAT-SLE-"),
-  announced: true,
 };
 
 export const bin: Doctype = { name: "Bin", required: ["item_code", "warehouse"], naming: series("BIN-") };
