@@ -29,7 +29,7 @@ import type {
   QueryV2Original,
 } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import type { Settings } from "../config/settings";
-import { HttpError } from "../errors";
+import { HttpError, NotFoundError, RevisionConflictError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
@@ -179,14 +179,24 @@ export class WixClient {
     return res.body.product;
   }
 
-  /** PATCH: omitted fields stay; variants travel with options; a brand goes by id (WixProductUpdate). */
+  /**
+   * PATCH: omitted fields stay; variants travel with options; a brand goes by id (WixProductUpdate).
+   * The update names the revision it was based on ("The current `revision` must be passed when
+   * updating the product", updateProduct doc in @wix/auto_sdk_stores_products-v-3
+   * build/cjs/index.d.ts): Wix refuses a stale one with 409 Conflict, which the flow sees as
+   * `RevisionConflictError` (re-read and retry); a deleted product's 404 as `NotFoundError`.
+   */
   async updateProduct(product: WixProductUpdate): Promise<WixProduct> {
-    const res = await this.http.send<{ product: WixProduct }>({
-      method: "PATCH",
-      path: `/stores/v3/products/${product.id}`,
-      body: { product },
-    });
-    return res.body.product;
+    try {
+      const res = await this.http.send<{ product: WixProduct }>({
+        method: "PATCH",
+        path: `/stores/v3/products/${product.id}`,
+        body: { product },
+      });
+      return res.body.product;
+    } catch (error) {
+      throw productWriteCondition(error);
+    }
   }
 
   /**
@@ -480,6 +490,18 @@ export class WixClient {
       next: metadata?.hasNext ? (metadata.cursors?.next ?? undefined) : undefined,
     };
   }
+}
+
+/**
+ * A refused product write as the domain condition the flow acts on: 409 (the revision moved) and
+ * 404 (the product is gone). The message and details (status, Wix code, request id) stay those
+ * of the HTTP error; any other error passes unchanged.
+ */
+function productWriteCondition(error: unknown): unknown {
+  if (!(error instanceof HttpError)) return error;
+  if (error.status === 409) return new RevisionConflictError(error.message, error.details);
+  if (error.status === 404) return new NotFoundError(error.message, error.details);
+  return error;
 }
 
 const NO_RESULTS: BulkResponse<WixProduct> = {

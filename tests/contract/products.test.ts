@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   bulkCreateProductsWithInventory,
   bulkUpdateProducts,
@@ -6,6 +8,8 @@ import {
   updateProduct,
 } from "@wix/auto_sdk_stores_products-v-3";
 import { searchVariants } from "@wix/auto_sdk_stores_read-only-variants-v-3";
+import { NotFoundError, RevisionConflictError } from "../../shared/errors";
+import { WixClient } from "../../shared/wix/client";
 import type { WixNewProduct, WixProductUpdate } from "../../shared/wix/types";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
 
@@ -176,5 +180,45 @@ describe("Wix products: our requests equal the official SDK's", () => {
     expect(ours?.path).toBe(sdk.path);
     expect(ours?.body).toEqual(sdk.body);
     expect(found).toEqual(answer.variants);
+  });
+});
+
+/**
+ * A refused update reaches the products flow as a domain condition, never as an HTTP status:
+ * the flow re-reads on `RevisionConflictError` (shared/flows/products/publish.ts).
+ */
+describe("Wix products: a refused update is a domain condition", () => {
+  /** Answers every request with `status` and Wix's error envelope. */
+  async function refusingWix(status: number, code: string) {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: code, details: { applicationError: { code, description: code } } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const client = new WixClient({
+      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiKey: "contract-key",
+      siteId: "contract-site",
+      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const error = await client.updateProduct(update).catch((e: unknown) => e);
+    await new Promise((resolve) => server.close(resolve));
+    return error;
+  }
+
+  test("409 (stale revision) is RevisionConflictError, with Wix's code kept", async () => {
+    const error = await refusingWix(409, "REVISION_MISMATCH");
+    expect(error).toBeInstanceOf(RevisionConflictError);
+    expect((error as RevisionConflictError).details).toMatchObject({
+      status: 409,
+      code: "REVISION_MISMATCH",
+    });
+  });
+
+  test("404 (product deleted) is NotFoundError, not retried", async () => {
+    const error = await refusingWix(404, "PRODUCT_NOT_FOUND");
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).retryable).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 import { chunks } from "../../concurrency";
 import type { Enqueuer } from "../../queue/messages";
-import type { ProductMapping, StateStore } from "../../store/state";
-import type { SyncLog } from "../../store/sync-log";
+import type { ProductMapping } from "../../store/state";
 import { type BulkError, describeBulkError } from "../../wix/bulk";
-import { WIX_CATEGORY_ITEMS, type WixClient } from "../../wix/client";
+import { WIX_CATEGORY_ITEMS } from "../../wix/client";
+import type { CategoryDirectory, CategoryState, FlowHeartbeat, MappingScan, OutcomeLog } from "./ports";
 
 /** ERPNext's root group says nothing about an item: it gets no category. */
 const ROOT_GROUP = "All Item Groups";
@@ -21,6 +21,12 @@ const wantsFiling = (m: ProductMapping) =>
     m.itemGroup && m.itemGroup !== ROOT_GROUP && m.itemGroup !== m.category && !m.hidden && !m.variantOf,
   );
 
+export interface CategorySyncDeps {
+  wix: CategoryDirectory;
+  state: CategoryState;
+  log: OutcomeLog;
+}
+
 export interface FilingResult {
   filed: number;
   failed: { itemCode: string; reason: string; retryable: boolean }[];
@@ -33,7 +39,7 @@ export interface FilingResult {
  * the sync log with Wix's reason and returned, to be retried or parked by the worker.
  */
 export class CategorySync {
-  constructor(private readonly deps: { wix: WixClient; state: StateStore; log: SyncLog }) {}
+  constructor(private readonly deps: CategorySyncDeps) {}
 
   async file(group: string, itemCodes: string[]): Promise<FilingResult> {
     const { wix, state } = this.deps;
@@ -105,7 +111,7 @@ export class CategorySync {
 }
 
 /** The category job: every published product whose group is not yet its Wix category, by group. */
-export async function categoryJob(deps: { state: StateStore; queue: Enqueuer }) {
+export async function categoryJob(deps: { state: MappingScan & FlowHeartbeat; queue: Enqueuer }) {
   const byGroup = new Map<string, string[]>();
   for await (const page of deps.state.allMappings(1000)) {
     for (const m of page.filter(wantsFiling))

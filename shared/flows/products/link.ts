@@ -1,0 +1,48 @@
+import { type Planned, skusOf } from "./plan";
+import type { ProductCatalog, ProductMappings } from "./ports";
+
+/**
+ * Existing Wix products with the same SKU are linked, never duplicated. Search Variants gives
+ * each match's product id, variant id and product revision; a product whose revision did not
+ * come back is read once. Returns the item codes linked (their plans now carry the mapping).
+ */
+export async function linkBySku(
+  wix: Pick<ProductCatalog, "findVariantsBySku" | "getProduct">,
+  state: Pick<ProductMappings, "putMapping">,
+  creates: Planned[],
+): Promise<Set<string>> {
+  const linked = new Set<string>();
+  if (!creates.length) return linked;
+  const bySku = new Map<string, Planned>();
+  for (const plan of creates) for (const sku of skusOf(plan)) bySku.set(sku, plan);
+  const products = new Map<string, { revision?: string; variantIds: Map<string, string> }>();
+  for (const match of await wix.findVariantsBySku([...bySku.keys()])) {
+    const productId = match.productData?.productId;
+    if (!productId || !match.sku || !match.variantId) continue;
+    const found = products.get(productId) ?? { revision: undefined, variantIds: new Map() };
+    found.revision ??= match.productData?.revision ?? undefined;
+    found.variantIds.set(match.sku, match.variantId);
+    products.set(productId, found);
+  }
+  for (const [productId, found] of products) {
+    const plan = [...found.variantIds.keys()].map((sku) => bySku.get(sku)).find(Boolean);
+    if (!plan || linked.has(plan.itemCode)) continue;
+    const revision = found.revision ?? (await wix.getProduct(productId))?.revision;
+    if (!revision) continue;
+    // Keep Wix's variant ids for our SKUs, so their inventory items stay.
+    for (const v of plan.product.variantsInfo.variants)
+      if (v.sku && found.variantIds.has(v.sku)) v.id = found.variantIds.get(v.sku);
+    const now = new Date().toISOString();
+    plan.mapping = {
+      itemCode: plan.itemCode,
+      productId,
+      variantId: plan.variantCodes ? undefined : found.variantIds.get(plan.itemCode),
+      revision,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await state.putMapping(plan.mapping);
+    linked.add(plan.itemCode);
+  }
+  return linked;
+}

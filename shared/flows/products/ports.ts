@@ -1,0 +1,67 @@
+/**
+ * What the products flow needs from the outside, named by the flow. The adapters satisfy these
+ * structurally (`ErpnextClient`, `WixClient`, `StateStore`, `SyncLog`), and the unit tests use
+ * in-memory fakes. Failures arrive as the domain conditions of shared/errors.ts, never as HTTP
+ * statuses.
+ */
+import type { ProductMapping } from "../../store/state";
+import type { SyncLogEntry } from "../../store/sync-log";
+import type { CatalogVersion } from "../../wix/client";
+import type {
+  BulkResponse,
+  WixNewProduct,
+  WixProduct,
+  WixProductUpdate,
+  WixVariantMatch,
+} from "../../wix/types";
+
+/** A Frappe list filter: `[field, operator, value]`. */
+export type ItemFilter = [string, string, unknown];
+
+/** ERPNext reads: items and their prices, a template's attributes, a price named by a webhook. */
+export interface ItemSource {
+  /** Every row of a list (paged by the adapter). */
+  listAll<T = Record<string, unknown>>(
+    doctype: "Item" | "Item Price",
+    opts: { fields: string[]; filters?: ItemFilter[] },
+  ): Promise<T[]>;
+  /** A whole document: child tables (an item's attributes) come only this way. */
+  get<T = Record<string, unknown>>(doctype: "Item", name: string): Promise<T>;
+  /** A document, or undefined when it does not exist (a deleted Item Price). */
+  find<T = Record<string, unknown>>(doctype: "Item Price", name: string): Promise<T | undefined>;
+}
+
+/**
+ * Wix Catalog V3 products. Per-item refusals of a bulk call come back in its results; a single
+ * update whose revision is stale throws `RevisionConflictError`, one whose product is gone
+ * `NotFoundError`.
+ */
+export interface ProductCatalog {
+  catalogVersion(): Promise<CatalogVersion>;
+  /** The product, or undefined when Wix no longer has it. */
+  getProduct(id: string): Promise<WixProduct | undefined>;
+  updateProduct(product: WixProductUpdate): Promise<WixProduct>;
+  bulkCreateProducts(products: WixNewProduct[]): Promise<BulkResponse<WixProduct>>;
+  bulkUpdateProducts(products: WixProductUpdate[]): Promise<BulkResponse<WixProduct>>;
+  /** The variants carrying any of these SKUs, with their product id and revision. */
+  findVariantsBySku(skus: string[]): Promise<WixVariantMatch[]>;
+}
+
+/** Our record of which Wix product (and variant) shows each ERPNext item. */
+export interface ProductMappings {
+  getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>>;
+  putMapping(mapping: ProductMapping): Promise<void>;
+  /** Also remembers the Item Price behind each mapping, so a deleted price finds its item. */
+  putMappings(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void>;
+  itemForPrice(priceName: string): Promise<string | undefined>;
+}
+
+/** The flow's heartbeat: health alarms when a flow has not succeeded for too long. */
+export interface FlowHeartbeat {
+  markSuccess(flow: "products"): Promise<void>;
+}
+
+/** The sync log: one entry per item and outcome. */
+export interface OutcomeLog {
+  writeAll(entries: SyncLogEntry[]): Promise<void>;
+}
