@@ -31,6 +31,7 @@ import type {
 import type { Settings } from "../config/settings";
 import { HttpError, NotFoundError, RevisionConflictError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
+import { isWixRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
 import type { BulkError } from "./bulk";
@@ -58,6 +59,8 @@ export type WixClientOptions = Pick<
   budget?: RateBudget;
   retry?: HttpClientOptions["retry"];
   onRetry?: HttpClientOptions["onRetry"];
+  /** Test mode: told of each write withheld (reads still go out). */
+  onWithheldWrite?: WriteGuard["record"];
 };
 
 /** Wix limits (CONTRACTS 2.3-2.5). */
@@ -105,6 +108,7 @@ export class WixClient {
       budget: options.budget,
       retry: options.retry,
       onRetry: options.onRetry,
+      dryRun: options.onWithheldWrite && { isRead: isWixRead, record: options.onWithheldWrite },
       secrets: [options.apiKey, options.appSecret],
     });
   }
