@@ -255,6 +255,30 @@ export class WixClient {
   }
 
   /**
+   * Every variant of the catalog, with its product's id and name (Search Variants with no filter,
+   * @wix/auto_sdk_stores_read-only-variants-v-3), a page at a time: `onPage` hears each page's size.
+   */
+  async allVariants(onPage?: (count: number) => void): Promise<WixVariantMatch[]> {
+    const found: WixVariantMatch[] = [];
+    let page = 0;
+    for await (const v of this.query<WixVariantMatch>(
+      "/stores/v3/products/search-variants",
+      "variants",
+      {},
+      WIX_QUERY_LIMIT,
+      { envelope: "search" },
+    )) {
+      found.push(v);
+      if (++page === WIX_QUERY_LIMIT) {
+        onPage?.(page);
+        page = 0;
+      }
+    }
+    if (page) onPage?.(page);
+    return found;
+  }
+
+  /**
    * Inventory items of these SKUs: one per variant and location (CONTRACTS 2.4), or only those at
    * `locationId` when given. `product.variantSku` and `locationId` are filterable
    * (InventoryItemQuerySpec in @wix/auto_sdk_stores_inventory-items-v-3's universal .d.ts).

@@ -191,22 +191,39 @@ export function planSync(input: PlanInput, options: PlanOptions): SyncPlan {
   return { counts, items, conflicts };
 }
 
-/** Merges the plans of several pages of items (a new category is listed once, with all its items). */
+/**
+ * Merges the plans of several pages of items: each item once, a new category once with all its
+ * items.
+ */
 export function mergePlans(plans: SyncPlan[]): SyncPlan {
   const merged: SyncPlan = {
     counts: { create: 0, link: 0, update: 0, hide: 0, unchanged: 0, "not-published": 0 },
     items: [],
     conflicts: [],
   };
-  const categories = new Map<string, string[]>();
+  const categories = new Map<string, Set<string>>();
+  // A template whose variants fall on two pages is planned on both: it counts once.
+  const seen = new Set<string>();
+  const listed = new Set<string>();
   for (const p of plans) {
-    for (const [k, n] of Object.entries(p.counts)) merged.counts[k as Action] += n;
-    merged.items.push(...p.items);
-    for (const c of p.conflicts)
-      if (c.kind !== "new-category") merged.conflicts.push(c);
-      else categories.set(c.item, [...(categories.get(c.item) ?? []), ...(c.items ?? [])]);
+    for (const i of p.items) {
+      if (seen.has(i.item)) continue;
+      seen.add(i.item);
+      merged.items.push(i);
+      merged.counts[i.action]++;
+    }
+    for (const c of p.conflicts) {
+      if (c.kind === "new-category") {
+        const codes = categories.get(c.item) ?? new Set<string>();
+        for (const code of c.items ?? []) codes.add(code);
+        categories.set(c.item, codes);
+      } else if (!listed.has(`${c.kind}\u0000${c.item}\u0000${c.detail}`)) {
+        listed.add(`${c.kind}\u0000${c.item}\u0000${c.detail}`);
+        merged.conflicts.push(c);
+      }
+    }
   }
-  for (const [group, codes] of categories) merged.conflicts.push(newCategory(group, codes));
+  for (const [group, codes] of categories) merged.conflicts.push(newCategory(group, [...codes]));
   return merged;
 }
 

@@ -117,12 +117,17 @@ describe("plan of the first sync", () => {
     expect(plan.conflicts.filter((c) => c.kind === "stock-change")).toEqual([]);
   });
 
-  it("merges pages: counts add up, a new category is listed once with all its items", () => {
+  it("merges pages: an item planned on two pages counts once, a new category lists all its items", () => {
     const one = planSync(planted(), OPTIONS);
-    const merged = mergePlans([one, one]);
-    expect(merged.counts.create).toBe(8);
+    const other = planted();
+    other.catalog.items.set("G2", { ...(other.catalog.items.get("G") as Item), name: "G2", item_code: "G2" });
+    other.catalog.prices.push(price("G2", 3));
+    other.catalog.units = ["G2", "F"];
+    const merged = mergePlans([one, planSync(other, OPTIONS)]);
+    expect(merged.counts).toEqual({ ...one.counts, create: one.counts.create + 1 });
+    expect(merged.conflicts.filter((c) => c.kind === "variant-attributes")).toHaveLength(1);
     const garden = merged.conflicts.filter((c) => c.kind === "new-category");
-    expect(garden).toEqual([expect.objectContaining({ item: "Garden", items: ["G", "G"] })]);
+    expect(garden).toEqual([expect.objectContaining({ item: "Garden", items: ["G", "G2"] })]);
   });
 
   it("renders a table for people and a stable --json shape", () => {
