@@ -56,10 +56,15 @@ const RUNNERS: Record<JobName, (ctx: Core) => Promise<Record<string, unknown>>> 
     return { status: report.status, problems: report.problems };
   },
   "weekly-report": async (ctx) => {
-    const report = await weeklyReport(ctx.log, async (q) => ({
-      parked: (await ctx.queue.depth(q)).dlq,
-      reasons: await ctx.queue.dlqReasons(q),
-    }));
+    const report = await weeklyReport(
+      ctx.log,
+      async (q) => ({
+        parked: (await ctx.queue.depth(q)).dlq,
+        reasons: await ctx.queue.dlqReasons(q),
+      }),
+      new Date(),
+      { testMode: ctx.settings.dryRun },
+    );
     logger.info("weekly report", { report });
     await ctx.state.saveReport("weekly", report.to, report);
     return { ...report };

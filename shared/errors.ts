@@ -96,3 +96,20 @@ export function remoteAnswered(error: unknown): boolean {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Test mode (`DRY_RUN=true`): the adapter withheld a write and recorded what it would have sent.
+ * Not a failure: the worker runtime settles the message as `skipped` with this reason (neither
+ * retried nor parked). It counts as retryable for the flows' own bookkeeping: the write is still
+ * to be made once test mode ends, so nothing is recorded as parked or done (an order's claim is
+ * released, not parked).
+ */
+export class DryRunSkipped extends SyncError {
+  constructor(readonly intent: { system: string; method: string; path: string; summary: string }) {
+    super(
+      `test mode: would ${intent.method} ${intent.path}${intent.summary ? ` (${intent.summary})` : ""}`,
+      true,
+      { dryRun: true },
+    );
+  }
+}

@@ -108,6 +108,8 @@ export const settingsSchema = z.object({
   WIX_WEBHOOK_PUBLIC_KEY: optionalText,
   WIX_REQUESTS_PER_MINUTE: integer(1, 1_000_000, 200),
   WIX_LOCATION_ID: optionalText,
+  /** Test mode: both sides are read, no write is sent (shared/http/dry-run.ts). */
+  DRY_RUN: bool(false),
   /** Read by the queue client (shared/queue/policy.ts); validated here with everything else. */
   RETRY_BASE_SECONDS: integer(0, 1800, DEFAULT_RETRY_BASE_SECONDS),
   WRITE_STATUS_TO_ERPNEXT: bool(true),
@@ -140,6 +142,8 @@ function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
 }
 
 export interface Settings {
+  /** Test mode (`DRY_RUN`): flows read both sides and log the writes they would make, making none. */
+  dryRun: boolean;
   erpnext: {
     url: string;
     apiKey: string;
@@ -200,6 +204,7 @@ export function parseSettings(
   if (!result.success || problems.length) throw new ConfigError(problems);
   const s = result.data;
   return {
+    dryRun: s.DRY_RUN,
     erpnext: {
       url: s.ERPNEXT_URL,
       apiKey: s.ERPNEXT_API_KEY,

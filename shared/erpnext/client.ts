@@ -1,5 +1,6 @@
 import { HttpError, NotFoundError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
+import { isErpnextRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
 
@@ -13,6 +14,8 @@ export interface ErpnextClientOptions {
   budget?: RateBudget;
   retry?: HttpClientOptions["retry"];
   onRetry?: HttpClientOptions["onRetry"];
+  /** Test mode: told of each write withheld (reads still go out). */
+  onWithheldWrite?: WriteGuard["record"];
 }
 
 /** Largest page we ask for: big enough to be cheap, small enough to stay under server timeouts. */
@@ -39,6 +42,7 @@ export class ErpnextClient {
       budget: options.budget,
       retry: options.retry,
       onRetry: options.onRetry,
+      dryRun: options.onWithheldWrite && { isRead: isErpnextRead, record: options.onWithheldWrite },
       secrets: [options.apiKey, options.apiSecret],
     });
   }

@@ -1,5 +1,6 @@
 import { AuthError, HttpError, isAuthStatus, isRetryableStatus } from "../errors";
 import { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retry } from "../resilience/retry";
+import { guardWrite, type WriteGuard } from "./dry-run";
 import type { RateBudget } from "./rate-budget";
 import { rememberSecrets, scrub } from "./redact";
 
@@ -42,6 +43,8 @@ export interface HttpClientOptions {
   budget?: RateBudget;
   /** Secret values that must never appear in an error message. */
   secrets?: readonly (string | undefined)[];
+  /** Test mode: writes are withheld and recorded, never sent (shared/http/dry-run.ts). */
+  dryRun?: WriteGuard;
   /** Called before each retry (logging, metrics). */
   onRetry?: (info: { attempt: number; delayMs: number; status?: number; reason: string }) => void;
 }
@@ -68,7 +71,8 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
-  send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+  async send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    guardWrite(this.options.name, this.options.dryRun, req);
     return retry(() => this.once<T>(req), {
       policy: req.retry ?? this.retry,
       isRetryable: (error) =>

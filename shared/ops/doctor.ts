@@ -13,6 +13,12 @@ export interface Finding {
 export function explainHealth(report: HealthReport): Finding[] {
   const findings: Finding[] = [];
   const { erpnext, wix } = report;
+  if (report.mode === "test")
+    findings.push({
+      ok: true,
+      what: "test mode (DRY_RUN=true): every flow reads both sides and only logs the writes it would make",
+      todo: "unset DRY_RUN when the sync log shows what you expect; the first live run reads the same changes again",
+    });
   if (erpnext.authenticated)
     findings.push({ ok: true, what: `ERPNext answers; signed in as ${erpnext.user}` });
   else if (erpnext.reachable)

@@ -10,6 +10,8 @@ export type HealthStatus = "ok" | "degraded" | "failing";
 
 export interface HealthReport {
   status: HealthStatus;
+  /** `test` while DRY_RUN is on: both sides are read, no write is made (the sync log lists them). */
+  mode: "live" | "test";
   checkedAt: string;
   erpnext: { reachable: boolean; authenticated: boolean; user?: string; error?: string };
   wix: { reachable: boolean; catalogVersion?: string; expected: "V3_CATALOG"; error?: string };
@@ -36,6 +38,8 @@ export interface HealthDeps {
   log: SyncLog;
   queueDepth: (queue: QueueName) => Promise<{ depth: number; inFlight: number; dlq: number }>;
   thresholds?: Partial<Record<Flow, number>>;
+  /** Test mode (DRY_RUN): reported as `mode: "test"`; not a problem in itself. */
+  testMode?: boolean;
 }
 
 /**
@@ -88,6 +92,7 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
   const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
   return {
     status,
+    mode: deps.testMode ? "test" : "live",
     checkedAt: now.toISOString(),
     erpnext,
     wix,

@@ -3,6 +3,8 @@ import { QUEUES, type QueueName } from "../queue/messages";
 import type { Flow, SyncLog, SyncLogEntry } from "../store/sync-log";
 
 export interface WeeklyReport {
+  /** `test` while DRY_RUN is on: the week's writes were logged, not made. */
+  mode: "live" | "test";
   from: string;
   to: string;
   flows: Record<Flow, { outcomes: Record<string, number>; p95LatencyMs?: number }>;
@@ -16,6 +18,7 @@ export async function weeklyReport(
   log: SyncLog,
   dlq: (queue: QueueName) => Promise<WeeklyReport["dlq"][QueueName]>,
   now = new Date(),
+  options: { testMode?: boolean } = {},
 ): Promise<WeeklyReport> {
   const from = new Date(now.getTime() - 7 * 86400_000);
   const flows = {} as WeeklyReport["flows"];
@@ -54,6 +57,7 @@ export async function weeklyReport(
     .map(([reason, count]) => ({ reason, count }));
   const parked = Object.fromEntries(await Promise.all(QUEUES.map(async (q) => [q, await dlq(q)] as const)));
   return {
+    mode: options.testMode ? "test" : "live",
     from: from.toISOString(),
     to: now.toISOString(),
     flows,

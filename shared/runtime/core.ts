@@ -7,6 +7,7 @@ import { SyncLog } from "../store/sync-log";
 import type { TableNames } from "../store/tables";
 import { WixClient } from "../wix/client";
 import { awsClients } from "./aws";
+import { recordWithheldWrite, TestModeSyncLog } from "./dry-run";
 import { logger } from "./logger";
 import { loadSettings } from "./settings";
 
@@ -33,17 +34,21 @@ async function buildCore(env: NodeJS.ProcessEnv = process.env): Promise<Core> {
   const onRetry =
     (system: string) => (info: { attempt: number; delayMs: number; status?: number; reason: string }) =>
       logger.warn(`${system} call failed, retrying`, { ...info });
+  // Test mode: the adapters withhold every write (shared/http/dry-run.ts); the runtime logs them.
+  const testMode = settings.dryRun;
+  const onWithheldWrite = testMode ? recordWithheldWrite : undefined;
   return {
     settings,
     secrets: secretValues(settings),
-    erpnext: new ErpnextClient({ ...settings.erpnext, onRetry: onRetry("ERPNext") }),
+    erpnext: new ErpnextClient({ ...settings.erpnext, onRetry: onRetry("ERPNext"), onWithheldWrite }),
     wix: new WixClient({
       ...settings.wix,
       budget: new RateBudget(settings.wix.requestsPerMinute),
       onRetry: onRetry("Wix"),
+      onWithheldWrite,
     }),
-    state: new StateStore(aws.db, aws.tables.state),
-    log: new SyncLog(aws.db, aws.tables.syncLog),
+    state: new StateStore(aws.db, aws.tables.state, { testMode }),
+    log: testMode ? new TestModeSyncLog(aws.db, aws.tables.syncLog) : new SyncLog(aws.db, aws.tables.syncLog),
     queue: aws.queue,
     dynamo: aws.dynamo,
     tables: aws.tables,

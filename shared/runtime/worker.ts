@@ -1,12 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { errorMessage, isRetryable, PermanentError, RetryableError } from "../errors";
+import { DryRunSkipped, errorMessage, isRetryable, PermanentError, RetryableError } from "../errors";
 import { redact } from "../http/redact";
 import { type MessageOf, messageSchemas, type QueueName } from "../queue/messages";
 import { MAX_RECEIVE_COUNT, type ParkedAs } from "../queue/policy";
 import type { ParkOptions } from "../queue/sqs";
 import type * as z from "../validation";
 import { describeIssues } from "../validation";
+import { describeWrite, type WithheldWrite, withheldEntries, withWriteScope } from "./dry-run";
 import { logger, metrics as sharedMetrics } from "./logger";
 import { OutcomeRecorder, type RecorderPorts } from "./outcomes";
 
@@ -60,6 +61,7 @@ export async function runPerRecord<Q extends QueueName>(
 ): Promise<SQSBatchResponse> {
   const settler = new Settler(queueName, ports);
   const recorder = new OutcomeRecorder(queueName, ports);
+  const settleTestMode = testModeSettler(queueName, ports, recorder);
   const parsed = new Map(event.Records.map((record) => [record, parse(queueName, record)]));
   const processor = new LanedBatchProcessor((records) => lanes(records, parsed, flow.lane));
   const response = await processPartialResponse(
@@ -67,12 +69,15 @@ export async function runPerRecord<Q extends QueueName>(
     async (record: SQSRecord) => {
       const message = parsed.get(record) as Parsed<MessageOf<Q>>;
       if (!message.ok) return settler.park(record, message.reason);
+      const withheld: WithheldWrite[] = [];
       let leftover: Leftover<MessageOf<Q>>;
       try {
-        leftover = await flow.handle(message.value, recorder);
+        leftover = await withWriteScope(withheld, () => flow.handle(message.value, recorder));
+        if (withheld.length) return settleTestMode(flow.failedKeys(message.value), withheld);
         if (leftover && "park" in leftover)
           await ports.queue.deadLetter(queueName, JSON.stringify(leftover.park), leftover.reason);
       } catch (error) {
+        if (withheld.length) return settleTestMode(flow.failedKeys(message.value), withheld);
         await recorder.failed(flow.failedKeys(message.value), error);
         return settler.settle(record, error instanceof Error ? error : new PermanentError(String(error)));
       }
@@ -101,6 +106,13 @@ export async function runCoalesced<Q extends QueueName>(
   const recorder = new OutcomeRecorder(queueName, ports);
   const parsed = new Map(event.Records.map((record) => [record, parse(queueName, record)]));
   const valid = [...parsed.values()].flatMap((p) => (p.ok ? [p.value] : []));
+  const logTestMode = testModeSettler(queueName, ports, recorder);
+  const withheld: WithheldWrite[] = [];
+  let testModeSettled = false;
+  const settleTestMode = (keys: string[], writes: WithheldWrite[]) => {
+    testModeSettled = true;
+    return logTestMode(keys, writes);
+  };
   // Started by the first valid record; the others wait for the same run. Resolves to its error.
   let whole: Promise<Error | undefined> | undefined;
   const response = await processPartialResponse(
@@ -108,12 +120,15 @@ export async function runCoalesced<Q extends QueueName>(
     async (record: SQSRecord) => {
       const message = parsed.get(record) as Parsed<MessageOf<Q>>;
       if (!message.ok) return settler.park(record, message.reason);
-      whole ??= run(valid, recorder).then(
+      whole ??= withWriteScope(withheld, () => run(valid, recorder)).then(
         () => undefined,
         (error: unknown) => (error instanceof Error ? error : new PermanentError(String(error))),
       );
       const error = await whole;
-      if (error) return settler.settle(record, error);
+      // Test mode: every record of the batch is done; its withheld writes are logged once.
+      if (withheld.length) return settleTestMode([queueName], withheld.splice(0));
+      if (error && !(error instanceof DryRunSkipped) && !testModeSettled)
+        return settler.settle(record, error);
     },
     new BatchProcessor(EventType.SQS, { logger }),
     { throwOnFullBatchFailure: false },
@@ -144,6 +159,27 @@ export class LanedBatchProcessor extends BatchProcessor {
     this.clean();
     return processed.flat();
   }
+}
+
+/**
+ * Test mode: a message whose work met a withheld write is done, as `skipped` (not failed, not
+ * retried, not parked): its sync log says what it would have written, one entry per write.
+ */
+function testModeSettler<Q extends QueueName>(
+  queueName: Q,
+  ports: WorkerPorts,
+  recorder: OutcomeRecorder<Q>,
+) {
+  return async (keys: string[], writes: WithheldWrite[]): Promise<void> => {
+    if (!writes.length) return;
+    recorder.outcome("skipped", `${queueName}: ${describeWrite(writes[0] as WithheldWrite)}`, {
+      keys,
+      writes: writes.length,
+    });
+    await ports.log.writeAll(withheldEntries(queueName, keys, writes)).catch((error: unknown) => {
+      logger.warn(`${queueName}: could not log the test mode writes`, { reason: errorMessage(error) });
+    });
+  };
 }
 
 type Parsed<M> = { ok: true; value: M } | { ok: false; reason: string };

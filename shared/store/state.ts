@@ -28,7 +28,8 @@ export class StateStore {
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
 
-  constructor(db: DynamoDBDocumentClient, table: string) {
+  /** `testMode`: watermarks stay where they are (WatermarkRepository). */
+  constructor(db: DynamoDBDocumentClient, table: string, options: { testMode?: boolean } = {}) {
     const t = new StateTable(db, table);
     this.mappings = new MappingRepository(t);
     this.categories = new CategoryRepository(t);
@@ -36,7 +37,7 @@ export class StateStore {
     this.holds = new PendingHoldRepository(t);
     this.customers = new CustomerRepository(t);
     this.leases = new LeaseRepository(t);
-    this.watermarks = new WatermarkRepository(t);
+    this.watermarks = new WatermarkRepository(t, options.testMode);
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
   }

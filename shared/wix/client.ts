@@ -31,6 +31,7 @@ import type {
 import type { Settings } from "../config/settings";
 import { HttpError, NotFoundError, RevisionConflictError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
+import { isWixRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
 import type { BulkError } from "./bulk";
@@ -58,6 +59,8 @@ export type WixClientOptions = Pick<
   budget?: RateBudget;
   retry?: HttpClientOptions["retry"];
   onRetry?: HttpClientOptions["onRetry"];
+  /** Test mode: told of each write withheld (reads still go out). */
+  onWithheldWrite?: WriteGuard["record"];
 };
 
 /**
@@ -111,6 +114,7 @@ export class WixClient {
       budget: options.budget,
       retry: options.retry,
       onRetry: options.onRetry,
+      dryRun: options.onWithheldWrite && { isRead: isWixRead, record: options.onWithheldWrite },
       secrets: [options.apiKey, options.appSecret],
     });
   }
@@ -253,6 +257,30 @@ export class WixClient {
         found.push(v);
       }
     }
+    return found;
+  }
+
+  /**
+   * Every variant of the catalog, with its product's id and name (Search Variants with no filter,
+   * @wix/auto_sdk_stores_read-only-variants-v-3), a page at a time: `onPage` hears each page's size.
+   */
+  async allVariants(onPage?: (count: number) => void): Promise<WixVariantMatch[]> {
+    const found: WixVariantMatch[] = [];
+    let page = 0;
+    for await (const v of this.query<WixVariantMatch>(
+      "/stores/v3/products/search-variants",
+      "variants",
+      {},
+      WIX_QUERY_LIMIT,
+      { envelope: "search" },
+    )) {
+      found.push(v);
+      if (++page === WIX_QUERY_LIMIT) {
+        onPage?.(page);
+        page = 0;
+      }
+    }
+    if (page) onPage?.(page);
     return found;
   }
 

@@ -135,7 +135,7 @@ export interface BulkWithInventoryResponse {
 export interface WixVariantMatch {
   variantId?: string;
   sku?: string;
-  productData?: { productId?: string; revision?: string };
+  productData?: { productId?: string; revision?: string; name?: string };
 }
 
 export interface WixSearchVariantsResponse {

@@ -328,6 +328,7 @@ describe("setup against an ERPNext in memory", () => {
 describe("doctor", () => {
   const report: HealthReport = {
     status: "degraded",
+    mode: "live",
     checkedAt: "2025-01-01T00:00:00.000Z",
     erpnext: { reachable: true, authenticated: false, error: "AuthenticationError: Invalid" },
     wix: { reachable: true, catalogVersion: "V3_CATALOG", expected: "V3_CATALOG" },

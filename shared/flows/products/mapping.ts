@@ -3,6 +3,20 @@ import type { Item, ItemPrice } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
 import type { WixProduct, WixVariant } from "../../wix/types";
 
+/**
+ * Why an item cannot become a Wix product as it is, by kind: the plan (shared/ops/plan) lists
+ * these for a person to decide; the sync parks or hides with the same message.
+ */
+export type ContentProblemKind = "over-limit" | "variant-attributes" | "no-price";
+export class ContentProblem extends PermanentError {
+  constructor(
+    readonly kind: ContentProblemKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Limits from the doc comments of @wix/auto_sdk_stores_products-v-3 (build/cjs/meta.d.ts). */
 export const WIX_NAME_MAX = 80; // V3Product.name @maxLength 80
 export const WIX_SKU_MAX = 40; // Variant.sku @maxLength 40
@@ -125,12 +139,14 @@ export function toWixProduct(
   allowFree = false,
 ): ProductContent {
   if (item.item_code.length > WIX_SKU_MAX) {
-    throw new PermanentError(
+    throw new ContentProblem(
+      "over-limit",
       `item code "${item.item_code}" is longer than Wix's ${WIX_SKU_MAX}-character SKU limit`,
     );
   }
   const problem = priceProblem(item.item_code, price, allowFree);
-  if (problem || !price) throw new PermanentError(problem ?? `item "${item.item_code}" has no price`);
+  if (problem || !price)
+    throw new ContentProblem("no-price", problem ?? `item "${item.item_code}" has no price`);
   const url = imageUrl(item.image, erpnextUrl);
   const weight = toKilograms(item.weight_per_unit, item.weight_uom);
   const product: WixProduct = {
@@ -199,12 +215,17 @@ export function toWixVariantProduct(
   existingVariantIds: Map<string, string> = new Map(),
   allowFree = false,
 ): ProductContent {
-  if (!variants.length) throw new PermanentError(`template "${template.item_code}" has no variants to sell`);
+  if (!variants.length)
+    throw new ContentProblem(
+      "variant-attributes",
+      `template "${template.item_code}" has no variants to sell`,
+    );
   const names = [...new Set([...optionOrder, ...variants.flatMap((v) => Object.keys(v.attributes))])].filter(
     (n) => variants.some((v) => v.attributes[n]),
   );
   if (names.length > WIX_MAX_OPTIONS) {
-    throw new PermanentError(
+    throw new ContentProblem(
+      "over-limit",
       `template "${template.item_code}" has ${names.length} attributes; Wix allows ${WIX_MAX_OPTIONS} options`,
     );
   }
@@ -212,31 +233,40 @@ export function toWixVariantProduct(
     (label) => label.length > WIX_LABEL_MAX,
   );
   if (tooLong) {
-    throw new PermanentError(
+    throw new ContentProblem(
+      "over-limit",
       `template "${template.item_code}": attribute or value "${tooLong}" is longer than Wix's ${WIX_LABEL_MAX} characters`,
     );
   }
   const seen = new Set<string>();
   const wixVariants = variants.map(({ item, price, attributes }) => {
     if (item.item_code.length > WIX_SKU_MAX) {
-      throw new PermanentError(
+      throw new ContentProblem(
+        "over-limit",
         `variant "${item.item_code}" is longer than Wix's ${WIX_SKU_MAX}-character SKU limit`,
       );
     }
     const missing = names.filter((n) => !attributes[n]);
     if (missing.length)
-      throw new PermanentError(`variant "${item.item_code}" has no value for ${missing.join(", ")}`);
+      throw new ContentProblem(
+        "variant-attributes",
+        `variant "${item.item_code}" has no value for ${missing.join(", ")}`,
+      );
     const combination = names.map((n) => attributes[n]).join("\u0000");
     if (seen.has(combination))
-      throw new PermanentError(`variant "${item.item_code}" repeats another variant's attributes`);
+      throw new ContentProblem(
+        "variant-attributes",
+        `variant "${item.item_code}" repeats another variant's attributes`,
+      );
     seen.add(combination);
     const rate = price ?? templatePrice;
     if (!rate)
-      throw new PermanentError(
+      throw new ContentProblem(
+        "no-price",
         `variant "${item.item_code}" has no valid selling price (nor has its template)`,
       );
     const problem = priceProblem(item.item_code, rate, allowFree);
-    if (problem) throw new PermanentError(problem);
+    if (problem) throw new ContentProblem("no-price", problem);
     const weight = toKilograms(
       item.weight_per_unit || template.weight_per_unit,
       item.weight_uom ?? template.weight_uom,
