@@ -557,7 +557,8 @@ export class WixFulfillments {
       this.http.send<CreateFulfillmentResponse>({
         method: "POST",
         path: `/ecom/v1/fulfillments/orders/${encodeURIComponent(orderId)}/create-fulfillment`,
-        body: { fulfillment } satisfies CreateFulfillmentBody,
+        // The SDK's request carries the order id in the body as well as the path (contract test).
+        body: { orderId, fulfillment } satisfies CreateFulfillmentBody,
       }),
     );
     return {
@@ -580,7 +581,7 @@ export class WixFulfillments {
         method: "PATCH",
         path: `/ecom/v1/fulfillments/${encodeURIComponent(fulfillment.id)}/orders/${encodeURIComponent(orderId)}`,
         idempotent: true, // setting the same fields again changes nothing
-        body: { fulfillment, orderId } satisfies UpdateFulfillmentBody & { orderId: string },
+        body: { fulfillment, orderId } satisfies UpdateFulfillmentBody,
       }),
     );
     return res.body.orderWithFulfillments?.fulfillments ?? [];

@@ -21,13 +21,10 @@ export type WixOrderWithFulfillments = Wire<OrderWithFulfillmentsOriginal>;
 export type WixFulfillmentLine = NonNullable<WixFulfillment["lineItems"]>[number];
 export type WixTrackingInfo = NonNullable<WixFulfillment["trackingInfo"]>;
 
-/** Request bodies: the path parameters (orderId, fulfillment.id) travel in the path, not the body. */
+/** Request bodies: the SDK sends the path parameters (orderId) in the body too. */
 export type ListFulfillmentsBody = ListFulfillmentsForMultipleOrdersRequestOriginal;
-export type CreateFulfillmentBody = Omit<Wire<CreateFulfillmentRequestOriginal>, "orderId">;
-export type UpdateFulfillmentBody = Omit<Wire<UpdateFulfillmentRequestOriginal>, "orderId"> & {
-  /** Serialized by the SDK's request builder (`paths: [{path: "fieldMask"}]`, index.js). */
-  fieldMask?: string;
-};
+export type CreateFulfillmentBody = Wire<CreateFulfillmentRequestOriginal>;
+export type UpdateFulfillmentBody = Wire<UpdateFulfillmentRequestOriginal>;
 export type ListFulfillmentsResponse = Wire<ListFulfillmentsForMultipleOrdersResponseOriginal>;
 export type CreateFulfillmentResponse = Wire<CreateFulfillmentResponseOriginal>;
 export type UpdateFulfillmentResponse = Wire<UpdateFulfillmentResponseOriginal>;
