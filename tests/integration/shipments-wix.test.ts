@@ -49,6 +49,17 @@ describe("FULFILMENT_SOURCE=wix: Wix fulfillment -> Delivery Note", () => {
     expect(actual()).toBe(before - 2);
     expect(w.erpnext.get("Sales Order", so.name)).toMatchObject({ delivery_status: "Partly Delivered" });
 
+    // Tracking edited in Wix (Update Fulfillment): the note's tracking fields follow.
+    const edited = await w.request(
+      "PATCH",
+      `/sandbox/wix/ecom/v1/fulfillments/${first.id}/orders/${order.id}`,
+      { fulfillment: { id: first.id, trackingInfo: { trackingNumber: "W-1B", shippingProvider: "fedex" } } },
+      { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" },
+    );
+    expect(edited.status).toBe(200);
+    await w.host.drain();
+    expect(notesOf(so.name)[0]).toMatchObject({ wix_tracking_number: "W-1B", wix_carrier: "fedex" });
+
     const second = w.wix.fulfil(order.id, { lineItems: [{ id: line, quantity: 1 }] });
     await w.wix.sendFulfillmentsCopies(order.id, 3);
     await w.host.drain();
