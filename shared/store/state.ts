@@ -7,6 +7,7 @@ import { MappingRepository, type ProductMapping } from "./repos/mappings";
 import { type OrderRecord, OrderRepository } from "./repos/orders";
 import { PendingHoldRepository } from "./repos/pending-holds";
 import { ReportRepository } from "./repos/reports";
+import { ShipmentRepository } from "./repos/shipments";
 import { WatermarkRepository } from "./repos/watermarks";
 import { StateTable } from "./state-table";
 
@@ -27,6 +28,7 @@ export class StateStore {
   readonly watermarks: WatermarkRepository;
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
+  readonly shipments: ShipmentRepository;
 
   /** `testMode`: watermarks stay where they are (WatermarkRepository). */
   constructor(db: DynamoDBDocumentClient, table: string, options: { testMode?: boolean } = {}) {
@@ -40,6 +42,7 @@ export class StateStore {
     this.watermarks = new WatermarkRepository(t, options.testMode);
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
+    this.shipments = new ShipmentRepository(t);
   }
 
   // --- product mappings ----------------------------------------------------------------------

@@ -94,11 +94,11 @@ describe("the stack", () => {
     }
   });
 
-  test("three queues, each encrypted, SSL-only, with a DLQ after 5 receives and a visibility of 6x the worker timeout", () => {
+  test("a queue per flow, each encrypted, SSL-only, with a DLQ after 5 receives and a visibility of 6x the worker timeout", () => {
     const queues = t.findResources("AWS::SQS::Queue");
     const main = Object.values(queues).filter((q) => q.Properties.RedrivePolicy);
-    expect(main).toHaveLength(3);
-    expect(Object.keys(queues)).toHaveLength(6);
+    expect(main).toHaveLength(FLOW_NAMES.length);
+    expect(Object.keys(queues)).toHaveLength(2 * FLOW_NAMES.length);
     for (const q of main) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(MAX_RECEIVE_COUNT);
       expect(q.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
@@ -107,7 +107,7 @@ describe("the stack", () => {
     }
     for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(t.findResources("AWS::SQS::QueuePolicy"));
-    expect(policies).toHaveLength(6);
+    expect(policies).toHaveLength(2 * FLOW_NAMES.length);
     for (const p of policies) {
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
@@ -115,7 +115,7 @@ describe("the stack", () => {
 
   test("workers consume with partial batch failures and bounded concurrency", () => {
     const mappings = Object.values(t.findResources("AWS::Lambda::EventSourceMapping"));
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(FLOW_NAMES.length);
     for (const m of mappings) {
       expect(m.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
       expect(m.Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
@@ -156,7 +156,8 @@ describe("the stack", () => {
 
   test("alarms on DLQs, message age, worker errors and health, to an encrypted SSL-only topic; a dashboard", () => {
     const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(3 + 3 + 3 + 1 + 1);
+    // Per flow: DLQ, message age, worker errors; then JobFailed and HealthFailing.
+    expect(alarms).toHaveLength(3 * FLOW_NAMES.length + 1 + 1);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     t.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "JobFailed", Threshold: 1 });
     t.hasResourceProperties("AWS::CloudWatch::Alarm", {
@@ -267,6 +268,8 @@ describe("each function's permissions, exactly", () => {
     inventoryDlq: DEPTH,
     ordersQueue: DEPTH,
     ordersDlq: DEPTH,
+    shipmentsQueue: DEPTH,
+    shipmentsDlq: DEPTH,
   };
   const expected: Record<string, Record<string, string[]>> = {
     ErpnextWebhook: {
@@ -274,8 +277,10 @@ describe("each function's permissions, exactly", () => {
       Credentials: SECRET,
       productsQueue: SEND,
       inventoryQueue: SEND,
+      shipmentsQueue: SEND, // Delivery Notes
     },
-    WixWebhook: { WixWebhookLogs: LOGS, Credentials: SECRET, ordersQueue: SEND },
+    // fulfillments_updated goes to shipments (FULFILMENT_SOURCE=wix)
+    WixWebhook: { WixWebhookLogs: LOGS, Credentials: SECRET, ordersQueue: SEND, shipmentsQueue: SEND },
     Health: {
       HealthLogs: LOGS,
       Credentials: SECRET,
@@ -309,6 +314,14 @@ describe("each function's permissions, exactly", () => {
       SyncLogTable: TABLE_RW,
       IdempotencyTable: TABLE_RW, // Powertools Idempotency: Get/Put/Update/DeleteItem
     },
+    ShipmentsWorker: {
+      ShipmentsWorkerLogs: LOGS,
+      Credentials: SECRET,
+      shipmentsQueue: CONSUME,
+      shipmentsDlq: SEND,
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
+    },
     Jobs: {
       JobsLogs: LOGS,
       Credentials: SECRET,
@@ -316,12 +329,14 @@ describe("each function's permissions, exactly", () => {
       productsQueue: SEND,
       inventoryQueue: SEND,
       ordersQueue: SEND,
+      shipmentsQueue: SEND,
       // The weekly report reads the parked reasons (SqsEnqueuer.dlqReasons: ReceiveMessage);
       // dlq-redrive moves retryable ones back (ReceiveMessage, DeleteMessage) and re-parks as
       // permanent those that came back too often (SendMessage).
       productsDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       inventoryDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       ordersDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
+      shipmentsDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       StateTable: TABLE_RW,
       SyncLogTable: TABLE_RW,
     },

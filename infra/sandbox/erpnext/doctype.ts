@@ -30,6 +30,13 @@ export interface Doctype {
   roles?: string[];
   /** Password fields: stored, answered masked (`*` per character) as Frappe does. */
   passwords?: string[];
+  /** Fields a submitted document may still change (`allow_on_submit` in its DocType JSON). */
+  allowOnSubmit?: string[];
+  /**
+   * Whitelisted methods of the doctype's module, served at `/api/method/<dotted path>` (the mappers:
+   * `...sales_order.make_delivery_note`); each takes the request's arguments and returns `message`.
+   */
+  methods?: Record<string, (args: Record<string, unknown>, site: ErpnextSite) => unknown>;
   /** Cleans the request before naming (Item strips its code). */
   prepare?: (input: Record<string, unknown>) => Record<string, unknown>;
   /** Runs on every save; `before` is the stored document when it is an update. */

@@ -1,6 +1,7 @@
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { address } from "./address";
 import { customField } from "./custom-field";
+import { deliveryNote } from "./delivery-note";
 import type { Doctype } from "./doctype";
 import { errorResponse, FrappeError, faultResponse } from "./errors";
 import { customer, item, itemPrice, seedCountries, seedMasters, setupMasters } from "./masters";
@@ -32,6 +33,7 @@ const DOCTYPES: Doctype[] = [
   customer,
   address,
   salesOrder,
+  deliveryNote,
   paymentEntry,
   stockEntry,
   stockLedgerEntry,
