@@ -90,6 +90,7 @@ export const settingsSchema = z.object({
   ERPNEXT_CUSTOMER_GROUP: z._default(required(), "All Customer Groups"),
   ERPNEXT_TERRITORY: z._default(required(), "All Territories"),
   ERPNEXT_WAREHOUSE: optionalText,
+  ERPNEXT_RETURN_WAREHOUSE: optionalText,
   ERPNEXT_SHIPPING_ACCOUNT: optionalText,
   ERPNEXT_FEE_ACCOUNT: optionalText,
   ERPNEXT_TAX_ACCOUNT: optionalText,
@@ -164,6 +165,10 @@ export interface Settings {
     createOn: "approved" | "created";
     deliveryDays: number;
   };
+  refunds: {
+    /** Where restocked goods go back: ERPNEXT_RETURN_WAREHOUSE, else the first configured warehouse. */
+    returnWarehouse?: string;
+  };
   wix: {
     apiUrl: string;
     apiKey?: string;
@@ -215,6 +220,9 @@ export function parseSettings(
       submit: s.ORDER_SUBMIT,
       createOn: s.ORDER_CREATE_ON,
       deliveryDays: s.ORDER_DELIVERY_DAYS,
+    },
+    refunds: {
+      returnWarehouse: s.ERPNEXT_RETURN_WAREHOUSE ?? s.ERPNEXT_WAREHOUSES[0] ?? s.ERPNEXT_WAREHOUSE,
     },
     wix: {
       apiUrl: s.WIX_API_URL,

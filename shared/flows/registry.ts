@@ -10,6 +10,7 @@ import type { JobDefinition } from "../jobs/definitions";
 import { inventoryMessage } from "./inventory/messages";
 import { ordersMessage } from "./orders/messages";
 import { productsMessage } from "./products/messages";
+import { refundsMessage } from "./refunds/messages";
 
 const MINUTE = 60_000;
 
@@ -17,7 +18,7 @@ export interface FlowDefinition {
   /** What the flow keeps in agreement (the worker's description). */
   description: string;
   /** The messages its queue carries, validated by the worker before any work. */
-  message: typeof productsMessage | typeof inventoryMessage | typeof ordersMessage;
+  message: typeof productsMessage | typeof inventoryMessage | typeof ordersMessage | typeof refundsMessage;
   worker: {
     /** The Lambda entry (exports `handler`), bundled by the CDK stack and imported by the local host. */
     entry: string;
@@ -123,6 +124,23 @@ export const FLOWS = {
     // A day of no orders is normal for a small shop.
     healthThresholdSeconds: 2 * 86400,
     outcomes: ["created", "updated", "skipped", "failed", "replayed"],
+  },
+  refunds: {
+    description: "Wix refunds -> ERPNext Credit Notes, payments out and Sales Returns",
+    message: refundsMessage,
+    worker: {
+      entry: "shared/flows/refunds/worker.ts",
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      concurrency: 2,
+    },
+    webhook: "wix",
+    // The order poll finds refunded orders (shared/flows/orders/poll.ts): no job of its own.
+    jobs: [],
+    // Refunds are rare: weeks without one are normal.
+    healthThresholdSeconds: 30 * 86400,
+    // created: refunds booked; updated: goods returned; parked: cannot be booked (see the DLQ).
+    outcomes: ["created", "updated", "skipped", "parked", "failed", "replayed"],
   },
 } as const satisfies Record<string, FlowDefinition>;
 

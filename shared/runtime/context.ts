@@ -3,6 +3,7 @@ import { resetCore, rootContext } from "./core";
 import { inventorySync } from "./roots/inventory";
 import { eventStore, orderSync } from "./roots/orders";
 import { categorySync, productSync } from "./roots/products";
+import { refundSync } from "./roots/refunds";
 
 /**
  * Every use-case at once, for the local host and the tests (which reach into any flow). A Lambda
@@ -15,6 +16,7 @@ export const getContext = rootContext((core) => ({
   inventory: inventorySync(core),
   orders: orderSync(core),
   eventStore: eventStore(core),
+  refunds: refundSync(core),
 }));
 
 export type Context = Awaited<ReturnType<typeof getContext>>;

@@ -27,6 +27,10 @@ export const keys = {
 
   /** Exactly-once bookkeeping of a Wix order. */
   order: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "ORDER" }),
+  /** Exactly-once bookkeeping of a Wix refund (its Credit Note and Payment Entry). */
+  refund: (refundId: string): Key => ({ pk: `REFUND#${refundId}`, sk: "REFUND" }),
+  /** A Wix order's restock into ERPNext, parked once per Wix order version. */
+  refundRestock: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "RESTOCK" }),
   /** Quantities of an order not yet reserved in ERPNext (the oversell guard). */
   pendingPartition: "PENDING",
   pending: (orderId: string): Key => ({ pk: keys.pendingPartition, sk: orderId }),

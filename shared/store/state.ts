@@ -6,6 +6,7 @@ import { LeaseRepository } from "./repos/leases";
 import { MappingRepository, type ProductMapping } from "./repos/mappings";
 import { type OrderRecord, OrderRepository } from "./repos/orders";
 import { PendingHoldRepository } from "./repos/pending-holds";
+import { RefundRepository } from "./repos/refunds";
 import { ReportRepository } from "./repos/reports";
 import { WatermarkRepository } from "./repos/watermarks";
 import { StateTable } from "./state-table";
@@ -27,6 +28,7 @@ export class StateStore {
   readonly watermarks: WatermarkRepository;
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
+  readonly refunds: RefundRepository;
 
   constructor(db: DynamoDBDocumentClient, table: string) {
     const t = new StateTable(db, table);
@@ -39,6 +41,7 @@ export class StateStore {
     this.watermarks = new WatermarkRepository(t);
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
+    this.refunds = new RefundRepository(t);
   }
 
   // --- product mappings ----------------------------------------------------------------------

@@ -108,7 +108,7 @@ export function restockLines(
  * total, @wix/auto_sdk_ecom_orders) less what is already put back, capped by this refund's lines.
  */
 export function restockFromOrder(
-  order: WixOrder & { lineItems: { id: string; restockQuantity?: number | null }[] },
+  order: WixOrder,
   plan: RefundPlan,
   alreadyRestocked: Map<string, number>,
 ): { lineItemId: string; quantity: number }[] {
