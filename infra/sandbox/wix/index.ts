@@ -1,3 +1,8 @@
+import {
+  TRANSACTIONS_FQDN,
+  type WixOrderTransactions,
+  type WixPayment,
+} from "../../../shared/wix/transactions";
 import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "../../../shared/wix/types";
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { auth, TOKEN_PATH, WixAuth } from "./auth";
@@ -16,6 +21,7 @@ import {
   type WixSandboxOptions,
   WixStore,
 } from "./store";
+import { addPayments, setPaymentStatus, transactions, transactionsOf } from "./transactions";
 import { WixWebhooks } from "./webhooks";
 
 /**
@@ -31,7 +37,16 @@ import { WixWebhooks } from "./webhooks";
  * must survive a restart, and add it to RESOURCES below. Throw `WixError` for a refusal (errors.ts:
  * Wix's envelope); `v3()` wraps catalog V3 calls; `webhooks.announce` sends events after the answer.
  */
-const RESOURCES: WixResource[] = [auth, catalog, catalogSearch, bulk, categories, inventory, orders];
+const RESOURCES: WixResource[] = [
+  auth,
+  catalog,
+  catalogSearch,
+  bulk,
+  categories,
+  inventory,
+  orders,
+  transactions,
+];
 
 export { DEFAULT_LOCATION_ID, type OrderInput, type WixSandboxOptions, type WixSnapshot };
 
@@ -141,6 +156,35 @@ export class WixSandbox extends WixStore {
     patch: Partial<Pick<WixOrder, "status" | "paymentStatus" | "fulfillmentStatus">>,
   ): WixOrder {
     return changeOrder(this, id, patch);
+  }
+
+  /** The order's payments and refunds, as List Transactions answers them. */
+  transactionsOf(orderId: string): WixOrderTransactions {
+    return transactionsOf(this, orderId);
+  }
+
+  /**
+   * Payments recorded on an order (as a checkout, the dashboard or Add Payments does): its payment
+   * status follows, and `order_transactions_details_updated` (and `order_payment_status_updated`
+   * when the status moved) are announced. Returns the new payment ids.
+   */
+  addPayments(orderId: string, payments: WixPayment[]): string[] {
+    return addPayments(this, this.webhooks, orderId, payments);
+  }
+
+  /** A payment moves to another status (approved, declined...), announced like Wix does. */
+  setPaymentStatus(orderId: string, paymentId: string, status: NonNullable<WixPayment["status"]>): void {
+    setPaymentStatus(this, this.webhooks, orderId, paymentId, status);
+  }
+
+  /** Signs an action event of order transactions (entityId: the order id). */
+  signTransactionsEvent(eventType: string, orderId: string, body: unknown, opts: { eventId?: string } = {}) {
+    return this.webhooks.signAction(eventType, { fqdn: TRANSACTIONS_FQDN, id: orderId }, body, opts);
+  }
+
+  /** Signed events, each delivered `copies` times, all at once, shuffled. */
+  deliverCopies(tokens: (readonly [string, string])[], copies: number): Promise<(number | string)[]> {
+    return this.webhooks.deliverCopies(tokens, copies);
   }
 
   /** Signs an event as Wix does: JWT{data: JSON{eventType, instanceId, data: JSON{...}, identity}}. */
