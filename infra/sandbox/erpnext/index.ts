@@ -3,9 +3,10 @@ import { address } from "./address";
 import { deliveryNote } from "./delivery-note";
 import type { Doctype } from "./doctype";
 import { errorResponse, FrappeError, faultResponse } from "./errors";
-import { customer, item, itemPrice, seedCountries, seedMasters, setupMasters } from "./masters";
+import { customer, item, itemPrice, seedAccounts, seedCountries, seedMasters, setupMasters } from "./masters";
 import { paymentEntry } from "./payment-entry";
 import { restRoutes } from "./rest";
+import { salesInvoice, salesInvoiceMethods } from "./sales-invoice";
 import { salesOrder } from "./sales-order";
 import { type ErpnextSandboxOptions, ErpnextSite } from "./site";
 import { type ErpnextSnapshot, restoreDocs, snapshotOf } from "./snapshot";
@@ -31,6 +32,7 @@ const DOCTYPES: Doctype[] = [
   address,
   salesOrder,
   deliveryNote,
+  salesInvoice,
   paymentEntry,
   stockEntry,
   stockLedgerEntry,
@@ -49,6 +51,7 @@ export class ErpnextSandbox extends ErpnextSite {
   constructor(private readonly options: ErpnextSandboxOptions) {
     super(DOCTYPES, options);
     restRoutes(this.router, this);
+    salesInvoiceMethods(this.router, this);
     seedMasters(this);
   }
 
@@ -109,5 +112,6 @@ export class ErpnextSandbox extends ErpnextSite {
     this.counters = restoreDocs(this.docs, snapshot);
     // Snapshots saved before the sandbox held ERPNext's Country list with codes catch up here.
     seedCountries(this);
+    seedAccounts(this);
   }
 }

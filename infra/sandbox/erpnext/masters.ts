@@ -87,16 +87,24 @@ export function seedMasters(site: ErpnextSite): void {
   for (const name of ["Standard Selling", "Standard Buying", "Wholesale"])
     site.insert("Price List", { name }, quiet);
   for (const name of ["Acme", "Nordic Goods", "Café Craft"]) site.insert("Brand", { name }, quiet);
+  seedAccounts(site);
+  seedCountries(site);
+}
+
+/** The site's accounts; fills in what an older snapshot lacks (the receivable, a second bank). */
+export function seedAccounts(site: ErpnextSite): void {
+  const accounts = site.table("Account");
   for (const [name, type] of [
     ["Freight and Forwarding Charges - SC", "Chargeable"],
     ["VAT - SC", "Tax"],
     ["Sales Tax - SC", "Tax"],
     ["Cash - SC", "Cash"],
     ["Wix Payments - SC", "Bank"],
+    ["PayPal - SC", "Bank"],
+    ["Debtors - SC", "Receivable"],
   ] as const) {
-    site.insert("Account", { name, account_type: type }, quiet);
+    if (!accounts.has(name)) site.insert("Account", { name, account_type: type }, { silent: true });
   }
-  seedCountries(site);
 }
 
 /** ERPNext's Country list with codes; fills in what an older snapshot lacks. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { FrappeClock } from "../kit";
 import type { Doc, Doctype } from "./doctype";
 import { FrappeError } from "./errors";
@@ -107,6 +108,7 @@ export class ErpnextSite {
       modified_by: "integration@example.com",
       docstatus: 0,
     } as Doc;
+    nameChildRows(doc);
     spec.validate?.(doc, this);
     table.set(name, doc);
     if (wantSubmit) this.submit(doc);
@@ -160,6 +162,7 @@ export class ErpnextSite {
     this.checkLinks(spec, patch);
     const { docstatus: _d, name: _n, doctype: _t, ...fields } = patch;
     Object.assign(current, structuredClone(fields), { modified: this.now() });
+    nameChildRows(current);
     spec.validate?.(current, this);
     if (nextStatus === 1) this.submit(current);
     this.announce(current);
@@ -225,5 +228,23 @@ export class ErpnextSite {
         throw new FrappeError(417, "LinkValidationError", `Could not find ${target}: ${value}`);
       }
     }
+  }
+}
+
+/**
+ * Every child row has its own `name` (a random hash), `parent`, `parenttype` and `idx`
+ * (frappe/model/base_document.py set_new_name / _set_defaults): other documents point at a row by
+ * its name (a Sales Invoice Item's `so_detail`, a Payment Entry advance's `reference_row`).
+ */
+function nameChildRows(doc: Doc): void {
+  for (const value of Object.values(doc)) {
+    if (!Array.isArray(value)) continue;
+    value.forEach((row, i) => {
+      if (!row || typeof row !== "object") return;
+      row.name ??= randomUUID().replace(/-/g, "").slice(0, 10);
+      row.parent = doc.name;
+      row.parenttype = doc.doctype;
+      row.idx ??= i + 1;
+    });
   }
 }

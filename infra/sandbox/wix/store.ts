@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { WixFulfillment } from "../../../shared/wix/fulfillment-types";
+import type { WixOrderTransactions } from "../../../shared/wix/transactions";
 import type { WixInventoryItem, WixOrder, WixProduct, WixVariant } from "../../../shared/wix/types";
 import type { Router } from "../kit";
 import type { WixAuth } from "./auth";
@@ -46,6 +47,8 @@ export class WixStore {
   readonly brands = new Map<string, string>();
   readonly inventory = new Map<string, WixInventoryItem>();
   readonly orders = new Map<string, WixOrder>();
+  /** Each order's payments and refunds (order transactions), by order id. */
+  readonly transactions = new Map<string, WixOrderTransactions>();
   /** Categories (Wix Stores tree) and the products in each. */
   readonly categories = new Map<string, SandboxCategory>();
   /** The store's locations, the default first; `addLocation` adds one. */

@@ -7,11 +7,12 @@
  * (erpnext/controllers/sales_and_purchase_return.py `make_return_doc`: qty x -1, Actual tax rows
  * x -1, discount_amount x -1, `so_detail` kept on each row), trimmed here to what Wix refunded.
  */
-import type { RefundOriginal, RestockInfoOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
+import type { RestockInfoOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import { PermanentError } from "../../errors";
+import type { WixRefund } from "../../wix/transactions";
 import type { Wire, WixOrder } from "../../wix/types";
 
-export type WixRefund = Wire<RefundOriginal>;
+export type { WixRefund };
 export type WixRestockInfo = Wire<RestockInfoOriginal>;
 
 /** A Wix amount in integer cents; absent is 0, anything non-numeric is refused (never read as 0). */

@@ -10,8 +10,8 @@ export const refundSync = perCore(
       wix: {
         getOrder: (id) => wix.getOrder(id),
         orderRefunds: async (orderId): Promise<WixRefund[]> => {
-          const [tx] = await wix.orderTransactions([orderId]);
-          return tx?.refunds ?? [];
+          const found = await wix.orderTransactions([orderId]);
+          return found.get(orderId)?.refunds ?? [];
         },
       },
       invoices: {
