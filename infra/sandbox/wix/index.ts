@@ -3,6 +3,7 @@ import {
   TRANSACTIONS_FQDN,
   type WixOrderTransactions,
   type WixPayment,
+  type WixRefund,
 } from "../../../shared/wix/transactions";
 import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "../../../shared/wix/types";
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
@@ -15,6 +16,7 @@ import { errorResponse, WixError } from "./errors";
 import { createFulfillment, deleteFulfillment, fulfillments, withFulfillments } from "./fulfillments";
 import { addLocation, inventory, inventoryForSku } from "./inventory";
 import { changeOrder, createOrder, type OrderInput, orders, placeOrder } from "./orders";
+import { type RefundInput, refundEvents, refundPayments, refunds } from "./refunds";
 import { restoreSnapshot, snapshotOf, type WixSnapshot } from "./snapshot";
 import {
   DEFAULT_LOCATION_ID,
@@ -49,6 +51,7 @@ const RESOURCES: WixResource[] = [
   orders,
   fulfillments,
   transactions,
+  refunds,
 ];
 
 export { DEFAULT_LOCATION_ID, type OrderInput, type WixSandboxOptions, type WixSnapshot };
@@ -231,6 +234,26 @@ export class WixSandbox extends WixStore {
     const entity: WixOrderWithFulfillments = withFulfillments(this, orderId);
     const token = await this.webhooks.signFulfillments(entity);
     return this.webhooks.deliverCopies([["wix.ecom.v1.fulfillments_updated", token]], copies);
+  }
+
+  /** A refund made in the dashboard: Refund Payments' rules, effects and events. */
+  refund(orderId: string, input: RefundInput): WixRefund {
+    return refundPayments(this, this.webhooks, orderId, input);
+  }
+
+  /** A refund's events, each signed once and delivered `copies` times, all at once, shuffled. */
+  async sendRefundEventCopies(
+    orderId: string,
+    refundId: string,
+    copies: number,
+  ): Promise<(number | string)[]> {
+    const entity = { fqdn: TRANSACTIONS_FQDN, id: orderId };
+    const tokens = await Promise.all(
+      refundEvents(this, orderId, refundId).map(
+        async (e) => [e.eventType, await this.webhooks.signAction(e.eventType, entity, e.body)] as const,
+      ),
+    );
+    return this.webhooks.deliverCopies(tokens, copies);
   }
 
   /** Resolves when every announced change has been delivered (or given up). */

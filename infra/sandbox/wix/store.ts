@@ -57,6 +57,10 @@ export class WixStore {
   readonly fulfillments = new Map<string, WixFulfillment[]>();
   /** The shipping e-mails Wix would send the buyer (one per fulfillment with tracking). */
   readonly shippingEmails: { orderId: string; fulfillmentId: string }[] = [];
+  /** The side effects each refund was made with (restock): they travel only in its events. */
+  readonly refundSideEffects = new Map<string, { restockInfo?: unknown }>();
+  /** Test knob: refunds stay PENDING at the provider (no `refund_completed` yet). */
+  refundsPending = false;
   /** The last order number given. */
   orderNumber = 10000;
 
