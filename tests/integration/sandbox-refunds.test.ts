@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { ErpnextSandbox } from "../../infra/sandbox/erpnext";
 import { MAKE_DELIVERY_NOTE } from "../../infra/sandbox/erpnext/delivery-note";
-import { DELIVERY_NOTE_RETURN } from "../../infra/sandbox/erpnext/returns";
+import { DELIVERY_NOTE_RETURN, SALES_INVOICE_RETURN } from "../../infra/sandbox/erpnext/returns";
 import { WixSandbox } from "../../infra/sandbox/wix";
 
 /** The sandboxes follow the real systems' refund and return rules (each test names its source). */
@@ -222,5 +222,140 @@ describe("sandbox ERPNext Sales Returns (erpnext/controllers/sales_and_purchase_
       docstatus: 1,
     });
     expect(JSON.stringify(twice.body)).toMatch(/Cannot return more than 1/);
+  });
+});
+
+describe("sandbox ERPNext Credit Notes (Sales Invoice is_return) and paying them out", () => {
+  const site = new ErpnextSandbox({ apiKey: "k", apiSecret: "s" });
+  const auth = { authorization: "token k:s" };
+  const api = (method: string, path: string, body?: unknown) =>
+    call(site, method, `/api/${path}`, body, auth);
+  const text = (res: { body: unknown }) => JSON.stringify(res.body);
+  site.importDoc("Item", {
+    item_code: "CN-1",
+    item_name: "C",
+    item_group: "Products",
+    stock_uom: "Nos",
+    is_stock_item: 1,
+  });
+  site.moveBin("CN-1", "Stores - SC", { actual: 10 });
+  const invoice = async () => {
+    const customer = site.insert("Customer", {
+      customer_name: `Refunded ${Math.random()}`,
+      customer_type: "Individual",
+      customer_group: "All Customer Groups",
+      territory: "All Territories",
+    }).name;
+    const so = site.insert("Sales Order", {
+      customer,
+      company: "Sandbox Co",
+      transaction_date: "2026-11-26",
+      delivery_date: "2026-11-30",
+      set_warehouse: "Stores - SC",
+      disable_rounded_total: 1,
+      items: [{ item_code: "CN-1", qty: 2, rate: 10 }],
+      taxes: [{ charge_type: "Actual", account_head: "Freight and Forwarding Charges - SC", tax_amount: 4 }],
+      docstatus: 1,
+    });
+    const draft = (
+      await api("POST", "method/erpnext.selling.doctype.sales_order.sales_order.make_sales_invoice", {
+        source_name: so.name,
+      })
+    ).body.message;
+    return (await api("POST", "resource/Sales Invoice", { ...draft, docstatus: 1 })).body.data;
+  };
+  const pay = (party: string, amount: number, refs: Record<string, unknown>[]) =>
+    api("POST", "resource/Payment Entry", {
+      payment_type: "Pay",
+      party_type: "Customer",
+      party,
+      paid_from: "Cash - SC",
+      paid_to: "Debtors - SC",
+      paid_amount: amount,
+      received_amount: amount,
+      references: refs,
+      docstatus: 1,
+    });
+
+  test("make_sales_return negates rows and charges; returns are refused above what is left or at a higher rate", async () => {
+    const si = await invoice();
+    const ret = (await api("POST", `method/${SALES_INVOICE_RETURN}`, { source_name: si.name })).body.message;
+    expect(ret).toMatchObject({
+      is_return: 1,
+      return_against: si.name,
+      items: [expect.objectContaining({ qty: -2, rate: 10 })],
+    });
+    expect(ret.taxes[0].tax_amount).toBe(-4);
+    expect(ret.items[0].sales_invoice_item).toBe(si.items[0].name);
+    expect(
+      text(
+        await api("POST", "resource/Sales Invoice", {
+          ...ret,
+          items: [{ ...ret.items[0], qty: -3 }],
+          docstatus: 1,
+        }),
+      ),
+    ).toMatch(/Cannot return more than 2/);
+    expect(
+      text(
+        await api("POST", "resource/Sales Invoice", {
+          ...ret,
+          items: [{ ...ret.items[0], qty: -1, rate: 12 }],
+        }),
+      ),
+    ).toMatch(/Rate cannot be greater/);
+    const first = await api("POST", "resource/Sales Invoice", {
+      ...ret,
+      items: [{ ...ret.items[0], qty: -1 }],
+      taxes: [],
+      update_outstanding_for_self: 1,
+      docstatus: 1,
+    });
+    expect(first.body.data).toMatchObject({ grand_total: -10, outstanding_amount: -10, status: "Return" });
+    expect(
+      text(
+        await api("POST", "resource/Sales Invoice", {
+          ...ret,
+          items: [{ ...ret.items[0], qty: -2 }],
+          docstatus: 1,
+        }),
+      ),
+    ).toMatch(/Cannot return more than 1/);
+    // Paid out with a negative allocation, never more negative than the note's outstanding.
+    expect(
+      text(
+        await pay(si.customer, 11, [
+          { reference_doctype: "Sales Invoice", reference_name: first.body.data.name, allocated_amount: -11 },
+        ]),
+      ),
+    ).toMatch(/Allocated Amount cannot be greater than outstanding amount/);
+    const paid = await pay(si.customer, 10, [
+      { reference_doctype: "Sales Invoice", reference_name: first.body.data.name, allocated_amount: -10 },
+    ]);
+    expect(paid.status).toBe(200);
+    expect(site.get("Sales Invoice", first.body.data.name).outstanding_amount).toBe(0);
+  });
+
+  test("without update_outstanding_for_self the note lowers the invoice's outstanding instead", async () => {
+    const si = await invoice();
+    const ret = (await api("POST", `method/${SALES_INVOICE_RETURN}`, { source_name: si.name })).body.message;
+    const note = (
+      await api("POST", "resource/Sales Invoice", {
+        ...ret,
+        items: [{ ...ret.items[0], qty: -1 }],
+        taxes: [],
+        docstatus: 1,
+      })
+    ).body.data;
+    expect(note.outstanding_amount).toBe(0);
+    expect(site.get("Sales Invoice", si.name).outstanding_amount).toBe(14);
+  });
+
+  test("a return against a draft invoice is refused", async () => {
+    const si = await invoice();
+    const ret = (await api("POST", `method/${SALES_INVOICE_RETURN}`, { source_name: si.name })).body.message;
+    expect(
+      text(await api("POST", "resource/Sales Invoice", { ...ret, return_against: "ACC-SINV-99999" })),
+    ).toMatch(/Invalid Return Against/);
   });
 });

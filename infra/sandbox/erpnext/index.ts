@@ -50,8 +50,10 @@ export class ErpnextSandbox extends ErpnextSite {
 
   constructor(private readonly options: ErpnextSandboxOptions) {
     super(DOCTYPES, options);
-    restRoutes(this.router, this);
+    // Exact method paths first: the router takes the first match, and restRoutes serves every
+    // other `/method/:method` from the doctypes' `methods`.
     salesInvoiceMethods(this.router, this);
+    restRoutes(this.router, this);
     seedMasters(this);
   }
 

@@ -107,7 +107,25 @@ export const makeReturn =
         const { name: rowName, idx: _idx, amount: _amount, returned_qty: _returned, ...rest } = r;
         return { ...rest, idx: i + 1, qty: -left, [DETAIL[doctype]]: rowName };
       });
-    const { name: _n, docstatus: _d, modified: _m, items: _i, taxes, discount_amount, ...head } = source;
+    // Totals, status, payments and our ids (no_copy) are the return's own, not the original's.
+    const {
+      name: _n,
+      docstatus: _d,
+      modified: _m,
+      items: _i,
+      taxes,
+      discount_amount,
+      status: _s,
+      outstanding_amount: _o,
+      advances: _a,
+      total_advance: _t,
+      allocate_advances_automatically: _aa,
+      per_returned: _p,
+      per_billed: _b,
+      wix_refund_id: _w,
+      wix_fulfillment_id: _f,
+      ...head
+    } = source;
     return {
       ...head,
       docstatus: 0,
@@ -131,7 +149,8 @@ export const makeReturn =
  * (status_updater: returns carry a negative qty with `so_detail`). Cancelling reverses it.
  */
 export function submitDeliveryReturn(doc: Doc, site: ErpnextSite, sign: 1 | -1): void {
-  const against = site.get("Delivery Note", String(doc.return_against));
+  // The stored document (site.get answers a copy).
+  const against = site.table("Delivery Note").get(String(doc.return_against)) as Doc;
   for (const row of doc.items as Row[]) {
     const qty = -Number(row.qty) * sign;
     const source = (against.items as Row[]).find((r) => r.name === row.dn_detail) as Row;
@@ -155,4 +174,19 @@ export function submitDeliveryReturn(doc: Doc, site: ErpnextSite, sign: 1 | -1):
   against.per_returned = perReturned;
   if (perReturned >= 100) against.status = "Return Issued";
   against.modified = site.now();
+}
+
+/**
+ * A submitted Credit Note's outstanding (sales_invoice.py make_gl_entries): with
+ * `update_outstanding_for_self` (v15) the note keeps its own negative outstanding, which a payment
+ * out settles; without it (and on older versions) it reduces the original invoice's outstanding.
+ */
+export function creditNoteSubmitted(doc: Doc, site: ErpnextSite, sign: 1 | -1): void {
+  if (doc.update_outstanding_for_self) return;
+  const against = site.table("Sales Invoice").get(String(doc.return_against)) as Doc;
+  against.outstanding_amount = round2(
+    Number(against.outstanding_amount ?? 0) + sign * Number(doc.grand_total),
+  );
+  against.modified = site.now();
+  if (sign === 1) doc.outstanding_amount = 0;
 }

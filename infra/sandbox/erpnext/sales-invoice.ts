@@ -1,6 +1,7 @@
 import type { Router } from "../kit";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
+import { creditNoteSubmitted, makeReturn, SALES_INVOICE_RETURN, validateReturn } from "./returns";
 import type { ErpnextSite } from "./site";
 
 /** The receivable account the mapper fills in as `debit_to` (the company's default receivable). */
@@ -30,6 +31,7 @@ export const salesInvoice: Doctype = {
     billOrders(site, doc, 1);
     reconcileAdvances(site, doc);
     doc.outstanding_amount = round2(Number(doc.grand_total) - Number(doc.total_advance ?? 0));
+    if (doc.is_return) creditNoteSubmitted(doc, site, 1);
     setStatus(doc);
   },
   onCancel(doc, site) {
@@ -52,8 +54,10 @@ export const salesInvoice: Doctype = {
         `Cannot delete or cancel because Sales Invoice ${doc.name} is linked with Sales Invoice ${creditNote.name}`,
       );
     billOrders(site, doc, -1);
+    if (doc.is_return) creditNoteSubmitted(doc, site, -1);
     doc.status = "Cancelled";
   },
+  methods: { [SALES_INVOICE_RETURN]: makeReturn("Sales Invoice") },
 };
 
 /**
@@ -188,6 +192,7 @@ function validate(doc: Doc, site: ErpnextSite): void {
   );
   doc.outstanding_amount = round2((doc.grand_total as number) - (doc.total_advance as number));
   doc.status = "Draft";
+  if (returning) validateReturn(doc, site, "Sales Invoice");
 }
 
 /**
