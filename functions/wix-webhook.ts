@@ -8,7 +8,7 @@ import { verifyWixWebhook } from "../shared/wix/webhook";
 
 let queue: ReturnType<typeof queueClient> | undefined;
 
-/** POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id, answer well within 1250 ms. */
+/** POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id for each flow it feeds, answer well within 1250 ms. */
 async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
   queue ??= queueClient();
@@ -18,11 +18,11 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
     settings.wix.webhookPublicKeys,
     settings.wix.instanceId,
   );
-  return answer("Wix", verdict, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
-    await sqs.send("orders", [
-      { kind: "order", orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" },
-    ]);
-    return `${eventType.replace("wix.ecom.v1.", "")} ${orderId}`;
+  return answer("Wix", verdict, async ({ orderId, eventType, eventId, sequence, eventTime, queues }) => {
+    const message = { orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" };
+    if (queues.includes("orders")) await sqs.send("orders", [{ kind: "order", ...message }]);
+    if (queues.includes("refunds")) await sqs.send("refunds", [{ kind: "order-refunds", ...message }]);
+    return `${eventType.replace("wix.ecom.v1.", "")} ${orderId} -> ${queues.join(", ")}`;
   });
 }
 

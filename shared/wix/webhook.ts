@@ -1,4 +1,5 @@
 import { errors, importSPKI, jwtVerify } from "jose";
+import { TRANSACTION_EVENTS } from "./transactions";
 
 export const ORDER_EVENTS = {
   created: "wix.ecom.v1.order_created",
@@ -8,7 +9,29 @@ export const ORDER_EVENTS = {
   paymentStatusUpdated: "wix.ecom.v1.order_payment_status_updated",
   fulfilled: "wix.ecom.v1.order_fulfilled",
 } as const;
-const HANDLED = new Set<string>(Object.values(ORDER_EVENTS));
+/**
+ * The events that tell of a refund (@wix/auto_sdk_ecom_order-transactions index.typings.d.ts):
+ * `order_transactions_details_updated` ("a payment or refund is added, or a payment is updated"),
+ * `order_transactions_refund_completed` (once, when the refund's transactions are final), the
+ * deprecated `order_transactions_updated` (still accepted), and the order's
+ * `order_payment_status_updated` (to PARTIALLY_REFUNDED / FULLY_REFUNDED). Each only says "look
+ * at this order's refunds": the refunds worker re-reads them.
+ */
+export const REFUND_EVENTS = new Set<string>([
+  TRANSACTION_EVENTS.detailsUpdated,
+  TRANSACTION_EVENTS.refundCompleted,
+  TRANSACTION_EVENTS.updated,
+  ORDER_EVENTS.paymentStatusUpdated,
+]);
+const ORDER_FEED = new Set<string>(Object.values(ORDER_EVENTS));
+
+/** The queues an event feeds: order events the orders flow, refund events the refunds flow. */
+export function queuesFor(eventType: string): ("orders" | "refunds")[] {
+  return [
+    ...(ORDER_FEED.has(eventType) ? (["orders"] as const) : []),
+    ...(REFUND_EVENTS.has(eventType) ? (["refunds"] as const) : []),
+  ];
+}
 
 export type WixWebhookVerdict =
   | { status: 401 | 400; reason: string; metric?: string }
@@ -20,6 +43,8 @@ export type WixWebhookVerdict =
       eventId: string;
       sequence?: number;
       eventTime?: string;
+      /** The flows whose queues get the event (queuesFor). */
+      queues: ("orders" | "refunds")[];
     };
 
 const keyCache = new Map<string, Promise<Awaited<ReturnType<typeof importSPKI>>>>();
@@ -74,8 +99,8 @@ export async function verifyWixWebhook(
   const eventType = envelope.eventType;
   if (instanceId && envelope.instanceId !== instanceId)
     return { status: 401, reason: "event of another app instance", metric: "WebhooksForeignInstance" };
-  if (!HANDLED.has(eventType))
-    return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
+  const queues = queuesFor(eventType);
+  if (!queues.length) return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
   const event = parseLayer(envelope.data);
   if (!event) return { status: 400, reason: "envelope data is not a JSON event" };
   const entity = entityOf(event);
@@ -90,6 +115,7 @@ export async function verifyWixWebhook(
     eventId,
     sequence: Number.isFinite(sequence) ? sequence : undefined,
     eventTime: str(event.eventTime),
+    queues,
   };
 }
 
@@ -101,7 +127,9 @@ function entityOf(event: Record<string, unknown>): unknown {
   if (updated) return updated.currentEntity ?? parseLayer(updated.currentEntityAsJson);
   if (action) {
     const body = (action.body ?? parseLayer(action.bodyAsJson)) as Record<string, unknown> | undefined;
-    return body?.order ?? body;
+    // Transaction events name the order in `orderId` or `orderTransactions.orderId` (TX meta.d.ts).
+    const tx = body?.orderTransactions as Record<string, unknown> | undefined;
+    return body?.order ?? (body?.orderId || tx?.orderId ? { id: body?.orderId ?? tx?.orderId } : body);
   }
   return undefined;
 }

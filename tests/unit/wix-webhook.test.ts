@@ -44,7 +44,41 @@ describe("Wix webhook JWT", () => {
       eventId: "evt-1",
       sequence: 7,
       eventTime: undefined,
+      queues: ["orders"],
     });
+  });
+
+  test("refund events go to the refunds queue; the payment status to both (TX index.typings.d.ts)", async () => {
+    const tx = (eventType: string, body: unknown) =>
+      token(
+        event(
+          { id: "evt-9", entityFqdn: "wix.ecom.v1.order_transactions", actionEvent: { body } },
+          eventType,
+        ),
+      );
+    const completed = await tx("wix.ecom.v1.order_transactions_refund_completed", {
+      orderId: "order-3",
+      refund: { id: "refund-1" },
+    });
+    expect(await verifyWixWebhook(completed, [app.pub])).toMatchObject({
+      orderId: "order-3",
+      queues: ["refunds"],
+    });
+    const details = await tx("wix.ecom.v1.order_transactions_details_updated", {
+      orderTransactions: { orderId: "order-4" },
+      refundIds: ["refund-2"],
+    });
+    expect(await verifyWixWebhook(details, [app.pub])).toMatchObject({
+      orderId: "order-4",
+      queues: ["refunds"],
+    });
+    const status = await token(
+      event(
+        { id: "evt-10", entityId: "order-5", actionEvent: { body: { order: { id: "order-5" } } } },
+        "wix.ecom.v1.order_payment_status_updated",
+      ),
+    );
+    expect(await verifyWixWebhook(status, [app.pub])).toMatchObject({ queues: ["orders", "refunds"] });
   });
 
   test("accepts the legacy ...AsJson strings and tries every configured key", async () => {
