@@ -1,34 +1,27 @@
+import { ensureSalesInvoice } from "../../flows/billing/invoice";
 import type { WixRefund } from "../../flows/refunds/mapping";
 import { RefundSync } from "../../flows/refunds/sync";
 import { type Core, perCore, rootContext } from "../core";
 
-/** The refunds use-case over the shared clients; the invoice comes from the billing flow. */
+/**
+ * The refunds use-case over the shared clients. A refund needs the order's Sales Invoice: the
+ * billing flow's, made now when there is none yet (invoice-then-credit, see the README), except
+ * when the shop does not invoice at all (INVOICE_ON=never: the refund is paid out unallocated).
+ */
 export const refundSync = perCore(
   ({ erpnext, wix, state, log, settings }: Core) =>
     new RefundSync({
       erpnext,
       wix: {
         getOrder: (id) => wix.getOrder(id),
-        orderRefunds: async (orderId): Promise<WixRefund[]> => {
-          const found = await wix.orderTransactions([orderId]);
-          return found.get(orderId)?.refunds ?? [];
-        },
+        orderRefunds: async (orderId): Promise<WixRefund[]> =>
+          (await wix.orderTransactions([orderId])).get(orderId)?.refunds ?? [],
       },
       invoices: {
-        invoiceFor: async (orderId) => {
-          const record = await state.getOrder(orderId);
-          if (!record?.salesOrder) return undefined;
-          const [si] = await erpnext.list<{ name: string }>("Sales Invoice", {
-            fields: ["name"],
-            filters: [
-              ["po_no", "=", record.orderNumber],
-              ["is_return", "=", 0],
-              ["docstatus", "=", 1],
-            ],
-            pageLength: 1,
-          });
-          return si;
-        },
+        invoiceFor: async (orderId) =>
+          settings.billing.invoiceOn === "never"
+            ? undefined
+            : ensureSalesInvoice({ erpnext, wix, state }, { orderId }),
       },
       state,
       log,
