@@ -22,9 +22,11 @@ const call = async (
     raw: Buffer.from(body === undefined ? "" : JSON.stringify(body)),
     body,
   });
-  return res as { status: number; body: Record<string, any> };
+  return res as { status: number; body: Json };
 };
-const code = (body: Record<string, any>) => body.details?.applicationError?.code;
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, read field by field in the assertions
+type Json = Record<string, any>;
+const code = (body: Json) => body.details?.applicationError?.code;
 
 describe("sandbox Wix refunds (@wix/auto_sdk_ecom_order-billing)", () => {
   const wix = new WixSandbox({ apiKey: "k", siteId: "s" });

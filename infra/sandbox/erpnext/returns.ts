@@ -24,7 +24,7 @@ const refuse = (message: string, exc = "ValidationError") => new FrappeError(417
 /** The submitted original a return is made against (validate_return_against). */
 function original(site: ErpnextSite, doc: Doc, doctype: ReturnDoctype): Doc {
   const against = site.table(doctype).get(String(doc.return_against ?? ""));
-  if (!against || against.docstatus !== 1 || against.is_return)
+  if (against?.docstatus !== 1 || against.is_return)
     throw refuse(`Invalid Return Against: ${doctype} ${doc.return_against ?? "(none)"} must be submitted`);
   if (against.company !== doc.company || against.customer !== doc.customer)
     throw refuse(`Return Against ${doctype} ${against.name} is of another customer or company`);

@@ -119,7 +119,10 @@ function refundability(store: WixStore, order: WixOrder): Wire<GetOrderRefundabi
                 reason: left <= 0 && p.status !== "PENDING" ? "ALREADY_REFUNDED" : "NOT_PAID",
               },
             }),
-        payment: { paymentId: p.id ?? undefined, offlinePayment: Boolean(p.regularPaymentDetails?.offlinePayment) },
+        payment: {
+          paymentId: p.id ?? undefined,
+          offlinePayment: Boolean(p.regularPaymentDetails?.offlinePayment),
+        },
       };
     }),
     paymentsSummary: { monetary: { paid: money(paidOf(store, order.id)) } },

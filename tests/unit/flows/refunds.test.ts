@@ -18,7 +18,7 @@ class ReturnsErpnext extends FakeErpnext {
     const doctype =
       method === INVOICE_RETURN ? "Sales Invoice" : method === DELIVERY_RETURN ? "Delivery Note" : "";
     const doc = this.table(doctype).get(source);
-    if (!doc || doc.docstatus !== 1) throw new PermanentError(`${doctype} ${source} is not submitted`);
+    if (doc?.docstatus !== 1) throw new PermanentError(`${doctype} ${source} is not submitted`);
     const items = (doc.items as { qty: number }[]).map((r) => ({ ...r, qty: -r.qty }));
     const taxes = ((doc.taxes ?? []) as { tax_amount: number }[]).map((t) => ({
       ...t,
