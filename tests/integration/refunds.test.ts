@@ -12,7 +12,12 @@ import { createItem, type Harness, startHarness } from "./harness";
 let h: Harness;
 const WIX = { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" };
 beforeAll(async () => {
-  h = await startHarness({ INVOICE_ON: "fulfilment", ERPNEXT_RETURN_WAREHOUSE: "Stores - SC" });
+  // RETRY_BASE_SECONDS=0: a message that meets another delivery's lease comes back at once.
+  h = await startHarness({
+    INVOICE_ON: "fulfilment",
+    ERPNEXT_RETURN_WAREHOUSE: "Stores - SC",
+    RETRY_BASE_SECONDS: "0",
+  });
   for (const [code, price] of [
     ["RF-SHIRT", 20],
     ["RF-MUG", 12.5],
@@ -115,14 +120,11 @@ describe("Wix refunds -> ERPNext Credit Notes, payments out and Sales Returns", 
     expect(paymentsOut(r.id)).toEqual([
       expect.objectContaining({ payment_type: "Pay", paid_amount: r.amount }),
     ]);
-    const returns = docs("Delivery Note").filter((d) => d.is_return && d.docstatus === 1);
-    expect(
-      returns.filter(
-        (d) =>
-          d.return_against === dn.name ||
-          (d.items as Doc[])[0]?.against_sales_order === salesOrderOf(order).name,
-      ),
-    ).toHaveLength(1);
+    const returns = docs("Delivery Note").filter(
+      (d) => d.is_return && d.docstatus === 1 && d.po_no === order.number,
+    );
+    expect(returns).toHaveLength(1);
+    expect(returns[0]?.items).toEqual([expect.objectContaining({ item_code: "RF-SHIRT", qty: -1 })]);
     expect(stock("RF-SHIRT")).toBe(shipped + 1);
   });
 
@@ -144,7 +146,9 @@ describe("Wix refunds -> ERPNext Credit Notes, payments out and Sales Returns", 
     const first = await refund(order, {
       lineItems: [{ lineItemId: order.lineItems[1]?.id as string, quantity: 1 }],
     });
-    const second = await refund(order, { shipping: {} });
+    const second = await refund(order, {
+      lineItems: [{ lineItemId: order.lineItems[0]?.id as string, quantity: 2 }],
+    });
     await Promise.all([
       h.wix.sendRefundEventCopies(order.id, second.id, 3),
       h.wix.sendRefundEventCopies(order.id, first.id, 3),
@@ -154,7 +158,7 @@ describe("Wix refunds -> ERPNext Credit Notes, payments out and Sales Returns", 
       expect(creditNotes(r.id)).toHaveLength(1);
       expect(paymentsOut(r.id)).toHaveLength(1);
     }
-    expect(creditNotes(second.id)[0]?.grand_total).toBe(-4.95);
+    expect(creditNotes(second.id)[0]?.grand_total).toBe(-second.amount);
   });
 
   test("restock without a Delivery Note is parked with that reason; the money is booked", async () => {
@@ -170,7 +174,7 @@ describe("Wix refunds -> ERPNext Credit Notes, payments out and Sales Returns", 
     expect(parked[0]?.reason).toMatch(/restock without a Delivery Note/);
   });
 
-  test("a refund that cannot be booked (no line, no shipping: an amount-only refund) is parked with the reason", async () => {
+  test("a refund that cannot be booked (no item: an amount-only refund) is parked with the reason", async () => {
     const order = await paidOrder();
     const paymentId = h.wix.transactionsOf(order.id).payments[0]?.id as string;
     const res = await h.request(

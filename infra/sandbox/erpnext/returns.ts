@@ -81,8 +81,7 @@ export function validateReturn(doc: Doc, site: ErpnextSite, doctype: ReturnDocty
     if (Number(row.rate ?? 0) > Number(source.rate ?? 0) + 1e-9)
       throw refuse(`Row # ${i + 1}: Rate cannot be greater than the rate used in ${doctype} ${against.name}`);
   });
-  const taxes = (doc.taxes as Row[] | undefined) ?? [];
-  if (!items.length && !taxes.some((t) => Number(t.tax_amount) < 0))
+  if (!items.some((r) => Number(r.qty) < 0))
     throw refuse("Atleast one item should be entered with negative quantity in return document");
 }
 

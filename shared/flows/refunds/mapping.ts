@@ -174,9 +174,11 @@ export function toCreditNote(
   soItems: SalesOrderRow[],
   mapped: MappedReturn,
 ): { doc: MappedReturn; totalCents: number } {
-  if (!plan.lines.length && !plan.shippingCents && !plan.fees.length)
+  // A Credit Note needs a returned item: "Atleast one item should be entered with negative quantity
+  // in return document" (erpnext/controllers/sales_and_purchase_return.py validate_return).
+  if (!plan.lines.length)
     throw new PermanentError(
-      `refund ${plan.refundId} names no line, shipping or fee (an amount-only refund): book it by hand`,
+      `refund ${plan.refundId} returns no item (${plan.shippingCents || plan.fees.length ? "shipping or fees only" : "an amount-only refund"}): ERPNext needs at least one returned item in a Credit Note, book it by hand`,
     );
   const items: ReturnRow[] = [];
   let itemCents = 0;

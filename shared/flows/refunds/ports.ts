@@ -78,4 +78,6 @@ export interface RefundSyncDeps {
   state: RefundsState;
   log: RefundsLog;
   settings: RefundSettings;
+  /** Waits between lease attempts (tests pass a no-op). */
+  pause?: (ms: number) => Promise<void>;
 }

@@ -22,6 +22,10 @@ export const DELIVERY_RETURN = "erpnext.stock.doctype.delivery_note.delivery_not
 
 /** How long one delivery holds an order's refunds while it books them. */
 const LEASE_SECONDS = 120;
+/** How often, and how long apart, a delivery that meets the lease tries again before it gives up. */
+const LEASE_WAITS = 20;
+const LEASE_WAIT_MS = 250;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface RefundSyncResult {
   outcome: Outcome;
@@ -54,7 +58,7 @@ export class RefundSync {
     const { state, wix } = this.deps;
     // One delivery at a time per order: two would both find a refund unbooked and both book it.
     const lock = `refunds:${orderId}`;
-    if (!(await state.claim(lock, LEASE_SECONDS)))
+    if (!(await this.lease(lock)))
       throw new RetryableError(`the refunds of order ${orderId} are being booked`);
     try {
       const order = await wix.getOrder(orderId);
@@ -80,6 +84,19 @@ export class RefundSync {
       return result;
     } finally {
       await state.release(lock);
+    }
+  }
+
+  /**
+   * The order's lease. Events of one refund come in twos and threes at once: a delivery that meets
+   * the lease waits a few seconds for it (a booking takes about one) before it gives the message
+   * back to the queue for a later try.
+   */
+  private async lease(lock: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      if (await this.deps.state.claim(lock, LEASE_SECONDS)) return true;
+      if (attempt >= LEASE_WAITS) return false;
+      await (this.deps.pause ?? sleep)(LEASE_WAIT_MS);
     }
   }
 
@@ -336,7 +353,7 @@ export class RefundSync {
       filters: [
         ["po_no", "=", order.number],
         ["customer", "=", origin.customer],
-        ["is_return", "=", 0],
+        ["is_return", "!=", 1],
         ["docstatus", "=", 1],
       ],
       orderBy: "posting_date asc",

@@ -111,12 +111,31 @@ describe("refund -> credit note", () => {
     expect(total(doc)).toBe(-994);
   });
 
-  test("shipping only: one shipping row, no items, no discount", () => {
+  test("shipping only: refused, a Credit Note needs a returned item", () => {
     const plan = planRefund(refund({ shipping: { amount: { amount: "2.50" } } }, "2.50"), order);
+    expect(() => toCreditNote(plan, order, soItems, mapped())).toThrow(/shipping or fees only/);
+  });
+
+  test("a line with shipping and its fee: rows set to what was refunded", () => {
+    // Line B: 30.00 less its discount share 2.40, plus 2.50 shipping, the 2.00 fee and tax 2.21.
+    const plan = planRefund(
+      refund(
+        {
+          lineItems: [{ lineItemId: L2, quantity: 1 }],
+          shipping: { amount: { amount: "2.50" } },
+          additionalFees: [{ additionalFeeId: FEE, amount: { amount: "2.00" } }],
+        },
+        "34.31",
+      ),
+      order,
+    );
     const { doc } = toCreditNote(plan, order, soItems, mapped());
-    expect(doc.items).toEqual([]);
-    expect(doc.taxes).toEqual([{ charge_type: "Actual", description: "Shipping", tax_amount: -2.5 }]);
-    expect(doc.discount_amount).toBeUndefined();
+    expect(doc.taxes?.slice(0, 2)).toEqual([
+      { charge_type: "Actual", description: "Shipping", tax_amount: -2.5 },
+      { charge_type: "Actual", description: "Fee: Handling", tax_amount: -2 },
+    ]);
+    expect(doc.discount_amount).toBe(-2.4);
+    expect(total(doc)).toBe(-3431);
   });
 
   test("legacy details: `items` and `shippingIncluded` are read", () => {
