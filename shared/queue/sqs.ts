@@ -21,6 +21,7 @@ export function queueUrlsFromEnv(env: Record<string, string | undefined>): Queue
     products: { url: pick("PRODUCTS_QUEUE_URL"), dlqUrl: pick("PRODUCTS_DLQ_URL") },
     inventory: { url: pick("INVENTORY_QUEUE_URL"), dlqUrl: pick("INVENTORY_DLQ_URL") },
     orders: { url: pick("ORDERS_QUEUE_URL"), dlqUrl: pick("ORDERS_DLQ_URL") },
+    billing: { url: pick("BILLING_QUEUE_URL"), dlqUrl: pick("BILLING_DLQ_URL") },
   };
 }
 

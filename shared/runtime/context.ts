@@ -1,5 +1,6 @@
 import type { Settings } from "../config/settings";
 import { resetCore, rootContext } from "./core";
+import { billingSync } from "./roots/billing";
 import { inventorySync } from "./roots/inventory";
 import { eventStore, orderSync } from "./roots/orders";
 import { categorySync, productSync } from "./roots/products";
@@ -15,6 +16,7 @@ export const getContext = rootContext((core) => ({
   inventory: inventorySync(core),
   orders: orderSync(core),
   eventStore: eventStore(core),
+  billing: billingSync(core),
 }));
 
 export type Context = Awaited<ReturnType<typeof getContext>>;

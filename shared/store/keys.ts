@@ -27,6 +27,10 @@ export const keys = {
 
   /** Exactly-once bookkeeping of a Wix order. */
   order: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "ORDER" }),
+  /** The Sales Invoice of a Wix order (the billing flow), next to the order's record. */
+  invoice: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "INVOICE" }),
+  /** The Payment Entry of one Wix payment transaction (its id is Wix's `payment.id`). */
+  payment: (transactionId: string): Key => ({ pk: `WIXPAYMENT#${transactionId}`, sk: "PAYMENT" }),
   /** Quantities of an order not yet reserved in ERPNext (the oversell guard). */
   pendingPartition: "PENDING",
   pending: (orderId: string): Key => ({ pk: keys.pendingPartition, sk: orderId }),

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BillingRepository } from "./repos/billing";
 import { CategoryRepository } from "./repos/categories";
 import { type CustomerRecord, CustomerRepository } from "./repos/customers";
 import { HeartbeatRepository, type JobRun } from "./repos/heartbeats";
@@ -27,6 +28,7 @@ export class StateStore {
   readonly watermarks: WatermarkRepository;
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
+  readonly billing: BillingRepository;
 
   constructor(db: DynamoDBDocumentClient, table: string) {
     const t = new StateTable(db, table);
@@ -39,6 +41,7 @@ export class StateStore {
     this.watermarks = new WatermarkRepository(t);
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
+    this.billing = new BillingRepository(t);
   }
 
   // --- product mappings ----------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { errors, importSPKI, jwtVerify } from "jose";
+import { TRANSACTION_EVENTS } from "./transactions";
 
 export const ORDER_EVENTS = {
   created: "wix.ecom.v1.order_created",
@@ -8,7 +9,21 @@ export const ORDER_EVENTS = {
   paymentStatusUpdated: "wix.ecom.v1.order_payment_status_updated",
   fulfilled: "wix.ecom.v1.order_fulfilled",
 } as const;
-const HANDLED = new Set<string>(Object.values(ORDER_EVENTS));
+/**
+ * Payment events of order transactions (@wix/auto_sdk_ecom_order-transactions index.typings.d.ts):
+ * "a payment or refund is added, or a payment is updated"; the deprecated `updated` still comes.
+ */
+const PAYMENT_EVENTS: readonly string[] = [TRANSACTION_EVENTS.detailsUpdated, TRANSACTION_EVENTS.updated];
+
+/** The queues a handled event feeds: order events the orders flow, payment events billing. */
+export function wixEventQueues(eventType: string): ("orders" | "billing")[] {
+  if (PAYMENT_EVENTS.includes(eventType)) return ["billing"];
+  // A payment status change may meet an order not in ERPNext yet (orders) or one that is (billing).
+  if (eventType === ORDER_EVENTS.paymentStatusUpdated) return ["orders", "billing"];
+  return ["orders"];
+}
+
+const HANDLED = new Set<string>([...Object.values(ORDER_EVENTS), ...PAYMENT_EVENTS]);
 
 export type WixWebhookVerdict =
   | { status: 401 | 400; reason: string; metric?: string }
@@ -78,8 +93,12 @@ export async function verifyWixWebhook(
     return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
   const event = parseLayer(envelope.data);
   if (!event) return { status: 400, reason: "envelope data is not a JSON event" };
-  const entity = entityOf(event);
-  const orderId = str(event.entityId) ?? str((entity as Record<string, unknown> | undefined)?.id);
+  const entity = entityOf(event) as Record<string, unknown> | undefined;
+  // A transactions event names its order in the body (`PaymentDetailsUpdated.orderTransactions.orderId`).
+  const transactions = entity?.orderTransactions as Record<string, unknown> | undefined;
+  const orderId = PAYMENT_EVENTS.includes(eventType)
+    ? (str(transactions?.orderId) ?? str(event.entityId))
+    : (str(event.entityId) ?? str(entity?.id));
   const eventId = str(event.id);
   if (!orderId || !eventId) return { status: 400, reason: "event has no id or entityId" };
   const sequence = event.entityEventSequence !== undefined ? Number(event.entityEventSequence) : undefined;
