@@ -4,11 +4,14 @@ import { rawBody } from "../shared/runtime/http";
 import { lambda } from "../shared/runtime/lambda";
 import { queueClient } from "../shared/runtime/queue";
 import { loadSettings } from "../shared/runtime/settings";
-import { verifyWixWebhook } from "../shared/wix/webhook";
+import { verifyWixWebhook, wixEventQueues } from "../shared/wix/webhook";
 
 let queue: ReturnType<typeof queueClient> | undefined;
 
-/** POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id for each flow it feeds, answer well within 1250 ms. */
+/**
+ * POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id (order events to the orders
+ * flow, payment events to billing, refund events to refunds), answer well within 1250 ms.
+ */
 async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
   queue ??= queueClient();
@@ -18,10 +21,12 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
     settings.wix.webhookPublicKeys,
     settings.wix.instanceId,
   );
-  return answer("Wix", verdict, async ({ orderId, eventType, eventId, sequence, eventTime, queues }) => {
-    const message = { orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" };
-    if (queues.includes("orders")) await sqs.send("orders", [{ kind: "order", ...message }]);
-    if (queues.includes("refunds")) await sqs.send("refunds", [{ kind: "order-refunds", ...message }]);
+  return answer("Wix", verdict, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
+    const queues = wixEventQueues(eventType);
+    const common = { orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" };
+    if (queues.includes("orders")) await sqs.send("orders", [{ kind: "order", ...common }]);
+    if (queues.includes("billing")) await sqs.send("billing", [{ kind: "order-billing", ...common }]);
+    if (queues.includes("refunds")) await sqs.send("refunds", [{ kind: "order-refunds", ...common }]);
     return `${eventType.replace("wix.ecom.v1.", "")} ${orderId} -> ${queues.join(", ")}`;
   });
 }

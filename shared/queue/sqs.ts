@@ -22,6 +22,7 @@ export function queueUrlsFromEnv(env: Record<string, string | undefined>): Queue
     inventory: { url: pick("INVENTORY_QUEUE_URL"), dlqUrl: pick("INVENTORY_DLQ_URL") },
     orders: { url: pick("ORDERS_QUEUE_URL"), dlqUrl: pick("ORDERS_DLQ_URL") },
     refunds: { url: pick("REFUNDS_QUEUE_URL"), dlqUrl: pick("REFUNDS_DLQ_URL") },
+    billing: { url: pick("BILLING_QUEUE_URL"), dlqUrl: pick("BILLING_DLQ_URL") },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Settings } from "../config/settings";
 import { resetCore, rootContext } from "./core";
+import { billingSync } from "./roots/billing";
 import { inventorySync } from "./roots/inventory";
 import { eventStore, orderSync } from "./roots/orders";
 import { categorySync, productSync } from "./roots/products";
@@ -17,6 +18,7 @@ export const getContext = rootContext((core) => ({
   orders: orderSync(core),
   eventStore: eventStore(core),
   refunds: refundSync(core),
+  billing: billingSync(core),
 }));
 
 export type Context = Awaited<ReturnType<typeof getContext>>;

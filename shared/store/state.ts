@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BillingRepository } from "./repos/billing";
 import { CategoryRepository } from "./repos/categories";
 import { type CustomerRecord, CustomerRepository } from "./repos/customers";
 import { HeartbeatRepository, type JobRun } from "./repos/heartbeats";
@@ -29,6 +30,7 @@ export class StateStore {
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
   readonly refunds: RefundRepository;
+  readonly billing: BillingRepository;
 
   constructor(db: DynamoDBDocumentClient, table: string) {
     const t = new StateTable(db, table);
@@ -42,6 +44,7 @@ export class StateStore {
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
     this.refunds = new RefundRepository(t);
+    this.billing = new BillingRepository(t);
   }
 
   // --- product mappings ----------------------------------------------------------------------

@@ -10,28 +10,35 @@ export const ORDER_EVENTS = {
   fulfilled: "wix.ecom.v1.order_fulfilled",
 } as const;
 /**
- * The events that tell of a refund (@wix/auto_sdk_ecom_order-transactions index.typings.d.ts):
- * `order_transactions_details_updated` ("a payment or refund is added, or a payment is updated"),
- * `order_transactions_refund_completed` (once, when the refund's transactions are final), the
- * deprecated `order_transactions_updated` (still accepted), and the order's
- * `order_payment_status_updated` (to PARTIALLY_REFUNDED / FULLY_REFUNDED). Each only says "look
- * at this order's refunds": the refunds worker re-reads them.
+/**
+ * Payment events of order transactions (@wix/auto_sdk_ecom_order-transactions index.typings.d.ts):
+ * "a payment or refund is added, or a payment is updated"; the deprecated `updated` still comes.
  */
-export const REFUND_EVENTS = new Set<string>([
-  TRANSACTION_EVENTS.detailsUpdated,
+const PAYMENT_EVENTS: readonly string[] = [TRANSACTION_EVENTS.detailsUpdated, TRANSACTION_EVENTS.updated];
+/**
+ * The events that tell of a refund: the payment events above, `order_transactions_refund_completed`
+ * (once, when the refund's transactions are final) and the order's `order_payment_status_updated`
+ * (to PARTIALLY_REFUNDED / FULLY_REFUNDED). Each only says "look at this order's refunds": the
+ * refunds worker re-reads them.
+ */
+const REFUND_EVENTS: readonly string[] = [
+  ...PAYMENT_EVENTS,
   TRANSACTION_EVENTS.refundCompleted,
-  TRANSACTION_EVENTS.updated,
   ORDER_EVENTS.paymentStatusUpdated,
-]);
-const ORDER_FEED = new Set<string>(Object.values(ORDER_EVENTS));
+];
 
-/** The queues an event feeds: order events the orders flow, refund events the refunds flow. */
-export function queuesFor(eventType: string): ("orders" | "refunds")[] {
-  return [
-    ...(ORDER_FEED.has(eventType) ? (["orders"] as const) : []),
-    ...(REFUND_EVENTS.has(eventType) ? (["refunds"] as const) : []),
-  ];
+/** The queues a handled event feeds: order events the orders flow, payment events billing, refund events refunds. */
+export function wixEventQueues(eventType: string): ("orders" | "billing" | "refunds")[] {
+  const queues: ("orders" | "billing" | "refunds")[] = [];
+  // A payment status change may meet an order not in ERPNext yet (orders) or one that is (billing).
+  if ((Object.values(ORDER_EVENTS) as string[]).includes(eventType)) queues.push("orders");
+  if (PAYMENT_EVENTS.includes(eventType) || eventType === ORDER_EVENTS.paymentStatusUpdated)
+    queues.push("billing");
+  if (REFUND_EVENTS.includes(eventType)) queues.push("refunds");
+  return queues;
 }
+
+const HANDLED = new Set<string>([...Object.values(ORDER_EVENTS), ...REFUND_EVENTS]);
 
 export type WixWebhookVerdict =
   | { status: 401 | 400; reason: string; metric?: string }
@@ -43,8 +50,6 @@ export type WixWebhookVerdict =
       eventId: string;
       sequence?: number;
       eventTime?: string;
-      /** The flows whose queues get the event (queuesFor). */
-      queues: ("orders" | "refunds")[];
     };
 
 const keyCache = new Map<string, Promise<Awaited<ReturnType<typeof importSPKI>>>>();
@@ -99,12 +104,18 @@ export async function verifyWixWebhook(
   const eventType = envelope.eventType;
   if (instanceId && envelope.instanceId !== instanceId)
     return { status: 401, reason: "event of another app instance", metric: "WebhooksForeignInstance" };
-  const queues = queuesFor(eventType);
-  if (!queues.length) return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
+  if (!HANDLED.has(eventType))
+    return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
   const event = parseLayer(envelope.data);
   if (!event) return { status: 400, reason: "envelope data is not a JSON event" };
-  const entity = entityOf(event);
-  const orderId = str(event.entityId) ?? str((entity as Record<string, unknown> | undefined)?.id);
+  const entity = entityOf(event) as Record<string, unknown> | undefined;
+  // A transactions event names its order in the body (`PaymentDetailsUpdated.orderTransactions.orderId`,
+  // `RefundCompleted.orderId`, TX meta.d.ts).
+  const transactions = entity?.orderTransactions as Record<string, unknown> | undefined;
+  const orderId =
+    PAYMENT_EVENTS.includes(eventType) || eventType === TRANSACTION_EVENTS.refundCompleted
+      ? (str(transactions?.orderId) ?? str(entity?.orderId) ?? str(event.entityId))
+      : (str(event.entityId) ?? str(entity?.id));
   const eventId = str(event.id);
   if (!orderId || !eventId) return { status: 400, reason: "event has no id or entityId" };
   const sequence = event.entityEventSequence !== undefined ? Number(event.entityEventSequence) : undefined;
@@ -115,7 +126,6 @@ export async function verifyWixWebhook(
     eventId,
     sequence: Number.isFinite(sequence) ? sequence : undefined,
     eventTime: str(event.eventTime),
-    queues,
   };
 }
 
@@ -127,9 +137,7 @@ function entityOf(event: Record<string, unknown>): unknown {
   if (updated) return updated.currentEntity ?? parseLayer(updated.currentEntityAsJson);
   if (action) {
     const body = (action.body ?? parseLayer(action.bodyAsJson)) as Record<string, unknown> | undefined;
-    // Transaction events name the order in `orderId` or `orderTransactions.orderId` (TX meta.d.ts).
-    const tx = body?.orderTransactions as Record<string, unknown> | undefined;
-    return body?.order ?? (body?.orderId || tx?.orderId ? { id: body?.orderId ?? tx?.orderId } : body);
+    return body?.order ?? body;
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, test } from "@jest/globals";
 import { importPKCS8, SignJWT } from "jose";
-import { verifyWixWebhook } from "../../shared/wix/webhook";
+import { verifyWixWebhook, wixEventQueues } from "../../shared/wix/webhook";
 
 const pair = () => {
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -44,11 +44,10 @@ describe("Wix webhook JWT", () => {
       eventId: "evt-1",
       sequence: 7,
       eventTime: undefined,
-      queues: ["orders"],
     });
   });
 
-  test("refund events go to the refunds queue; the payment status to both (TX index.typings.d.ts)", async () => {
+  test("refund events go to the refunds queue; the payment status to orders, billing and refunds (TX index.typings.d.ts)", async () => {
     const tx = (eventType: string, body: unknown) =>
       token(
         event(
@@ -78,7 +77,12 @@ describe("Wix webhook JWT", () => {
         "wix.ecom.v1.order_payment_status_updated",
       ),
     );
-    expect(await verifyWixWebhook(status, [app.pub])).toMatchObject({ queues: ["orders", "refunds"] });
+    expect(await verifyWixWebhook(status, [app.pub])).toMatchObject({ status: 200, orderId: "order-5" });
+    expect(wixEventQueues("wix.ecom.v1.order_payment_status_updated")).toEqual([
+      "orders",
+      "billing",
+      "refunds",
+    ]);
   });
 
   test("accepts the legacy ...AsJson strings and tries every configured key", async () => {

@@ -123,6 +123,8 @@ export function makeSalesInvoice(site: ErpnextSite, source: string): Row {
 
 function validate(doc: Doc, site: ErpnextSite): void {
   const items = doc.items as Row[];
+  // A Check field: 0 unless set (frappe/model/base_document.py _set_defaults).
+  doc.is_return = doc.is_return ? 1 : 0;
   const returning = Boolean(doc.is_return);
   let net = 0;
   items.forEach((row, i) => {
