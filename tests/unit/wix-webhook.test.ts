@@ -59,18 +59,14 @@ describe("Wix webhook JWT", () => {
       orderId: "order-3",
       refund: { id: "refund-1" },
     });
-    expect(await verifyWixWebhook(completed, [app.pub])).toMatchObject({
-      orderId: "order-3",
-      queues: ["refunds"],
-    });
+    expect(await verifyWixWebhook(completed, [app.pub])).toMatchObject({ status: 200, orderId: "order-3" });
+    expect(wixEventQueues("wix.ecom.v1.order_transactions_refund_completed")).toEqual(["refunds"]);
     const details = await tx("wix.ecom.v1.order_transactions_details_updated", {
       orderTransactions: { orderId: "order-4" },
       refundIds: ["refund-2"],
     });
-    expect(await verifyWixWebhook(details, [app.pub])).toMatchObject({
-      orderId: "order-4",
-      queues: ["refunds"],
-    });
+    expect(await verifyWixWebhook(details, [app.pub])).toMatchObject({ status: 200, orderId: "order-4" });
+    expect(wixEventQueues("wix.ecom.v1.order_transactions_details_updated")).toEqual(["billing", "refunds"]);
     const status = await token(
       event(
         { id: "evt-10", entityId: "order-5", actionEvent: { body: { order: { id: "order-5" } } } },
