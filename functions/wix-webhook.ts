@@ -4,11 +4,14 @@ import { rawBody } from "../shared/runtime/http";
 import { lambda } from "../shared/runtime/lambda";
 import { queueClient } from "../shared/runtime/queue";
 import { loadSettings } from "../shared/runtime/settings";
-import { FULFILLMENTS_UPDATED, verifyWixWebhook } from "../shared/wix/webhook";
+import { FULFILLMENTS_UPDATED, verifyWixWebhook, wixEventQueues } from "../shared/wix/webhook";
 
 let queue: ReturnType<typeof queueClient> | undefined;
 
-/** POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id, answer well within 1250 ms. */
+/**
+ * POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id (order events to the orders
+ * flow, payment events to billing, refund events to refunds), answer well within 1250 ms.
+ */
 async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
   queue ??= queueClient();
@@ -27,16 +30,16 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
       ? { status: 200 as const, ignored: "fulfillments come from ERPNext (FULFILMENT_SOURCE=erpnext)" }
       : verdict;
   return answer("Wix", routed, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
-    if (eventType === FULFILLMENTS_UPDATED) {
+    const queues = wixEventQueues(eventType);
+    const common = { orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" };
+    if (queues.includes("orders")) await sqs.send("orders", [{ kind: "order", ...common }]);
+    if (queues.includes("billing")) await sqs.send("billing", [{ kind: "order-billing", ...common }]);
+    if (queues.includes("refunds")) await sqs.send("refunds", [{ kind: "order-refunds", ...common }]);
+    if (queues.includes("shipments"))
       await sqs.send("shipments", [
         { kind: "fulfillments", orderId, eventId, changedAt: eventTime, source: "webhook" },
       ]);
-      return `fulfillments_updated ${orderId}`;
-    }
-    await sqs.send("orders", [
-      { kind: "order", orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" },
-    ]);
-    return `${eventType.replace("wix.ecom.v1.", "")} ${orderId}`;
+    return `${eventType.replace("wix.ecom.v1.", "")} ${orderId} -> ${queues.join(", ")}`;
   });
 }
 

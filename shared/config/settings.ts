@@ -79,6 +79,32 @@ const accountMap = z.pipe(
   }),
 );
 
+/**
+ * "card=Bank - C,paypal=PayPal - C,offline=Cash - C": Wix payment methods (lower case, see
+ * shared/flows/billing/accounts.ts) to ERPNext Bank or Cash accounts.
+ */
+const paymentAccountMap = z.pipe(
+  z.optional(z.string()),
+  z.transform((v, ctx) => {
+    const map: Record<string, string> = {};
+    for (const pair of (v ?? "").split(",").filter((s) => s.trim())) {
+      const at = pair.indexOf("=");
+      const method = pair.slice(0, Math.max(at, 0)).trim().toLowerCase();
+      const account = pair.slice(at + 1).trim();
+      if (at <= 0 || !method || !account) {
+        ctx.issues.push({ code: "custom", message: `"${pair.trim()}" is not METHOD=ACCOUNT`, input: v });
+        continue;
+      }
+      if (map[method]) {
+        ctx.issues.push({ code: "custom", message: `payment method "${method}" is mapped twice`, input: v });
+        continue;
+      }
+      map[method] = account;
+    }
+    return map;
+  }),
+);
+
 export const settingsSchema = z.object({
   ERPNEXT_URL: url(),
   ERPNEXT_API_KEY: required(),
@@ -90,11 +116,14 @@ export const settingsSchema = z.object({
   ERPNEXT_CUSTOMER_GROUP: z._default(required(), "All Customer Groups"),
   ERPNEXT_TERRITORY: z._default(required(), "All Territories"),
   ERPNEXT_WAREHOUSE: optionalText,
+  ERPNEXT_RETURN_WAREHOUSE: optionalText,
   ERPNEXT_SHIPPING_ACCOUNT: optionalText,
   ERPNEXT_FEE_ACCOUNT: optionalText,
   ERPNEXT_TAX_ACCOUNT: optionalText,
   ERPNEXT_TAX_ACCOUNTS: accountMap,
   ERPNEXT_PAYMENT_ACCOUNT: optionalText,
+  ERPNEXT_PAYMENT_ACCOUNTS: paymentAccountMap,
+  INVOICE_ON: z._default(z.enum(["payment", "fulfilment", "order", "never"]), "payment"),
   ALLOW_FREE_ITEMS: bool(false),
   ORDER_SUBMIT: bool(true),
   ORDER_CREATE_ON: z._default(z.enum(["approved", "created"]), "approved"),
@@ -178,6 +207,17 @@ export interface Settings {
     /** Warehouse of Delivery Notes made from Wix fulfillments; else the Sales Order's. */
     warehouse?: string;
   };
+  refunds: {
+    /** Where restocked goods go back: ERPNEXT_RETURN_WAREHOUSE, else the first configured warehouse. */
+    returnWarehouse?: string;
+  };
+  billing: {
+    /** When a Sales Invoice is made from the Sales Order. */
+    invoiceOn: "payment" | "fulfilment" | "order" | "never";
+    /** Bank / Cash account per Wix payment method (lower case); `paymentAccount` for the rest. */
+    paymentAccounts: Record<string, string>;
+    paymentAccount?: string;
+  };
   wix: {
     apiUrl: string;
     apiKey?: string;
@@ -237,6 +277,14 @@ export function parseSettings(
       wixFields: s.WRITE_STATUS_TO_ERPNEXT ? { siteId: s.WIX_SITE_ID } : undefined,
     },
     shipments: { source: s.FULFILMENT_SOURCE, warehouse: s.ERPNEXT_WAREHOUSE },
+    refunds: {
+      returnWarehouse: s.ERPNEXT_RETURN_WAREHOUSE ?? s.ERPNEXT_WAREHOUSES[0] ?? s.ERPNEXT_WAREHOUSE,
+    },
+    billing: {
+      invoiceOn: s.INVOICE_ON,
+      paymentAccounts: s.ERPNEXT_PAYMENT_ACCOUNTS,
+      paymentAccount: s.ERPNEXT_PAYMENT_ACCOUNT,
+    },
     wix: {
       apiUrl: s.WIX_API_URL,
       apiKey: s.WIX_API_KEY,

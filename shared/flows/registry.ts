@@ -7,9 +7,11 @@
  * Only data and message schemas live here, so the webhook functions that import it stay small.
  */
 import type { JobDefinition } from "../jobs/definitions";
+import { billingMessage } from "./billing/messages";
 import { inventoryMessage } from "./inventory/messages";
 import { ordersMessage } from "./orders/messages";
 import { productsMessage } from "./products/messages";
+import { refundsMessage } from "./refunds/messages";
 import { shipmentsMessage } from "./shipments/messages";
 
 const MINUTE = 60_000;
@@ -18,7 +20,13 @@ export interface FlowDefinition {
   /** What the flow keeps in agreement (the worker's description). */
   description: string;
   /** The messages its queue carries, validated by the worker before any work. */
-  message: typeof productsMessage | typeof inventoryMessage | typeof ordersMessage | typeof shipmentsMessage;
+  message:
+    | typeof productsMessage
+    | typeof inventoryMessage
+    | typeof ordersMessage
+    | typeof billingMessage
+    | typeof refundsMessage
+    | typeof shipmentsMessage;
   worker: {
     /** The Lambda entry (exports `handler`), bundled by the CDK stack and imported by the local host. */
     entry: string;
@@ -111,6 +119,7 @@ export const FLOWS = {
       timeoutSeconds: 120,
       concurrency: 3,
       eventIdempotency: true,
+      sendsTo: ["billing"],
     },
     webhook: "wix",
     jobs: [
@@ -124,6 +133,40 @@ export const FLOWS = {
     // A day of no orders is normal for a small shop.
     healthThresholdSeconds: 2 * 86400,
     outcomes: ["created", "updated", "skipped", "failed", "replayed"],
+  },
+  billing: {
+    description: "Wix payments -> ERPNext Sales Invoices and Payment Entries",
+    message: billingMessage,
+    worker: {
+      entry: "shared/flows/billing/worker.ts",
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      concurrency: 2,
+    },
+    webhook: "wix",
+    // The order poll re-sends paid orders through the orders flow, which sends them here.
+    jobs: [],
+    // A day of no payments is normal for a small shop.
+    healthThresholdSeconds: 2 * 86400,
+    // created: an invoice made; updated: payments booked.
+    outcomes: ["created", "updated", "skipped", "failed"],
+  },
+  refunds: {
+    description: "Wix refunds -> ERPNext Credit Notes, payments out and Sales Returns",
+    message: refundsMessage,
+    worker: {
+      entry: "shared/flows/refunds/worker.ts",
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      concurrency: 2,
+    },
+    webhook: "wix",
+    // The order poll finds refunded orders (shared/flows/orders/poll.ts): no job of its own.
+    jobs: [],
+    // Refunds are rare: weeks without one are normal.
+    healthThresholdSeconds: 30 * 86400,
+    // created: refunds booked; updated: goods returned; parked: cannot be booked (see the DLQ).
+    outcomes: ["created", "updated", "skipped", "parked", "failed", "replayed"],
   },
   shipments: {
     description: "ERPNext Delivery Notes <-> Wix fulfillments (FULFILMENT_SOURCE)",

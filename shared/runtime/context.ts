@@ -1,8 +1,10 @@
 import type { Settings } from "../config/settings";
 import { resetCore, rootContext } from "./core";
+import { billingSync } from "./roots/billing";
 import { inventorySync } from "./roots/inventory";
 import { eventStore, orderSync } from "./roots/orders";
 import { categorySync, productSync } from "./roots/products";
+import { refundSync } from "./roots/refunds";
 import { shipmentSync } from "./roots/shipments";
 
 /**
@@ -17,6 +19,8 @@ export const getContext = rootContext((core) => ({
   orders: orderSync(core),
   eventStore: eventStore(core),
   shipments: shipmentSync(core),
+  refunds: refundSync(core),
+  billing: billingSync(core),
 }));
 
 export type Context = Awaited<ReturnType<typeof getContext>>;

@@ -37,6 +37,14 @@ export const keys = {
     pk: keys.fulfillmentPartition(orderId),
     sk: fulfillmentId,
   }),
+  /** Exactly-once bookkeeping of a Wix refund (its Credit Note and Payment Entry). */
+  refund: (refundId: string): Key => ({ pk: `REFUND#${refundId}`, sk: "REFUND" }),
+  /** A Wix order's restock into ERPNext, parked once per Wix order version. */
+  refundRestock: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "RESTOCK" }),
+  /** The Sales Invoice of a Wix order (the billing flow), next to the order's record. */
+  invoice: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "INVOICE" }),
+  /** The Payment Entry of one Wix payment transaction (its id is Wix's `payment.id`). */
+  payment: (transactionId: string): Key => ({ pk: `WIXPAYMENT#${transactionId}`, sk: "PAYMENT" }),
   /** Quantities of an order not yet reserved in ERPNext (the oversell guard). */
   pendingPartition: "PENDING",
   pending: (orderId: string): Key => ({ pk: keys.pendingPartition, sk: orderId }),

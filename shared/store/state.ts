@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BillingRepository } from "./repos/billing";
 import { CategoryRepository } from "./repos/categories";
 import { type CustomerRecord, CustomerRepository } from "./repos/customers";
 import { HeartbeatRepository, type JobRun } from "./repos/heartbeats";
@@ -6,6 +7,7 @@ import { LeaseRepository } from "./repos/leases";
 import { MappingRepository, type ProductMapping } from "./repos/mappings";
 import { type OrderRecord, OrderRepository } from "./repos/orders";
 import { PendingHoldRepository } from "./repos/pending-holds";
+import { RefundRepository } from "./repos/refunds";
 import { ReportRepository } from "./repos/reports";
 import { ShipmentRepository } from "./repos/shipments";
 import { WatermarkRepository } from "./repos/watermarks";
@@ -29,6 +31,8 @@ export class StateStore {
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
   readonly shipments: ShipmentRepository;
+  readonly refunds: RefundRepository;
+  readonly billing: BillingRepository;
 
   /** `testMode`: watermarks stay where they are (WatermarkRepository). */
   constructor(db: DynamoDBDocumentClient, table: string, options: { testMode?: boolean } = {}) {
@@ -43,6 +47,8 @@ export class StateStore {
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
     this.shipments = new ShipmentRepository(t);
+    this.refunds = new RefundRepository(t);
+    this.billing = new BillingRepository(t);
   }
 
   // --- product mappings ----------------------------------------------------------------------

@@ -10,6 +10,11 @@ import type {
   QueryCategoriesResponseOriginal,
 } from "@wix/auto_sdk_categories_categories/meta";
 import type {
+  ListTransactionsForMultipleOrdersRequestOriginal,
+  ListTransactionsForMultipleOrdersResponseOriginal,
+  ListTransactionsForSingleOrderResponseOriginal,
+} from "@wix/auto_sdk_ecom_order-transactions/meta";
+import type {
   GetOrderResponseOriginal,
   OrderOriginal,
   SearchOrdersRequestOriginal,
@@ -45,6 +50,7 @@ import type {
   UpdateFulfillmentResponse,
   WixFulfillment,
 } from "./fulfillment-types";
+import type { WixOrderTransactions, WixOrderTransactionsWire } from "./transactions";
 import type {
   BulkResponse,
   BulkWithInventoryResponse,
@@ -531,6 +537,47 @@ export class WixClient {
   }
 
   /**
+   * The payments and refunds of each order, by order id (@wix/auto_sdk_ecom_order-transactions):
+   * one order is `GET /ecom/v1/payments/orders/{orderId}` (listTransactionsForSingleOrder), more
+   * are `POST /ecom/v1/payments/list-by-ids` in batches of 100 ids (listTransactionsForMultipleOrders,
+   * `orderIds` @minSize 1 @maxSize 100). An order Wix does not know is left out of the map.
+   */
+  async orderTransactions(orderIds: string[]): Promise<Map<string, WixOrderTransactions>> {
+    const ids = [...new Set(orderIds)];
+    const found = new Map<string, WixOrderTransactions>();
+    const keep = (tx: WixOrderTransactionsWire | undefined, fallbackId?: string) => {
+      const orderId = tx?.orderId ?? fallbackId;
+      if (!tx || !orderId) return;
+      found.set(orderId, { orderId, payments: tx.payments ?? [], refunds: tx.refunds ?? [] });
+    };
+    if (ids.length === 1) {
+      const [orderId] = ids as [string];
+      try {
+        const res = await this.http.send<Wire<ListTransactionsForSingleOrderResponseOriginal>>({
+          method: "GET",
+          path: `/ecom/v1/payments/orders/${encodeURIComponent(orderId)}`,
+        });
+        keep(res.body.orderTransactions, orderId);
+      } catch (error) {
+        if (!(error instanceof HttpError && error.status === 404)) throw error;
+      }
+      return found;
+    }
+    for (let i = 0; i < ids.length; i += WIX_TRANSACTIONS_BATCH) {
+      const res = await this.http.send<Wire<ListTransactionsForMultipleOrdersResponseOriginal>>({
+        method: "POST",
+        path: "/ecom/v1/payments/list-by-ids",
+        idempotent: true, // a read
+        body: {
+          orderIds: ids.slice(i, i + WIX_TRANSACTIONS_BATCH),
+        } satisfies ListTransactionsForMultipleOrdersRequestOriginal,
+      });
+      for (const tx of res.body.orderTransactions ?? []) keep(tx);
+    }
+    return found;
+  }
+
+  /**
    * One page of orders updated since `since`, oldest first (Search Orders,
    * `POST /ecom/v1/orders/search`). The filter names every status on purpose: by default Search
    * Orders leaves PENDING and REJECTED orders out (doc comment of searchOrders in
@@ -677,6 +724,9 @@ const NO_RESULTS: BulkResponse<WixProduct> = {
   results: [],
   bulkActionMetadata: { totalSuccesses: 0, totalFailures: 0, undetailedFailures: 0 },
 };
+
+/** Orders per List Transactions For Multiple Orders call (`orderIds` @maxSize 100, TX meta.d.ts). */
+export const WIX_TRANSACTIONS_BATCH = 100;
 
 /** Search Orders' largest page (CursorPaging.limit: @max 100, @wix/auto_sdk_ecom_orders meta). */
 export const WIX_ORDER_PAGE = 100;

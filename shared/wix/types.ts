@@ -239,6 +239,9 @@ export interface WixLineItem {
   price: Money;
   totalPriceAfterTax?: Money;
   physicalProperties?: { sku?: string; weight?: number };
+  /** Units refunded and put back in stock so far (the refunds flow's restock truth). */
+  refundQuantity?: number | null;
+  restockQuantity?: number | null;
 }
 
 /** An additional fee (`order.additionalFees[]`): `priceBeforeTax` is what the fee adds before tax. */

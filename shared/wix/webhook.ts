@@ -1,4 +1,5 @@
 import { errors, importSPKI, jwtVerify } from "jose";
+import { TRANSACTION_EVENTS } from "./transactions";
 
 export const ORDER_EVENTS = {
   created: "wix.ecom.v1.order_created",
@@ -14,7 +15,39 @@ export const ORDER_EVENTS = {
  * entity is `OrderWithFulfillments {orderId, fulfillments}`. It goes to the shipments queue.
  */
 export const FULFILLMENTS_UPDATED = "wix.ecom.v1.fulfillments_updated";
-const HANDLED = new Set<string>([...Object.values(ORDER_EVENTS), FULFILLMENTS_UPDATED]);
+/**
+ * Payment events of order transactions (@wix/auto_sdk_ecom_order-transactions index.typings.d.ts):
+ * "a payment or refund is added, or a payment is updated"; the deprecated `updated` still comes.
+ */
+const PAYMENT_EVENTS: readonly string[] = [TRANSACTION_EVENTS.detailsUpdated, TRANSACTION_EVENTS.updated];
+/**
+ * The events that tell of a refund: the payment events above, `order_transactions_refund_completed`
+ * (once, when the refund's transactions are final) and the order's `order_payment_status_updated`
+ * (to PARTIALLY_REFUNDED / FULLY_REFUNDED). Each only says "look at this order's refunds": the
+ * refunds worker re-reads them.
+ */
+const REFUND_EVENTS: readonly string[] = [
+  ...PAYMENT_EVENTS,
+  TRANSACTION_EVENTS.refundCompleted,
+  ORDER_EVENTS.paymentStatusUpdated,
+];
+
+/**
+ * The queues a handled event feeds: order events the orders flow, payment events billing, refund
+ * events refunds, fulfillment events shipments.
+ */
+export function wixEventQueues(eventType: string): ("orders" | "billing" | "refunds" | "shipments")[] {
+  const queues: ("orders" | "billing" | "refunds" | "shipments")[] = [];
+  if (eventType === FULFILLMENTS_UPDATED) queues.push("shipments");
+  // A payment status change may meet an order not in ERPNext yet (orders) or one that is (billing).
+  if ((Object.values(ORDER_EVENTS) as string[]).includes(eventType)) queues.push("orders");
+  if (PAYMENT_EVENTS.includes(eventType) || eventType === ORDER_EVENTS.paymentStatusUpdated)
+    queues.push("billing");
+  if (REFUND_EVENTS.includes(eventType)) queues.push("refunds");
+  return queues;
+}
+
+const HANDLED = new Set<string>([...Object.values(ORDER_EVENTS), ...REFUND_EVENTS, FULFILLMENTS_UPDATED]);
 
 export type WixWebhookVerdict =
   | { status: 401 | 400; reason: string; metric?: string }
@@ -85,9 +118,14 @@ export async function verifyWixWebhook(
     return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
   const event = parseLayer(envelope.data);
   if (!event) return { status: 400, reason: "envelope data is not a JSON event" };
-  const entity = entityOf(event);
-  const fields = entity as Record<string, unknown> | undefined;
-  const orderId = str(event.entityId) ?? str(fields?.id) ?? str(fields?.orderId);
+  const entity = entityOf(event) as Record<string, unknown> | undefined;
+  // A transactions event names its order in the body (`PaymentDetailsUpdated.orderTransactions.orderId`,
+  // `RefundCompleted.orderId`, TX meta.d.ts).
+  const transactions = entity?.orderTransactions as Record<string, unknown> | undefined;
+  const orderId =
+    PAYMENT_EVENTS.includes(eventType) || eventType === TRANSACTION_EVENTS.refundCompleted
+      ? (str(transactions?.orderId) ?? str(entity?.orderId) ?? str(event.entityId))
+      : (str(event.entityId) ?? str(entity?.id));
   const eventId = str(event.id);
   if (!orderId || !eventId) return { status: 400, reason: "event has no id or entityId" };
   const sequence = event.entityEventSequence !== undefined ? Number(event.entityEventSequence) : undefined;

@@ -270,6 +270,10 @@ describe("each function's permissions, exactly", () => {
     ordersDlq: DEPTH,
     shipmentsQueue: DEPTH,
     shipmentsDlq: DEPTH,
+    billingQueue: DEPTH,
+    billingDlq: DEPTH,
+    refundsQueue: DEPTH,
+    refundsDlq: DEPTH,
   };
   const expected: Record<string, Record<string, string[]>> = {
     ErpnextWebhook: {
@@ -279,8 +283,14 @@ describe("each function's permissions, exactly", () => {
       inventoryQueue: SEND,
       shipmentsQueue: SEND, // Delivery Notes
     },
-    // fulfillments_updated goes to shipments (FULFILMENT_SOURCE=wix)
-    WixWebhook: { WixWebhookLogs: LOGS, Credentials: SECRET, ordersQueue: SEND, shipmentsQueue: SEND },
+    WixWebhook: {
+      WixWebhookLogs: LOGS,
+      Credentials: SECRET,
+      ordersQueue: SEND,
+      billingQueue: SEND,
+      refundsQueue: SEND,
+      shipmentsQueue: SEND,
+    },
     Health: {
       HealthLogs: LOGS,
       Credentials: SECRET,
@@ -313,6 +323,23 @@ describe("each function's permissions, exactly", () => {
       StateTable: TABLE_RW,
       SyncLogTable: TABLE_RW,
       IdempotencyTable: TABLE_RW, // Powertools Idempotency: Get/Put/Update/DeleteItem
+      billingQueue: SEND, // paid orders are handed to billing
+    },
+    BillingWorker: {
+      BillingWorkerLogs: LOGS,
+      Credentials: SECRET,
+      billingQueue: CONSUME,
+      billingDlq: SEND,
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
+    },
+    RefundsWorker: {
+      RefundsWorkerLogs: LOGS,
+      Credentials: SECRET,
+      refundsQueue: CONSUME,
+      refundsDlq: SEND,
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
     },
     ShipmentsWorker: {
       ShipmentsWorkerLogs: LOGS,
@@ -330,6 +357,8 @@ describe("each function's permissions, exactly", () => {
       inventoryQueue: SEND,
       ordersQueue: SEND,
       shipmentsQueue: SEND,
+      billingQueue: SEND,
+      refundsQueue: SEND,
       // The weekly report reads the parked reasons (SqsEnqueuer.dlqReasons: ReceiveMessage);
       // dlq-redrive moves retryable ones back (ReceiveMessage, DeleteMessage) and re-parks as
       // permanent those that came back too often (SendMessage).
@@ -337,6 +366,8 @@ describe("each function's permissions, exactly", () => {
       inventoryDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       ordersDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       shipmentsDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
+      billingDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
+      refundsDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       StateTable: TABLE_RW,
       SyncLogTable: TABLE_RW,
     },

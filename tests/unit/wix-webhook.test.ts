@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, test } from "@jest/globals";
 import { importPKCS8, SignJWT } from "jose";
-import { verifyWixWebhook } from "../../shared/wix/webhook";
+import { verifyWixWebhook, wixEventQueues } from "../../shared/wix/webhook";
 
 const pair = () => {
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -45,6 +45,40 @@ describe("Wix webhook JWT", () => {
       sequence: 7,
       eventTime: undefined,
     });
+  });
+
+  test("refund events go to the refunds queue; the payment status to orders, billing and refunds (TX index.typings.d.ts)", async () => {
+    const tx = (eventType: string, body: unknown) =>
+      token(
+        event(
+          { id: "evt-9", entityFqdn: "wix.ecom.v1.order_transactions", actionEvent: { body } },
+          eventType,
+        ),
+      );
+    const completed = await tx("wix.ecom.v1.order_transactions_refund_completed", {
+      orderId: "order-3",
+      refund: { id: "refund-1" },
+    });
+    expect(await verifyWixWebhook(completed, [app.pub])).toMatchObject({ status: 200, orderId: "order-3" });
+    expect(wixEventQueues("wix.ecom.v1.order_transactions_refund_completed")).toEqual(["refunds"]);
+    const details = await tx("wix.ecom.v1.order_transactions_details_updated", {
+      orderTransactions: { orderId: "order-4" },
+      refundIds: ["refund-2"],
+    });
+    expect(await verifyWixWebhook(details, [app.pub])).toMatchObject({ status: 200, orderId: "order-4" });
+    expect(wixEventQueues("wix.ecom.v1.order_transactions_details_updated")).toEqual(["billing", "refunds"]);
+    const status = await token(
+      event(
+        { id: "evt-10", entityId: "order-5", actionEvent: { body: { order: { id: "order-5" } } } },
+        "wix.ecom.v1.order_payment_status_updated",
+      ),
+    );
+    expect(await verifyWixWebhook(status, [app.pub])).toMatchObject({ status: 200, orderId: "order-5" });
+    expect(wixEventQueues("wix.ecom.v1.order_payment_status_updated")).toEqual([
+      "orders",
+      "billing",
+      "refunds",
+    ]);
   });
 
   test("accepts the legacy ...AsJson strings and tries every configured key", async () => {

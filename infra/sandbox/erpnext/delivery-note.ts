@@ -1,5 +1,6 @@
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
+import { DELIVERY_NOTE_RETURN, makeReturn, submitDeliveryReturn, validateReturn } from "./returns";
 import type { ErpnextSite } from "./site";
 import { ledger, moveBin } from "./stock";
 
@@ -24,7 +25,7 @@ export const MAKE_DELIVERY_NOTE = "erpnext.selling.doctype.sales_order.sales_ord
  *   (check_next_docstatus: "Sales Invoice {0} has already been submitted"); otherwise reverses all.
  * The transporter fields (`lr_no`, `transporter_name`) are not allow_on_submit; the integration's
  * Custom Fields `wix_*` are (setup creates them with `allow_on_submit: 1`).
- * Returns (`is_return`) are not delivered against the order here: the returns rules own them.
+ * Returns (`is_return`) follow the return rules of returns.ts (make_sales_return, validate_return).
  */
 export const deliveryNote: Doctype = {
   name: "Delivery Note",
@@ -38,7 +39,7 @@ export const deliveryNote: Doctype = {
   prepare: (input) => ({ posting_date: new Date().toISOString().slice(0, 10), ...input }),
   validate,
   onSubmit(doc, site) {
-    if (doc.is_return) return;
+    if (doc.is_return) return submitDeliveryReturn(doc, site, 1);
     for (const row of doc.items as Row[]) {
       const { order, soRow } = source(site, row);
       const allowed = Number(soRow.qty) - Number(soRow.delivered_qty ?? 0);
@@ -65,14 +66,14 @@ export const deliveryNote: Doctype = {
           `Sales Invoice ${invoice.name} has already been submitted`,
         );
     }
-    if (doc.is_return) return;
+    if (doc.is_return) return submitDeliveryReturn(doc, site, -1);
     for (const row of doc.items as Row[]) {
       const { order, soRow } = source(site, row);
       deliver(site, doc, order, soRow, row, -1);
     }
     doc.status = "Cancelled";
   },
-  methods: { [MAKE_DELIVERY_NOTE]: makeDeliveryNote },
+  methods: { [MAKE_DELIVERY_NOTE]: makeDeliveryNote, [DELIVERY_NOTE_RETURN]: makeReturn("Delivery Note") },
 };
 
 function validate(doc: Doc, site: ErpnextSite): void {
@@ -125,6 +126,7 @@ function validate(doc: Doc, site: ErpnextSite): void {
     0,
   );
   doc.grand_total = round2(net + taxes);
+  if (doc.is_return) validateReturn(doc, site, "Delivery Note");
 }
 
 /** The submitted Sales Order and its row a Delivery Note row delivers. */
@@ -216,6 +218,9 @@ function makeDeliveryNote(args: Record<string, unknown>, site: ErpnextSite): Row
     docstatus: 0,
     customer: order.customer,
     company: order.company,
+    // get_mapped_doc copies the fields both doctypes have: the customer's PO number and date.
+    po_no: order.po_no,
+    po_date: order.po_date,
     currency: order.currency,
     conversion_rate: order.conversion_rate ?? 1,
     selling_price_list: order.selling_price_list,

@@ -4,9 +4,10 @@ import { customField } from "./custom-field";
 import { deliveryNote } from "./delivery-note";
 import type { Doctype } from "./doctype";
 import { errorResponse, FrappeError, faultResponse } from "./errors";
-import { customer, item, itemPrice, seedCountries, seedMasters, setupMasters } from "./masters";
+import { customer, item, itemPrice, seedAccounts, seedCountries, seedMasters, setupMasters } from "./masters";
 import { paymentEntry } from "./payment-entry";
 import { restRoutes } from "./rest";
+import { salesInvoice, salesInvoiceMethods } from "./sales-invoice";
 import { salesOrder } from "./sales-order";
 import { DESK_USER, type ErpnextSandboxOptions, ErpnextSite } from "./site";
 import { type ErpnextSnapshot, restoreDocs, snapshotOf } from "./snapshot";
@@ -34,6 +35,7 @@ const DOCTYPES: Doctype[] = [
   address,
   salesOrder,
   deliveryNote,
+  salesInvoice,
   paymentEntry,
   stockEntry,
   stockLedgerEntry,
@@ -56,6 +58,9 @@ export class ErpnextSandbox extends ErpnextSite {
 
   constructor(private readonly options: ErpnextSandboxOptions) {
     super(DOCTYPES, options);
+    // Exact method paths first: the router takes the first match, and restRoutes serves every
+    // other `/method/:method` from the doctypes' `methods`.
+    salesInvoiceMethods(this.router, this);
     restRoutes(this.router, this);
     seedMasters(this);
   }
@@ -127,5 +132,6 @@ export class ErpnextSandbox extends ErpnextSite {
     this.counters = restoreDocs(this.docs, snapshot);
     // Snapshots saved before the sandbox held ERPNext's Country list with codes catch up here.
     seedCountries(this);
+    seedAccounts(this);
   }
 }

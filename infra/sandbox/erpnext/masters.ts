@@ -85,16 +85,29 @@ export function seedMasters(site: ErpnextSite): void {
   for (const name of ["Standard Selling", "Standard Buying", "Wholesale"])
     site.insert("Price List", { name, enabled: 1, selling: name === "Standard Buying" ? 0 : 1 }, quiet);
   for (const name of ["Acme", "Nordic Goods", "Café Craft"]) site.insert("Brand", { name }, quiet);
+  seedAccounts(site);
+  seedCountries(site);
+}
+
+/** The site's accounts; fills in what an older snapshot lacks (the receivable, a second bank). */
+export function seedAccounts(site: ErpnextSite): void {
+  const accounts = site.table("Account");
   for (const [name, type] of [
     ["Freight and Forwarding Charges - SC", "Chargeable"],
     ["VAT - SC", "Tax"],
     ["Sales Tax - SC", "Tax"],
     ["Cash - SC", "Cash"],
     ["Wix Payments - SC", "Bank"],
+    ["PayPal - SC", "Bank"],
+    ["Debtors - SC", "Receivable"],
   ] as const) {
-    site.insert("Account", { name, account_type: type, company: "Sandbox Co", is_group: 0 }, quiet);
+    if (!accounts.has(name))
+      site.insert(
+        "Account",
+        { name, account_type: type, company: "Sandbox Co", is_group: 0 },
+        { silent: true },
+      );
   }
-  seedCountries(site);
 }
 
 /** ERPNext's Country list with codes; fills in what an older snapshot lacks. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { FrappeClock } from "../kit";
 import type { Doc, Doctype } from "./doctype";
 import { FrappeError } from "./errors";
@@ -188,6 +189,7 @@ export class ErpnextSite {
       modified_by: this.user,
       docstatus: 0,
     } as Doc;
+    nameChildRows(doc);
     spec.validate?.(doc, this);
     table.set(name, doc);
     if (wantSubmit) this.submit(doc);
@@ -264,6 +266,7 @@ export class ErpnextSite {
     });
     spec.validate?.(next, this, before);
     Object.assign(current, next);
+    nameChildRows(current);
     if (nextStatus === 1) this.submit(current);
     this.announce(current, ["on_update", ...(nextStatus === 1 ? ["on_submit" as const] : []), "on_change"]);
     return structuredClone(current);
@@ -329,5 +332,23 @@ export class ErpnextSite {
         throw new FrappeError(417, "LinkValidationError", `Could not find ${target}: ${value}`);
       }
     }
+  }
+}
+
+/**
+ * Every child row has its own `name` (a random hash), `parent`, `parenttype` and `idx`
+ * (frappe/model/base_document.py set_new_name / _set_defaults): other documents point at a row by
+ * its name (a Sales Invoice Item's `so_detail`, a Payment Entry advance's `reference_row`).
+ */
+function nameChildRows(doc: Doc): void {
+  for (const value of Object.values(doc)) {
+    if (!Array.isArray(value)) continue;
+    value.forEach((row, i) => {
+      if (!row || typeof row !== "object") return;
+      row.name ??= randomUUID().replace(/-/g, "").slice(0, 10);
+      row.parent = doc.name;
+      row.parenttype = doc.doctype;
+      row.idx ??= i + 1;
+    });
   }
 }

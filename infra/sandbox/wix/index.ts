@@ -1,4 +1,10 @@
 import type { WixFulfillment, WixOrderWithFulfillments } from "../../../shared/wix/fulfillment-types";
+import {
+  TRANSACTIONS_FQDN,
+  type WixOrderTransactions,
+  type WixPayment,
+  type WixRefund,
+} from "../../../shared/wix/transactions";
 import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "../../../shared/wix/types";
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { auth, TOKEN_PATH, WixAuth } from "./auth";
@@ -10,6 +16,7 @@ import { errorResponse, WixError } from "./errors";
 import { createFulfillment, deleteFulfillment, fulfillments, withFulfillments } from "./fulfillments";
 import { addLocation, inventory, inventoryForSku } from "./inventory";
 import { changeOrder, createOrder, type OrderInput, orders, placeOrder } from "./orders";
+import { type RefundInput, refundEvents, refundPayments, refunds } from "./refunds";
 import { restoreSnapshot, snapshotOf, type WixSnapshot } from "./snapshot";
 import {
   DEFAULT_LOCATION_ID,
@@ -18,6 +25,7 @@ import {
   type WixSandboxOptions,
   WixStore,
 } from "./store";
+import { addPayments, setPaymentStatus, transactions, transactionsOf } from "./transactions";
 import { WixWebhooks } from "./webhooks";
 
 /**
@@ -42,6 +50,8 @@ const RESOURCES: WixResource[] = [
   inventory,
   orders,
   fulfillments,
+  transactions,
+  refunds,
 ];
 
 export { DEFAULT_LOCATION_ID, type OrderInput, type WixSandboxOptions, type WixSnapshot };
@@ -154,6 +164,35 @@ export class WixSandbox extends WixStore {
     return changeOrder(this, id, patch);
   }
 
+  /** The order's payments and refunds, as List Transactions answers them. */
+  transactionsOf(orderId: string): WixOrderTransactions {
+    return transactionsOf(this, orderId);
+  }
+
+  /**
+   * Payments recorded on an order (as a checkout, the dashboard or Add Payments does): its payment
+   * status follows, and `order_transactions_details_updated` (and `order_payment_status_updated`
+   * when the status moved) are announced. Returns the new payment ids.
+   */
+  addPayments(orderId: string, payments: WixPayment[]): string[] {
+    return addPayments(this, this.webhooks, orderId, payments);
+  }
+
+  /** A payment moves to another status (approved, declined...), announced like Wix does. */
+  setPaymentStatus(orderId: string, paymentId: string, status: NonNullable<WixPayment["status"]>): void {
+    setPaymentStatus(this, this.webhooks, orderId, paymentId, status);
+  }
+
+  /** Signs an action event of order transactions (entityId: the order id). */
+  signTransactionsEvent(eventType: string, orderId: string, body: unknown, opts: { eventId?: string } = {}) {
+    return this.webhooks.signAction(eventType, { fqdn: TRANSACTIONS_FQDN, id: orderId }, body, opts);
+  }
+
+  /** Signed events, each delivered `copies` times, all at once, shuffled. */
+  deliverCopies(tokens: (readonly [string, string])[], copies: number): Promise<(number | string)[]> {
+    return this.webhooks.deliverCopies(tokens, copies);
+  }
+
   /** Signs an event as Wix does: JWT{data: JSON{eventType, instanceId, data: JSON{...}, identity}}. */
   signEvent(
     eventType: string,
@@ -194,7 +233,27 @@ export class WixSandbox extends WixStore {
   async sendFulfillmentsCopies(orderId: string, copies: number): Promise<(number | string)[]> {
     const entity: WixOrderWithFulfillments = withFulfillments(this, orderId);
     const token = await this.webhooks.signFulfillments(entity);
-    return this.webhooks.deliverCopies([{ eventType: "wix.ecom.v1.fulfillments_updated", token }], copies);
+    return this.webhooks.deliverCopies([["wix.ecom.v1.fulfillments_updated", token]], copies);
+  }
+
+  /** A refund made in the dashboard: Refund Payments' rules, effects and events. */
+  refund(orderId: string, input: RefundInput): WixRefund {
+    return refundPayments(this, this.webhooks, orderId, input);
+  }
+
+  /** A refund's events, each signed once and delivered `copies` times, all at once, shuffled. */
+  async sendRefundEventCopies(
+    orderId: string,
+    refundId: string,
+    copies: number,
+  ): Promise<(number | string)[]> {
+    const entity = { fqdn: TRANSACTIONS_FQDN, id: orderId };
+    const tokens = await Promise.all(
+      refundEvents(this, orderId, refundId).map(
+        async (e) => [e.eventType, await this.webhooks.signAction(e.eventType, entity, e.body)] as const,
+      ),
+    );
+    return this.webhooks.deliverCopies(tokens, copies);
   }
 
   /** Resolves when every announced change has been delivered (or given up). */

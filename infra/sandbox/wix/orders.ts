@@ -4,6 +4,7 @@ import { WixError } from "./errors";
 import { inventoryForSku } from "./inventory";
 import { searchOrders } from "./order-search";
 import { money, PRICE, STORES_APP_ID, type WixResource, type WixStore } from "./store";
+import { balanceOf, payBalance, recordPaymentQuietly } from "./transactions";
 
 /**
  * eCommerce orders (@wix/auto_sdk_ecom_orders): Get and Search, and the changes Wix announces with
@@ -30,9 +31,11 @@ export const orders: WixResource = (r, { store, webhooks }) => {
     return { status: 200, body: { order } };
   });
   r.on("POST", "/ecom/v1/orders/:id/mark-as-paid", async (req) => {
-    const order = changeOrder(store, existing(store, req.params.id as string).id, { paymentStatus: "PAID" });
-    await webhooks.announce(order, ["wix.ecom.v1.order_payment_status_updated"]);
-    return { status: 200, body: { order } };
+    // The dashboard's Mark as Paid records an offline payment for the balance; the transaction
+    // and payment-status events follow from it.
+    const id = existing(store, req.params.id as string).id;
+    payBalance(store, webhooks, id, "offline");
+    return { status: 200, body: { order: structuredClone(existing(store, id)) } };
   });
 };
 
@@ -157,7 +160,10 @@ export function placeOrder(store: WixStore, input: OrderInput): WixOrder {
       : [],
     lineItems,
   };
-  return keep(store, order);
+  const kept = keep(store, order);
+  // A paid checkout has its card payment on record (order transactions).
+  if (order.paymentStatus === "PAID") recordPaymentQuietly(store, order.id, balanceOf(store, order), "card");
+  return kept;
 }
 
 /**
@@ -222,6 +228,8 @@ export function changeOrder(
 ): WixOrder {
   const order = store.orders.get(id);
   if (!order) throw new Error(`no order ${id}`);
+  // Paid by hand in the dashboard: the balance is recorded as an offline payment.
+  if (patch.paymentStatus === "PAID") recordPaymentQuietly(store, id, balanceOf(store, order), "offline");
   Object.assign(order, patch, {
     updatedDate: new Date(Math.max(Date.now(), Date.parse(order.updatedDate) + 1)).toISOString(),
   });

@@ -1,4 +1,5 @@
 import type { WixFulfillment } from "../../../shared/wix/fulfillment-types";
+import type { WixOrderTransactions } from "../../../shared/wix/transactions";
 import type { WixInventoryItem, WixOrder } from "../../../shared/wix/types";
 import { DEFAULT_LOCATION_ID, type SandboxCategory, type StoredProduct, type WixStore } from "./store";
 import type { WixWebhooks } from "./webhooks";
@@ -9,6 +10,7 @@ export interface WixSnapshot {
   inventory: WixInventoryItem[];
   orders: WixOrder[];
   fulfillments?: Record<string, WixFulfillment[]>;
+  transactions?: WixOrderTransactions[];
   categories?: (Omit<SandboxCategory, "items"> & { items: string[] })[];
   locations?: string[];
   orderNumber: number;
@@ -22,6 +24,7 @@ export function snapshotOf(store: WixStore, webhooks: WixWebhooks): WixSnapshot 
     inventory: [...store.inventory.values()],
     orders: [...store.orders.values()],
     fulfillments: Object.fromEntries(store.fulfillments),
+    transactions: [...store.transactions.values()],
     categories: [...store.categories.values()].map((c) => ({ ...c, items: [...c.items] })),
     locations: [...store.locations],
     orderNumber: store.orderNumber,
@@ -41,6 +44,8 @@ export function restoreSnapshot(store: WixStore, webhooks: WixWebhooks, s: WixSn
   fill(store.orders, s.orders);
   store.fulfillments.clear();
   for (const [orderId, list] of Object.entries(s.fulfillments ?? {})) store.fulfillments.set(orderId, list);
+  store.transactions.clear();
+  for (const tx of s.transactions ?? []) store.transactions.set(tx.orderId, tx);
   store.categories.clear();
   for (const c of s.categories ?? [])
     store.categories.set(c.id, {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { WixFulfillment } from "../../../shared/wix/fulfillment-types";
+import type { WixOrderTransactions } from "../../../shared/wix/transactions";
 import type { WixInventoryItem, WixOrder, WixProduct, WixVariant } from "../../../shared/wix/types";
 import type { Router } from "../kit";
 import type { WixAuth } from "./auth";
@@ -46,6 +47,8 @@ export class WixStore {
   readonly brands = new Map<string, string>();
   readonly inventory = new Map<string, WixInventoryItem>();
   readonly orders = new Map<string, WixOrder>();
+  /** Each order's payments and refunds (order transactions), by order id. */
+  readonly transactions = new Map<string, WixOrderTransactions>();
   /** Categories (Wix Stores tree) and the products in each. */
   readonly categories = new Map<string, SandboxCategory>();
   /** The store's locations, the default first; `addLocation` adds one. */
@@ -54,6 +57,10 @@ export class WixStore {
   readonly fulfillments = new Map<string, WixFulfillment[]>();
   /** The shipping e-mails Wix would send the buyer (one per fulfillment with tracking). */
   readonly shippingEmails: { orderId: string; fulfillmentId: string }[] = [];
+  /** The side effects each refund was made with (restock): they travel only in its events. */
+  readonly refundSideEffects = new Map<string, { restockInfo?: unknown }>();
+  /** Test knob: refunds stay PENDING at the provider (no `refund_completed` yet). */
+  refundsPending = false;
   /** The last order number given. */
   orderNumber = 10000;
 

@@ -67,7 +67,7 @@ export class WixWebhooks {
       inner = opts.legacy
         ? { ...base, actionEvent: { bodyAsJson: JSON.stringify({ order }) } }
         : { ...base, actionEvent: { body: { order } } };
-    return this.signEvent(eventType, inner, opts.expiresIn);
+    return this.seal(eventType, inner, opts.expiresIn);
   }
 
   /**
@@ -76,7 +76,7 @@ export class WixWebhooks {
    * order's whole list after the change as `updatedEvent.currentEntity`.
    */
   signFulfillments(entity: WixOrderWithFulfillments, opts: { eventId?: string } = {}): Promise<string> {
-    return this.signEvent(FULFILLMENTS_UPDATED, {
+    return this.seal(FULFILLMENTS_UPDATED, {
       id: opts.eventId ?? randomUUID(),
       entityFqdn: "wix.ecom.v1.fulfillments",
       slug: "updated",
@@ -95,12 +95,43 @@ export class WixWebhooks {
     });
   }
 
-  /** Signed tokens delivered `copies` times each, all at once, shuffled (at least once, no order). */
-  async deliverCopies(
-    events: { eventType: string; token: string }[],
-    copies: number,
-  ): Promise<(number | string)[]> {
-    const deliveries = events.flatMap((e) => Array.from({ length: copies }, () => e));
+  /**
+   * An action event of an entity other than the order, e.g. order transactions: entityFqdn
+   * `wix.ecom.v1.order_transactions` (@wix/auto_sdk_ecom_order-transactions index.js), entityId the
+   * order id, the body (`PaymentDetailsUpdated`, `RefundCompleted`...) in `actionEvent.body`.
+   */
+  async signAction(
+    eventType: string,
+    entity: { fqdn: string; id: string },
+    body: unknown,
+    opts: { eventId?: string; expiresIn?: string } = {},
+  ): Promise<string> {
+    const inner = {
+      id: opts.eventId ?? randomUUID(),
+      entityFqdn: entity.fqdn,
+      slug: eventType.slice(entity.fqdn.length + 1) || eventType,
+      entityId: entity.id,
+      eventTime: new Date().toISOString(),
+      entityEventSequence: String(++this.sequence),
+      actionEvent: { body },
+    };
+    return this.seal(eventType, inner, opts.expiresIn);
+  }
+
+  /** Action events go out after the answer, like order events. */
+  announceAction(events: { eventType: string; entity: { fqdn: string; id: string }; body: unknown }[]): void {
+    this.outbox.send(async () => {
+      for (const e of events) {
+        if (!this.options.webhookUrl) return;
+        await this.deliver(e.eventType, await this.signAction(e.eventType, e.entity, e.body));
+      }
+    });
+  }
+
+  /** Signed tokens, each delivered `copies` times, all at once, shuffled (at least once, any order). */
+  async deliverCopies(tokens: (readonly [string, string])[], copies: number): Promise<(number | string)[]> {
+    if (!this.options.webhookUrl) return ["no webhook url"];
+    const deliveries = tokens.flatMap((t) => Array.from({ length: copies }, () => t));
     for (let i = deliveries.length - 1; i > 0; i--) {
       const j = Math.floor(Math.random() * (i + 1));
       [deliveries[i], deliveries[j]] = [
@@ -108,14 +139,11 @@ export class WixWebhooks {
         deliveries[i] as (typeof deliveries)[number],
       ];
     }
-    return Promise.all(deliveries.map((d) => this.deliver(d.eventType, d.token)));
+    return Promise.all(deliveries.map(([eventType, token]) => this.deliver(eventType, token)));
   }
 
-  private async signEvent(
-    eventType: string,
-    inner: Record<string, unknown>,
-    expiresIn = "1h",
-  ): Promise<string> {
+  /** JWT{data: JSON{eventType, instanceId, data: JSON{...event}, identity}}, RS256. */
+  private async seal(eventType: string, inner: Record<string, unknown>, expiresIn = "1h"): Promise<string> {
     const envelope = {
       eventType,
       instanceId: this.options.instanceId ?? "sandbox-instance",
@@ -143,15 +171,7 @@ export class WixWebhooks {
   async sendCopies(eventTypes: string[], order: WixOrder, copies: number): Promise<(number | string)[]> {
     if (!this.options.webhookUrl) return ["no webhook url"];
     const tokens = await Promise.all(eventTypes.map(async (e) => [e, await this.sign(e, order)] as const));
-    const deliveries = tokens.flatMap((t) => Array.from({ length: copies }, () => t));
-    for (let i = deliveries.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [deliveries[i], deliveries[j]] = [
-        deliveries[j] as (typeof deliveries)[number],
-        deliveries[i] as (typeof deliveries)[number],
-      ];
-    }
-    return Promise.all(deliveries.map(([eventType, token]) => this.deliver(eventType, token)));
+    return this.deliverCopies(tokens, copies);
   }
 
   setTarget(url: string | undefined): void {

@@ -14,6 +14,7 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
     : new Date(Date.now() - 7 * 86400_000).toISOString();
   let cursor: string | undefined;
   let enqueued = 0;
+  let refundsEnqueued = 0;
   do {
     const page = await deps.wix.searchOrders(since, cursor);
     // An order parked at this very version waits for a redrive or a change in Wix: re-sending it
@@ -35,6 +36,23 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
       );
       enqueued += due.length;
     }
+    // Refunded orders (ORD PaymentStatus PARTIALLY_REFUNDED / FULLY_REFUNDED) changed since the last
+    // pass: the refunds flow books whatever refund of theirs is not booked yet (a lost event).
+    const refunded = page.orders.filter(
+      (o) => o.paymentStatus === "PARTIALLY_REFUNDED" || o.paymentStatus === "FULLY_REFUNDED",
+    );
+    if (refunded.length) {
+      await deps.queue.send(
+        "refunds",
+        refunded.map((o) => ({
+          kind: "order-refunds" as const,
+          orderId: o.id,
+          source: "poll",
+          changedAt: o.updatedDate,
+        })),
+      );
+      refundsEnqueued += refunded.length;
+    }
     if (page.orders.length) {
       await deps.state.advanceWatermark(
         "order-poll",
@@ -47,5 +65,5 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
   await deps.state.advanceWatermark("order-poll", startedAt);
   // The safety net ran: a quiet store is not a stale flow.
   await deps.state.markSuccess("orders");
-  return { enqueued, since };
+  return { enqueued, refundsEnqueued, since };
 }

@@ -86,4 +86,6 @@ export interface OrderSyncDeps {
   state: OrdersState;
   log: OrdersLog;
   settings: OrderSyncSettings;
+  /** An order with a submitted Sales Order to invoice or pay: sent to the billing flow. */
+  onBillable?: (order: WixOrder) => Promise<void>;
 }

@@ -5,7 +5,6 @@ import { orderSkus } from "../inventory/oversell-guard";
 import { Addresses } from "./addresses";
 import { Cancellation } from "./cancel";
 import { Customers } from "./customers";
-import { Payments } from "./payments";
 import type { OrderSyncDeps } from "./ports";
 import { SalesOrders } from "./sales-order";
 
@@ -17,13 +16,11 @@ export type { OrderSyncDeps } from "./ports";
  */
 export class OrderSync {
   private readonly salesOrders: SalesOrders;
-  private readonly payments: Payments;
   private readonly cancellation: Cancellation;
 
   constructor(private readonly deps: OrderSyncDeps) {
     const customers = new Customers(deps);
     this.salesOrders = new SalesOrders(deps, customers, new Addresses(deps));
-    this.payments = new Payments(deps);
     this.cancellation = new Cancellation(deps, customers);
   }
 
@@ -68,8 +65,10 @@ export class OrderSync {
           reason: isNew ? undefined : "already in ERPNext",
           salesOrder: record.salesOrder,
         };
-        const paid = await this.payments.record(order, record);
-        if (paid) result = { outcome: "updated", reason: `payment ${paid}`, salesOrder: record.salesOrder };
+        // Invoices and payments are the billing flow's: a new order (INVOICE_ON=order) or one
+        // with money on it goes there; it re-reads the payments and books each one once.
+        if (record.salesOrder && this.deps.settings.submit && (isNew || hasPayments(order)))
+          await this.deps.onBillable?.(order);
       }
     }
     const latencyMs = trigger.changedAt ? Math.max(0, Date.now() - Date.parse(trigger.changedAt)) : undefined;
@@ -97,4 +96,14 @@ export class OrderSync {
     if (order.status === "APPROVED") return true;
     return this.deps.settings.createOn === "created" && order.status === "PENDING";
   }
+}
+
+/** Some money is on the order (ORD `PaymentStatusEnumPaymentStatus`). */
+function hasPayments(order: WixOrder): boolean {
+  return (
+    order.paymentStatus === "PAID" ||
+    order.paymentStatus === "PARTIALLY_PAID" ||
+    order.paymentStatus === "PARTIALLY_REFUNDED" ||
+    order.paymentStatus === "FULLY_REFUNDED"
+  );
 }

@@ -3,8 +3,16 @@ import { OrderSync } from "../../flows/orders/sync";
 import { type Core, perCore, rootContext } from "../core";
 
 export const orderSync = perCore(
-  ({ erpnext, wix, state, log, settings }: Core) =>
-    new OrderSync({ erpnext, wix, state, log, settings: settings.orders }),
+  ({ erpnext, wix, state, log, settings, queue }: Core) =>
+    new OrderSync({
+      erpnext,
+      wix,
+      state,
+      log,
+      settings: settings.orders,
+      onBillable: (order) =>
+        queue.send("billing", [{ kind: "order-billing", orderId: order.id, source: "orders" }]),
+    }),
 );
 
 /** Wix event ids already handled (Powertools Idempotency; the table's TTL forgets them). */

@@ -174,26 +174,29 @@ describe("orders use-case over in-memory ports", () => {
     expect(state.orders.get("order-1")).toMatchObject({ canceled: true });
   });
 
-  test("a paid order gets one Payment Entry, even when our record of it was lost", async () => {
+  test("a paid order goes to the billing flow (which books its payments), a new one too, an unpaid known one not", async () => {
     // prepare
-    const order = wixOrder({ paymentStatus: "PAID" });
-    const sync = orderSync();
+    const sent: string[] = [];
+    const sync = new OrderSync({
+      erpnext,
+      wix,
+      state,
+      log,
+      settings,
+      onBillable: async (o) => {
+        sent.push(`${o.id} ${o.paymentStatus}`);
+      },
+    });
+    const order = wixOrder();
     // act
-    const first = await sync.sync(order.id);
-    const again = await sync.sync(order.id);
-    // the worker crashed after the insert, before recording it
-    await state.updateOrder(order.id, {});
-    const record = state.orders.get(order.id);
-    if (record) delete record.paymentEntry;
-    const afterCrash = await sync.sync(order.id);
+    await sync.sync(order.id);
+    await sync.sync(order.id);
+    wixOrder({ paymentStatus: "PARTIALLY_PAID" });
+    const paid = await sync.sync(order.id);
     // assess
-    const payments = erpnext.all("Payment Entry");
-    expect(first).toMatchObject({ outcome: "updated", reason: `payment ${payments[0]?.name}` });
-    expect(again).toMatchObject({ outcome: "skipped" });
-    expect(afterCrash.outcome).toBe("updated");
-    expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ paid_amount: 25, reference_no: "10001", docstatus: 1 });
-    expect(state.orders.get(order.id)?.paymentEntry).toBe(payments[0]?.name);
+    expect(sent).toEqual(["order-1 NOT_PAID", "order-1 PARTIALLY_PAID"]);
+    expect(paid).toMatchObject({ outcome: "skipped" });
+    expect(erpnext.all("Payment Entry")).toEqual([]);
   });
 
   test("one customer per buyer e-mail, whatever its case or contact id; one in ERPNext is adopted", async () => {

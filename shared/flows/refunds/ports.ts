@@ -1,0 +1,83 @@
+/**
+ * What the refunds flow needs from ERPNext, Wix, the billing flow and our state. The adapters
+ * satisfy these structurally; the unit tests use in-memory fakes. Failures arrive as the domain
+ * conditions of shared/errors.ts.
+ */
+import type { RefundRecord, RestockRecord } from "../../store/repos/refunds";
+import type { SyncLogEntry } from "../../store/sync-log";
+import type { WixOrder } from "../../wix/types";
+import type { DocFilter } from "../orders/ports";
+import type { WixRefund } from "./mapping";
+
+export interface RefundsErpnext {
+  get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T>;
+  list<T = Record<string, unknown>>(
+    doctype: string,
+    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; pageLength?: number },
+  ): Promise<T[]>;
+  insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T>;
+  /** A patch; `{docstatus: 1}` submits. */
+  update<T = Record<string, unknown>>(
+    doctype: string,
+    name: string,
+    patch: Record<string, unknown>,
+  ): Promise<T>;
+  /** A whitelisted method (the return mappers): its `message`. */
+  call<T = unknown>(method: string, args?: Record<string, unknown>): Promise<T>;
+}
+
+/** The order line fields the restock reads (`restockQuantity`: Wix's running total). */
+export type RefundsOrder = WixOrder & {
+  lineItems: (WixOrder["lineItems"][number] & { restockQuantity?: number | null })[];
+};
+
+export interface RefundsWix {
+  getOrder(id: string): Promise<RefundsOrder | undefined>;
+  /** The order's refunds (`orderTransactions.refunds[]`, List Transactions For Single Order). */
+  orderRefunds(orderId: string): Promise<WixRefund[]>;
+}
+
+/** The billing flow's invoice of an order: made now when there is none (invoice-then-credit). */
+export interface RefundsInvoices {
+  /** Undefined when the shop does not invoice (`INVOICE_ON=never`) or the order has no Sales Order yet. */
+  invoiceFor(orderId: string): Promise<{ name: string } | undefined>;
+}
+
+export interface RefundsState {
+  /** The Sales Order and customer the orders flow made for a Wix order. */
+  getOrder(orderId: string): Promise<{ salesOrder?: string; customer?: string } | undefined>;
+  refunds: {
+    getMany(refundIds: string[]): Promise<Map<string, RefundRecord>>;
+    start(refundId: string, orderId: string): Promise<boolean>;
+    update(refundId: string, patch: Partial<RefundRecord>): Promise<void>;
+    getRestock(orderId: string): Promise<RestockRecord | undefined>;
+    putRestock(record: Omit<RestockRecord, "updatedAt">): Promise<void>;
+  };
+  /** A short lease on a key; false while someone else holds it. */
+  claim(key: string, leaseSeconds: number): Promise<boolean>;
+  release(key: string): Promise<void>;
+  markSuccess(flow: string): Promise<void>;
+}
+
+export interface RefundsLog {
+  write(entry: SyncLogEntry): Promise<void>;
+}
+
+export interface RefundSettings {
+  company?: string;
+  /** Bank or cash account the refunds are paid from. */
+  paymentAccount?: string;
+  /** Where restocked goods go back (ERPNEXT_RETURN_WAREHOUSE). */
+  returnWarehouse?: string;
+}
+
+export interface RefundSyncDeps {
+  erpnext: RefundsErpnext;
+  wix: RefundsWix;
+  invoices: RefundsInvoices;
+  state: RefundsState;
+  log: RefundsLog;
+  settings: RefundSettings;
+  /** Waits between lease attempts (tests pass a no-op). */
+  pause?: (ms: number) => Promise<void>;
+}

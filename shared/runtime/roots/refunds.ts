@@ -1,0 +1,38 @@
+import { ensureSalesInvoice } from "../../flows/billing/invoice";
+import type { WixRefund } from "../../flows/refunds/mapping";
+import { RefundSync } from "../../flows/refunds/sync";
+import { type Core, perCore, rootContext } from "../core";
+
+/**
+ * The refunds use-case over the shared clients. A refund needs the order's Sales Invoice: the
+ * billing flow's, made now when there is none yet (invoice-then-credit, see the README), except
+ * when the shop does not invoice at all (INVOICE_ON=never: the refund is paid out unallocated).
+ */
+export const refundSync = perCore(
+  ({ erpnext, wix, state, log, settings }: Core) =>
+    new RefundSync({
+      erpnext,
+      wix: {
+        getOrder: (id) => wix.getOrder(id),
+        orderRefunds: async (orderId): Promise<WixRefund[]> =>
+          (await wix.orderTransactions([orderId])).get(orderId)?.refunds ?? [],
+      },
+      invoices: {
+        invoiceFor: async (orderId) =>
+          settings.billing.invoiceOn === "never"
+            ? undefined
+            : ensureSalesInvoice({ erpnext, wix, state }, { orderId }),
+      },
+      state,
+      log,
+      settings: {
+        company: settings.orders.company,
+        paymentAccount: settings.orders.paymentAccount,
+        returnWarehouse: settings.refunds.returnWarehouse,
+      },
+    }),
+);
+
+/** The refunds worker's composition root. */
+export const getContext = rootContext((core) => ({ refunds: refundSync(core) }));
+export type Context = Awaited<ReturnType<typeof getContext>>;
