@@ -94,11 +94,11 @@ describe("the stack", () => {
     }
   });
 
-  test("three queues, each encrypted, SSL-only, with a DLQ after 5 receives and a visibility of 6x the worker timeout", () => {
+  test("a queue per flow, each encrypted, SSL-only, with a DLQ after 5 receives and a visibility of 6x the worker timeout", () => {
     const queues = t.findResources("AWS::SQS::Queue");
     const main = Object.values(queues).filter((q) => q.Properties.RedrivePolicy);
-    expect(main).toHaveLength(3);
-    expect(Object.keys(queues)).toHaveLength(6);
+    expect(main).toHaveLength(FLOW_NAMES.length);
+    expect(Object.keys(queues)).toHaveLength(2 * FLOW_NAMES.length);
     for (const q of main) {
       expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(MAX_RECEIVE_COUNT);
       expect(q.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
@@ -107,7 +107,7 @@ describe("the stack", () => {
     }
     for (const q of Object.values(queues)) expect(q.Properties.SqsManagedSseEnabled).toBe(true);
     const policies = Object.values(t.findResources("AWS::SQS::QueuePolicy"));
-    expect(policies).toHaveLength(6);
+    expect(policies).toHaveLength(2 * FLOW_NAMES.length);
     for (const p of policies) {
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
@@ -115,7 +115,7 @@ describe("the stack", () => {
 
   test("workers consume with partial batch failures and bounded concurrency", () => {
     const mappings = Object.values(t.findResources("AWS::Lambda::EventSourceMapping"));
-    expect(mappings).toHaveLength(3);
+    expect(mappings).toHaveLength(FLOW_NAMES.length);
     for (const m of mappings) {
       expect(m.Properties.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
       expect(m.Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
@@ -156,7 +156,8 @@ describe("the stack", () => {
 
   test("alarms on DLQs, message age, worker errors and health, to an encrypted SSL-only topic; a dashboard", () => {
     const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(3 + 3 + 3 + 1 + 1);
+    // Per flow: its DLQ, its message age, its worker's errors; then jobs and health.
+    expect(alarms).toHaveLength(3 * FLOW_NAMES.length + 1 + 1);
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     t.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "JobFailed", Threshold: 1 });
     t.hasResourceProperties("AWS::CloudWatch::Alarm", {
@@ -267,6 +268,8 @@ describe("each function's permissions, exactly", () => {
     inventoryDlq: DEPTH,
     ordersQueue: DEPTH,
     ordersDlq: DEPTH,
+    billingQueue: DEPTH,
+    billingDlq: DEPTH,
   };
   const expected: Record<string, Record<string, string[]>> = {
     ErpnextWebhook: {
@@ -275,7 +278,7 @@ describe("each function's permissions, exactly", () => {
       productsQueue: SEND,
       inventoryQueue: SEND,
     },
-    WixWebhook: { WixWebhookLogs: LOGS, Credentials: SECRET, ordersQueue: SEND },
+    WixWebhook: { WixWebhookLogs: LOGS, Credentials: SECRET, ordersQueue: SEND, billingQueue: SEND },
     Health: {
       HealthLogs: LOGS,
       Credentials: SECRET,
@@ -308,6 +311,15 @@ describe("each function's permissions, exactly", () => {
       StateTable: TABLE_RW,
       SyncLogTable: TABLE_RW,
       IdempotencyTable: TABLE_RW, // Powertools Idempotency: Get/Put/Update/DeleteItem
+      billingQueue: SEND, // orders with a Sales Order and money on them
+    },
+    BillingWorker: {
+      BillingWorkerLogs: LOGS,
+      Credentials: SECRET,
+      billingQueue: CONSUME,
+      billingDlq: SEND,
+      StateTable: TABLE_RW,
+      SyncLogTable: TABLE_RW,
     },
     Jobs: {
       JobsLogs: LOGS,
@@ -316,12 +328,14 @@ describe("each function's permissions, exactly", () => {
       productsQueue: SEND,
       inventoryQueue: SEND,
       ordersQueue: SEND,
+      billingQueue: SEND,
       // The weekly report reads the parked reasons (SqsEnqueuer.dlqReasons: ReceiveMessage);
       // dlq-redrive moves retryable ones back (ReceiveMessage, DeleteMessage) and re-parks as
       // permanent those that came back too often (SendMessage).
       productsDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       inventoryDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       ordersDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
+      billingDlq: set(SEND, ["sqs:ReceiveMessage", "sqs:DeleteMessage"]),
       StateTable: TABLE_RW,
       SyncLogTable: TABLE_RW,
     },
