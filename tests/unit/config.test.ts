@@ -79,6 +79,33 @@ describe("settings", () => {
     );
   });
 
+  test("billing: INVOICE_ON and the payment method accounts, every bad pair named", () => {
+    const s = parseSettings({
+      ...valid,
+      ERPNEXT_PAYMENT_ACCOUNT: "Bank - WS",
+      ERPNEXT_PAYMENT_ACCOUNTS: "card=Bank - WS, PayPal=PayPal - WS,offline=Cash - WS",
+    });
+    expect(s.billing).toEqual({
+      invoiceOn: "payment",
+      paymentAccount: "Bank - WS",
+      paymentAccounts: { card: "Bank - WS", paypal: "PayPal - WS", offline: "Cash - WS" },
+    });
+    expect(parseSettings({ ...valid, INVOICE_ON: "fulfilment" }).billing.invoiceOn).toBe("fulfilment");
+    let message = "";
+    try {
+      parseSettings({
+        ...valid,
+        INVOICE_ON: "shipped",
+        ERPNEXT_PAYMENT_ACCOUNTS: "card,=Cash - WS,cash=,card=X",
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/INVOICE_ON/);
+    for (const bad of ['"card" is not METHOD=ACCOUNT', '"=Cash - WS" is not', '"cash=" is not'])
+      expect(message).toContain(bad);
+  });
+
   test("the fee account defaults to the shipping account", () => {
     const shipping = { ...valid, ERPNEXT_SHIPPING_ACCOUNT: "Freight - C" };
     expect(parseSettings(shipping).orders.feeAccount).toBe("Freight - C");

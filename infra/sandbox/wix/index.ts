@@ -189,7 +189,10 @@ export class WixSandbox extends WixStore {
   }
 
   /** Signed events, each delivered `copies` times, all at once, shuffled. */
-  deliverCopies(tokens: (readonly [string, string])[], copies: number): Promise<(number | string)[]> {
+  deliverCopies(
+    tokens: readonly (readonly [string, string])[],
+    copies: number,
+  ): Promise<(number | string)[]> {
     return this.webhooks.deliverCopies(tokens, copies);
   }
 

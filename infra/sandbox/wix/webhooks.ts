@@ -129,7 +129,10 @@ export class WixWebhooks {
   }
 
   /** Signed tokens, each delivered `copies` times, all at once, shuffled (at least once, any order). */
-  async deliverCopies(tokens: (readonly [string, string])[], copies: number): Promise<(number | string)[]> {
+  async deliverCopies(
+    tokens: readonly (readonly [string, string])[],
+    copies: number,
+  ): Promise<(number | string)[]> {
     if (!this.options.webhookUrl) return ["no webhook url"];
     const deliveries = tokens.flatMap((t) => Array.from({ length: copies }, () => t));
     for (let i = deliveries.length - 1; i > 0; i--) {

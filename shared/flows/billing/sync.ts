@@ -9,6 +9,13 @@ export type { BillingDeps } from "./ports";
 
 /** One order's billing run at a time: longer than an invoice plus a few payments take. */
 const ORDER_LEASE_SECONDS = 120;
+/**
+ * How long a delivery waits for another run of the same order before giving up retryably. Wix
+ * sends a payment's events together (details_updated, payment_status_updated, and the orders
+ * flow passes it on), so they meet often; a run takes about a second, a retry half a minute.
+ */
+const LEASE_WAIT_MS = 10_000;
+const LEASE_POLL_MS = 200;
 
 export interface BillingResult {
   outcome: Outcome;
@@ -63,7 +70,7 @@ export class BillingSync {
     // Deliveries of one order run one after another: an invoice being made while a payment is
     // allocated to the order would leave that payment outside the invoice.
     const lease = `billing:${orderId}`;
-    if (!(await state.claim(lease, ORDER_LEASE_SECONDS)))
+    if (!(await this.claimOrder(lease)))
       throw new RetryableError(`the billing of order ${orderId} is in progress`);
     try {
       const order = await wix.getOrder(orderId);
@@ -90,6 +97,15 @@ export class BillingSync {
       };
     } finally {
       await state.release(lease);
+    }
+  }
+
+  private async claimOrder(lease: string): Promise<boolean> {
+    const until = Date.now() + LEASE_WAIT_MS;
+    for (;;) {
+      if (await this.deps.state.claim(lease, ORDER_LEASE_SECONDS)) return true;
+      if (Date.now() >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
     }
   }
 

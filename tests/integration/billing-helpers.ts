@@ -1,0 +1,56 @@
+import { expect } from "@jest/globals";
+import type { OrderInput } from "../../infra/sandbox/wix";
+import type { WixPayment } from "../../shared/wix/transactions";
+import type { WixOrder } from "../../shared/wix/types";
+import type { Harness } from "./harness";
+
+export const APPROVED = "wix.ecom.v1.order_approved";
+export type Doc = Record<string, unknown> & { name: string };
+
+export const card = (amount: string): WixPayment => ({
+  amount: { amount },
+  regularPaymentDetails: { offlinePayment: false, paymentMethod: "CreditCard" },
+});
+export const paypal = (amount: string): WixPayment => ({
+  amount: { amount },
+  regularPaymentDetails: { offlinePayment: false, paymentMethod: "PayPal" },
+});
+
+/** Shipping, a fee, a discount and a tax: every kind of money on the order. */
+export const FULL_ORDER: Omit<OrderInput, "buyer"> = {
+  lines: [
+    { sku: "INV-A", quantity: 2 },
+    { sku: "INV-B", quantity: 1, price: "7.33" },
+  ],
+  shipping: "4.95",
+  fees: [{ name: "Packaging", amount: "1.50" }],
+  discount: "3.00",
+  taxes: [{ name: "Sales Tax", rate: "0.0825" }],
+};
+
+export function helpers(h: () => Harness) {
+  const docs = (doctype: string) => [...(h().erpnext.docs.get(doctype)?.values() ?? [])] as Doc[];
+  const salesOrderOf = (order: WixOrder) => docs("Sales Order").find((so) => so.po_no === order.number);
+  const invoicesOf = (order: WixOrder) =>
+    docs("Sales Invoice").filter((si) => si.po_no === order.number && si.docstatus !== 2);
+  const paymentsOf = (order: WixOrder) =>
+    docs("Payment Entry").filter((pe) => pe.reference_no === order.number && pe.docstatus !== 2);
+  const refsOf = (pe: Doc) =>
+    (pe.references as Doc[]).map((r) => [r.reference_doctype, r.reference_name, r.allocated_amount]);
+  async function placeAndApprove(input: OrderInput): Promise<WixOrder> {
+    const order = h().wix.placeOrder(input);
+    expect(await h().wix.sendEvent(APPROVED, order)).toBe(200);
+    await h().host.drain();
+    expect(salesOrderOf(order)?.docstatus).toBe(1);
+    return order;
+  }
+  /** Records payments on the order and lets Wix's events (and the work they start) run out. */
+  async function pay(order: WixOrder, ...payments: WixPayment[]) {
+    const ids = h().wix.addPayments(order.id, payments);
+    await h().wix.webhooksSettled();
+    await h().host.drain();
+    return ids;
+  }
+  const dlq = () => [...h().host.dlq("billing"), ...h().host.dlq("orders")];
+  return { docs, salesOrderOf, invoicesOf, paymentsOf, refsOf, placeAndApprove, pay, dlq };
+}
