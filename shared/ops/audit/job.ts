@@ -35,15 +35,16 @@ export async function monthlyAudit(
     if (!parsed.period) throw new PermanentError(`audit period: ${parsed.problems.join("; ")}`);
     period = parsed.period;
   }
+  const expect = expectationsOf(ctx.settings);
   const result = await runAudit(
     {
       wix: wixAuditReader(ctx.wix, (productId, variantId) => ctx.state.itemForProduct(productId, variantId)),
-      erpnext: erpnextAuditReader(ctx.erpnext),
+      erpnext: erpnextAuditReader(ctx.erpnext, { invoices: expect.invoiceOn !== "never" }),
       context: orderContextReader({
         orders: (ids) => ctx.state.getOrders(ids),
         parked: async () => (await Promise.all(QUEUES.map((q) => ctx.queue.parkedMessages(q)))).flat(),
       }),
-      expect: expectationsOf(ctx.settings),
+      expect,
     },
     period,
     { progress: progress(`audit ${period.from}..${period.to}`), maxDifferences: STORED_DIFFERENCES },

@@ -173,9 +173,13 @@ interface DeliveryRow {
  * mapping) and on what ERPNext's mappers copy from it (Sales Invoice, Delivery Note: the field
  * exists on both and `make_sales_invoice` / `make_delivery_note` map it, erpnext
  * selling/doctype/sales_order/sales_order.py), `reference_no` on Payment Entries. A Sales Order the
- * order record names is read by name too.
+ * order record names is read by name too. Invoices are read only when some are expected
+ * (`invoices`), Delivery Notes only when Wix fulfilments were read: nothing to compare otherwise.
  */
-export function erpnextAuditReader(erpnext: ErpnextClient): ErpnextAuditReader {
+export function erpnextAuditReader(
+  erpnext: ErpnextClient,
+  options: { invoices: boolean } = { invoices: true },
+): ErpnextAuditReader {
   const listIn = async <T>(doctype: string, field: string, values: string[], fields: string[]) => {
     const rows: T[] = [];
     for (const part of chunks([...new Set(values)]))
@@ -204,13 +208,15 @@ export function erpnextAuditReader(erpnext: ErpnextClient): ErpnextAuditReader {
             "docstatus",
           ])),
         );
-      const invoices = await listIn<InvoiceRow>("Sales Invoice", "po_no", numbers, [
-        "name",
-        "po_no",
-        "grand_total",
-        "docstatus",
-        "is_return",
-      ]);
+      const invoices = !options.invoices
+        ? []
+        : await listIn<InvoiceRow>("Sales Invoice", "po_no", numbers, [
+            "name",
+            "po_no",
+            "grand_total",
+            "docstatus",
+            "is_return",
+          ]);
       const payments = await listIn<PaymentRow>("Payment Entry", "reference_no", numbers, [
         "name",
         "reference_no",
@@ -218,12 +224,14 @@ export function erpnextAuditReader(erpnext: ErpnextClient): ErpnextAuditReader {
         "paid_amount",
         "docstatus",
       ]);
-      const deliveries = await listIn<DeliveryRow>("Delivery Note", "po_no", numbers, [
-        "name",
-        "po_no",
-        "docstatus",
-        "is_return",
-      ]);
+      const deliveries = !orders.some((o) => o.fulfilled)
+        ? []
+        : await listIn<DeliveryRow>("Delivery Note", "po_no", numbers, [
+            "name",
+            "po_no",
+            "docstatus",
+            "is_return",
+          ]);
       // Delivered quantities sit on the child rows: each submitted note is read whole.
       const items = new Map<string, { itemCode: string; qty: number }[]>();
       for (const dn of deliveries.filter((d) => d.docstatus === 1 && !d.is_return)) {
