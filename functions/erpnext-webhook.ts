@@ -18,6 +18,18 @@ async function receiveErpnextWebhook(
   const signature = header(event, "x-frappe-webhook-signature");
   const verdict = routeFrappeWebhook(rawBody(event), signature, settings.erpnext.webhookSecret);
   return answer("ERPNext", verdict, async ({ work, changedAt }) => {
+    if (work.queue === "shipments") {
+      await sqs.send(
+        "shipments",
+        work.deliveryNotes.map((name) => ({
+          kind: "delivery-note" as const,
+          name,
+          source: "webhook",
+          changedAt,
+        })),
+      );
+      return `shipments ${work.deliveryNotes.join(",")}`;
+    }
     if (work.queue === "products") {
       const { itemCodes, priceNames } = work;
       await sqs.send("products", [{ kind: "items", itemCodes, priceNames, source: "webhook", changedAt }]);

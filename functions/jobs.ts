@@ -3,6 +3,7 @@ import { categoryJob } from "../shared/flows/categories/sync";
 import { inventoryDelta, inventoryReconcile } from "../shared/flows/inventory/jobs";
 import { orderPoll } from "../shared/flows/orders/poll";
 import { productCatchup } from "../shared/flows/products/catchup";
+import { shipmentCatchup } from "../shared/flows/shipments/catchup";
 import { isJobName, type JobInput, type JobName } from "../shared/jobs/definitions";
 import { monthlyAudit } from "../shared/ops/audit/job";
 import { type AuditResult, summaryOf } from "../shared/ops/audit/run";
@@ -50,6 +51,7 @@ const RUNNERS: Record<JobName, (ctx: Core, input: JobInput) => Promise<Record<st
   "order-poll": (ctx) => orderPoll(ctx),
   "inventory-delta": (ctx) => inventoryDelta(ctx),
   "inventory-reconcile": (ctx) => inventoryReconcile(ctx),
+  "shipment-catchup": (ctx) => shipmentCatchup(ctx),
   "dlq-redrive": async (ctx) => {
     const { failing } = await probeApis(ctx);
     if (failing.length) return { skipped: `waiting for both APIs: ${failing.join("; ")}` };

@@ -4,7 +4,7 @@ import { rawBody } from "../shared/runtime/http";
 import { lambda } from "../shared/runtime/lambda";
 import { queueClient } from "../shared/runtime/queue";
 import { loadSettings } from "../shared/runtime/settings";
-import { verifyWixWebhook } from "../shared/wix/webhook";
+import { FULFILLMENTS_UPDATED, verifyWixWebhook } from "../shared/wix/webhook";
 
 let queue: ReturnType<typeof queueClient> | undefined;
 
@@ -18,7 +18,21 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
     settings.wix.webhookPublicKeys,
     settings.wix.instanceId,
   );
-  return answer("Wix", verdict, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
+  // Fulfillments are ours to record only when the merchant ships from Wix; otherwise the event
+  // echoes our own writes (FULFILMENT_SOURCE=erpnext): acknowledged, not queued.
+  const routed =
+    "eventType" in verdict &&
+    verdict.eventType === FULFILLMENTS_UPDATED &&
+    settings.shipments.source !== "wix"
+      ? { status: 200 as const, ignored: "fulfillments come from ERPNext (FULFILMENT_SOURCE=erpnext)" }
+      : verdict;
+  return answer("Wix", routed, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
+    if (eventType === FULFILLMENTS_UPDATED) {
+      await sqs.send("shipments", [
+        { kind: "fulfillments", orderId, eventId, changedAt: eventTime, source: "webhook" },
+      ]);
+      return `fulfillments_updated ${orderId}`;
+    }
     await sqs.send("orders", [
       { kind: "order", orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" },
     ]);

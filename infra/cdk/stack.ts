@@ -142,7 +142,7 @@ export class ErpnextWixSyncStack extends Stack {
       });
     // Each webhook function enqueues the flows that name it (FlowDefinition.webhook).
     const fedBy = (webhook: "erpnext" | "wix") =>
-      FLOW_NAMES.filter((flow) => FLOWS[flow].webhook === webhook);
+      FLOW_NAMES.filter((flow) => ([] as string[]).concat(FLOWS[flow].webhook).includes(webhook));
     const spec = (flow: FlowName): FlowDefinition["worker"] => FLOWS[flow].worker;
     const sendsTo = (flow: FlowName) => (spec(flow).sendsTo ?? []) as readonly QueueName[];
     const workerFunctions = Object.fromEntries(

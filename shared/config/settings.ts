@@ -99,6 +99,7 @@ export const settingsSchema = z.object({
   ORDER_SUBMIT: bool(true),
   ORDER_CREATE_ON: z._default(z.enum(["approved", "created"]), "approved"),
   ORDER_DELIVERY_DAYS: integer(0, 365, 7),
+  FULFILMENT_SOURCE: z._default(z.enum(["erpnext", "wix"]), "erpnext"),
   WIX_API_URL: z._default(url(), "https://www.wixapis.com"),
   WIX_API_KEY: optionalText,
   WIX_SITE_ID: optionalText,
@@ -164,6 +165,12 @@ export interface Settings {
     createOn: "approved" | "created";
     deliveryDays: number;
   };
+  shipments: {
+    /** Where shipments are recorded: ERPNext Delivery Notes -> Wix, or Wix fulfillments -> ERPNext. */
+    source: "erpnext" | "wix";
+    /** Warehouse of Delivery Notes made from Wix fulfillments; else the Sales Order's. */
+    warehouse?: string;
+  };
   wix: {
     apiUrl: string;
     apiKey?: string;
@@ -216,6 +223,7 @@ export function parseSettings(
       createOn: s.ORDER_CREATE_ON,
       deliveryDays: s.ORDER_DELIVERY_DAYS,
     },
+    shipments: { source: s.FULFILMENT_SOURCE, warehouse: s.ERPNEXT_WAREHOUSE },
     wix: {
       apiUrl: s.WIX_API_URL,
       apiKey: s.WIX_API_KEY,

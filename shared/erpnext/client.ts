@@ -24,6 +24,9 @@ export const ERPNEXT_PAGE = 500;
  */
 export const ERPNEXT_IN_FILTER = 100;
 
+/** Sales Order -> Delivery Note mapper (erpnext/selling/doctype/sales_order/sales_order.py). */
+export const MAKE_DELIVERY_NOTE = "erpnext.selling.doctype.sales_order.sales_order.make_delivery_note";
+
 /** Frappe REST v1 (CONTRACTS 1.2): documents, lists with paging, methods. */
 export class ErpnextClient {
   readonly http: HttpClient;
@@ -140,6 +143,28 @@ export class ErpnextClient {
       query: verb === "GET" ? stringifyArgs(args) : undefined,
     });
     return res.body.message;
+  }
+
+  /**
+   * A whitelisted mapper (`make_delivery_note`, `make_sales_invoice`, `make_sales_return`...):
+   * `POST /api/method/<path> {source_name}` answers `{message: <unsaved document>}` (EN
+   * get_mapped_doc; FR utils/response.py). It saves nothing, so repeating it is safe. A source
+   * that does not exist is NotFoundError.
+   */
+  async mapDocument<T = Record<string, unknown>>(method: string, sourceName: string): Promise<T> {
+    try {
+      const res = await this.http.send<{ message: T }>({
+        method: "POST",
+        path: `/api/method/${encodeURIComponent(method)}`,
+        body: { source_name: sourceName },
+        idempotent: true,
+      });
+      return res.body.message;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404)
+        throw new NotFoundError(`${method}: ${sourceName} not found`, error.details);
+      throw error;
+    }
   }
 
   /** The authenticated user, or throws; a `probe` (the health check) tries once. */

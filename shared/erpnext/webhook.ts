@@ -4,7 +4,8 @@ import { verifyFrappeSignature } from "./signature";
 
 export type QueuedWork =
   | { queue: "products"; itemCodes: string[]; priceNames?: string[] }
-  | { queue: "inventory"; itemCodes: string[]; ledgerEntries?: string[] };
+  | { queue: "inventory"; itemCodes: string[]; ledgerEntries?: string[] }
+  | { queue: "shipments"; deliveryNotes: string[] };
 
 export type WebhookVerdict =
   | { status: 401 | 400; reason: string }
@@ -13,7 +14,8 @@ export type WebhookVerdict =
 
 /**
  * Verifies and routes one ERPNext webhook (CONTRACTS 1.1): signature over the raw bytes first,
- * then the body. Item and Item Price go to the products queue, Stock Ledger Entry to inventory;
+ * then the body. Item and Item Price go to the products queue, Stock Ledger Entry to inventory,
+ * Delivery Note to shipments;
  * other doctypes are acknowledged and ignored so ERPNext does not retry them.
  */
 export function routeFrappeWebhook(
@@ -60,6 +62,10 @@ export function routeFrappeWebhook(
         : { itemCodes: [], ledgerEntries: [doc.name] };
       return { status: 200, work: { queue: "inventory", ...work }, changedAt };
     }
+    // Thin body (on_submit, on_cancel, on_change): the worker reads the note. A Webhook set to
+    // on_update_after_submit never fires (run_webhooks, frappe/integrations/doctype/webhook/__init__.py).
+    case "Delivery Note":
+      return { status: 200, work: { queue: "shipments", deliveryNotes: [doc.name] }, changedAt };
     default:
       return { status: 200, ignored: `doctype ${doc.doctype} is not synced` };
   }

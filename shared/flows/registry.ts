@@ -10,6 +10,7 @@ import type { JobDefinition } from "../jobs/definitions";
 import { inventoryMessage } from "./inventory/messages";
 import { ordersMessage } from "./orders/messages";
 import { productsMessage } from "./products/messages";
+import { shipmentsMessage } from "./shipments/messages";
 
 const MINUTE = 60_000;
 
@@ -17,7 +18,7 @@ export interface FlowDefinition {
   /** What the flow keeps in agreement (the worker's description). */
   description: string;
   /** The messages its queue carries, validated by the worker before any work. */
-  message: typeof productsMessage | typeof inventoryMessage | typeof ordersMessage;
+  message: typeof productsMessage | typeof inventoryMessage | typeof ordersMessage | typeof shipmentsMessage;
   worker: {
     /** The Lambda entry (exports `handler`), bundled by the CDK stack and imported by the local host. */
     entry: string;
@@ -32,8 +33,8 @@ export interface FlowDefinition {
     /** Needs the Wix event idempotency table. */
     eventIdempotency?: boolean;
   };
-  /** Which webhook function enqueues this flow's messages. */
-  webhook: "erpnext" | "wix";
+  /** Which webhook function(s) enqueue this flow's messages. */
+  webhook: "erpnext" | "wix" | readonly ("erpnext" | "wix")[];
   /** Its catch-up and maintenance jobs (run by the jobs function on a schedule). */
   jobs: readonly JobDefinition[];
   /** How old the flow's last success may be before health degrades. */
@@ -123,6 +124,29 @@ export const FLOWS = {
     // A day of no orders is normal for a small shop.
     healthThresholdSeconds: 2 * 86400,
     outcomes: ["created", "updated", "skipped", "failed", "replayed"],
+  },
+  shipments: {
+    description: "ERPNext Delivery Notes <-> Wix fulfillments (FULFILMENT_SOURCE)",
+    message: shipmentsMessage,
+    worker: {
+      entry: "shared/flows/shipments/worker.ts",
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      concurrency: 2,
+    },
+    // Delivery Notes from ERPNext; fulfillments_updated from Wix (FULFILMENT_SOURCE=wix).
+    webhook: ["erpnext", "wix"],
+    jobs: [
+      {
+        name: "shipment-catchup",
+        description: "Delivery Notes modified since the watermark",
+        rate: "rate(1 hour)",
+        everyMs: 60 * MINUTE,
+      },
+    ],
+    // The catch-up marks success every hour even when nothing shipped.
+    healthThresholdSeconds: 2 * 3600,
+    outcomes: ["created", "updated", "linked", "skipped", "ignored", "failed"],
   },
 } as const satisfies Record<string, FlowDefinition>;
 

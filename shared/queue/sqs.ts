@@ -10,18 +10,20 @@ import {
 } from "@aws-sdk/client-sqs";
 import { scrub } from "../http/redact";
 import { type RetryPolicy, retry } from "../resilience/retry";
-import type { Enqueuer, MessageOf, QueueName } from "./messages";
+import { type Enqueuer, type MessageOf, QUEUES, type QueueName } from "./messages";
 import { AUTO_REDRIVE_LIMIT, DEFAULT_RETRY_BASE_SECONDS, type ParkedAs, retryDelaySeconds } from "./policy";
 
 export type QueueUrls = Record<QueueName, { url: string; dlqUrl: string }>;
 
 export function queueUrlsFromEnv(env: Record<string, string | undefined>): QueueUrls {
   const pick = (name: string) => env[name] ?? "";
-  return {
-    products: { url: pick("PRODUCTS_QUEUE_URL"), dlqUrl: pick("PRODUCTS_DLQ_URL") },
-    inventory: { url: pick("INVENTORY_QUEUE_URL"), dlqUrl: pick("INVENTORY_DLQ_URL") },
-    orders: { url: pick("ORDERS_QUEUE_URL"), dlqUrl: pick("ORDERS_DLQ_URL") },
-  };
+  // <FLOW>_QUEUE_URL and <FLOW>_DLQ_URL for every flow of the registry.
+  return Object.fromEntries(
+    QUEUES.map((q) => [
+      q,
+      { url: pick(`${q.toUpperCase()}_QUEUE_URL`), dlqUrl: pick(`${q.toUpperCase()}_DLQ_URL`) },
+    ]),
+  ) as QueueUrls;
 }
 
 /**

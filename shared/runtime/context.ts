@@ -3,6 +3,7 @@ import { resetCore, rootContext } from "./core";
 import { inventorySync } from "./roots/inventory";
 import { eventStore, orderSync } from "./roots/orders";
 import { categorySync, productSync } from "./roots/products";
+import { shipmentSync } from "./roots/shipments";
 
 /**
  * Every use-case at once, for the local host and the tests (which reach into any flow). A Lambda
@@ -15,6 +16,7 @@ export const getContext = rootContext((core) => ({
   inventory: inventorySync(core),
   orders: orderSync(core),
   eventStore: eventStore(core),
+  shipments: shipmentSync(core),
 }));
 
 export type Context = Awaited<ReturnType<typeof getContext>>;

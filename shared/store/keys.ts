@@ -27,6 +27,16 @@ export const keys = {
 
   /** Exactly-once bookkeeping of a Wix order. */
   order: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "ORDER" }),
+  /** The Wix order of an ERPNext Sales Order (the orders flow's record, the other way round). */
+  salesOrder: (salesOrder: string): Key => ({ pk: `SALESORDER#${salesOrder}`, sk: "SALESORDER" }),
+  /** Exactly-once bookkeeping of an ERPNext Delivery Note and its Wix fulfillment. */
+  shipment: (deliveryNote: string): Key => ({ pk: `SHIPMENT#${deliveryNote}`, sk: "SHIPMENT" }),
+  /** A Wix order's fulfillments we map, one item per fulfillment id (listed per order). */
+  fulfillmentPartition: (orderId: string): string => `FULFILLMENTS#${orderId}`,
+  fulfillment: (orderId: string, fulfillmentId: string): Key => ({
+    pk: keys.fulfillmentPartition(orderId),
+    sk: fulfillmentId,
+  }),
   /** Quantities of an order not yet reserved in ERPNext (the oversell guard). */
   pendingPartition: "PENDING",
   pending: (orderId: string): Key => ({ pk: keys.pendingPartition, sk: orderId }),

@@ -7,6 +7,7 @@ import { MappingRepository, type ProductMapping } from "./repos/mappings";
 import { type OrderRecord, OrderRepository } from "./repos/orders";
 import { PendingHoldRepository } from "./repos/pending-holds";
 import { ReportRepository } from "./repos/reports";
+import { ShipmentRepository } from "./repos/shipments";
 import { WatermarkRepository } from "./repos/watermarks";
 import { StateTable } from "./state-table";
 
@@ -27,6 +28,7 @@ export class StateStore {
   readonly watermarks: WatermarkRepository;
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
+  readonly shipments: ShipmentRepository;
 
   constructor(db: DynamoDBDocumentClient, table: string) {
     const t = new StateTable(db, table);
@@ -39,6 +41,7 @@ export class StateStore {
     this.watermarks = new WatermarkRepository(t);
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
+    this.shipments = new ShipmentRepository(t);
   }
 
   // --- product mappings ----------------------------------------------------------------------

@@ -8,7 +8,13 @@ export const ORDER_EVENTS = {
   paymentStatusUpdated: "wix.ecom.v1.order_payment_status_updated",
   fulfilled: "wix.ecom.v1.order_fulfilled",
 } as const;
-const HANDLED = new Set<string>(Object.values(ORDER_EVENTS));
+/**
+ * The one fulfillments event, for create, update and delete, carrying the order's whole list
+ * (@wix/auto_sdk_ecom_order-fulfillments index.typings.d.ts `onFulfillmentsUpdated`); its
+ * entity is `OrderWithFulfillments {orderId, fulfillments}`. It goes to the shipments queue.
+ */
+export const FULFILLMENTS_UPDATED = "wix.ecom.v1.fulfillments_updated";
+const HANDLED = new Set<string>([...Object.values(ORDER_EVENTS), FULFILLMENTS_UPDATED]);
 
 export type WixWebhookVerdict =
   | { status: 401 | 400; reason: string; metric?: string }
@@ -79,7 +85,8 @@ export async function verifyWixWebhook(
   const event = parseLayer(envelope.data);
   if (!event) return { status: 400, reason: "envelope data is not a JSON event" };
   const entity = entityOf(event);
-  const orderId = str(event.entityId) ?? str((entity as Record<string, unknown> | undefined)?.id);
+  const fields = entity as Record<string, unknown> | undefined;
+  const orderId = str(event.entityId) ?? str(fields?.id) ?? str(fields?.orderId);
   const eventId = str(event.id);
   if (!orderId || !eventId) return { status: 400, reason: "event has no id or entityId" };
   const sequence = event.entityEventSequence !== undefined ? Number(event.entityEventSequence) : undefined;

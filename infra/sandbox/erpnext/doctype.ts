@@ -23,6 +23,13 @@ export interface Doctype {
   submittable?: boolean;
   /** This site has a Webhook document announcing the doctype's changes. */
   announced?: boolean;
+  /** Fields a submitted document may still change (`allow_on_submit` in its DocType JSON). */
+  allowOnSubmit?: string[];
+  /**
+   * Whitelisted methods of the doctype's module, served at `/api/method/<dotted path>` (the mappers:
+   * `...sales_order.make_delivery_note`); each takes the request's arguments and returns `message`.
+   */
+  methods?: Record<string, (args: Record<string, unknown>, site: ErpnextSite) => unknown>;
   /** Cleans the request before naming (Item strips its code). */
   prepare?: (input: Record<string, unknown>) => Record<string, unknown>;
   validate?: (doc: Doc, site: ErpnextSite) => void;

@@ -1,5 +1,6 @@
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { address } from "./address";
+import { deliveryNote } from "./delivery-note";
 import type { Doctype } from "./doctype";
 import { errorResponse, FrappeError, faultResponse } from "./errors";
 import { customer, item, itemPrice, seedCountries, seedMasters, setupMasters } from "./masters";
@@ -29,6 +30,7 @@ const DOCTYPES: Doctype[] = [
   customer,
   address,
   salesOrder,
+  deliveryNote,
   paymentEntry,
   stockEntry,
   stockLedgerEntry,

@@ -39,6 +39,22 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
           .length,
       },
     }));
+    // Whitelisted module methods (the mappers): arguments from the JSON body or the query string.
+    for (const verb of ["GET", "POST"])
+      r.on(verb, `${prefix}/method/:method`, (req) => {
+        const fn = site.method(req.params.method as string);
+        if (!fn)
+          throw new FrappeError(
+            404,
+            "AttributeError",
+            `Failed to get method for command ${req.params.method}`,
+          );
+        const args = {
+          ...Object.fromEntries(req.query),
+          ...(req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}),
+        } as Record<string, unknown>;
+        return { status: 200, body: { message: fn(args, site) } };
+      });
   }
 }
 

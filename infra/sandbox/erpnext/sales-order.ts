@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import type { ErpnextSite } from "./site";
@@ -99,6 +100,9 @@ function validate(doc: Doc, site: ErpnextSite): void {
     row.rate = round2(Number(row.rate ?? 0));
     row.amount = round2(qty * Number(row.rate));
     row.idx = i + 1;
+    // Child rows have their own name (a DN Item's `so_detail` names it) and count deliveries.
+    row.name ??= randomBytes(5).toString("hex");
+    row.delivered_qty ??= 0;
     net = round2(net + (row.amount as number));
   });
   if (site.addedTaxRow && doc.docstatus !== 1) {

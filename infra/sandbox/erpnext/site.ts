@@ -122,7 +122,22 @@ export class ErpnextSite {
     if (current.docstatus === 2)
       throw new FrappeError(417, "ValidationError", `Cannot edit cancelled ${doctype} ${name}`);
     if (current.docstatus === 1) {
-      const other = Object.keys(patch).filter((k) => k !== "docstatus");
+      const other = Object.keys(patch).filter((k) => k !== "docstatus" && k !== "modified");
+      // Fields marked allow_on_submit change on a submitted document (Update After Submit);
+      // Frappe then runs on_change, never on_update_after_submit webhooks (run_webhooks).
+      const allowed = new Set(spec.allowOnSubmit ?? []);
+      if (nextStatus === 1 && other.length && other.every((k) => allowed.has(k))) {
+        if (patch.modified && patch.modified !== current.modified)
+          throw new FrappeError(
+            417,
+            "TimestampMismatchError",
+            "Document has been modified after you have opened it",
+          );
+        for (const k of other) current[k] = structuredClone(patch[k]);
+        current.modified = this.now();
+        this.announce(current, "on_change");
+        return structuredClone(current);
+      }
       if (nextStatus !== 2 || other.length) {
         throw new FrappeError(
           417,
@@ -168,6 +183,17 @@ export class ErpnextSite {
   /** Moves an item's Bin in a warehouse, as a stock transaction does (no webhook). */
   moveBin(itemCode: string, warehouse: string, delta: { actual?: number; reserved?: number }): Doc {
     return moveBin(this, itemCode, warehouse, delta);
+  }
+
+  /** The whitelisted method at this dotted path, if a doctype of the site serves it. */
+  method(path: string): ((args: Record<string, unknown>, site: ErpnextSite) => unknown) | undefined {
+    for (const spec of this.doctypes.values()) if (spec.methods?.[path]) return spec.methods[path];
+    return undefined;
+  }
+
+  /** Whether the site has this doctype (a rule may depend on one another helper adds). */
+  hasDoctype(doctype: string): boolean {
+    return this.doctypes.has(doctype);
   }
 
   /** Quiet inserts for demo data and tests: no webhook, like Data Import. */

@@ -63,7 +63,13 @@ export function moveBin(
 }
 
 /** A stock movement: one Stock Ledger Entry (announced) and a Bin update (never announced). */
-function ledger(site: ErpnextSite, voucher: Doc, itemCode: string, warehouse: string, qty: number): void {
+export function ledger(
+  site: ErpnextSite,
+  voucher: Doc,
+  itemCode: string,
+  warehouse: string,
+  qty: number,
+): void {
   if (!site.table("Warehouse").has(warehouse))
     throw new FrappeError(417, "LinkValidationError", `Could not find Warehouse: ${warehouse}`);
   const moved = moveBin(site, itemCode, warehouse, { actual: qty });

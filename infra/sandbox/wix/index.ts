@@ -1,3 +1,4 @@
+import type { WixFulfillment, WixOrderWithFulfillments } from "../../../shared/wix/fulfillment-types";
 import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "../../../shared/wix/types";
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { auth, TOKEN_PATH, WixAuth } from "./auth";
@@ -6,6 +7,7 @@ import { catalog, createProduct, getProduct, updateProduct } from "./catalog";
 import { catalogSearch } from "./catalog-search";
 import { addCategory, categories, categoriesOf } from "./categories";
 import { errorResponse, WixError } from "./errors";
+import { createFulfillment, deleteFulfillment, fulfillments, withFulfillments } from "./fulfillments";
 import { addLocation, inventory, inventoryForSku } from "./inventory";
 import { changeOrder, createOrder, type OrderInput, orders, placeOrder } from "./orders";
 import { restoreSnapshot, snapshotOf, type WixSnapshot } from "./snapshot";
@@ -31,7 +33,16 @@ import { WixWebhooks } from "./webhooks";
  * must survive a restart, and add it to RESOURCES below. Throw `WixError` for a refusal (errors.ts:
  * Wix's envelope); `v3()` wraps catalog V3 calls; `webhooks.announce` sends events after the answer.
  */
-const RESOURCES: WixResource[] = [auth, catalog, catalogSearch, bulk, categories, inventory, orders];
+const RESOURCES: WixResource[] = [
+  auth,
+  catalog,
+  catalogSearch,
+  bulk,
+  categories,
+  inventory,
+  orders,
+  fulfillments,
+];
 
 export { DEFAULT_LOCATION_ID, type OrderInput, type WixSandboxOptions, type WixSnapshot };
 
@@ -160,6 +171,30 @@ export class WixSandbox extends WixStore {
   /** Each event signed once and delivered `copies` times, all at once, shuffled (at least once). */
   sendEventCopies(eventTypes: string[], order: WixOrder, copies: number): Promise<(number | string)[]> {
     return this.webhooks.sendCopies(eventTypes, order, copies);
+  }
+
+  /**
+   * A fulfillment made by the merchant in the Wix dashboard: the same rules as the API, the order's
+   * status follows and `fulfillments_updated` goes out.
+   */
+  fulfil(orderId: string, fulfillment: WixFulfillment): WixFulfillment {
+    return createFulfillment(this, this.webhooks, orderId, fulfillment);
+  }
+
+  /** A fulfillment deleted in the dashboard (announced like any change). */
+  unfulfil(orderId: string, fulfillmentId: string): void {
+    deleteFulfillment(this, this.webhooks, orderId, fulfillmentId);
+  }
+
+  fulfillmentsOf(orderId: string): WixFulfillment[] {
+    return withFulfillments(this, orderId).fulfillments ?? [];
+  }
+
+  /** The order's current `fulfillments_updated` event, signed once, delivered `copies` times at once. */
+  async sendFulfillmentsCopies(orderId: string, copies: number): Promise<(number | string)[]> {
+    const entity: WixOrderWithFulfillments = withFulfillments(this, orderId);
+    const token = await this.webhooks.signFulfillments(entity);
+    return this.webhooks.deliverCopies([{ eventType: "wix.ecom.v1.fulfillments_updated", token }], copies);
   }
 
   /** Resolves when every announced change has been delivered (or given up). */

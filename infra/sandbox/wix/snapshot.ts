@@ -1,3 +1,4 @@
+import type { WixFulfillment } from "../../../shared/wix/fulfillment-types";
 import type { WixInventoryItem, WixOrder } from "../../../shared/wix/types";
 import { DEFAULT_LOCATION_ID, type SandboxCategory, type StoredProduct, type WixStore } from "./store";
 import type { WixWebhooks } from "./webhooks";
@@ -7,6 +8,7 @@ export interface WixSnapshot {
   products: StoredProduct[];
   inventory: WixInventoryItem[];
   orders: WixOrder[];
+  fulfillments?: Record<string, WixFulfillment[]>;
   categories?: (Omit<SandboxCategory, "items"> & { items: string[] })[];
   locations?: string[];
   orderNumber: number;
@@ -19,6 +21,7 @@ export function snapshotOf(store: WixStore, webhooks: WixWebhooks): WixSnapshot 
     products: [...store.products.values()],
     inventory: [...store.inventory.values()],
     orders: [...store.orders.values()],
+    fulfillments: Object.fromEntries(store.fulfillments),
     categories: [...store.categories.values()].map((c) => ({ ...c, items: [...c.items] })),
     locations: [...store.locations],
     orderNumber: store.orderNumber,
@@ -36,6 +39,8 @@ export function restoreSnapshot(store: WixStore, webhooks: WixWebhooks, s: WixSn
   fill(store.products, s.products);
   fill(store.inventory, s.inventory);
   fill(store.orders, s.orders);
+  store.fulfillments.clear();
+  for (const [orderId, list] of Object.entries(s.fulfillments ?? {})) store.fulfillments.set(orderId, list);
   store.categories.clear();
   for (const c of s.categories ?? [])
     store.categories.set(c.id, {

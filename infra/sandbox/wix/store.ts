@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { WixFulfillment } from "../../../shared/wix/fulfillment-types";
 import type { WixInventoryItem, WixOrder, WixProduct, WixVariant } from "../../../shared/wix/types";
 import type { Router } from "../kit";
 import type { WixAuth } from "./auth";
@@ -49,6 +50,10 @@ export class WixStore {
   readonly categories = new Map<string, SandboxCategory>();
   /** The store's locations, the default first; `addLocation` adds one. */
   readonly locations: string[] = [DEFAULT_LOCATION_ID];
+  /** Each order's fulfillments (fulfillments.ts), by order id. */
+  readonly fulfillments = new Map<string, WixFulfillment[]>();
+  /** The shipping e-mails Wix would send the buyer (one per fulfillment with tracking). */
+  readonly shippingEmails: { orderId: string; fulfillmentId: string }[] = [];
   /** The last order number given. */
   orderNumber = 10000;
 

@@ -1,8 +1,11 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { importPKCS8, SignJWT } from "jose";
+import type { WixOrderWithFulfillments } from "../../../shared/wix/fulfillment-types";
 import type { WixOrder } from "../../../shared/wix/types";
 import { deliverWebhook, Outbox } from "../kit";
 import type { WixSandboxOptions } from "./store";
+
+export const FULFILLMENTS_UPDATED = "wix.ecom.v1.fulfillments_updated";
 
 /**
  * Order events as Wix sends them: an RS256 JWT whose `data` is the three-layer envelope
@@ -64,6 +67,55 @@ export class WixWebhooks {
       inner = opts.legacy
         ? { ...base, actionEvent: { bodyAsJson: JSON.stringify({ order }) } }
         : { ...base, actionEvent: { body: { order } } };
+    return this.signEvent(eventType, inner, opts.expiresIn);
+  }
+
+  /**
+   * The one fulfillments event (FUL index.typings.d.ts `onFulfillmentsUpdated`): eventType
+   * `wix.ecom.v1.fulfillments_updated`, slug `updated`, entityFqdn `wix.ecom.v1.fulfillments`, the
+   * order's whole list after the change as `updatedEvent.currentEntity`.
+   */
+  signFulfillments(entity: WixOrderWithFulfillments, opts: { eventId?: string } = {}): Promise<string> {
+    return this.signEvent(FULFILLMENTS_UPDATED, {
+      id: opts.eventId ?? randomUUID(),
+      entityFqdn: "wix.ecom.v1.fulfillments",
+      slug: "updated",
+      entityId: entity.orderId,
+      eventTime: new Date().toISOString(),
+      entityEventSequence: String(++this.sequence),
+      updatedEvent: { currentEntity: entity },
+    });
+  }
+
+  /** Announces an order's fulfillments after the answer, as Wix does from its queue. */
+  announceFulfillments(entity: WixOrderWithFulfillments): void {
+    this.outbox.send(async () => {
+      if (this.options.webhookUrl)
+        await this.deliver(FULFILLMENTS_UPDATED, await this.signFulfillments(entity));
+    });
+  }
+
+  /** Signed tokens delivered `copies` times each, all at once, shuffled (at least once, no order). */
+  async deliverCopies(
+    events: { eventType: string; token: string }[],
+    copies: number,
+  ): Promise<(number | string)[]> {
+    const deliveries = events.flatMap((e) => Array.from({ length: copies }, () => e));
+    for (let i = deliveries.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [deliveries[i], deliveries[j]] = [
+        deliveries[j] as (typeof deliveries)[number],
+        deliveries[i] as (typeof deliveries)[number],
+      ];
+    }
+    return Promise.all(deliveries.map((d) => this.deliver(d.eventType, d.token)));
+  }
+
+  private async signEvent(
+    eventType: string,
+    inner: Record<string, unknown>,
+    expiresIn = "1h",
+  ): Promise<string> {
     const envelope = {
       eventType,
       instanceId: this.options.instanceId ?? "sandbox-instance",
@@ -74,7 +126,7 @@ export class WixWebhooks {
     return new SignJWT({ data: JSON.stringify(envelope) })
       .setProtectedHeader({ alg: "RS256", typ: "JWT" })
       .setIssuedAt()
-      .setExpirationTime(opts.expiresIn ?? "1h")
+      .setExpirationTime(expiresIn)
       .sign(key);
   }
 

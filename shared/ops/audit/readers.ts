@@ -4,25 +4,24 @@
  * records, DLQs).
  */
 
-import type { OrderWithFulfillmentsOriginal } from "@wix/auto_sdk_ecom_order-fulfillments/meta";
 import type { OrderTransactionsOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { ErpnextClient } from "../../erpnext/client";
 import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
 import type { OrderRecord } from "../../store/state";
+import type { WixFulfillment } from "../../wix/fulfillment-types";
 import type { Wire, WixOrder } from "../../wix/types";
 import { type ErpnextOrderSide, toCents, type WixOrderSide } from "./compare";
 import type { AuditPeriod, ErpnextAuditReader, OrderContextReader, WixAuditReader } from "./ports";
 import { periodBounds } from "./run";
 
 export type OrderTransactions = Wire<OrderTransactionsOriginal>;
-export type OrderFulfillments = Wire<OrderWithFulfillmentsOriginal>;
 
 export interface WixAuditSource {
   searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }>;
   /** Payments and refunds of up to 100 orders (POST /ecom/v1/payments/list-by-ids). */
   orderTransactions?(orderIds: string[]): Promise<OrderTransactions[]>;
-  /** Fulfilments of up to 100 orders (POST /ecom/v1/fulfillments/list-by-ids). */
-  orderFulfillments?(orderIds: string[]): Promise<OrderFulfillments[]>;
+  /** Fulfilments by order id, every order asked for present (POST /ecom/v1/fulfillments/list-by-ids). */
+  orderFulfillments?(orderIds: string[]): Promise<Map<string, WixFulfillment[]>>;
 }
 
 /**
@@ -54,9 +53,9 @@ export function refundsOf(tx: OrderTransactions): NonNullable<WixOrderSide["refu
     .filter((r) => r.amount > 0);
 }
 
-export function fulfilledOf(owf: OrderFulfillments): Record<string, number> {
+export function fulfilledOf(fulfillments: WixFulfillment[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const f of owf.fulfillments ?? [])
+  for (const f of fulfillments)
     for (const line of f.lineItems ?? [])
       if (line.id) out[line.id] = (out[line.id] ?? 0) + (line.quantity ?? 0);
   return out;
@@ -96,9 +95,7 @@ async function sidesOf(
   const tx = wix.orderTransactions
     ? new Map((await wix.orderTransactions(ids)).map((t) => [t.orderId, t]))
     : undefined;
-  const ful = wix.orderFulfillments
-    ? new Map((await wix.orderFulfillments(ids)).map((f) => [f.orderId, f]))
-    : undefined;
+  const ful = wix.orderFulfillments ? await wix.orderFulfillments(ids) : undefined;
   const sides: WixOrderSide[] = [];
   for (const o of orders) {
     const lines: WixOrderSide["lines"] = [];

@@ -98,5 +98,8 @@ export class OrderRepository {
       ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#k${i}`, k])),
       ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
     });
+    // The other way round, for the shipments flow: a Delivery Note names its Sales Order.
+    if (patch.salesOrder)
+      await this.table.put(keys.salesOrder(patch.salesOrder), { salesOrder: patch.salesOrder, orderId });
   }
 }

@@ -264,19 +264,16 @@ describe("readers", () => {
 
   test("fulfilled quantities add up over fulfilments, per order line", () => {
     expect(
-      fulfilledOf({
-        orderId: "o-1",
-        fulfillments: [
-          { id: "f-1", lineItems: [{ id: "l-1", quantity: 1 }] },
-          {
-            id: "f-2",
-            lineItems: [
-              { id: "l-1", quantity: 1 },
-              { id: "l-2", quantity: 3 },
-            ],
-          },
-        ],
-      }),
+      fulfilledOf([
+        { id: "f-1", lineItems: [{ id: "l-1", quantity: 1 }] },
+        {
+          id: "f-2",
+          lineItems: [
+            { id: "l-1", quantity: 1 },
+            { id: "l-2", quantity: 3 },
+          ],
+        },
+      ]),
     ).toEqual({ "l-1": 2, "l-2": 3 });
   });
 

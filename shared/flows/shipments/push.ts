@@ -1,0 +1,282 @@
+import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "../../errors";
+import type { ShipmentRecord } from "../../store/repos/shipments";
+import type { Outcome } from "../../store/sync-log";
+import type { WixOrder } from "../../wix/types";
+import {
+  allocate,
+  fulfilledQuantities,
+  type OrderLine,
+  sameLines,
+  trackingInfoOf,
+  trackingKey,
+  trackingOfNote,
+} from "./mapping";
+import type { DeliveryNoteDoc, SalesOrderDoc, ShipmentDeps } from "./ports";
+
+/** How long a delivery holds a Delivery Note while it creates the fulfillment. */
+export const SHIPMENT_LEASE_SECONDS = 120;
+
+export interface ShipmentResult {
+  outcome: Outcome;
+  reason?: string;
+  fulfillmentId?: string;
+  deliveryNote?: string;
+}
+
+/**
+ * ERPNext -> Wix: a submitted Delivery Note against a synced Sales Order becomes one Wix
+ * fulfillment for the lines and quantities it ships, with its tracking; an edited tracking number
+ * updates it; a cancelled note deletes it. The note is re-read on every message (the truth), so
+ * duplicate and out-of-order deliveries change nothing more. Exactly once: a conditional claim
+ * per note, and before creating, a fulfillment of the order with the same tracking number or the
+ * same lines that no other note maps is adopted (our own earlier create whose answer was lost).
+ */
+export class ShipmentPush {
+  constructor(private readonly deps: ShipmentDeps) {}
+
+  async push(name: string): Promise<ShipmentResult> {
+    const { erpnext, state, settings } = this.deps;
+    if (settings.source === "wix")
+      return {
+        outcome: "ignored",
+        reason: "FULFILMENT_SOURCE=wix: Wix fulfillments make the Delivery Notes",
+      };
+    const dn = await erpnext.find<DeliveryNoteDoc>("Delivery Note", name);
+    if (!dn) return { outcome: "skipped", reason: "Delivery Note not found (a deleted draft)" };
+    if (dn.is_return) return { outcome: "skipped", reason: "a return: the refunds flow books it" };
+    if (dn.docstatus === 0) return { outcome: "skipped", reason: "draft: pushed once submitted" };
+    const record = await state.shipments.get(name);
+    if (dn.docstatus === 2) return this.cancelled(dn, record);
+
+    const salesOrder = dn.items.find((i) => i.against_sales_order)?.against_sales_order;
+    if (!salesOrder) return { outcome: "skipped", reason: "not made against a Sales Order" };
+    if (record?.state === "created") return this.updateTracking(dn, record);
+    if (record?.state === "deleted") return { outcome: "skipped", reason: "its fulfillment was deleted" };
+    const orderId = await this.orderOf(salesOrder);
+    if (!orderId)
+      return { outcome: "skipped", reason: `Sales Order ${salesOrder} was not made from a Wix order` };
+    if (!(await state.shipments.claim(name, orderId, SHIPMENT_LEASE_SECONDS))) {
+      const now = await state.shipments.get(name);
+      if (now?.state === "created") return this.updateTracking(dn, now);
+      if (now?.state === "deleted") return { outcome: "skipped", reason: "its fulfillment was deleted" };
+      throw new RetryableError(`Delivery Note ${name}: another delivery is creating its fulfillment`);
+    }
+    try {
+      return await this.create(dn, salesOrder, orderId);
+    } catch (error) {
+      await state.shipments.release(name).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** The Wix order of a Sales Order: our record of it, else the order id or number on the Sales Order. */
+  private async orderOf(salesOrder: string): Promise<string | undefined> {
+    const { erpnext, state } = this.deps;
+    const known = await state.shipments.orderOfSalesOrder(salesOrder);
+    if (known) return known;
+    const so = await erpnext.find<SalesOrderDoc>("Sales Order", salesOrder);
+    // `wix_order_id` (setup's Custom Field) when the status write-back filled it; the orders
+    // flow's record must agree, so a hand-typed id cannot send shipments to another order.
+    const candidate = so?.wix_order_id;
+    if (candidate && (await state.getOrder(candidate))?.salesOrder === salesOrder) {
+      await state.shipments.putSalesOrder(salesOrder, candidate);
+      return candidate;
+    }
+    return undefined;
+  }
+
+  private async create(dn: DeliveryNoteDoc, salesOrder: string, orderId: string): Promise<ShipmentResult> {
+    const { wix, state, erpnext, log } = this.deps;
+    const order = await wix.getOrder(orderId);
+    if (!order) throw new RetryableError(`Wix order ${orderId} not found`);
+    const so = await erpnext.get<SalesOrderDoc>("Sales Order", salesOrder);
+    const existing = (await wix.orderFulfillments([orderId])).get(orderId) ?? [];
+    const { trackingInfo, note } = trackingInfoOf(trackingOfNote(dn));
+    const lines = await orderLines(order, state);
+    const wanted = dn.items.map((row) => ({
+      itemCode: row.item_code,
+      qty: Number(row.qty),
+      hint: so.items.find((r) => r.name === row.so_detail)?.idx,
+    }));
+    // Another note's fulfillment is not ours to adopt.
+    const mapped = new Set(
+      (await state.shipments.links(orderId))
+        .filter((l) => l.deliveryNote !== dn.name && l.state !== "cancelled")
+        .map((l) => l.fulfillmentId),
+    );
+    const free = existing.filter((f) => f.id && !mapped.has(f.id));
+    // Our own create whose answer was lost counts as fulfilled already: look for it first.
+    const mine = allocate(
+      wanted.map((w) => ({ ...w, hint: w.hint === undefined ? undefined : w.hint - 1 })),
+      lines,
+      fulfilledQuantities(existing.filter((f) => mapped.has(f.id as string))),
+    );
+    const adopted = free.find(
+      (f) =>
+        (trackingInfo?.trackingNumber && f.trackingInfo?.trackingNumber === trackingInfo.trackingNumber) ||
+        (sameLines(f.lineItems, mine.lineItems) &&
+          (f.trackingInfo?.trackingNumber ?? "") === (trackingInfo?.trackingNumber ?? "")),
+    );
+    let fulfillmentId: string;
+    let outcome: Outcome;
+    if (adopted?.id) {
+      fulfillmentId = adopted.id;
+      outcome = "linked";
+    } else {
+      const placed = allocate(
+        wanted.map((w) => ({ ...w, hint: w.hint === undefined ? undefined : w.hint - 1 })),
+        lines,
+        fulfilledQuantities(existing),
+      );
+      if (placed.unplaced.length)
+        throw new PermanentError(
+          `Delivery Note ${dn.name} ships more than Wix order ${order.number} has left to fulfil: ${placed.unplaced.map((u) => `${u.qty} x ${u.itemCode}`).join(", ")}`,
+        );
+      try {
+        ({ fulfillmentId } = await wix.createFulfillment(orderId, {
+          lineItems: placed.lineItems,
+          ...(trackingInfo ? { trackingInfo } : {}),
+        }));
+        outcome = "created";
+      } catch (error) {
+        if (!(error instanceof AlreadyExistsError) || !trackingInfo?.trackingNumber) throw error;
+        // TRACKING_NUMBER_ALREADY_EXISTS: a create of ours went through after all; adopt it.
+        const again = (await wix.orderFulfillments([orderId])).get(orderId) ?? [];
+        const same = again.find(
+          (f) =>
+            f.trackingInfo?.trackingNumber === trackingInfo.trackingNumber && !mapped.has(f.id as string),
+        );
+        if (!same?.id)
+          throw new PermanentError(
+            `Delivery Note ${dn.name}: tracking number ${trackingInfo.trackingNumber} is already on another shipment of order ${order.number}`,
+          );
+        fulfillmentId = same.id;
+        outcome = "linked";
+      }
+    }
+    const tracking = trackingKey(trackingInfo);
+    await state.shipments.putLink({
+      orderId,
+      fulfillmentId,
+      deliveryNote: dn.name,
+      state: "linked",
+      tracking,
+    });
+    await state.shipments.put({
+      deliveryNote: dn.name,
+      orderId,
+      salesOrder,
+      state: "created",
+      fulfillmentId,
+      tracking,
+    });
+    await log.write({
+      flow: "shipments",
+      key: dn.name,
+      outcome,
+      ...(note ? { reason: note } : {}),
+      details: { orderId, orderNumber: order.number, fulfillmentId, salesOrder, direction: "erpnext->wix" },
+    });
+    return { outcome, fulfillmentId, deliveryNote: dn.name, reason: note };
+  }
+
+  /** A submitted note already shipped to Wix: send its tracking again if it was edited. */
+  private async updateTracking(dn: DeliveryNoteDoc, record: ShipmentRecord): Promise<ShipmentResult> {
+    const { wix, state, log } = this.deps;
+    const { trackingInfo, note } = trackingInfoOf(trackingOfNote(dn));
+    const tracking = trackingKey(trackingInfo);
+    const fulfillmentId = record.fulfillmentId as string;
+    if (tracking === record.tracking) return { outcome: "skipped", reason: "unchanged", fulfillmentId };
+    try {
+      // `null` clears the tracking (Update Fulfillment doc comment).
+      await wix.updateFulfillment(record.orderId, {
+        id: fulfillmentId,
+        trackingInfo: trackingInfo ?? (null as unknown as undefined),
+      });
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        await log.write({
+          flow: "shipments",
+          key: dn.name,
+          outcome: "skipped",
+          reason: "its fulfillment was deleted in Wix",
+        });
+        return { outcome: "skipped", reason: "its fulfillment was deleted in Wix", fulfillmentId };
+      }
+      if (error instanceof AlreadyExistsError)
+        throw new PermanentError(
+          `Delivery Note ${dn.name}: tracking number ${trackingInfo?.trackingNumber} is already on another shipment`,
+        );
+      throw error;
+    }
+    await state.shipments.put({ ...record, tracking });
+    await state.shipments.putLink({
+      orderId: record.orderId,
+      fulfillmentId,
+      deliveryNote: dn.name,
+      state: "linked",
+      tracking,
+    });
+    await log.write({
+      flow: "shipments",
+      key: dn.name,
+      outcome: "updated",
+      reason: note ?? "tracking edited",
+      details: { orderId: record.orderId, fulfillmentId, trackingNumber: trackingInfo?.trackingNumber },
+    });
+    return { outcome: "updated", fulfillmentId, deliveryNote: dn.name };
+  }
+
+  /** A cancelled note: its fulfillment is deleted (once); a note never pushed stays out of Wix. */
+  private async cancelled(dn: DeliveryNoteDoc, record: ShipmentRecord | undefined): Promise<ShipmentResult> {
+    const { wix, state, log } = this.deps;
+    if (!record) {
+      // Recorded only if no delivery claimed it meanwhile; otherwise look again when it is done.
+      if (await state.shipments.putIfAbsent({ deliveryNote: dn.name, orderId: "", state: "deleted" }))
+        return { outcome: "skipped", reason: "cancelled before it reached Wix" };
+      throw new RetryableError(`Delivery Note ${dn.name}: cancelled while its fulfillment is being created`);
+    }
+    if (record.state === "deleted")
+      return { outcome: "skipped", reason: "its fulfillment is deleted already" };
+    if (record.state === "claimed" && (record.leaseUntil ?? 0) > Date.now())
+      throw new RetryableError(`Delivery Note ${dn.name}: cancelled while its fulfillment is being created`);
+    if (record.fulfillmentId) {
+      try {
+        await wix.deleteFulfillment(record.orderId, record.fulfillmentId);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+      await state.shipments.putLink({
+        orderId: record.orderId,
+        fulfillmentId: record.fulfillmentId,
+        deliveryNote: dn.name,
+        state: "cancelled",
+      });
+    }
+    await state.shipments.put({ ...record, state: "deleted" });
+    await log.write({
+      flow: "shipments",
+      key: dn.name,
+      outcome: "updated",
+      reason: "Delivery Note cancelled: fulfillment deleted",
+      details: { orderId: record.orderId, fulfillmentId: record.fulfillmentId },
+    });
+    return { outcome: "updated", reason: "fulfillment deleted", fulfillmentId: record.fulfillmentId };
+  }
+}
+
+/** The Wix order's lines with their ERPNext item codes (SKU first, then our product mapping). */
+export async function orderLines(
+  order: WixOrder,
+  state: { itemForProduct(productId: string, variantId?: string): Promise<string | undefined> },
+): Promise<OrderLine[]> {
+  const out: OrderLine[] = [];
+  for (const [index, line] of order.lineItems.entries()) {
+    let itemCode = line.physicalProperties?.sku?.trim() || undefined;
+    const productId = line.catalogReference?.catalogItemId;
+    if (!itemCode && productId)
+      itemCode = await state.itemForProduct(productId, line.catalogReference?.options?.variantId);
+    out.push({ id: line.id, itemCode, quantity: line.quantity, index });
+  }
+  return out;
+}

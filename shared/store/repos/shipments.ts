@@ -1,0 +1,149 @@
+import { keys } from "../keys";
+import type { StateTable } from "../state-table";
+
+/** Exactly-once bookkeeping of one ERPNext Delivery Note pushed to Wix as a fulfillment. */
+export interface ShipmentRecord {
+  deliveryNote: string;
+  orderId: string;
+  salesOrder?: string;
+  /** `claimed`: a delivery is creating the fulfillment; `created`: it exists; `deleted`: the note was cancelled. */
+  state: "claimed" | "created" | "deleted";
+  fulfillmentId?: string;
+  /** The tracking last sent (JSON), to see an edit. */
+  tracking?: string;
+  /** Epoch ms until which a claim is held; 0 releases it. */
+  leaseUntil?: number;
+  updatedAt: string;
+}
+
+/**
+ * One Wix fulfillment and the Delivery Note it maps to, listed per order (both directions write
+ * it): `claimed` while a delivery makes its Delivery Note (FULFILMENT_SOURCE=wix), `linked` once
+ * mapped, `cancelled` once the fulfillment is gone and its note cancelled.
+ */
+export interface FulfillmentLink {
+  orderId: string;
+  fulfillmentId: string;
+  deliveryNote?: string;
+  state: "claimed" | "linked" | "cancelled";
+  tracking?: string;
+  leaseUntil?: number;
+  updatedAt: string;
+}
+
+const STALE_OR_FREE = "attribute_not_exists(pk) OR (#s = :claimed AND leaseUntil < :now)";
+
+/** Shipments both ways: Delivery Note <-> fulfillment, and the Wix order of a Sales Order. */
+export class ShipmentRepository {
+  constructor(private readonly table: StateTable) {}
+
+  get(deliveryNote: string): Promise<ShipmentRecord | undefined> {
+    return this.table.get<ShipmentRecord>(keys.shipment(deliveryNote));
+  }
+
+  /**
+   * Claims a Delivery Note for creating its fulfillment; false while another delivery holds a
+   * live claim or the fulfillment is made (a crashed holder's claim is taken over after its lease).
+   */
+  claim(deliveryNote: string, orderId: string, leaseSeconds: number): Promise<boolean> {
+    const now = Date.now();
+    return this.table.putIf(
+      keys.shipment(deliveryNote),
+      {
+        deliveryNote,
+        orderId,
+        state: "claimed",
+        leaseUntil: now + leaseSeconds * 1000,
+        updatedAt: new Date(now).toISOString(),
+      },
+      {
+        ConditionExpression: STALE_OR_FREE,
+        ExpressionAttributeNames: { "#s": "state" },
+        ExpressionAttributeValues: { ":claimed": "claimed", ":now": now },
+      },
+    );
+  }
+
+  /** Writes the record (after the claim holder's work, or a cancellation). */
+  put(record: Omit<ShipmentRecord, "updatedAt">): Promise<void> {
+    return this.table.put(keys.shipment(record.deliveryNote), {
+      ...record,
+      leaseUntil: 0,
+      updatedAt: new Date().toISOString(),
+    });
+  }
+
+  /** Writes the record only when the note has none (a cancellation that met no claim); false otherwise. */
+  putIfAbsent(record: Omit<ShipmentRecord, "updatedAt">): Promise<boolean> {
+    return this.table.putIf(
+      keys.shipment(record.deliveryNote),
+      { ...record, leaseUntil: 0, updatedAt: new Date().toISOString() },
+      { ConditionExpression: "attribute_not_exists(pk)" },
+    );
+  }
+
+  /** Lets the claim go at once (the work failed; the next delivery may try again). */
+  async release(deliveryNote: string): Promise<void> {
+    await this.table.updateIf(keys.shipment(deliveryNote), {
+      UpdateExpression: "SET leaseUntil = :zero",
+      ConditionExpression: "#s = :claimed",
+      ExpressionAttributeNames: { "#s": "state" },
+      ExpressionAttributeValues: { ":zero": 0, ":claimed": "claimed" },
+    });
+  }
+
+  /** Every fulfillment of a Wix order we map. */
+  links(orderId: string): Promise<FulfillmentLink[]> {
+    return this.table.partition<FulfillmentLink>(keys.fulfillmentPartition(orderId));
+  }
+
+  getLink(orderId: string, fulfillmentId: string): Promise<FulfillmentLink | undefined> {
+    return this.table.get<FulfillmentLink>(keys.fulfillment(orderId, fulfillmentId));
+  }
+
+  /** Claims a Wix fulfillment for making its Delivery Note; false while held or done. */
+  claimLink(orderId: string, fulfillmentId: string, leaseSeconds: number): Promise<boolean> {
+    const now = Date.now();
+    return this.table.putIf(
+      keys.fulfillment(orderId, fulfillmentId),
+      {
+        orderId,
+        fulfillmentId,
+        state: "claimed",
+        leaseUntil: now + leaseSeconds * 1000,
+        updatedAt: new Date(now).toISOString(),
+      },
+      {
+        ConditionExpression: STALE_OR_FREE,
+        ExpressionAttributeNames: { "#s": "state" },
+        ExpressionAttributeValues: { ":claimed": "claimed", ":now": now },
+      },
+    );
+  }
+
+  putLink(link: Omit<FulfillmentLink, "updatedAt">): Promise<void> {
+    return this.table.put(keys.fulfillment(link.orderId, link.fulfillmentId), {
+      ...link,
+      leaseUntil: 0,
+      updatedAt: new Date().toISOString(),
+    });
+  }
+
+  async releaseLink(orderId: string, fulfillmentId: string): Promise<void> {
+    await this.table.updateIf(keys.fulfillment(orderId, fulfillmentId), {
+      UpdateExpression: "SET leaseUntil = :zero",
+      ConditionExpression: "#s = :claimed",
+      ExpressionAttributeNames: { "#s": "state" },
+      ExpressionAttributeValues: { ":zero": 0, ":claimed": "claimed" },
+    });
+  }
+
+  /** The Wix order a Sales Order was made from (written with the orders flow's record). */
+  async orderOfSalesOrder(salesOrder: string): Promise<string | undefined> {
+    return (await this.table.get<{ orderId: string }>(keys.salesOrder(salesOrder)))?.orderId;
+  }
+
+  putSalesOrder(salesOrder: string, orderId: string): Promise<void> {
+    return this.table.put(keys.salesOrder(salesOrder), { salesOrder, orderId });
+  }
+}

@@ -1,0 +1,31 @@
+import type {
+  CreateFulfillmentRequestOriginal,
+  CreateFulfillmentResponseOriginal,
+  DeleteFulfillmentResponseOriginal,
+  FulfillmentOriginal,
+  ListFulfillmentsForMultipleOrdersRequestOriginal,
+  ListFulfillmentsForMultipleOrdersResponseOriginal,
+  OrderWithFulfillmentsOriginal,
+  UpdateFulfillmentRequestOriginal,
+  UpdateFulfillmentResponseOriginal,
+} from "@wix/auto_sdk_ecom_order-fulfillments/meta";
+import type { Wire } from "./types";
+
+/**
+ * Order fulfillments on the wire, from the official SDK's types
+ * (@wix/auto_sdk_ecom_order-fulfillments/meta): a wrong field name fails `tsc`. Type-only imports,
+ * so no bundle grows.
+ */
+export type WixFulfillment = Wire<FulfillmentOriginal>;
+export type WixOrderWithFulfillments = Wire<OrderWithFulfillmentsOriginal>;
+export type WixFulfillmentLine = NonNullable<WixFulfillment["lineItems"]>[number];
+export type WixTrackingInfo = NonNullable<WixFulfillment["trackingInfo"]>;
+
+/** Request bodies: the SDK sends the path parameters (orderId) in the body too. */
+export type ListFulfillmentsBody = ListFulfillmentsForMultipleOrdersRequestOriginal;
+export type CreateFulfillmentBody = Wire<CreateFulfillmentRequestOriginal>;
+export type UpdateFulfillmentBody = Wire<UpdateFulfillmentRequestOriginal>;
+export type ListFulfillmentsResponse = Wire<ListFulfillmentsForMultipleOrdersResponseOriginal>;
+export type CreateFulfillmentResponse = Wire<CreateFulfillmentResponseOriginal>;
+export type UpdateFulfillmentResponse = Wire<UpdateFulfillmentResponseOriginal>;
+export type DeleteFulfillmentResponse = Wire<DeleteFulfillmentResponseOriginal>;

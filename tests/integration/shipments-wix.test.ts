@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { Doc } from "../../infra/sandbox/erpnext/doctype";
+import { createItem, type Harness, startHarness } from "./harness";
+
+/** Merchants who ship from Wix (FULFILMENT_SOURCE=wix): Wix fulfillments make the Delivery Notes. */
+describe("FULFILMENT_SOURCE=wix: Wix fulfillment -> Delivery Note", () => {
+  let w: Harness;
+  beforeAll(async () => {
+    w = await startHarness({ FULFILMENT_SOURCE: "wix", RETRY_BASE_SECONDS: "0" });
+    createItem(w.erpnext, "WIX-SHIP", 10);
+    w.erpnext.moveBin("WIX-SHIP", "Stores - SC", { actual: 50 });
+    await w.host.drain();
+  });
+  afterAll(async () => {
+    await w.host.stop();
+  });
+  const notesOf = (so: string) =>
+    [...(w.erpnext.docs.get("Delivery Note")?.values() ?? [])].filter(
+      (d) => (d.items as { against_sales_order: string }[])[0]?.against_sales_order === so,
+    );
+  const actual = () =>
+    Number(
+      [...(w.erpnext.docs.get("Bin")?.values() ?? [])].find((b) => b.item_code === "WIX-SHIP")?.actual_qty,
+    );
+
+  test("one Delivery Note per fulfillment, whatever the redeliveries; tracking and cancel follow", async () => {
+    const order = w.wix.placeOrder({ lines: [{ sku: "WIX-SHIP", quantity: 3 }] });
+    await w.wix.sendEvent("wix.ecom.v1.order_approved", order);
+    await w.host.drain();
+    const so = [...(w.erpnext.docs.get("Sales Order")?.values() ?? [])].find(
+      (s) => s.po_no === order.number,
+    ) as Doc;
+    const before = actual();
+    const line = order.lineItems[0]?.id;
+    const first = w.wix.fulfil(order.id, {
+      lineItems: [{ id: line, quantity: 2 }],
+      trackingInfo: { trackingNumber: "W-1", shippingProvider: "ups" },
+    });
+    await w.wix.sendFulfillmentsCopies(order.id, 3);
+    await w.host.drain();
+    let notes = notesOf(so.name);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({
+      docstatus: 1,
+      wix_fulfillment_id: first.id,
+      wix_tracking_number: "W-1",
+    });
+    expect((notes[0]?.items as { qty: number }[]).map((i) => i.qty)).toEqual([2]);
+    expect(actual()).toBe(before - 2);
+    expect(w.erpnext.get("Sales Order", so.name)).toMatchObject({ delivery_status: "Partly Delivered" });
+
+    const second = w.wix.fulfil(order.id, { lineItems: [{ id: line, quantity: 1 }] });
+    await w.wix.sendFulfillmentsCopies(order.id, 3);
+    await w.host.drain();
+    notes = notesOf(so.name);
+    expect(notes.map((n) => n.wix_fulfillment_id).sort()).toEqual([first.id, second.id].sort());
+    expect(actual()).toBe(before - 3);
+
+    // Deleted in the Wix dashboard: its note is cancelled and the stock comes back.
+    w.wix.unfulfil(order.id, second.id as string);
+    await w.host.drain();
+    const cancelled = notesOf(so.name).find((n) => n.wix_fulfillment_id === second.id);
+    expect(cancelled?.docstatus).toBe(2);
+    expect(actual()).toBe(before - 2);
+  });
+});

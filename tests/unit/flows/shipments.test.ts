@@ -1,0 +1,274 @@
+import { describe, expect, test } from "@jest/globals";
+import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "../../../shared/errors";
+import { allocate, knownProvider, trackingInfoOf } from "../../../shared/flows/shipments/mapping";
+import type { ShipmentDeps, ShipmentsRepository } from "../../../shared/flows/shipments/ports";
+import { quantitiesOf } from "../../../shared/flows/shipments/pull";
+import { ShipmentPush } from "../../../shared/flows/shipments/push";
+import type { OrderRecord } from "../../../shared/store/repos/orders";
+import type { FulfillmentLink, ShipmentRecord } from "../../../shared/store/repos/shipments";
+import type { SyncLogEntry } from "../../../shared/store/sync-log";
+import type { WixFulfillment } from "../../../shared/wix/fulfillment-types";
+import type { WixOrder } from "../../../shared/wix/types";
+
+/** In-memory fakes of the shipments ports (their documented behaviour, nothing more). */
+class FakeShipments implements ShipmentsRepository {
+  readonly records = new Map<string, ShipmentRecord>();
+  readonly linkMap = new Map<string, FulfillmentLink>();
+  readonly salesOrders = new Map<string, string>();
+  async get(dn: string) {
+    return this.records.get(dn);
+  }
+  async claim(dn: string, orderId: string, lease: number) {
+    const r = this.records.get(dn);
+    if (r && !(r.state === "claimed" && (r.leaseUntil ?? 0) < Date.now())) return false;
+    this.records.set(dn, {
+      deliveryNote: dn,
+      orderId,
+      state: "claimed",
+      leaseUntil: Date.now() + lease * 1000,
+      updatedAt: "",
+    });
+    return true;
+  }
+  async put(r: Omit<ShipmentRecord, "updatedAt">) {
+    this.records.set(r.deliveryNote, { ...r, leaseUntil: 0, updatedAt: "" });
+  }
+  async putIfAbsent(r: Omit<ShipmentRecord, "updatedAt">) {
+    if (this.records.has(r.deliveryNote)) return false;
+    await this.put(r);
+    return true;
+  }
+  async release(dn: string) {
+    const r = this.records.get(dn);
+    if (r?.state === "claimed") r.leaseUntil = 0;
+  }
+  async links(orderId: string) {
+    return [...this.linkMap.values()].filter((l) => l.orderId === orderId);
+  }
+  async claimLink() {
+    return true;
+  }
+  async putLink(l: Omit<FulfillmentLink, "updatedAt">) {
+    this.linkMap.set(l.fulfillmentId, { ...l, updatedAt: "" });
+  }
+  async releaseLink() {}
+  async orderOfSalesOrder(so: string) {
+    return this.salesOrders.get(so);
+  }
+  async putSalesOrder(so: string, orderId: string) {
+    this.salesOrders.set(so, orderId);
+  }
+}
+
+class FakeWix {
+  readonly fulfillments: WixFulfillment[] = [];
+  /** The next create goes through, then answers as given. */
+  failNextCreate?: Error;
+  constructor(readonly order: WixOrder) {}
+  async getOrder(id: string) {
+    return id === this.order.id ? structuredClone(this.order) : undefined;
+  }
+  async orderFulfillments(ids: string[]) {
+    return new Map(ids.map((id) => [id, structuredClone(this.fulfillments)]));
+  }
+  async createFulfillment(_orderId: string, f: WixFulfillment) {
+    if (
+      f.trackingInfo?.trackingNumber &&
+      this.fulfillments.some((x) => x.trackingInfo?.trackingNumber === f.trackingInfo?.trackingNumber)
+    )
+      throw new AlreadyExistsError("TRACKING_NUMBER_ALREADY_EXISTS");
+    const made = { ...structuredClone(f), id: `F-${this.fulfillments.length + 1}` };
+    this.fulfillments.push(made);
+    const failure = this.failNextCreate;
+    this.failNextCreate = undefined;
+    if (failure) throw failure;
+    return { fulfillmentId: made.id, fulfillments: this.fulfillments };
+  }
+  async updateFulfillment(_orderId: string, f: WixFulfillment & { id: string }) {
+    const current = this.fulfillments.find((x) => x.id === f.id);
+    if (!current) throw new NotFoundError("gone");
+    Object.assign(current, f);
+    return this.fulfillments;
+  }
+  async deleteFulfillment(_orderId: string, id: string) {
+    const i = this.fulfillments.findIndex((x) => x.id === id);
+    if (i < 0) throw new NotFoundError("gone");
+    this.fulfillments.splice(i, 1);
+    return this.fulfillments;
+  }
+}
+
+const order: WixOrder = {
+  id: "order-1",
+  number: "10001",
+  createdDate: "",
+  updatedDate: "",
+  status: "APPROVED",
+  currency: "USD",
+  priceSummary: { total: { amount: "30.00" } },
+  lineItems: [
+    { id: "L1", quantity: 2, price: { amount: "10.00" }, physicalProperties: { sku: "A" } },
+    { id: "L2", quantity: 1, price: { amount: "10.00" }, physicalProperties: { sku: "B" } },
+  ],
+};
+
+function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext") {
+  const docs: Record<string, Record<string, Record<string, unknown>>> = {
+    "Delivery Note": { [dn.name as string]: dn },
+    "Sales Order": {
+      "SO-1": {
+        name: "SO-1",
+        docstatus: 1,
+        items: [
+          { name: "r1", item_code: "A", qty: 2, idx: 1 },
+          { name: "r2", item_code: "B", qty: 1, idx: 2 },
+        ],
+      },
+    },
+  };
+  const shipments = new FakeShipments();
+  shipments.salesOrders.set("SO-1", order.id);
+  const wix = new FakeWix(order);
+  const log: SyncLogEntry[] = [];
+  const deps: ShipmentDeps = {
+    erpnext: {
+      find: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T | undefined,
+      get: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T,
+      list: async () => [],
+      insert: async () => {
+        throw new Error("not used");
+      },
+      update: async () => {
+        throw new Error("not used");
+      },
+      mapDocument: async () => {
+        throw new Error("not used");
+      },
+    },
+    wix,
+    state: {
+      shipments,
+      getOrder: async () => ({ orderId: order.id, salesOrder: "SO-1" }) as OrderRecord,
+      itemForProduct: async () => undefined,
+    },
+    log: { write: async (e) => void log.push(e) },
+    settings: { source },
+  };
+  return { push: new ShipmentPush(deps), wix, shipments, log, docs };
+}
+
+const note = (over: Record<string, unknown> = {}) => ({
+  name: "DN-1",
+  docstatus: 1,
+  items: [{ item_code: "A", qty: 1, so_detail: "r1", against_sales_order: "SO-1" }],
+  ...over,
+});
+
+describe("shipments mapping", () => {
+  test("carriers map to Wix's five providers, whatever the case and spacing", () => {
+    expect(["FedEx", "UPS", "usps", "DHL Express", "Canada Post"].map(knownProvider)).toEqual([
+      "fedex",
+      "ups",
+      "usps",
+      "dhl",
+      "canadaPost",
+    ]);
+    expect(knownProvider("Local Couriers")).toBeUndefined();
+  });
+
+  test("a custom carrier goes with its link, or without its name (Wix refuses it without a link)", () => {
+    expect(
+      trackingInfoOf({ number: "X1", carrier: "Local", link: "https://t.example/X1" }).trackingInfo,
+    ).toEqual({
+      trackingNumber: "X1",
+      shippingProvider: "Local",
+      trackingLink: "https://t.example/X1",
+    });
+    const bare = trackingInfoOf({ number: "X1", carrier: "Local" });
+    expect(bare.trackingInfo).toEqual({ trackingNumber: "X1" });
+    expect(bare.note).toContain("wix_tracking_link");
+    expect(trackingInfoOf({})).toEqual({});
+  });
+
+  test("quantities spread over the lines of the item, what is left first, the hinted line first", () => {
+    const lines = [
+      { id: "L1", itemCode: "A", quantity: 2, index: 0 },
+      { id: "L2", itemCode: "A", quantity: 3, index: 1 },
+    ];
+    expect(allocate([{ itemCode: "A", qty: 4, hint: 1 }], lines, new Map([["L1", 1]])).lineItems).toEqual([
+      { id: "L1", quantity: 1 },
+      { id: "L2", quantity: 3 },
+    ]);
+    expect(allocate([{ itemCode: "A", qty: 6 }], lines, new Map()).unplaced).toEqual([
+      { itemCode: "A", qty: 1 },
+    ]);
+  });
+
+  test("a fulfillment above what the Sales Order has left to deliver is refused with the reason", () => {
+    const rows = [{ item_code: "A", qty: 1, so_detail: "r1" }];
+    expect(() =>
+      quantitiesOf(
+        { id: "F", lineItems: [{ id: "L1", quantity: 2 }] },
+        [{ id: "L1", itemCode: "A", index: 0 }],
+        rows,
+        "W",
+        "10001",
+      ),
+    ).toThrow(PermanentError);
+  });
+});
+
+describe("ShipmentPush", () => {
+  test("a submitted note makes one fulfillment with its tracking; again, nothing more", async () => {
+    const s = setup(note({ wix_tracking_number: "T1", wix_carrier: "UPS" }));
+    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "created", fulfillmentId: "F-1" });
+    expect(s.wix.fulfillments).toEqual([
+      {
+        id: "F-1",
+        lineItems: [{ id: "L1", quantity: 1 }],
+        trackingInfo: { trackingNumber: "T1", shippingProvider: "ups" },
+      },
+    ]);
+    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "skipped", reason: "unchanged" });
+    expect(s.wix.fulfillments).toHaveLength(1);
+    expect(s.log.map((e) => [e.key, e.outcome])).toEqual([["DN-1", "created"]]);
+  });
+
+  test("while another delivery holds the note, the message is retried, not doubled", async () => {
+    const s = setup(note());
+    await s.shipments.claim("DN-1", order.id, 60);
+    await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
+    expect(s.wix.fulfillments).toEqual([]);
+  });
+
+  test("a create whose answer was lost is adopted by its tracking number, not made twice", async () => {
+    const s = setup(note({ wix_tracking_number: "T9", wix_carrier: "dhl" }));
+    s.wix.failNextCreate = new RetryableError("504 after the commit");
+    await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
+    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "linked", fulfillmentId: "F-1" });
+    expect(s.wix.fulfillments).toHaveLength(1);
+  });
+
+  test("a cancelled note deletes its fulfillment once; cancelled before any push, none is made", async () => {
+    const s = setup(note());
+    await s.push.push("DN-1");
+    (s.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 2 });
+    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "updated" });
+    expect(s.wix.fulfillments).toEqual([]);
+    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "skipped" });
+
+    const t = setup(note({ docstatus: 2 }));
+    expect(await t.push.push("DN-1")).toMatchObject({
+      outcome: "skipped",
+      reason: "cancelled before it reached Wix",
+    });
+    (t.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 1 });
+    await t.push.push("DN-1");
+    expect(t.wix.fulfillments).toEqual([]);
+  });
+
+  test("FULFILMENT_SOURCE=wix: Delivery Notes are not pushed", async () => {
+    const s = setup(note(), "wix");
+    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "ignored" });
+  });
+});
