@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { OrderInput } from "../../infra/sandbox/wix/orders";
+import { MAKE_DELIVERY_NOTE } from "../../shared/erpnext/client";
 import type { AuditResult } from "../../shared/ops/audit/run";
 import type { WixOrder } from "../../shared/wix/types";
 import { createItem, type Harness, startHarness } from "./harness";
@@ -33,6 +34,19 @@ async function checkout(input: Partial<OrderInput>): Promise<WixOrder> {
   return order;
 }
 
+/** A Delivery Note as a user makes it in the desk: ERPNext's mapper, the quantity set, submitted. */
+function deliver(orderNumber: string, qty: number) {
+  const so = salesOrderOf(orderNumber);
+  const draft = h.erpnext.method(MAKE_DELIVERY_NOTE)?.({ source_name: so?.name }, h.erpnext) as {
+    items: Record<string, unknown>[];
+  } & Record<string, unknown>;
+  h.erpnext.insert("Delivery Note", {
+    ...draft,
+    items: draft.items.map((i) => ({ ...i, qty })),
+    docstatus: 1,
+  });
+}
+
 beforeAll(async () => {
   h = await startHarness();
   createItem(h.erpnext, "AUD-1", 12.5);
@@ -50,9 +64,15 @@ describe("audit", () => {
   test("a clean period: every order agrees, 0 differences", async () => {
     await checkout({ paymentStatus: "PAID", buyer: { email: "clean-1@example.com" } });
     await checkout({ paymentStatus: "NOT_PAID", buyer: { email: "clean-2@example.com" } });
+    // Shipped in two Delivery Notes: two Wix fulfilments (the shipments flow).
+    const shipped = await checkout({ paymentStatus: "PAID", buyer: { email: "clean-3@example.com" } });
+    deliver(shipped.number, 1);
+    deliver(shipped.number, 1);
+    await h.host.drain();
+    expect(h.wix.fulfillmentsOf(shipped.id)).toHaveLength(2);
     const result = await audit();
     expect(result).toEqual(
-      expect.objectContaining({ checked: 2, agreeing: 2, differing: 0, differences: [] }),
+      expect.objectContaining({ checked: 3, agreeing: 3, differing: 0, differences: [] }),
     );
   });
 
@@ -72,6 +92,18 @@ describe("audit", () => {
     const pe = docs("Payment Entry").find((p) => p.reference_no === planted.amount);
     if (!pe) throw new Error("no Payment Entry to change");
     pe.paid_amount = Number(pe.paid_amount) - 10;
+    // not fulfilled: fulfilled by hand in the Wix dashboard, no Delivery Note in ERPNext.
+    const fulfilledInWix = await checkout({ buyer: { email: "wix-fulfilled@example.com" } });
+    planted.notFulfilled = fulfilledInWix.number;
+    const ctx = await h.host.context();
+    await ctx.wix.createFulfillment(fulfilledInWix.id, {
+      lineItems: [{ id: fulfilledInWix.lineItems[0]?.id as string, quantity: 2 }],
+    });
+    // over fulfilled: a Delivery Note whose webhook never reached us (no Wix fulfilment yet).
+    planted.overFulfilled = (await checkout({ buyer: { email: "dn-only@example.com" } })).number;
+    h.erpnext.setWebhookTarget(undefined);
+    deliver(planted.overFulfilled, 2);
+    h.erpnext.setWebhookTarget(`${h.host.url}/webhooks/erpnext`);
 
     const result = await audit();
     const byOrder = new Map(result.differences.map((d) => [d.orderNumber, d]));
@@ -93,9 +125,22 @@ describe("audit", () => {
         erpnext: "19.95",
       }),
     );
-    expect(result.differences).toHaveLength(3);
-    expect(result).toEqual(expect.objectContaining({ checked: 5, agreeing: 2, differing: 3 }));
-    expect(result.byKind).toEqual(expect.objectContaining({ parked: 1, missing: 1, "amount differs": 1 }));
+    expect(byOrder.get(planted.notFulfilled)).toEqual(
+      expect.objectContaining({ kind: "not fulfilled", document: "Delivery Note", wix: "2", erpnext: "0" }),
+    );
+    expect(byOrder.get(planted.overFulfilled)).toEqual(
+      expect.objectContaining({ kind: "over fulfilled", document: "Delivery Note", wix: "0", erpnext: "2" }),
+    );
+    expect(result.differences).toHaveLength(5);
+    expect(result).toEqual(expect.objectContaining({ checked: 8, agreeing: 3, differing: 5 }));
+    expect(result.byKind).toEqual({
+      parked: 1,
+      missing: 1,
+      "amount differs": 1,
+      "not fulfilled": 1,
+      "over fulfilled": 1,
+      "refund not booked": 0,
+    });
   });
 
   test("the audit is stored and the weekly report shows its summary", async () => {
@@ -103,12 +148,12 @@ describe("audit", () => {
       audit?: Record<string, unknown>;
     };
     expect(report.audit).toEqual(
-      expect.objectContaining({ checked: 5, differing: 3, from: day(-1), to: day(1) }),
+      expect.objectContaining({ checked: 8, differing: 5, from: day(-1), to: day(1) }),
     );
     expect(report.audit).not.toHaveProperty("differences");
     const ctx = await h.host.context();
     const stored = await ctx.state.reports.latest<AuditResult>("audit");
-    expect(stored?.differences).toHaveLength(3);
+    expect(stored?.differences).toHaveLength(5);
   });
 
   test("a bad period is refused with the reason; other jobs take no period", async () => {
@@ -132,7 +177,7 @@ describe("audit", () => {
       });
     const differs = await run(["--from", day(-1), "--to", day(1)]);
     expect(differs.code).toBe(1);
-    expect(differs.out).toContain("5 orders checked, 2 agree, 3 differ");
+    expect(differs.out).toContain("8 orders checked, 3 agree, 5 differ");
     expect(differs.out).toMatch(new RegExp(`#${planted.amount} amount differs +Payment Entry`));
     const usage = await run(["--from", "yesterday"]);
     expect(usage.code).toBe(2);

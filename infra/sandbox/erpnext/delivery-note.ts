@@ -216,6 +216,9 @@ function makeDeliveryNote(args: Record<string, unknown>, site: ErpnextSite): Row
     docstatus: 0,
     customer: order.customer,
     company: order.company,
+    // get_mapped_doc copies the fields both doctypes have: the customer's PO number and date.
+    po_no: order.po_no,
+    po_date: order.po_date,
     currency: order.currency,
     conversion_rate: order.conversion_rate ?? 1,
     selling_price_list: order.selling_price_list,
