@@ -14,8 +14,10 @@ export function expectationsOf(settings: Core["settings"]): AuditExpectations {
   return {
     submit: settings.orders.submit,
     createOn: settings.orders.createOn,
-    // No billing flow yet: no Sales Invoices or Credit Notes are expected.
-    invoiceOn: "never",
+    // INVOICE_ON (`settings.billing`, which the billing flow adds); without it nothing is invoiced.
+    invoiceOn:
+      (settings as { billing?: { invoiceOn?: AuditExpectations["invoiceOn"] } }).billing?.invoiceOn ??
+      "never",
   };
 }
 

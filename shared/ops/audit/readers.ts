@@ -4,7 +4,7 @@
  * records, DLQs).
  */
 
-import type { OrderTransactionsOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
+import type { PaymentOriginal, RefundOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { ErpnextClient } from "../../erpnext/client";
 import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
 import type { OrderRecord } from "../../store/state";
@@ -14,12 +14,20 @@ import { type ErpnextOrderSide, toCents, type WixOrderSide } from "./compare";
 import type { AuditPeriod, ErpnextAuditReader, OrderContextReader, WixAuditReader } from "./ports";
 import { periodBounds } from "./run";
 
-export type OrderTransactions = Wire<OrderTransactionsOriginal>;
+/** One order's payments and refunds (`OrderTransactions`, @wix/auto_sdk_ecom_order-transactions meta). */
+export interface OrderTransactions {
+  payments?: Wire<PaymentOriginal>[];
+  refunds?: Wire<RefundOriginal>[];
+}
 
 export interface WixAuditSource {
   searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }>;
-  /** Payments and refunds of up to 100 orders (POST /ecom/v1/payments/list-by-ids). */
-  orderTransactions?(orderIds: string[]): Promise<OrderTransactions[]>;
+  /**
+   * Payments and refunds by order id (POST /ecom/v1/payments/list-by-ids): the billing flow's
+   * `WixClient.orderTransactions`. Until it is merged the WixClient has none, and the reader
+   * falls back on the order's payment status.
+   */
+  orderTransactions?(orderIds: string[]): Promise<Map<string, OrderTransactions>>;
   /** Fulfilments by order id, every order asked for present (POST /ecom/v1/fulfillments/list-by-ids). */
   orderFulfillments?(orderIds: string[]): Promise<Map<string, WixFulfillment[]>>;
 }
@@ -92,9 +100,7 @@ async function sidesOf(
   itemFor?: (productId: string, variantId?: string) => Promise<string | undefined>,
 ): Promise<WixOrderSide[]> {
   const ids = orders.map((o) => o.id);
-  const tx = wix.orderTransactions
-    ? new Map((await wix.orderTransactions(ids)).map((t) => [t.orderId, t]))
-    : undefined;
+  const tx = wix.orderTransactions ? await wix.orderTransactions(ids) : undefined;
   const ful = wix.orderFulfillments ? await wix.orderFulfillments(ids) : undefined;
   const sides: WixOrderSide[] = [];
   for (const o of orders) {
@@ -146,6 +152,7 @@ interface SalesOrderRow {
 interface InvoiceRow {
   name: string;
   po_no?: string;
+  wix_refund_id?: string;
   grand_total: number;
   docstatus: number;
   is_return?: number;
@@ -214,13 +221,27 @@ export function erpnextAuditReader(
             "docstatus",
             "is_return",
           ]);
-      const payments = await listIn<PaymentRow>("Payment Entry", "reference_no", numbers, [
-        "name",
+      // Refunds are booked per Wix refund id (the refunds flow: Credit Note `wix_refund_id`, pay-out
+      // `reference_no`); those fields are read only when Wix has refunds to look for.
+      const refundIds = orders.flatMap((o) => (o.refunds ?? []).map((r) => r.id));
+      if (options.invoices && refundIds.length) {
+        const known = new Set(invoices.map((i) => i.name));
+        const notes = await listIn<InvoiceRow>("Sales Invoice", "wix_refund_id", refundIds, [
+          "name",
+          "po_no",
+          "grand_total",
+          "docstatus",
+          "is_return",
+          "wix_refund_id",
+        ]);
+        invoices.push(...notes.filter((n) => !known.has(n.name)));
+      }
+      const payments = await listIn<PaymentRow>(
+        "Payment Entry",
         "reference_no",
-        "payment_type",
-        "paid_amount",
-        "docstatus",
-      ]);
+        [...numbers, ...refundIds],
+        ["name", "reference_no", "payment_type", "paid_amount", "docstatus"],
+      );
       const deliveries = !orders.some((o) => o.fulfilled)
         ? []
         : await listIn<DeliveryRow>("Delivery Note", "po_no", numbers, [
@@ -245,6 +266,7 @@ export function erpnextAuditReader(
       const out = new Map<string, ErpnextOrderSide>();
       for (const o of orders) {
         const soName = known.get(o.id)?.salesOrder;
+        const ours = new Set((o.refunds ?? []).map((r) => r.id));
         out.set(o.id, {
           salesOrders: sos
             .filter((so) => so.po_no === o.number || (soName !== undefined && so.name === soName))
@@ -254,10 +276,10 @@ export function erpnextAuditReader(
             .filter((i) => i.po_no === o.number && !i.is_return)
             .map((i) => ({ name: i.name, grandTotal: toCents(i.grand_total), docstatus: i.docstatus })),
           creditNotes: invoices
-            .filter((i) => i.po_no === o.number && i.is_return)
+            .filter((i) => i.is_return && (i.po_no === o.number || ours.has(i.wix_refund_id ?? "")))
             .map((i) => ({ name: i.name, grandTotal: toCents(i.grand_total), docstatus: i.docstatus })),
           payments: payments
-            .filter((p) => p.reference_no === o.number)
+            .filter((p) => p.reference_no === o.number || ours.has(p.reference_no ?? ""))
             .map((p) => ({
               name: p.name,
               type: p.payment_type === "Pay" ? ("Pay" as const) : ("Receive" as const),

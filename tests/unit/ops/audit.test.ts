@@ -233,7 +233,6 @@ describe("compareOrder", () => {
 describe("readers", () => {
   test("payments received and completed refunds, from the SDK's OrderTransactions shape", () => {
     const tx: OrderTransactions = {
-      orderId: "o-1",
       payments: [
         { id: "p-1", amount: { amount: "60.00" }, status: "APPROVED" },
         { id: "p-2", amount: { amount: "45.37" }, status: "PARTIALLY_REFUNDED" },
@@ -457,5 +456,52 @@ describe("period", () => {
     expect(previousMonth(new Date("2026-12-01T04:00:00Z"))).toEqual({ from: "2026-11-01", to: "2026-11-30" });
     expect(previousMonth(new Date("2027-01-01T04:00:00Z"))).toEqual({ from: "2026-12-01", to: "2026-12-31" });
     expect(previousMonth(new Date("2028-03-01T00:00:00Z"))).toEqual({ from: "2028-02-01", to: "2028-02-29" });
+  });
+});
+
+describe("readers with the billing flow's transactions", () => {
+  test("payments and refunds come from WixClient.orderTransactions when the client has it", async () => {
+    const order = {
+      id: "o-9",
+      number: "10009",
+      createdDate: "2026-11-02T00:00:00.000Z",
+      updatedDate: "2026-11-02T00:00:00.000Z",
+      status: "APPROVED",
+      paymentStatus: "PARTIALLY_REFUNDED",
+      currency: "USD",
+      priceSummary: { total: { amount: "50.00" } },
+      lineItems: [{ id: "l-9", quantity: 1, price: { amount: "50.00" }, physicalProperties: { sku: "MUG" } }],
+    } as WixOrder;
+    const reader = wixAuditReader({
+      searchOrders: async () => ({ orders: [order] }),
+      orderTransactions: async (ids) =>
+        new Map(
+          ids.map((id) => [
+            id,
+            {
+              payments: [
+                { id: "p-a", amount: { amount: "20.00" }, status: "APPROVED" },
+                { id: "p-b", amount: { amount: "30.00" }, status: "PARTIALLY_REFUNDED" },
+              ],
+              refunds: [
+                { id: "r-a", transactions: [{ amount: { amount: "5.00" }, refundStatus: "SUCCEEDED" }] },
+              ],
+            },
+          ]),
+        ),
+      orderFulfillments: async (ids) => new Map(ids.map((id) => [id, []])),
+    });
+    const seen: WixOrderSide[] = [];
+    for await (const page of reader.orders({ from: "2026-11-01", to: "2026-11-30" })) seen.push(...page);
+    expect(seen[0]).toEqual(
+      expect.objectContaining({
+        payments: [
+          { id: "p-a", amount: 2000 },
+          { id: "p-b", amount: 3000 },
+        ],
+        refunds: [{ id: "r-a", amount: 500 }],
+        fulfilled: {},
+      }),
+    );
   });
 });
