@@ -5,7 +5,8 @@
  * and writes that commit but lose their answer), Wix goes down for longer than the retry budget,
  * and the host is killed with SIGKILL half-way. Once the faults stop it waits for the integration
  * to converge by itself (its jobs, nudged), then reads both sandboxes through their REST APIs and
- * checks the invariants. A clean run of the same scenario (no faults, no kill) in the same
+ * checks the invariants, the audit last (`POST /jobs/monthly-audit` over the run's day: no
+ * difference but the orders parked by design). A clean run of the same scenario (no faults, no kill) in the same
  * invocation is the baseline. Exits 1 if an invariant fails, 0 otherwise.
  *
  * Only 127.0.0.1 is ever contacted. Figures are printed, never asserted on time.
@@ -385,6 +386,9 @@ interface Outcome {
   parkedRetryable: number;
   parkedReasons: Map<string, number>;
   queued: number;
+  /** The audit (POST /jobs/monthly-audit) over the run's day: differences other than parked-by-design. */
+  auditOff: string[];
+  audited?: { checked: number; differing: number };
 }
 
 /** Everything checked at the end, read through the sandboxes' REST APIs and the control routes. */
@@ -453,6 +457,7 @@ async function outcome(host: ChildHost): Promise<Outcome> {
       .filter((m) => m.parkedAs === "retryable").length,
     parkedReasons: new Map(),
     queued,
+    auditOff: [],
   };
   for (const m of Object.values(dlq).flat()) {
     // Reasons grouped by their shape (numbers and ids folded), so a thousand look like one line.
@@ -604,7 +609,40 @@ async function outcome(host: ChildHost): Promise<Outcome> {
       o.forSaleWrongly,
       o.phantomSalesOrders,
     ].every((l) => l.length === 0);
+  // The books agree: the audit finds no difference but the orders parked by design (their currency).
+  if (o.converged) {
+    await audit(host, o, new Map(orders.map((w) => [w.number, w.currency])));
+    o.converged = o.auditOff.length === 0;
+  }
   return o;
+}
+
+/** The audit job over the run's orders (all updated today, whatever the clock: yesterday to tomorrow). */
+async function audit(host: ChildHost, o: Outcome, currencyOf: Map<string, string>): Promise<void> {
+  const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
+  const res = await host.call("POST", `/jobs/monthly-audit?from=${day(-1)}&to=${day(1)}`);
+  if (res.status !== 200) {
+    o.auditOff = [`the audit did not run: ${res.status} ${JSON.stringify(res.body)?.slice(0, 200)}`];
+    return;
+  }
+  const result = res.body as {
+    checked: number;
+    differing: number;
+    differences: { orderNumber: string; kind: string; detail: string; reason?: string }[];
+    leftOut: number;
+  };
+  o.audited = { checked: result.checked, differing: result.differing };
+  o.auditOff = result.differences
+    .filter(
+      (d) =>
+        !(
+          d.kind === "parked" &&
+          currencyOf.get(d.orderNumber) !== COMPANY_CURRENCY &&
+          /currency|books in|in [A-Z]{3}/.test(d.reason ?? "")
+        ),
+    )
+    .map((d) => `#${d.orderNumber} ${d.kind}: ${d.detail}`);
+  if (result.leftOut) o.auditOff.push(`${result.leftOut} more differences not listed`);
 }
 
 // --- one run -------------------------------------------------------------------------------
@@ -817,6 +855,7 @@ function failures(r: RunResult): string[] {
   list("publishable items not for sale in Wix and not parked (lost, or not synced yet)", f.itemsMissing);
   list("unpriced items for sale in Wix", f.forSaleWrongly);
   list("parked for a reason the faults should not cause", f.parkedOther);
+  list("audit differences (other than orders parked by design)", f.auditOff);
   if (f.parkedWithoutReason)
     out.push(`${r.label}: ${f.parkedWithoutReason} parked message(s) without a reason`);
   return out;
@@ -858,6 +897,10 @@ function report(results: RunResult[]): void {
       (r) => `${f(r).priceOff.length} / ${f(r).quantityOff.length}`,
     ),
     row("unpriced items for sale in Wix", (r) => f(r).forSaleWrongly.length),
+    row(
+      "audit: orders checked / differing / not parked by design",
+      (r) => `${f(r).audited?.checked ?? "-"} / ${f(r).audited?.differing ?? "-"} / ${f(r).auditOff.length}`,
+    ),
     row("messages lost (orders + items)", (r) => f(r).missing.length + f(r).itemsMissing.length),
     row(
       "messages parked (products / inventory / orders)",

@@ -4,24 +4,29 @@ import { inventoryDelta, inventoryReconcile } from "../shared/flows/inventory/jo
 import { orderPoll } from "../shared/flows/orders/poll";
 import { productCatchup } from "../shared/flows/products/catchup";
 import { shipmentCatchup } from "../shared/flows/shipments/catchup";
-import { isJobName, type JobName } from "../shared/jobs/definitions";
+import { isJobName, type JobInput, type JobName } from "../shared/jobs/definitions";
+import { monthlyAudit } from "../shared/ops/audit/job";
+import { type AuditResult, summaryOf } from "../shared/ops/audit/run";
 import { probeApis } from "../shared/ops/health";
-import { weeklyReport } from "../shared/ops/report";
+import { type WeeklyReport, weeklyReport } from "../shared/ops/report";
 import { QUEUES } from "../shared/queue/messages";
 import { type Core, getCore } from "../shared/runtime/core";
 import { healthReport } from "../shared/runtime/health";
 import { lambda } from "../shared/runtime/lambda";
 import { logger, metrics } from "../shared/runtime/logger";
 
-/** One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. */
-async function runScheduledJob(event: { job?: string }): Promise<Record<string, unknown>> {
+/**
+ * One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. A run by hand may add
+ * the job's input: `{"job": "monthly-audit", "from": "2026-11-01", "to": "2026-11-30"}`.
+ */
+async function runScheduledJob(event: { job?: string } & JobInput): Promise<Record<string, unknown>> {
   const name = event?.job ?? "";
   if (!isJobName(name)) throw new PermanentError(`unknown job "${name}"`);
   const ctx = await getCore();
   const started = Date.now();
   let result: Record<string, unknown>;
   try {
-    result = await runJob(name, ctx);
+    result = await runJob(name, ctx, { from: event.from, to: event.to });
   } catch (error) {
     // Visible in /health (the last run of each job) and alarmed in AWS (JobFailed).
     const reason = errorMessage(error);
@@ -33,12 +38,14 @@ async function runScheduledJob(event: { job?: string }): Promise<Record<string, 
     throw error;
   }
   await ctx.state.recordJobRun(name, { at: new Date().toISOString(), ok: true });
-  logger.info(`job ${name} done`, { ...result, ms: Date.now() - started });
+  // The audit's differences are in its result and its stored report, not in the log line.
+  const { differences: _, ...logged } = result;
+  logger.info(`job ${name} done`, { ...logged, ms: Date.now() - started });
   metrics.addMetric(`job_${name}`, "Count", 1);
   return { job: name, ...result };
 }
 
-const RUNNERS: Record<JobName, (ctx: Core) => Promise<Record<string, unknown>>> = {
+const RUNNERS: Record<JobName, (ctx: Core, input: JobInput) => Promise<Record<string, unknown>>> = {
   "product-catchup": (ctx) => productCatchup(ctx),
   "category-sync": (ctx) => categoryJob(ctx),
   "order-poll": (ctx) => orderPoll(ctx),
@@ -67,14 +74,25 @@ const RUNNERS: Record<JobName, (ctx: Core) => Promise<Record<string, unknown>>> 
       new Date(),
       { testMode: ctx.settings.dryRun },
     );
-    logger.info("weekly report", { report });
-    await ctx.state.saveReport("weekly", report.to, report);
-    return { ...report };
+    // The latest audit's summary (its differences are in the stored audit report).
+    const audit = await ctx.state.reports.latest<AuditResult>("audit");
+    const withAudit: WeeklyReport = { ...report, audit: audit ? summaryOf(audit) : null };
+    logger.info("weekly report", { report: withAudit });
+    await ctx.state.saveReport("weekly", report.to, withAudit);
+    return { ...withAudit };
+  },
+  "monthly-audit": async (ctx, input) => {
+    const result = await monthlyAudit(ctx, input);
+    if (result.differing) {
+      logger.warn(`audit: ${result.differing} of ${result.checked} orders differ`, { byKind: result.byKind });
+      metrics.addMetric("AuditDifferences", "Count", result.differing);
+    }
+    return { ...result };
   },
 };
 
-export function runJob(name: JobName, ctx: Core): Promise<Record<string, unknown>> {
-  return RUNNERS[name](ctx);
+export function runJob(name: JobName, ctx: Core, input: JobInput = {}): Promise<Record<string, unknown>> {
+  return RUNNERS[name](ctx, input);
 }
 
 export const handler = lambda(runScheduledJob);

@@ -1,4 +1,6 @@
+import { Agent, fetch } from "undici";
 import { errorMessage } from "../../shared/errors";
+import { type AuditResult, formatAudit, parsePeriod } from "../../shared/ops/audit/run";
 import { progress } from "../../shared/ops/progress";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
 
@@ -8,6 +10,9 @@ import { QUEUES, type QueueName } from "../../shared/queue/messages";
  *   npm run redrive -- <queue>     list what is parked in a DLQ, then move it back to its queue
  *   npm run redrive -- <queue> --list   only list
  *   npm run redrive -- all         every queue's DLQ, with progress
+ *   npm run audit -- --from 2026-11-01 --to 2026-11-30 [--json]
+ *                                  Wix orders updated in the period compared with ERPNext through the
+ *                                  host (it holds the order records and the DLQs); exit 1 on differences
  */
 // The control routes: on OPS_PORT when it is set, else on the main port (loopback).
 const base = `http://127.0.0.1:${process.env.OPS_PORT || process.env.PORT || 3000}`;
@@ -15,8 +20,11 @@ const auth: Record<string, string> = process.env.OPS_TOKEN
   ? { authorization: `Bearer ${process.env.OPS_TOKEN}` }
   : {};
 
+// A month's audit may take minutes: no headers/body timeout on the answer.
+const patient = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+
 async function call(method: string, path: string): Promise<unknown> {
-  const res = await fetch(`${base}${path}`, { method, headers: auth });
+  const res = await fetch(`${base}${path}`, { method, headers: auth, dispatcher: patient });
   const body = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
   return body;
@@ -56,7 +64,29 @@ async function main(): Promise<void> {
     bar.done(`moved ${moved} message(s) back to their queue(s)`);
     return;
   }
-  console.error(`usage: cli.ts report | cli.ts redrive <${QUEUES.join("|")}|all> [--list]`);
+  if (command === "audit") {
+    const args = process.argv.slice(3);
+    const option = (name: string) => {
+      const i = args.indexOf(`--${name}`);
+      return i >= 0 ? args[i + 1] : undefined;
+    };
+    const { period, problems } = parsePeriod(option("from"), option("to"));
+    if (!period) {
+      console.error(
+        `npm run audit -- --from YYYY-MM-DD --to YYYY-MM-DD [--json]\n  ${problems.join("\n  ")}`,
+      );
+      process.exit(2);
+    }
+    const result = (await call(
+      "POST",
+      `/jobs/monthly-audit?from=${period.from}&to=${period.to}`,
+    )) as AuditResult & { job: string };
+    console.log(args.includes("--json") ? JSON.stringify(result, null, 2) : formatAudit(result));
+    process.exit(result.differing ? 1 : 0);
+  }
+  console.error(
+    `usage: cli.ts report | cli.ts redrive <${QUEUES.join("|")}|all> [--list] | cli.ts audit --from YYYY-MM-DD --to YYYY-MM-DD [--json]`,
+  );
   process.exit(2);
 }
 
@@ -67,5 +97,6 @@ main().catch((error) => {
       ? `no local host on ${base}: start it with npm start (same PORT / OPS_PORT)`
       : reason,
   );
-  process.exit(1);
+  // 1 is "the books differ" for the audit: an audit that could not run is 2.
+  process.exit(process.argv[2] === "audit" ? 2 : 1);
 });

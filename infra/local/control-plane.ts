@@ -7,7 +7,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { errorMessage } from "../../shared/errors";
 import { scrub } from "../../shared/http/redact";
-import { isJobName, JOBS, type JobName } from "../../shared/jobs/definitions";
+import { isJobName, JOBS, type JobInput, type JobName } from "../../shared/jobs/definitions";
+import { parsePeriod } from "../../shared/ops/audit/run";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
 import type { ErpnextSandbox, ErpnextSnapshot } from "../sandbox/erpnext";
 import { type Fault, faultProblem, type SimRequest, type SimResponse } from "../sandbox/kit";
@@ -17,7 +18,7 @@ import type { ParkedMessage } from "./aws";
 export interface ControlDeps {
   erpnext?: ErpnextSandbox;
   wix?: WixSandbox;
-  runJob(name: JobName): Promise<Record<string, unknown>>;
+  runJob(name: JobName, input?: JobInput): Promise<Record<string, unknown>>;
   dlq(queue: QueueName): ParkedMessage[];
   /** Moves a DLQ's messages back to their queue; how many. */
   redrive(queue: QueueName): Promise<number>;
@@ -40,8 +41,19 @@ export async function controlRoute(req: ControlRequest, deps: ControlDeps): Prom
     const name = decodeURIComponent(job[1] as string);
     if (!isJobName(name))
       return { status: 404, body: { error: `unknown job "${name}"`, jobs: JOBS.map((j) => j.name) } };
+    // A run by hand of the audit may name its period: ?from=2026-11-01&to=2026-11-30.
+    const from = req.query.get("from") ?? undefined;
+    const to = req.query.get("to") ?? undefined;
+    let input: JobInput | undefined;
+    if (from !== undefined || to !== undefined) {
+      if (name !== "monthly-audit")
+        return { status: 400, body: { error: `job ${name} takes no from/to (only monthly-audit does)` } };
+      const { problems } = parsePeriod(from, to);
+      if (problems.length) return { status: 400, body: { error: problems.join("; ") } };
+      input = { from, to };
+    }
     try {
-      return { status: 200, body: await deps.runJob(name) };
+      return { status: 200, body: await deps.runJob(name, input) };
     } catch (error) {
       return { status: 502, body: { job: name, error: scrub(errorMessage(error)) } };
     }

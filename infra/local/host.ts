@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ConfigError, errorMessage } from "../../shared/errors";
-import type { JobName } from "../../shared/jobs/definitions";
+import type { JobInput, JobName } from "../../shared/jobs/definitions";
 import { QUEUES, type QueueName } from "../../shared/queue/messages";
 import type { ErpnextSandbox } from "../sandbox/erpnext";
 import type { WixSandbox } from "../sandbox/wix";
@@ -35,7 +35,7 @@ export interface LocalHost {
   wix?: WixSandbox;
   env: Record<string, string>;
   /** Runs a job now (what POST /jobs/{name} does). */
-  runJob(name: JobName): Promise<Record<string, unknown>>;
+  runJob(name: JobName, input?: JobInput): Promise<Record<string, unknown>>;
   /** Sandbox data came back from DATA_DIR (so the demo catalog is not seeded again). */
   sandboxRestored: boolean;
   /** The same wiring the handlers use (stores, clients), for tests and tools. */
@@ -158,7 +158,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     pollWaitSeconds: options.pollWaitSeconds ?? 1,
   });
 
-  const runJob = async (name: JobName) => functions.jobs({ job: name });
+  const runJob = async (name: JobName, input?: JobInput) => functions.jobs({ job: name, ...input });
   const store: SandboxStore | undefined =
     options.persistSandbox && (erpnext || wix) ? sandboxStore(sandboxFile, erpnext, wix) : undefined;
   handle = gateway({

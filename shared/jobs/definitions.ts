@@ -33,7 +33,22 @@ export const OPS_JOBS = [
     rate: "rate(7 days)",
     everyMs: 7 * 1440 * MINUTE,
   },
+  {
+    name: "monthly-audit",
+    description: "the previous month's Wix orders compared with ERPNext, to the cent; stored for the report",
+    // 04:00 UTC on the 1st (EventBridge cron: minutes hours day-of-month month day-of-week year).
+    rate: "cron(0 4 1 * ? *)",
+    // Local timers cannot say "the 1st": every 24 days, the longest a Node timer waits (2^31-1 ms).
+    // It audits the previous calendar month whenever it runs; a repeated run is harmless.
+    everyMs: 24 * 1440 * MINUTE,
+  },
 ] as const satisfies readonly JobDefinition[];
+
+/** What a run by hand may add to a job: the audit's period (YYYY-MM-DD, UTC days). */
+export interface JobInput {
+  from?: string;
+  to?: string;
+}
 
 export type JobName = (typeof FLOWS)[FlowName]["jobs"][number]["name"] | (typeof OPS_JOBS)[number]["name"];
 export type JobOf<F extends FlowName> = (typeof FLOWS)[F]["jobs"][number]["name"];

@@ -1,6 +1,7 @@
 import { FLOW_NAMES } from "../flows/registry";
 import { QUEUES, type QueueName } from "../queue/messages";
 import type { Flow, SyncLog, SyncLogEntry } from "../store/sync-log";
+import type { AuditSummary } from "./audit/run";
 
 export interface WeeklyReport {
   /** `test` while DRY_RUN is on: the week's writes were logged, not made. */
@@ -11,6 +12,8 @@ export interface WeeklyReport {
   topErrors: { reason: string; count: number }[];
   drift: { runs: number; itemsOff: number; unitsOff: number };
   dlq: Record<QueueName, { parked: number; reasons: { reason: string; count: number }[] }>;
+  /** The latest monthly audit's summary (null: none has run yet); added by the job. */
+  audit?: AuditSummary | null;
 }
 
 /** Counts per flow and outcome, top errors, drift fixed and p95 latency over the last 7 days. */

@@ -212,6 +212,25 @@ export class SqsEnqueuer implements Enqueuer {
     return [...counts].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count }));
   }
 
+  /** What is parked, message by message (without taking it): each body and its reason (the audit). */
+  async parkedMessages(queue: QueueName, max = 10_000): Promise<{ body: unknown; reason: string }[]> {
+    const out: { body: unknown; reason: string }[] = [];
+    const dlqUrl = this.urls[queue].dlqUrl;
+    // Hidden for a while so the next page shows others; nothing consumes a DLQ.
+    for await (const messages of this.receivePages(dlqUrl, { visibility: 30, attributes: ["reason"], max })) {
+      for (const m of messages) {
+        let body: unknown;
+        try {
+          body = JSON.parse(m.Body ?? "");
+        } catch {
+          body = m.Body;
+        }
+        out.push({ body, reason: m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}` });
+      }
+    }
+    return out;
+  }
+
   async depth(queue: QueueName): Promise<{ depth: number; inFlight: number; dlq: number }> {
     const attrs = async (url: string) =>
       (

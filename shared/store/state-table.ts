@@ -57,6 +57,21 @@ export class StateTable {
     return items;
   }
 
+  /** The item of a partition with the greatest sort key starting with `prefix` (the latest, for time-ordered keys). */
+  async last<T>(pk: string, prefix: string): Promise<T | undefined> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.name,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return res.Items?.[0] as T | undefined;
+  }
+
   /** Every item with this sort key, page by page (a filtered scan: for rare, whole-table jobs). */
   async *scanBySortKey<T>(sk: string, pageSize: number): AsyncGenerator<T[]> {
     let start: Record<string, unknown> | undefined;
