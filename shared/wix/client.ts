@@ -1,60 +1,34 @@
-import type {
-  BulkAddItemsToCategoryRequestOriginal,
-  BulkAddItemsToCategoryResponseOriginal,
-  BulkRemoveItemsFromCategoryRequestOriginal,
-  BulkRemoveItemsFromCategoryResponseOriginal,
-  CategoryOriginal,
-  CreateCategoryRequestOriginal,
-  CreateCategoryResponseOriginal,
-  QueryCategoriesRequestOriginal,
-  QueryCategoriesResponseOriginal,
-} from "@wix/auto_sdk_categories_categories/meta";
-import type {
-  ListTransactionsForMultipleOrdersRequestOriginal,
-  ListTransactionsForMultipleOrdersResponseOriginal,
-  ListTransactionsForSingleOrderResponseOriginal,
-} from "@wix/auto_sdk_ecom_order-transactions/meta";
-import type {
-  GetOrderResponseOriginal,
-  OrderOriginal,
-  SearchOrdersRequestOriginal,
-  SearchOrdersResponseOriginal,
-} from "@wix/auto_sdk_ecom_orders/meta";
 import type { GetCatalogVersionResponseOriginal } from "@wix/auto_sdk_stores_catalog-versioning/meta";
 import type {
-  BulkActionMetadataOriginal,
   BulkCreateInventoryItemsRequestOriginal,
   BulkCreateInventoryItemsResponseOriginal,
   BulkUpdateInventoryItemsRequestOriginal,
   BulkUpdateInventoryItemsResponseOriginal,
-  CommonCursorsOriginal,
   InventoryItemOriginal,
-  ItemMetadataOriginal,
   QueryInventoryItemsResponseOriginal,
-  QueryV2Original,
 } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import type { Settings } from "../config/settings";
-import { AlreadyExistsError, HttpError, NotFoundError, RevisionConflictError } from "../errors";
+import { HttpError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { isWixRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
-import type { BulkError } from "./bulk";
-import type {
-  CreateFulfillmentBody,
-  CreateFulfillmentResponse,
-  DeleteFulfillmentResponse,
-  ListFulfillmentsBody,
-  ListFulfillmentsResponse,
-  UpdateFulfillmentBody,
-  UpdateFulfillmentResponse,
-  WixFulfillment,
-} from "./fulfillment-types";
-import type { WixOrderTransactions, WixOrderTransactionsWire } from "./transactions";
+import { type CategoryItemOutcome, WixCategories, type WixCategory } from "./categories";
+import type { WixFulfillment } from "./fulfillment-types";
+import { WixFulfillments } from "./fulfillments";
+import { WixOrders } from "./orders";
+import { queryPages } from "./query";
+import {
+  bulkResponseOf,
+  describeWixError,
+  inventoryItemOf,
+  NO_RESULTS,
+  productWriteCondition,
+} from "./responses";
+import type { WixOrderTransactions } from "./transactions";
 import type {
   BulkResponse,
   BulkWithInventoryResponse,
-  Wire,
   WixInventoryItem,
   WixNewProduct,
   WixOrder,
@@ -91,29 +65,6 @@ export const WIX_BULK_OPTIONS = 100;
  * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts: `@maxSize 1000`, `CursorPaging.limit @max 1000`). */
 export const WIX_BULK_INVENTORY = 1000;
 export const WIX_QUERY_LIMIT = 100;
-export const WIX_STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
-/**
- * Every Categories call names the Wix Stores tree: `appNamespace: "@wix/stores"` in its
- * `treeReference` (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts).
- */
-const STORES_TREE = { appNamespace: "@wix/stores" };
-/**
- * Items per Bulk Add/Remove Items To/From Category call: remove takes at most 100 and both answer
- * at most 100 results (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts).
- */
-export const WIX_CATEGORY_ITEMS = 100;
-
-export interface WixCategory {
-  id: string;
-  name: string;
-}
-
-/** What Wix answered for one product of a Bulk Add/Remove Items call. */
-export interface CategoryItemOutcome {
-  productId: string;
-  error?: BulkError;
-}
-
 /** Wix REST: catalog V3 products and inventory, eCommerce orders. Key or app (OAuth) auth. */
 export class WixClient {
   readonly http: HttpClient;
@@ -263,7 +214,8 @@ export class WixClient {
     const found: WixVariantMatch[] = [];
     for (let i = 0; i < skus.length; i += WIX_QUERY_LIMIT) {
       const filter = { sku: { $in: skus.slice(i, i + WIX_QUERY_LIMIT) } };
-      for await (const v of this.query<WixVariantMatch>(
+      for await (const v of queryPages<WixVariantMatch>(
+        this.http,
         "/stores/v3/products/search-variants",
         "variants",
         filter,
@@ -283,7 +235,8 @@ export class WixClient {
   async allVariants(onPage?: (count: number) => void): Promise<WixVariantMatch[]> {
     const found: WixVariantMatch[] = [];
     let page = 0;
-    for await (const v of this.query<WixVariantMatch>(
+    for await (const v of queryPages<WixVariantMatch>(
+      this.http,
       "/stores/v3/products/search-variants",
       "variants",
       {},
@@ -314,7 +267,8 @@ export class WixClient {
         "product.variantSku": { $in: skus.slice(i, i + WIX_BULK_INVENTORY) },
       };
       if (locationId) filter.locationId = { $eq: locationId };
-      for await (const item of this.query<InventoryItemOriginal>(
+      for await (const item of queryPages<InventoryItemOriginal>(
+        this.http,
         "/stores/v3/inventory-items/query",
         key,
         filter,
@@ -325,46 +279,6 @@ export class WixClient {
       }
     }
     return items;
-  }
-
-  /**
-   * A V3 query (or search: same paging, request under `search`), page by page: the first page
-   * carries the filter (and sort), later ones only the cursor; `body` holds the request's other
-   * fields (sent every time). Pages on while
-   * `cursors.next` is set: Query Inventory Items answers no `hasNext` at all
-   * (`PlatformPagingMetadataV2` in @wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts),
-   * other queries answer `hasNext: false` on their last page.
-   */
-  private async *query<T>(
-    path: string,
-    key: string,
-    filter: Record<string, unknown>,
-    limit: number,
-    opts: {
-      envelope?: "query" | "search";
-      body?: Record<string, unknown>;
-      sort?: QueryV2Original["sort"];
-    } = {},
-  ): AsyncGenerator<T> {
-    let cursor: string | undefined;
-    do {
-      const query: QueryV2Original = cursor
-        ? { cursorPaging: { limit, cursor } }
-        : { filter, ...(opts.sort ? { sort: opts.sort } : {}), cursorPaging: { limit } };
-      const res = await this.http.send<
-        Record<string, unknown> & {
-          pagingMetadata?: { cursors?: CommonCursorsOriginal; hasNext?: boolean | null };
-        }
-      >({
-        method: "POST",
-        path,
-        idempotent: true, // a read
-        body: { ...opts.body, [opts.envelope ?? "query"]: query },
-      });
-      yield* (res.body[key] as T[] | undefined) ?? [];
-      const paging = res.body.pagingMetadata;
-      cursor = paging?.hasNext === false ? undefined : (paging?.cursors?.next ?? undefined);
-    } while (cursor);
   }
 
   /**
@@ -416,415 +330,48 @@ export class WixClient {
     return bulkResponseOf(res.body, inventoryItemOf);
   }
 
-  /**
-   * Wix Stores categories named so, oldest first. Names are not unique in Wix, and Query
-   * Categories hides non-visible categories unless asked (`returnNonVisibleCategories`,
-   * @wix/auto_sdk_categories_categories build/cjs/meta.d.ts `QueryCategoriesRequest`). A category
-   * managed by another app (`managingAppId`) refuses our items, so it is not offered.
-   */
-  async findCategories(name: string): Promise<WixCategory[]> {
-    const key: keyof QueryCategoriesResponseOriginal = "categories";
-    const body: Omit<QueryCategoriesRequestOriginal, "query"> = {
-      treeReference: STORES_TREE,
-      returnNonVisibleCategories: true,
+  /** The resources kept in their own modules, over this client's authenticated transport. */
+  private get resources() {
+    this.resourceClients ??= {
+      categories: new WixCategories(this.http),
+      orders: new WixOrders(this.http),
+      fulfillments: new WixFulfillments(this.http),
     };
-    const found: { category: WixCategory; created: string }[] = [];
-    for await (const c of this.query<CategoryOriginal>(
-      "/categories/v1/categories/query",
-      key,
-      { name: { $eq: name } },
-      100,
-      { body },
-    )) {
-      if (c.id && c.name === name && !c.managingAppId)
-        found.push({ category: { id: c.id, name: c.name }, created: String(c.createdDate ?? "") });
-    }
-    return found.sort((a, b) => a.created.localeCompare(b.created)).map((f) => f.category);
+    return this.resourceClients;
   }
+  private resourceClients?: { categories: WixCategories; orders: WixOrders; fulfillments: WixFulfillments };
 
-  async createCategory(name: string): Promise<WixCategory> {
-    const body: CreateCategoryRequestOriginal = { category: { name }, treeReference: STORES_TREE };
-    const res = await this.http.send<CreateCategoryResponseOriginal>({
-      method: "POST",
-      path: "/categories/v1/categories",
-      body,
-    });
-    const id = res.body.category?.id;
-    if (!id) throw new Error(`Wix created category ${name} without an id`);
-    return { id, name: res.body.category?.name ?? name };
+  findCategories(name: string): Promise<WixCategory[]> {
+    return this.resources.categories.findCategories(name);
   }
-
-  /** Adds up to 100 products to one category (Bulk Add Items To Category); per-product outcomes. */
+  createCategory(name: string): Promise<WixCategory> {
+    return this.resources.categories.createCategory(name);
+  }
   addToCategory(categoryId: string, productIds: string[]): Promise<CategoryItemOutcome[]> {
-    return this.categoryItems(categoryId, productIds, "add-items");
+    return this.resources.categories.addToCategory(categoryId, productIds);
   }
-
   removeFromCategory(categoryId: string, productIds: string[]): Promise<CategoryItemOutcome[]> {
-    return this.categoryItems(categoryId, productIds, "remove-items");
+    return this.resources.categories.removeFromCategory(categoryId, productIds);
   }
-
-  /**
-   * Bulk Add/Remove Items: `{categoryId, items, treeReference}` (the id also in the path), answered
-   * with one result per item (`ItemReferenceMetadata`) under HTTP 200. A product with no
-   * successful result (an undetailed failure) counts as failed.
-   */
-  private async categoryItems(
-    categoryId: string,
-    productIds: string[],
-    action: "add-items" | "remove-items",
-  ): Promise<CategoryItemOutcome[]> {
-    const body: BulkAddItemsToCategoryRequestOriginal & BulkRemoveItemsFromCategoryRequestOriginal = {
-      categoryId,
-      items: productIds.map((catalogItemId) => ({ catalogItemId, appId: WIX_STORES_APP_ID })),
-      treeReference: STORES_TREE,
-    };
-    const res = await this.http.send<
-      BulkAddItemsToCategoryResponseOriginal & BulkRemoveItemsFromCategoryResponseOriginal
-    >({
-      method: "POST",
-      path: `/categories/v1/bulk/categories/${categoryId}/${action}`,
-      idempotent: true, // set semantics: adding twice leaves one membership
-      body,
-    });
-    const outcomes = new Map<number, BulkError | undefined>();
-    for (const r of res.body.results ?? []) {
-      const m = r.itemMetadata;
-      const index = m?.originalIndex ?? productIds.indexOf(m?.item?.catalogItemId ?? "");
-      if (index < 0) continue;
-      outcomes.set(index, m?.success ? undefined : errorOf(m?.error));
-    }
-    return productIds.map((productId, i) => ({
-      productId,
-      error: outcomes.has(i) ? outcomes.get(i) : { code: "NO_RESULT", description: "Wix gave no result" },
-    }));
-  }
-
-  /** Order fulfillments (WixFulfillments below): list-by-ids, create, update, delete. */
-  private get fulfillments(): WixFulfillments {
-    this.fulfillmentCalls ??= new WixFulfillments(this.http);
-    return this.fulfillmentCalls;
-  }
-  private fulfillmentCalls?: WixFulfillments;
-
   orderFulfillments(orderIds: string[]): Promise<Map<string, WixFulfillment[]>> {
-    return this.fulfillments.orderFulfillments(orderIds);
+    return this.resources.fulfillments.orderFulfillments(orderIds);
   }
-
   createFulfillment(orderId: string, fulfillment: WixFulfillment) {
-    return this.fulfillments.createFulfillment(orderId, fulfillment);
+    return this.resources.fulfillments.createFulfillment(orderId, fulfillment);
   }
-
   updateFulfillment(orderId: string, fulfillment: WixFulfillment & { id: string }) {
-    return this.fulfillments.updateFulfillment(orderId, fulfillment);
+    return this.resources.fulfillments.updateFulfillment(orderId, fulfillment);
   }
-
   deleteFulfillment(orderId: string, fulfillmentId: string) {
-    return this.fulfillments.deleteFulfillment(orderId, fulfillmentId);
+    return this.resources.fulfillments.deleteFulfillment(orderId, fulfillmentId);
   }
-
-  /** Get Order: `GET /ecom/v1/orders/{id}` (@wix/auto_sdk_ecom_orders, getOrder). */
-  async getOrder(id: string): Promise<WixOrder | undefined> {
-    try {
-      const res = await this.http.send<GetOrderResponse>({
-        method: "GET",
-        path: `/ecom/v1/orders/${encodeURIComponent(id)}`,
-      });
-      return res.body.order;
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 404) return undefined;
-      throw error;
-    }
+  getOrder(id: string): Promise<WixOrder | undefined> {
+    return this.resources.orders.getOrder(id);
   }
-
-  /**
-   * The payments and refunds of each order, by order id (@wix/auto_sdk_ecom_order-transactions):
-   * one order is `GET /ecom/v1/payments/orders/{orderId}` (listTransactionsForSingleOrder), more
-   * are `POST /ecom/v1/payments/list-by-ids` in batches of 100 ids (listTransactionsForMultipleOrders,
-   * `orderIds` @minSize 1 @maxSize 100). An order Wix does not know is left out of the map.
-   */
-  async orderTransactions(orderIds: string[]): Promise<Map<string, WixOrderTransactions>> {
-    const ids = [...new Set(orderIds)];
-    const found = new Map<string, WixOrderTransactions>();
-    const keep = (tx: WixOrderTransactionsWire | undefined, fallbackId?: string) => {
-      const orderId = tx?.orderId ?? fallbackId;
-      if (!tx || !orderId) return;
-      found.set(orderId, { orderId, payments: tx.payments ?? [], refunds: tx.refunds ?? [] });
-    };
-    if (ids.length === 1) {
-      const [orderId] = ids as [string];
-      try {
-        const res = await this.http.send<Wire<ListTransactionsForSingleOrderResponseOriginal>>({
-          method: "GET",
-          path: `/ecom/v1/payments/orders/${encodeURIComponent(orderId)}`,
-        });
-        keep(res.body.orderTransactions, orderId);
-      } catch (error) {
-        if (!(error instanceof HttpError && error.status === 404)) throw error;
-      }
-      return found;
-    }
-    for (let i = 0; i < ids.length; i += WIX_TRANSACTIONS_BATCH) {
-      const res = await this.http.send<Wire<ListTransactionsForMultipleOrdersResponseOriginal>>({
-        method: "POST",
-        path: "/ecom/v1/payments/list-by-ids",
-        idempotent: true, // a read
-        body: {
-          orderIds: ids.slice(i, i + WIX_TRANSACTIONS_BATCH),
-        } satisfies ListTransactionsForMultipleOrdersRequestOriginal,
-      });
-      for (const tx of res.body.orderTransactions ?? []) keep(tx);
-    }
-    return found;
+  orderTransactions(orderIds: string[]): Promise<Map<string, WixOrderTransactions>> {
+    return this.resources.orders.orderTransactions(orderIds);
   }
-
-  /**
-   * One page of orders updated since `since`, oldest first (Search Orders,
-   * `POST /ecom/v1/orders/search`). The filter names every status on purpose: by default Search
-   * Orders leaves PENDING and REJECTED orders out (doc comment of searchOrders in
-   * @wix/auto_sdk_ecom_orders); INITIALIZED orders it never returns. `updatedDate` and `status`
-   * are filterable and sortable (OrderSearchSpec, same package). The answer pages with
-   * `metadata` (CursorPagingMetadata), not `pagingMetadata`.
-   */
-  async searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }> {
-    const search: SearchOrdersRequestOriginal["search"] = cursor
-      ? { cursorPaging: { limit: WIX_ORDER_PAGE, cursor } }
-      : {
-          filter: { updatedDate: { $gte: since }, status: { $in: [...SEARCHED_ORDER_STATUSES] } },
-          sort: [{ fieldName: "updatedDate", order: "ASC" }],
-          cursorPaging: { limit: WIX_ORDER_PAGE },
-        };
-    const res = await this.http.send<SearchOrdersResponse>({
-      method: "POST",
-      path: "/ecom/v1/orders/search",
-      idempotent: true, // a read
-      body: { search } satisfies SearchOrdersRequestOriginal,
-    });
-    const { orders, metadata } = res.body;
-    return {
-      orders: orders ?? [],
-      next: metadata?.hasNext ? (metadata.cursors?.next ?? undefined) : undefined,
-    };
+  searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }> {
+    return this.resources.orders.searchOrders(since, cursor);
   }
-}
-
-/**
- * A refused product write as the domain condition the flow acts on: 409 (the revision moved) and
- * 404 (the product is gone). The message and details (status, Wix code, request id) stay those
- * of the HTTP error; any other error passes unchanged.
- */
-function productWriteCondition(error: unknown): unknown {
-  if (!(error instanceof HttpError)) return error;
-  if (error.status === 409) return new RevisionConflictError(error.message, error.details);
-  if (error.status === 404) return new NotFoundError(error.message, error.details);
-  return error;
-}
-
-/**
- * Order fulfillments (@wix/auto_sdk_ecom_order-fulfillments, build/cjs/index.js request builders;
- * `/ecom/v1/fulfillments` on www.wixapis.com). Kept out of the class body's order code so the
- * shipments flow's calls stay together.
- */
-export class WixFulfillments {
-  constructor(private readonly http: HttpClient) {}
-
-  /**
-   * List Fulfillments For Multiple Orders: `POST /ecom/v1/fulfillments/list-by-ids {orderIds}`
-   * (1..100 per call, `@maxSize 100` in meta.d.ts); every order asked for is in the answer map.
-   */
-  async orderFulfillments(orderIds: string[]): Promise<Map<string, WixFulfillment[]>> {
-    const found = new Map<string, WixFulfillment[]>();
-    const ids = [...new Set(orderIds)];
-    for (let i = 0; i < ids.length; i += WIX_FULFILLMENT_ORDERS) {
-      const res = await this.http.send<ListFulfillmentsResponse>({
-        method: "POST",
-        path: "/ecom/v1/fulfillments/list-by-ids",
-        idempotent: true, // a read
-        body: { orderIds: ids.slice(i, i + WIX_FULFILLMENT_ORDERS) } satisfies ListFulfillmentsBody,
-      });
-      for (const entry of res.body.ordersWithFulfillments ?? [])
-        if (entry.orderId) found.set(entry.orderId, entry.fulfillments ?? []);
-    }
-    for (const id of ids) if (!found.has(id)) found.set(id, []);
-    return found;
-  }
-
-  /**
-   * Create Fulfillment: `POST /ecom/v1/fulfillments/orders/{orderId}/create-fulfillment
-   * {fulfillment}`. A tracking number the order already has is `TRACKING_NUMBER_ALREADY_EXISTS`
-   * (CreateFulfillmentApplicationErrors): AlreadyExistsError; an unknown order NotFoundError.
-   */
-  async createFulfillment(
-    orderId: string,
-    fulfillment: WixFulfillment,
-  ): Promise<{ fulfillmentId: string; fulfillments: WixFulfillment[] }> {
-    const res = await fulfillmentCall(() =>
-      this.http.send<CreateFulfillmentResponse>({
-        method: "POST",
-        path: `/ecom/v1/fulfillments/orders/${encodeURIComponent(orderId)}/create-fulfillment`,
-        // The SDK's request carries the order id in the body as well as the path (contract test).
-        body: { orderId, fulfillment } satisfies CreateFulfillmentBody,
-      }),
-    );
-    return {
-      fulfillmentId: res.body.fulfillmentId ?? "",
-      fulfillments: res.body.orderWithFulfillments?.fulfillments ?? [],
-    };
-  }
-
-  /**
-   * Update Fulfillment: `PATCH /ecom/v1/fulfillments/{fulfillment.id}/orders/{orderId}` with
-   * `{fulfillment: {id, ...}, orderId}`, as the SDK's updateFulfillment sends it. Line items and
-   * quantities cannot change (delete and create again); `null` clears a field.
-   */
-  async updateFulfillment(
-    orderId: string,
-    fulfillment: WixFulfillment & { id: string },
-  ): Promise<WixFulfillment[]> {
-    const res = await fulfillmentCall(() =>
-      this.http.send<UpdateFulfillmentResponse>({
-        method: "PATCH",
-        path: `/ecom/v1/fulfillments/${encodeURIComponent(fulfillment.id)}/orders/${encodeURIComponent(orderId)}`,
-        idempotent: true, // setting the same fields again changes nothing
-        body: { fulfillment, orderId } satisfies UpdateFulfillmentBody,
-      }),
-    );
-    return res.body.orderWithFulfillments?.fulfillments ?? [];
-  }
-
-  /** Delete Fulfillment: `DELETE /ecom/v1/fulfillments/{fulfillmentId}/orders/{orderId}`; gone: NotFoundError. */
-  async deleteFulfillment(orderId: string, fulfillmentId: string): Promise<WixFulfillment[]> {
-    const res = await fulfillmentCall(() =>
-      this.http.send<DeleteFulfillmentResponse>({
-        method: "DELETE",
-        path: `/ecom/v1/fulfillments/${encodeURIComponent(fulfillmentId)}/orders/${encodeURIComponent(orderId)}`,
-        idempotent: true,
-      }),
-    );
-    return res.body.orderWithFulfillments?.fulfillments ?? [];
-  }
-}
-
-/** Orders per List Fulfillments For Multiple Orders call (`orderIds @maxSize 100`, FUL meta.d.ts). */
-export const WIX_FULFILLMENT_ORDERS = 100;
-
-/** Transport failures of the fulfillment calls as the domain conditions the flow handles. */
-async function fulfillmentCall<T>(send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    if (error instanceof HttpError && error.details.code === "TRACKING_NUMBER_ALREADY_EXISTS")
-      throw new AlreadyExistsError(error.message, error.details);
-    if (error instanceof HttpError && error.status === 404)
-      throw new NotFoundError(error.message, error.details);
-    throw error;
-  }
-}
-
-const NO_RESULTS: BulkResponse<WixProduct> = {
-  results: [],
-  bulkActionMetadata: { totalSuccesses: 0, totalFailures: 0, undetailedFailures: 0 },
-};
-
-/** Orders per List Transactions For Multiple Orders call (`orderIds` @maxSize 100, TX meta.d.ts). */
-export const WIX_TRANSACTIONS_BATCH = 100;
-
-/** Search Orders' largest page (CursorPaging.limit: @max 100, @wix/auto_sdk_ecom_orders meta). */
-export const WIX_ORDER_PAGE = 100;
-/** Every status Search Orders can return (OrderStatus, less INITIALIZED which it never returns). */
-export const SEARCHED_ORDER_STATUSES = [
-  "APPROVED",
-  "PENDING",
-  "CANCELED",
-  "REJECTED",
-] as const satisfies Wire<OrderOriginal["status"]>[];
-
-/** Answers as the SDK declares them, with our order shape (checked against `OrderOriginal` in types.ts). */
-type GetOrderResponse = Omit<GetOrderResponseOriginal, "order"> & { order?: WixOrder };
-type SearchOrdersResponse = Omit<Wire<SearchOrdersResponseOriginal>, "orders"> & { orders?: WixOrder[] };
-
-/** One wire inventory item as ours; an item without id or revision cannot be updated, so is left out. */
-function inventoryItemOf(w: InventoryItemOriginal): WixInventoryItem | undefined {
-  if (!w.id || !w.revision || !w.productId || !w.variantId) return undefined;
-  return {
-    id: w.id,
-    revision: w.revision,
-    productId: w.productId,
-    variantId: w.variantId,
-    ...(w.locationId ? { locationId: w.locationId } : {}),
-    ...(w.quantity !== undefined ? { quantity: w.quantity } : {}),
-    ...(w.inStock !== undefined ? { inStock: w.inStock } : {}),
-    ...(w.trackQuantity !== undefined ? { trackQuantity: w.trackQuantity } : {}),
-    product: {
-      ...(w.product?.variantSku ? { variantSku: w.product.variantSku } : {}),
-      ...(w.product?.name ? { name: w.product.name } : {}),
-    },
-  };
-}
-
-function errorOf(e?: { code?: string; description?: string }): BulkError {
-  return { code: e?.code || "UNKNOWN", ...(e?.description ? { description: e.description } : {}) };
-}
-
-/** A wire bulk answer (every field optional) as per-item results paired by `originalIndex`. */
-function bulkResponseOf<W, T>(
-  body: {
-    results?: { itemMetadata?: ItemMetadataOriginal; item?: W }[];
-    bulkActionMetadata?: BulkActionMetadataOriginal;
-  },
-  parse: (w: W) => T | undefined,
-): BulkResponse<T> {
-  const m = body.bulkActionMetadata;
-  return {
-    results: (body.results ?? []).map(({ itemMetadata: meta, item }) => {
-      const parsed = item === undefined ? undefined : parse(item);
-      return {
-        itemMetadata: {
-          ...(meta?.id ? { id: meta.id } : {}),
-          originalIndex: meta?.originalIndex ?? -1,
-          success: meta?.success ?? false,
-          ...(meta?.success ? {} : { error: errorOf(meta?.error) }),
-        },
-        ...(parsed === undefined ? {} : { item: parsed }),
-      };
-    }),
-    bulkActionMetadata: {
-      totalSuccesses: m?.totalSuccesses ?? 0,
-      totalFailures: m?.totalFailures ?? 0,
-      undetailedFailures: m?.undetailedFailures ?? 0,
-    },
-  };
-}
-
-/** Wix error envelope: `{message, details: {applicationError | validationError}}` plus x-wix-request-id. */
-export function describeWixError(
-  status: number,
-  body: unknown,
-  headers: Record<string, string | string[] | undefined>,
-) {
-  const details: Record<string, unknown> = {};
-  const requestId = headers["x-wix-request-id"];
-  if (requestId) details.requestId = requestId;
-  let message = typeof body === "string" ? body.slice(0, 300) : `HTTP ${status}`;
-  if (body && typeof body === "object") {
-    const b = body as {
-      message?: string;
-      details?: {
-        applicationError?: { code?: string; description?: string };
-        validationError?: { fieldViolations?: { field?: string; description?: string }[] };
-      };
-    };
-    if (b.message) message = b.message;
-    const app = b.details?.applicationError;
-    if (app?.code) {
-      details.code = app.code;
-      message = `${app.code}: ${app.description ?? message}`;
-    }
-    const violations = b.details?.validationError?.fieldViolations;
-    if (violations?.length) {
-      details.fieldViolations = violations;
-      message = `${message} (${violations.map((v) => `${v.field}: ${v.description}`).join("; ")})`;
-    }
-  }
-  if (requestId) message = `${message} [request ${requestId}]`;
-  return { message, details };
 }

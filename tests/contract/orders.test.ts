@@ -1,6 +1,6 @@
 import { getOrder, searchOrders } from "@wix/auto_sdk_ecom_orders";
 import type { OrderOriginal, SearchOrdersResponseOriginal } from "@wix/auto_sdk_ecom_orders/meta";
-import { SEARCHED_ORDER_STATUSES } from "../../shared/wix/client";
+import { SEARCHED_ORDER_STATUSES } from "../../shared/wix/orders";
 import type { Wire } from "../../shared/wix/types";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
 

@@ -7,7 +7,7 @@ import { HttpClient } from "../../shared/http/client";
 import { RateBudget } from "../../shared/http/rate-budget";
 import { redact, rememberSecrets, scrub, scrubDeep } from "../../shared/http/redact";
 import { backoffDelay, parseRetryAfter, type RetryInfo, retry } from "../../shared/resilience/retry";
-import { describeWixError } from "../../shared/wix/client";
+import { describeWixError } from "../../shared/wix/responses";
 
 describe("retry policy", () => {
   const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };
