@@ -30,13 +30,18 @@ describe("Wix payment events", () => {
       eventId: "evt-9",
       eventType: "wix.ecom.v1.order_transactions_details_updated",
     });
-    expect(wixEventQueues("wix.ecom.v1.order_transactions_details_updated")).toEqual(["billing"]);
+    // Refunds re-read the order's refunds on the same event (a refund is a transaction too).
+    expect(wixEventQueues("wix.ecom.v1.order_transactions_details_updated")).toEqual(["billing", "refunds"]);
     // The deprecated twin is still sent: accepted the same way.
-    expect(wixEventQueues("wix.ecom.v1.order_transactions_updated")).toEqual(["billing"]);
+    expect(wixEventQueues("wix.ecom.v1.order_transactions_updated")).toEqual(["billing", "refunds"]);
   });
 
-  test("a payment status update feeds both orders and billing; other order events only orders", () => {
-    expect(wixEventQueues("wix.ecom.v1.order_payment_status_updated")).toEqual(["orders", "billing"]);
+  test("a payment status update feeds orders, billing and refunds; other order events only orders", () => {
+    expect(wixEventQueues("wix.ecom.v1.order_payment_status_updated")).toEqual([
+      "orders",
+      "billing",
+      "refunds",
+    ]);
     expect(wixEventQueues("wix.ecom.v1.order_approved")).toEqual(["orders"]);
   });
 
