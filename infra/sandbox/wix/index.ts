@@ -16,7 +16,8 @@ import { errorResponse, WixError } from "./errors";
 import { createFulfillment, deleteFulfillment, fulfillments, withFulfillments } from "./fulfillments";
 import { addLocation, inventory, inventoryForSku } from "./inventory";
 import { changeOrder, createOrder, type OrderInput, orders, placeOrder } from "./orders";
-import { type RefundInput, refundEvents, refundPayments, refunds } from "./refunds";
+import type { RefundInput } from "./refund-rules";
+import { refundEvents, refundPayments, refunds } from "./refunds";
 import { restoreSnapshot, snapshotOf, type WixSnapshot } from "./snapshot";
 import {
   DEFAULT_LOCATION_ID,
