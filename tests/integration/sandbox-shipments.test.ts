@@ -2,6 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import { ErpnextSandbox } from "../../infra/sandbox/erpnext";
 import { MAKE_DELIVERY_NOTE } from "../../infra/sandbox/erpnext/delivery-note";
 import { WixSandbox } from "../../infra/sandbox/wix";
+import { CUSTOM_FIELDS } from "../../shared/setup/custom-fields";
 import type { WixFulfillment } from "../../shared/wix/fulfillment-types";
 
 /** The sandboxes follow the real systems' shipment rules (each test names its source). */
@@ -163,6 +164,9 @@ describe("sandbox ERPNext Delivery Note (erpnext/stock/doctype/delivery_note)", 
     is_stock_item: 1,
   });
   erp.moveBin("DN-1", "Stores - SC", { actual: 10 });
+  // The tracking Custom Fields as `npm run setup` makes them (without them Frappe drops the values).
+  for (const field of CUSTOM_FIELDS.filter((f) => f.dt === "Delivery Note"))
+    erp.importDoc("Custom Field", { ...field });
   const customer = erp.insert("Customer", {
     customer_name: "Shipper",
     customer_type: "Individual",
