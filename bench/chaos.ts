@@ -24,7 +24,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ERPNEXT_COUNTRIES } from "../infra/sandbox/countries";
+import { ERPNEXT_COUNTRIES } from "#infra/sandbox/countries";
 
 function knob(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = process.env[name]?.trim();

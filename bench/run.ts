@@ -10,12 +10,12 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleFunction } from "../infra/cdk/bundle";
-import { FUNCTIONS, type FunctionName } from "../infra/cdk/functions";
-import { type LocalHost, startLocalHost } from "../infra/local/host";
-import type { ErpnextSandbox } from "../infra/sandbox/erpnext";
-import type { WixSandbox } from "../infra/sandbox/wix";
-import { EPOCH_FRAPPE } from "../shared/flows/modified-since";
+import { bundleFunction } from "#infra/cdk/bundle";
+import { FUNCTIONS, type FunctionName } from "#infra/cdk/functions";
+import { type LocalHost, startLocalHost } from "#infra/local/host";
+import type { ErpnextSandbox } from "#infra/sandbox/erpnext/index";
+import type { WixSandbox } from "#infra/sandbox/wix/index";
+import { EPOCH_FRAPPE } from "#shared/flows/modified-since";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 

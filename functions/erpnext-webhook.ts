@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { routeFrappeWebhook } from "../shared/erpnext/webhook";
-import { answer } from "../shared/runtime/edge";
-import { header, rawBody } from "../shared/runtime/http";
-import { lambda } from "../shared/runtime/lambda";
-import { queueClient } from "../shared/runtime/queue";
-import { loadSettings } from "../shared/runtime/settings";
+import { routeFrappeWebhook } from "#shared/erpnext/webhook";
+import { answer } from "#shared/runtime/edge";
+import { header, rawBody } from "#shared/runtime/http";
+import { lambda } from "#shared/runtime/lambda";
+import { queueClient } from "#shared/runtime/queue";
+import { loadSettings } from "#shared/runtime/settings";
 
 let queue: ReturnType<typeof queueClient> | undefined;
 

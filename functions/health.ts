@@ -1,9 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { HealthReport } from "../shared/ops/health";
-import { type Core, getCore } from "../shared/runtime/core";
-import { healthReport } from "../shared/runtime/health";
-import { json } from "../shared/runtime/http";
-import { lambda } from "../shared/runtime/lambda";
+import type { HealthReport } from "#shared/ops/health";
+import { type Core, getCore } from "#shared/runtime/core";
+import { healthReport } from "#shared/runtime/health";
+import { json } from "#shared/runtime/http";
+import { lambda } from "#shared/runtime/lambda";
 
 /**
  * How long a report is served before ERPNext and Wix are probed again. /health is public and a

@@ -1,19 +1,19 @@
-import { errorMessage, PermanentError } from "../shared/errors";
-import { categoryJob } from "../shared/flows/categories/sync";
-import { inventoryDelta, inventoryReconcile } from "../shared/flows/inventory/jobs";
-import { orderPoll } from "../shared/flows/orders/poll";
-import { productCatchup } from "../shared/flows/products/catchup";
-import { shipmentCatchup } from "../shared/flows/shipments/catchup";
-import { isJobName, type JobInput, type JobName } from "../shared/jobs/definitions";
-import { monthlyAudit } from "../shared/ops/audit/job";
-import { type AuditResult, summaryOf } from "../shared/ops/audit/run";
-import { probeApis } from "../shared/ops/health";
-import { type WeeklyReport, weeklyReport } from "../shared/ops/report";
-import { QUEUES } from "../shared/queue/messages";
-import { type Core, getCore } from "../shared/runtime/core";
-import { healthReport } from "../shared/runtime/health";
-import { lambda } from "../shared/runtime/lambda";
-import { logger, metrics } from "../shared/runtime/logger";
+import { errorMessage, PermanentError } from "#shared/errors";
+import { categoryJob } from "#shared/flows/categories/sync";
+import { inventoryDelta, inventoryReconcile } from "#shared/flows/inventory/jobs";
+import { orderPoll } from "#shared/flows/orders/poll";
+import { productCatchup } from "#shared/flows/products/catchup";
+import { shipmentCatchup } from "#shared/flows/shipments/catchup";
+import { isJobName, type JobInput, type JobName } from "#shared/jobs/definitions";
+import { monthlyAudit } from "#shared/ops/audit/job";
+import { type AuditResult, summaryOf } from "#shared/ops/audit/run";
+import { probeApis } from "#shared/ops/health";
+import { type WeeklyReport, weeklyReport } from "#shared/ops/report";
+import { QUEUES } from "#shared/queue/messages";
+import { type Core, getCore } from "#shared/runtime/core";
+import { healthReport } from "#shared/runtime/health";
+import { lambda } from "#shared/runtime/lambda";
+import { logger, metrics } from "#shared/runtime/logger";
 
 /**
  * One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. A run by hand may add

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { answer } from "../shared/runtime/edge";
-import { rawBody } from "../shared/runtime/http";
-import { lambda } from "../shared/runtime/lambda";
-import { queueClient } from "../shared/runtime/queue";
-import { loadSettings } from "../shared/runtime/settings";
-import { FULFILLMENTS_UPDATED, verifyWixWebhook, wixEventQueues } from "../shared/wix/webhook";
+import { answer } from "#shared/runtime/edge";
+import { rawBody } from "#shared/runtime/http";
+import { lambda } from "#shared/runtime/lambda";
+import { queueClient } from "#shared/runtime/queue";
+import { loadSettings } from "#shared/runtime/settings";
+import { FULFILLMENTS_UPDATED, verifyWixWebhook, wixEventQueues } from "#shared/wix/webhook";
 
 let queue: ReturnType<typeof queueClient> | undefined;
 

@@ -1,4 +1,4 @@
-import { FLOW_NAMES, FLOWS, type FlowName } from "../../shared/flows/registry";
+import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
 
 /**
  * Every Lambda of the integration, once: entry, size and timeout. The stack builds from this list

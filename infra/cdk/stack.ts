@@ -17,12 +17,12 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { SECRET_KEYS } from "../../shared/config/settings";
-import { FLOW_NAMES, FLOWS, type FlowDefinition, type FlowName } from "../../shared/flows/registry";
-import { JOBS } from "../../shared/jobs/definitions";
-import { QUEUES, type QueueName } from "../../shared/queue/messages";
-import { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
-import { TABLES } from "../../shared/store/tables";
+import { SECRET_KEYS } from "#shared/config/settings";
+import { FLOW_NAMES, FLOWS, type FlowDefinition, type FlowName } from "#shared/flows/registry";
+import { JOBS } from "#shared/jobs/definitions";
+import { QUEUES, type QueueName } from "#shared/queue/messages";
+import { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "#shared/queue/policy";
+import { TABLES } from "#shared/store/tables";
 import { API_ROUTES, routeKey } from "../routes";
 import { FUNCTIONS, type FunctionName, workerName } from "./functions";
 import { Observability } from "./observability";
@@ -40,7 +40,7 @@ export interface SyncStackProps extends StackProps {
   wixRequestsPerMinute?: number;
 }
 
-export { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "../../shared/queue/policy";
+export { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "#shared/queue/policy";
 export { HEALTH_BURST_LIMIT, HEALTH_RATE_LIMIT } from "../routes";
 
 export class ErpnextWixSyncStack extends Stack {

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
-import { QUEUES, type QueueName } from "../../shared/queue/messages";
-import { MAX_RECEIVE_COUNT } from "../../shared/queue/policy";
-import { TABLES, tableNamesFromEnv } from "../../shared/store/tables";
+import { QUEUES, type QueueName } from "#shared/queue/messages";
+import { MAX_RECEIVE_COUNT } from "#shared/queue/policy";
+import { TABLES, tableNamesFromEnv } from "#shared/store/tables";
 import { type DurableQueues, durableQueues } from "./durable-queues";
 
 /** The same receive limit as the CDK stack's redrive policy. */

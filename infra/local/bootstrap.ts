@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { join } from "node:path";
-import { intervalOverrides, type JobName } from "../../shared/jobs/definitions";
+import { intervalOverrides, type JobName } from "#shared/jobs/definitions";
 import { ErpnextSandbox } from "../sandbox/erpnext";
 import { WixSandbox } from "../sandbox/wix";
 

@@ -11,7 +11,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { FLOW_NAMES, FLOWS, type FlowName } from "../../shared/flows/registry";
+import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./aws";
 import type { WorkerHandler } from "./functions";
 

@@ -10,17 +10,17 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from "aws-lambda";
-import { handler as erpnextWebhookHandler } from "../../functions/erpnext-webhook";
-import { handler as healthHandler } from "../../functions/health";
-import { handler as jobsHandler } from "../../functions/jobs";
-import { handler as wixWebhookHandler } from "../../functions/wix-webhook";
-import { FLOW_NAMES, FLOWS, type FlowName } from "../../shared/flows/registry";
-import { localContext } from "../../shared/runtime/lambda";
+import { handler as erpnextWebhookHandler } from "#functions/erpnext-webhook";
+import { handler as healthHandler } from "#functions/health";
+import { handler as jobsHandler } from "#functions/jobs";
+import { handler as wixWebhookHandler } from "#functions/wix-webhook";
+import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
+import { localContext } from "#shared/runtime/lambda";
 import type { ApiFunctionName } from "../routes";
 
-export { getContext, resetContext } from "../../shared/runtime/context";
-export { logger } from "../../shared/runtime/logger";
-export { loadSettings } from "../../shared/runtime/settings";
+export { getContext, resetContext } from "#shared/runtime/context";
+export { logger } from "#shared/runtime/logger";
+export { loadSettings } from "#shared/runtime/settings";
 
 const local =
   <E, R>(name: string, handler: (event: E, context: Context) => Promise<R>) =>

@@ -6,8 +6,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { errorMessage } from "../../shared/errors";
-import { scrub } from "../../shared/http/redact";
+import { errorMessage } from "#shared/errors";
+import { scrub } from "#shared/http/redact";
 import { API_ROUTES, type ApiFunctionName, routeKey } from "../routes";
 import { type SimResponse, send } from "../sandbox/kit";
 import type { ControlRequest } from "./control-plane";

@@ -1,9 +1,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { ConfigError, errorMessage } from "../../shared/errors";
-import type { JobInput, JobName } from "../../shared/jobs/definitions";
-import { QUEUES, type QueueName } from "../../shared/queue/messages";
+import { ConfigError, errorMessage } from "#shared/errors";
+import type { JobInput, JobName } from "#shared/jobs/definitions";
+import { QUEUES, type QueueName } from "#shared/queue/messages";
 import type { ErpnextSandbox } from "../sandbox/erpnext";
 import type { WixSandbox } from "../sandbox/wix";
 import { type LocalAws, openDynamo, type ParkedMessage, startLocalAws } from "./aws";

@@ -1,4 +1,4 @@
-import { ConfigError, errorMessage } from "../../shared/errors";
+import { ConfigError, errorMessage } from "#shared/errors";
 import { seedDemoCatalog } from "../sandbox/demo";
 import { type LocalHost, startLocalHost } from "./host";
 

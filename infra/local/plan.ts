@@ -5,13 +5,13 @@
  * host's sandboxes (`npm start`), and says so. Every write is refused by the clients' test-mode
  * guard, so a plan can never change either side. Progress goes to stderr, the plan to stdout.
  */
-import { ErpnextClient } from "../../shared/erpnext/client";
-import { ConfigError, errorMessage } from "../../shared/errors";
-import { readAndPlan } from "../../shared/ops/plan/read";
-import { renderPlan } from "../../shared/ops/plan/render";
-import { progress } from "../../shared/ops/progress";
-import { loadSettings } from "../../shared/runtime/settings";
-import { WixClient } from "../../shared/wix/client";
+import { ErpnextClient } from "#shared/erpnext/client";
+import { ConfigError, errorMessage } from "#shared/errors";
+import { readAndPlan } from "#shared/ops/plan/read";
+import { renderPlan } from "#shared/ops/plan/render";
+import { progress } from "#shared/ops/progress";
+import { loadSettings } from "#shared/runtime/settings";
+import { WixClient } from "#shared/wix/client";
 
 const USAGE = "usage: npm run plan [-- --json] [--stock-threshold N]";
 

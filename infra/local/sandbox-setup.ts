@@ -1,5 +1,5 @@
-import { errorMessage } from "../../shared/errors";
-import { applyActions, planSetup, type SetupDeps, type SetupResult } from "../../shared/setup/setup";
+import { errorMessage } from "#shared/errors";
+import { applyActions, planSetup, type SetupDeps, type SetupResult } from "#shared/setup/setup";
 
 /**
  * The sandbox ERPNext gets its Webhook and Custom Field documents at every start the way

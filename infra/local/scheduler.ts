@@ -2,8 +2,8 @@
  * EventBridge schedules, emulated: one timer per job of the shared job list (each flow's jobs from
  * the registry, plus the ops jobs), at its AWS rate or its JOB_<NAME>_EVERY override.
  */
-import { errorMessage } from "../../shared/errors";
-import { JOBS, type JobName } from "../../shared/jobs/definitions";
+import { errorMessage } from "#shared/errors";
+import { JOBS, type JobName } from "#shared/jobs/definitions";
 
 export function startScheduler(options: {
   intervals: Partial<Record<JobName, number>>;

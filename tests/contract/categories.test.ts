@@ -8,7 +8,7 @@ import type {
   BulkAddItemsToCategoryResponseOriginal,
   QueryCategoriesResponseOriginal,
 } from "@wix/auto_sdk_categories_categories/meta";
-import { WIX_STORES_APP_ID } from "../../shared/wix/categories";
+import { WIX_STORES_APP_ID } from "#shared/wix/categories";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
 
 const tree = { appNamespace: "@wix/stores" };

@@ -8,9 +8,9 @@ import {
   updateProduct,
 } from "@wix/auto_sdk_stores_products-v-3";
 import { searchVariants } from "@wix/auto_sdk_stores_read-only-variants-v-3";
-import { NotFoundError, RevisionConflictError } from "../../shared/errors";
-import { WixClient } from "../../shared/wix/client";
-import type { WixNewProduct, WixProductUpdate } from "../../shared/wix/types";
+import { NotFoundError, RevisionConflictError } from "#shared/errors";
+import { WixClient } from "#shared/wix/client";
+import type { WixNewProduct, WixProductUpdate } from "#shared/wix/types";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
 
 /** The SDK's functions take SDK-side names (`_id`); their types are looser than the wire's. */

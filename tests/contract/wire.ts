@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HttpClient } from "@wix/sdk-types";
-import { WixClient } from "../../shared/wix/client";
+import { WixClient } from "#shared/wix/client";
 
 /**
  * Contract harness: what the official Wix SDK sends for a call, and what our client sends for the

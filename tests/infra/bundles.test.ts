@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "@jest/globals";
-import { type Bundle, bundleFunction } from "../../infra/cdk/bundle";
-import { FUNCTIONS, type FunctionName } from "../../infra/cdk/functions";
+import { type Bundle, bundleFunction } from "#infra/cdk/bundle";
+import { FUNCTIONS, type FunctionName } from "#infra/cdk/functions";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 const names = Object.keys(FUNCTIONS) as FunctionName[];

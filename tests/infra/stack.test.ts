@@ -5,15 +5,15 @@ import { App, Stack, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { Queue } from "aws-cdk-lib/aws-sqs";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { FUNCTIONS } from "../../infra/cdk/functions";
+import { FUNCTIONS } from "#infra/cdk/functions";
 import {
   ErpnextWixSyncStack,
   HEALTH_BURST_LIMIT,
   HEALTH_RATE_LIMIT,
   MAX_RECEIVE_COUNT,
-} from "../../infra/cdk/stack";
-import { FLOW_NAMES, FLOWS } from "../../shared/flows/registry";
-import { JOBS } from "../../shared/jobs/definitions";
+} from "#infra/cdk/stack";
+import { FLOW_NAMES, FLOWS } from "#shared/flows/registry";
+import { JOBS } from "#shared/jobs/definitions";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import type { OrderInput } from "../../infra/sandbox/wix/orders";
-import { MAKE_DELIVERY_NOTE } from "../../shared/erpnext/client";
-import type { AuditResult } from "../../shared/ops/audit/run";
-import type { WixOrder } from "../../shared/wix/types";
+import type { OrderInput } from "#infra/sandbox/wix/orders";
+import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
+import type { AuditResult } from "#shared/ops/audit/run";
+import type { WixOrder } from "#shared/wix/types";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /**

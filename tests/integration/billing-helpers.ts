@@ -1,7 +1,7 @@
 import { expect } from "@jest/globals";
-import type { OrderInput } from "../../infra/sandbox/wix";
-import type { WixPayment } from "../../shared/wix/transactions";
-import type { WixOrder } from "../../shared/wix/types";
+import type { OrderInput } from "#infra/sandbox/wix/index";
+import type { WixPayment } from "#shared/wix/transactions";
+import type { WixOrder } from "#shared/wix/types";
 import type { Harness } from "./harness";
 
 export const APPROVED = "wix.ecom.v1.order_approved";

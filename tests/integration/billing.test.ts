@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { BillingSync } from "../../shared/flows/billing/sync";
-import type { WixOrder } from "../../shared/wix/types";
+import { BillingSync } from "#shared/flows/billing/sync";
+import type { WixOrder } from "#shared/wix/types";
 import { APPROVED, card, type Doc, FULL_ORDER, helpers, paypal } from "./billing-helpers";
 import { createItem, type Harness, startHarness } from "./harness";
 

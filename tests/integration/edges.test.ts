@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import { type AddressInfo, connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { startLocalHost } from "../../infra/local/host";
+import { startLocalHost } from "#infra/local/host";
 import { type Harness, startHarness } from "./harness";
 
 /**

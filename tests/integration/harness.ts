@@ -1,7 +1,7 @@
-import { type LocalHost, type LocalHostOptions, startLocalHost } from "../../infra/local/host";
-import type { ErpnextSandbox } from "../../infra/sandbox/erpnext";
-import type { WixSandbox } from "../../infra/sandbox/wix";
-import { frappeJson, signFrappeBody } from "../../shared/erpnext/signature";
+import { type LocalHost, type LocalHostOptions, startLocalHost } from "#infra/local/host";
+import type { ErpnextSandbox } from "#infra/sandbox/erpnext/index";
+import type { WixSandbox } from "#infra/sandbox/wix/index";
+import { frappeJson, signFrappeBody } from "#shared/erpnext/signature";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { DEFAULT_LOCATION_ID } from "../../infra/sandbox/wix";
+import { DEFAULT_LOCATION_ID } from "#infra/sandbox/wix/index";
 import { createItem, type Harness, importItems, startHarness } from "./harness";
 
 /** A site whose ERPNext warehouses feed the Wix store's default location (WIX_LOCATION_ID). */

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { importPKCS8, SignJWT } from "jose";
-import type { OrderInput } from "../../infra/sandbox/wix";
-import type { WixOrder } from "../../shared/wix/types";
+import type { OrderInput } from "#infra/sandbox/wix/index";
+import type { WixOrder } from "#shared/wix/types";
 import { createItem, type Harness, startHarness } from "./harness";
 
 let h: Harness;

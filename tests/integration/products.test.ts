@@ -271,9 +271,9 @@ describe("ERPNext -> Wix product sync", () => {
   });
 
   test("base64 bodies (API Gateway) and the newer pretty-printed Frappe format both verify", async () => {
-    const { handler } = await import("../../functions/erpnext-webhook");
-    const { signFrappeBody } = await import("../../shared/erpnext/signature");
-    const { localContext } = await import("../../shared/runtime/lambda");
+    const { handler } = await import("#functions/erpnext-webhook");
+    const { signFrappeBody } = await import("#shared/erpnext/signature");
+    const { localContext } = await import("#shared/runtime/lambda");
     const raw = '{\n "docstatus": 0,\n "doctype": "Item",\n "name": "MUG-1"\n}';
     const res = await handler(
       {

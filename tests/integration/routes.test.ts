@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { API_ROUTES } from "../../infra/routes";
+import { API_ROUTES } from "#infra/routes";
 import { type Harness, startHarness } from "./harness";
 
 describe("the local gateway serves the HTTP API's route table (infra/routes.ts), as API Gateway does", () => {
@@ -25,7 +25,7 @@ describe("the local gateway serves the HTTP API's route table (infra/routes.ts),
 
   test("the function is handed the payload format 2.0 event: route key, raw path and query, stage", async () => {
     // Imported after the host started, as the host imports it: the same module instance.
-    const functions = await import("../../infra/local/functions");
+    const functions = await import("#infra/local/functions");
     const health = jest.spyOn(functions.api, "health");
     try {
       expect((await h.request("GET", "/health?probe=1&probe=2&x=a%20b")).status).toBe(200);

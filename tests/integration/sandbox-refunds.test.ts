@@ -1,8 +1,8 @@
 import { describe, expect, test } from "@jest/globals";
-import { ErpnextSandbox } from "../../infra/sandbox/erpnext";
-import { MAKE_DELIVERY_NOTE } from "../../infra/sandbox/erpnext/delivery-note";
-import { DELIVERY_NOTE_RETURN, SALES_INVOICE_RETURN } from "../../infra/sandbox/erpnext/returns";
-import { WixSandbox } from "../../infra/sandbox/wix";
+import { MAKE_DELIVERY_NOTE } from "#infra/sandbox/erpnext/delivery-note";
+import { ErpnextSandbox } from "#infra/sandbox/erpnext/index";
+import { DELIVERY_NOTE_RETURN, SALES_INVOICE_RETURN } from "#infra/sandbox/erpnext/returns";
+import { WixSandbox } from "#infra/sandbox/wix/index";
 
 /** The sandboxes follow the real systems' refund and return rules (each test names its source). */
 const call = async (

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "@jest/globals";
-import { ErpnextSandbox } from "../../infra/sandbox/erpnext";
-import { MAKE_DELIVERY_NOTE } from "../../infra/sandbox/erpnext/delivery-note";
-import { WixSandbox } from "../../infra/sandbox/wix";
-import { CUSTOM_FIELDS } from "../../shared/setup/custom-fields";
-import type { WixFulfillment } from "../../shared/wix/fulfillment-types";
+import { MAKE_DELIVERY_NOTE } from "#infra/sandbox/erpnext/delivery-note";
+import { ErpnextSandbox } from "#infra/sandbox/erpnext/index";
+import { WixSandbox } from "#infra/sandbox/wix/index";
+import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
+import type { WixFulfillment } from "#shared/wix/fulfillment-types";
 
 /** The sandboxes follow the real systems' shipment rules (each test names its source). */
 const call = async (

@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { readBody, send } from "../../infra/sandbox/kit";
-import { WixSandbox } from "../../infra/sandbox/wix";
-import { HttpError } from "../../shared/errors";
-import { scrub } from "../../shared/http/redact";
-import { WixClient } from "../../shared/wix/client";
+import { readBody, send } from "#infra/sandbox/kit";
+import { WixSandbox } from "#infra/sandbox/wix/index";
+import { HttpError } from "#shared/errors";
+import { scrub } from "#shared/http/redact";
+import { WixClient } from "#shared/wix/client";
 import { createItem, type Harness, startHarness } from "./harness";
 
 describe("secrets never appear in logs or the sync log", () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
-import { INTEGRATION_ROLES } from "../../infra/sandbox/erpnext/site";
-import type { Settings } from "../../shared/config/settings";
-import { ErpnextClient } from "../../shared/erpnext/client";
-import type { HttpError } from "../../shared/errors";
-import { ONE_TRY } from "../../shared/resilience/retry";
-import { CUSTOM_FIELDS } from "../../shared/setup/custom-fields";
-import { describeSetup, runSetup } from "../../shared/setup/setup";
-import { WixClient } from "../../shared/wix/client";
+import { INTEGRATION_ROLES } from "#infra/sandbox/erpnext/site";
+import type { Settings } from "#shared/config/settings";
+import { ErpnextClient } from "#shared/erpnext/client";
+import type { HttpError } from "#shared/errors";
+import { ONE_TRY } from "#shared/resilience/retry";
+import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
+import { describeSetup, runSetup } from "#shared/setup/setup";
+import { WixClient } from "#shared/wix/client";
 import { createItem, type Harness, productsWithSku, startHarness } from "./harness";
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import type { Doc } from "../../infra/sandbox/erpnext/doctype";
+import type { Doc } from "#infra/sandbox/erpnext/doctype";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /** Merchants who ship from Wix (FULFILMENT_SOURCE=wix): Wix fulfillments make the Delivery Notes. */

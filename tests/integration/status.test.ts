@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { webhookName } from "../../shared/setup/webhooks";
+import { webhookName } from "#shared/setup/webhooks";
 import { createItem, type Harness, startHarness } from "./harness";
 
 const AUTH = { authorization: "token sandbox-api-key:sandbox-api-secret" };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { seedDemoCatalog } from "../../infra/sandbox/demo";
+import { seedDemoCatalog } from "#infra/sandbox/demo";
 import { type Harness, startHarness } from "./harness";
 
 /**

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals";
 import { importPKCS8, SignJWT } from "jose";
-import { metrics } from "../../shared/runtime/logger";
+import { metrics } from "#shared/runtime/logger";
 import { type Harness, startHarness } from "./harness";
 
 const APPROVED = "wix.ecom.v1.order_approved";

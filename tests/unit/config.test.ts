@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
-import { parseSettings } from "../../shared/config/settings";
-import { ConfigError } from "../../shared/errors";
-import { intervalOverrides, parseInterval } from "../../shared/jobs/definitions";
+import { parseSettings } from "#shared/config/settings";
+import { ConfigError } from "#shared/errors";
+import { intervalOverrides, parseInterval } from "#shared/jobs/definitions";
 
 const valid = {
   ERPNEXT_URL: "https://erp.example.com",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
-import { DryRunSkipped } from "../../shared/errors";
-import { HttpClient } from "../../shared/http/client";
-import { isErpnextRead, isWixRead, summarize } from "../../shared/http/dry-run";
+import { DryRunSkipped } from "#shared/errors";
+import { HttpClient } from "#shared/http/client";
+import { isErpnextRead, isWixRead, summarize } from "#shared/http/dry-run";
 
 describe("test mode write guard", () => {
   it("lets reads through: GET, Wix query/search POSTs, Frappe read methods", () => {

@@ -1,13 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { describeFrappeError, ErpnextClient } from "../../shared/erpnext/client";
-import { HttpError, isRetryableStatus } from "../../shared/errors";
-import { HttpClient } from "../../shared/http/client";
-import { RateBudget } from "../../shared/http/rate-budget";
-import { redact, rememberSecrets, scrub, scrubDeep } from "../../shared/http/redact";
-import { backoffDelay, parseRetryAfter, type RetryInfo, retry } from "../../shared/resilience/retry";
-import { describeWixError } from "../../shared/wix/responses";
+import { describeFrappeError, ErpnextClient } from "#shared/erpnext/client";
+import { HttpError, isRetryableStatus } from "#shared/errors";
+import { HttpClient } from "#shared/http/client";
+import { RateBudget } from "#shared/http/rate-budget";
+import { redact, rememberSecrets, scrub, scrubDeep } from "#shared/http/redact";
+import { backoffDelay, parseRetryAfter, type RetryInfo, retry } from "#shared/resilience/retry";
+import { describeWixError } from "#shared/wix/responses";
 
 describe("retry policy", () => {
   const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1000 };

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "@jest/globals";
-import type { Item, ItemPrice } from "../../shared/erpnext/schemas";
-import { PermanentError } from "../../shared/errors";
-import { sellableQuantities } from "../../shared/flows/inventory/sync";
-import { countryLookup, toSalesOrder } from "../../shared/flows/orders/mapping";
+import type { Item, ItemPrice } from "#shared/erpnext/schemas";
+import { PermanentError } from "#shared/errors";
+import { sellableQuantities } from "#shared/flows/inventory/sync";
+import { countryLookup, toSalesOrder } from "#shared/flows/orders/mapping";
 import {
   contentHash,
   fitName,
@@ -11,8 +11,8 @@ import {
   toKilograms,
   toWixProduct,
   toWixVariantProduct,
-} from "../../shared/flows/products/mapping";
-import type { WixOrder } from "../../shared/wix/types";
+} from "#shared/flows/products/mapping";
+import type { WixOrder } from "#shared/wix/types";
 
 const item = (over: Partial<Item> = {}): Item =>
   ({

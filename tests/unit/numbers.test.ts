@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
-import { binSchema, itemPriceSchema, itemSchema } from "../../shared/erpnext/schemas";
-import { PermanentError } from "../../shared/errors";
-import { toWixProduct, toWixVariantProduct } from "../../shared/flows/products/mapping";
+import { binSchema, itemPriceSchema, itemSchema } from "#shared/erpnext/schemas";
+import { PermanentError } from "#shared/errors";
+import { toWixProduct, toWixVariantProduct } from "#shared/flows/products/mapping";
 
 const priceRow = (rate: unknown) => ({
   item_code: "A",

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import { bulkChunks } from "../../shared/flows/products/sync";
-import type { WixProduct } from "../../shared/wix/types";
+import { bulkChunks } from "#shared/flows/products/sync";
+import type { WixProduct } from "#shared/wix/types";
 
 const plan = (variants: number, options: number) => ({
   product: {

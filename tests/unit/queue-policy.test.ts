@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import { retryDelaySeconds } from "../../shared/queue/policy";
-import { encodeBody } from "../../shared/queue/sqs";
+import { retryDelaySeconds } from "#shared/queue/policy";
+import { encodeBody } from "#shared/queue/sqs";
 
 describe("queue policy", () => {
   test("retryable failures back off 30 s, 2 min, 8 min, then 30 min at most", () => {

@@ -1,4 +1,4 @@
-import { frappeJson, signFrappeBody } from "../../../shared/erpnext/signature";
+import { frappeJson, signFrappeBody } from "#shared/erpnext/signature";
 import { deliverWebhook, Outbox } from "../kit";
 import type { Doc } from "./doctype";
 import { evalCondition, renderTemplate } from "./webhook-doctype";

@@ -1,11 +1,11 @@
-import type { WixFulfillment, WixOrderWithFulfillments } from "../../../shared/wix/fulfillment-types";
+import type { WixFulfillment, WixOrderWithFulfillments } from "#shared/wix/fulfillment-types";
 import {
   TRANSACTIONS_FQDN,
   type WixOrderTransactions,
   type WixPayment,
   type WixRefund,
-} from "../../../shared/wix/transactions";
-import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "../../../shared/wix/types";
+} from "#shared/wix/transactions";
+import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "#shared/wix/types";
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { auth, TOKEN_PATH, WixAuth } from "./auth";
 import { bulk } from "./bulk";

@@ -8,8 +8,8 @@ import {
   TRANSACTIONS_FQDN,
   type WixOrderTransactions,
   type WixRefund,
-} from "../../../shared/wix/transactions";
-import type { Wire, WixOrder } from "../../../shared/wix/types";
+} from "#shared/wix/transactions";
+import type { Wire, WixOrder } from "#shared/wix/types";
 import { WixError } from "./errors";
 import { inventoryForSku } from "./inventory";
 import {

@@ -4,8 +4,8 @@ import {
   TRANSACTIONS_FQDN,
   type WixOrderTransactions,
   type WixPayment,
-} from "../../../shared/wix/transactions";
-import type { WixOrder } from "../../../shared/wix/types";
+} from "#shared/wix/transactions";
+import type { WixOrder } from "#shared/wix/types";
 import { WixError } from "./errors";
 import { money, type WixResource, type WixStore } from "./store";
 import type { WixWebhooks } from "./webhooks";

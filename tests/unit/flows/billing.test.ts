@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
-import { PermanentError } from "../../../shared/errors";
-import { paymentAccountFor, paymentMethodKeys } from "../../../shared/flows/billing/accounts";
-import { MAKE_SALES_INVOICE } from "../../../shared/flows/billing/invoice";
+import { PermanentError } from "#shared/errors";
+import { paymentAccountFor, paymentMethodKeys } from "#shared/flows/billing/accounts";
+import { MAKE_SALES_INVOICE } from "#shared/flows/billing/invoice";
 import type {
   BillingErpnext,
   BillingRecords,
@@ -9,12 +9,12 @@ import type {
   BillingState,
   BillingWix,
   DocFilter,
-} from "../../../shared/flows/billing/ports";
-import { BillingSync } from "../../../shared/flows/billing/sync";
-import type { InvoiceRecord, PaymentRecord } from "../../../shared/store/repos/billing";
-import type { OrderRecord } from "../../../shared/store/state";
-import type { WixOrderTransactions, WixPayment } from "../../../shared/wix/transactions";
-import type { WixOrder } from "../../../shared/wix/types";
+} from "#shared/flows/billing/ports";
+import { BillingSync } from "#shared/flows/billing/sync";
+import type { InvoiceRecord, PaymentRecord } from "#shared/store/repos/billing";
+import type { OrderRecord } from "#shared/store/state";
+import type { WixOrderTransactions, WixPayment } from "#shared/wix/transactions";
+import type { WixOrder } from "#shared/wix/types";
 import { FakeLog } from "./fakes";
 
 type Doc = Record<string, unknown> & { name: string };

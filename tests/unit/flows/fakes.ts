@@ -2,12 +2,12 @@
  * In-memory fakes of the orders and inventory ports: just enough of ERPNext, Wix and our state to
  * run the use-cases in milliseconds. They follow the ports' documented behaviour, nothing more.
  */
-import { NotFoundError } from "../../../shared/errors";
-import type { InventoryErpnext, InventoryState, InventoryWix } from "../../../shared/flows/inventory/ports";
-import type { DocFilter, OrdersErpnext, OrdersState, OrdersWix } from "../../../shared/flows/orders/ports";
-import type { CustomerRecord, OrderRecord, ProductMapping } from "../../../shared/store/state";
-import type { SyncLogEntry } from "../../../shared/store/sync-log";
-import type { BulkResponse, WixInventoryItem, WixOrder } from "../../../shared/wix/types";
+import { NotFoundError } from "#shared/errors";
+import type { InventoryErpnext, InventoryState, InventoryWix } from "#shared/flows/inventory/ports";
+import type { DocFilter, OrdersErpnext, OrdersState, OrdersWix } from "#shared/flows/orders/ports";
+import type { CustomerRecord, OrderRecord, ProductMapping } from "#shared/store/state";
+import type { SyncLogEntry } from "#shared/store/sync-log";
+import type { BulkResponse, WixInventoryItem, WixOrder } from "#shared/wix/types";
 
 type Doc = Record<string, unknown> & { name: string };
 

@@ -3,14 +3,14 @@
  * shared/flows/categories/ports.ts). They keep the rules the flows rely on: Wix SKUs are unique,
  * writes are revision-guarded, a bulk call answers per item, Frappe lists carry no child tables.
  */
-import { NotFoundError, RevisionConflictError } from "../../../shared/errors";
+import { NotFoundError, RevisionConflictError } from "#shared/errors";
 import type {
   Category,
   CategoryDirectory,
   CategoryState,
   Filing,
   MappingScan,
-} from "../../../shared/flows/categories/ports";
+} from "#shared/flows/categories/ports";
 import type {
   FlowHeartbeat,
   ItemFilter,
@@ -18,12 +18,12 @@ import type {
   OutcomeLog,
   ProductCatalog,
   ProductMappings,
-} from "../../../shared/flows/products/ports";
-import type { Enqueuer, MessageOf, QueueName } from "../../../shared/queue/messages";
-import type { ProductMapping } from "../../../shared/store/state";
-import type { SyncLogEntry } from "../../../shared/store/sync-log";
-import type { BulkError } from "../../../shared/wix/bulk";
-import type { CatalogVersion } from "../../../shared/wix/client";
+} from "#shared/flows/products/ports";
+import type { Enqueuer, MessageOf, QueueName } from "#shared/queue/messages";
+import type { ProductMapping } from "#shared/store/state";
+import type { SyncLogEntry } from "#shared/store/sync-log";
+import type { BulkError } from "#shared/wix/bulk";
+import type { CatalogVersion } from "#shared/wix/client";
 import type {
   BulkItemResult,
   BulkResponse,
@@ -31,7 +31,7 @@ import type {
   WixProduct,
   WixProductUpdate,
   WixVariantMatch,
-} from "../../../shared/wix/types";
+} from "#shared/wix/types";
 
 export const PRICE_LIST = "Standard Selling";
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
-import { PermanentError, RetryableError } from "../../../shared/errors";
-import { HIDDEN_HASH } from "../../../shared/flows/products/mapping";
-import { ProductSync } from "../../../shared/flows/products/sync";
+import { PermanentError, RetryableError } from "#shared/errors";
+import { HIDDEN_HASH } from "#shared/flows/products/mapping";
+import { ProductSync } from "#shared/flows/products/sync";
 import { FakeErpnext, FakeLog, FakeState, FakeWixProducts, PRICE_LIST } from "./product-fakes";
 
 /** The products use-case against in-memory ports: no servers, milliseconds. */

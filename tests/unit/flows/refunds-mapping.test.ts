@@ -1,4 +1,4 @@
-import { PermanentError } from "../../../shared/errors";
+import { PermanentError } from "#shared/errors";
 import {
   type MappedReturn,
   planRefund,
@@ -8,8 +8,8 @@ import {
   type SalesOrderRow,
   toCreditNote,
   type WixRefund,
-} from "../../../shared/flows/refunds/mapping";
-import type { WixOrder } from "../../../shared/wix/types";
+} from "#shared/flows/refunds/mapping";
+import type { WixOrder } from "#shared/wix/types";
 
 const L1 = "11111111-1111-4111-8111-111111111111";
 const L2 = "22222222-2222-4222-8222-222222222222";

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
-import { PermanentError, RetryableError } from "../../../shared/errors";
-import type { WixRefund } from "../../../shared/flows/refunds/mapping";
-import type { RefundsInvoices, RefundsState, RefundsWix } from "../../../shared/flows/refunds/ports";
-import { DELIVERY_RETURN, INVOICE_RETURN, RefundSync } from "../../../shared/flows/refunds/sync";
-import type { RefundRecord, RestockRecord } from "../../../shared/store/repos/refunds";
-import type { WixOrder } from "../../../shared/wix/types";
+import { PermanentError, RetryableError } from "#shared/errors";
+import type { WixRefund } from "#shared/flows/refunds/mapping";
+import type { RefundsInvoices, RefundsState, RefundsWix } from "#shared/flows/refunds/ports";
+import { DELIVERY_RETURN, INVOICE_RETURN, RefundSync } from "#shared/flows/refunds/sync";
+import type { RefundRecord, RestockRecord } from "#shared/store/repos/refunds";
+import type { WixOrder } from "#shared/wix/types";
 import { FakeErpnext, FakeLog } from "./fakes";
 
 const L1 = "line-1";

@@ -4,13 +4,13 @@ import {
   compareOrder,
   type ErpnextOrderSide,
   type WixOrderSide,
-} from "../../../shared/ops/audit/compare";
+} from "#shared/ops/audit/compare";
 import type {
   AuditPeriod,
   ErpnextAuditReader,
   OrderContextReader,
   WixAuditReader,
-} from "../../../shared/ops/audit/ports";
+} from "#shared/ops/audit/ports";
 import {
   fulfilledOf,
   type OrderTransactions,
@@ -18,9 +18,9 @@ import {
   paymentsOf,
   refundsOf,
   wixAuditReader,
-} from "../../../shared/ops/audit/readers";
-import { formatAudit, parsePeriod, previousMonth, runAudit } from "../../../shared/ops/audit/run";
-import type { WixOrder } from "../../../shared/wix/types";
+} from "#shared/ops/audit/readers";
+import { formatAudit, parsePeriod, previousMonth, runAudit } from "#shared/ops/audit/run";
+import type { WixOrder } from "#shared/wix/types";
 
 const CONTEXT: AuditContext = { expect: { submit: true, createOn: "approved", invoiceOn: "payment" } };
 
