@@ -1,3 +1,4 @@
+import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the billing flow needs from ERPNext, Wix and our state, and nothing more. The adapters
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
@@ -13,22 +14,7 @@ import type { WixOrder } from "../../wix/types";
 export type DocFilter = [string, string, unknown];
 
 /** Sales Order (read), Sales Invoice and Payment Entry (read and written), the invoice mapper. */
-export interface BillingErpnext {
-  get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T>;
-  list<T = Record<string, unknown>>(
-    doctype: string,
-    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; start?: number; pageLength?: number },
-  ): Promise<T[]>;
-  insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T>;
-  /** A patch; `{docstatus: 1}` submits. */
-  update<T = Record<string, unknown>>(
-    doctype: string,
-    name: string,
-    patch: Record<string, unknown>,
-  ): Promise<T>;
-  /** A whitelisted method (`/api/method/<method>`), its `message`. */
-  call<T = unknown>(method: string, args?: Record<string, unknown>): Promise<T>;
-}
+export type BillingErpnext = Pick<ErpnextDocuments, "get" | "list" | "insert" | "update" | "call">;
 
 /** The order and its transactions, re-read on every message: Wix is the truth. */
 export interface BillingWix {

@@ -1,3 +1,4 @@
+import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the inventory flow needs from ERPNext, Wix and our state, and nothing more. The adapters
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
@@ -8,14 +9,7 @@ import type { SyncLogEntry } from "../../store/sync-log";
 import type { BulkResponse, WixInventoryItem, WixOrder } from "../../wix/types";
 
 /** ERPNext's stock: Bins (read in full) and Stock Ledger Entries (one by one). */
-export interface InventoryErpnext {
-  listAll<T = Record<string, unknown>>(
-    doctype: string,
-    opts: { fields: string[]; filters?: [string, string, unknown][]; orderBy?: string; pageLength?: number },
-  ): Promise<T[]>;
-  /** Undefined for a document that does not exist. */
-  find<T = Record<string, unknown>>(doctype: string, name: string): Promise<T | undefined>;
-}
+export type InventoryErpnext = Pick<ErpnextDocuments, "listAll" | "find">;
 
 /** Wix inventory items: one per variant and location. */
 export interface InventoryWix {

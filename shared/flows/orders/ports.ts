@@ -1,3 +1,4 @@
+import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the orders flow needs from ERPNext, Wix and our state, and nothing more. The adapters
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
@@ -9,36 +10,16 @@ import type { WixOrder } from "../../wix/types";
 import type { OrderSettings } from "./mapping";
 
 /** A Frappe list filter: `[field, operator, value]`. */
-export type DocFilter = [string, string, unknown];
+export type { DocFilter } from "#shared/flows/erpnext-documents";
 
 /**
  * ERPNext documents as Frappe's REST resources: Sales Order, Customer, Address, Payment Entry
  * (read and written), Company, Country and Item (read).
  */
-export interface OrdersErpnext {
-  get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T>;
-  /** Undefined for a document that does not exist. */
-  find<T = Record<string, unknown>>(doctype: string, name: string): Promise<T | undefined>;
-  /** One page; `pageLength` rows at most. */
-  list<T = Record<string, unknown>>(
-    doctype: string,
-    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; start?: number; pageLength?: number },
-  ): Promise<T[]>;
-  /** Every row, page by page. */
-  listAll<T = Record<string, unknown>>(
-    doctype: string,
-    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; pageLength?: number },
-  ): Promise<T[]>;
-  insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T>;
-  /** A patch; `{docstatus: 1}` submits, `{docstatus: 2}` cancels. */
-  update<T = Record<string, unknown>>(
-    doctype: string,
-    name: string,
-    patch: Record<string, unknown>,
-  ): Promise<T>;
-  /** Deletes a draft; NotFoundError when it is not there. */
-  delete(doctype: string, name: string): Promise<void>;
-}
+export type OrdersErpnext = Pick<
+  ErpnextDocuments,
+  "get" | "find" | "list" | "listAll" | "insert" | "update" | "delete"
+>;
 
 /** The Wix order, re-read on every message: it is the truth. */
 export interface OrdersWix {

@@ -1,3 +1,4 @@
+import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the refunds flow needs from ERPNext, Wix, the billing flow and our state. The adapters
  * satisfy these structurally; the unit tests use in-memory fakes. Failures arrive as the domain
@@ -6,25 +7,9 @@
 import type { RefundRecord, RestockRecord } from "../../store/repos/refunds";
 import type { SyncLogEntry } from "../../store/sync-log";
 import type { WixOrder } from "../../wix/types";
-import type { DocFilter } from "../orders/ports";
 import type { WixRefund } from "./mapping";
 
-export interface RefundsErpnext {
-  get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T>;
-  list<T = Record<string, unknown>>(
-    doctype: string,
-    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; pageLength?: number },
-  ): Promise<T[]>;
-  insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T>;
-  /** A patch; `{docstatus: 1}` submits. */
-  update<T = Record<string, unknown>>(
-    doctype: string,
-    name: string,
-    patch: Record<string, unknown>,
-  ): Promise<T>;
-  /** A whitelisted method (the return mappers): its `message`. */
-  call<T = unknown>(method: string, args?: Record<string, unknown>): Promise<T>;
-}
+export type RefundsErpnext = Pick<ErpnextDocuments, "get" | "list" | "insert" | "update" | "call">;
 
 /** The order line fields the restock reads (`restockQuantity`: Wix's running total). */
 export type RefundsOrder = WixOrder & {

@@ -1,3 +1,4 @@
+import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the shipments flow needs from ERPNext, Wix and our state. The adapters (ErpnextClient,
  * WixClient, StateStore) satisfy these structurally; the unit tests use in-memory fakes. Failures
@@ -8,25 +9,11 @@ import type { ShipmentRepository } from "../../store/repos/shipments";
 import type { SyncLogEntry } from "../../store/sync-log";
 import type { WixFulfillment } from "../../wix/fulfillment-types";
 import type { WixOrder } from "../../wix/types";
-import type { DocFilter } from "../orders/ports";
 
-export interface ShipmentsErpnext {
-  find<T = Record<string, unknown>>(doctype: string, name: string): Promise<T | undefined>;
-  get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T>;
-  list<T = Record<string, unknown>>(
-    doctype: string,
-    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; start?: number; pageLength?: number },
-  ): Promise<T[]>;
-  insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T>;
-  /** A patch; `{docstatus: 2}` cancels; allow_on_submit fields change on a submitted note. */
-  update<T = Record<string, unknown>>(
-    doctype: string,
-    name: string,
-    patch: Record<string, unknown>,
-  ): Promise<T>;
-  /** A whitelisted mapper's unsaved document (`make_delivery_note`). */
-  mapDocument<T = Record<string, unknown>>(method: string, sourceName: string): Promise<T>;
-}
+export type ShipmentsErpnext = Pick<
+  ErpnextDocuments,
+  "find" | "get" | "list" | "insert" | "update" | "mapDocument"
+>;
 
 export interface ShipmentsWix {
   getOrder(id: string): Promise<WixOrder | undefined>;
