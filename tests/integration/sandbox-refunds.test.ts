@@ -3,27 +3,16 @@ import { MAKE_DELIVERY_NOTE } from "#infra/sandbox/erpnext/delivery-note";
 import { ErpnextSandbox } from "#infra/sandbox/erpnext/index";
 import { DELIVERY_NOTE_RETURN, SALES_INVOICE_RETURN } from "#infra/sandbox/erpnext/returns";
 import { WixSandbox } from "#infra/sandbox/wix/index";
+import { callSandbox } from "./sandbox-call";
 
 /** The sandboxes follow the real systems' refund and return rules (each test names its source). */
-const call = async (
-  sandbox: { handle: WixSandbox["handle"] },
+const call = (
+  sandbox: Parameters<typeof callSandbox>[0],
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-) => {
-  const url = new URL(`http://sandbox${path}`);
-  const res = await sandbox.handle({
-    method,
-    path: url.pathname,
-    params: {},
-    query: url.searchParams,
-    headers,
-    raw: Buffer.from(body === undefined ? "" : JSON.stringify(body)),
-    body,
-  });
-  return res as { status: number; body: Json };
-};
+) => callSandbox<Json>(sandbox, method, path, body, headers);
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers, read field by field in the assertions
 type Json = Record<string, any>;
 const code = (body: Json) => body.details?.applicationError?.code;

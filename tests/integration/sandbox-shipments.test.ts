@@ -4,27 +4,16 @@ import { ErpnextSandbox } from "#infra/sandbox/erpnext/index";
 import { WixSandbox } from "#infra/sandbox/wix/index";
 import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
 import type { WixFulfillment } from "#shared/wix/fulfillment-types";
+import { callSandbox } from "./sandbox-call";
 
 /** The sandboxes follow the real systems' shipment rules (each test names its source). */
-const call = async (
-  sandbox: { handle: ErpnextSandbox["handle"] },
+const call = (
+  sandbox: Parameters<typeof callSandbox>[0],
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-) => {
-  const url = new URL(`http://sandbox${path}`);
-  const res = await sandbox.handle({
-    method,
-    path: url.pathname,
-    params: {},
-    query: url.searchParams,
-    headers,
-    raw: Buffer.from(body === undefined ? "" : JSON.stringify(body)),
-    body,
-  });
-  return res as { status: number; body: Record<string, unknown> };
-};
+) => callSandbox<Record<string, unknown>>(sandbox, method, path, body, headers);
 
 describe("sandbox Wix order fulfillments (@wix/auto_sdk_ecom_order-fulfillments)", () => {
   const wix = new WixSandbox({ apiKey: "k", siteId: "s" });
