@@ -3,7 +3,10 @@
  * sandboxes, fed a hostile catalog and a stream of checkouts whose order events arrive three times
  * each, at once and out of order, while both APIs fail a share of their calls (429, 5xx, timeouts,
  * and writes that commit but lose their answer), Wix goes down for longer than the retry budget,
- * and the host is killed with SIGKILL half-way. Once the faults stop it waits for the integration
+ * and the host is killed with SIGKILL half-way. Still under the faults, the merchant ships some
+ * orders (Delivery Notes in ERPNext: the shipments flow makes the Wix fulfilments) and refunds
+ * some paid ones in Wix (partly or fully: the refunds flow books Credit Notes and payments out).
+ * Once the faults stop it waits for the integration
  * to converge by itself (its jobs, nudged), then reads both sandboxes through their REST APIs and
  * checks the invariants, the audit last (`POST /jobs/monthly-audit` over the run's day: no
  * difference but the orders parked by design). A clean run of the same scenario (no faults, no kill) in the same
@@ -25,6 +28,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ERPNEXT_COUNTRIES } from "#infra/sandbox/countries";
+import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
 
 function knob(name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = process.env[name]?.trim();
@@ -53,8 +57,11 @@ const KEEP = process.env.CHAOS_KEEP === "1";
 // A person at the desk (the integration user's own writes are not announced: the echo condition).
 const ERP = { authorization: "token sandbox-desk-key:sandbox-desk-secret" };
 const WIX = { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" };
+const QUEUE_NAMES = ["products", "inventory", "orders", "billing", "refunds", "shipments"];
 const COMPANY_CURRENCY = "USD"; // the sandbox company's default_currency
 const EVENT = (name: string) => `wix.ecom.v1.${name}`;
+/** Paid, later refunds included: one Payment Entry received (payments out name the refund). */
+const PAID_STATUSES = new Set(["PAID", "PARTIALLY_REFUNDED", "FULLY_REFUNDED"]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cents = (v: unknown) => Math.round(Number(v) * 100);
@@ -282,6 +289,155 @@ function checkouts(n: number, items: ItemPlan[]) {
   });
 }
 
+// --- after the sale: shipments and refunds ------------------------------------------------
+
+/** A placed checkout as the control route answers it (the parts the after-sale steps use). */
+interface PlacedOrder {
+  id: string;
+  number: string;
+  currency: string;
+  paymentStatus: string;
+  lineItems: { id: string; quantity: number }[];
+  additionalFees?: { id: string }[];
+  priceSummary: { shipping?: { amount: string } };
+}
+
+/**
+ * What the merchant does after the sale, by checkout index (deterministic): every 5th order of the
+ * company's currency is shipped (every other one of those in part: its first line only), every
+ * 8th paid one refunded in part (one unit of its first line) and every 8th + 4 in full. Some are
+ * both shipped and refunded. Orders parked by design (another currency) are left alone.
+ */
+function afterSalePlan(k: number, order: PlacedOrder) {
+  if (order.currency !== COMPANY_CURRENCY) return {};
+  const ship = k % 5 === 1 ? (k % 10 === 1 ? ("all" as const) : ("first line" as const)) : undefined;
+  const paid = order.paymentStatus === "PAID";
+  const refund =
+    paid && k % 8 === 0 ? ("part" as const) : paid && k % 8 === 4 ? ("full" as const) : undefined;
+  return { ship, refund };
+}
+
+interface AfterSale {
+  shipped: number;
+  partlyRefunded: number;
+  fullyRefunded: number;
+  /** Orders not booked in ERPNext in time to ship or refund them (skipped, listed). */
+  notReady: string[];
+}
+
+/** A Delivery Note as a user makes it in the desk: ERPNext's mapper, then submitted (announced). */
+async function ship(host: ChildHost, salesOrder: string, which: "all" | "first line"): Promise<void> {
+  const draft = (
+    await host.must(
+      "POST",
+      `/sandbox/erpnext/api/method/${MAKE_DELIVERY_NOTE}?${DRIVER}`,
+      { source_name: salesOrder },
+      ERP,
+    )
+  ).body.message as { items: unknown[] };
+  const items = which === "all" ? draft.items : draft.items.slice(0, 1);
+  await host.must(
+    "POST",
+    `/sandbox/erpnext/api/resource/Delivery%20Note?${DRIVER}`,
+    { ...draft, items, docstatus: 1 },
+    ERP,
+  );
+}
+
+/** A refund made in the Wix dashboard: Calculate Refund for the items, then Refund Payments. */
+async function refund(host: ChildHost, order: PlacedOrder, how: "part" | "full"): Promise<void> {
+  const first = order.lineItems[0] as PlacedOrder["lineItems"][number];
+  const refundItems =
+    how === "part"
+      ? { lineItems: [{ lineItemId: first.id, quantity: 1 }] }
+      : {
+          lineItems: order.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity })),
+          additionalFees: (order.additionalFees ?? []).map((f) => ({ additionalFeeId: f.id })),
+          ...(cents(order.priceSummary.shipping?.amount ?? 0) > 0 ? { shipping: {} } : {}),
+        };
+  const calc = await host.must(
+    "POST",
+    `/sandbox/wix/ecom/v1/order-billing/calculate-refund?${DRIVER}`,
+    { orderId: order.id, refundItems },
+    WIX,
+  );
+  const tx = await host.must(
+    "GET",
+    `/sandbox/wix/ecom/v1/payments/orders/${order.id}?${DRIVER}`,
+    undefined,
+    WIX,
+  );
+  const payment = tx.body.orderTransactions.payments[0] as { id: string; amount: { amount: string } };
+  // Never more than the payment (Refund Payments refuses it).
+  const amount = Math.min(cents(calc.body.summary.total.amount), cents(payment.amount.amount));
+  await host.must(
+    "POST",
+    `/sandbox/wix/ecom/v1/order-billing/refund-payments?${DRIVER}`,
+    {
+      orderId: order.id,
+      paymentRefunds: [{ paymentId: payment.id, amount: { amount: (amount / 100).toFixed(2) } }],
+      refundItems,
+    },
+    WIX,
+  );
+}
+
+/**
+ * Ships and refunds the planned orders as soon as each is booked in ERPNext (a submitted Sales
+ * Order; for a refund also its Sales Invoice and Payment Entry, as a merchant refunds a booked
+ * sale), while the faults go on. Orders not booked within `waitMs` are skipped and listed.
+ */
+async function afterSales(host: ChildHost, placed: PlacedOrder[], waitMs: number): Promise<AfterSale> {
+  const done: AfterSale = { shipped: 0, partlyRefunded: 0, fullyRefunded: 0, notReady: [] };
+  const todo = placed
+    .map((order, k) => ({ order, ...afterSalePlan(k, order) }))
+    .filter((t) => t.ship || t.refund);
+  const deadline = Date.now() + waitMs;
+  const submitted = encodeURIComponent(JSON.stringify([["docstatus", "=", 1]]));
+  const list = async <T>(doctype: string, fields: string[]) =>
+    (
+      await host.must(
+        "GET",
+        `/sandbox/erpnext/api/resource/${encodeURIComponent(doctype)}?fields=${encodeURIComponent(JSON.stringify(fields))}&filters=${submitted}&limit_page_length=0&${DRIVER}`,
+        undefined,
+        ERP,
+      )
+    ).body.data as T[];
+  while (todo.length && Date.now() < deadline) {
+    const sos = new Map(
+      (await list<{ name: string; po_no: string }>("Sales Order", ["name", "po_no"])).map((so) => [
+        so.po_no,
+        so.name,
+      ]),
+    );
+    const invoiced = new Set(
+      (await list<{ po_no: string }>("Sales Invoice", ["po_no"])).map((si) => si.po_no),
+    );
+    const received = new Set(
+      (await list<{ reference_no: string }>("Payment Entry", ["reference_no"])).map((pe) => pe.reference_no),
+    );
+    for (const t of [...todo]) {
+      const so = sos.get(t.order.number);
+      if (!so) continue;
+      if (t.ship) {
+        await ship(host, so, t.ship);
+        done.shipped++;
+        t.ship = undefined;
+      }
+      if (t.refund && invoiced.has(t.order.number) && received.has(t.order.number)) {
+        await refund(host, t.order, t.refund);
+        if (t.refund === "part") done.partlyRefunded++;
+        else done.fullyRefunded++;
+        t.refund = undefined;
+      }
+      if (!t.ship && !t.refund) todo.splice(todo.indexOf(t), 1);
+    }
+    if (todo.length) await sleep(2000);
+  }
+  done.notReady = todo.map((t) => `#${t.order.number}`);
+  return done;
+}
+
 // --- faults --------------------------------------------------------------------------------
 
 /**
@@ -421,7 +577,7 @@ async function outcome(host: ChildHost): Promise<Outcome> {
     "email_id",
   ]);
   const dlq: Record<string, Parked[]> = {};
-  for (const q of ["products", "inventory", "orders"])
+  for (const q of QUEUE_NAMES)
     dlq[q] = ((await host.must("GET", `/dlq/${q}`)).body.messages ?? []) as Parked[];
   // 503 while failing (a DLQ not empty is enough): the report is read whatever the status.
   const health = (await host.call("GET", "/health")).body;
@@ -492,7 +648,7 @@ async function outcome(host: ChildHost): Promise<Outcome> {
         o.totalsOff.push(`#${w.number}: ${so.name} ${so.grand_total} vs Wix ${w.priceSummary.total.amount}`);
       else o.exactlyOne++;
       const paidCount = paidRefs.get(w.number) ?? 0;
-      if (so.docstatus === 1 && paidCount !== (w.paymentStatus === "PAID" ? 1 : 0))
+      if (so.docstatus === 1 && paidCount !== (PAID_STATUSES.has(w.paymentStatus) ? 1 : 0))
         o.paymentsOff.push(`#${w.number}: ${paidCount} Payment Entries (${w.paymentStatus})`);
       const email = w.buyerInfo?.email?.trim().toLowerCase() ?? "";
       customerOfBuyer.set(email, (customerOfBuyer.get(email) ?? new Set()).add(so.customer));
@@ -658,11 +814,12 @@ interface RunResult {
   faultsFired: { erpnext: number; wix: number };
   outageMs?: number;
   deliveriesRefused: number;
+  afterSale: AfterSale;
   convergeMs?: number;
   final: Outcome;
 }
 
-const JOBS_TO_NUDGE = ["dlq-redrive", "order-poll", "product-catchup", "inventory-delta"];
+const JOBS_TO_NUDGE = ["dlq-redrive", "order-poll", "product-catchup", "inventory-delta", "shipment-catchup"];
 
 async function run(
   label: string,
@@ -753,6 +910,7 @@ async function run(
     let outage: Promise<number> | undefined;
     let deliveriesRefused = 0;
     let placed = 0;
+    const placedOrders: PlacedOrder[] = [];
     let paused: Promise<void> | undefined;
     const ordersStarted = Date.now();
     await pool(orders, 6, async (order, i) => {
@@ -782,6 +940,7 @@ async function run(
       }
       await paused;
       const res = await host.must("POST", "/sandbox/wix/_orders", order);
+      placedOrders[i] = res.body.order as PlacedOrder;
       placed++;
       deliveriesRefused += ((res.body.delivered ?? []) as { status: unknown }[]).filter(
         (d) => d.status !== 200,
@@ -790,6 +949,11 @@ async function run(
     const outageMs = await outage;
     const ordersMs = Date.now() - ordersStarted;
     log(`${placed} checkouts in ${seconds(ordersMs)} s`);
+    const afterSale = await afterSales(host, placedOrders, CONVERGE_SECONDS * 1000);
+    log(
+      `${afterSale.shipped} orders shipped in ERPNext, ${afterSale.partlyRefunded} refunded in part and ${afterSale.fullyRefunded} in full in Wix` +
+        (afterSale.notReady.length ? `; not booked in time, skipped: ${afterSale.notReady.join(", ")}` : ""),
+    );
     await stopFaults(["erpnext", "wix"]);
     const faultsOff = Date.now();
     log(`faults off (${fired.erpnext} ERPNext and ${fired.wix} Wix calls failed); waiting for convergence`);
@@ -825,6 +989,7 @@ async function run(
       faultsFired: fired,
       outageMs,
       deliveriesRefused,
+      afterSale,
       convergeMs,
       final,
     };
@@ -856,6 +1021,7 @@ function failures(r: RunResult): string[] {
   list("unpriced items for sale in Wix", f.forSaleWrongly);
   list("parked for a reason the faults should not cause", f.parkedOther);
   list("audit differences (other than orders parked by design)", f.auditOff);
+  list("orders to ship or refund not booked in ERPNext in time (skipped)", r.afterSale.notReady);
   if (f.parkedWithoutReason)
     out.push(`${r.label}: ${f.parkedWithoutReason} parked message(s) without a reason`);
   return out;
@@ -882,6 +1048,10 @@ function report(results: RunResult[]): void {
     row("Wix outage (all calls 503), s", (r) => (r.outageMs ? seconds(r.outageMs) : "-")),
     row("SIGKILL + restart, s", (r) => (r.restartMs ? seconds(r.restartMs) : "-")),
     row("webhook deliveries refused after the sender's retries", (r) => r.deliveriesRefused),
+    row(
+      "orders shipped in ERPNext / refunded in Wix (in part / in full)",
+      (r) => `${r.afterSale.shipped} / ${r.afterSale.partlyRefunded} / ${r.afterSale.fullyRefunded}`,
+    ),
     row("catalog entered / checkouts placed, s", (r) => `${seconds(r.catalogMs)} / ${seconds(r.ordersMs)}`),
     row("time to converge after the faults stop, s", (r) =>
       r.convergeMs === undefined ? "NOT CONVERGED" : seconds(r.convergeMs),
@@ -902,10 +1072,8 @@ function report(results: RunResult[]): void {
       (r) => `${f(r).audited?.checked ?? "-"} / ${f(r).audited?.differing ?? "-"} / ${f(r).auditOff.length}`,
     ),
     row("messages lost (orders + items)", (r) => f(r).missing.length + f(r).itemsMissing.length),
-    row(
-      "messages parked (products / inventory / orders)",
-      (r) =>
-        `${f(r).parkedMessages.products} / ${f(r).parkedMessages.inventory} / ${f(r).parkedMessages.orders}`,
+    row(`messages parked (${QUEUE_NAMES.join(" / ")})`, (r) =>
+      QUEUE_NAMES.map((q) => f(r).parkedMessages[q]).join(" / "),
     ),
     row(
       "parked without a reason / still parked as retryable",

@@ -107,6 +107,50 @@ describe("audit", () => {
     planted.overFulfilled = (await checkout({ buyer: { email: "dn-only@example.com" } })).number;
     // (Saved without announcing it: the Webhook documents point at the host whatever the target.)
     deliver(planted.overFulfilled, 2, { silent: true });
+    // missing invoice: a paid order (INVOICE_ON=payment, the default) whose Sales Invoice was
+    // cancelled by hand in ERPNext: its payment first (ERPNext refuses to cancel a paid invoice),
+    // then the invoice, then the payment amended as an advance on the Sales Order.
+    planted.noInvoice = (
+      await checkout({ paymentStatus: "PAID", buyer: { email: "no-invoice@example.com" } })
+    ).number;
+    const invoice = docs("Sales Invoice").find((si) => si.po_no === planted.noInvoice && si.docstatus === 1);
+    const paid = docs("Payment Entry").find((p) => p.reference_no === planted.noInvoice && p.docstatus === 1);
+    if (!invoice || !paid) throw new Error("no Sales Invoice and payment to cancel");
+    h.erpnext.update("Payment Entry", paid.name as string, { docstatus: 2 });
+    h.erpnext.update("Sales Invoice", invoice.name as string, { docstatus: 2 });
+    const { name: _cancelled, docstatus: _d, status: _s, references: _r, ...amended } = paid;
+    h.erpnext.insert(
+      "Payment Entry",
+      {
+        ...amended,
+        amended_from: paid.name,
+        references: [
+          {
+            reference_doctype: "Sales Order",
+            reference_name: salesOrderOf(planted.noInvoice)?.name,
+            allocated_amount: paid.paid_amount,
+          },
+        ],
+        docstatus: 1,
+      },
+      { silent: true },
+    );
+    // refund not booked: a shipping refund made in the Wix dashboard whose events never reached us.
+    const refunded = await checkout({ paymentStatus: "PAID", buyer: { email: "refund-lost@example.com" } });
+    planted.refundNotBooked = refunded.number;
+    h.wix.setWebhookTarget(undefined);
+    h.wix.refund(refunded.id, {
+      paymentRefunds: [
+        {
+          paymentId: h.wix.transactionsOf(refunded.id).payments[0]?.id as string,
+          amount: { amount: "4.95" },
+        },
+      ],
+      refundItems: { shipping: { amount: { amount: "4.95" } } },
+    });
+    await h.wix.webhooksSettled();
+    h.wix.setWebhookTarget(`${h.host.url}/webhooks/wix`);
+    await h.host.drain();
 
     const result = await audit();
     const byOrder = new Map(result.differences.map((d) => [d.orderNumber, d]));
@@ -134,15 +178,26 @@ describe("audit", () => {
     expect(byOrder.get(planted.overFulfilled)).toEqual(
       expect.objectContaining({ kind: "over fulfilled", document: "Delivery Note", wix: "0", erpnext: "2" }),
     );
-    expect(result.differences).toHaveLength(5);
-    expect(result).toEqual(expect.objectContaining({ checked: 8, agreeing: 3, differing: 5 }));
+    expect(byOrder.get(planted.noInvoice)).toEqual(
+      expect.objectContaining({ kind: "missing", document: "Sales Invoice", wix: "29.95", erpnext: "0.00" }),
+    );
+    expect(byOrder.get(planted.refundNotBooked)).toEqual(
+      expect.objectContaining({
+        kind: "refund not booked",
+        document: "Credit Note",
+        wix: "4.95",
+        erpnext: "0.00",
+      }),
+    );
+    expect(result.differences).toHaveLength(7);
+    expect(result).toEqual(expect.objectContaining({ checked: 10, agreeing: 3, differing: 7 }));
     expect(result.byKind).toEqual({
       parked: 1,
-      missing: 1,
+      missing: 2,
       "amount differs": 1,
       "not fulfilled": 1,
       "over fulfilled": 1,
-      "refund not booked": 0,
+      "refund not booked": 1,
     });
   });
 
@@ -151,12 +206,12 @@ describe("audit", () => {
       audit?: Record<string, unknown>;
     };
     expect(report.audit).toEqual(
-      expect.objectContaining({ checked: 8, differing: 5, from: day(-1), to: day(1) }),
+      expect.objectContaining({ checked: 10, differing: 7, from: day(-1), to: day(1) }),
     );
     expect(report.audit).not.toHaveProperty("differences");
     const ctx = await h.host.context();
     const stored = await ctx.state.reports.latest<AuditResult>("audit");
-    expect(stored?.differences).toHaveLength(5);
+    expect(stored?.differences).toHaveLength(7);
   });
 
   test("a bad period is refused with the reason; other jobs take no period", async () => {
@@ -180,7 +235,7 @@ describe("audit", () => {
       });
     const differs = await run(["--from", day(-1), "--to", day(1)]);
     expect(differs.code).toBe(1);
-    expect(differs.out).toContain("8 orders checked, 3 agree, 5 differ");
+    expect(differs.out).toContain("10 orders checked, 3 agree, 7 differ");
     expect(differs.out).toMatch(new RegExp(`#${planted.amount} amount differs +Payment Entry`));
     const usage = await run(["--from", "yesterday"]);
     expect(usage.code).toBe(2);
