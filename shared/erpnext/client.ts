@@ -116,6 +116,10 @@ export class ErpnextClient {
       method: "PUT",
       path: docPath(doctype, name),
       body: patch,
+      // A submit or cancel is not repeatable: once ERPNext committed it, the same PUT answers 417
+      // UpdateAfterSubmitError (validate_update_after_submit, frappe/model/document.py). A lost
+      // answer is left to the message's retry, whose use-case re-reads the document first.
+      idempotent: patch.docstatus === undefined,
     });
     return res.body.data;
   }

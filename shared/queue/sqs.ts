@@ -195,40 +195,56 @@ export class SqsEnqueuer implements Enqueuer {
     }
   }
 
+  /**
+   * Every parked message, read without taking it: hidden while paging (so each page shows
+   * others), then visible again at once, so the next reader (a second audit, the report) sees
+   * them all too.
+   */
+  private async peek(dlqUrl: string, max: number): Promise<Message[]> {
+    const seen: Message[] = [];
+    for await (const page of this.receivePages(dlqUrl, { visibility: 30, attributes: ["reason"], max }))
+      seen.push(...page);
+    await Promise.all(
+      seen.map(
+        (m) =>
+          this.sqs
+            .send(
+              new ChangeMessageVisibilityCommand({
+                QueueUrl: dlqUrl,
+                ReceiptHandle: m.ReceiptHandle,
+                VisibilityTimeout: 0,
+              }),
+            )
+            .catch(() => undefined), // it shows again after 30 s anyway
+      ),
+    );
+    return seen;
+  }
+
   /** A look at what is parked (without taking it): the reasons and how often each occurs. */
   async dlqReasons(queue: QueueName, max = 50): Promise<{ reason: string; count: number }[]> {
     const counts = new Map<string, number>();
-    // Hidden for a few seconds so the next page shows others; nothing consumes a DLQ.
-    const dlqUrl = this.urls[queue].dlqUrl;
-    for await (const messages of this.receivePages(dlqUrl, { visibility: 10, attributes: ["reason"], max })) {
-      for (const m of messages) {
-        const reason = (m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`).slice(
-          0,
-          200,
-        );
-        counts.set(reason, (counts.get(reason) ?? 0) + 1);
-      }
+    for (const m of await this.peek(this.urls[queue].dlqUrl, max)) {
+      const reason = (m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`).slice(
+        0,
+        200,
+      );
+      counts.set(reason, (counts.get(reason) ?? 0) + 1);
     }
     return [...counts].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count }));
   }
 
   /** What is parked, message by message (without taking it): each body and its reason (the audit). */
   async parkedMessages(queue: QueueName, max = 10_000): Promise<{ body: unknown; reason: string }[]> {
-    const out: { body: unknown; reason: string }[] = [];
-    const dlqUrl = this.urls[queue].dlqUrl;
-    // Hidden for a while so the next page shows others; nothing consumes a DLQ.
-    for await (const messages of this.receivePages(dlqUrl, { visibility: 30, attributes: ["reason"], max })) {
-      for (const m of messages) {
-        let body: unknown;
-        try {
-          body = JSON.parse(m.Body ?? "");
-        } catch {
-          body = m.Body;
-        }
-        out.push({ body, reason: m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}` });
+    return (await this.peek(this.urls[queue].dlqUrl, max)).map((m) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(m.Body ?? "");
+      } catch {
+        body = m.Body;
       }
-    }
-    return out;
+      return { body, reason: m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}` };
+    });
   }
 
   async depth(queue: QueueName): Promise<{ depth: number; inFlight: number; dlq: number }> {

@@ -285,6 +285,27 @@ describe("what the client repeats by itself", () => {
   test("answers that say 'not processed' (429, 503) are repeated for any method", async () => {
     expect(await run({ method: "POST", path: "/x", body: {} }, [429, 503])).toEqual({ ok: true, seen: 3 });
   });
+  test("an ERPNext submit whose answer was lost (500) is not repeated: the same PUT would be refused as UpdateAfterSubmitError", async () => {
+    const erp = new ErpnextClient({
+      url,
+      apiKey: "K",
+      apiSecret: "S",
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const update = async (patch: Record<string, unknown>, plan: number[]) => {
+      answers = plan;
+      seen = 0;
+      const ok = await erp
+        .update("Sales Invoice", "SI-1", patch)
+        .then(() => true)
+        .catch(() => false);
+      return { ok, seen };
+    };
+    expect(await update({ docstatus: 1 }, [500])).toEqual({ ok: false, seen: 1 });
+    expect(await update({ docstatus: 2 }, [500])).toEqual({ ok: false, seen: 1 });
+    // A field update means the same thing twice: repeated.
+    expect(await update({ wix_status: "Synced" }, [500])).toEqual({ ok: true, seen: 2 });
+  });
   test("reads and guarded writes are repeated on 5xx", async () => {
     expect(await run({ method: "GET", path: "/x" }, [500, 502])).toEqual({ ok: true, seen: 3 });
     expect(await run({ method: "POST", path: "/search", body: {}, idempotent: true }, [500])).toEqual({
