@@ -51,10 +51,17 @@ export async function startHarness(
     body?: unknown,
     headers: Record<string, string> = {},
   ) => {
-    const res = await fetch(`${host.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    const send = () =>
+      fetch(`${host.url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+    // A pooled keep-alive socket the host closed as idle just as it was reused (a race on a busy
+    // machine) resets before the request reached the host: sent again once, as HTTP clients do.
+    const res = await send().catch((error: { cause?: { code?: string } }) => {
+      if (error?.cause?.code === "ECONNRESET") return send();
+      throw error;
     });
     const text = await res.text();
     let parsed: unknown = text;
