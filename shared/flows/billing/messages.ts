@@ -1,4 +1,5 @@
 import * as z from "../../validation";
+import { orderEventShape } from "../orders/messages";
 
 /**
  * "Bring this order's invoice and payments in line with Wix": sent by the orders flow after it
@@ -8,11 +9,6 @@ import * as z from "../../validation";
  */
 export const billingMessage = z.object({
   kind: z.literal("order-billing"),
-  orderId: z.string().check(z.minLength(1)),
-  source: z.string(),
-  eventType: z.optional(z.string()),
-  eventId: z.optional(z.string()),
-  sequence: z.optional(z.number()),
-  changedAt: z.optional(z.string()),
+  ...orderEventShape,
 });
 export type BillingMessage = z.infer<typeof billingMessage>;

@@ -26,6 +26,35 @@ export interface InventorySyncDeps {
 }
 
 /**
+ * The Bins of these items in the chosen warehouses (all when none are chosen), `in` filters of
+ * ERPNEXT_IN_FILTER codes. A quantity that is not a number is an error, never a stock of 0.
+ */
+export async function readBins(
+  erpnext: Pick<InventoryErpnext, "listAll">,
+  itemCodes: string[],
+  warehouses: string[],
+): Promise<Bin[]> {
+  const bins: Bin[] = [];
+  for (const chunk of chunks(itemCodes, ERPNEXT_IN_FILTER)) {
+    const filters: [string, string, unknown][] = [["item_code", "in", chunk]];
+    if (warehouses.length) filters.push(["warehouse", "in", warehouses]);
+    const rows = await erpnext.listAll<Record<string, unknown>>("Bin", {
+      fields: ["item_code", "warehouse", "actual_qty", "reserved_qty", "modified"],
+      filters,
+    });
+    for (const row of rows) {
+      const parsed = binSchema.safeParse(row);
+      if (!parsed.success)
+        throw new PermanentError(
+          `Bin of ${String(row.item_code)}: ${describeIssues(parsed.error.issues, "bin")}`,
+        );
+      bins.push(parsed.data);
+    }
+  }
+  return bins;
+}
+
+/**
  * Sellable = sum over warehouses of Bin (actual_qty - reserved_qty), never below zero: Bin fields
  * in erpnext/stock/doctype/bin/bin.json, the formula of frappe/ecommerce_integrations'
  * shopify/inventory.py (update_inventory_on_shopify).
@@ -190,24 +219,7 @@ export class InventorySync {
    * Wix has sold that ERPNext has not reserved yet (the oversell guard).
    */
   async sellable(itemCodes: string[], opts: { guard?: boolean } = {}): Promise<Map<string, number>> {
-    const bins: Bin[] = [];
-    for (const chunk of chunks(itemCodes, ERPNEXT_IN_FILTER)) {
-      const filters: [string, string, unknown][] = [["item_code", "in", chunk]];
-      if (this.deps.warehouses.length) filters.push(["warehouse", "in", this.deps.warehouses]);
-      const rows = await this.deps.erpnext.listAll("Bin", {
-        fields: ["item_code", "warehouse", "actual_qty", "reserved_qty", "modified"],
-        filters,
-      });
-      for (const row of rows) {
-        const parsed = binSchema.safeParse(row);
-        // A quantity that is not a number is an error, never a stock of 0.
-        if (!parsed.success)
-          throw new PermanentError(
-            `Bin of ${String(row.item_code)}: ${describeIssues(parsed.error.issues, "bin")}`,
-          );
-        bins.push(parsed.data);
-      }
-    }
+    const bins = await readBins(this.deps.erpnext, itemCodes, this.deps.warehouses);
     const wanted = sellableQuantities(bins, this.deps.warehouses, itemCodes);
     if (opts.guard === false) return wanted;
     const pending = (await this.deps.pendingOrders?.()) ?? new Map<string, number>();

@@ -1,4 +1,5 @@
 import * as z from "../../validation";
+import { orderEventShape } from "../orders/messages";
 
 /**
  * "Reconcile this order's refunds": the worker re-reads the order's transactions and books every
@@ -6,12 +7,7 @@ import * as z from "../../validation";
  */
 export const refundsMessage = z.object({
   kind: z.literal("order-refunds"),
-  orderId: z.string().check(z.minLength(1)),
-  source: z.string(),
-  eventType: z.optional(z.string()),
-  eventId: z.optional(z.string()),
-  sequence: z.optional(z.number()),
-  changedAt: z.optional(z.string()),
+  ...orderEventShape,
   /** Set by a person's redrive: try a refund parked for this same Wix state again. */
   retryParked: z.optional(z.boolean()),
 });

@@ -1,13 +1,10 @@
 import { chunks } from "../../concurrency";
 import type { ErpnextClient } from "../../erpnext/client";
-import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
-import { type Bin, binSchema } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
-import { sellableQuantities } from "../../flows/inventory/sync";
+import { readBins, sellableQuantities } from "../../flows/inventory/sync";
 import { readCatalog } from "../../flows/products/catalog";
 import type { ProductMappings } from "../../flows/products/ports";
 import type { ProductMapping } from "../../store/state";
-import { describeIssues } from "../../validation";
 import type { WixClient } from "../../wix/client";
 import type { Progress } from "../progress";
 import { mergePlans, type PlanOptions, planSync, type SyncPlan, type WixListing } from "./plan";
@@ -97,23 +94,7 @@ async function readStock(
   options: ReadOptions,
   skus: string[],
 ): Promise<{ erpnext: Map<string, number>; wix: Map<string, number> }> {
-  const bins: Bin[] = [];
-  for (const chunk of chunks(skus, ERPNEXT_IN_FILTER)) {
-    const filters: [string, string, unknown][] = [["item_code", "in", chunk]];
-    if (options.warehouses.length) filters.push(["warehouse", "in", options.warehouses]);
-    const rows = await erpnext.listAll("Bin", {
-      fields: ["item_code", "warehouse", "actual_qty", "reserved_qty", "modified"],
-      filters,
-    });
-    for (const row of rows) {
-      const parsed = binSchema.safeParse(row);
-      if (!parsed.success)
-        throw new PermanentError(
-          `Bin of ${String(row.item_code)}: ${describeIssues(parsed.error.issues, "bin")}`,
-        );
-      bins.push(parsed.data);
-    }
-  }
+  const bins = await readBins(erpnext, skus, options.warehouses);
   const inWix = new Map<string, number>();
   for (const i of await wix.inventoryBySku(skus, options.locationId))
     if (i.product?.variantSku && i.quantity !== undefined && i.quantity !== null)

@@ -46,22 +46,7 @@ export class ShipmentRepository {
    * live claim or the fulfillment is made (a crashed holder's claim is taken over after its lease).
    */
   claim(deliveryNote: string, orderId: string, leaseSeconds: number): Promise<boolean> {
-    const now = Date.now();
-    return this.table.putIf(
-      keys.shipment(deliveryNote),
-      {
-        deliveryNote,
-        orderId,
-        state: "claimed",
-        leaseUntil: now + leaseSeconds * 1000,
-        updatedAt: new Date(now).toISOString(),
-      },
-      {
-        ConditionExpression: STALE_OR_FREE,
-        ExpressionAttributeNames: { "#s": "state" },
-        ExpressionAttributeValues: { ":claimed": "claimed", ":now": now },
-      },
-    );
+    return this.claimRecord(keys.shipment(deliveryNote), { deliveryNote, orderId }, leaseSeconds);
   }
 
   /** Writes the record (after the claim holder's work, or a cancellation). */
@@ -103,12 +88,24 @@ export class ShipmentRepository {
 
   /** Claims a Wix fulfillment for making its Delivery Note; false while held or done. */
   claimLink(orderId: string, fulfillmentId: string, leaseSeconds: number): Promise<boolean> {
+    return this.claimRecord(
+      keys.fulfillment(orderId, fulfillmentId),
+      { orderId, fulfillmentId },
+      leaseSeconds,
+    );
+  }
+
+  /** A record in state "claimed" until the lease ends: written only when free or when a claim lapsed. */
+  private claimRecord(
+    key: Parameters<StateTable["putIf"]>[0],
+    fields: Record<string, string>,
+    leaseSeconds: number,
+  ) {
     const now = Date.now();
     return this.table.putIf(
-      keys.fulfillment(orderId, fulfillmentId),
+      key,
       {
-        orderId,
-        fulfillmentId,
+        ...fields,
         state: "claimed",
         leaseUntil: now + leaseSeconds * 1000,
         updatedAt: new Date(now).toISOString(),
