@@ -1,6 +1,6 @@
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
-import { refsOf, setStatus } from "./sales-invoice";
+import { RECEIVABLE_ACCOUNT, refsOf, setStatus } from "./sales-invoice";
 import type { ErpnextSite } from "./site";
 
 /**
@@ -15,7 +15,8 @@ import type { ErpnextSite } from "./site";
  */
 export const paymentEntry: Doctype = {
   name: "Payment Entry",
-  required: ["payment_type", "party_type", "party", "paid_amount", "received_amount", "paid_to"],
+  // paid_to is mandatory too, checked once set_missing_values has filled the party's account.
+  required: ["payment_type", "party_type", "party", "paid_amount", "received_amount"],
   links: { paid_to: "Account" },
   naming: series("ACC-PAY-"),
   submittable: true,
@@ -25,6 +26,13 @@ export const paymentEntry: Doctype = {
 };
 
 function validate(doc: Doc, site: ErpnextSite): void {
+  // set_missing_values (payment_entry.py): the party's account, when not given, is its default
+  // receivable (get_party_account): paid_from of a Receive, paid_to of a Pay.
+  const partyField = doc.payment_type === "Pay" ? "paid_to" : "paid_from";
+  if (doc.party_type === "Customer" && !doc[partyField])
+    doc[partyField] =
+      site.table("Company").get(String(doc.company))?.default_receivable_account ?? RECEIVABLE_ACCOUNT;
+  if (!doc.paid_to) throw new FrappeError(417, "MandatoryError", "[Payment Entry]: paid_to");
   const bankOrCash = (field: "paid_to" | "paid_from") => {
     const type = site.table("Account").get(String(doc[field]))?.account_type;
     if (type !== "Bank" && type !== "Cash")
@@ -32,8 +40,6 @@ function validate(doc: Doc, site: ErpnextSite): void {
   };
   if (doc.payment_type === "Receive" || doc.payment_type === "Internal Transfer") bankOrCash("paid_to");
   if (doc.payment_type === "Pay" || doc.payment_type === "Internal Transfer") bankOrCash("paid_from");
-  // The party's receivable: paid_from of a Receive, paid_to of a Pay (party_account).
-  const partyField = doc.payment_type === "Pay" ? "paid_to" : "paid_from";
   for (const [i, ref] of refsOf(doc).entries()) {
     const target = site.table(String(ref.reference_doctype)).get(String(ref.reference_name));
     if (!target)

@@ -1,14 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
+import { refsOf } from "./sales-invoice";
 import type { ErpnextSite } from "./site";
 import { moveBin } from "./stock";
+
+/** The list view's Close / Re-open (whitelisted in sales_order.py). */
+export const CLOSE_SALES_ORDERS =
+  "erpnext.selling.doctype.sales_order.sales_order.close_or_unclose_sales_orders";
 
 /**
  * Sales Order (erpnext/selling/doctype/sales_order/sales_order.py): rows of sellable, non-template
  * items with a delivery date and a warehouse, Actual tax rows, totals computed by the server, the
  * exchange rate for another currency, and the po_no guard. Submitting reserves stock in the Bins;
- * cancelling releases it, refused while the order is delivered, billed or paid.
+ * cancelling releases it (refused while delivered or invoiced; payments are unlinked), and so
+ * does closing it.
  */
 export const salesOrder: Doctype = {
   name: "Sales Order",
@@ -29,27 +35,84 @@ export const salesOrder: Doctype = {
     reserve(site, doc, 1);
   },
   onCancel(doc, site) {
-    if (Number(doc.per_delivered) > 0 || Number(doc.per_billed) > 0) {
+    // erpnext/selling/doctype/sales_order/sales_order.py on_cancel.
+    if (doc.status === "Closed")
+      throw new FrappeError(417, "ValidationError", "Closed order cannot be cancelled. Unclose to cancel.");
+    if (Number(doc.per_delivered) > 0) {
       throw new FrappeError(417, "ValidationError", "Cannot cancel: the order is delivered or billed");
     }
-    const payments = [...site.table("Payment Entry").values()].filter(
-      (p) =>
-        p.docstatus === 1 &&
-        (p.references as { reference_name: string }[] | undefined)?.some(
-          (r) => r.reference_name === doc.name,
-        ),
+    // Frappe's check_no_back_links_exist (frappe/model/delete_doc.py check_if_doc_is_linked): a
+    // submitted invoice (or its credit note) whose rows name the order keeps it, whatever per_billed.
+    const invoice = [...site.table("Sales Invoice").values()].find(
+      (si) =>
+        si.docstatus === 1 &&
+        (si.items as { sales_order?: string }[] | undefined)?.some((r) => r.sales_order === doc.name),
     );
-    if (payments.length) {
+    if (invoice || Number(doc.per_billed) > 0)
       throw new FrappeError(
         417,
         "LinkExistsError",
-        `Cannot cancel: Payment Entry ${payments[0]?.name} is linked`,
+        `Cannot delete or cancel because Sales Order ${doc.name} is linked with Sales Invoice ${invoice?.name ?? ""}`.trim(),
       );
-    }
+    unlinkAdvances(site, doc);
     reserve(site, doc, -1);
     doc.status = "Cancelled";
   },
+  methods: { [CLOSE_SALES_ORDERS]: closeOrUnclose },
 };
+
+/**
+ * `close_or_unclose_sales_orders(names, status)`: a submitted order not fully delivered and billed
+ * is Closed, or a Closed one re-opened; update_status then re-counts the Bins' reservations, which
+ * leave out Closed orders (get_reserved_qty, erpnext/stock/stock_balance.py). Others are skipped.
+ */
+function closeOrUnclose(args: Record<string, unknown>, site: ErpnextSite): null {
+  const names = (typeof args.names === "string" ? JSON.parse(args.names) : args.names) as string[];
+  for (const name of names) {
+    const so = site.table("Sales Order").get(String(name));
+    if (!so) throw new FrappeError(404, "DoesNotExistError", `Sales Order ${name} not found`);
+    if (so.docstatus !== 1) continue;
+    if (args.status === "Closed") {
+      if (so.status === "Cancelled" || so.status === "Closed") continue;
+      if (Number(so.per_delivered) >= 100 && Number(so.per_billed) >= 100) continue;
+      reserve(site, so, -1);
+      so.status = "Closed";
+    } else if (so.status === "Closed") {
+      reserve(site, so, 1);
+      so.status = "To Deliver and Bill";
+    }
+    so.modified = site.now();
+  }
+  return null;
+}
+
+/**
+ * Payments allocated to the order: with Accounts Settings `unlink_advance_payment_on_cancelation_of_order`
+ * (default on, accounts_settings.json) AccountsController.on_cancel removes their reference rows
+ * (unlink_ref_doc_from_payment_entries, erpnext/accounts/utils.py) and each payment stays booked,
+ * unallocated; with it off Frappe's link check refuses the cancel.
+ */
+function unlinkAdvances(site: ErpnextSite, doc: Doc): void {
+  const payments = [...site.table("Payment Entry").values()].filter(
+    (p) => p.docstatus === 1 && refsOf(p).some((r) => r.reference_name === doc.name),
+  );
+  if (!payments.length) return;
+  if (!site.unlinkAdvancePaymentOnCancelationOfOrder)
+    throw new FrappeError(
+      417,
+      "LinkExistsError",
+      `Cannot delete or cancel because Sales Order ${doc.name} is linked with Payment Entry ${payments[0]?.name}`,
+    );
+  for (const pe of payments) {
+    const unlinked = refsOf(pe)
+      .filter((r) => r.reference_name === doc.name)
+      .reduce((n, r) => round2(n + Number(r.allocated_amount ?? 0)), 0);
+    pe.references = refsOf(pe).filter((r) => r.reference_name !== doc.name);
+    pe.total_allocated_amount = round2(Number(pe.total_allocated_amount ?? unlinked) - unlinked);
+    pe.unallocated_amount = round2(Number(pe.unallocated_amount ?? 0) + unlinked);
+  }
+  doc.advance_paid = 0;
+}
 
 /** Reserves (or releases) each row's quantity in its warehouse's Bin. */
 function reserve(site: ErpnextSite, doc: Doc, sign: 1 | -1): void {

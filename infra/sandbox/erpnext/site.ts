@@ -53,6 +53,12 @@ export class ErpnextSite {
    */
   allowMultiplePurchaseOrders = false;
   /**
+   * Accounts Settings `unlink_advance_payment_on_cancelation_of_order` (default 1,
+   * erpnext/accounts/doctype/accounts_settings/accounts_settings.json): cancelling an order unlinks
+   * the payments allocated to it (AccountsController.on_cancel) instead of being refused.
+   */
+  unlinkAdvancePaymentOnCancelationOfOrder = true;
+  /**
    * A tax row ERPNext adds on its own to every Sales Order, standing for the server-side rules
    * that change a total after we computed it (Accounts Settings `add_taxes_from_item_tax_template`
    * appends rows from Item Tax Templates, erpnext/controllers/accounts_controller.py).
