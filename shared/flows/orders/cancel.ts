@@ -1,4 +1,4 @@
-import { NotFoundError, RetryableError } from "../../errors";
+import { errorMessage, NotFoundError, PermanentError, RetryableError } from "../../errors";
 import type { OrderRecord } from "../../store/state";
 import type { Outcome } from "../../store/sync-log";
 import type { WixOrder } from "../../wix/types";
@@ -12,20 +12,28 @@ export interface CancelResult {
   salesOrder?: string;
 }
 
+/** ERPNext's Close of the list view (whitelisted in erpnext/selling/doctype/sales_order/sales_order.py). */
+export const CLOSE_SALES_ORDERS =
+  "erpnext.selling.doctype.sales_order.sales_order.close_or_unclose_sales_orders";
+
 interface SalesOrderProgress {
   docstatus: number;
+  status?: string;
+  customer?: string;
+  po_no?: string;
   per_delivered?: number;
   per_billed?: number;
-  advance_paid?: number;
 }
 
-/** What stops a Sales Order from being canceled: anything delivered, billed or paid. */
-function whyNotCancel(so: SalesOrderProgress, record: OrderRecord): string | undefined {
+/** Money Wix still holds for the order (ORD `PaymentStatusEnumPaymentStatus`): it is refunded first. */
+const KEPT = new Set(["PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED"]);
+
+/** What stops a Wix order's cancel in ERPNext: goods delivered, or money the shop kept. */
+function whyNotCancel(so: SalesOrderProgress, order: WixOrder): string | undefined {
   if (Number(so.per_delivered) > 0) return "already delivered";
-  if (Number(so.per_billed) > 0) return "already invoiced";
-  // advance_paid also sees a payment whose worker has not recorded it on our side yet.
-  if (record.paymentEntry) return `payment ${record.paymentEntry} recorded (refund it first)`;
-  if (Number(so.advance_paid) > 0) return "a payment is recorded in ERPNext (refund it first)";
+  // Its payments stay booked either way; once all is refunded they are unlinked by the cancel.
+  if (KEPT.has(String(order.paymentStatus)))
+    return `${order.paymentStatus} in Wix and not refunded (refund it first)`;
   return undefined;
 }
 
@@ -63,26 +71,75 @@ export class Cancellation {
     if (record.canceled) return { outcome: "skipped", reason: "already canceled", salesOrder };
     // Gone from ERPNext (our delete whose answer was lost, or deleted by hand): nothing to cancel.
     const so = await erpnext.find<SalesOrderProgress>("Sales Order", salesOrder);
-    const why = so && whyNotCancel(so, record);
-    if (why) {
-      await state.updateOrder(order.id, { cancelNote: `not canceled: ${why}` });
-      return { outcome: "failed", reason: `Sales Order ${salesOrder} not canceled: ${why}`, salesOrder };
-    }
+    const why = so && whyNotCancel(so, order);
+    if (why) return this.notCanceled(order, salesOrder, why);
+    let done = "canceled";
     if (so?.docstatus === 1) {
-      await erpnext.update("Sales Order", salesOrder, { docstatus: 2 }).catch(async (error) => {
-        // A cancel whose answer was lost, repeated, is refused as "already cancelled": fine.
-        const now = await erpnext.get<{ docstatus: number }>("Sales Order", salesOrder);
-        if (now.docstatus !== 2) throw error;
-      });
+      // A submitted invoice (or its Credit Note) naming the order forbids its cancel (Frappe's
+      // link check; its on_cancel ignores only ledger entries): credited in full, it is closed.
+      const invoices = await this.invoicesOf(so, order);
+      if (invoices.length) {
+        const billed = invoices.reduce((n, si) => n + Math.round(Number(si.grand_total) * 100), 0);
+        if (billed > 0)
+          return this.notCanceled(
+            order,
+            salesOrder,
+            `invoiced by ${invoices[0]?.name}, not credited in full yet`,
+          );
+        if (so.status !== "Closed")
+          await erpnext.call(CLOSE_SALES_ORDERS, { names: JSON.stringify([salesOrder]), status: "Closed" });
+        done = "closed: invoiced and credited in full (an invoiced Sales Order cannot be cancelled)";
+      } else if (Number(so.per_billed) > 0) {
+        return this.notCanceled(order, salesOrder, "invoiced by an invoice we did not make");
+      } else {
+        await this.cancelSubmitted(salesOrder);
+      }
     } else if (so?.docstatus === 0) {
       // A draft is deleted; already gone (a delete whose answer was lost) is as good.
       await erpnext.delete("Sales Order", salesOrder).catch((error) => {
         if (!(error instanceof NotFoundError)) throw error;
       });
     }
-    await state.updateOrder(order.id, { canceled: true, cancelNote: "canceled" });
+    await state.updateOrder(order.id, { canceled: true, cancelNote: done });
     await state.releasePending(order.id);
-    return { outcome: "updated", reason: "canceled", salesOrder };
+    return { outcome: "updated", reason: done, salesOrder };
+  }
+
+  private async notCanceled(order: WixOrder, salesOrder: string, why: string): Promise<CancelResult> {
+    await this.deps.state.updateOrder(order.id, { cancelNote: `not canceled: ${why}` });
+    return { outcome: "failed", reason: `Sales Order ${salesOrder} not canceled: ${why}`, salesOrder };
+  }
+
+  /** Our submitted invoices and Credit Notes of the order (po_no, copied from the Sales Order). */
+  private invoicesOf(so: SalesOrderProgress, order: WixOrder) {
+    return this.deps.erpnext.list<{ name: string; grand_total: number }>("Sales Invoice", {
+      fields: ["name", "grand_total"],
+      filters: [
+        ["po_no", "=", so.po_no || order.number],
+        ["customer", "=", so.customer ?? ""],
+        ["docstatus", "=", 1],
+      ],
+      pageLength: 100,
+    });
+  }
+
+  /**
+   * Cancels a submitted order; its payments are unlinked by ERPNext and stay booked (Accounts
+   * Settings `unlink_advance_payment_on_cancelation_of_order`, AccountsController.on_cancel in
+   * erpnext/controllers/accounts_controller.py); with that setting off ERPNext refuses.
+   */
+  private async cancelSubmitted(salesOrder: string): Promise<void> {
+    const { erpnext } = this.deps;
+    await erpnext.update("Sales Order", salesOrder, { docstatus: 2 }).catch(async (error) => {
+      // A cancel whose answer was lost, repeated, is refused as "already cancelled": fine.
+      const now = await erpnext.get<{ docstatus: number }>("Sales Order", salesOrder);
+      if (now.docstatus === 2) return;
+      if (/LinkExistsError.*Payment Entry/.test(errorMessage(error)))
+        throw new PermanentError(
+          `Sales Order ${salesOrder} not canceled: ERPNext keeps its payment linked; turn on Accounts Settings "Unlink Advance Payment on Cancellation of Order" and redrive (${errorMessage(error)})`,
+        );
+      throw error;
+    });
   }
 
   /**

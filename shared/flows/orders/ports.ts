@@ -14,11 +14,11 @@ export type { DocFilter } from "#shared/flows/erpnext-documents";
 
 /**
  * ERPNext documents as Frappe's REST resources: Sales Order, Customer, Address, Payment Entry
- * (read and written), Company, Country and Item (read).
+ * (read and written), Company, Country, Item and Sales Invoice (read); a Sales Order closed.
  */
 export type OrdersErpnext = Pick<
   ErpnextDocuments,
-  "get" | "find" | "list" | "listAll" | "insert" | "update" | "delete"
+  "get" | "find" | "list" | "listAll" | "insert" | "update" | "delete" | "call"
 >;
 
 /** The Wix order, re-read on every message: it is the truth. */

@@ -24,13 +24,18 @@ export interface RefundsWix {
 
 /** The billing flow's invoice of an order: made now when there is none (invoice-then-credit). */
 export interface RefundsInvoices {
-  /** Undefined when the shop does not invoice (`INVOICE_ON=never`) or the order has no Sales Order yet. */
-  invoiceFor(orderId: string): Promise<{ name: string } | undefined>;
+  /**
+   * Undefined when the shop does not invoice (`INVOICE_ON=never`), or when there is none yet and
+   * `make` is false (an order that is not sold is not invoiced for its refund).
+   */
+  invoiceFor(orderId: string, opts: { make: boolean }): Promise<{ name: string } | undefined>;
 }
 
 export interface RefundsState {
   /** The Sales Order and customer the orders flow made for a Wix order. */
-  getOrder(orderId: string): Promise<{ salesOrder?: string; customer?: string } | undefined>;
+  getOrder(
+    orderId: string,
+  ): Promise<{ salesOrder?: string; customer?: string; canceled?: boolean } | undefined>;
   refunds: {
     getMany(refundIds: string[]): Promise<Map<string, RefundRecord>>;
     start(refundId: string, orderId: string): Promise<boolean>;
@@ -63,6 +68,8 @@ export interface RefundSyncDeps {
   state: RefundsState;
   log: RefundsLog;
   settings: RefundSettings;
+  /** Refunds of a canceled order were booked: the orders flow finishes its cancel (it waits for them). */
+  onCanceledRefunded?: (orderId: string) => Promise<void>;
   /** Waits between lease attempts (tests pass a no-op). */
   pause?: (ms: number) => Promise<void>;
 }

@@ -34,6 +34,13 @@ export interface RefundSyncResult {
   restocked: string[];
 }
 
+/** The Sales Order and customer the orders flow made for the Wix order, and whether it is canceled. */
+interface Origin {
+  salesOrder: string;
+  customer: string;
+  canceled: boolean;
+}
+
 interface SalesOrderDoc {
   name: string;
   customer: string;
@@ -78,6 +85,9 @@ export class RefundSync {
         latencyMs,
         details: { number: order.number, booked: result.booked, restocked: result.restocked },
       });
+      // A cancel that met this order invoiced and not credited yet waits for these Credit Notes.
+      if (result.booked.length && (order.status === "CANCELED" || order.status === "REJECTED"))
+        await this.deps.onCanceledRefunded?.(orderId);
       if (result.outcome === "parked")
         throw new PermanentError(result.reason ?? "refund parked", { orderId });
       await state.markSuccess("refunds");
@@ -110,7 +120,7 @@ export class RefundSync {
     const booked: string[] = [];
     const parked: string[] = [];
     const waiting: string[] = [];
-    let origin: { salesOrder: string; customer: string } | undefined;
+    let origin: Origin | undefined;
     for (const refund of refunds) {
       const id = refund.id as string;
       const record = records.get(id);
@@ -181,11 +191,20 @@ export class RefundSync {
   }
 
   /** The Sales Order the orders flow made for this Wix order: a refund needs it first. */
-  private async origin(order: RefundsOrder): Promise<{ salesOrder: string; customer: string }> {
+  private async origin(order: RefundsOrder): Promise<Origin> {
     const record = await this.deps.state.getOrder(order.id);
     if (!record?.salesOrder || !record.customer)
       throw new RetryableError(`order ${order.number} has no Sales Order yet`);
-    return { salesOrder: record.salesOrder, customer: record.customer };
+    return { salesOrder: record.salesOrder, customer: record.customer, canceled: Boolean(record.canceled) };
+  }
+
+  /**
+   * Invoice-then-credit is for an order that is sold. A canceled one is not invoiced for its
+   * refund: the money goes back out unallocated to the customer, beside its payment in, and its
+   * Sales Order can still be cancelled (ERPNext refuses to cancel an invoiced one; orders/cancel.ts).
+   */
+  private sold(order: RefundsOrder, origin: Origin): boolean {
+    return !origin.canceled && order.status !== "CANCELED" && order.status !== "REJECTED";
   }
 
   /** One refund: its Credit Note, then the payment out. Each step is found again before it is made. */
@@ -193,12 +212,12 @@ export class RefundSync {
     order: RefundsOrder,
     refund: WixRefund,
     record: RefundRecord | undefined,
-    origin: { salesOrder: string; customer: string },
+    origin: Origin,
   ): Promise<string> {
     const { state } = this.deps;
     const plan = planRefund(refund, order);
     if (!record) await state.refunds.start(plan.refundId, order.id);
-    const invoice = await this.deps.invoices.invoiceFor(order.id);
+    const invoice = await this.deps.invoices.invoiceFor(order.id, { make: this.sold(order, origin) });
     let creditNote = record?.creditNote;
     if (invoice && !creditNote) {
       creditNote = await this.creditNote(order, plan, invoice.name, origin.salesOrder);
@@ -210,7 +229,9 @@ export class RefundSync {
       state: "booked",
       paymentEntry,
       amount: plan.amountCents / 100,
-      reason: creditNote ? undefined : "no invoice (INVOICE_ON=never): paid out unallocated",
+      reason: creditNote
+        ? undefined
+        : "no invoice (INVOICE_ON=never, or the order is canceled): paid out unallocated",
     });
     return creditNote ? `${creditNote} + ${paymentEntry}` : paymentEntry;
   }
@@ -331,7 +352,7 @@ export class RefundSync {
    */
   private async restock(
     order: RefundsOrder,
-    origin: { salesOrder: string; customer: string },
+    origin: Origin,
     trigger: { retryParked?: boolean },
   ): Promise<string[]> {
     const { erpnext, state, settings } = this.deps;

@@ -6,10 +6,11 @@ import { type Core, perCore, rootContext } from "../core";
 /**
  * The refunds use-case over the shared clients. A refund needs the order's Sales Invoice: the
  * billing flow's, made now when there is none yet (invoice-then-credit, see the README), except
- * when the shop does not invoice at all (INVOICE_ON=never: the refund is paid out unallocated).
+ * when the shop does not invoice at all (INVOICE_ON=never: the refund is paid out unallocated) or
+ * the order is canceled (not sold: the refund is paid out unallocated and its Sales Order cancelled).
  */
 export const refundSync = perCore(
-  ({ erpnext, wix, state, log, settings }: Core) =>
+  ({ erpnext, wix, state, log, settings, queue }: Core) =>
     new RefundSync({
       erpnext,
       wix: {
@@ -18,11 +19,14 @@ export const refundSync = perCore(
           (await wix.orderTransactions([orderId])).get(orderId)?.refunds ?? [],
       },
       invoices: {
-        invoiceFor: async (orderId) =>
-          settings.billing.invoiceOn === "never"
-            ? undefined
-            : ensureSalesInvoice({ erpnext, wix, state }, { orderId }),
+        invoiceFor: async (orderId, { make }) => {
+          if (settings.billing.invoiceOn === "never") return undefined;
+          // Not to be made: only one made already (or being made) by the billing flow.
+          if (!make && !(await state.billing.getInvoice(orderId))) return undefined;
+          return ensureSalesInvoice({ erpnext, wix, state }, { orderId });
+        },
       },
+      onCanceledRefunded: (orderId) => queue.send("orders", [{ kind: "order", orderId, source: "refunds" }]),
       state,
       log,
       settings: {

@@ -4,6 +4,7 @@
  */
 import { NotFoundError } from "#shared/errors";
 import type { InventoryErpnext, InventoryState, InventoryWix } from "#shared/flows/inventory/ports";
+import { CLOSE_SALES_ORDERS } from "#shared/flows/orders/cancel";
 import type { DocFilter, OrdersErpnext, OrdersState, OrdersWix } from "#shared/flows/orders/ports";
 import type { CustomerRecord, OrderRecord, ProductMapping } from "#shared/store/state";
 import type { SyncLogEntry } from "#shared/store/sync-log";
@@ -95,6 +96,17 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
     if (!doc) throw new NotFoundError(`${doctype} ${name} not found`);
     if (doc.docstatus === 1) throw new Error("Submitted documents cannot be deleted");
     this.table(doctype).delete(name);
+  }
+
+  /** ERPNext's whitelisted methods the orders flow calls: the list view's Close. */
+  async call<T>(method: string, args: Record<string, unknown> = {}): Promise<T> {
+    this.calls.push(`call ${method} ${JSON.stringify(args)}`);
+    if (method !== CLOSE_SALES_ORDERS) throw new Error(`fake ERPNext: no method ${method}`);
+    for (const name of JSON.parse(String(args.names)) as string[]) {
+      const so = this.table("Sales Order").get(name);
+      if (so?.docstatus === 1 && args.status === "Closed") so.status = "Closed";
+    }
+    return null as T;
   }
 
   private totalOf(doc: Doc): number {

@@ -174,6 +174,53 @@ describe("orders use-case over in-memory ports", () => {
     expect(state.orders.get("order-1")).toMatchObject({ canceled: true });
   });
 
+  test("a paid order canceled waits for its refund, then its Sales Order is cancelled with the payment booked", async () => {
+    // prepare: paid, its payment allocated to the Sales Order (advance_paid)
+    wixOrder({ paymentStatus: "PAID" });
+    const sync = orderSync();
+    await sync.sync("order-1");
+    const [so] = salesOrders();
+    Object.assign(so as object, { advance_paid: 25 });
+    await state.updateOrder("order-1", { paymentEntry: "PE-1" });
+    // act: canceled with the money kept, then refunded in full
+    wixOrder({ status: "CANCELED", paymentStatus: "PAID" });
+    const kept = await sync.sync("order-1");
+    wixOrder({ status: "CANCELED", paymentStatus: "FULLY_REFUNDED" });
+    const refunded = await sync.sync("order-1");
+    // assess
+    expect(kept).toMatchObject({
+      outcome: "failed",
+      reason: expect.stringMatching(/PAID in Wix and not refunded/),
+    });
+    expect(refunded).toMatchObject({ outcome: "updated", reason: "canceled" });
+    expect(so?.docstatus).toBe(2);
+    expect(state.orders.get("order-1")).toMatchObject({ canceled: true });
+  });
+
+  test("an invoiced order canceled is closed once its Credit Notes cover the invoice, never cancelled", async () => {
+    // prepare: invoiced (INVOICE_ON=order), refunded in full
+    wixOrder();
+    const sync = orderSync();
+    await sync.sync("order-1");
+    const [so] = salesOrders();
+    Object.assign(so as object, { per_billed: 100 });
+    const invoice = { po_no: "10001", customer: so?.customer, docstatus: 1 };
+    erpnext.seed("Sales Invoice", { name: "SINV-1", ...invoice, grand_total: 25 });
+    wixOrder({ status: "CANCELED", paymentStatus: "FULLY_REFUNDED" });
+    // act: before and after its Credit Note is booked; then once more
+    const early = await sync.sync("order-1");
+    erpnext.seed("Sales Invoice", { name: "SINV-2", ...invoice, grand_total: -25, is_return: 1 });
+    const credited = await sync.sync("order-1");
+    const again = await sync.sync("order-1");
+    // assess
+    expect(early).toMatchObject({ outcome: "failed", reason: expect.stringMatching(/not credited in full/) });
+    expect(credited).toMatchObject({ outcome: "updated", reason: expect.stringMatching(/^closed/) });
+    expect(again).toMatchObject({ outcome: "skipped", reason: "already canceled" });
+    expect(so).toMatchObject({ docstatus: 1, status: "Closed" });
+    expect(erpnext.calls.filter((c) => c.startsWith("call"))).toHaveLength(1);
+    expect(state.orders.get("order-1")).toMatchObject({ canceled: true });
+  });
+
   test("a paid order goes to the billing flow (which books its payments), a new one too, an unpaid known one not", async () => {
     // prepare
     const sent: string[] = [];

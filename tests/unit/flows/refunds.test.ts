@@ -12,7 +12,7 @@ const L2 = "line-2";
 
 /** ERPNext with the two return mappers and the outstanding amounts a Credit Note and its payment move. */
 class ReturnsErpnext extends FakeErpnext {
-  async call<T>(method: string, args?: Record<string, unknown>): Promise<T> {
+  override async call<T>(method: string, args?: Record<string, unknown>): Promise<T> {
     this.calls.push(`call ${method}`);
     const source = String(args?.source_name);
     const doctype =
@@ -133,9 +133,11 @@ let log: FakeLog;
 let invoiceOn: "payment" | "never";
 
 const invoices: RefundsInvoices = {
-  invoiceFor: async () => {
+  invoiceFor: async (_orderId, { make } = { make: true }) => {
     if (invoiceOn === "never") return undefined;
-    if (!erpnext.table("Sales Invoice").has("SINV-1"))
+    const made = erpnext.table("Sales Invoice").has("SINV-1");
+    if (!made && !make) return undefined;
+    if (!made)
       erpnext.seed("Sales Invoice", {
         name: "SINV-1",
         docstatus: 1,
@@ -156,6 +158,7 @@ const invoices: RefundsInvoices = {
   },
 };
 
+let resent: string[];
 const sync = () =>
   new RefundSync({
     erpnext,
@@ -163,6 +166,9 @@ const sync = () =>
     invoices,
     state,
     log,
+    onCanceledRefunded: async (orderId) => {
+      resent.push(orderId);
+    },
     settings: { company: "Shop Ltd", paymentAccount: "Bank - SL", returnWarehouse: "Returns - SL" },
   });
 
@@ -210,6 +216,7 @@ beforeEach(() => {
   state = new RefundState();
   log = new FakeLog();
   invoiceOn = "payment";
+  resent = [];
   setUp();
 });
 
@@ -246,6 +253,42 @@ describe("refunds", () => {
       creditNote: note?.name,
       paymentEntry: pe?.name,
     });
+  });
+
+  test("a canceled order is not invoiced for its refund: paid out unallocated, its cancel told", async () => {
+    wix.order = { ...wix.order, status: "CANCELED", paymentStatus: "FULLY_REFUNDED" };
+    const all = [
+      { lineItemId: L1, quantity: 2 },
+      { lineItemId: L2, quantity: 1 },
+    ];
+    wix.refunds = [refund("r1", all, "47.36")];
+    const result = await sync().sync("order-1");
+    expect(result).toMatchObject({ outcome: "created", booked: [expect.any(String)] });
+    expect(erpnext.all("Sales Invoice")).toEqual([]);
+    expect(payments()).toEqual([
+      expect.objectContaining({ payment_type: "Pay", paid_amount: 47.36, party: "Ada", references: [] }),
+    ]);
+    expect(resent).toEqual(["order-1"]);
+    // Copies book nothing more and tell nobody.
+    await sync().sync("order-1");
+    expect(payments()).toHaveLength(1);
+    expect(resent).toEqual(["order-1"]);
+  });
+
+  test("an order refunded while still sold is invoiced, then credited; a later cancel changes nothing booked", async () => {
+    wix.order = { ...wix.order, paymentStatus: "PARTIALLY_REFUNDED" };
+    wix.refunds = [refund("r1", [{ lineItemId: L1, quantity: 1 }], "13.55")];
+    await sync().sync("order-1");
+    wix.order = { ...wix.order, status: "CANCELED" };
+    wix.refunds.push(refund("r22", [{ lineItemId: L2, quantity: 1 }], "16.26"));
+    await sync().sync("order-1");
+    // The invoice made for the first refund is credited for the second too.
+    expect(notes().map((n) => [n.return_against, n.grand_total])).toEqual([
+      ["SINV-1", -13.55],
+      ["SINV-1", -16.26],
+    ]);
+    expect(payments()).toHaveLength(2);
+    expect(resent).toEqual(["order-1"]);
   });
 
   test("three deliveries, in any order, book each refund once", async () => {

@@ -1,0 +1,3 @@
+import { cancelRefundSuite } from "./cancel-refund-suite";
+
+cancelRefundSuite("order");
