@@ -258,13 +258,11 @@ describe("billing use-case over in-memory ports", () => {
     const sync = billing();
     // act
     const first = await sync.sync(order.id);
-    wix.transactions
-      .get(order.id)
-      ?.payments.push(
-        payment("p2", "25.00", {
-          regularPaymentDetails: { paymentMethodName: { siteLanguageName: "PayPal" } },
-        }),
-      );
+    wix.transactions.get(order.id)?.payments.push(
+      payment("p2", "25.00", {
+        regularPaymentDetails: { paymentMethodName: { siteLanguageName: "PayPal" } },
+      }),
+    );
     const second = await sync.sync(order.id);
     const replay = await sync.sync(order.id);
     // assess
