@@ -7,13 +7,25 @@ import type { Harness } from "./harness";
 export const APPROVED = "wix.ecom.v1.order_approved";
 export type Doc = Record<string, unknown> & { name: string };
 
+/** Payments as Wix sends them since `paymentMethod`'s removal (2026-07-01): names and card details. */
 export const card = (amount: string): WixPayment => ({
   amount: { amount },
-  regularPaymentDetails: { offlinePayment: false, paymentMethod: "CreditCard" },
+  regularPaymentDetails: {
+    offlinePayment: false,
+    paymentMethodName: { buyerLanguageName: "Credit / Debit Card", siteLanguageName: "Credit / Debit Card" },
+    creditCardDetails: { brand: "MASTERCARD", lastFourDigits: "4444" },
+  },
 });
 export const paypal = (amount: string): WixPayment => ({
   amount: { amount },
-  regularPaymentDetails: { offlinePayment: false, paymentMethod: "PayPal" },
+  regularPaymentDetails: {
+    offlinePayment: false,
+    paymentMethodName: { buyerLanguageName: "PayPal", siteLanguageName: "PayPal" },
+  },
+});
+export const giftCard = (amount: string): WixPayment => ({
+  amount: { amount },
+  giftcardPaymentDetails: { giftCardPaymentId: "gc-1", obfuscatedCode: "************QXY1" },
 });
 
 /** Shipping, a fee, a discount and a tax: every kind of money on the order. */
