@@ -9,6 +9,7 @@ import * as versioning from "@wix/auto_sdk_stores_catalog-versioning/meta";
 import * as inventory from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import * as products from "@wix/auto_sdk_stores_products-v-3/meta";
 import * as variants from "@wix/auto_sdk_stores_read-only-variants-v-3/meta";
+import type { HttpRequest } from "#shared/http/client";
 import { isWixRead, WIX_READ_POSTS } from "#shared/http/dry-run";
 import { WixClient } from "#shared/wix/client";
 import { recordingWix } from "./wire";
@@ -19,9 +20,10 @@ import { recordingWix } from "./wire";
  * method and URL). A method is a read when it is a GET or named as one (get, list, query, search,
  * count: List Fulfillments For Multiple Orders is a POST read, ECOM.READ_FULFILLMENTS).
  */
+type Method = HttpRequest["method"];
 interface SdkMethod {
   name: string;
-  httpMethod: string;
+  httpMethod: Method;
   url: string;
   read: boolean;
 }
@@ -42,7 +44,7 @@ const PACKAGES = [
 const SDK: SdkMethod[] = PACKAGES.flatMap((pkg) =>
   Object.entries(pkg).flatMap(([name, builder]) => {
     if (typeof builder !== "function") return [];
-    const meta = (builder as () => { httpMethod?: string; getUrl?: (c: { host: string }) => string })();
+    const meta = (builder as () => { httpMethod?: Method; getUrl?: (c: { host: string }) => string })();
     if (!meta?.httpMethod || !meta.getUrl) return [];
     const url = meta.getUrl({ host: "www.wixapis.com" });
     const read = meta.httpMethod === "GET" || /^(get|list|query|search|count)[A-Z]/.test(name);
@@ -99,7 +101,8 @@ describe("test mode: our read/write split of Wix calls is the SDK's", () => {
       expect(wix.requests.length).toBeGreaterThan(0);
       for (const sent of wix.requests) {
         expect(sent.path).toMatch(pattern(method.url));
-        expect({ name, read: isWixRead(sent) }).toEqual({ name, read: method.read });
+        const read = isWixRead({ method: sent.method as Method, path: sent.path });
+        expect({ name, read }).toEqual({ name, read: method.read });
       }
     },
   );

@@ -30,7 +30,7 @@ import { verifyWixWebhook, wixEventQueues } from "#shared/wix/webhook";
  */
 const ORDER = "5d0f8a5e-0d4c-4f0e-9a51-2a1f1c3b8e01";
 const INSTANCE = "0a3c8c2e-0000-4000-8000-00000000000a";
-const order = { id: ORDER, number: "10001", status: "APPROVED" };
+const order = { id: ORDER, number: "10001", status: "APPROVED" as const };
 
 type Body = Pick<DomainEventOriginal, "createdEvent" | "updatedEvent" | "actionEvent">;
 const created = (entity: object): Body => ({ createdEvent: { entityAsJson: JSON.stringify(entity) } });
@@ -102,12 +102,12 @@ const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
 async function signed(eventType: string, entityId: string | undefined): Promise<string> {
   const spec = EVENTS[eventType];
   if (!spec) throw new Error(`no envelope for ${eventType}`);
-  const event: Wire<DomainEventOriginal> = {
+  const event: DomainEventOriginal = {
     id: `evt-${eventType}`,
     entityFqdn: spec.fqdn,
     slug: eventType.slice(spec.fqdn.length + 1) || "updated",
     ...(entityId ? { entityId } : {}),
-    eventTime: "2026-12-07T10:00:00.000Z",
+    eventTime: "2026-12-07T10:00:00.000Z" as unknown as Date, // an ISO string on the wire
     entityEventSequence: "12",
     ...spec.body,
   };
