@@ -126,6 +126,7 @@ describe("test mode: shipments and billing read on to their writes", () => {
     const since = new Date();
     const [{ order, so }] = orders as [(typeof orders)[number]];
     const wixBefore = h.wix.snapshot();
+    const wixWrites = h.wix.calls.writes;
     // A user ships in the desk (ERPNext's mapper, submitted); the catch-up finds the note (setup,
     // which makes ERPNext's Webhooks, wrote nothing in test mode).
     const draft = h.erpnext.method(MAKE_DELIVERY_NOTE)?.({ source_name: so.name }, h.erpnext) as Record<
@@ -139,6 +140,7 @@ describe("test mode: shipments and billing read on to their writes", () => {
       expect.stringContaining(`would POST /ecom/v1/fulfillments/orders/${order.id}/create-fulfillment`),
     ]);
     expect(changes({ ...wixBefore, sequence: 0 }, { ...h.wix.snapshot(), sequence: 0 })).toEqual([]);
+    expect(h.wix.calls.writes).toBe(wixWrites);
     expect(h.host.dlq("shipments")).toEqual([]);
   });
 
