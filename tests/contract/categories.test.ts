@@ -9,7 +9,7 @@ import type {
   QueryCategoriesResponseOriginal,
 } from "@wix/auto_sdk_categories_categories/meta";
 import { WIX_STORES_APP_ID } from "#shared/wix/categories";
-import { recordingWix, restMethod, sdkRequest } from "./wire";
+import { expectSdkRequests, recordingWix, restMethod, sdkRequest } from "./wire";
 
 const tree = { appNamespace: "@wix/stores" };
 // On the wire dates are ISO strings (the SDK's types say Date: its transformer converts them).
@@ -79,15 +79,7 @@ describe("Wix categories: our requests equal the official SDK's", () => {
     );
     await wix.close();
     // assess
-    expect(wix.requests).toHaveLength(2);
-    for (const [ours, sdk] of [
-      [wix.requests[0], sdkFirst],
-      [wix.requests[1], sdkNext],
-    ] as const) {
-      expect(ours?.method).toBe(restMethod(sdk));
-      expect(ours?.path).toBe(sdk.path);
-      expect(ours?.body).toEqual(sdk.body);
-    }
+    expectSdkRequests(wix.requests, [sdkFirst, sdkNext]);
     expect(found.map((c) => c.id)).toEqual(["c0", "c1"]);
   });
 

@@ -12,7 +12,7 @@ import type { SearchVariantsResponseOriginal } from "@wix/auto_sdk_stores_read-o
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
 import { WixClient } from "#shared/wix/client";
 import type { Wire, WixNewProduct, WixProductUpdate } from "#shared/wix/types";
-import { recordingWix, restMethod, sdkRequest } from "./wire";
+import { expectSdkRequests, recordingWix, restMethod, sdkRequest } from "./wire";
 
 /** The SDK's functions take SDK-side names (`_id`); their types are looser than the wire's. */
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's input types are per call
@@ -246,15 +246,7 @@ describe("Wix products: every variant, page by page (unfiltered Search Variants)
       (http) => searchVariants(http)({ cursorPaging: { limit: 100, cursor: "cursor-2" } } as Any),
       last,
     );
-    expect(wix.requests).toHaveLength(2);
-    for (const [ours, sdk] of [
-      [wix.requests[0], sdkFirst],
-      [wix.requests[1], sdkNext],
-    ] as const) {
-      expect(ours?.method).toBe(restMethod(sdk));
-      expect(ours?.path).toBe(sdk.path);
-      expect(ours?.body).toEqual(sdk.body);
-    }
+    expectSdkRequests(wix.requests, [sdkFirst, sdkNext]);
     expect(found.map((v) => v.sku)).toEqual(["SKU-v1", "SKU-v2", "SKU-v3"]);
     expect(found[0]?.productData).toEqual({ productId: "p1", name: "Mug" });
     expect(pages).toEqual([3]);
