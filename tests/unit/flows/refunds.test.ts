@@ -317,8 +317,8 @@ describe("refunds", () => {
       po_no: "10001",
       customer: "Ada",
       items: [
-        { item_code: "MUG", qty: 2, so_detail: "SOI-1" },
-        { item_code: "CAP", qty: 1, so_detail: "SOI-2" },
+        { item_code: "MUG", qty: 2, so_detail: "SOI-1", against_sales_order: "SO-1" },
+        { item_code: "CAP", qty: 1, so_detail: "SOI-2", against_sales_order: "SO-1" },
       ],
     });
     wix.order.lineItems[0] = {
@@ -331,6 +331,31 @@ describe("refunds", () => {
     expect(returns).toHaveLength(1);
     expect(returns[0]?.items).toEqual([
       expect.objectContaining({ item_code: "MUG", qty: -1, warehouse: "Returns - SL" }),
+    ]);
+  });
+
+  test("restock finds a note that ships this order with another one (po_no joined)", async () => {
+    erpnext.seed("Delivery Note", {
+      name: "DN-J",
+      docstatus: 1,
+      is_return: 0,
+      po_no: "10002, 10001",
+      customer: "Ada",
+      items: [
+        { item_code: "MUG", qty: 1, so_detail: "SO2-1", against_sales_order: "SO-2" },
+        { item_code: "MUG", qty: 2, so_detail: "SOI-1", against_sales_order: "SO-1" },
+      ],
+    });
+    wix.order.lineItems[0] = {
+      ...(wix.order.lineItems[0] as WixOrder["lineItems"][number]),
+      restockQuantity: 1,
+    };
+    wix.refunds = [refund("r1", [{ lineItemId: L1, quantity: 1 }], "13.55")];
+    await sync().sync("order-1");
+    const returns = erpnext.all("Delivery Note").filter((d) => d.is_return);
+    expect(returns).toHaveLength(1);
+    expect(returns[0]?.items).toEqual([
+      expect.objectContaining({ item_code: "MUG", qty: -1, so_detail: "SOI-1" }),
     ]);
   });
 
