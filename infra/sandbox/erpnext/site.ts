@@ -156,6 +156,25 @@ export class ErpnextSite {
     for (let i = 1; ; i++) if (!t.has(`${base}-${i}`)) return `${base}-${i}`;
   }
 
+  /**
+   * The name of an amendment (a cancelled document saved again with `amended_from`): the original's
+   * name and `-1`, the next number for an amendment of an amendment (frappe/model/naming.py
+   * `_get_amended_name`). Only a cancelled document may be amended (frappe/model/document.py
+   * validate_amended_from).
+   */
+  private amendedName(doctype: string, from: string): string {
+    const original = this.table(doctype).get(from);
+    if (original?.docstatus !== 2)
+      throw new FrappeError(
+        417,
+        "ValidationError",
+        `${doctype} ${from} cannot be amended because it is not cancelled. Please cancel the document before creating an amendment.`,
+      );
+    if (!original.amended_from) return `${from}-1`;
+    const cut = from.lastIndexOf("-");
+    return `${from.slice(0, cut)}-${(Number.parseInt(from.slice(cut + 1), 10) || 0) + 1}`;
+  }
+
   /** Saved as the session user (`user`): Frappe sets owner and modified_by to it. */
   insert(doctype: string, input: Record<string, unknown>, opts: { silent?: boolean } = {}): Doc {
     const table = this.table(doctype);
@@ -173,7 +192,11 @@ export class ErpnextSite {
       throw new FrappeError(417, "MandatoryError", `[${doctype}]: ${missing.join(", ")}`);
     }
     this.checkLinks(spec, input);
-    const name = input.name && !spec.seriesOnly ? String(input.name) : spec.naming(input, this);
+    const name = input.amended_from
+      ? this.amendedName(doctype, String(input.amended_from))
+      : input.name && !spec.seriesOnly
+        ? String(input.name)
+        : spec.naming(input, this);
     if (table.has(name))
       throw new FrappeError(409, "DuplicateEntryError", `${doctype} ${name} already exists`);
     const wantSubmit = Number(input.docstatus ?? 0) === 1;

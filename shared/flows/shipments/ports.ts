@@ -99,4 +99,6 @@ export interface SalesOrderDoc {
   items: { name: string; item_code: string; qty: number; idx?: number }[];
   wix_order_id?: string;
   po_no?: string;
+  /** The cancelled Sales Order this one amends (Frappe's Amend). */
+  amended_from?: string;
 }
