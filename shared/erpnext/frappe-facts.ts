@@ -591,9 +591,11 @@ export interface CustomFieldFact {
  */
 export function checkWrite(write: ErpnextWrite, customFields: readonly CustomFieldFact[]): string[] {
   if (write.kind === "method")
-    return WHITELISTED_METHODS[write.doctype] ? [] : [`${write.doctype}: not a method the table knows`];
+    return WHITELISTED_METHODS[write.doctype]
+      ? []
+      : [`method ${write.doctype}: not a method the table knows`];
   const facts = FRAPPE_DOCTYPES[write.doctype];
-  if (!facts) return [`${write.doctype}: not a doctype the table knows`];
+  if (!facts) return [`${write.kind} ${write.doctype}: not a doctype the table knows`];
   const problems: string[] = [];
   const custom = customFields.filter((f) => f.dt === write.doctype);
   const { docstatus, ...fields } = write.body;
