@@ -52,6 +52,18 @@ export const STANDARD_FIELDS = [
   "parenttype",
 ];
 
+/**
+ * Reqd on every selling transaction and filled by set_missing_values from the customer, the
+ * company and the price list when absent (EN erpnext/controllers/selling_controller.py).
+ */
+const PRICE_LIST_FIELDS = [
+  "currency",
+  "conversion_rate",
+  "selling_price_list",
+  "price_list_currency",
+  "plc_conversion_rate",
+];
+
 export const FRAPPE_DOCTYPES: Readonly<Record<string, DoctypeFacts>> = {
   Item: {
     source: "EN erpnext/stock/doctype/item/item.json",
@@ -111,16 +123,7 @@ export const FRAPPE_DOCTYPES: Readonly<Record<string, DoctypeFacts>> = {
     mandatory: ["customer", "company", "transaction_date", "items"],
     // naming_series and order_type have defaults; currency, rates and the price list come from
     // set_missing_values (erpnext/controllers/selling_controller.py); status is set by set_status.
-    filledByServer: [
-      "naming_series",
-      "order_type",
-      "currency",
-      "conversion_rate",
-      "selling_price_list",
-      "price_list_currency",
-      "plc_conversion_rate",
-      "status",
-    ],
+    filledByServer: ["naming_series", "order_type", ...PRICE_LIST_FIELDS, "status"],
     fields: [
       "customer",
       "company",
@@ -218,15 +221,7 @@ export const FRAPPE_DOCTYPES: Readonly<Record<string, DoctypeFacts>> = {
     // (accounts_controller.py validate_party); debit_to is reqd and filled from the party's
     // receivable when absent (set_missing_values): we always send it, so the sandbox asks for it.
     mandatory: ["customer", "company", "items", "debit_to"],
-    filledByServer: [
-      "naming_series",
-      "posting_date",
-      "currency",
-      "conversion_rate",
-      "selling_price_list",
-      "price_list_currency",
-      "plc_conversion_rate",
-    ],
+    filledByServer: ["naming_series", "posting_date", ...PRICE_LIST_FIELDS],
     fields: [
       "customer",
       "company",
@@ -308,16 +303,7 @@ export const FRAPPE_DOCTYPES: Readonly<Record<string, DoctypeFacts>> = {
     source: "EN erpnext/stock/doctype/delivery_note/delivery_note.json",
     submittable: true,
     mandatory: ["customer", "company", "items"],
-    filledByServer: [
-      "naming_series",
-      "posting_date",
-      "posting_time",
-      "currency",
-      "conversion_rate",
-      "selling_price_list",
-      "price_list_currency",
-      "plc_conversion_rate",
-    ],
+    filledByServer: ["naming_series", "posting_date", "posting_time", ...PRICE_LIST_FIELDS],
     fields: [
       "customer",
       "company",
