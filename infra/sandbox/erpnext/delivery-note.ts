@@ -1,3 +1,4 @@
+import { allowOnSubmitOf, isSubmittable, mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import { DELIVERY_NOTE_RETURN, makeReturn, submitDeliveryReturn, validateReturn } from "./returns";
@@ -29,13 +30,14 @@ export const MAKE_DELIVERY_NOTE = "erpnext.selling.doctype.sales_order.sales_ord
  */
 export const deliveryNote: Doctype = {
   name: "Delivery Note",
-  required: ["customer", "company", "posting_date", "items"],
+  required: mandatoryOf("Delivery Note"),
   links: { customer: "Customer", company: "Company", set_warehouse: "Warehouse" },
   naming: series("MAT-DN-"),
   seriesOnly: true,
-  submittable: true,
+  submittable: isSubmittable("Delivery Note"),
   announced: true,
-  allowOnSubmit: ["wix_fulfillment_id", "wix_tracking_number", "wix_carrier", "wix_tracking_link"],
+  // The wix_* fields are allow_on_submit through their Custom Fields (site.ts allowedOnSubmit).
+  allowOnSubmit: allowOnSubmitOf("Delivery Note"),
   prepare: (input) => ({ posting_date: new Date().toISOString().slice(0, 10), ...input }),
   validate,
   onSubmit(doc, site) {

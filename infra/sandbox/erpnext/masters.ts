@@ -1,3 +1,4 @@
+import { mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { ERPNEXT_COUNTRIES } from "../countries";
 import { type Doctype, series } from "./doctype";
 import type { ErpnextSite } from "./site";
@@ -6,7 +7,7 @@ import type { ErpnextSite } from "./site";
 
 export const item: Doctype = {
   name: "Item",
-  required: ["item_code", "item_group", "stock_uom"],
+  required: mandatoryOf("Item"),
   links: { item_group: "Item Group", brand: "Brand" },
   naming: (d) => String(d.item_code),
   // Item.autoname strips the code, and the name is the code (erpnext/stock/doctype/item/item.py).
@@ -16,14 +17,14 @@ export const item: Doctype = {
 
 export const itemPrice: Doctype = {
   name: "Item Price",
-  required: ["item_code", "price_list", "price_list_rate"],
+  required: mandatoryOf("Item Price"),
   links: { item_code: "Item", price_list: "Price List" },
   naming: series("PRICE-"),
 };
 
 export const customer: Doctype = {
   name: "Customer",
-  required: ["customer_name", "customer_type", "customer_group", "territory"],
+  required: mandatoryOf("Customer"),
   links: { customer_group: "Customer Group", territory: "Territory" },
   naming: (d, site) => site.uniqueName("Customer", String(d.customer_name)),
 };

@@ -24,21 +24,28 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
       status: 200,
       body: { data: masked(site, allowed(req), site.get(allowed(req), req.params.name as string)) },
     }));
-    r.on("POST", `${prefix}/resource/:doctype`, (req) => ({
-      status: 200,
-      body: { data: masked(site, allowed(req), site.insert(allowed(req), bodyObject(req))) },
-    }));
-    r.on("PUT", `${prefix}/resource/:doctype/:name`, (req) => ({
-      status: 200,
-      body: {
-        data: masked(
-          site,
-          allowed(req),
-          site.update(allowed(req), req.params.name as string, bodyObject(req)),
-        ),
-      },
-    }));
+    r.on("POST", `${prefix}/resource/:doctype`, (req) => {
+      site.noteWrite({ kind: "insert", doctype: req.params.doctype as string, body: bodyObject(req) });
+      return {
+        status: 200,
+        body: { data: masked(site, allowed(req), site.insert(allowed(req), bodyObject(req))) },
+      };
+    });
+    r.on("PUT", `${prefix}/resource/:doctype/:name`, (req) => {
+      const name = req.params.name as string;
+      site.noteWrite({ kind: "update", doctype: req.params.doctype as string, name, body: bodyObject(req) });
+      return {
+        status: 200,
+        body: { data: masked(site, allowed(req), site.update(allowed(req), name, bodyObject(req))) },
+      };
+    });
     r.on("DELETE", `${prefix}/resource/:doctype/:name`, (req) => {
+      site.noteWrite({
+        kind: "delete",
+        doctype: req.params.doctype as string,
+        name: req.params.name as string,
+        body: {},
+      });
       site.remove(allowed(req), req.params.name as string);
       return { status: 202, body: { data: "ok" } };
     });
@@ -97,6 +104,7 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
           ...Object.fromEntries(req.query),
           ...(req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}),
         } as Record<string, unknown>;
+        site.noteWrite({ kind: "method", doctype: req.params.method as string, body: args });
         return { status: 200, body: { message: fn(args, site) } };
       });
   }
@@ -117,6 +125,7 @@ function bulkUpdate(site: ErpnextSite, req: SimRequest) {
   const failed_docs: { doc: Record<string, unknown>; exc: string }[] = [];
   for (const doc of list) {
     const { doctype, docname, flags: _flags, ...fields } = doc;
+    site.noteWrite({ kind: "bulk_update", doctype: String(doctype), name: String(docname), body: fields });
     try {
       site.update(String(doctype), String(docname), fields);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ErpnextWrite } from "#shared/erpnext/frappe-facts";
 import { FrappeClock } from "../kit";
 import type { Doc, Doctype } from "./doctype";
 import { FrappeError } from "./errors";
@@ -39,6 +40,9 @@ export type DocEvent =
   | "on_change"
   | "on_update_after_submit";
 
+/** One write the site received over REST, with the document's docstatus before it. */
+export type RestWrite = ErpnextWrite;
+
 /**
  * The documents of one site and Frappe's document lifecycle (frappe/model/document.py): insert
  * (mandatory fields, links, naming, duplicates), save (the `modified` check), submit, cancel and
@@ -58,6 +62,11 @@ export class ErpnextSite {
    * appends rows from Item Tax Templates, erpnext/controllers/accounts_controller.py).
    */
   addedTaxRow?: { account_head: string; tax_amount: number };
+  /**
+   * Every write received over REST, when a test asks for it (`recordWrites()`): the contract test
+   * (tests/contract/erpnext.test.ts) checks each against Frappe's rules (shared/erpnext/frappe-facts.ts).
+   */
+  writes?: RestWrite[];
   /** Who the current call acts as: the desk user, or the API user during a REST call. */
   user = DESK_USER;
   readonly apiUser: string;
@@ -71,6 +80,19 @@ export class ErpnextSite {
     this.doctypes = new Map(doctypes.map((d) => [d.name, d]));
     this.apiUser = options.apiUser ?? SANDBOX_API_USER;
     this.apiUserRoles = options.apiUserRoles ?? [...INTEGRATION_ROLES];
+  }
+
+  /** Starts (or restarts) the log of writes received over REST. */
+  recordWrites(): RestWrite[] {
+    this.writes = [];
+    return this.writes;
+  }
+
+  /** Logs a REST write when recording, with the stored document's docstatus before it. */
+  noteWrite(write: Omit<RestWrite, "docstatusBefore">): void {
+    if (!this.writes) return;
+    const before = write.name ? this.docs.get(write.doctype)?.get(write.name)?.docstatus : undefined;
+    this.writes.push({ ...structuredClone(write), docstatusBefore: before });
   }
 
   /** The doctype's definition, if the site has it. */
