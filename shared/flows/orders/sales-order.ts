@@ -114,7 +114,7 @@ export class SalesOrders {
       await state.updateOrder(order.id, {
         state: permanent ? "parked" : "claimed",
         leaseUntil: 0,
-        cancelNote: permanent ? errorMessage(error) : undefined,
+        parkedReason: permanent ? errorMessage(error) : undefined,
         parkedFor: permanent ? order.updatedDate : undefined,
       } as Partial<OrderRecord>);
       // A refusal ERPNext will repeat (a validation error) is parked as the order's own problem.
