@@ -54,6 +54,37 @@ describe("a price that is missing, not a number or 0 never sells the product at 
     expect(h.host.dlq("products").filter((m) => JSON.stringify(m.body).includes("NEW-"))).toEqual([]);
   });
 
+  test("a sub-cent price (0.001) is 0 at USD's 2 decimals: never published, never sold for 0.00", async () => {
+    createItem(h.erpnext, "TENTH-1", 0.001);
+    createItem(h.erpnext, "TENTH-2", 7.5);
+    await h.host.drain();
+    expect(productsWithSku(h.wix, "TENTH-1")).toEqual([]);
+    expect(await reasonLogged("TENTH-1")).toContainEqual(
+      expect.stringMatching(/^skipped: .*price 0.001, which is 0 at the currency's 2 decimals/),
+    );
+    // A published item whose price drops to 0.001 is hidden with the reason, not re-priced.
+    h.erpnext.update("Item Price", priceOf("TENTH-2"), { price_list_rate: 0.001 });
+    await h.host.drain();
+    expect(productsWithSku(h.wix, "TENTH-2")[0]?.visible).toBe(false);
+    expect(variantPrice("TENTH-2")).toBe("7.50");
+    expect(await reasonLogged("TENTH-2")).toContainEqual(
+      expect.stringMatching(/^hidden: .*price 0.001, which is 0/),
+    );
+  });
+
+  test("a price with more decimals than USD's is published rounded: the Sales Order books what Wix charged", async () => {
+    createItem(h.erpnext, "ODD-1", 2.499);
+    h.erpnext.moveBin("ODD-1", "Stores - SC", { actual: 10 });
+    await h.host.drain();
+    expect(variantPrice("ODD-1")).toBe("2.50");
+    const order = h.wix.placeOrder({ lines: [{ sku: "ODD-1", quantity: 3 }] });
+    expect(await h.wix.sendEvent("wix.ecom.v1.order_approved", order)).toBe(200);
+    await h.host.drain();
+    expect(order.priceSummary.total.amount).toBe("7.50");
+    const so = [...(h.erpnext.docs.get("Sales Order")?.values() ?? [])].find((d) => d.po_no === order.number);
+    expect(so).toMatchObject({ grand_total: 7.5 });
+  });
+
   test("an item created before its price waits without a DLQ message, then is published", async () => {
     // prepare: the desk saves the Item first; its webhook finds no price yet
     h.erpnext.insert("Item", {
