@@ -85,6 +85,35 @@ describe("a price that is missing, not a number or 0 never sells the product at 
     expect(so).toMatchObject({ grand_total: 7.5 });
   });
 
+  test("an order line priced 0.001 (Wix's Create Order takes 3 decimals) is parked with the reason, not booked at 0", async () => {
+    createItem(h.erpnext, "TENTH-3", 4);
+    await h.host.drain();
+    const created = await h.request(
+      "POST",
+      "/sandbox/wix/ecom/v1/orders",
+      {
+        order: {
+          currency: "USD",
+          buyerInfo: { email: "tenth@example.com" },
+          billingInfo: {
+            address: { country: "US", city: "Austin", addressLine: "2 Elm St" },
+            contactDetails: { firstName: "Tenth", lastName: "Buyer" },
+          },
+          lineItems: [{ quantity: 3, price: { amount: "0.001" }, physicalProperties: { sku: "TENTH-3" } }],
+        },
+      },
+      { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" },
+    );
+    expect(created.status).toBe(200);
+    const order = (created.body as { order: { id: string; number: string } }).order;
+    await h.host.drain();
+    expect(
+      [...(h.erpnext.docs.get("Sales Order")?.values() ?? [])].filter((d) => d.po_no === order.number),
+    ).toEqual([]);
+    const parked = h.host.dlq("orders").find((m) => (m.body as { orderId?: string }).orderId === order.id);
+    expect(parked?.reason).toMatch(/line "TENTH-3" is priced 0.001, finer than the 2 decimals ERPNext books/);
+  });
+
   test("an item created before its price waits without a DLQ message, then is published", async () => {
     // prepare: the desk saves the Item first; its webhook finds no price yet
     h.erpnext.insert("Item", {
