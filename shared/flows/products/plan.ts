@@ -53,8 +53,8 @@ export function planItem(
   const price = item ? pickPrice(prices, item, settings.priceList) : undefined;
   // Deleted or disabled: hide it.
   if (!item || item.disabled || !item.is_sales_item) return hide(code, mapping);
-  // No longer priced (missing, unreadable, 0 at the currency's precision): hide it with the reason, never leave it for sale
-  // at an old price or at 0.00; a new item is not published at all.
+  // No longer priced (missing, unreadable, 0 at the currency's precision): hide it with the
+  // reason, never leave it for sale at an old price or at 0.00; a new item is not published at all.
   const allowFree = settings.allowFreeItems ?? false;
   const precision = settings.currencyPrecision;
   const problem = priceProblem(code, price, { allowFree, precision }, unreadablePrices.get(code));
