@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
+import { currencyPrecision } from "#shared/erpnext/currency";
 import { binSchema, itemPriceSchema, itemSchema } from "#shared/erpnext/schemas";
 import { PermanentError } from "#shared/errors";
 import { toWixProduct, toWixVariantProduct } from "#shared/flows/products/mapping";
@@ -66,5 +67,28 @@ describe("zero prices", () => {
       toWixVariantProduct(template, undefined, [variant], ["Size"], "x", new Map(), true).product.variantsInfo
         .variants[0]?.price.actualPrice.amount,
     ).toBe("0.00");
+  });
+
+  test("a price that is 0 at the currency's precision is a 0 price; at 3 decimals it is not", () => {
+    const tenth = itemPriceSchema.parse(priceRow(0.001));
+    expect(() => toWixProduct(item, tenth, "https://erp")).toThrow(
+      /price 0.001, which is 0 at the currency's 2 decimals \(set ALLOW_FREE_ITEMS=true/,
+    );
+    const free = toWixProduct(item, tenth, "https://erp", undefined, true);
+    expect(free.product.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("0.00");
+    const kwd = toWixProduct(item, tenth, "https://erp", undefined, false, 3);
+    expect(kwd.product.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("0.001");
+    expect(
+      toWixProduct(item, itemPriceSchema.parse(priceRow(0.005)), "x").product.variantsInfo.variants[0]?.price
+        .actualPrice.amount,
+    ).toBe("0.01");
+  });
+
+  test("the currency's precision: System Settings currency_precision, else its number format's", () => {
+    expect(currencyPrecision({ currency_precision: "", number_format: "#,###.##" })).toBe(2);
+    expect(currencyPrecision({ currency_precision: "3", number_format: "#,###.##" })).toBe(3);
+    expect(currencyPrecision({ currency_precision: null, number_format: "#,###.###" })).toBe(3);
+    expect(currencyPrecision({ number_format: "#.###" })).toBe(0);
+    expect(currencyPrecision({})).toBe(2);
   });
 });

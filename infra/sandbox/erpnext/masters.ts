@@ -46,6 +46,8 @@ export const setupMasters: Doctype[] = [
   master("Account"),
   master("Price List", "price_list_name"),
   master("Brand", "brand"),
+  // A Single: its one document is named like the doctype (GET /api/resource/System Settings/System Settings).
+  master("System Settings"),
 ];
 
 /** The masters a fresh site holds (a company, warehouses, groups, accounts, countries). */
@@ -88,6 +90,22 @@ export function seedMasters(site: ErpnextSite): void {
   for (const name of ["Acme", "Nordic Goods", "Café Craft"]) site.insert("Brand", { name }, quiet);
   seedAccounts(site);
   seedCountries(site);
+  seedSystemSettings(site);
+}
+
+/**
+ * A fresh site's System Settings, as far as the sync reads them: `currency_precision` unset, so
+ * Currency fields take the 2 decimals of `number_format` "#,###.##" (get_field_precision,
+ * frappe/model/meta.py; defaults in frappe/core/doctype/system_settings/system_settings.json).
+ * Fills in what an older snapshot lacks.
+ */
+export function seedSystemSettings(site: ErpnextSite): void {
+  if (!site.table("System Settings").has("System Settings"))
+    site.insert(
+      "System Settings",
+      { name: "System Settings", number_format: "#,###.##", currency_precision: "", float_precision: "3" },
+      { silent: true },
+    );
 }
 
 /** The site's accounts; fills in what an older snapshot lacks (the receivable, a second bank). */

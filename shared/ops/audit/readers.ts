@@ -7,6 +7,7 @@
 import type { PaymentOriginal, RefundOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { ErpnextClient, Filter } from "../../erpnext/client";
 import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
+import { parkReason } from "../../store/repos/orders";
 import type { OrderRecord } from "../../store/state";
 import type { WixFulfillment } from "../../wix/fulfillment-types";
 import type { Wire, WixOrder } from "../../wix/types";
@@ -327,8 +328,9 @@ export function erpnextAuditReader(
 export type ParkedSource = () => Promise<{ body: unknown; reason: string }[]>;
 
 /**
- * The order records (their Sales Order, a parked state) and the DLQs (the reason a message of the
- * order is parked with). The DLQs are read once, on the first page.
+ * The order records (their Sales Order, a parked state and its reason) and the DLQs (the reason a
+ * message of the order is parked with, for what the record does not say). The DLQs are read once,
+ * on the first page.
  */
 export function orderContextReader(deps: {
   orders: (ids: string[]) => Promise<Map<string, OrderRecord>>;
@@ -350,7 +352,12 @@ export function orderContextReader(deps: {
       const out = new Map<string, { salesOrder?: string; parked?: string }>();
       for (const id of ids) {
         const record = records.get(id);
-        const reason = parked.get(id) ?? (record?.state === "parked" ? "parked (order record)" : undefined);
+        // The record's own reason first: the DLQ message may be gone (redriven, held by another
+        // reader, lost with a killed process) when the order is still parked.
+        const reason =
+          parkReason(record) ??
+          parked.get(id) ??
+          (record?.state === "parked" ? "parked (order record)" : undefined);
         out.set(id, {
           ...(record?.salesOrder ? { salesOrder: record.salesOrder } : {}),
           ...(reason ? { parked: reason } : {}),

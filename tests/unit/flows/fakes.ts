@@ -164,6 +164,7 @@ export class FakeState implements OrdersState, InventoryState {
       state: "parked",
       canceled: true,
       cancelNote: "canceled in Wix before it reached ERPNext",
+      parkedReason: "canceled in Wix before it reached ERPNext",
       leaseUntil: 0,
       updatedAt: at,
       ...(parkedFor ? { parkedFor } : {}),
