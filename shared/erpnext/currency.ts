@@ -1,3 +1,5 @@
+import { AuthError } from "../errors";
+
 /**
  * How many decimals ERPNext keeps in a Currency field (a price, a rate, a total). Frappe decides
  * it once for the whole site in `get_field_precision` (frappe/model/meta.py): System Settings
@@ -35,11 +37,20 @@ export function currencyPrecision(settings: PrecisionSettings): number {
   return NUMBER_FORMAT_DECIMALS[settings.number_format || "#,###.##"] ?? DEFAULT_CURRENCY_PRECISION;
 }
 
-/** System Settings is a Single: its one document is named like the doctype. */
+/**
+ * System Settings is a Single: its one document is named like the doctype. Only System Manager
+ * may read it (system_settings.json `permissions`); an API user without that role gets a fresh
+ * site's precision rather than a sync that waits forever on a refused read.
+ */
 export async function readCurrencyPrecision(erpnext: {
   get<T>(doctype: "System Settings", name: string): Promise<T>;
 }): Promise<number> {
-  return currencyPrecision(await erpnext.get<PrecisionSettings>("System Settings", "System Settings"));
+  try {
+    return currencyPrecision(await erpnext.get<PrecisionSettings>("System Settings", "System Settings"));
+  } catch (error) {
+    if (error instanceof AuthError) return DEFAULT_CURRENCY_PRECISION;
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
-import { currencyPrecision } from "#shared/erpnext/currency";
+import { currencyPrecision, readCurrencyPrecision } from "#shared/erpnext/currency";
 import { binSchema, itemPriceSchema, itemSchema } from "#shared/erpnext/schemas";
-import { PermanentError } from "#shared/errors";
+import { AuthError, HttpError, PermanentError } from "#shared/errors";
 import { toWixProduct, toWixVariantProduct } from "#shared/flows/products/mapping";
 
 const priceRow = (rate: unknown) => ({
@@ -90,5 +90,20 @@ describe("zero prices", () => {
     expect(currencyPrecision({ currency_precision: null, number_format: "#,###.###" })).toBe(3);
     expect(currencyPrecision({ number_format: "#.###" })).toBe(0);
     expect(currencyPrecision({})).toBe(2);
+  });
+
+  test("an API user who may not read System Settings gets a fresh site's precision; other failures still fail", async () => {
+    const refusing = {
+      get: async <T>(): Promise<T> => {
+        throw new AuthError("403 System Settings", 403, true);
+      },
+    };
+    await expect(readCurrencyPrecision(refusing)).resolves.toBe(2);
+    const down = {
+      get: async <T>(): Promise<T> => {
+        throw new HttpError("503", 503, true);
+      },
+    };
+    await expect(readCurrencyPrecision(down)).rejects.toThrow("503");
   });
 });

@@ -46,8 +46,9 @@ export const setupMasters: Doctype[] = [
   master("Account"),
   master("Price List", "price_list_name"),
   master("Brand", "brand"),
-  // A Single: its one document is named like the doctype (GET /api/resource/System Settings/System Settings).
-  master("System Settings"),
+  // A Single: its one document is named like the doctype (GET /api/resource/System Settings/System Settings);
+  // only System Manager may read it (frappe/core/doctype/system_settings/system_settings.json).
+  { ...master("System Settings"), roles: ["System Manager"] },
 ];
 
 /** The masters a fresh site holds (a company, warehouses, groups, accounts, countries). */
