@@ -176,6 +176,8 @@ export const FLOWS = {
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 2,
+      // Each Delivery Note made or pushed is handed to billing (INVOICE_ON=fulfilment).
+      sendsTo: ["billing"],
     },
     // Delivery Notes from ERPNext; fulfillments_updated from Wix (FULFILMENT_SOURCE=wix).
     webhook: ["erpnext", "wix"],

@@ -95,6 +95,9 @@ export class FulfillmentPull {
       name = made.name;
       outcome = "created";
     }
+    // Billing hears of it before the link is recorded: a failed send retries the message, which
+    // finds the note again by its wix_fulfillment_id, instead of being lost behind a finished link.
+    await this.deps.onDelivered?.(orderId);
     const key = trackingKey(f.trackingInfo);
     await state.shipments.putLink({
       orderId,
