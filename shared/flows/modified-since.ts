@@ -10,7 +10,10 @@ const PAGE = 500;
  * where it stopped; `>=` re-reads the boundary row, which the content hash makes free.
  */
 export async function* modifiedSince<T extends { modified: string }>(
-  deps: { erpnext: ErpnextClient; state: StateStore },
+  deps: {
+    erpnext: Pick<ErpnextClient, "list">;
+    state: Pick<StateStore, "getWatermark" | "advanceWatermark">;
+  },
   doctype: string,
   watermark: string,
   fields: string[],

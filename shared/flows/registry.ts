@@ -184,7 +184,7 @@ export const FLOWS = {
     jobs: [
       {
         name: "shipment-catchup",
-        description: "Delivery Notes modified since the watermark",
+        description: "Delivery Notes modified since the watermark (FULFILMENT_SOURCE=wix: Wix fulfillments)",
         rate: "rate(1 hour)",
         everyMs: 60 * MINUTE,
       },

@@ -172,6 +172,24 @@ export class FulfillmentPull {
 }
 
 /**
+ * Whether our links already mirror the order's Wix fulfillments, i.e. `pull` would change nothing:
+ * every fulfillment linked with its tracking (or cancelled for good), every linked one still in Wix.
+ */
+export function fulfillmentsInStep(current: WixFulfillment[], links: FulfillmentLink[]): boolean {
+  const byId = new Map(links.map((l) => [l.fulfillmentId, l]));
+  const present = new Set(current.map((f) => f.id));
+  return (
+    current.every((f) => {
+      const link = byId.get(f.id as string);
+      return (
+        link?.state === "cancelled" ||
+        (link?.state === "linked" && link.tracking === trackingKey(f.trackingInfo))
+      );
+    }) && links.every((l) => l.state !== "linked" || present.has(l.fulfillmentId))
+  );
+}
+
+/**
  * The mapper's rows cut to one fulfillment: each Wix line's quantity goes to the Sales Order rows
  * of its item (the row at the line's position first, as the orders flow made them), never above
  * what a row has left to deliver; rows that ship nothing are dropped.
