@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
-import { type Doc, FULL_ORDER, helpers } from "./billing-helpers";
-import { createItem, type Harness, startHarness } from "./harness";
+import { type Doc, FULL_ORDER, helpers, startBillingHarness } from "./billing-helpers";
+import type { Harness } from "./harness";
 
 /**
  * INVOICE_ON=fulfilment: a cash-on-delivery order (approved, not paid) is invoiced once it is
@@ -12,15 +12,7 @@ describe("INVOICE_ON=fulfilment, FULFILMENT_SOURCE=erpnext", () => {
   let h: Harness;
   const t = helpers(() => h);
   beforeAll(async () => {
-    h = await startHarness({ INVOICE_ON: "fulfilment", RETRY_BASE_SECONDS: "0" });
-    for (const [code, price] of [
-      ["INV-A", 12.99],
-      ["INV-B", 7.33],
-    ] as const) {
-      createItem(h.erpnext, code, price);
-      h.erpnext.moveBin(code, "Stores - SC", { actual: 500 });
-    }
-    await h.host.drain();
+    h = await startBillingHarness({ INVOICE_ON: "fulfilment", RETRY_BASE_SECONDS: "0" });
   });
   afterAll(async () => {
     await h.host.stop();

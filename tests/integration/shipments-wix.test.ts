@@ -24,13 +24,19 @@ describe("FULFILMENT_SOURCE=wix: Wix fulfillment -> Delivery Note", () => {
       [...(w.erpnext.docs.get("Bin")?.values() ?? [])].find((b) => b.item_code === "WIX-SHIP")?.actual_qty,
     );
 
-  test("one Delivery Note per fulfillment, whatever the redeliveries; tracking and cancel follow", async () => {
-    const order = w.wix.placeOrder({ lines: [{ sku: "WIX-SHIP", quantity: 3 }] });
+  /** A Wix order of this many WIX-SHIP, approved and in ERPNext as a Sales Order. */
+  async function syncedOrder(quantity: number) {
+    const order = w.wix.placeOrder({ lines: [{ sku: "WIX-SHIP", quantity }] });
     await w.wix.sendEvent("wix.ecom.v1.order_approved", order);
     await w.host.drain();
     const so = [...(w.erpnext.docs.get("Sales Order")?.values() ?? [])].find(
       (s) => s.po_no === order.number,
     ) as Doc;
+    return { order, so };
+  }
+
+  test("one Delivery Note per fulfillment, whatever the redeliveries; tracking and cancel follow", async () => {
+    const { order, so } = await syncedOrder(3);
     const before = actual();
     const line = order.lineItems[0]?.id;
     const first = w.wix.fulfil(order.id, {
@@ -91,12 +97,7 @@ describe("FULFILMENT_SOURCE=wix: Wix fulfillment -> Delivery Note", () => {
   };
 
   test("a fulfillment whose webhook was lost is found by the catch-up: one Delivery Note, a late webhook makes no other", async () => {
-    const order = w.wix.placeOrder({ lines: [{ sku: "WIX-SHIP", quantity: 2 }] });
-    await w.wix.sendEvent("wix.ecom.v1.order_approved", order);
-    await w.host.drain();
-    const so = [...(w.erpnext.docs.get("Sales Order")?.values() ?? [])].find(
-      (s) => s.po_no === order.number,
-    ) as Doc;
+    const { order, so } = await syncedOrder(2);
     const before = actual();
     const made = await withoutWebhooks(() =>
       w.wix.fulfil(order.id, { lineItems: [{ id: order.lineItems[0]?.id, quantity: 2 }] }),

@@ -4,13 +4,10 @@ import type { Enqueuer } from "../../queue/messages";
 import type { StateStore } from "../../store/state";
 import type { WixClient } from "../../wix/client";
 import type { WixOrder } from "../../wix/types";
-import { modifiedSince } from "../modified-since";
-import { ORDER_POLL_OVERLAP_MS } from "../orders/poll";
+import { modifiedSince, ordersUpdatedSince } from "../modified-since";
+import type { ShipmentsMessage } from "./messages";
 import type { ShipmentSettings, ShipmentsRepository } from "./ports";
 import { fulfillmentsInStep } from "./pull";
-
-/** The watermark of Wix orders checked for fulfillments (a Wix time, unlike the Delivery Notes'). */
-const FULFILLMENTS_WATERMARK = "shipment-catchup-wix";
 
 export interface ShipmentCatchupDeps {
   erpnext: Pick<ErpnextClient, "list">;
@@ -45,54 +42,46 @@ async function deliveryNoteCatchup(deps: ShipmentCatchupDeps): Promise<number> {
     "shipment-catchup",
     ["name", "docstatus"],
   )) {
-    const due = rows.filter((r) => Number(r.docstatus) > 0);
-    if (due.length)
-      await deps.queue.send(
-        "shipments",
-        due.map((r) => ({
+    enqueued += await enqueue(
+      deps,
+      rows
+        .filter((r) => Number(r.docstatus) > 0)
+        .map((r) => ({
           kind: "delivery-note" as const,
           name: r.name,
           source: "catchup",
           changedAt: frappeTimeToIso(r.modified),
         })),
-      );
-    enqueued += due.length;
+    );
   }
   return enqueued;
 }
 
 /**
- * Wix orders updated since the watermark (a new or deleted fulfillment moves the order's
- * `fulfillmentStatus` and `updatedDate`), minus the order poll's overlap: their fulfillments are
+ * Wix orders updated since a watermark of their own (a Wix time; a new or deleted fulfillment
+ * moves the order's `fulfillmentStatus` and `updatedDate`), with the overlap: their fulfillments are
  * listed in one call per page and an order is enqueued only when they differ from our links.
  * The pull claims each fulfillment, so a webhook arriving too still makes one Delivery Note.
  */
 async function fulfillmentCatchup(deps: ShipmentCatchupDeps): Promise<number> {
-  const startedAt = new Date().toISOString();
-  const mark = await deps.state.getWatermark(FULFILLMENTS_WATERMARK);
-  const since = new Date(mark ? Date.parse(mark) - ORDER_POLL_OVERLAP_MS : Date.now() - 7 * 86400_000);
-  let cursor: string | undefined;
   let enqueued = 0;
-  do {
-    const page = await deps.wix.searchOrders(since.toISOString(), cursor);
-    const due = await outOfStep(deps, page.orders);
-    if (due.length)
-      await deps.queue.send(
-        "shipments",
-        due.map((o) => ({
-          kind: "fulfillments" as const,
-          orderId: o.id,
-          source: "catchup",
-          changedAt: o.updatedDate,
-        })),
-      );
-    enqueued += due.length;
-    const last = page.orders[page.orders.length - 1];
-    if (last) await deps.state.advanceWatermark(FULFILLMENTS_WATERMARK, last.updatedDate);
-    cursor = page.next;
-  } while (cursor);
-  await deps.state.advanceWatermark(FULFILLMENTS_WATERMARK, startedAt);
+  for await (const { orders } of ordersUpdatedSince(deps, "shipment-catchup-wix")) {
+    enqueued += await enqueue(
+      deps,
+      (await outOfStep(deps, orders)).map((o) => ({
+        kind: "fulfillments" as const,
+        orderId: o.id,
+        source: "catchup",
+        changedAt: o.updatedDate,
+      })),
+    );
+  }
   return enqueued;
+}
+
+async function enqueue(deps: ShipmentCatchupDeps, messages: ShipmentsMessage[]): Promise<number> {
+  if (messages.length) await deps.queue.send("shipments", messages);
+  return messages.length;
 }
 
 /** The orders of a page (at most 100: one List Fulfillments For Multiple Orders call) Wix and we disagree on. */
