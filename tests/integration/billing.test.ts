@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { BillingSync } from "#shared/flows/billing/sync";
 import type { WixOrder } from "#shared/wix/types";
-import { APPROVED, card, type Doc, FULL_ORDER, giftCard, helpers, paypal } from "./billing-helpers";
-import { createItem, type Harness, startHarness } from "./harness";
+import {
+  APPROVED,
+  card,
+  type Doc,
+  FULL_ORDER,
+  giftCard,
+  helpers,
+  paypal,
+  startBillingHarness,
+} from "./billing-helpers";
+import type { Harness } from "./harness";
 
 const DETAILS_UPDATED = "wix.ecom.v1.order_transactions_details_updated";
 const PAYMENT_STATUS = "wix.ecom.v1.order_payment_status_updated";
@@ -12,7 +21,7 @@ describe("INVOICE_ON=payment (the default)", () => {
   const t = helpers(() => h);
   beforeAll(async () => {
     // RETRY_BASE_SECONDS=0: billing and refunds meet on the invoice; the one that waits retries at once.
-    h = await startHarness({
+    h = await startBillingHarness({
       ERPNEXT_PAYMENT_ACCOUNTS: "paypal=PayPal - SC, offline=Cash - SC, giftcard=Gift Cards - SC",
       RETRY_BASE_SECONDS: "0",
     });
@@ -22,14 +31,6 @@ describe("INVOICE_ON=payment (the default)", () => {
       company: "Sandbox Co",
       is_group: 0,
     });
-    for (const [code, price] of [
-      ["INV-A", 12.99],
-      ["INV-B", 7.33],
-    ] as const) {
-      createItem(h.erpnext, code, price);
-      h.erpnext.moveBin(code, "Stores - SC", { actual: 500 });
-    }
-    await h.host.drain();
   });
   afterAll(async () => {
     await h.host.stop();

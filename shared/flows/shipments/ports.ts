@@ -65,6 +65,11 @@ export interface ShipmentDeps {
   state: ShipmentsState;
   log: ShipmentsLog;
   settings: ShipmentSettings;
+  /**
+   * A submitted Delivery Note of this Wix order now exists in both systems: sent to the billing
+   * flow, which invoices once the order is fully delivered (INVOICE_ON=fulfilment).
+   */
+  onDelivered?: (orderId: string) => Promise<void>;
 }
 
 /** A Delivery Note as the flow reads it (Custom Fields `wix_*` from setup; transporter fields as fallback). */

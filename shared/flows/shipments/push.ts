@@ -200,6 +200,8 @@ export class ShipmentPush {
         outcome = "linked";
       }
     }
+    // Billing first (see FulfillmentPull.makeNote): a failed send retries and adopts the fulfillment.
+    await this.deps.onDelivered?.(orderId);
     const tracking = trackingKey(trackingInfo);
     await state.shipments.putLink({
       orderId,

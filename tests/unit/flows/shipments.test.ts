@@ -155,6 +155,7 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
   shipments.salesOrders.set("SO-2", second.id);
   const wix = new FakeWix([order, second]);
   const log: SyncLogEntry[] = [];
+  const delivered: string[] = [];
   const deps: ShipmentDeps = {
     erpnext: {
       find: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T | undefined,
@@ -178,8 +179,9 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     },
     log: { write: async (e) => void log.push(e) },
     settings: { source },
+    onDelivered: async (orderId) => void delivered.push(orderId),
   };
-  return { push: new ShipmentPush(deps), wix, shipments, log, docs };
+  return { push: new ShipmentPush(deps), wix, shipments, log, docs, delivered };
 }
 
 const note = (over: Record<string, unknown> = {}) => ({
@@ -361,6 +363,28 @@ describe("ShipmentPush", () => {
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created" }]);
     expect(s.wix.of(order.id).map((f) => f.lineItems)).toEqual([[{ id: "L2", quantity: 1 }]]);
     expect(s.shipments.salesOrders.get("SO-1-1")).toBe(order.id);
+  });
+
+  test("billing hears of a pushed note once, also when its lost create is adopted; not of a redelivery", async () => {
+    const s = setup(note({ wix_tracking_number: "T7" }));
+    s.wix.failNextCreate = new RetryableError("504 after the commit");
+    await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
+    expect(s.delivered).toEqual([]);
+    await s.push.push("DN-1");
+    await s.push.push("DN-1");
+    expect(s.delivered).toEqual([order.id]);
+
+    // A note joining two Sales Orders: each Wix order is billed.
+    const joined = setup(
+      note({
+        items: [
+          { item_code: "A", qty: 1, so_detail: "r1", against_sales_order: "SO-1" },
+          { item_code: "A", qty: 1, so_detail: "s1", against_sales_order: "SO-2" },
+        ],
+      }),
+    );
+    await joined.push.push("DN-1");
+    expect(joined.delivered.sort()).toEqual([order.id, second.id].sort());
   });
 
   test("FULFILMENT_SOURCE=wix: Delivery Notes are not pushed", async () => {
