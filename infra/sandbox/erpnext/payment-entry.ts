@@ -1,3 +1,4 @@
+import { isSubmittable, mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import { RECEIVABLE_ACCOUNT, refsOf, setStatus } from "./sales-invoice";
@@ -15,11 +16,11 @@ import type { ErpnextSite } from "./site";
  */
 export const paymentEntry: Doctype = {
   name: "Payment Entry",
-  // paid_to is mandatory too, checked once set_missing_values has filled the party's account.
-  required: ["payment_type", "party_type", "party", "paid_amount", "received_amount"],
+  // paid_to is checked in validate, once set_missing_values has filled the party's account.
+  required: mandatoryOf("Payment Entry").filter((f) => f !== "paid_to"),
   links: { paid_to: "Account" },
   naming: series("ACC-PAY-"),
-  submittable: true,
+  submittable: isSubmittable("Payment Entry"),
   validate,
   onSubmit: (doc, site) => advance(site, doc, 1),
   onCancel: (doc, site) => advance(site, doc, -1),
