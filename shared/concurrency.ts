@@ -19,3 +19,27 @@ export async function mapLimited<T, R>(list: T[], limit: number, fn: (item: T) =
   await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
   return out;
 }
+
+/**
+ * Tries `claim` until it succeeds or `waitMs` has passed, pausing `pauseMs` between tries: a
+ * delivery that meets another's lease on the same record waits for it (the holder's work takes
+ * about a second) before it gives its message back to the queue for a later try.
+ */
+export async function waitForLease(
+  claim: () => Promise<boolean>,
+  {
+    waitMs,
+    pauseMs,
+    pause = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  }: {
+    waitMs: number;
+    pauseMs: number;
+    pause?: (ms: number) => Promise<void>;
+  },
+): Promise<boolean> {
+  for (let waited = 0; ; waited += pauseMs) {
+    if (await claim()) return true;
+    if (waited >= waitMs) return false;
+    await pause(pauseMs);
+  }
+}

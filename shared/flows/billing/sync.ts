@@ -1,3 +1,4 @@
+import { waitForLease } from "../../concurrency";
 import { RetryableError } from "../../errors";
 import type { Outcome } from "../../store/sync-log";
 import type { WixOrder } from "../../wix/types";
@@ -100,13 +101,11 @@ export class BillingSync {
     }
   }
 
-  private async claimOrder(lease: string): Promise<boolean> {
-    const until = Date.now() + LEASE_WAIT_MS;
-    for (;;) {
-      if (await this.deps.state.claim(lease, ORDER_LEASE_SECONDS)) return true;
-      if (Date.now() >= until) return false;
-      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
-    }
+  private claimOrder(lease: string): Promise<boolean> {
+    return waitForLease(() => this.deps.state.claim(lease, ORDER_LEASE_SECONDS), {
+      waitMs: LEASE_WAIT_MS,
+      pauseMs: LEASE_POLL_MS,
+    });
   }
 
   /**

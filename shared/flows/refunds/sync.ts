@@ -1,3 +1,4 @@
+import { waitForLease } from "../../concurrency";
 import { errorMessage, isRetryable, PermanentError, RetryableError } from "../../errors";
 import type { RefundRecord } from "../../store/repos/refunds";
 import type { Outcome } from "../../store/sync-log";
@@ -25,7 +26,6 @@ const LEASE_SECONDS = 120;
 /** How often, and how long apart, a delivery that meets the lease tries again before it gives up. */
 const LEASE_WAITS = 20;
 const LEASE_WAIT_MS = 250;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface RefundSyncResult {
   outcome: Outcome;
@@ -102,12 +102,12 @@ export class RefundSync {
    * the lease waits a few seconds for it (a booking takes about one) before it gives the message
    * back to the queue for a later try.
    */
-  private async lease(lock: string): Promise<boolean> {
-    for (let attempt = 0; ; attempt++) {
-      if (await this.deps.state.claim(lock, LEASE_SECONDS)) return true;
-      if (attempt >= LEASE_WAITS) return false;
-      await (this.deps.pause ?? sleep)(LEASE_WAIT_MS);
-    }
+  private lease(lock: string): Promise<boolean> {
+    return waitForLease(() => this.deps.state.claim(lock, LEASE_SECONDS), {
+      waitMs: LEASE_WAITS * LEASE_WAIT_MS,
+      pauseMs: LEASE_WAIT_MS,
+      pause: this.deps.pause,
+    });
   }
 
   private async reconcile(

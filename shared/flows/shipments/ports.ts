@@ -45,6 +45,9 @@ export type ShipmentsRepository = Pick<
 
 export interface ShipmentsState {
   shipments: ShipmentsRepository;
+  /** A short lease on a key (one holder at a time); false while someone else holds it. */
+  claim(key: string, leaseSeconds: number): Promise<boolean>;
+  release(key: string): Promise<void>;
   /** The orders flow's record of a Wix order (its Sales Order). */
   getOrder(orderId: string): Promise<OrderRecord | undefined>;
   itemForProduct(productId: string, variantId?: string): Promise<string | undefined>;

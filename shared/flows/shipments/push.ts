@@ -1,3 +1,4 @@
+import { waitForLease } from "../../concurrency";
 import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "../../errors";
 import type { ShipmentRecord } from "../../store/repos/shipments";
 import type { Outcome } from "../../store/sync-log";
@@ -15,6 +16,8 @@ import type { DeliveryNoteDoc, SalesOrderDoc, ShipmentDeps } from "./ports";
 
 /** How long a delivery holds a Delivery Note while it creates the fulfillment. */
 export const SHIPMENT_LEASE_SECONDS = 120;
+/** How long a note waits for another note of the same order before it gives its message back. */
+const ORDER_LEASE_WAIT_MS = 10_000;
 
 export interface ShipmentResult {
   outcome: Outcome;
@@ -86,11 +89,24 @@ export class ShipmentPush {
         `Delivery Note ${dn.name} (${salesOrder}): another delivery is creating its fulfillment`,
       );
     }
+    // One note of an order at a time: two notes with the same lines made at once would each take
+    // the other's new fulfillment for their own lost create (`create` adopts by lines).
+    const orderLease = `shipment-order:${orderId}`;
+    const leased = await waitForLease(() => state.claim(orderLease, SHIPMENT_LEASE_SECONDS), {
+      waitMs: ORDER_LEASE_WAIT_MS,
+      pauseMs: 100,
+    });
     try {
+      if (!leased)
+        throw new RetryableError(
+          `Delivery Note ${dn.name}: another note of Wix order ${orderId} is being pushed`,
+        );
       return await this.create(dn, salesOrder, orderId, part);
     } catch (error) {
       await state.shipments.release(dn.name, part).catch(() => undefined);
       throw error;
+    } finally {
+      if (leased) await state.release(orderLease).catch(() => undefined);
     }
   }
 

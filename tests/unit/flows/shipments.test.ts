@@ -9,6 +9,7 @@ import type { FulfillmentLink, ShipmentRecord } from "#shared/store/repos/shipme
 import type { SyncLogEntry } from "#shared/store/sync-log";
 import type { WixFulfillment } from "#shared/wix/fulfillment-types";
 import type { WixOrder } from "#shared/wix/types";
+import { FakeState } from "./fakes";
 
 /** In-memory fakes of the shipments ports (their documented behaviour, nothing more). */
 class FakeShipments implements ShipmentsRepository {
@@ -84,6 +85,8 @@ class FakeWix {
   async orderFulfillments(ids: string[]) {
     return new Map(ids.map((id) => [id, structuredClone(this.of(id))]));
   }
+  /** Runs once, after the next create is made and before its answer returns. */
+  afterNextCreate?: () => Promise<void>;
   async createFulfillment(orderId: string, f: WixFulfillment) {
     const list = this.of(orderId);
     if (
@@ -96,6 +99,9 @@ class FakeWix {
     const failure = this.failNextCreate;
     this.failNextCreate = undefined;
     if (failure) throw failure;
+    const after = this.afterNextCreate;
+    this.afterNextCreate = undefined;
+    await after?.();
     return { fulfillmentId: made.id, fulfillments: list };
   }
   async updateFulfillment(orderId: string, f: WixFulfillment & { id: string }) {
@@ -151,6 +157,7 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     },
   };
   const shipments = new FakeShipments();
+  const leases = new FakeState();
   shipments.salesOrders.set("SO-1", order.id);
   shipments.salesOrders.set("SO-2", second.id);
   const wix = new FakeWix([order, second]);
@@ -174,6 +181,8 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     wix,
     state: {
       shipments,
+      claim: (key, seconds) => leases.claim(key, seconds),
+      release: (key) => leases.release(key),
       getOrder: async (id) => ({ orderId: id, salesOrder: id === order.id ? "SO-1" : "SO-2" }) as OrderRecord,
       itemForProduct: async () => undefined,
     },
@@ -266,6 +275,24 @@ describe("ShipmentPush", () => {
     await s.shipments.claim("DN-1", order.id, 60);
     await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
     expect(s.wix.fulfillments).toEqual([]);
+  });
+
+  test("a second note of an order pushed while the first is being made gets its own fulfillment", async () => {
+    // Under load the second took the first's new fulfillment for its own lost create (it adopts
+    // a fulfillment with the same lines that no note has linked yet).
+    const s = setup(note());
+    Object.assign(s.docs["Delivery Note"] ?? {}, { "DN-2": note({ name: "DN-2" }) });
+    let second: Promise<unknown> | undefined;
+    s.wix.afterNextCreate = async () => {
+      second = s.push.push("DN-2");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    const first = await s.push.push("DN-1");
+    expect([first, await second].flat().map((r) => (r as { outcome: string }).outcome)).toEqual([
+      "created",
+      "created",
+    ]);
+    expect(s.wix.fulfillments.map((f) => f.id)).toEqual(["F-1", "F-2"]);
   });
 
   test("a create whose answer was lost is adopted by its tracking number, not made twice", async () => {
