@@ -6,6 +6,7 @@ import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
  */
 import type { RefundRecord, RestockRecord } from "../../store/repos/refunds";
 import type { SyncLogEntry } from "../../store/sync-log";
+import type { WixPayment } from "../../wix/transactions";
 import type { WixOrder } from "../../wix/types";
 import type { WixRefund } from "./mapping";
 
@@ -18,8 +19,8 @@ export type RefundsOrder = WixOrder & {
 
 export interface RefundsWix {
   getOrder(id: string): Promise<RefundsOrder | undefined>;
-  /** The order's refunds (`orderTransactions.refunds[]`, List Transactions For Single Order). */
-  orderRefunds(orderId: string): Promise<WixRefund[]>;
+  /** The order's refunds and the payments they pay back (List Transactions For Single Order). */
+  orderTransactions(orderId: string): Promise<{ refunds: WixRefund[]; payments: WixPayment[] }>;
 }
 
 /** The billing flow's invoice of an order: made now when there is none (invoice-then-credit). */
@@ -55,8 +56,13 @@ export interface RefundsLog {
 
 export interface RefundSettings {
   company?: string;
-  /** Bank or cash account the refunds are paid from. */
+  /** Bank or cash account the refunds are paid from, when the refunded payment names none. */
   paymentAccount?: string;
+  /**
+   * The account a payment came into (ERPNEXT_PAYMENT_ACCOUNTS, the billing flow's rule): its
+   * refund goes out of the same one, so each account's balance ends right.
+   */
+  paymentAccountFor?: (payment: WixPayment) => string | undefined;
   /** Where restocked goods go back (ERPNEXT_RETURN_WAREHOUSE). */
   returnWarehouse?: string;
 }

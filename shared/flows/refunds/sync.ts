@@ -2,6 +2,7 @@ import { waitForLease } from "../../concurrency";
 import { errorMessage, isRetryable, PermanentError, RetryableError } from "../../errors";
 import type { RefundRecord } from "../../store/repos/refunds";
 import type { Outcome } from "../../store/sync-log";
+import type { WixPayment } from "../../wix/transactions";
 import {
   cents,
   type MappedReturn,
@@ -70,10 +71,11 @@ export class RefundSync {
     try {
       const order = await wix.getOrder(orderId);
       if (!order) throw new RetryableError(`Wix order ${orderId} not found`);
-      const refunds = (await wix.orderRefunds(orderId))
+      const { refunds: listed, payments } = await wix.orderTransactions(orderId);
+      const refunds = listed
         .filter((r) => r.id)
         .sort((a, b) => String(a.createdDate ?? "").localeCompare(String(b.createdDate ?? "")));
-      const result = await this.reconcile(order, refunds, trigger);
+      const result = await this.reconcile(order, refunds, payments, trigger);
       const latencyMs = trigger.changedAt
         ? Math.max(0, Date.now() - Date.parse(trigger.changedAt))
         : undefined;
@@ -113,6 +115,7 @@ export class RefundSync {
   private async reconcile(
     order: RefundsOrder,
     refunds: WixRefund[],
+    payments: WixPayment[],
     trigger: { retryParked?: boolean },
   ): Promise<RefundSyncResult> {
     const { state } = this.deps;
@@ -139,7 +142,7 @@ export class RefundSync {
       }
       try {
         origin ??= await this.origin(order);
-        booked.push(await this.book(order, refund, record, origin));
+        booked.push(await this.book(order, refund, record, origin, payments));
       } catch (error) {
         if (isRetryable(error)) throw error;
         const reason = `refund ${id}: ${errorMessage(error)}`;
@@ -213,6 +216,7 @@ export class RefundSync {
     refund: WixRefund,
     record: RefundRecord | undefined,
     origin: Origin,
+    payments: WixPayment[],
   ): Promise<string> {
     const { state } = this.deps;
     const plan = planRefund(refund, order);
@@ -224,7 +228,8 @@ export class RefundSync {
       await state.refunds.update(plan.refundId, { creditNote, amount: plan.amountCents / 100 });
     }
     const paymentEntry =
-      record?.paymentEntry ?? (await this.payOut(plan, origin.customer, creditNote, invoice?.name));
+      record?.paymentEntry ??
+      (await this.payOut(plan, origin.customer, this.accountOf(refund, payments), creditNote, invoice?.name));
     await state.refunds.update(plan.refundId, {
       state: "booked",
       paymentEntry,
@@ -287,9 +292,22 @@ export class RefundSync {
    * carries the negative outstanding (the note with `update_outstanding_for_self`, else the
    * invoice); unallocated when neither does or the shop does not invoice.
    */
+  /**
+   * The account the refunded money came into: the payment its first transaction names
+   * (`RefundTransaction.paymentId`, @wix/auto_sdk_ecom_order-transactions meta.d.ts), else the
+   * default. A refund spread over payments of different accounts leaves from the first one's.
+   */
+  private accountOf(refund: WixRefund, payments: WixPayment[]): string | undefined {
+    const { settings } = this.deps;
+    const paymentId = refund.transactions?.find((t) => t.paymentId)?.paymentId;
+    const payment = payments.find((p) => p.id === paymentId);
+    return (payment && settings.paymentAccountFor?.(payment)) ?? settings.paymentAccount;
+  }
+
   private async payOut(
     plan: RefundPlan,
     customer: string,
+    account: string | undefined,
     creditNote?: string,
     invoice?: string,
   ): Promise<string> {
@@ -303,8 +321,7 @@ export class RefundSync {
       pageLength: 1,
     });
     if (existing) return existing.name;
-    if (!settings.paymentAccount)
-      throw new PermanentError("a refund is paid out but ERPNEXT_PAYMENT_ACCOUNT is not set");
+    if (!account) throw new PermanentError("a refund is paid out but ERPNEXT_PAYMENT_ACCOUNT is not set");
     const amount = plan.amountCents / 100;
     let references: Record<string, unknown>[] = [];
     let receivable: string | undefined;
@@ -329,7 +346,7 @@ export class RefundSync {
       party: customer,
       company: settings.company,
       posting_date: today,
-      paid_from: settings.paymentAccount,
+      paid_from: account,
       ...(receivable ? { paid_to: receivable } : {}),
       paid_amount: amount,
       received_amount: amount,

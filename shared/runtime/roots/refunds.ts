@@ -1,5 +1,5 @@
+import { paymentAccountFor } from "../../flows/billing/accounts";
 import { ensureSalesInvoice } from "../../flows/billing/invoice";
-import type { WixRefund } from "../../flows/refunds/mapping";
 import { RefundSync } from "../../flows/refunds/sync";
 import { type Core, perCore, rootContext } from "../core";
 
@@ -15,8 +15,10 @@ export const refundSync = perCore(
       erpnext,
       wix: {
         getOrder: (id) => wix.getOrder(id),
-        orderRefunds: async (orderId): Promise<WixRefund[]> =>
-          (await wix.orderTransactions([orderId])).get(orderId)?.refunds ?? [],
+        orderTransactions: async (orderId) => {
+          const found = (await wix.orderTransactions([orderId])).get(orderId);
+          return { refunds: found?.refunds ?? [], payments: found?.payments ?? [] };
+        },
       },
       invoices: {
         invoiceFor: async (orderId, { make }) => {
@@ -32,6 +34,7 @@ export const refundSync = perCore(
       settings: {
         company: settings.orders.company,
         paymentAccount: settings.orders.paymentAccount,
+        paymentAccountFor: (payment) => paymentAccountFor(payment, settings.billing),
         returnWarehouse: settings.refunds.returnWarehouse,
       },
     }),

@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import { PermanentError, RetryableError } from "#shared/errors";
+import { paymentAccountFor } from "#shared/flows/billing/accounts";
 import type { WixRefund } from "#shared/flows/refunds/mapping";
 import type { RefundsInvoices, RefundsState, RefundsWix } from "#shared/flows/refunds/ports";
 import { DELIVERY_RETURN, INVOICE_RETURN, RefundSync } from "#shared/flows/refunds/sync";
 import type { RefundRecord, RestockRecord } from "#shared/store/repos/refunds";
+import type { WixPayment } from "#shared/wix/transactions";
 import type { WixOrder } from "#shared/wix/types";
 import { FakeErpnext, FakeLog } from "./fakes";
 
@@ -121,8 +123,9 @@ class RefundWix implements RefundsWix {
   async getOrder() {
     return structuredClone(this.order);
   }
-  async orderRefunds() {
-    return structuredClone(this.refunds);
+  payments: WixPayment[] = [];
+  async orderTransactions() {
+    return structuredClone({ refunds: this.refunds, payments: this.payments });
   }
 }
 
@@ -159,7 +162,7 @@ const invoices: RefundsInvoices = {
 };
 
 let resent: string[];
-const sync = () =>
+const sync = (paymentAccounts: Record<string, string> = {}) =>
   new RefundSync({
     erpnext,
     wix,
@@ -169,7 +172,12 @@ const sync = () =>
     onCanceledRefunded: async (orderId) => {
       resent.push(orderId);
     },
-    settings: { company: "Shop Ltd", paymentAccount: "Bank - SL", returnWarehouse: "Returns - SL" },
+    settings: {
+      company: "Shop Ltd",
+      paymentAccount: "Bank - SL",
+      returnWarehouse: "Returns - SL",
+      paymentAccountFor: (payment) => paymentAccountFor(payment, { paymentAccounts }),
+    },
   });
 
 /** 2 x 12.50 + 1 x 15.00, 4.00 shipping, 8.4% VAT = 3.36: 47.36. */
@@ -253,6 +261,19 @@ describe("refunds", () => {
       creditNote: note?.name,
       paymentEntry: pe?.name,
     });
+  });
+
+  test("a refund leaves from the account its payment came into (ERPNEXT_PAYMENT_ACCOUNTS)", async () => {
+    wix.payments = [
+      { id: "pay-1", regularPaymentDetails: { paymentMethodName: { siteLanguageName: "PayPal" } } },
+    ];
+    wix.refunds = [refund("r1", [{ lineItemId: L1, quantity: 1 }], "13.55")];
+    await sync({ paypal: "PayPal - SL" }).sync("order-1");
+    expect(payments()).toEqual([expect.objectContaining({ payment_type: "Pay", paid_from: "PayPal - SL" })]);
+    // A method with no account of its own: the default one.
+    wix.refunds = [refund("r2", [{ lineItemId: L2, quantity: 1 }], "16.26")];
+    await sync({ card: "Cards - SL" }).sync("order-1");
+    expect(payments().map((p) => p.paid_from)).toEqual(["PayPal - SL", "Bank - SL"]);
   });
 
   test("a canceled order is not invoiced for its refund: paid out unallocated, its cancel told", async () => {
