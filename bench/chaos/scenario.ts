@@ -1,0 +1,210 @@
+import { type AfterSale, afterSales, type PlacedOrder } from "./after-sale";
+import { CONVERGE_SECONDS, DRIVER, ERP, OUTAGE_SECONDS, seconds, sleep } from "./config";
+import { catalog, checkouts, storedCode } from "./data";
+import { armFaults, disarm, SCHEDULE_LENGTH } from "./faults";
+import { ChildHost, pool } from "./host";
+import { type Outcome, outcome } from "./invariants";
+
+// --- one run -------------------------------------------------------------------------------
+
+export interface RunResult {
+  label: string;
+  items: number;
+  orders: number;
+  placed: number;
+  catalogMs: number;
+  ordersMs: number;
+  restartMs?: number;
+  faultsFired: { erpnext: number; wix: number };
+  outageMs?: number;
+  deliveriesRefused: number;
+  afterSale: AfterSale;
+  convergeMs?: number;
+  final: Outcome;
+}
+
+export const JOBS_TO_NUDGE = [
+  "dlq-redrive",
+  "order-poll",
+  "product-catchup",
+  "inventory-delta",
+  "shipment-catchup",
+];
+
+export async function run(
+  label: string,
+  size: { items: number; orders: number },
+  chaos: boolean,
+): Promise<RunResult> {
+  console.log(`\n## ${label}: ${size.items} items, ${size.orders} orders${chaos ? ", with faults" : ""}`);
+  const host = new ChildHost({
+    // Retries after about 1, 4, 16 and 64 s, so five receives pass within the outage; the
+    // dlq-redrive job brings back what they parked (as retryable) once both APIs answer. (With 0,
+    // retries would outrun the 120 s order claim and 60 s in-progress event leases a SIGKILL
+    // leaves behind, and ten redrives would give up on messages that only had to wait.)
+    RETRY_BASE_SECONDS: "1",
+    HEALTH_CACHE_SECONDS: "0",
+    // The sandbox Wix has no rate limit; the default budget (200 a minute) would only stretch the run.
+    WIX_REQUESTS_PER_MINUTE: "1000000",
+    JOB_ORDER_POLL_EVERY: "60s",
+    JOB_DLQ_REDRIVE_EVERY: "20s",
+    JOB_INVENTORY_DELTA_EVERY: "20s",
+    JOB_PRODUCT_CATCHUP_EVERY: "30s",
+  });
+  const log = (line: string) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${line}`);
+  try {
+    await host.start();
+    const fired = { erpnext: 0, wix: 0 };
+    let armed = { erpnext: 0, wix: 0 };
+    const arm = async () => {
+      if (!chaos) return;
+      await armFaults(host, ["erpnext", "wix"]);
+      armed = { erpnext: SCHEDULE_LENGTH, wix: SCHEDULE_LENGTH };
+    };
+    const stopFaults = async (systems: ("erpnext" | "wix")[]) => {
+      for (const sys of systems) {
+        if (!armed[sys]) continue;
+        fired[sys] += armed[sys] - (await disarm(host, sys));
+        armed[sys] = 0;
+      }
+    };
+    await arm();
+
+    // Catalog: each item and its price through ERPNext's REST API (webhooks follow), then stock.
+    const started = Date.now();
+    const plan = catalog(size.items, chaos ? "CHAOS" : "CLEAN");
+    await pool(plan, 8, async (item) => {
+      await host.must(
+        "POST",
+        `/sandbox/erpnext/api/resource/Item?${DRIVER}`,
+        {
+          item_code: item.code,
+          item_name: item.name,
+          item_group: "Products",
+          stock_uom: "Nos",
+          is_stock_item: 1,
+        },
+        ERP,
+      );
+      await host.must(
+        "POST",
+        `/sandbox/erpnext/api/resource/Item%20Price?${DRIVER}`,
+        {
+          item_code: storedCode(item.code),
+          price_list: "Standard Selling",
+          price_list_rate: item.price,
+          uom: "Nos",
+        },
+        ERP,
+      );
+    });
+    for (let i = 0; i < plan.length; i += 100) {
+      const rows = plan
+        .slice(i, i + 100)
+        .map((it) => ({ item_code: storedCode(it.code), qty: 500, t_warehouse: "Stores - SC" }));
+      await host.must(
+        "POST",
+        `/sandbox/erpnext/api/resource/Stock%20Entry?${DRIVER}`,
+        { docstatus: 1, items: rows },
+        ERP,
+      );
+    }
+    const catalogMs = Date.now() - started;
+    log(`catalog entered in ERPNext in ${seconds(catalogMs)} s; checkouts start (the catalog still syncs)`);
+
+    // Checkouts, each order's events delivered 3 times at once and out of order.
+    const orders = checkouts(size.orders, plan);
+    const killAt = chaos ? Math.floor(orders.length * 0.35) : -1;
+    const outageAt = chaos ? Math.floor(orders.length * 0.65) : -1;
+    let restartMs: number | undefined;
+    let outage: Promise<number> | undefined;
+    let deliveriesRefused = 0;
+    let placed = 0;
+    const placedOrders: PlacedOrder[] = [];
+    let paused: Promise<void> | undefined;
+    const ordersStarted = Date.now();
+    await pool(orders, 6, async (order, i) => {
+      if (i === killAt) {
+        paused = (async () => {
+          log(`SIGKILL after ${i} checkouts`);
+          await host.kill("SIGKILL");
+          restartMs = await host.start();
+          log(`restarted in ${seconds(restartMs)} s (same DATA_DIR); faults re-armed`);
+          await arm();
+        })();
+      }
+      if (i === outageAt) {
+        outage = (async () => {
+          const began = Date.now();
+          log(`Wix outage: every Wix call answers 503 for ${OUTAGE_SECONDS} s`);
+          await stopFaults(["wix"]);
+          await host.must("POST", "/sandbox/wix/_faults", { status: 503, count: 1_000_000 });
+          armed.wix = 1_000_000;
+          await sleep(OUTAGE_SECONDS * 1000);
+          await stopFaults(["wix"]); // the outage's 503s count as fired faults too
+          await armFaults(host, ["wix"]);
+          armed.wix = SCHEDULE_LENGTH;
+          log("Wix outage over; 20% faults again");
+          return Date.now() - began;
+        })();
+      }
+      await paused;
+      const res = await host.must("POST", "/sandbox/wix/_orders", order);
+      placedOrders[i] = res.body.order as PlacedOrder;
+      placed++;
+      deliveriesRefused += ((res.body.delivered ?? []) as { status: unknown }[]).filter(
+        (d) => d.status !== 200,
+      ).length;
+    });
+    const outageMs = await outage;
+    const ordersMs = Date.now() - ordersStarted;
+    log(`${placed} checkouts in ${seconds(ordersMs)} s`);
+    const afterSale = await afterSales(host, placedOrders, CONVERGE_SECONDS * 1000);
+    log(
+      `${afterSale.shipped} orders shipped in ERPNext, ${afterSale.partlyRefunded} refunded in part and ${afterSale.fullyRefunded} in full in Wix` +
+        (afterSale.notReady.length ? `; not booked in time, skipped: ${afterSale.notReady.join(", ")}` : ""),
+    );
+    await stopFaults(["erpnext", "wix"]);
+    const faultsOff = Date.now();
+    log(`faults off (${fired.erpnext} ERPNext and ${fired.wix} Wix calls failed); waiting for convergence`);
+
+    // Converge: the scheduled jobs run on their own timers; each is also run once now and once a
+    // minute while anything is off. (Not more often: every order poll re-sends all orders of its
+    // 5-minute overlap, and redrives are counted.)
+    let final = await outcome(host);
+    let convergeMs: number | undefined;
+    let nudged = 0;
+    while (!final.converged && Date.now() - faultsOff < CONVERGE_SECONDS * 1000) {
+      if (Date.now() - nudged >= 60_000) {
+        for (const job of JOBS_TO_NUDGE) await host.call("POST", `/jobs/${job}`);
+        nudged = Date.now();
+      }
+      await sleep(3000);
+      final = await outcome(host);
+    }
+    if (final.converged) convergeMs = Date.now() - faultsOff;
+    log(
+      final.converged
+        ? `converged ${seconds(convergeMs ?? 0)} s after the faults stopped`
+        : `NOT converged after ${CONVERGE_SECONDS} s`,
+    );
+    return {
+      label,
+      items: size.items,
+      orders: size.orders,
+      placed,
+      catalogMs,
+      ordersMs,
+      restartMs,
+      faultsFired: fired,
+      outageMs,
+      deliveriesRefused,
+      afterSale,
+      convergeMs,
+      final,
+    };
+  } finally {
+    await host.kill("SIGTERM");
+    host.cleanUp();
+  }
+}
