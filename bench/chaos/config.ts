@@ -20,6 +20,8 @@ export const BASELINE = {
   items: knob("CHAOS_BASELINE_ITEMS", 200),
   orders: knob("CHAOS_BASELINE_ORDERS", 100),
 };
+/** The second chaos pass (FULFILMENT_SOURCE=wix, INVOICE_ON=fulfilment; faults and a SIGKILL, no outage). */
+export const WIX_PASS = { items: knob("CHAOS_WIX_ITEMS", 200), orders: knob("CHAOS_WIX_ORDERS", 100) };
 export const FAULT_RATE = knob("CHAOS_FAULT_RATE", 0.2, 0.5);
 export const OUTAGE_SECONDS = knob("CHAOS_OUTAGE_SECONDS", 120, 600);
 export const CONVERGE_SECONDS = knob("CHAOS_CONVERGE_SECONDS", 300, 3600);

@@ -46,9 +46,12 @@ export const COUNTRIES = Array.from(
   (_, i) => ERPNEXT_COUNTRIES[Math.floor((i * ERPNEXT_COUNTRIES.length) / 40)]?.[1].toUpperCase() as string,
 );
 
+/** How many buyers `n` checkouts share (dealt round-robin: checkout k is buyer k % buyers). */
+export const buyerCount = (n: number) => Math.max(5, Math.ceil(n / 4));
+
 export function checkouts(n: number, items: ItemPlan[]) {
   const forSale = items.filter((it) => publishable(it.price));
-  const buyers = Math.max(5, Math.ceil(n / 4));
+  const buyers = buyerCount(n);
   return Array.from({ length: n }, (_, k) => {
     const buyer = k % buyers;
     const lineCount = 1 + (k % 3);

@@ -1,3 +1,4 @@
+import type { AfterSale, PassSettings } from "./after-sale";
 import { COMPANY_CURRENCY, CONVERGE_SECONDS, cents, ERP, PAID_STATUSES, QUEUE_NAMES, WIX } from "./config";
 import { publishable } from "./data";
 import type { ChildHost } from "./host";
@@ -61,32 +62,61 @@ export interface Outcome {
   /** The audit (POST /jobs/monthly-audit) over the run's day: differences other than parked-by-design. */
   auditOff: string[];
   audited?: { checked: number; differing: number };
+  /** Everything but the after-sale checks and the audit holds (the loop then looks less often). */
+  baseConverged: boolean;
+  /** Wix orders cancelled in Wix whose Sales Order is still live. */
+  cancelledOff: string[];
+  /** Wix orders whose fulfilled quantities per SKU differ from their submitted Delivery Notes'. */
+  fulfilmentOff: string[];
+  /** FULFILMENT_SOURCE=wix: Wix fulfilments without exactly one submitted Delivery Note, or whose stock stayed. */
+  wixNotesOff: string[];
+  /** Amended Sales Orders: the original not cancelled, the amendment not live, or not fulfilled in Wix. */
+  amendedOff: string[];
+  /** Cancelled-then-refunded orders: a live Sales Order, not one payment in and one out, or stock still reserved. */
+  cancelRefundOff: string[];
+  /** INVOICE_ON=fulfilment: delivered orders without exactly one Sales Invoice equal to the Wix total. */
+  invoicesOff: string[];
 }
 
+type Money = { amount: string };
+type Order = {
+  id: string;
+  number: string;
+  status: string;
+  currency: string;
+  paymentStatus: string;
+  priceSummary: { total: Money };
+  buyerInfo?: { email?: string };
+  fulfillmentStatus?: string;
+  lineItems: { id: string; quantity: number; physicalProperties?: { sku?: string } }[];
+};
+type SalesOrderRow = {
+  name: string;
+  po_no: string;
+  grand_total: number;
+  docstatus: number;
+  customer: string;
+};
+type Payment = { reference_no: string; docstatus: number; payment_type?: string };
+
 /** Everything checked at the end, read through the sandboxes' REST APIs and the control routes. */
-export async function outcome(host: ChildHost): Promise<Outcome> {
-  type Money = { amount: string };
-  type Order = {
-    id: string;
-    number: string;
-    status: string;
-    currency: string;
-    paymentStatus: string;
-    priceSummary: { total: Money };
-    buyerInfo?: { email?: string };
-    lineItems: { quantity: number; physicalProperties?: { sku?: string } }[];
-  };
+export async function outcome(
+  host: ChildHost,
+  settings: PassSettings,
+  afterSale: AfterSale,
+): Promise<Outcome> {
   const orders = await wixPages<Order>(host, "/sandbox/wix/ecom/v1/orders/search", "search", 100, "orders");
-  const sos = await erpList<{
-    name: string;
-    po_no: string;
-    grand_total: number;
-    docstatus: number;
-    customer: string;
-  }>(host, "Sales Order", ["name", "po_no", "grand_total", "docstatus", "customer"]);
-  const payments = await erpList<{ reference_no: string; docstatus: number }>(host, "Payment Entry", [
+  const sos = await erpList<SalesOrderRow>(host, "Sales Order", [
+    "name",
+    "po_no",
+    "grand_total",
+    "docstatus",
+    "customer",
+  ]);
+  const payments = await erpList<Payment>(host, "Payment Entry", [
     "reference_no",
     "docstatus",
+    "payment_type",
   ]);
   const customers = await erpList<{ name: string; email_id?: string }>(host, "Customer", [
     "name",
@@ -130,6 +160,13 @@ export async function outcome(host: ChildHost): Promise<Outcome> {
     parkedReasons: new Map(),
     queued,
     auditOff: [],
+    baseConverged: false,
+    cancelledOff: [],
+    fulfilmentOff: [],
+    wixNotesOff: [],
+    amendedOff: [],
+    cancelRefundOff: [],
+    invoicesOff: [],
   };
   for (const m of Object.values(dlq).flat()) {
     // Reasons grouped by their shape (numbers and ids folded), so a thousand look like one line.
@@ -156,7 +193,11 @@ export async function outcome(host: ChildHost): Promise<Outcome> {
   for (const w of orders) {
     const live = soByNumber.get(w.number) ?? [];
     const parked = parkedOrders.get(w.id);
-    if (live.length > 1) o.doubles.push(`#${w.number}: ${live.map((s) => s.name).join(", ")}`);
+    if (w.status === "CANCELED") {
+      // Cancelled in Wix: its Sales Order is cancelled too (none live), whatever was paid.
+      if (live.length)
+        o.cancelledOff.push(`#${w.number}: ${live.map((so) => so.name).join(", ")} still live`);
+    } else if (live.length > 1) o.doubles.push(`#${w.number}: ${live.map((s) => s.name).join(", ")}`);
     else if (live.length === 1) {
       const so = live[0] as (typeof sos)[number];
       if (so.docstatus !== 1) o.totalsOff.push(`#${w.number}: ${so.name} is a draft`);
@@ -280,13 +321,212 @@ export async function outcome(host: ChildHost): Promise<Outcome> {
       o.itemsMissing,
       o.forSaleWrongly,
       o.phantomSalesOrders,
+      o.cancelledOff,
     ].every((l) => l.length === 0);
-  // The books agree: the audit finds no difference but the orders parked by design (their currency).
-  if (o.converged) {
+  o.baseConverged = o.converged;
+  // What the merchant did after the sale, then the books: the audit finds no difference but the
+  // orders parked by design (their currency). Both read much more, so only once the rest holds.
+  if (o.baseConverged) {
+    await afterSaleChecks(host, o, { orders, sos, payments }, settings, afterSale);
     await audit(host, o, new Map(orders.map((w) => [w.number, w.currency])));
-    o.converged = o.auditOff.length === 0;
+    o.converged = [
+      o.fulfilmentOff,
+      o.wixNotesOff,
+      o.amendedOff,
+      o.cancelRefundOff,
+      o.invoicesOff,
+      o.auditOff,
+    ].every((l) => l.length === 0);
   }
   return o;
+}
+
+type Doc = Record<string, unknown>;
+type NoteRow = { item_code: string; qty: number; against_sales_order?: string };
+type SoItem = { item_code: string; qty: number; delivered_qty?: number };
+
+/** Quantities per SKU, for comparing one side with the other. */
+const add = (m: Map<string, number>, sku: string, qty: number) => m.set(sku, (m.get(sku) ?? 0) + qty);
+const same = (a: Map<string, number>, b: Map<string, number>) =>
+  [...new Set([...a.keys(), ...b.keys()])].every((k) => (a.get(k) ?? 0) === (b.get(k) ?? 0));
+const shown = (m: Map<string, number>) =>
+  [...m].map(([sku, q]) => `${JSON.stringify(sku)} x${q}`).join(", ") || "nothing";
+
+/**
+ * The after-sale invariants, from both sandboxes' REST APIs:
+ * - every Wix order is fulfilled in Wix with exactly the quantities, SKU by SKU, that its own
+ *   submitted Delivery Notes deliver (rows matched by `against_sales_order`, so a note for two
+ *   orders counts for each its own rows; returns left out: a refund does not unfulfil);
+ * - FULFILMENT_SOURCE=wix: each Wix fulfilment has exactly one submitted Delivery Note
+ *   (`wix_fulfillment_id`) and its stock left ERPNext (Stock Ledger Entries of the note);
+ * - an amended Sales Order: the original cancelled, the amendment submitted, shipped and fulfilled;
+ * - cancelled in Wix then refunded: no live Sales Order, one Payment Entry in and one out (the
+ *   refund's), nothing reserved for it (the Bins hold what the open orders still owe, no more);
+ * - INVOICE_ON=fulfilment: each delivered order has exactly one Sales Invoice, of the Wix total.
+ */
+async function afterSaleChecks(
+  host: ChildHost,
+  o: Outcome,
+  read: { orders: Order[]; sos: SalesOrderRow[]; payments: Payment[] },
+  settings: PassSettings,
+  afterSale: AfterSale,
+): Promise<void> {
+  const erpDoc = async (doctype: string, name: string) =>
+    (
+      await host.must(
+        "GET",
+        `/sandbox/erpnext/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`,
+        undefined,
+        ERP,
+      )
+    ).body.data as Doc;
+  const poOf = new Map(read.sos.map((so) => [so.name, so.po_no]));
+  const notes = (
+    await erpList<{ name: string; docstatus: number; is_return?: number; wix_fulfillment_id?: string }>(
+      host,
+      "Delivery Note",
+      ["name", "docstatus", "is_return", "wix_fulfillment_id"],
+    )
+  ).filter((n) => n.docstatus === 1 && !n.is_return);
+  const delivered = new Map<string, Map<string, number>>();
+  const notesOfSo = new Map<string, string[]>();
+  const noteQty = new Map<string, number>();
+  for (const note of notes) {
+    const rows = (await erpDoc("Delivery Note", note.name)).items as NoteRow[];
+    for (const row of rows) {
+      const number = poOf.get(row.against_sales_order ?? "");
+      if (!number) continue;
+      if (!delivered.has(number)) delivered.set(number, new Map());
+      add(delivered.get(number) as Map<string, number>, row.item_code, Number(row.qty));
+      const so = row.against_sales_order as string;
+      notesOfSo.set(so, [...new Set([...(notesOfSo.get(so) ?? []), note.name])]);
+      noteQty.set(note.name, (noteQty.get(note.name) ?? 0) + Number(row.qty));
+    }
+  }
+
+  // Wix fulfilments of every order that has some on either side (100 orders a call).
+  const byNumber = new Map(read.orders.map((w) => [w.number, w]));
+  const shipped = read.orders.filter(
+    (w) => (w.fulfillmentStatus && w.fulfillmentStatus !== "NOT_FULFILLED") || delivered.has(w.number),
+  );
+  type Fulfilment = { id: string; lineItems: { id: string; quantity: number }[] };
+  const fulfilmentsOf = new Map<string, Fulfilment[]>();
+  for (let i = 0; i < shipped.length; i += 100) {
+    const res = await host.must(
+      "POST",
+      "/sandbox/wix/ecom/v1/fulfillments/list-by-ids",
+      { orderIds: shipped.slice(i, i + 100).map((w) => w.id) },
+      WIX,
+    );
+    for (const entry of res.body.ordersWithFulfillments as { orderId: string; fulfillments?: Fulfilment[] }[])
+      fulfilmentsOf.set(entry.orderId, entry.fulfillments ?? []);
+  }
+  for (const w of shipped) {
+    const skuOf = new Map(w.lineItems.map((l) => [l.id, l.physicalProperties?.sku ?? `(line ${l.id})`]));
+    const inWix = new Map<string, number>();
+    for (const f of fulfilmentsOf.get(w.id) ?? [])
+      for (const l of f.lineItems) add(inWix, skuOf.get(l.id) ?? `(line ${l.id})`, l.quantity);
+    const inErpnext = delivered.get(w.number) ?? new Map();
+    if (!same(inWix, inErpnext))
+      o.fulfilmentOff.push(`#${w.number}: Wix ${shown(inWix)}; Delivery Notes ${shown(inErpnext)}`);
+  }
+
+  if (settings.fulfilmentSource === "wix") {
+    const ledger = await erpList<{ voucher_no: string; actual_qty: number }>(host, "Stock Ledger Entry", [
+      "voucher_no",
+      "actual_qty",
+    ]);
+    const moved = new Map<string, number>();
+    for (const sle of ledger)
+      moved.set(sle.voucher_no, (moved.get(sle.voucher_no) ?? 0) + Number(sle.actual_qty));
+    for (const w of shipped)
+      for (const f of fulfilmentsOf.get(w.id) ?? []) {
+        const made = notes.filter((n) => n.wix_fulfillment_id === f.id);
+        if (made.length !== 1)
+          o.wixNotesOff.push(`#${w.number} fulfilment ${f.id}: ${made.length} submitted Delivery Notes`);
+        else if ((moved.get(made[0]?.name as string) ?? 0) !== -(noteQty.get(made[0]?.name as string) ?? 0))
+          o.wixNotesOff.push(`#${w.number} ${made[0]?.name}: stock did not leave ERPNext`);
+      }
+  }
+
+  const docstatusOf = new Map(read.sos.map((so) => [so.name, so.docstatus]));
+  for (const a of afterSale.amended) {
+    const w = byNumber.get(a.number);
+    if (docstatusOf.get(a.from) !== 2)
+      o.amendedOff.push(`#${a.number}: ${a.from} (amended) is not cancelled`);
+    if (docstatusOf.get(a.to) !== 1)
+      o.amendedOff.push(`#${a.number}: ${a.to} (the amendment) is not submitted`);
+    if (!notesOfSo.get(a.to)?.length)
+      o.amendedOff.push(`#${a.number}: no submitted Delivery Note against ${a.to}`);
+    if (!w || !(fulfilmentsOf.get(w.id) ?? []).length)
+      o.amendedOff.push(`#${a.number}: no fulfilment in Wix for ${a.to}`);
+  }
+
+  if (afterSale.cancelledAndRefunded.length) {
+    // What the open orders still owe, per item: the Bins must reserve exactly that.
+    const owed = new Map<string, number>();
+    for (const so of read.sos.filter((s) => s.docstatus === 1)) {
+      const doc = await erpDoc("Sales Order", so.name);
+      if (doc.status === "Closed") continue;
+      for (const row of doc.items as SoItem[])
+        add(owed, row.item_code, Math.max(0, Number(row.qty) - Number(row.delivered_qty ?? 0)));
+    }
+    const reserved = new Map<string, number>();
+    for (const b of await erpList<{ item_code: string; reserved_qty: number }>(host, "Bin", [
+      "item_code",
+      "reserved_qty",
+    ]))
+      add(reserved, b.item_code, Number(b.reserved_qty));
+    for (const c of afterSale.cancelledAndRefunded) {
+      const mine = read.sos.filter((so) => so.po_no === c.number);
+      if (!mine.length || mine.some((so) => so.docstatus !== 2))
+        o.cancelRefundOff.push(
+          `#${c.number}: Sales Orders ${mine.map((so) => `${so.name} (docstatus ${so.docstatus})`).join(", ") || "none"}`,
+        );
+      const tx = await host.must("GET", `/sandbox/wix/ecom/v1/payments/orders/${c.id}`, undefined, WIX);
+      const refundIds = new Set(
+        ((tx.body.orderTransactions?.refunds ?? []) as { id: string }[]).map((r) => r.id),
+      );
+      const live = read.payments.filter((p) => p.docstatus === 1);
+      const paidIn = live.filter((p) => p.payment_type === "Receive" && p.reference_no === c.number).length;
+      const paidOut = live.filter((p) => p.payment_type === "Pay" && refundIds.has(p.reference_no)).length;
+      if (paidIn !== 1 || paidOut !== 1)
+        o.cancelRefundOff.push(
+          `#${c.number}: ${paidIn} Payment Entries in, ${paidOut} out (expected 1 and 1)`,
+        );
+      for (const line of byNumber.get(c.number)?.lineItems ?? []) {
+        const sku = line.physicalProperties?.sku;
+        if (sku && (reserved.get(sku) ?? 0) !== (owed.get(sku) ?? 0))
+          o.cancelRefundOff.push(
+            `#${c.number}: ${JSON.stringify(sku)} reserved ${reserved.get(sku) ?? 0}, open orders owe ${owed.get(sku) ?? 0}`,
+          );
+      }
+    }
+  }
+
+  if (settings.invoiceOn === "fulfilment") {
+    const invoices = (
+      await erpList<{
+        name: string;
+        po_no: string;
+        grand_total: number;
+        docstatus: number;
+        is_return?: number;
+      }>(host, "Sales Invoice", ["name", "po_no", "grand_total", "docstatus", "is_return"])
+    ).filter((si) => si.docstatus === 1 && !si.is_return);
+    for (const w of shipped) {
+      if (!delivered.has(w.number) || w.status === "CANCELED") continue;
+      const mine = invoices.filter((si) => si.po_no === w.number);
+      if (mine.length !== 1)
+        o.invoicesOff.push(
+          `#${w.number}: ${mine.length} Sales Invoices (${mine.map((si) => si.name).join(", ")})`,
+        );
+      else if (cents(mine[0]?.grand_total) !== cents(w.priceSummary.total.amount))
+        o.invoicesOff.push(
+          `#${w.number}: ${mine[0]?.name} ${mine[0]?.grand_total} vs Wix ${w.priceSummary.total.amount}`,
+        );
+    }
+  }
 }
 
 /** The audit job over the run's orders (all updated today, whatever the clock: yesterday to tomorrow). */
@@ -339,7 +579,17 @@ export function failures(r: RunResult): string[] {
   list("unpriced items for sale in Wix", f.forSaleWrongly);
   list("parked for a reason the faults should not cause", f.parkedOther);
   list("audit differences (other than orders parked by design)", f.auditOff);
+  list("Wix orders cancelled in Wix with a live Sales Order", f.cancelledOff);
+  list("Wix orders fulfilled in Wix otherwise than their own Delivery Notes deliver", f.fulfilmentOff);
+  list("Wix fulfilments without exactly one submitted Delivery Note (or stock that stayed)", f.wixNotesOff);
+  list("amended Sales Orders not shipped and fulfilled", f.amendedOff);
+  list("orders cancelled then refunded not booked right", f.cancelRefundOff);
+  list(
+    "delivered orders without exactly one Sales Invoice of their total (INVOICE_ON=fulfilment)",
+    f.invoicesOff,
+  );
   list("orders to ship or refund not booked in ERPNext in time (skipped)", r.afterSale.notReady);
+  list("after-sale steps refused by ERPNext or Wix", r.afterSale.refused);
   if (f.parkedWithoutReason)
     out.push(`${r.label}: ${f.parkedWithoutReason} parked message(s) without a reason`);
   return out;

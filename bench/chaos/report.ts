@@ -26,6 +26,16 @@ export function report(results: RunResult[]): void {
       "orders shipped in ERPNext / refunded in Wix (in part / in full)",
       (r) => `${r.afterSale.shipped} / ${r.afterSale.partlyRefunded} / ${r.afterSale.fullyRefunded}`,
     ),
+    row("FULFILMENT_SOURCE / INVOICE_ON", (r) => `${r.settings.fulfilmentSource} / ${r.settings.invoiceOn}`),
+    row(
+      "two orders in one note / amended then shipped / cancelled in Wix then refunded",
+      (r) =>
+        `${r.afterSale.joined.length} / ${r.afterSale.amended.length} / ${r.afterSale.cancelledAndRefunded.length}`,
+    ),
+    row(
+      "fulfilments made in Wix / their webhooks lost",
+      (r) => `${r.afterSale.wixFulfilments} / ${r.afterSale.lostWebhooks}`,
+    ),
     row("catalog entered / checkouts placed, s", (r) => `${seconds(r.catalogMs)} / ${seconds(r.ordersMs)}`),
     row("time to converge after the faults stop, s", (r) =>
       r.convergeMs === undefined ? "NOT CONVERGED" : seconds(r.convergeMs),
@@ -44,6 +54,11 @@ export function report(results: RunResult[]): void {
     row(
       "audit: orders checked / differing / not parked by design",
       (r) => `${f(r).audited?.checked ?? "-"} / ${f(r).audited?.differing ?? "-"} / ${f(r).auditOff.length}`,
+    ),
+    row("after sale off: fulfilments / Wix notes / amended / cancelled+refunded / invoices", (r) =>
+      [f(r).fulfilmentOff, f(r).wixNotesOff, f(r).amendedOff, f(r).cancelRefundOff, f(r).invoicesOff]
+        .map((l) => (f(r).baseConverged ? l.length : "-"))
+        .join(" / "),
     ),
     row("messages lost (orders + items)", (r) => f(r).missing.length + f(r).itemsMissing.length),
     row(`messages parked (${QUEUE_NAMES.join(" / ")})`, (r) =>

@@ -1,14 +1,30 @@
-import { type AfterSale, afterSales, type PlacedOrder } from "./after-sale";
+import { type AfterSale, afterSales, type PassSettings, type PlacedOrder } from "./after-sale";
 import { CONVERGE_SECONDS, DRIVER, ERP, OUTAGE_SECONDS, seconds, sleep } from "./config";
-import { catalog, checkouts, storedCode } from "./data";
+import { buyerCount, catalog, checkouts, storedCode } from "./data";
 import { armFaults, disarm, SCHEDULE_LENGTH } from "./faults";
 import { ChildHost, pool } from "./host";
 import { type Outcome, outcome } from "./invariants";
 
 // --- one run -------------------------------------------------------------------------------
 
+/** One pass of the scenario: its size, what goes wrong, and how the integration is set. */
+export interface Pass {
+  label: string;
+  size: { items: number; orders: number };
+  /** 20% of API calls fail (CHAOS_FAULT_RATE) while checkouts and after-sales go on. */
+  faults: boolean;
+  /** Wix answers 503 to everything for CHAOS_OUTAGE_SECONDS, a third of the way before the end. */
+  outage: boolean;
+  /** The host is killed (SIGKILL) a third of the way in and started again on the same DATA_DIR. */
+  kill: boolean;
+  settings: PassSettings;
+  /** Item code prefix (each pass has its own DATA_DIR; the prefix only tells the logs apart). */
+  prefix: string;
+}
+
 export interface RunResult {
   label: string;
+  settings: PassSettings;
   items: number;
   orders: number;
   placed: number;
@@ -31,13 +47,17 @@ export const JOBS_TO_NUDGE = [
   "shipment-catchup",
 ];
 
-export async function run(
-  label: string,
-  size: { items: number; orders: number },
-  chaos: boolean,
-): Promise<RunResult> {
-  console.log(`\n## ${label}: ${size.items} items, ${size.orders} orders${chaos ? ", with faults" : ""}`);
+export async function run(pass: Pass): Promise<RunResult> {
+  const { label, size, settings } = pass;
+  const what = [pass.faults && "faults", pass.outage && "a Wix outage", pass.kill && "a SIGKILL"].filter(
+    Boolean,
+  );
+  console.log(
+    `\n## ${label}: ${size.items} items, ${size.orders} orders${what.length ? `, with ${what.join(", ")}` : ""}; FULFILMENT_SOURCE=${settings.fulfilmentSource} INVOICE_ON=${settings.invoiceOn}`,
+  );
   const host = new ChildHost({
+    FULFILMENT_SOURCE: settings.fulfilmentSource,
+    INVOICE_ON: settings.invoiceOn,
     // Retries after about 1, 4, 16 and 64 s, so five receives pass within the outage; the
     // dlq-redrive job brings back what they parked (as retryable) once both APIs answer. (With 0,
     // retries would outrun the 120 s order claim and 60 s in-progress event leases a SIGKILL
@@ -57,7 +77,7 @@ export async function run(
     const fired = { erpnext: 0, wix: 0 };
     let armed = { erpnext: 0, wix: 0 };
     const arm = async () => {
-      if (!chaos) return;
+      if (!pass.faults) return;
       await armFaults(host, ["erpnext", "wix"]);
       armed = { erpnext: SCHEDULE_LENGTH, wix: SCHEDULE_LENGTH };
     };
@@ -72,7 +92,7 @@ export async function run(
 
     // Catalog: each item and its price through ERPNext's REST API (webhooks follow), then stock.
     const started = Date.now();
-    const plan = catalog(size.items, chaos ? "CHAOS" : "CLEAN");
+    const plan = catalog(size.items, pass.prefix);
     await pool(plan, 8, async (item) => {
       await host.must(
         "POST",
@@ -114,8 +134,8 @@ export async function run(
 
     // Checkouts, each order's events delivered 3 times at once and out of order.
     const orders = checkouts(size.orders, plan);
-    const killAt = chaos ? Math.floor(orders.length * 0.35) : -1;
-    const outageAt = chaos ? Math.floor(orders.length * 0.65) : -1;
+    const killAt = pass.kill ? Math.floor(orders.length * 0.35) : -1;
+    const outageAt = pass.outage ? Math.floor(orders.length * 0.65) : -1;
     let restartMs: number | undefined;
     let outage: Promise<number> | undefined;
     let deliveriesRefused = 0;
@@ -159,10 +179,22 @@ export async function run(
     const outageMs = await outage;
     const ordersMs = Date.now() - ordersStarted;
     log(`${placed} checkouts in ${seconds(ordersMs)} s`);
-    const afterSale = await afterSales(host, placedOrders, CONVERGE_SECONDS * 1000);
+    const afterSale = await afterSales(
+      host,
+      placedOrders,
+      buyerCount(orders.length),
+      settings,
+      CONVERGE_SECONDS * 1000,
+    );
+    const where = settings.fulfilmentSource === "erpnext" ? "in ERPNext" : "in Wix";
     log(
-      `${afterSale.shipped} orders shipped in ERPNext, ${afterSale.partlyRefunded} refunded in part and ${afterSale.fullyRefunded} in full in Wix` +
-        (afterSale.notReady.length ? `; not booked in time, skipped: ${afterSale.notReady.join(", ")}` : ""),
+      `${afterSale.shipped} orders shipped ${where} (${afterSale.joined.length} pairs in one note, ${afterSale.amended.length} amended first` +
+        (afterSale.wixFulfilments
+          ? `, ${afterSale.lostWebhooks} of ${afterSale.wixFulfilments} Wix fulfilment webhooks lost`
+          : "") +
+        `), ${afterSale.partlyRefunded} refunded in part and ${afterSale.fullyRefunded} in full in Wix, ${afterSale.cancelledAndRefunded.length} cancelled in Wix then refunded` +
+        (afterSale.notReady.length ? `; not booked in time, skipped: ${afterSale.notReady.join(", ")}` : "") +
+        (afterSale.refused.length ? `; ${afterSale.refused.length} steps refused` : ""),
     );
     await stopFaults(["erpnext", "wix"]);
     const faultsOff = Date.now();
@@ -171,7 +203,7 @@ export async function run(
     // Converge: the scheduled jobs run on their own timers; each is also run once now and once a
     // minute while anything is off. (Not more often: every order poll re-sends all orders of its
     // 5-minute overlap, and redrives are counted.)
-    let final = await outcome(host);
+    let final = await outcome(host, settings, afterSale);
     let convergeMs: number | undefined;
     let nudged = 0;
     while (!final.converged && Date.now() - faultsOff < CONVERGE_SECONDS * 1000) {
@@ -179,8 +211,10 @@ export async function run(
         for (const job of JOBS_TO_NUDGE) await host.call("POST", `/jobs/${job}`);
         nudged = Date.now();
       }
-      await sleep(3000);
-      final = await outcome(host);
+      // The after-sale checks read every Delivery Note and Sales Order: while only they are off,
+      // look less often (they are the slow part; the integration needs the cores).
+      await sleep(final.baseConverged ? 15_000 : 3000);
+      final = await outcome(host, settings, afterSale);
     }
     if (final.converged) convergeMs = Date.now() - faultsOff;
     log(
@@ -190,6 +224,7 @@ export async function run(
     );
     return {
       label,
+      settings,
       items: size.items,
       orders: size.orders,
       placed,
