@@ -3,22 +3,29 @@
  * sandboxes, fed a hostile catalog and a stream of checkouts whose order events arrive three times
  * each, at once and out of order, while both APIs fail a share of their calls (429, 5xx, timeouts,
  * and writes that commit but lose their answer), Wix goes down for longer than the retry budget,
- * and the host is killed with SIGKILL half-way. Still under the faults, the merchant ships some
- * orders (Delivery Notes in ERPNext: the shipments flow makes the Wix fulfilments) and refunds
- * some paid ones in Wix (partly or fully: the refunds flow books Credit Notes and payments out).
- * Once the faults stop it waits for the integration
- * to converge by itself (its jobs, nudged), then reads both sandboxes through their REST APIs and
- * checks the invariants, the audit last (`POST /jobs/monthly-audit` over the run's day: no
- * difference but the orders parked by design). A clean run of the same scenario (no faults, no kill) in the same
- * invocation is the baseline. Exits 1 if an invariant fails, 0 otherwise.
+ * and the host is killed with SIGKILL half-way. Still under the faults, the merchant works after the
+ * sale (chaos/after-sale.ts): ships some orders (Delivery Notes in ERPNext, two orders of one buyer
+ * in one note; the shipments flow makes the Wix fulfilments), cancels and amends an unpaid Sales
+ * Order in the desk and ships it, cancels a paid order in Wix and refunds it, and refunds some
+ * paid ones in Wix (partly or fully: the refunds flow books Credit Notes and payments out). Once
+ * the faults stop it waits for the integration to converge by itself (its jobs, nudged), then
+ * reads both sandboxes through their REST APIs and checks the invariants (chaos/invariants.ts),
+ * the audit last (`POST /jobs/monthly-audit` over the run's day: no difference but the orders
+ * parked by design). Three passes in one invocation, each its own host and DATA_DIR, checked by
+ * the same code: a clean baseline (no faults, no kill), the chaos pass, and a second chaos pass
+ * shipping from Wix (FULFILMENT_SOURCE=wix, half the fulfilment webhooks lost) with
+ * INVOICE_ON=fulfilment. Exits 1 if an invariant fails, 0 otherwise.
  *
  * Only 127.0.0.1 is ever contacted. Figures are printed, never asserted on time.
  *
  *   CHAOS_ITEMS=500 CHAOS_ORDERS=250            size of the chaos run (full size: 2000 and 1000,
  *                                               with CHAOS_CONVERGE_SECONDS=1200)
  *   CHAOS_BASELINE_ITEMS=200 CHAOS_BASELINE_ORDERS=100   size of the clean baseline run
+ *   CHAOS_WIX_ITEMS=200 CHAOS_WIX_ORDERS=100  size of the second pass (shipped from Wix)
  *   CHAOS_FAULT_RATE=0.2      share of API calls failed while the faults are on (0-0.5)
  *   CHAOS_OUTAGE_SECONDS=120  Wix answers 503 to everything this long (5 receives take ~90 s)
+ *   CHAOS_AFTER_SALE_SECONDS=120  at most this long shipping and refunding under the faults (the
+ *                             rest once they stop)
  *   CHAOS_CONVERGE_SECONDS=300  how long the integration gets to converge once faults stop
  *   CHAOS_KEEP=1              keep the DATA_DIRs (host.log, sandbox.json) for a post-mortem
  *

@@ -40,7 +40,7 @@ interface Plan {
  * What the merchant does after the sale, by checkout index (deterministic), for orders of the
  * company's currency (those parked by design are left alone):
  * - every 5th order is shipped (in full when k % 10 is 1, else its first line only), except that
- *   k % 20 = 6 ships in ONE Delivery Note with the buyer's next order when that one has no plan;
+ *   k % 20 = 6 ships in ONE Delivery Note with the buyer's next order not shipped otherwise;
  * - every 8th paid order is refunded in part (one unit of its first line), every 8th + 4 in full;
  *   some are both shipped and refunded;
  * - every 10th + 3 (unpaid) is cancelled and amended in the desk, then shipped;
@@ -60,21 +60,19 @@ export function afterSalePlans(placed: PlacedOrder[], buyers: number): Plan[] {
     };
   };
   const plans = placed.map((_, k) => base(k));
-  const planned = (p: Plan) => Object.values(p).some((v) => v !== undefined);
+  // Shipped some other way already (a refund of the partner is fine: it follows the shipment).
+  const shipping = (p: Plan) =>
+    Boolean(p.ship || p.amend || p.cancelRefund || p.joinWith !== undefined || p.joinedBy !== undefined);
   placed.forEach((_, k) => {
-    // The same buyer's next checkout (checkouts() deals buyers round-robin).
-    const partner = k + buyers;
-    const other = plans[partner];
-    if (
-      k % 20 !== 6 ||
-      !plans[k]?.ship ||
-      !other ||
-      planned(other) ||
-      placed[partner]?.currency !== COMPANY_CURRENCY
-    )
+    if (k % 20 !== 6 || !plans[k]?.ship) return;
+    // The same buyer's next checkout not shipped otherwise (checkouts() deals buyers round-robin).
+    for (let partner = k + buyers; partner < placed.length; partner += buyers) {
+      const other = plans[partner] as Plan;
+      if (shipping(other) || placed[partner]?.currency !== COMPANY_CURRENCY) continue;
+      plans[k] = { ...plans[k], ship: undefined, joinWith: partner };
+      plans[partner] = { ...other, joinedBy: k };
       return;
-    plans[k] = { ...plans[k], ship: undefined, joinWith: partner };
-    plans[partner] = { joinedBy: k };
+    }
   });
   return plans;
 }
@@ -232,18 +230,18 @@ async function fulfilInWix(host: ChildHost, order: PlacedOrder, which: Ship, los
 }
 
 /**
- * Runs the planned after-sale steps on each order as soon as it is booked in ERPNext (a submitted
- * Sales Order; to refund, also its Payment Entry, and its Sales Invoice where INVOICE_ON=payment
- * makes one on payment, as a merchant refunds a booked sale), while the faults go on. Orders not
- * booked within `waitMs` are skipped and listed; a step refused is listed with the answer.
+ * The planned after-sale steps, each run on its order as soon as the order is booked in ERPNext (a
+ * submitted Sales Order; to refund, also its Payment Entry, and its Sales Invoice where
+ * INVOICE_ON=payment makes one on payment, as a merchant refunds a booked sale). `until(ms)` works
+ * for at most that long and can be called again (under the faults first, then after them); orders
+ * still not booked are listed in `notReady`, a step refused is listed with the answer.
  */
-export async function afterSales(
+export function afterSales(
   host: ChildHost,
   placed: PlacedOrder[],
   buyers: number,
   settings: PassSettings,
-  waitMs: number,
-): Promise<AfterSale> {
+): { done: AfterSale; until(waitMs: number): Promise<void> } {
   const done: AfterSale = {
     shipped: 0,
     partlyRefunded: 0,
@@ -260,7 +258,6 @@ export async function afterSales(
   const todo = plans
     .map((plan, k) => ({ k, order: placed[k] as PlacedOrder, plan: { ...plan, joinedBy: undefined } }))
     .filter((t) => Object.values(t.plan).some((v) => v !== undefined));
-  const deadline = Date.now() + waitMs;
   const submitted = encodeURIComponent(JSON.stringify([["docstatus", "=", 1]]));
   const list = async <T>(doctype: string, fields: string[]) =>
     (
@@ -290,77 +287,82 @@ export async function afterSales(
     }
     done.shipped++;
   };
-  while (todo.length && Date.now() < deadline) {
-    const sos = new Map(
-      (await list<{ name: string; po_no: string }>("Sales Order", ["name", "po_no"])).map((so) => [
-        so.po_no,
-        so.name,
-      ]),
-    );
-    const invoiced = new Set(
-      (await list<{ po_no: string }>("Sales Invoice", ["po_no"])).map((si) => si.po_no),
-    );
-    const received = new Set(
-      (await list<{ reference_no: string }>("Payment Entry", ["reference_no"])).map((pe) => pe.reference_no),
-    );
-    const booked = (order: PlacedOrder) =>
-      received.has(order.number) && (settings.invoiceOn !== "payment" || invoiced.has(order.number));
-    for (const t of [...todo]) {
-      const { order, plan } = t;
-      const so = sos.get(order.number);
-      if (!so) continue;
-      if (plan.amend) {
-        plan.amend = undefined;
-        await step(order, "amend and ship", async () => {
-          const to = await amend(host, so);
-          done.amended.push({ number: order.number, from: so, to });
-          await shipOne(to, order, "all");
-        });
-      }
-      if (plan.ship) {
-        const which = plan.ship;
-        plan.ship = undefined;
-        await step(order, `ship (${which})`, () => shipOne(so, order, which));
-      }
-      if (plan.joinWith !== undefined) {
-        const partner = placed[plan.joinWith] as PlacedOrder;
-        const other = sos.get(partner.number);
-        if (other) {
-          plan.joinWith = undefined;
-          await step(order, `ship with #${partner.number} in one note`, async () => {
-            if (settings.fulfilmentSource === "erpnext") {
-              await shipJoined(host, [so, other]);
-              done.shipped += 2;
-            } else {
-              // Wix has no joined fulfilment: each order is fulfilled in Wix on its own.
-              await shipOne(so, order, "all");
-              await shipOne(other, partner, "all");
-            }
-            done.joined.push([order.number, partner.number]);
+  const until = async (waitMs: number) => {
+    const deadline = Date.now() + waitMs;
+    while (todo.length && Date.now() < deadline) {
+      const sos = new Map(
+        (await list<{ name: string; po_no: string }>("Sales Order", ["name", "po_no"])).map((so) => [
+          so.po_no,
+          so.name,
+        ]),
+      );
+      const invoiced = new Set(
+        (await list<{ po_no: string }>("Sales Invoice", ["po_no"])).map((si) => si.po_no),
+      );
+      const received = new Set(
+        (await list<{ reference_no: string }>("Payment Entry", ["reference_no"])).map(
+          (pe) => pe.reference_no,
+        ),
+      );
+      const booked = (order: PlacedOrder) =>
+        received.has(order.number) && (settings.invoiceOn !== "payment" || invoiced.has(order.number));
+      for (const t of [...todo]) {
+        const { order, plan } = t;
+        const so = sos.get(order.number);
+        if (!so) continue;
+        if (plan.amend) {
+          plan.amend = undefined;
+          await step(order, "amend and ship", async () => {
+            const to = await amend(host, so);
+            done.amended.push({ number: order.number, from: so, to });
+            await shipOne(to, order, "all");
           });
         }
+        if (plan.ship) {
+          const which = plan.ship;
+          plan.ship = undefined;
+          await step(order, `ship (${which})`, () => shipOne(so, order, which));
+        }
+        if (plan.joinWith !== undefined) {
+          const partner = placed[plan.joinWith] as PlacedOrder;
+          const other = sos.get(partner.number);
+          if (other) {
+            plan.joinWith = undefined;
+            await step(order, `ship with #${partner.number} in one note`, async () => {
+              if (settings.fulfilmentSource === "erpnext") {
+                await shipJoined(host, [so, other]);
+                done.shipped += 2;
+              } else {
+                // Wix has no joined fulfilment: each order is fulfilled in Wix on its own.
+                await shipOne(so, order, "all");
+                await shipOne(other, partner, "all");
+              }
+              done.joined.push([order.number, partner.number]);
+            });
+          }
+        }
+        if (plan.cancelRefund && booked(order)) {
+          plan.cancelRefund = undefined;
+          await step(order, "cancel in Wix, then refund in full", async () => {
+            await host.must("POST", `/sandbox/wix/ecom/v1/orders/${order.id}/cancel?${DRIVER}`, {}, WIX);
+            await refund(host, order, "full");
+            done.cancelledAndRefunded.push({ number: order.number, id: order.id });
+          });
+        }
+        if (plan.refund && booked(order)) {
+          const how = plan.refund;
+          plan.refund = undefined;
+          await step(order, `refund (${how})`, async () => {
+            await refund(host, order, how);
+            if (how === "part") done.partlyRefunded++;
+            else done.fullyRefunded++;
+          });
+        }
+        if (!Object.values(plan).some((v) => v !== undefined)) todo.splice(todo.indexOf(t), 1);
       }
-      if (plan.cancelRefund && booked(order)) {
-        plan.cancelRefund = undefined;
-        await step(order, "cancel in Wix, then refund in full", async () => {
-          await host.must("POST", `/sandbox/wix/ecom/v1/orders/${order.id}/cancel?${DRIVER}`, {}, WIX);
-          await refund(host, order, "full");
-          done.cancelledAndRefunded.push({ number: order.number, id: order.id });
-        });
-      }
-      if (plan.refund && booked(order)) {
-        const how = plan.refund;
-        plan.refund = undefined;
-        await step(order, `refund (${how})`, async () => {
-          await refund(host, order, how);
-          if (how === "part") done.partlyRefunded++;
-          else done.fullyRefunded++;
-        });
-      }
-      if (!Object.values(plan).some((v) => v !== undefined)) todo.splice(todo.indexOf(t), 1);
+      if (todo.length) await sleep(2000);
     }
-    if (todo.length) await sleep(2000);
-  }
-  done.notReady = todo.map((t) => `#${t.order.number}`);
-  return done;
+    done.notReady = todo.map((t) => `#${t.order.number}`);
+  };
+  return { done, until };
 }

@@ -24,6 +24,7 @@ export const BASELINE = {
 export const WIX_PASS = { items: knob("CHAOS_WIX_ITEMS", 200), orders: knob("CHAOS_WIX_ORDERS", 100) };
 export const FAULT_RATE = knob("CHAOS_FAULT_RATE", 0.2, 0.5);
 export const OUTAGE_SECONDS = knob("CHAOS_OUTAGE_SECONDS", 120, 600);
+export const AFTER_SALE_SECONDS = knob("CHAOS_AFTER_SALE_SECONDS", 120, 3600);
 export const CONVERGE_SECONDS = knob("CHAOS_CONVERGE_SECONDS", 300, 3600);
 export const KEEP = process.env.CHAOS_KEEP === "1";
 

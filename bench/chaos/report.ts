@@ -40,6 +40,9 @@ export function report(results: RunResult[]): void {
     row("time to converge after the faults stop, s", (r) =>
       r.convergeMs === undefined ? "NOT CONVERGED" : seconds(r.convergeMs),
     ),
+    row("orders, payments, customers and items agree after the faults stop, s", (r) =>
+      r.coreMs === undefined ? "NO" : seconds(r.coreMs),
+    ),
     row("Wix orders with exactly 1 Sales Order, total to the cent", (r) => f(r).exactlyOne),
     row("Wix orders parked by design (not the company currency)", (r) => f(r).parkedByDesign),
     row("Wix orders with 2+ Sales Orders", (r) => f(r).doubles.length),
