@@ -26,7 +26,7 @@
  *   CHAOS_OUTAGE_SECONDS=120  Wix answers 503 to everything this long (5 receives take ~90 s)
  *   CHAOS_AFTER_SALE_SECONDS=120  at most this long shipping and refunding under the faults (the
  *                             rest once they stop)
- *   CHAOS_CONVERGE_SECONDS=300  how long the integration gets to converge once faults stop
+ *   CHAOS_CONVERGE_SECONDS=600  how long the integration gets at most to converge once faults stop
  *   CHAOS_KEEP=1              keep the DATA_DIRs (host.log, sandbox.json) for a post-mortem
  *
  * The parts: chaos/config.ts (knobs), host.ts (the child host), data.ts (catalog and checkouts),

@@ -25,7 +25,11 @@ export const WIX_PASS = { items: knob("CHAOS_WIX_ITEMS", 200), orders: knob("CHA
 export const FAULT_RATE = knob("CHAOS_FAULT_RATE", 0.2, 0.5);
 export const OUTAGE_SECONDS = knob("CHAOS_OUTAGE_SECONDS", 120, 600);
 export const AFTER_SALE_SECONDS = knob("CHAOS_AFTER_SALE_SECONDS", 120, 3600);
-export const CONVERGE_SECONDS = knob("CHAOS_CONVERGE_SECONDS", 300, 3600);
+/**
+ * A ceiling, not a wait: a pass that converges goes on at once. 600 s so the default size still
+ * converges on a loaded 2-core machine (`npm test` beside it); the main run at 300 s met it.
+ */
+export const CONVERGE_SECONDS = knob("CHAOS_CONVERGE_SECONDS", 600, 3600);
 export const KEEP = process.env.CHAOS_KEEP === "1";
 
 // A person at the desk (the integration user's own writes are not announced: the echo condition).

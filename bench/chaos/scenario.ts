@@ -221,9 +221,10 @@ export async function run(pass: Pass): Promise<RunResult> {
         for (const job of JOBS_TO_NUDGE) await host.call("POST", `/jobs/${job}`);
         nudged = Date.now();
       }
-      // The after-sale checks read every Delivery Note and Sales Order: while only they are off,
-      // look less often (they are the slow part; the integration needs the cores).
-      await sleep(final.baseConverged ? 15_000 : 3000);
+      // Every look reads both systems whole (the after-sale checks every Delivery Note and Sales
+      // Order too): on 2 cores that competes with the integration, so look every 10 s (20 s while
+      // only the after-sale checks or the audit are off). Times are to within that.
+      await sleep(final.baseConverged ? 20_000 : 10_000);
       final = await outcome(host, settings, afterSale);
       if (final.baseConverged) coreMs ??= Date.now() - faultsOff;
     }
