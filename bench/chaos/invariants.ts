@@ -62,7 +62,7 @@ export interface Outcome {
   /** The audit (POST /jobs/monthly-audit) over the run's day: differences other than parked-by-design. */
   auditOff: string[];
   audited?: { checked: number; differing: number };
-  /** Everything but the after-sale checks and the audit holds (the loop then looks less often). */
+  /** Everything but the after-sale checks (cancelled orders among them) and the audit holds. */
   baseConverged: boolean;
   /** Wix orders cancelled in Wix whose Sales Order is still live. */
   cancelledOff: string[];
@@ -321,7 +321,6 @@ export async function outcome(
       o.itemsMissing,
       o.forSaleWrongly,
       o.phantomSalesOrders,
-      o.cancelledOff,
     ].every((l) => l.length === 0);
   o.baseConverged = o.converged;
   // What the merchant did after the sale, then the books: the audit finds no difference but the
@@ -330,6 +329,7 @@ export async function outcome(
     await afterSaleChecks(host, o, { orders, sos, payments }, settings, afterSale);
     await audit(host, o, new Map(orders.map((w) => [w.number, w.currency])));
     o.converged = [
+      o.cancelledOff,
       o.fulfilmentOff,
       o.wixNotesOff,
       o.amendedOff,
