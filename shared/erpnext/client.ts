@@ -4,7 +4,11 @@ import { isErpnextRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
 
-export type Filter = [string, string, unknown];
+/**
+ * A list filter: `[field, op, value]`, or `[child doctype, field, op, value]` on a child table's
+ * field (frappe/model/db_query.py joins the child table: a parent matches when one of its rows does).
+ */
+export type Filter = [string, string, unknown] | [string, string, string, unknown];
 
 export interface ErpnextClientOptions {
   url: string;

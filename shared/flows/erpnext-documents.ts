@@ -3,7 +3,8 @@
  * shared/erpnext/client.ts implements it and turns transport failures into shared/errors.ts
  * conditions). Each flow's port picks the calls it makes: `Pick<ErpnextDocuments, "get" | ...>`.
  */
-export type DocFilter = [string, string, unknown];
+/** `[field, op, value]`, or `[child doctype, field, op, value]`: a document matches when one of its rows does. */
+export type DocFilter = [string, string, unknown] | [string, string, string, unknown];
 
 export interface ErpnextDocuments {
   get<T = Record<string, unknown>>(doctype: string, name: string): Promise<T>;

@@ -1,5 +1,7 @@
 import type { ErpnextClient } from "../erpnext/client";
 import type { StateStore } from "../store/state";
+import type { WixClient } from "../wix/client";
+import type { WixOrder } from "../wix/types";
 
 export const EPOCH_FRAPPE = "1970-01-01 00:00:00.000000";
 const PAGE = 500;
@@ -10,7 +12,10 @@ const PAGE = 500;
  * where it stopped; `>=` re-reads the boundary row, which the content hash makes free.
  */
 export async function* modifiedSince<T extends { modified: string }>(
-  deps: { erpnext: ErpnextClient; state: StateStore },
+  deps: {
+    erpnext: Pick<ErpnextClient, "list">;
+    state: Pick<StateStore, "getWatermark" | "advanceWatermark">;
+  },
   doctype: string,
   watermark: string,
   fields: string[],
@@ -32,4 +37,35 @@ export async function* modifiedSince<T extends { modified: string }>(
     await deps.state.advanceWatermark(watermark, rows[rows.length - 1]?.modified as string);
     if (rows.length < pageLength) return;
   }
+}
+
+/** Overlap re-read on each pass over Wix orders: Wix search is eventually consistent around "now". */
+export const WIX_ORDERS_OVERLAP_MS = 5 * 60_000;
+
+/**
+ * Wix orders updated since the watermark (minus the overlap; the last 7 days the first time),
+ * oldest first, page by page. The watermark advances after the caller has handled a page, and to
+ * the pass's start once it is complete (the overlap re-reads the edge next time).
+ */
+export async function* ordersUpdatedSince(
+  deps: {
+    wix: Pick<WixClient, "searchOrders">;
+    state: Pick<StateStore, "getWatermark" | "advanceWatermark">;
+  },
+  watermark: string,
+): AsyncGenerator<{ orders: WixOrder[]; since: string }> {
+  const startedAt = new Date().toISOString();
+  const mark = await deps.state.getWatermark(watermark);
+  const since = new Date(
+    mark ? Date.parse(mark) - WIX_ORDERS_OVERLAP_MS : Date.now() - 7 * 86400_000,
+  ).toISOString();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.wix.searchOrders(since, cursor);
+    yield { orders: page.orders, since };
+    const last = page.orders[page.orders.length - 1];
+    if (last) await deps.state.advanceWatermark(watermark, last.updatedDate);
+    cursor = page.next;
+  } while (cursor);
+  await deps.state.advanceWatermark(watermark, startedAt);
 }

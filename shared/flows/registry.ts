@@ -176,13 +176,15 @@ export const FLOWS = {
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 2,
+      // Each Delivery Note made or pushed is handed to billing (INVOICE_ON=fulfilment).
+      sendsTo: ["billing"],
     },
     // Delivery Notes from ERPNext; fulfillments_updated from Wix (FULFILMENT_SOURCE=wix).
     webhook: ["erpnext", "wix"],
     jobs: [
       {
         name: "shipment-catchup",
-        description: "Delivery Notes modified since the watermark",
+        description: "Delivery Notes modified since the watermark (FULFILMENT_SOURCE=wix: Wix fulfillments)",
         rate: "rate(1 hour)",
         everyMs: 60 * MINUTE,
       },

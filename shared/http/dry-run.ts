@@ -18,7 +18,10 @@ export interface WriteGuard {
  * request builders of the official SDK packages (build/cjs/index.js): Search Variants
  * (@wix/auto_sdk_stores_read-only-variants-v-3), Query/Search Products
  * (@wix/auto_sdk_stores_products-v-3), Query Inventory Items (@wix/auto_sdk_stores_inventory-items-v-3),
- * Query Categories (@wix/auto_sdk_categories_categories), Search Orders (@wix/auto_sdk_ecom_orders).
+ * Query Categories (@wix/auto_sdk_categories_categories), Search Orders (@wix/auto_sdk_ecom_orders),
+ * List Fulfillments / Transactions For Multiple Orders (@wix/auto_sdk_ecom_order-fulfillments,
+ * @wix/auto_sdk_ecom_order-transactions: ECOM.READ_FULFILLMENTS, ECOM.READ_TRANSACTIONS).
+ * tests/contract/test-mode.test.ts checks every Wix call we make against the SDK's own verb.
  */
 export const WIX_READ_POSTS: readonly string[] = [
   "/stores/v3/products/search-variants",
@@ -29,12 +32,18 @@ export const WIX_READ_POSTS: readonly string[] = [
   "/categories/v1/categories/query",
   "/categories/v1/categories/search",
   "/ecom/v1/orders/search",
+  "/ecom/v1/fulfillments/list-by-ids",
+  "/ecom/v1/payments/list-by-ids",
 ];
 
 /**
  * Frappe methods that only read, called over POST too: the whitelisted readers of
  * frappe/client.py (get_list, get_count, get, get_value, get_single_value) and
- * frappe/desk/reportview.py (get, get_count).
+ * frappe/desk/reportview.py (get, get_count); and the whitelisted mappers we call, which only build
+ * an unsaved document with get_mapped_doc (frappe/model/mapper.py) and return it: make_delivery_note
+ * and make_sales_invoice (erpnext/selling/doctype/sales_order/sales_order.py), the two
+ * make_sales_return (sales_invoice.py, delivery_note.py -> make_return_doc in
+ * erpnext/controllers/sales_and_purchase_return.py).
  */
 export const ERPNEXT_READ_METHODS: readonly string[] = [
   "frappe.client.get_list",
@@ -45,6 +54,10 @@ export const ERPNEXT_READ_METHODS: readonly string[] = [
   "frappe.desk.reportview.get",
   "frappe.desk.reportview.get_count",
   "frappe.auth.get_logged_user",
+  "erpnext.selling.doctype.sales_order.sales_order.make_delivery_note",
+  "erpnext.selling.doctype.sales_order.sales_order.make_sales_invoice",
+  "erpnext.accounts.doctype.sales_invoice.sales_invoice.make_sales_return",
+  "erpnext.stock.doctype.delivery_note.delivery_note.make_sales_return",
 ];
 
 export function isWixRead(req: Pick<HttpRequest, "method" | "path">): boolean {

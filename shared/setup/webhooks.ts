@@ -50,11 +50,15 @@ export const ERPNEXT_WEBHOOKS: readonly WebhookNeed[] = [
     fields: ["item_code"],
   },
   // Stock moved by the integration's own documents (a Delivery Note it submits) still moves Wix
-  // stock: no echo filter here.
+  // stock: no echo filter here. Stock Ledger Entry is not submittable, so Frappe refuses
+  // on_submit/on_cancel Webhooks for it (webhook.py validate_docevent); every entry is inserted
+  // already submitted (erpnext/stock/stock_ledger.py make_entry: `sle.submit()` on a new
+  // document), which runs on_update (frappe/model/document.py run_post_save_methods), and a
+  // cancelled voucher inserts reversing entries the same way (set_as_cancel is plain SQL).
   {
     flow: "inventory",
     doctype: "Stock Ledger Entry",
-    events: ["on_submit", "on_cancel"],
+    events: ["on_update"],
     echoFilter: false,
     fields: ["item_code"],
   },

@@ -29,8 +29,14 @@ export const keys = {
   order: (orderId: string): Key => ({ pk: `ORDER#${orderId}`, sk: "ORDER" }),
   /** The Wix order of an ERPNext Sales Order (the orders flow's record, the other way round). */
   salesOrder: (salesOrder: string): Key => ({ pk: `SALESORDER#${salesOrder}`, sk: "SALESORDER" }),
-  /** Exactly-once bookkeeping of an ERPNext Delivery Note and its Wix fulfillment. */
-  shipment: (deliveryNote: string): Key => ({ pk: `SHIPMENT#${deliveryNote}`, sk: "SHIPMENT" }),
+  /**
+   * Exactly-once bookkeeping of an ERPNext Delivery Note and its Wix fulfillment; `part` is the
+   * Sales Order of a note's second and later orders (a note may join several), each its own record.
+   */
+  shipment: (deliveryNote: string, part?: string): Key => ({
+    pk: `SHIPMENT#${deliveryNote}${part ? `#${part}` : ""}`,
+    sk: "SHIPMENT",
+  }),
   /** A Wix order's fulfillments we map, one item per fulfillment id (listed per order). */
   fulfillmentPartition: (orderId: string): string => `FULFILLMENTS#${orderId}`,
   fulfillment: (orderId: string, fulfillmentId: string): Key => ({

@@ -14,7 +14,7 @@ import { isWixRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
 import { type CategoryItemOutcome, WixCategories, type WixCategory } from "./categories";
-import type { WixFulfillment } from "./fulfillment-types";
+import type { WixFulfillment, WixFulfillmentUpdate } from "./fulfillment-types";
 import { WixFulfillments } from "./fulfillments";
 import { WixOrders } from "./orders";
 import { queryPages } from "./query";
@@ -359,7 +359,7 @@ export class WixClient {
   createFulfillment(orderId: string, fulfillment: WixFulfillment) {
     return this.resources.fulfillments.createFulfillment(orderId, fulfillment);
   }
-  updateFulfillment(orderId: string, fulfillment: WixFulfillment & { id: string }) {
+  updateFulfillment(orderId: string, fulfillment: WixFulfillmentUpdate) {
     return this.resources.fulfillments.updateFulfillment(orderId, fulfillment);
   }
   deleteFulfillment(orderId: string, fulfillmentId: string) {

@@ -20,11 +20,21 @@ export type WixFulfillment = Wire<FulfillmentOriginal>;
 export type WixOrderWithFulfillments = Wire<OrderWithFulfillmentsOriginal>;
 export type WixFulfillmentLine = NonNullable<WixFulfillment["lineItems"]>[number];
 export type WixTrackingInfo = NonNullable<WixFulfillment["trackingInfo"]>;
+/**
+ * Update Fulfillment's changes: "To remove a field's value, pass `null`" (updateFulfillment doc,
+ * @wix/auto_sdk_ecom_order-fulfillments index.typings.d.ts), which the SDK's types do not spell.
+ */
+export type WixFulfillmentUpdate = Omit<WixFulfillment, "trackingInfo"> & {
+  id: string;
+  trackingInfo?: WixTrackingInfo | null;
+};
 
 /** Request bodies: the SDK sends the path parameters (orderId) in the body too. */
 export type ListFulfillmentsBody = ListFulfillmentsForMultipleOrdersRequestOriginal;
 export type CreateFulfillmentBody = Wire<CreateFulfillmentRequestOriginal>;
-export type UpdateFulfillmentBody = Wire<UpdateFulfillmentRequestOriginal>;
+export type UpdateFulfillmentBody = Omit<Wire<UpdateFulfillmentRequestOriginal>, "fulfillment"> & {
+  fulfillment?: WixFulfillmentUpdate;
+};
 export type ListFulfillmentsResponse = Wire<ListFulfillmentsForMultipleOrdersResponseOriginal>;
 export type CreateFulfillmentResponse = Wire<CreateFulfillmentResponseOriginal>;
 export type UpdateFulfillmentResponse = Wire<UpdateFulfillmentResponseOriginal>;

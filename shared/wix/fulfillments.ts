@@ -9,6 +9,7 @@ import type {
   UpdateFulfillmentBody,
   UpdateFulfillmentResponse,
   WixFulfillment,
+  WixFulfillmentUpdate,
 } from "./fulfillment-types";
 
 /**
@@ -68,10 +69,7 @@ export class WixFulfillments {
    * `{fulfillment: {id, ...}, orderId}`, as the SDK's updateFulfillment sends it. Line items and
    * quantities cannot change (delete and create again); `null` clears a field.
    */
-  async updateFulfillment(
-    orderId: string,
-    fulfillment: WixFulfillment & { id: string },
-  ): Promise<WixFulfillment[]> {
+  async updateFulfillment(orderId: string, fulfillment: WixFulfillmentUpdate): Promise<WixFulfillment[]> {
     const res = await fulfillmentCall(() =>
       this.http.send<UpdateFulfillmentResponse>({
         method: "PATCH",

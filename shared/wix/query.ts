@@ -25,7 +25,12 @@ export async function* queryPages<T>(
   do {
     const query: QueryV2Original = cursor
       ? { cursorPaging: { limit, cursor } }
-      : { filter, ...(opts.sort ? { sort: opts.sort } : {}), cursorPaging: { limit } };
+      : {
+          // Every item: no filter at all, as the SDK sends an unfiltered search (contract tests).
+          ...(Object.keys(filter).length ? { filter } : {}),
+          ...(opts.sort ? { sort: opts.sort } : {}),
+          cursorPaging: { limit },
+        };
     const res = await http.send<
       Record<string, unknown> & {
         pagingMetadata?: { cursors?: CommonCursorsOriginal; hasNext?: boolean | null };

@@ -121,11 +121,15 @@ export async function verifyWixWebhook(
   const entity = entityOf(event) as Record<string, unknown> | undefined;
   // A transactions event names its order in the body (`PaymentDetailsUpdated.orderTransactions.orderId`,
   // `RefundCompleted.orderId`, TX meta.d.ts).
+  // The fulfillments event's entity is `OrderWithFulfillments {orderId, fulfillments}` (FUL meta.d.ts):
+  // it has no `id`, and `entityId` is only "ID of the entity associated with the event".
   const transactions = entity?.orderTransactions as Record<string, unknown> | undefined;
   const orderId =
     PAYMENT_EVENTS.includes(eventType) || eventType === TRANSACTION_EVENTS.refundCompleted
       ? (str(transactions?.orderId) ?? str(entity?.orderId) ?? str(event.entityId))
-      : (str(event.entityId) ?? str(entity?.id));
+      : eventType === FULFILLMENTS_UPDATED
+        ? (str(entity?.orderId) ?? str(event.entityId))
+        : (str(event.entityId) ?? str(entity?.id));
   const eventId = str(event.id);
   if (!orderId || !eventId) return { status: 400, reason: "event has no id or entityId" };
   const sequence = event.entityEventSequence !== undefined ? Number(event.entityEventSequence) : undefined;

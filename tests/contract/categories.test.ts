@@ -9,7 +9,7 @@ import type {
   QueryCategoriesResponseOriginal,
 } from "@wix/auto_sdk_categories_categories/meta";
 import { WIX_STORES_APP_ID } from "#shared/wix/categories";
-import { recordingWix, restMethod, sdkRequest } from "./wire";
+import { expectSdkRequests, recordingWix, restMethod, sdkRequest } from "./wire";
 
 const tree = { appNamespace: "@wix/stores" };
 // On the wire dates are ISO strings (the SDK's types say Date: its transformer converts them).
@@ -54,6 +54,33 @@ describe("Wix categories: our requests equal the official SDK's", () => {
     expect(ours?.path).toBe(sdk.path);
     expect(ours?.body).toEqual(sdk.body);
     expect(found.map((c) => c.id)).toEqual(["c2", "c3"]);
+  });
+
+  test("Query Categories beyond the first page: the cursor alone, with the tree and hidden ones still asked", async () => {
+    // prepare: more same-named categories than one page; the first page says where the next starts
+    const first: QueryCategoriesResponseOriginal = {
+      categories: [category("c1", "Mugs", "2026-01-01T00:00:00Z")],
+      pagingMetadata: { count: 1, cursors: { next: "cursor-2" }, hasNext: true },
+    };
+    const last: QueryCategoriesResponseOriginal = {
+      categories: [category("c0", "Mugs", "2025-12-01T00:00:00Z", { visible: false })],
+      pagingMetadata: { count: 1, cursors: {}, hasNext: false },
+    };
+    const wix = await recordingWix();
+    wix.answer(first, last);
+    // act
+    const found = await wix.client.findCategories("Mugs");
+    const options = { treeReference: tree, returnNonVisibleCategories: true };
+    const sdkFirst = await sdkRequest((http) =>
+      queryCategories(http)({ filter: { name: { $eq: "Mugs" } }, cursorPaging: { limit: 100 } }, options),
+    );
+    const sdkNext = await sdkRequest((http) =>
+      queryCategories(http)({ cursorPaging: { limit: 100, cursor: "cursor-2" } }, options),
+    );
+    await wix.close();
+    // assess
+    expectSdkRequests(wix.requests, [sdkFirst, sdkNext]);
+    expect(found.map((c) => c.id)).toEqual(["c0", "c1"]);
   });
 
   test("Create Category in the Wix Stores tree", async () => {

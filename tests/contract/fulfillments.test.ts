@@ -97,6 +97,28 @@ describe("Wix order fulfillments: our requests equal the official SDK's", () => 
     expect(sent?.body).toEqual(sdk.body);
   });
 
+  test("Update Fulfillment with `trackingInfo: null` (tracking removed): the null goes as the SDK sends it", async () => {
+    const wix = await recordingWix();
+    wix.answer({
+      orderWithFulfillments: { orderId: ORDER, fulfillments: [{ id: FULFILLMENT, lineItems: [] }] },
+    });
+    const after = await wix.client.updateFulfillment(ORDER, { id: FULFILLMENT, trackingInfo: null });
+    const sdk = await sdkRequest((http) =>
+      updateFulfillment(http)(
+        { orderId: ORDER, fulfillmentId: FULFILLMENT },
+        // The SDK's types have no null here; its doc says "to remove a field's value, pass null".
+        { fulfillment: { trackingInfo: null as never } },
+      ),
+    );
+    await wix.close();
+    const [sent] = wix.requests;
+    expect(sent?.method).toBe(restMethod(sdk));
+    expect(sent?.path).toBe(sdk.path);
+    expect(sent?.body).toStrictEqual(sdk.body);
+    expect(sent?.body).toHaveProperty("fulfillment.trackingInfo", null);
+    expect(after).toEqual([{ id: FULFILLMENT, lineItems: [] }]);
+  });
+
   test("Delete Fulfillment: same path and method", async () => {
     const wix = await recordingWix();
     wix.answer({ orderWithFulfillments: { orderId: ORDER, fulfillments: [] } });

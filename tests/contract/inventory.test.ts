@@ -7,7 +7,7 @@ import type {
   BulkUpdateInventoryItemsResponseOriginal,
   QueryInventoryItemsResponseOriginal,
 } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
-import { recordingWix, restMethod, sdkRequest } from "./wire";
+import { expectSdkRequests, recordingWix, restMethod, sdkRequest } from "./wire";
 
 const LOCATION = "0f3b4a1e-0d2c-4b8a-9e61-3c7d2f0a1b02";
 const item = (id: string, sku: string, locationId = LOCATION) => ({
@@ -50,15 +50,7 @@ describe("Wix inventory items: our requests equal the official SDK's", () => {
       ["i1", "MUG-1", LOCATION],
       ["i2", "MUG-2", LOCATION],
     ]);
-    expect(wix.requests).toHaveLength(2);
-    for (const [ours, sdk] of [
-      [wix.requests[0], sdkFirst],
-      [wix.requests[1], sdkNext],
-    ] as const) {
-      expect(ours?.method).toBe(restMethod(sdk));
-      expect(ours?.path).toBe(sdk.path);
-      expect(ours?.body).toEqual(sdk.body);
-    }
+    expectSdkRequests(wix.requests, [sdkFirst, sdkNext]);
   });
 
   test("Bulk Update Inventory Items: absolute quantities, revision, reason MANUAL; per-item results read", async () => {

@@ -8,10 +8,11 @@ import {
   updateProduct,
 } from "@wix/auto_sdk_stores_products-v-3";
 import { searchVariants } from "@wix/auto_sdk_stores_read-only-variants-v-3";
+import type { SearchVariantsResponseOriginal } from "@wix/auto_sdk_stores_read-only-variants-v-3/meta";
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
 import { WixClient } from "#shared/wix/client";
-import type { WixNewProduct, WixProductUpdate } from "#shared/wix/types";
-import { recordingWix, restMethod, sdkRequest } from "./wire";
+import type { Wire, WixNewProduct, WixProductUpdate } from "#shared/wix/types";
+import { expectSdkRequests, recordingWix, restMethod, sdkRequest } from "./wire";
 
 /** The SDK's functions take SDK-side names (`_id`); their types are looser than the wire's. */
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's input types are per call
@@ -220,5 +221,34 @@ describe("Wix products: a refused update is a domain condition", () => {
     const error = await refusingWix(404, "PRODUCT_NOT_FOUND");
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).retryable).toBe(false);
+  });
+});
+
+describe("Wix products: every variant, page by page (unfiltered Search Variants)", () => {
+  test("the SDK's request for each page, the cursor followed until hasNext is false", async () => {
+    // The answer as the SDK declares it (SearchVariantsResponse, read-only-variants-v-3 meta.d.ts).
+    const page = (ids: string[], next?: string): Wire<SearchVariantsResponseOriginal> => ({
+      variants: ids.map((id) => ({ id, sku: `SKU-${id}`, productData: { productId: "p1", name: "Mug" } })),
+      pagingMetadata: { count: ids.length, hasNext: !!next, cursors: next ? { next } : {} },
+    });
+    const first = page(["v1", "v2"], "cursor-2");
+    const last = page(["v3"]);
+    const wix = await recordingWix();
+    wix.answer(first, last);
+    const pages: number[] = [];
+    const found = await wix.client.allVariants((n) => pages.push(n));
+    await wix.close();
+    const sdkFirst = await sdkRequest(
+      (http) => searchVariants(http)({ cursorPaging: { limit: 100 } } as Any),
+      first,
+    );
+    const sdkNext = await sdkRequest(
+      (http) => searchVariants(http)({ cursorPaging: { limit: 100, cursor: "cursor-2" } } as Any),
+      last,
+    );
+    expectSdkRequests(wix.requests, [sdkFirst, sdkNext]);
+    expect(found.map((v) => v.sku)).toEqual(["SKU-v1", "SKU-v2", "SKU-v3"]);
+    expect(found[0]?.productData).toEqual({ productId: "p1", name: "Mug" });
+    expect(pages).toEqual([3]);
   });
 });

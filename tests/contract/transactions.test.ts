@@ -25,10 +25,13 @@ const wireTransactions = (orderId: string): Wire<OrderTransactionsOriginal> => (
       amount: { amount: "12.50", formattedAmount: "$12.50" },
       status: "APPROVED",
       refundDisabled: false,
+      // As Wix sends it after paymentMethod's @targetRemovalDate 2026-07-01: no `paymentMethod`.
       regularPaymentDetails: {
         offlinePayment: false,
-        paymentMethod: "CreditCard",
-        paymentMethodName: { buyerLanguageName: "Credit / Debit Card" },
+        paymentMethodName: {
+          buyerLanguageName: "Credit / Debit Card",
+          siteLanguageName: "Credit / Debit Card",
+        },
         gatewayTransactionId: "gw-1",
         creditCardDetails: { lastFourDigits: "4242", brand: "VISA" },
       },
@@ -38,7 +41,10 @@ const wireTransactions = (orderId: string): Wire<OrderTransactionsOriginal> => (
       createdDate: "2026-11-21T10:00:00.000Z",
       amount: { amount: "7.50" },
       status: "PENDING",
-      regularPaymentDetails: { offlinePayment: false, paymentMethod: "PayPal" },
+      regularPaymentDetails: {
+        offlinePayment: false,
+        paymentMethodName: { buyerLanguageName: "PayPal", siteLanguageName: "PayPal" },
+      },
     },
   ],
   refunds: [],

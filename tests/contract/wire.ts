@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { expect } from "@jest/globals";
 import type { HttpClient } from "@wix/sdk-types";
 import { WixClient } from "#shared/wix/client";
 
@@ -114,4 +115,14 @@ export function restMethod(sdk: WireRequest): string {
   return sdk.method === "GET" && sdk.body !== undefined && /\/(query|search)[^/]*$/.test(sdk.path)
     ? "POST"
     : sdk.method;
+}
+
+/** Our requests, in order, are the SDK's: method, path and body (e.g. each page of a query). */
+export function expectSdkRequests(ours: WireRequest[], sdk: WireRequest[]): void {
+  expect(ours).toHaveLength(sdk.length);
+  sdk.forEach((expected, i) => {
+    expect(ours[i]?.method).toBe(restMethod(expected));
+    expect(ours[i]?.path).toBe(expected.path);
+    expect(ours[i]?.body).toEqual(expected.body);
+  });
 }

@@ -346,6 +346,7 @@ describe("each function's permissions, exactly", () => {
       Credentials: SECRET,
       shipmentsQueue: CONSUME,
       shipmentsDlq: SEND,
+      billingQueue: SEND, // delivered orders are handed to billing (INVOICE_ON=fulfilment)
       StateTable: TABLE_RW,
       SyncLogTable: TABLE_RW,
     },

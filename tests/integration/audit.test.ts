@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { OrderInput } from "#infra/sandbox/wix/orders";
 import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
@@ -243,5 +244,33 @@ describe("audit", () => {
     const empty = await run(["--from", "2020-01-01", "--to", "2020-01-31"]);
     expect(empty.code).toBe(0);
     expect(empty.out).toContain("0 orders checked");
+  });
+
+  test("an order parked for its currency keeps its reason when its DLQ message is lost", async () => {
+    const gbp = await checkout({ currency: "GBP", buyer: { email: "gbp@example.com" } });
+    const parkedIn = () =>
+      h.host.dlq("orders").filter((m) => (m.body as { orderId?: string }).orderId === gbp.id);
+    expect(parkedIn()).toHaveLength(1);
+    // A process killed after taking the DLQ's messages (a redrive, a reader): they are gone.
+    const sqs = new SQSClient({ region: "us-east-1", endpoint: process.env.SQS_ENDPOINT });
+    const dlqUrl = process.env.ORDERS_DLQ_URL;
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      if (!Messages.length) break;
+      for (const m of Messages)
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+    sqs.destroy();
+    expect(parkedIn()).toEqual([]);
+
+    const byOrder = new Map((await audit()).differences.map((d) => [d.orderNumber, d]));
+    expect(byOrder.get(gbp.number)).toEqual(
+      expect.objectContaining({ kind: "parked", reason: expect.stringMatching(/in GBP .*books in USD/) }),
+    );
+    expect(byOrder.get(planted.parked ?? "")).toEqual(
+      expect.objectContaining({ kind: "parked", reason: expect.stringMatching(/in EUR .*books in USD/) }),
+    );
   });
 });

@@ -2,18 +2,30 @@ import { expect } from "@jest/globals";
 import type { OrderInput } from "#infra/sandbox/wix/index";
 import type { WixPayment } from "#shared/wix/transactions";
 import type { WixOrder } from "#shared/wix/types";
-import type { Harness } from "./harness";
+import { createItem, type Harness, startHarness } from "./harness";
 
 export const APPROVED = "wix.ecom.v1.order_approved";
 export type Doc = Record<string, unknown> & { name: string };
 
+/** Payments as Wix sends them since `paymentMethod`'s removal (2026-07-01): names and card details. */
 export const card = (amount: string): WixPayment => ({
   amount: { amount },
-  regularPaymentDetails: { offlinePayment: false, paymentMethod: "CreditCard" },
+  regularPaymentDetails: {
+    offlinePayment: false,
+    paymentMethodName: { buyerLanguageName: "Credit / Debit Card", siteLanguageName: "Credit / Debit Card" },
+    creditCardDetails: { brand: "MASTERCARD", lastFourDigits: "4444" },
+  },
 });
 export const paypal = (amount: string): WixPayment => ({
   amount: { amount },
-  regularPaymentDetails: { offlinePayment: false, paymentMethod: "PayPal" },
+  regularPaymentDetails: {
+    offlinePayment: false,
+    paymentMethodName: { buyerLanguageName: "PayPal", siteLanguageName: "PayPal" },
+  },
+});
+export const giftCard = (amount: string): WixPayment => ({
+  amount: { amount },
+  giftcardPaymentDetails: { giftCardPaymentId: "gc-1", obfuscatedCode: "************QXY1" },
 });
 
 /** Shipping, a fee, a discount and a tax: every kind of money on the order. */
@@ -27,6 +39,20 @@ export const FULL_ORDER: Omit<OrderInput, "buyer"> = {
   discount: "3.00",
   taxes: [{ name: "Sales Tax", rate: "0.0825" }],
 };
+
+/** A local host with these settings and FULL_ORDER's items priced and in stock. */
+export async function startBillingHarness(env: Record<string, string>): Promise<Harness> {
+  const h = await startHarness(env);
+  for (const [code, price] of [
+    ["INV-A", 12.99],
+    ["INV-B", 7.33],
+  ] as const) {
+    createItem(h.erpnext, code, price);
+    h.erpnext.moveBin(code, "Stores - SC", { actual: 500 });
+  }
+  await h.host.drain();
+  return h;
+}
 
 export function helpers(h: () => Harness) {
   const docs = (doctype: string) => [...(h().erpnext.docs.get(doctype)?.values() ?? [])] as Doc[];

@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { BillingSync } from "#shared/flows/billing/sync";
 import type { WixOrder } from "#shared/wix/types";
-import { APPROVED, card, type Doc, FULL_ORDER, helpers, paypal } from "./billing-helpers";
-import { createItem, type Harness, startHarness } from "./harness";
+import {
+  APPROVED,
+  card,
+  type Doc,
+  FULL_ORDER,
+  giftCard,
+  helpers,
+  paypal,
+  startBillingHarness,
+} from "./billing-helpers";
+import type { Harness } from "./harness";
 
 const DETAILS_UPDATED = "wix.ecom.v1.order_transactions_details_updated";
 const PAYMENT_STATUS = "wix.ecom.v1.order_payment_status_updated";
@@ -11,15 +20,17 @@ describe("INVOICE_ON=payment (the default)", () => {
   let h: Harness;
   const t = helpers(() => h);
   beforeAll(async () => {
-    h = await startHarness({ ERPNEXT_PAYMENT_ACCOUNTS: "paypal=PayPal - SC, offline=Cash - SC" });
-    for (const [code, price] of [
-      ["INV-A", 12.99],
-      ["INV-B", 7.33],
-    ] as const) {
-      createItem(h.erpnext, code, price);
-      h.erpnext.moveBin(code, "Stores - SC", { actual: 500 });
-    }
-    await h.host.drain();
+    // RETRY_BASE_SECONDS=0: billing and refunds meet on the invoice; the one that waits retries at once.
+    h = await startBillingHarness({
+      ERPNEXT_PAYMENT_ACCOUNTS: "paypal=PayPal - SC, offline=Cash - SC, giftcard=Gift Cards - SC",
+      RETRY_BASE_SECONDS: "0",
+    });
+    h.erpnext.insert("Account", {
+      name: "Gift Cards - SC",
+      account_type: "Bank",
+      company: "Sandbox Co",
+      is_group: 0,
+    });
   });
   afterAll(async () => {
     await h.host.stop();
@@ -90,6 +101,58 @@ describe("INVOICE_ON=payment (the default)", () => {
     await h.wix.webhooksSettled();
     await h.host.drain();
     expect(t.paymentsOf(order).map((pe) => [pe.paid_amount, pe.paid_to])).toEqual([[21.99, "Cash - SC"]]);
+  });
+
+  test("a gift card payment billing first sees after its full refund (VOIDED): one Payment Entry in, one out, to the cent", async () => {
+    const order = await t.placeAndApprove({
+      lines: [{ sku: "INV-A", quantity: 2, price: "10.00" }],
+      shipping: "4.95",
+      taxes: [{ name: "Sales Tax", rate: "0.08" }],
+      buyer: { email: "gift-card@example.com" },
+    });
+    const total = order.priceSummary.total.amount;
+    // The payment's events are lost: billing first hears of it with its refund.
+    h.wix.setWebhookTarget(undefined);
+    const [paymentId] = h.wix.addPayments(order.id, [giftCard(total)]);
+    await h.wix.webhooksSettled();
+    h.wix.setWebhookTarget(`${h.host.url}/webhooks/wix`);
+    const res = await h.request(
+      "POST",
+      "/sandbox/wix/ecom/v1/order-billing/refund-payments",
+      {
+        orderId: order.id,
+        paymentRefunds: [{ paymentId, amount: { amount: total } }],
+        refundItems: {
+          lineItems: order.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity })),
+          shipping: {},
+        },
+      },
+      { authorization: "sandbox-wix-api-key", "wix-site-id": "sandbox-site-id" },
+    );
+    expect(res.status).toBe(200);
+    const refundId = (res.body as { refund: { id: string } }).refund.id;
+    expect(h.wix.transactionsOf(order.id).payments.map((p) => p.status)).toEqual(["VOIDED"]);
+    await h.wix.webhooksSettled();
+    await h.host.drain();
+    // The refund's events again: nothing more is booked.
+    await h.wix.sendRefundEventCopies(order.id, refundId, 2);
+    await h.host.drain();
+
+    const entries = (id: string) =>
+      t.docs("Payment Entry").filter((pe) => pe.wix_transaction_id === id && pe.docstatus === 1);
+    expect(entries(paymentId as string).map((pe) => [pe.payment_type, pe.paid_amount, pe.paid_to])).toEqual([
+      ["Receive", Number(total), "Gift Cards - SC"],
+    ]);
+    expect(entries(refundId).map((pe) => [pe.payment_type, pe.paid_amount])).toEqual([
+      ["Pay", Number(total)],
+    ]);
+    const invoices = t.invoicesOf(order);
+    const [invoice] = invoices.filter((si) => !si.is_return);
+    const [note] = invoices.filter((si) => si.is_return);
+    expect(invoices).toHaveLength(2);
+    expect(invoice).toMatchObject({ docstatus: 1, grand_total: Number(total), outstanding_amount: 0 });
+    expect(note).toMatchObject({ docstatus: 1, grand_total: -Number(total), outstanding_amount: 0 });
+    expect(t.dlq()).toEqual([]);
   });
 
   test("each event delivered 3 times and out of order: one Sales Order, one invoice, one Payment Entry per payment", async () => {

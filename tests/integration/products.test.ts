@@ -93,11 +93,12 @@ describe("ERPNext -> Wix product sync", () => {
     expect(Number(updated?.revision)).toBeGreaterThan(Number(created?.revision));
   });
 
-  test("a price with three decimals reaches Wix as it is", async () => {
+  test("a price with three decimals reaches Wix at the site's currency precision (USD: 2)", async () => {
+    // A 3-decimal site (System Settings currency_precision 3) keeps "1.275": tests/unit/flows/products.test.ts.
     createItem(h.erpnext, "KWD-1", 1.275);
     await h.host.drain();
     expect(productsWithSku(h.wix, "KWD-1")[0]?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe(
-      "1.275",
+      "1.28",
     );
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { WixPayment } from "#shared/wix/transactions";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /** The sandboxes follow the real systems' billing rules (each test names its source). */
@@ -55,6 +56,46 @@ describe("sandbox Wix order transactions (@wix/auto_sdk_ecom_order-transactions)
     expect((await wix("GET", "/orders/no-such-order")).status).toBe(404);
   });
 
+  test("payments come back without the deprecated fields past their @targetRemovalDate (paymentMethod 2026-07-01; status, voided 2026-11-01)", async () => {
+    const order = h.wix.placeOrder({ lines: [{ sku: "BILL-1", quantity: 2, price: "10.00" }] });
+    const added = await wix("POST", `/orders/${order.id}/add-payment`, {
+      payments: [
+        {
+          amount: { amount: "5.00" },
+          regularPaymentDetails: { paymentMethod: "PayPal", status: "APPROVED", offlinePayment: false },
+        },
+        {
+          amount: { amount: "5.00" },
+          giftcardPaymentDetails: { giftCardPaymentId: "g-1", voided: false },
+        },
+        {
+          amount: { amount: "5.00" },
+          membershipPaymentDetails: { membershipId: "m-1", status: "CHARGED", voided: false },
+        },
+      ],
+    });
+    expect(added.status).toBe(200);
+    const [regular, gift, membership] = (added.body as { orderTransactions: { payments: WixPayment[] } })
+      .orderTransactions.payments;
+    expect(regular?.regularPaymentDetails).toEqual({ offlinePayment: false });
+    expect(gift?.giftcardPaymentDetails).toEqual({ giftCardPaymentId: "g-1" });
+    expect(membership?.membershipPaymentDetails).toEqual({ membershipId: "m-1" });
+  });
+
+  test("a gift card or membership payment takes only APPROVED, PENDING, CANCELED, DECLINED or VOIDED (Payment.status)", async () => {
+    const order = h.wix.placeOrder({ lines: [{ sku: "BILL-1", quantity: 1, price: "10.00" }] });
+    for (const details of [
+      { giftcardPaymentDetails: { giftCardPaymentId: "g-2" } },
+      { membershipPaymentDetails: { membershipId: "m-2" } },
+    ]) {
+      const refunded = await wix("POST", `/orders/${order.id}/add-payment`, {
+        payments: [{ amount: { amount: "1.00" }, status: "REFUNDED", ...details }],
+      });
+      expect(refunded.status).toBe(400);
+    }
+    expect(h.wix.transactionsOf(order.id).payments).toEqual([]);
+  });
+
   test("a paid checkout and Mark as Paid record a payment transaction", async () => {
     const paid = h.wix.placeOrder({
       lines: [{ sku: "BILL-1", quantity: 1, price: "7.50" }],
@@ -68,6 +109,14 @@ describe("sandbox Wix order transactions (@wix/auto_sdk_ecom_order-transactions)
     const [payment] = h.wix.transactionsOf(unpaid.id).payments;
     expect(payment).toMatchObject({ status: "APPROVED", amount: { amount: "10.00" } });
     expect(payment?.regularPaymentDetails?.offlinePayment).toBe(true);
+    // The method by its names and card details only: paymentMethod is past its removal date.
+    const [card] = h.wix.transactionsOf(paid.id).payments;
+    expect(card?.regularPaymentDetails).toMatchObject({
+      offlinePayment: false,
+      paymentMethodName: { siteLanguageName: expect.any(String), buyerLanguageName: expect.any(String) },
+      creditCardDetails: { brand: expect.any(String), lastFourDigits: expect.any(String) },
+    });
+    for (const p of [card, payment]) expect(p?.regularPaymentDetails).not.toHaveProperty("paymentMethod");
   });
 });
 

@@ -123,6 +123,33 @@ describe("sandbox Wix refunds (@wix/auto_sdk_ecom_order-billing)", () => {
     const stored = (await call(wix, "GET", `/ecom/v1/orders/${order.id}`, undefined, auth)).body.order;
     expect(stored.paymentStatus).toBe("FULLY_REFUNDED");
   });
+
+  test.each([
+    ["gift card", { giftcardPaymentDetails: { giftCardPaymentId: "g-1", obfuscatedCode: "****QXY1" } }],
+    ["membership", { membershipPaymentDetails: { membershipId: "m-1", providerAppId: "plans" } }],
+  ])(
+    "a %s payment: no partial refund; refunded in full it is reported as VOIDED (PaymentStatus.VOIDED)",
+    async (_kind, details) => {
+      const order = wix.placeOrder({ lines: [{ sku: "A", quantity: 2, price: "10.00" }] });
+      const [paymentId] = wix.addPayments(order.id, [{ amount: { amount: "20.00" }, ...details }]);
+      const refund = (quantity: number, amount?: string) =>
+        api("refund-payments", {
+          orderId: order.id,
+          paymentRefunds: [{ paymentId, ...(amount ? { amount: { amount } } : {}) }],
+          refundItems: { lineItems: [{ lineItemId: order.lineItems[0]?.id, quantity }] },
+        });
+      expect(code((await refund(1, "10.00")).body)).toBe("INVALID_PAYMENT_REFUND_AMOUNT");
+      expect((await refund(2, "20.00")).status).toBe(200);
+      const tx = wix.transactionsOf(order.id);
+      expect(tx.payments.map((p) => p.status)).toEqual(["VOIDED"]);
+      expect(tx.refunds[0]?.transactions).toEqual([
+        expect.objectContaining({ paymentId, refundStatus: "SUCCEEDED", amount: { amount: "20.00" } }),
+      ]);
+      const stored = (await call(wix, "GET", `/ecom/v1/orders/${order.id}`, undefined, auth)).body.order;
+      expect(stored.paymentStatus).toBe("FULLY_REFUNDED");
+      expect(code((await refund(1)).body)).toBe("PAYMENT_NOT_REFUNDABLE");
+    },
+  );
 });
 
 describe("sandbox ERPNext Sales Returns (erpnext/controllers/sales_and_purchase_return.py)", () => {

@@ -162,8 +162,9 @@ describe("sandbox ERPNext Delivery Note (erpnext/stock/doctype/delivery_note)", 
     customer_group: "All Customer Groups",
     territory: "All Territories",
   }).name;
-  const salesOrder = (docstatus = 1) =>
+  const salesOrder = (docstatus = 1, fields: Record<string, unknown> = {}) =>
     erp.insert("Sales Order", {
+      ...fields,
       customer,
       company: "Sandbox Co",
       transaction_date: "2026-11-26",
@@ -272,5 +273,45 @@ describe("sandbox ERPNext Delivery Note (erpnext/stock/doctype/delivery_note)", 
     const locked = await api("PUT", path, { lr_no: "X" });
     expect(locked.status).toBe(417);
     expect((locked.body as { exc_type: string }).exc_type).toBe("UpdateAfterSubmitError");
+  });
+
+  test("several Sales Orders in one note (map_docs): rows of each, po_no joined; listed by a row's order", async () => {
+    const [a, b] = [salesOrder(1, { po_no: "20001" }), salesOrder(1, { po_no: "20002" })];
+    const res = await api("POST", "/api/method/frappe.model.mapper.map_docs", {
+      method: MAKE_DELIVERY_NOTE,
+      source_names: JSON.stringify([a.name, b.name]),
+      target_doc: null,
+    });
+    expect(res.status).toBe(200);
+    const draft = res.body.message as Record<string, unknown> & { items: Record<string, unknown>[] };
+    // erpnext/controllers/selling_controller.py set_pos_for_delivery_note.
+    expect(draft.po_no).toBe("20001, 20002");
+    expect(draft.items.map((i) => [i.against_sales_order, i.idx])).toEqual([
+      [a.name, 1],
+      [b.name, 2],
+    ]);
+    const dn = (await api("POST", "/api/resource/Delivery Note", { ...draft, docstatus: 1 })).body.data as {
+      name: string;
+    };
+    const filters = JSON.stringify([["Delivery Note Item", "against_sales_order", "=", b.name]]);
+    const listed = await api("GET", `/api/resource/Delivery Note?filters=${encodeURIComponent(filters)}`);
+    expect(listed.body.data).toEqual([{ name: dn.name }]);
+  });
+
+  test("amend: only a cancelled document; named <name>-1, then <name>-2 (frappe/model/naming.py)", async () => {
+    const so = salesOrder(1, { po_no: "20003" });
+    const { name: _n, docstatus: _d, items, ...fields } = erp.get("Sales Order", so.name);
+    const copy = {
+      ...fields,
+      items: (items as Record<string, unknown>[]).map(({ name: _r, ...row }) => row),
+    };
+    const early = await api("POST", "/api/resource/Sales Order", { ...copy, amended_from: so.name });
+    expect(early.status).toBe(417);
+    expect(JSON.stringify(early.body)).toContain("cannot be amended because it is not cancelled");
+    erp.update("Sales Order", so.name, { docstatus: 2 });
+    const first = erp.insert("Sales Order", { ...copy, amended_from: so.name, docstatus: 1 });
+    expect(first).toMatchObject({ name: `${so.name}-1`, amended_from: so.name, po_no: "20003" });
+    erp.update("Sales Order", first.name, { docstatus: 2 });
+    expect(erp.insert("Sales Order", { ...copy, amended_from: first.name }).name).toBe(`${so.name}-2`);
   });
 });

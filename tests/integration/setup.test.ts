@@ -6,8 +6,12 @@ import type { HttpError } from "#shared/errors";
 import { ONE_TRY } from "#shared/resilience/retry";
 import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
 import { describeSetup, runSetup } from "#shared/setup/setup";
+import { ERPNEXT_WEBHOOKS } from "#shared/setup/webhooks";
 import { WixClient } from "#shared/wix/client";
 import { createItem, type Harness, productsWithSku, startHarness } from "./harness";
+
+/** One Webhook document per (doctype, event) setup wants. */
+const WEBHOOK_DOCS = ERPNEXT_WEBHOOKS.flatMap((need) => need.events).length;
 
 /**
  * `npm run setup` against the sandbox ERPNext (which has ERPNext's Webhook and Custom Field
@@ -51,8 +55,10 @@ describe("npm run setup against the sandbox ERPNext", () => {
     wipe();
     const result = await setup();
     expect(result.problems).toEqual([]);
-    expect(result.applied.filter((a) => a.kind === "create")).toHaveLength(9 + CUSTOM_FIELDS.length);
-    expect(h.erpnext.table("Webhook").size).toBe(9);
+    expect(result.applied.filter((a) => a.kind === "create")).toHaveLength(
+      WEBHOOK_DOCS + CUSTOM_FIELDS.length,
+    );
+    expect(h.erpnext.table("Webhook").size).toBe(WEBHOOK_DOCS);
     expect([...h.erpnext.table("Custom Field").keys()]).toEqual(CUSTOM_FIELDS.map((f) => f.name));
 
     // A person at the desk saves an item: the Webhook documents send it; the product follows.

@@ -6,7 +6,8 @@ import { createItem, type Harness, startHarness } from "./harness";
 describe("FULFILMENT_SOURCE=wix: Wix fulfillment -> Delivery Note", () => {
   let w: Harness;
   beforeAll(async () => {
-    w = await startHarness({ FULFILMENT_SOURCE: "wix", RETRY_BASE_SECONDS: "0" });
+    // Invoiced once delivered: a Delivery Note made from a Wix fulfillment tells billing.
+    w = await startHarness({ FULFILMENT_SOURCE: "wix", INVOICE_ON: "fulfilment", RETRY_BASE_SECONDS: "0" });
     createItem(w.erpnext, "WIX-SHIP", 10);
     w.erpnext.moveBin("WIX-SHIP", "Stores - SC", { actual: 50 });
     await w.host.drain();
@@ -23,13 +24,19 @@ describe("FULFILMENT_SOURCE=wix: Wix fulfillment -> Delivery Note", () => {
       [...(w.erpnext.docs.get("Bin")?.values() ?? [])].find((b) => b.item_code === "WIX-SHIP")?.actual_qty,
     );
 
-  test("one Delivery Note per fulfillment, whatever the redeliveries; tracking and cancel follow", async () => {
-    const order = w.wix.placeOrder({ lines: [{ sku: "WIX-SHIP", quantity: 3 }] });
+  /** A Wix order of this many WIX-SHIP, approved and in ERPNext as a Sales Order. */
+  async function syncedOrder(quantity: number) {
+    const order = w.wix.placeOrder({ lines: [{ sku: "WIX-SHIP", quantity }] });
     await w.wix.sendEvent("wix.ecom.v1.order_approved", order);
     await w.host.drain();
     const so = [...(w.erpnext.docs.get("Sales Order")?.values() ?? [])].find(
       (s) => s.po_no === order.number,
     ) as Doc;
+    return { order, so };
+  }
+
+  test("one Delivery Note per fulfillment, whatever the redeliveries; tracking and cancel follow", async () => {
+    const { order, so } = await syncedOrder(3);
     const before = actual();
     const line = order.lineItems[0]?.id;
     const first = w.wix.fulfil(order.id, {
@@ -73,5 +80,57 @@ describe("FULFILMENT_SOURCE=wix: Wix fulfillment -> Delivery Note", () => {
     const cancelled = notesOf(so.name).find((n) => n.wix_fulfillment_id === second.id);
     expect(cancelled?.docstatus).toBe(2);
     expect(actual()).toBe(before - 2);
+  });
+
+  /** Changes made in the Wix dashboard whose `fulfillments_updated` never reaches us. */
+  async function withoutWebhooks<T>(change: () => T): Promise<T> {
+    w.wix.setWebhookTarget(undefined);
+    const result = change();
+    await w.wix.webhooksSettled();
+    w.wix.setWebhookTarget(`${w.host.url}/webhooks/wix`);
+    return result;
+  }
+  const catchup = async () => {
+    const res = await w.request("POST", "/jobs/shipment-catchup");
+    expect(res.status).toBe(200);
+    return (res.body as { enqueued: number }).enqueued;
+  };
+
+  test("a fulfillment whose webhook was lost is found by the catch-up: one Delivery Note, a late webhook makes no other", async () => {
+    const { order, so } = await syncedOrder(2);
+    const before = actual();
+    const made = await withoutWebhooks(() =>
+      w.wix.fulfil(order.id, { lineItems: [{ id: order.lineItems[0]?.id, quantity: 2 }] }),
+    );
+    await w.host.drain();
+    expect(notesOf(so.name)).toEqual([]); // lost: nothing happened
+
+    expect(await catchup()).toBe(1);
+    await w.host.drain();
+    const notes = notesOf(so.name);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ docstatus: 1, wix_fulfillment_id: made.id });
+    expect(actual()).toBe(before - 2);
+    // Delivered in full and not paid (cash on delivery): one invoice, owed in full, to the cent.
+    const invoices = () =>
+      [...(w.erpnext.docs.get("Sales Invoice")?.values() ?? [])].filter(
+        (si) => si.po_no === order.number && si.docstatus === 1,
+      );
+    expect(invoices()).toHaveLength(1);
+    expect(invoices()[0]).toMatchObject({ grand_total: 20, outstanding_amount: 20, status: "Unpaid" });
+    // The webhook arrives late, with another catch-up: still one note; in step, nothing is sent.
+    const [again] = await Promise.all([catchup(), w.wix.sendFulfillmentsCopies(order.id, 2)]);
+    expect(again).toBe(0);
+    await w.host.drain();
+    expect(notesOf(so.name)).toHaveLength(1);
+    expect(invoices()).toHaveLength(1);
+
+    // Deleted in the dashboard, again unannounced: the catch-up cancels its note.
+    await withoutWebhooks(() => w.wix.unfulfil(order.id, made.id as string));
+    expect(await catchup()).toBe(1);
+    await w.host.drain();
+    expect(notesOf(so.name)[0]?.docstatus).toBe(2);
+    expect(actual()).toBe(before);
+    expect(w.host.dlq("shipments")).toEqual([]);
   });
 });

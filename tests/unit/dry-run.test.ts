@@ -1,5 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
+import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
 import { DryRunSkipped } from "#shared/errors";
+import { MAKE_SALES_INVOICE } from "#shared/flows/billing/invoice";
+import { DELIVERY_RETURN, INVOICE_RETURN } from "#shared/flows/refunds/sync";
 import { HttpClient } from "#shared/http/client";
 import { isErpnextRead, isWixRead, summarize } from "#shared/http/dry-run";
 
@@ -14,6 +17,20 @@ describe("test mode write guard", () => {
     expect(isErpnextRead({ method: "POST", path: "/api/method/frappe.client.insert" })).toBe(false);
     expect(isErpnextRead({ method: "POST", path: "/api/resource/Customer" })).toBe(false);
     expect(isErpnextRead({ method: "DELETE", path: "/api/resource/Sales%20Order/SO-1" })).toBe(false);
+  });
+
+  it("lets the POST reads of shipments, billing and refunds through: Wix list-by-ids, ERPNext mappers", () => {
+    // List Fulfillments / Transactions For Multiple Orders (ECOM.READ_FULFILLMENTS, ECOM.READ_TRANSACTIONS).
+    expect(isWixRead({ method: "POST", path: "/ecom/v1/fulfillments/list-by-ids" })).toBe(true);
+    expect(isWixRead({ method: "POST", path: "/ecom/v1/payments/list-by-ids" })).toBe(true);
+    expect(isWixRead({ method: "POST", path: "/ecom/v1/fulfillments/orders/o1/create-fulfillment" })).toBe(
+      false,
+    );
+    expect(isWixRead({ method: "POST", path: "/ecom/v1/payments/orders/o1/add-payment" })).toBe(false);
+    // The mappers the flows call, as our client sends them (the dotted path URI-encoded).
+    for (const mapper of [MAKE_DELIVERY_NOTE, MAKE_SALES_INVOICE, INVOICE_RETURN, DELIVERY_RETURN])
+      expect(isErpnextRead({ method: "POST", path: `/api/method/${encodeURIComponent(mapper)}` })).toBe(true);
+    expect(isErpnextRead({ method: "POST", path: "/api/method/frappe.client.submit" })).toBe(false);
   });
 
   it("withholds a write before any attempt, records it and answers DryRunSkipped", async () => {

@@ -37,14 +37,21 @@ const price = (over: Partial<ItemPrice> = {}): ItemPrice =>
   }) as ItemPrice;
 
 describe("product mapping", () => {
-  test("names fit 80 characters at a word; prices have 2 or 3 decimals (Wix maxScale 3); weights become kg", () => {
+  test("names fit 80 characters at a word; prices at the currency's decimals (Wix maxScale 3); weights become kg", () => {
     const long = "Extra ".repeat(20).trim();
     expect(fitName(long).length).toBeLessThanOrEqual(80);
     expect(fitName(long).endsWith("…")).toBe(true);
     expect(fitName("  Short   name ")).toBe("Short name");
     expect(toAmount(19.9999)).toBe("20.00");
-    expect(toAmount(19.999)).toBe("19.999");
-    expect(toAmount(1.275)).toBe("1.275");
+    // A 2-decimal currency (ERPNext's default): what Wix charges is what ERPNext books.
+    expect(toAmount(19.999)).toBe("20.00");
+    expect(toAmount(1.275)).toBe("1.28");
+    expect(toAmount(0.001)).toBe("0.00");
+    // A 3-decimal currency keeps its third decimal; Wix takes no more than 3.
+    expect(toAmount(19.999, 3)).toBe("19.999");
+    expect(toAmount(1.275, 3)).toBe("1.275");
+    expect(toAmount(1.2345, 4)).toBe("1.235");
+    expect(toAmount(1499.6, 0)).toBe("1500.00");
     expect(toAmount(0.1 + 0.2)).toBe("0.30");
     expect(toAmount(5)).toBe("5.00");
     expect(toKilograms(500, "Gram")).toBe(0.5);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
+import { currencyPrecision, readCurrencyPrecision } from "#shared/erpnext/currency";
 import { binSchema, itemPriceSchema, itemSchema } from "#shared/erpnext/schemas";
-import { PermanentError } from "#shared/errors";
+import { AuthError, HttpError, PermanentError } from "#shared/errors";
 import { toWixProduct, toWixVariantProduct } from "#shared/flows/products/mapping";
 
 const priceRow = (rate: unknown) => ({
@@ -66,5 +67,43 @@ describe("zero prices", () => {
       toWixVariantProduct(template, undefined, [variant], ["Size"], "x", new Map(), true).product.variantsInfo
         .variants[0]?.price.actualPrice.amount,
     ).toBe("0.00");
+  });
+
+  test("a price that is 0 at the currency's precision is a 0 price; at 3 decimals it is not", () => {
+    const tenth = itemPriceSchema.parse(priceRow(0.001));
+    expect(() => toWixProduct(item, tenth, "https://erp")).toThrow(
+      /price 0.001, which is 0 at the currency's 2 decimals \(set ALLOW_FREE_ITEMS=true/,
+    );
+    const free = toWixProduct(item, tenth, "https://erp", undefined, true);
+    expect(free.product.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("0.00");
+    const kwd = toWixProduct(item, tenth, "https://erp", undefined, false, 3);
+    expect(kwd.product.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("0.001");
+    expect(
+      toWixProduct(item, itemPriceSchema.parse(priceRow(0.005)), "x").product.variantsInfo.variants[0]?.price
+        .actualPrice.amount,
+    ).toBe("0.01");
+  });
+
+  test("the currency's precision: System Settings currency_precision, else its number format's", () => {
+    expect(currencyPrecision({ currency_precision: "", number_format: "#,###.##" })).toBe(2);
+    expect(currencyPrecision({ currency_precision: "3", number_format: "#,###.##" })).toBe(3);
+    expect(currencyPrecision({ currency_precision: null, number_format: "#,###.###" })).toBe(3);
+    expect(currencyPrecision({ number_format: "#.###" })).toBe(0);
+    expect(currencyPrecision({})).toBe(2);
+  });
+
+  test("an API user who may not read System Settings gets a fresh site's precision; other failures still fail", async () => {
+    const refusing = {
+      get: async <T>(): Promise<T> => {
+        throw new AuthError("403 System Settings", 403, true);
+      },
+    };
+    await expect(readCurrencyPrecision(refusing)).resolves.toBe(2);
+    const down = {
+      get: async <T>(): Promise<T> => {
+        throw new HttpError("503", 503, true);
+      },
+    };
+    await expect(readCurrencyPrecision(down)).rejects.toThrow("503");
   });
 });

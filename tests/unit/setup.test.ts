@@ -11,6 +11,9 @@ import { planDocument, sameValue } from "#shared/setup/plan";
 import { describeSetup, runSetup, type SetupErpnext } from "#shared/setup/setup";
 import { ERPNEXT_WEBHOOKS, wantedWebhooks } from "#shared/setup/webhooks";
 
+/** One Webhook document per (doctype, event) setup wants. */
+const WEBHOOK_DOCS = ERPNEXT_WEBHOOKS.flatMap((need) => need.events).length;
+
 describe("planning one document", () => {
   const wanted = {
     name: "W",
@@ -91,8 +94,7 @@ describe("the Webhook documents follow the flows", () => {
       "wix-sync Item on_trash",
       "wix-sync Item Price on_update",
       "wix-sync Item Price on_trash",
-      "wix-sync Stock Ledger Entry on_submit",
-      "wix-sync Stock Ledger Entry on_cancel",
+      "wix-sync Stock Ledger Entry on_update",
       "wix-sync Delivery Note on_submit",
       "wix-sync Delivery Note on_cancel",
       "wix-sync Delivery Note on_change",
@@ -242,9 +244,9 @@ describe("setup against an ERPNext in memory", () => {
     const erp = fakeErpnext();
     const first = await runSetup({ erpnext: erp.port, settings: settings(), webhookUrl: URL_ });
     expect(first.problems).toEqual([]);
-    expect(erp.table("Webhook").size).toBe(9);
+    expect(erp.table("Webhook").size).toBe(WEBHOOK_DOCS);
     expect(erp.table("Custom Field").size).toBe(CUSTOM_FIELDS.length);
-    expect(describeSetup(first)).toContain(`${9 + CUSTOM_FIELDS.length} created, 0 changed`);
+    expect(describeSetup(first)).toContain(`${WEBHOOK_DOCS + CUSTOM_FIELDS.length} created, 0 changed`);
     erp.writes.length = 0;
     const again = await runSetup({ erpnext: erp.port, settings: settings(), webhookUrl: URL_ });
     expect(erp.writes).toEqual([]);
@@ -262,7 +264,7 @@ describe("setup against an ERPNext in memory", () => {
       settings: settings(),
       webhookUrl: "https://new.example.com/webhooks/erpnext",
     });
-    expect(erp.writes.filter((w) => w.startsWith("update")).length).toBe(9);
+    expect(erp.writes.filter((w) => w.startsWith("update")).length).toBe(WEBHOOK_DOCS);
     expect(
       result.actions
         .filter((a) => a.kind === "update")
@@ -319,7 +321,9 @@ describe("setup against an ERPNext in memory", () => {
       { erpnext: erp.port, settings: settings(), webhookUrl: URL_ },
       { dryRun: true },
     );
-    expect(result.actions.filter((a) => a.kind === "create")).toHaveLength(9 + CUSTOM_FIELDS.length);
+    expect(result.actions.filter((a) => a.kind === "create")).toHaveLength(
+      WEBHOOK_DOCS + CUSTOM_FIELDS.length,
+    );
     expect(erp.writes).toEqual([]);
     expect(describeSetup(result)).toContain("plan (dry run, nothing written)");
   });

@@ -1,10 +1,11 @@
+import { mandatoryOf } from "#shared/erpnext/frappe-facts";
 import type { Doctype } from "./doctype";
 import { FrappeError } from "./errors";
 
 /** Address: its `links` rows (Dynamic Links) must name documents that exist. */
 export const address: Doctype = {
   name: "Address",
-  required: ["address_type", "address_line1", "city", "country"],
+  required: mandatoryOf("Address"),
   links: { country: "Country" },
   naming: (d, site) => site.uniqueName("Address", `${d.address_title ?? d.address_line1}-${d.address_type}`),
   validate(doc, site) {

@@ -1,3 +1,4 @@
+import { frappeDoctype, mandatoryOf } from "#shared/erpnext/frappe-facts";
 import type { Doctype } from "./doctype";
 import { FrappeError } from "./errors";
 import { doctypeMeta } from "./webhook-doctype";
@@ -46,7 +47,7 @@ const invalid = (message: string, excType = "ValidationError") => new FrappeErro
 
 export const customField: Doctype = {
   name: "Custom Field",
-  required: ["dt", "fieldtype"],
+  required: mandatoryOf("Custom Field"),
   naming: (d) => `${d.dt}-${d.fieldname}`,
   seriesOnly: true,
   roles: ["System Manager"],
@@ -69,7 +70,13 @@ export const customField: Doctype = {
     if (!FIELDTYPES.has(fieldtype)) throw invalid(`Field Type cannot be "${fieldtype}"`);
     if (!before) {
       const spec = site.spec(dt);
-      const own = [...(spec?.required ?? []), ...Object.keys(spec?.links ?? {})];
+      const facts = frappeDoctype(dt);
+      const own = [
+        ...(spec?.required ?? []),
+        ...Object.keys(spec?.links ?? {}),
+        ...(facts?.fields ?? []),
+        ...Object.keys(facts?.tables ?? {}),
+      ];
       if (own.includes(String(doc.fieldname)))
         throw invalid(`A field with the name ${doc.fieldname} already exists in ${dt}`);
       return;

@@ -1,3 +1,4 @@
+import { allowOnSubmitOf, isSubmittable, mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import { DELIVERY_NOTE_RETURN, makeReturn, submitDeliveryReturn, validateReturn } from "./returns";
@@ -29,13 +30,14 @@ export const MAKE_DELIVERY_NOTE = "erpnext.selling.doctype.sales_order.sales_ord
  */
 export const deliveryNote: Doctype = {
   name: "Delivery Note",
-  required: ["customer", "company", "posting_date", "items"],
+  required: mandatoryOf("Delivery Note"),
   links: { customer: "Customer", company: "Company", set_warehouse: "Warehouse" },
   naming: series("MAT-DN-"),
   seriesOnly: true,
-  submittable: true,
+  submittable: isSubmittable("Delivery Note"),
   announced: true,
-  allowOnSubmit: ["wix_fulfillment_id", "wix_tracking_number", "wix_carrier", "wix_tracking_link"],
+  // The wix_* fields are allow_on_submit through their Custom Fields (site.ts allowedOnSubmit).
+  allowOnSubmit: allowOnSubmitOf("Delivery Note"),
   prepare: (input) => ({ posting_date: new Date().toISOString().slice(0, 10), ...input }),
   validate,
   onSubmit(doc, site) {
@@ -177,10 +179,15 @@ function deliver(site: ErpnextSite, note: Doc, order: Doc, soRow: Row, row: Row,
 }
 
 /**
- * `make_delivery_note(source_name)`: the unsaved Delivery Note of what is left to deliver
- * (rows with delivered_qty < qty, qty = qty - delivered_qty, so_detail, against_sales_order, rate;
- * taxes copied whole). Refuses a Sales Order that is not submitted, as get_mapped_doc's
- * `validation: {docstatus: ["=", 1]}` does.
+ * `make_delivery_note(source_name, target_doc)`: the unsaved Delivery Note of what is left to
+ * deliver (rows with delivered_qty < qty, qty = qty - delivered_qty, so_detail, against_sales_order,
+ * rate; taxes copied only into an empty table: "add_if_empty"). Refuses a Sales Order that is not
+ * submitted, as get_mapped_doc's `validation: {docstatus: ["=", 1]}` does. With `target_doc` (a
+ * JSON string from the desk, or the object) the order's rows are appended to that note: how
+ * `frappe.model.mapper.map_docs` joins several Sales Orders into one note. `po_no` is then every
+ * order's, joined with ", " (set_missing_values -> set_po_nos -> set_pos_for_delivery_note in
+ * erpnext/controllers/selling_controller.py: the note's own po_no and its orders', split on ",",
+ * stripped, deduplicated; Python's set leaves the order open, here first seen first).
  */
 function makeDeliveryNote(args: Record<string, unknown>, site: ErpnextSite): Row {
   const name = args.source_name;
@@ -197,13 +204,18 @@ function makeDeliveryNote(args: Record<string, unknown>, site: ErpnextSite): Row
       "ValidationError",
       "Cannot map because following condition fails: docstatus=1",
     );
+  const target =
+    typeof args.target_doc === "string"
+      ? (JSON.parse(args.target_doc) as Row)
+      : (args.target_doc as Row | undefined | null);
+  const before = (target?.items as Row[] | undefined) ?? [];
   const items = (order.items as Row[])
     .filter(
       (r) => Math.abs(Number(r.delivered_qty ?? 0)) < Math.abs(Number(r.qty)) && !r.delivered_by_supplier,
     )
     .map((r, i) => ({
       doctype: "Delivery Note Item",
-      idx: i + 1,
+      idx: before.length + i + 1,
       item_code: r.item_code,
       item_name: r.item_name,
       qty: Number(r.qty) - Number(r.delivered_qty ?? 0),
@@ -213,13 +225,18 @@ function makeDeliveryNote(args: Record<string, unknown>, site: ErpnextSite): Row
       so_detail: r.name,
       against_sales_order: order.name,
     }));
+  const poNos = [target?.po_no, order.po_no]
+    .filter((p): p is string => typeof p === "string" && p !== "")
+    .flatMap((p) => p.split(",").map((x) => x.trim()));
+  const taxes = (target?.taxes as Row[] | undefined) ?? [];
   return {
+    // get_mapped_doc sets the source's non-empty fields on the target (frappe/model/mapper.py map_fields).
+    ...target,
     doctype: "Delivery Note",
     docstatus: 0,
     customer: order.customer,
     company: order.company,
     // get_mapped_doc copies the fields both doctypes have: the customer's PO number and date.
-    po_no: order.po_no,
     po_date: order.po_date,
     currency: order.currency,
     conversion_rate: order.conversion_rate ?? 1,
@@ -228,7 +245,8 @@ function makeDeliveryNote(args: Record<string, unknown>, site: ErpnextSite): Row
     set_warehouse: order.set_warehouse,
     shipping_address_name: order.shipping_address_name,
     customer_address: order.customer_address,
-    items,
-    taxes: structuredClone((order.taxes as Row[] | undefined) ?? []),
+    ...(poNos.length ? { po_no: [...new Set(poNos)].join(", ") } : {}),
+    items: [...before, ...items],
+    taxes: taxes.length ? taxes : structuredClone((order.taxes as Row[] | undefined) ?? []),
   };
 }

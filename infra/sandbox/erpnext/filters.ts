@@ -7,16 +7,27 @@ import { FrappeError } from "./errors";
  * like, is.
  */
 export function filterDocs(docs: Iterable<Doc>, filters: unknown): Doc[] {
-  const conditions = normalizeFilters(filters).map(([field, op, value]) => {
+  const conditions = normalizeFilters(filters).map(([doctype, field, op, value]) => {
     // Lists are turned into sets once, not once per row (large catalogs in benchmarks).
     const lower = op.toLowerCase();
     const set = lower === "in" || lower === "not in" ? new Set(asList(value)) : undefined;
-    return { field, op: lower, value, set };
+    const test = (v: unknown) =>
+      set ? set.has(String(v ?? "")) === (lower === "in") : matches(v, lower, value);
+    return { doctype, field, test };
   });
   return [...docs].filter((doc) =>
-    conditions.every(({ field, op, value, set }) =>
-      set ? set.has(String(doc[field] ?? "")) === (op === "in") : matches(doc[field], op, value),
+    conditions.every(({ doctype, field, test }) =>
+      // A child doctype's field (`[["Delivery Note Item", "against_sales_order", "=", x]]`): db_query
+      // joins the child table, so a document matches when one of its rows does.
+      doctype && doctype !== doc.doctype ? childRows(doc).some((row) => test(row[field])) : test(doc[field]),
     ),
+  );
+}
+
+/** The rows of a document's child tables. */
+function childRows(doc: Doc): Record<string, unknown>[] {
+  return Object.values(doc).flatMap((v) =>
+    Array.isArray(v) ? v.filter((r): r is Record<string, unknown> => !!r && typeof r === "object") : [],
   );
 }
 
@@ -30,16 +41,16 @@ export function parseJson<T>(text: string | null): T | undefined {
 }
 
 /** Frappe accepts `[[field, op, value]]`, `[[doctype, field, op, value]]` or `{field: value | [op, value]}`. */
-function normalizeFilters(filters: unknown): [string, string, unknown][] {
+function normalizeFilters(filters: unknown): [string | undefined, string, string, unknown][] {
   if (Array.isArray(filters)) {
     return filters.map((f) => {
       if (!Array.isArray(f)) throw new FrappeError(417, "ValidationError", "invalid filter");
-      return (f.length === 4 ? f.slice(1) : f) as [string, string, unknown];
+      return (f.length === 4 ? f : [undefined, ...f]) as [string | undefined, string, string, unknown];
     });
   }
   if (filters && typeof filters === "object") {
     return Object.entries(filters).map(([k, v]) =>
-      Array.isArray(v) ? [k, String(v[0]), v[1]] : [k, "=", v],
+      Array.isArray(v) ? [undefined, k, String(v[0]), v[1]] : [undefined, k, "=", v],
     );
   }
   return [];

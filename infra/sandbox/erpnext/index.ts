@@ -4,7 +4,16 @@ import { customField } from "./custom-field";
 import { deliveryNote } from "./delivery-note";
 import type { Doctype } from "./doctype";
 import { errorResponse, FrappeError, faultResponse } from "./errors";
-import { customer, item, itemPrice, seedAccounts, seedCountries, seedMasters, setupMasters } from "./masters";
+import {
+  customer,
+  item,
+  itemPrice,
+  seedAccounts,
+  seedCountries,
+  seedMasters,
+  seedSystemSettings,
+  setupMasters,
+} from "./masters";
 import { paymentEntry } from "./payment-entry";
 import { restRoutes } from "./rest";
 import { salesInvoice, salesInvoiceMethods } from "./sales-invoice";
@@ -133,5 +142,6 @@ export class ErpnextSandbox extends ErpnextSite {
     // Snapshots saved before the sandbox held ERPNext's Country list with codes catch up here.
     seedCountries(this);
     seedAccounts(this);
+    seedSystemSettings(this);
   }
 }

@@ -1,3 +1,4 @@
+import { mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { ERPNEXT_COUNTRIES } from "../countries";
 import { type Doctype, series } from "./doctype";
 import type { ErpnextSite } from "./site";
@@ -6,7 +7,7 @@ import type { ErpnextSite } from "./site";
 
 export const item: Doctype = {
   name: "Item",
-  required: ["item_code", "item_group", "stock_uom"],
+  required: mandatoryOf("Item"),
   links: { item_group: "Item Group", brand: "Brand" },
   naming: (d) => String(d.item_code),
   // Item.autoname strips the code, and the name is the code (erpnext/stock/doctype/item/item.py).
@@ -16,14 +17,14 @@ export const item: Doctype = {
 
 export const itemPrice: Doctype = {
   name: "Item Price",
-  required: ["item_code", "price_list", "price_list_rate"],
+  required: mandatoryOf("Item Price"),
   links: { item_code: "Item", price_list: "Price List" },
   naming: series("PRICE-"),
 };
 
 export const customer: Doctype = {
   name: "Customer",
-  required: ["customer_name", "customer_type", "customer_group", "territory"],
+  required: mandatoryOf("Customer"),
   links: { customer_group: "Customer Group", territory: "Territory" },
   naming: (d, site) => site.uniqueName("Customer", String(d.customer_name)),
 };
@@ -45,6 +46,9 @@ export const setupMasters: Doctype[] = [
   master("Account"),
   master("Price List", "price_list_name"),
   master("Brand", "brand"),
+  // A Single: its one document is named like the doctype (GET /api/resource/System Settings/System Settings);
+  // only System Manager may read it (frappe/core/doctype/system_settings/system_settings.json).
+  { ...master("System Settings"), roles: ["System Manager"] },
 ];
 
 /** The masters a fresh site holds (a company, warehouses, groups, accounts, countries). */
@@ -87,6 +91,22 @@ export function seedMasters(site: ErpnextSite): void {
   for (const name of ["Acme", "Nordic Goods", "Café Craft"]) site.insert("Brand", { name }, quiet);
   seedAccounts(site);
   seedCountries(site);
+  seedSystemSettings(site);
+}
+
+/**
+ * A fresh site's System Settings, as far as the sync reads them: `currency_precision` unset, so
+ * Currency fields take the 2 decimals of `number_format` "#,###.##" (get_field_precision,
+ * frappe/model/meta.py; defaults in frappe/core/doctype/system_settings/system_settings.json).
+ * Fills in what an older snapshot lacks.
+ */
+export function seedSystemSettings(site: ErpnextSite): void {
+  if (!site.table("System Settings").has("System Settings"))
+    site.insert(
+      "System Settings",
+      { name: "System Settings", number_format: "#,###.##", currency_precision: "", float_precision: "3" },
+      { silent: true },
+    );
 }
 
 /** The site's accounts; fills in what an older snapshot lacks (the receivable, a second bank). */

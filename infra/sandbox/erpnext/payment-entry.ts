@@ -1,3 +1,4 @@
+import { isSubmittable, mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import { refsOf, setStatus } from "./sales-invoice";
@@ -15,10 +16,10 @@ import type { ErpnextSite } from "./site";
  */
 export const paymentEntry: Doctype = {
   name: "Payment Entry",
-  required: ["payment_type", "party_type", "party", "paid_amount", "received_amount", "paid_to"],
+  required: mandatoryOf("Payment Entry"),
   links: { paid_to: "Account" },
   naming: series("ACC-PAY-"),
-  submittable: true,
+  submittable: isSubmittable("Payment Entry"),
   validate,
   onSubmit: (doc, site) => advance(site, doc, 1),
   onCancel: (doc, site) => advance(site, doc, -1),

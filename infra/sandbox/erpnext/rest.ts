@@ -24,21 +24,28 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
       status: 200,
       body: { data: masked(site, allowed(req), site.get(allowed(req), req.params.name as string)) },
     }));
-    r.on("POST", `${prefix}/resource/:doctype`, (req) => ({
-      status: 200,
-      body: { data: masked(site, allowed(req), site.insert(allowed(req), bodyObject(req))) },
-    }));
-    r.on("PUT", `${prefix}/resource/:doctype/:name`, (req) => ({
-      status: 200,
-      body: {
-        data: masked(
-          site,
-          allowed(req),
-          site.update(allowed(req), req.params.name as string, bodyObject(req)),
-        ),
-      },
-    }));
+    r.on("POST", `${prefix}/resource/:doctype`, (req) => {
+      site.noteWrite({ kind: "insert", doctype: req.params.doctype as string, body: bodyObject(req) });
+      return {
+        status: 200,
+        body: { data: masked(site, allowed(req), site.insert(allowed(req), bodyObject(req))) },
+      };
+    });
+    r.on("PUT", `${prefix}/resource/:doctype/:name`, (req) => {
+      const name = req.params.name as string;
+      site.noteWrite({ kind: "update", doctype: req.params.doctype as string, name, body: bodyObject(req) });
+      return {
+        status: 200,
+        body: { data: masked(site, allowed(req), site.update(allowed(req), name, bodyObject(req))) },
+      };
+    });
     r.on("DELETE", `${prefix}/resource/:doctype/:name`, (req) => {
+      site.noteWrite({
+        kind: "delete",
+        doctype: req.params.doctype as string,
+        name: req.params.name as string,
+        body: {},
+      });
       site.remove(allowed(req), req.params.name as string);
       return { status: 202, body: { data: "ok" } };
     });
@@ -79,6 +86,17 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
           .length,
       },
     }));
+    // frappe/model/mapper.py map_docs: the mapper run once per source on the same target document
+    // (the desk's "Get Items From": several Sales Orders of one customer in one Delivery Note).
+    r.on("POST", `${prefix}/method/frappe.model.mapper.map_docs`, (req) => {
+      const { method, source_names, target_doc } = bodyObject(req);
+      const fn = site.method(String(method));
+      if (!fn) throw new FrappeError(404, "AttributeError", `Failed to get method for command ${method}`);
+      let target = target_doc;
+      for (const source of parseJson<string[]>(String(source_names)) ?? [])
+        target = fn({ source_name: source, target_doc: target }, site);
+      return { status: 200, body: { message: target } };
+    });
     // Whitelisted module methods (the mappers): arguments from the JSON body or the query string.
     for (const verb of ["GET", "POST"])
       r.on(verb, `${prefix}/method/:method`, (req) => {
@@ -93,6 +111,7 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
           ...Object.fromEntries(req.query),
           ...(req.body && typeof req.body === "object" && !Array.isArray(req.body) ? req.body : {}),
         } as Record<string, unknown>;
+        site.noteWrite({ kind: "method", doctype: req.params.method as string, body: args });
         return { status: 200, body: { message: fn(args, site) } };
       });
   }
@@ -113,6 +132,7 @@ function bulkUpdate(site: ErpnextSite, req: SimRequest) {
   const failed_docs: { doc: Record<string, unknown>; exc: string }[] = [];
   for (const doc of list) {
     const { doctype, docname, flags: _flags, ...fields } = doc;
+    site.noteWrite({ kind: "bulk_update", doctype: String(doctype), name: String(docname), body: fields });
     try {
       site.update(String(doctype), String(docname), fields);
     } catch (error) {

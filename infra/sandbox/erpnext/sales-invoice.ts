@@ -1,3 +1,4 @@
+import { allowOnSubmitOf, isSubmittable, knownFieldsOf, mandatoryOf } from "#shared/erpnext/frappe-facts";
 import type { Router } from "../kit";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
@@ -21,11 +22,12 @@ type Row = Record<string, unknown>;
  */
 export const salesInvoice: Doctype = {
   name: "Sales Invoice",
-  required: ["customer", "company", "items", "debit_to"],
+  required: mandatoryOf("Sales Invoice"),
   links: { customer: "Customer", company: "Company", debit_to: "Account" },
   naming: series("ACC-SINV-"),
   seriesOnly: true,
-  submittable: true,
+  submittable: isSubmittable("Sales Invoice"),
+  allowOnSubmit: allowOnSubmitOf("Sales Invoice"),
   validate,
   onSubmit(doc, site) {
     billOrders(site, doc, 1);
@@ -65,13 +67,15 @@ export const salesInvoice: Doctype = {
  * invoice for what is not billed yet (`amount - billed_amt` per row), answered as `{message}`.
  * Like every mapper it refuses a source that is not submitted (`"validation": {"docstatus": ["=", 1]}`).
  */
+const MAKE_SALES_INVOICE = "erpnext.selling.doctype.sales_order.sales_order.make_sales_invoice";
+
 export function salesInvoiceMethods(r: Router, site: ErpnextSite): void {
   for (const prefix of ["/api", "/api/v1"]) {
-    const path = `${prefix}/method/erpnext.selling.doctype.sales_order.sales_order.make_sales_invoice`;
-    const handler = (args: Row) => ({
-      status: 200,
-      body: { message: makeSalesInvoice(site, String(args.source_name ?? "")) },
-    });
+    const path = `${prefix}/method/${MAKE_SALES_INVOICE}`;
+    const handler = (args: Row) => {
+      site.noteWrite({ kind: "method", doctype: MAKE_SALES_INVOICE, body: args });
+      return { status: 200, body: { message: makeSalesInvoice(site, String(args.source_name ?? "")) } };
+    };
     r.on("POST", path, (req) => handler((req.body as Row) ?? {}));
     r.on("GET", path, (req) => handler(Object.fromEntries(req.query.entries())));
   }
@@ -97,7 +101,11 @@ export function makeSalesInvoice(site: ErpnextSite, source: string): Row {
         delivered_qty: _d,
         ...fields
       } = row;
-      return { ...fields, qty, amount, so_detail: row.name, sales_order: so.name };
+      // get_mapped_doc copies only the fields the target row has (a Sales Order row's
+      // delivery_date has no Sales Invoice Item field to go to).
+      const target = knownFieldsOf("Sales Invoice Item");
+      const mapped = Object.fromEntries(Object.entries(fields).filter(([k]) => target.has(k)));
+      return { ...mapped, qty, amount, so_detail: row.name, sales_order: so.name };
     });
   const company = site.table("Company").get(String(so.company));
   return {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { allowOnSubmitOf, isSubmittable, mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import type { ErpnextSite } from "./site";
@@ -12,7 +13,7 @@ import { moveBin } from "./stock";
  */
 export const salesOrder: Doctype = {
   name: "Sales Order",
-  required: ["customer", "company", "transaction_date", "items"],
+  required: mandatoryOf("Sales Order"),
   links: {
     customer: "Customer",
     company: "Company",
@@ -22,7 +23,8 @@ export const salesOrder: Doctype = {
   },
   naming: series("SAL-ORD-"),
   seriesOnly: true,
-  submittable: true,
+  submittable: isSubmittable("Sales Order"),
+  allowOnSubmit: allowOnSubmitOf("Sales Order"),
   validate,
   onSubmit(doc, site) {
     doc.status = "To Deliver and Bill";

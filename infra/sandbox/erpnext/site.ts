@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ErpnextWrite } from "#shared/erpnext/frappe-facts";
 import { FrappeClock } from "../kit";
 import type { Doc, Doctype } from "./doctype";
 import { FrappeError } from "./errors";
@@ -39,6 +40,9 @@ export type DocEvent =
   | "on_change"
   | "on_update_after_submit";
 
+/** One write the site received over REST, with the document's docstatus before it. */
+export type RestWrite = ErpnextWrite;
+
 /**
  * The documents of one site and Frappe's document lifecycle (frappe/model/document.py): insert
  * (mandatory fields, links, naming, duplicates), save (the `modified` check), submit, cancel and
@@ -58,6 +62,11 @@ export class ErpnextSite {
    * appends rows from Item Tax Templates, erpnext/controllers/accounts_controller.py).
    */
   addedTaxRow?: { account_head: string; tax_amount: number };
+  /**
+   * Every write received over REST, when a test asks for it (`recordWrites()`): the contract test
+   * (tests/contract/erpnext.test.ts) checks each against Frappe's rules (shared/erpnext/frappe-facts.ts).
+   */
+  writes?: RestWrite[];
   /** Who the current call acts as: the desk user, or the API user during a REST call. */
   user = DESK_USER;
   readonly apiUser: string;
@@ -71,6 +80,19 @@ export class ErpnextSite {
     this.doctypes = new Map(doctypes.map((d) => [d.name, d]));
     this.apiUser = options.apiUser ?? SANDBOX_API_USER;
     this.apiUserRoles = options.apiUserRoles ?? [...INTEGRATION_ROLES];
+  }
+
+  /** Starts (or restarts) the log of writes received over REST. */
+  recordWrites(): RestWrite[] {
+    this.writes = [];
+    return this.writes;
+  }
+
+  /** Logs a REST write when recording, with the stored document's docstatus before it. */
+  noteWrite(write: Omit<RestWrite, "docstatusBefore">): void {
+    if (!this.writes) return;
+    const before = write.name ? this.docs.get(write.doctype)?.get(write.name)?.docstatus : undefined;
+    this.writes.push({ ...structuredClone(write), docstatusBefore: before });
   }
 
   /** The doctype's definition, if the site has it. */
@@ -156,6 +178,25 @@ export class ErpnextSite {
     for (let i = 1; ; i++) if (!t.has(`${base}-${i}`)) return `${base}-${i}`;
   }
 
+  /**
+   * The name of an amendment (a cancelled document saved again with `amended_from`): the original's
+   * name and `-1`, the next number for an amendment of an amendment (frappe/model/naming.py
+   * `_get_amended_name`). Only a cancelled document may be amended (frappe/model/document.py
+   * validate_amended_from).
+   */
+  private amendedName(doctype: string, from: string): string {
+    const original = this.table(doctype).get(from);
+    if (original?.docstatus !== 2)
+      throw new FrappeError(
+        417,
+        "ValidationError",
+        `${doctype} ${from} cannot be amended because it is not cancelled. Please cancel the document before creating an amendment.`,
+      );
+    if (!original.amended_from) return `${from}-1`;
+    const cut = from.lastIndexOf("-");
+    return `${from.slice(0, cut)}-${(Number.parseInt(from.slice(cut + 1), 10) || 0) + 1}`;
+  }
+
   /** Saved as the session user (`user`): Frappe sets owner and modified_by to it. */
   insert(doctype: string, input: Record<string, unknown>, opts: { silent?: boolean } = {}): Doc {
     const table = this.table(doctype);
@@ -173,7 +214,11 @@ export class ErpnextSite {
       throw new FrappeError(417, "MandatoryError", `[${doctype}]: ${missing.join(", ")}`);
     }
     this.checkLinks(spec, input);
-    const name = input.name && !spec.seriesOnly ? String(input.name) : spec.naming(input, this);
+    const name = input.amended_from
+      ? this.amendedName(doctype, String(input.amended_from))
+      : input.name && !spec.seriesOnly
+        ? String(input.name)
+        : spec.naming(input, this);
     if (table.has(name))
       throw new FrappeError(409, "DuplicateEntryError", `${doctype} ${name} already exists`);
     const wantSubmit = Number(input.docstatus ?? 0) === 1;

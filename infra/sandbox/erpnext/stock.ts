@@ -1,3 +1,4 @@
+import { isSubmittable, mandatoryOf, WEBHOOK_FACTS } from "#shared/erpnext/frappe-facts";
 import { type Doc, type Doctype, series } from "./doctype";
 import { FrappeError } from "./errors";
 import type { ErpnextSite } from "./site";
@@ -5,14 +6,15 @@ import type { ErpnextSite } from "./site";
 /**
  * Stock: a Stock Entry moves quantities between warehouses on submit (and back on cancel); each
  * movement writes a Stock Ledger Entry (announced by webhook) and updates the item's Bin in that
- * warehouse (never announced: Bins change without webhooks, so only a poll sees them).
+ * warehouse (never announced: Bins change without webhooks, so only a poll sees them). Rules
+ * (mandatory fields, submittable) come from shared/erpnext/frappe-facts.ts.
  */
 
 export const stockEntry: Doctype = {
   name: "Stock Entry",
-  required: ["items"],
+  required: mandatoryOf("Stock Entry"),
   naming: series("MAT-STE-"),
-  submittable: true,
+  submittable: isSubmittable("Stock Entry"),
   onSubmit(doc, site) {
     for (const row of doc.items as Record<string, unknown>[]) {
       const qty = Number(row.qty);
@@ -31,11 +33,12 @@ export const stockEntry: Doctype = {
 
 export const stockLedgerEntry: Doctype = {
   name: "Stock Ledger Entry",
-  required: ["item_code", "warehouse"],
+  required: mandatoryOf("Stock Ledger Entry"),
+  submittable: isSubmittable("Stock Ledger Entry"),
   naming: series("MAT-SLE-"),
 };
 
-export const bin: Doctype = { name: "Bin", required: ["item_code", "warehouse"], naming: series("BIN-") };
+export const bin: Doctype = { name: "Bin", required: mandatoryOf("Bin"), naming: series("BIN-") };
 
 /** Moves an item's Bin in a warehouse (made on first use): actual and reserved, projected follows. */
 export function moveBin(
@@ -61,7 +64,12 @@ export function moveBin(
   return found;
 }
 
-/** A stock movement: one Stock Ledger Entry (announced) and a Bin update (never announced). */
+/**
+ * A stock movement: one Stock Ledger Entry and a Bin update (never announced). The entry is not
+ * submittable yet is inserted with docstatus 1 (erpnext/stock/stock_ledger.py make_entry:
+ * `sle.submit()` on a new document), so Frappe runs after_insert, on_update and on_submit for it;
+ * only after_insert and on_update Webhooks can exist for it (webhook.py validate_docevent).
+ */
 export function ledger(
   site: ErpnextSite,
   voucher: Doc,
@@ -86,5 +94,5 @@ export function ledger(
   );
   const stored = site.table("Stock Ledger Entry").get(sle.name) as Doc;
   stored.docstatus = 1;
-  site.announce(stored, "on_submit");
+  site.announce(stored, [...WEBHOOK_FACTS.insertedSubmitted]);
 }

@@ -1,3 +1,10 @@
+import {
+  frappeDoctype,
+  isSubmittable,
+  mandatoryOf,
+  WEBHOOK_FACTS,
+  webhookEventAccepted,
+} from "#shared/erpnext/frappe-facts";
 import type { Doc, Doctype } from "./doctype";
 import { FrappeError } from "./errors";
 import type { ErpnextSite } from "./site";
@@ -10,44 +17,23 @@ import type { ErpnextSite } from "./site";
  * when security is on. webhooks.ts sends what these documents describe.
  */
 
-/** ERPNext's submittable doctypes (`is_submittable` in their .json), kept or not by the sandbox. */
-const SUBMITTABLE = new Set([
-  "Sales Order",
-  "Sales Invoice",
-  "Delivery Note",
-  "Payment Entry",
-  "Stock Entry",
-  "Stock Ledger Entry",
-  "Purchase Receipt",
-  "Purchase Invoice",
-  "Journal Entry",
-]);
 /** ERPNext doctypes the sandbox keeps no documents of, but a Link to DocType may still name. */
-const OTHER_DOCTYPES = new Set([...SUBMITTABLE, "Supplier", "Contact", "Purchase Order", "Quotation"]);
+const OTHER_DOCTYPES = new Set(["Supplier", "Contact"]);
 
-/** The DocType as a Link to DocType sees it: known, and submittable or not. */
+/** The DocType as a Link to DocType sees it: known, and submittable or not (shared/erpnext/frappe-facts.ts). */
 export function doctypeMeta(site: ErpnextSite, name: string): { submittable: boolean } | undefined {
-  const spec = site.spec(name);
-  if (!spec && !OTHER_DOCTYPES.has(name)) return undefined;
-  return { submittable: Boolean(spec?.submittable) || SUBMITTABLE.has(name) };
+  if (!site.spec(name) && !frappeDoctype(name) && !OTHER_DOCTYPES.has(name)) return undefined;
+  return { submittable: isSubmittable(name) };
 }
 
-const DOC_EVENTS = [
-  "after_insert",
-  "on_update",
-  "on_submit",
-  "on_cancel",
-  "on_trash",
-  "on_update_after_submit",
-  "on_change",
-];
+const DOC_EVENTS: readonly string[] = WEBHOOK_FACTS.docEvents;
 const SET_ONLY_ONCE: Record<string, string> = { webhook_doctype: "DocType", webhook_docevent: "Doc Event" };
 
 const invalid = (message: string, excType = "ValidationError") => new FrappeError(417, excType, message);
 
 export const webhook: Doctype = {
   name: "Webhook",
-  required: ["webhook_doctype", "request_url"],
+  required: mandatoryOf("Webhook"),
   naming: () => {
     throw invalid("Name not set via prompt"); // model/naming.py _prompt_autoname
   },
@@ -65,8 +51,7 @@ export const webhook: Doctype = {
     const event = String(doc.webhook_docevent ?? "");
     if (event && !DOC_EVENTS.includes(event))
       throw invalid(`Doc Event cannot be "${event}". It should be one of "${DOC_EVENTS.join('", "')}"`);
-    if (["on_submit", "on_cancel", "on_update_after_submit"].includes(event) && !meta.submittable)
-      throw invalid("DocType must be Submittable for the selected Doc Event");
+    if (event && !webhookEventAccepted(doctype, event)) throw invalid(WEBHOOK_FACTS.notSubmittableMessage);
     if (doc.condition) {
       try {
         evalCondition(String(doc.condition), { doctype } as Doc);

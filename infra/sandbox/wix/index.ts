@@ -102,8 +102,11 @@ export class WixSandbox extends WixStore {
       return errorResponse(new WixError(401, "UNAUTHENTICATED: invalid or missing authorization"));
     }
     this.callLog.push(`${req.method} ${req.path}`);
-    // Reads: GET, and query/search calls (including /search-variants and /query-variants).
-    if (req.method === "GET" || /\/(query|search)(-variants)?$/.test(req.path)) this.calls.reads++;
+    // Reads: GET, query/search calls (including /search-variants and /query-variants) and List
+    // Fulfillments / Transactions For Multiple Orders (`/list-by-ids`, ECOM.READ_FULFILLMENTS and
+    // ECOM.READ_TRANSACTIONS in the SDK packages' index.typings.d.ts).
+    if (req.method === "GET" || /\/((query|search)(-variants)?|list-by-ids)$/.test(req.path))
+      this.calls.reads++;
     else this.calls.writes++;
     try {
       return await matched.route.fn({ ...req, params: matched.params });

@@ -7,6 +7,7 @@ import {
   TRANSACTION_EVENTS,
   TRANSACTIONS_FQDN,
   type WixOrderTransactions,
+  type WixPayment,
   type WixRefund,
 } from "#shared/wix/transactions";
 import type { Wire, WixOrder } from "#shared/wix/types";
@@ -40,7 +41,8 @@ import type { WixWebhooks } from "./webhooks";
  *   sideEffects?, customerReason? (<= 200)}`: refuses with the application errors of
  *   `RefundPaymentsApplicationErrors` (PAYMENT_NOT_FOUND, LINE_ITEM_NOT_FOUND, ...), never refunds
  *   more than was paid, then records the Refund in the order's transactions (`refunds[]`), moves
- *   the payments to REFUNDED / PARTIALLY_REFUNDED and the order to PARTIALLY_REFUNDED /
+ *   the payments to REFUNDED / PARTIALLY_REFUNDED (a gift card or membership payment: refunded
+ *   only in full, then VOIDED) and the order to PARTIALLY_REFUNDED /
  *   FULLY_REFUNDED, counts `refundQuantity` / `restockQuantity` on the lines, puts restocked units
  *   back in stock, and announces `order_transactions_details_updated` and
  *   `order_transactions_refund_completed` (with `sideEffects.restockInfo`: restock travels only in
@@ -98,6 +100,13 @@ export function refundPayments(
       throw refuse(
         "INVALID_PAYMENT_REFUND_AMOUNT",
         `payment ${payment.id}: refund 0.01 to ${(left / 100).toFixed(2)}`,
+        pr,
+      );
+    // "Gift card and membership payments don't support partial refunds" (TX meta.d.ts PaymentStatus).
+    if (amount !== undefined && wholeOnly(payment) && cents(amount) !== left)
+      throw refuse(
+        "INVALID_PAYMENT_REFUND_AMOUNT",
+        `payment ${payment.id}: a gift card or membership payment is refunded in full (${(left / 100).toFixed(2)})`,
         pr,
       );
     return {
@@ -172,11 +181,12 @@ export function refundPayments(
   tx.refunds.push(refund);
   store.transactions.set(order.id, tx as WixOrderTransactions);
 
-  // The payments, the lines and the order follow.
+  // The payments, the lines and the order follow. A gift card or membership payment refunded in
+  // full "is reported as VOIDED rather than REFUNDED" (TX meta.d.ts PaymentStatus.VOIDED).
   for (const a of amounts) {
     const payment = tx.payments.find((p) => p.id === a.paymentId) as (typeof tx.payments)[number];
     const left = cents(payment.amount?.amount) - refundedFromPayment(store, order.id, a.paymentId);
-    payment.status = left <= 0 ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    payment.status = left > 0 ? "PARTIALLY_REFUNDED" : wholeOnly(payment) ? "VOIDED" : "REFUNDED";
     payment.updatedDate = new Date().toISOString();
   }
   for (const l of lineItems) {
@@ -246,4 +256,9 @@ export function refundEvents(
       body: { orderId, refund, sideEffects: store.refundSideEffects.get(refundId) ?? {}, orderTransactions },
     });
   return events;
+}
+
+/** Gift card and membership payments: refunded only in full, then VOIDED. */
+function wholeOnly(payment: WixPayment): boolean {
+  return Boolean(payment.giftcardPaymentDetails || payment.membershipPaymentDetails);
 }

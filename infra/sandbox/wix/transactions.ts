@@ -14,6 +14,8 @@ import type { WixWebhooks } from "./webhooks";
 const AMOUNT = /^\d{1,16}(\.\d{1,3})?$/;
 /** Statuses whose money reached the merchant (`balanceSummary.paid` counts later-refunded ones too). */
 const PAID_STATUSES = new Set(["APPROVED", "REFUNDED", "PARTIALLY_REFUNDED"]);
+/** "Gift card and membership payments support only ..." (`Payment.status`, TX meta.d.ts). */
+const GIFT_CARD_STATUSES = new Set(["APPROVED", "PENDING", "CANCELED", "DECLINED", "VOIDED"]);
 
 /**
  * Order transactions (@wix/auto_sdk_ecom_order-transactions): the payments and refunds of each
@@ -61,6 +63,17 @@ export const transactions: WixResource = (r, { store, webhooks }) => {
         throw new WixError(400, "invalid payment", undefined, [
           { field: `payments[${i}].paymentDetails`, description: "required" },
         ]);
+      if (
+        (p.giftcardPaymentDetails || p.membershipPaymentDetails) &&
+        p.status &&
+        !GIFT_CARD_STATUSES.has(p.status)
+      )
+        throw new WixError(400, "invalid payment", undefined, [
+          {
+            field: `payments[${i}].status`,
+            description: "a gift card or membership payment: APPROVED, PENDING, CANCELED, DECLINED or VOIDED",
+          },
+        ]);
     });
     const ids = addPayments(store, webhooks, orderId, payments as WixPayment[]);
     return { status: 200, body: { orderTransactions: transactionsOf(store, orderId), paymentsIds: ids } };
@@ -87,7 +100,7 @@ export function addPayments(
   store.transactions.set(orderId, tx);
   const now = new Date().toISOString();
   const added = payments.map((p) => ({
-    ...structuredClone(p),
+    ...withoutRemovedFields(p),
     id: randomUUID(),
     createdDate: p.createdDate ?? now,
     updatedDate: now,
@@ -131,11 +144,23 @@ export function payBalance(
   ])[0];
 }
 
-/** What was paid on the order (approved payments, and refunded ones: `balanceSummary.paid`). */
+/**
+ * What was paid on the order (approved payments, and refunded ones: `balanceSummary.paid`),
+ * gift card and membership payments refunded in full included: those are VOIDED, not REFUNDED.
+ */
 export function paidOf(store: WixStore, orderId: string): number {
+  const tx = store.transactions.get(orderId);
+  const refunded = new Set(
+    (tx?.refunds ?? [])
+      .flatMap((r) => r.transactions ?? [])
+      .filter((t) => t.refundStatus !== "FAILED")
+      .map((t) => t.paymentId),
+  );
   return round2(
-    (store.transactions.get(orderId)?.payments ?? [])
-      .filter((p) => PAID_STATUSES.has(String(p.status)))
+    (tx?.payments ?? [])
+      .filter(
+        (p) => PAID_STATUSES.has(String(p.status)) || (p.status === "VOIDED" && refunded.has(p.id ?? "")),
+      )
       .reduce((n, p) => n + Number(p.amount?.amount ?? 0), 0),
   );
 }
@@ -207,15 +232,42 @@ function setOrderPaymentStatus(order: WixOrder, status: WixOrder["paymentStatus"
   order.updatedDate = new Date(Math.max(Date.now(), Date.parse(order.updatedDate) + 1)).toISOString();
 }
 
+/**
+ * A checkout's card payment or the dashboard's Mark as Paid, as Wix sends them since
+ * `paymentMethod`'s `@targetRemovalDate 2026-07-01`: the method only by its translated names
+ * (`paymentMethodName`) and, for a card, `creditCardDetails`.
+ */
 function paymentDetails(method: "offline" | "card"): NonNullable<WixPayment["regularPaymentDetails"]> {
   return method === "offline"
-    ? { offlinePayment: true, paymentMethod: "Offline", paymentMethodName: { buyerLanguageName: "Offline" } }
+    ? {
+        offlinePayment: true,
+        paymentMethodName: { buyerLanguageName: "Offline", siteLanguageName: "Offline" },
+      }
     : {
         offlinePayment: false,
-        paymentMethod: "CreditCard",
-        paymentMethodName: { buyerLanguageName: "CreditCard" },
+        paymentMethodName: {
+          buyerLanguageName: "Credit / Debit Card",
+          siteLanguageName: "Credit / Debit Card",
+        },
+        creditCardDetails: { brand: "VISA", lastFourDigits: "4242" },
         gatewayTransactionId: randomUUID(),
       };
+}
+
+/**
+ * A recorded payment without the deprecated fields whose `@targetRemovalDate` has passed (TX
+ * meta.d.ts): `regularPaymentDetails.paymentMethod` (2026-07-01), `regularPaymentDetails.status`,
+ * `giftcardPaymentDetails.voided`, `membershipPaymentDetails.status` and `.voided` (2026-11-01).
+ * Wix neither keeps nor sends them; `Payment.status` replaces the last four.
+ */
+function withoutRemovedFields(payment: WixPayment): WixPayment {
+  const p = structuredClone(payment);
+  delete p.regularPaymentDetails?.paymentMethod;
+  delete p.regularPaymentDetails?.status;
+  delete p.giftcardPaymentDetails?.voided;
+  delete p.membershipPaymentDetails?.status;
+  delete p.membershipPaymentDetails?.voided;
+  return p;
 }
 
 function knownOrder(store: WixStore, orderId: string): WixOrder {

@@ -1,6 +1,6 @@
 import { PermanentError } from "../../errors";
 import type { PaymentRecord } from "../../store/repos/billing";
-import type { WixOrderTransactions, WixPayment } from "../../wix/transactions";
+import type { WixOrderTransactions, WixPayment, WixRefund } from "../../wix/transactions";
 import type { WixOrder } from "../../wix/types";
 import { paymentAccountFor, paymentMethodLabel } from "./accounts";
 import { cents, type SalesInvoiceHead } from "./invoice";
@@ -19,9 +19,26 @@ export const TRANSACTION_FIELD = "wix_transaction_id";
 /** The order's payments that are money received, oldest first. */
 export function settledPayments(tx: WixOrderTransactions | undefined): (WixPayment & { id: string })[] {
   return (tx?.payments ?? [])
-    .filter((p): p is WixPayment & { id: string } => Boolean(p.id) && SETTLED.has(String(p.status)))
+    .filter((p): p is WixPayment & { id: string } => Boolean(p.id) && received(p, tx?.refunds ?? []))
     .filter((p) => cents(p.amount?.amount) > 0)
     .sort((a, b) => String(a.createdDate ?? "").localeCompare(String(b.createdDate ?? "")));
+}
+
+/**
+ * Whether the payment's money reached the merchant. VOIDED is either: "Gift card and membership
+ * payments don't support partial refunds, so a full refund of one is reported as `VOIDED` rather
+ * than `REFUNDED`" (`PaymentStatus.VOIDED`, meta.d.ts), money received then given back, which a
+ * refund of that payment shows; or a void that released what it held before it was charged (an
+ * authorization: Void Authorized Payments takes only AUTHORIZED ones, @wix/auto_sdk_ecom_order-
+ * billing meta.d.ts; a gift card or membership rolled back or voided without a refund).
+ */
+function received(payment: WixPayment, refunds: WixRefund[]): boolean {
+  if (SETTLED.has(String(payment.status))) return true;
+  if (payment.status !== "VOIDED") return false;
+  if (!payment.giftcardPaymentDetails && !payment.membershipPaymentDetails) return false;
+  return refunds.some((r) =>
+    r.transactions?.some((t) => t.paymentId === payment.id && t.refundStatus !== "FAILED"),
+  );
 }
 
 interface Outstanding {

@@ -1,22 +1,18 @@
 import type { Enqueuer } from "../../queue/messages";
 import type { StateStore } from "../../store/state";
 import type { WixClient } from "../../wix/client";
+import { ordersUpdatedSince, WIX_ORDERS_OVERLAP_MS } from "../modified-since";
 
 /** Overlap re-read on each order poll: Wix search is eventually consistent around "now". */
-export const ORDER_POLL_OVERLAP_MS = 5 * 60_000;
+export const ORDER_POLL_OVERLAP_MS = WIX_ORDERS_OVERLAP_MS;
 
 /** Wix orders updated since the watermark (minus an overlap), enqueued; watermark after enqueue. */
 export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue: Enqueuer }) {
-  const startedAt = new Date().toISOString();
-  const mark = await deps.state.getWatermark("order-poll");
-  const since = mark
-    ? new Date(Date.parse(mark) - ORDER_POLL_OVERLAP_MS).toISOString()
-    : new Date(Date.now() - 7 * 86400_000).toISOString();
-  let cursor: string | undefined;
+  let since = "";
   let enqueued = 0;
   let refundsEnqueued = 0;
-  do {
-    const page = await deps.wix.searchOrders(since, cursor);
+  for await (const page of ordersUpdatedSince(deps, "order-poll")) {
+    since = page.since;
     // An order parked at this very version waits for a redrive or a change in Wix: re-sending it
     // on every pass would only park it again.
     const records = await deps.state.getOrders(page.orders.map((o) => o.id));
@@ -53,16 +49,7 @@ export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue
       );
       refundsEnqueued += refunded.length;
     }
-    if (page.orders.length) {
-      await deps.state.advanceWatermark(
-        "order-poll",
-        page.orders[page.orders.length - 1]?.updatedDate as string,
-      );
-    }
-    cursor = page.next;
-  } while (cursor);
-  // A complete pass covers everything up to its start (the overlap re-reads the edge next time).
-  await deps.state.advanceWatermark("order-poll", startedAt);
+  }
   // The safety net ran: a quiet store is not a stale flow.
   await deps.state.markSuccess("orders");
   return { enqueued, refundsEnqueued, since };

@@ -1,3 +1,4 @@
+import { readCurrencyPrecision, roundToPrecision } from "../../erpnext/currency";
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
 import type { OrderRecord } from "../../store/state";
 import type { WixOrder } from "../../wix/types";
@@ -49,6 +50,8 @@ export class SalesOrders {
     const doc = await this.deps.erpnext.get<{ default_currency?: string }>("Company", company);
     return doc.default_currency || undefined;
   });
+  /** The decimals ERPNext books an amount with (System Settings, shared/erpnext/currency.ts). */
+  private readonly precision = new HourlyCache(() => readCurrencyPrecision(this.deps.erpnext));
 
   constructor(
     private readonly deps: Pick<OrderSyncDeps, "erpnext" | "state" | "settings">,
@@ -114,7 +117,7 @@ export class SalesOrders {
       await state.updateOrder(order.id, {
         state: permanent ? "parked" : "claimed",
         leaseUntil: 0,
-        cancelNote: permanent ? errorMessage(error) : undefined,
+        parkedReason: permanent ? errorMessage(error) : undefined,
         parkedFor: permanent ? order.updatedDate : undefined,
       } as Partial<OrderRecord>);
       // A refusal ERPNext will repeat (a validation error) is parked as the order's own problem.
@@ -137,8 +140,10 @@ export class SalesOrders {
 
   /**
    * A Sales Order is in the company's currency (ERPNext would convert any other at its own rate,
-   * and the books would no longer match what Wix charged) and never for a negative amount:
-   * anything else is parked with its reason rather than booked wrong.
+   * and the books would no longer match what Wix charged), never for a negative amount, and
+   * never with a line priced finer than ERPNext books (0.001 in USD, from a product published
+   * before prices were rounded): its rate would be rounded, to 0.00 at worst. Anything else is
+   * parked with its reason rather than booked wrong.
    */
   private async checkMoney(order: WixOrder): Promise<void> {
     const total = Number(order.priceSummary.total.amount);
@@ -153,6 +158,14 @@ export class SalesOrders {
       throw new PermanentError(
         `order ${order.number} is in ${order.currency} but company ${this.deps.settings.company} books in ${currency}: not converted (create it by hand, or sell in ${currency})`,
       );
+    const precision = await this.precision.get();
+    for (const line of order.lineItems) {
+      const unit = Number(line.price?.amount);
+      if (Number.isFinite(unit) && roundToPrecision(unit, precision) !== unit)
+        throw new PermanentError(
+          `order ${order.number}: line "${line.physicalProperties?.sku ?? line.productName?.original ?? line.id}" is priced ${line.price.amount}, finer than the ${precision} decimals ERPNext books: not booked at a rounded price`,
+        );
+    }
   }
 
   /** Order lines as ERPNext items: SKU first, then our product/variant mapping. */

@@ -1,4 +1,5 @@
 import { RetryableError } from "../../errors";
+import { parkReason } from "../../store/repos/orders";
 import type { Outcome } from "../../store/sync-log";
 import type { WixOrder } from "../../wix/types";
 import { orderSkus } from "../inventory/oversell-guard";
@@ -45,7 +46,7 @@ export class OrderSync {
     } else if (record?.state === "parked" && record.parkedFor === order.updatedDate && !trigger.retryParked) {
       // Parked once for this Wix state: more copies of its events (or polls) park nothing more.
       // A person's redrive (retryParked) tries it again after fixing the cause.
-      result = { outcome: "skipped", reason: `already parked: ${record.cancelNote ?? "see the DLQ"}` };
+      result = { outcome: "skipped", reason: `already parked: ${parkReason(record) ?? "see the DLQ"}` };
     } else {
       const isNew = record?.state !== "created";
       if (isNew || !record) record = await this.salesOrders.create(order);

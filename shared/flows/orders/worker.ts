@@ -1,5 +1,10 @@
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from "@aws-lambda-powertools/idempotency";
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { sleep } from "../../resilience/retry";
 import { lambda } from "../../runtime/lambda";
 import type { OutcomeRecorder } from "../../runtime/outcomes";
 import { type Context, getContext } from "../../runtime/roots/orders";
@@ -14,8 +19,29 @@ const eventConfig = new IdempotencyConfig({
 });
 
 /**
+ * A copy of an event that another consumer is handling right now is the same work: it waits for
+ * that result (polling the idempotency record) instead of failing and coming back after a backoff,
+ * which with several copies used up their receives and parked them. Bounded well inside the
+ * function timeout; past it the copy fails retryably as before.
+ */
+const IN_PROGRESS_WAIT_MS = 30_000;
+
+async function awaitOtherCopy<T>(run: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (let pause = 25; ; pause = Math.min(pause * 2, 1000)) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof IdempotencyAlreadyInProgressError) || Date.now() - started > IN_PROGRESS_WAIT_MS)
+        throw error;
+      await sleep(pause);
+    }
+  }
+}
+
+/**
  * A Wix event is handled once: a redelivery (Wix retries for two days) returns the stored result
- * without touching ERPNext; one still in flight elsewhere fails retryably and comes back later.
+ * without touching ERPNext; one still in flight elsewhere is waited for (awaitOtherCopy).
  * Poll messages carry no event id: the claims in OrderSync keep them exactly-once.
  */
 let once: { ctx: Context; sync: (m: OrdersMessage) => ReturnType<Context["orders"]["sync"]> } | undefined;
@@ -46,7 +72,7 @@ async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSB
   return runPerRecord("orders", event, ctx, {
     handle: async (message, record) => {
       const result = message.eventId
-        ? await syncEvent(message)
+        ? await awaitOtherCopy(() => syncEvent(message))
         : await ctx.orders.sync(message.orderId, message);
       recordOrder(message, result, record);
       return undefined;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { DEFAULT_CURRENCY_PRECISION, roundToPrecision } from "../../erpnext/currency";
 import type { Item, ItemPrice } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
 import type { WixProduct, WixVariant } from "../../wix/types";
@@ -35,12 +36,16 @@ export function fitName(name: string, max = WIX_NAME_MAX): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/** Wix keeps at most 3 decimals of a price (FixedMonetaryAmount.amount `maxScale:3`). */
+const WIX_PRICE_SCALE = 3;
+
 /**
- * Decimal string as Wix wants prices: two places ("19.99"), or three when the price has them
- * ("1.275", e.g. a 3-decimal currency); Wix takes at most 3 (maxScale:3).
+ * Decimal string as Wix wants prices, rounded to the currency's precision in ERPNext so that what
+ * Wix charges is what ERPNext books: two places ("19.99"), or three when the price has them
+ * ("1.275", a 3-decimal currency).
  */
-export function toAmount(value: number): string {
-  const rounded = Math.round(value * 1000) / 1000;
+export function toAmount(value: number, precision = DEFAULT_CURRENCY_PRECISION): string {
+  const rounded = roundToPrecision(value, Math.min(precision, WIX_PRICE_SCALE));
   const three = rounded.toFixed(3);
   return three.endsWith("0") ? rounded.toFixed(2) : three;
 }
@@ -98,15 +103,22 @@ export function pickPrice(
     .sort((a, b) => (b.valid_from ?? "").localeCompare(a.valid_from ?? ""))[0];
 }
 
+/** What a price may be: 0 (`ALLOW_FREE_ITEMS`), and the decimals ERPNext books it with. */
+export interface PriceRules {
+  allowFree: boolean;
+  /** The currency's precision in ERPNext (shared/erpnext/currency.ts); 2 when not given. */
+  precision?: number;
+}
+
 /**
  * Why a price cannot be published, or undefined when it can: missing (or unreadable), negative,
- * or 0 unless free items are allowed (`ALLOW_FREE_ITEMS`): a product never goes on sale at 0.00
- * by accident.
+ * or 0 at the currency's precision (0.001 sells for 0.00) unless free items are allowed
+ * (`ALLOW_FREE_ITEMS`): a product never goes on sale at 0.00 by accident.
  */
 export function priceProblem(
   code: string,
   price: ItemPrice | undefined,
-  allowFree: boolean,
+  rules: PriceRules,
   unreadable?: string,
 ): string | undefined {
   if (!price)
@@ -115,8 +127,11 @@ export function priceProblem(
       : `item "${code}" has no valid selling price`;
   if (price.price_list_rate < 0) return `item "${code}" has a negative price`;
   if (price.price_list_rate > WIX_PRICE_MAX) return `item "${code}" costs more than Wix's ${WIX_PRICE_MAX}`;
-  if (price.price_list_rate === 0 && !allowFree)
-    return `item "${code}" has price 0 (set ALLOW_FREE_ITEMS=true to sell it free)`;
+  const precision = rules.precision ?? DEFAULT_CURRENCY_PRECISION;
+  if (roundToPrecision(price.price_list_rate, precision) === 0 && !rules.allowFree)
+    return price.price_list_rate === 0
+      ? `item "${code}" has price 0 (set ALLOW_FREE_ITEMS=true to sell it free)`
+      : `item "${code}" has price ${price.price_list_rate}, which is 0 at the currency's ${precision} decimals (set ALLOW_FREE_ITEMS=true to sell it free)`;
   return undefined;
 }
 
@@ -137,6 +152,7 @@ export function toWixProduct(
   erpnextUrl: string,
   existingVariantId?: string,
   allowFree = false,
+  precision = DEFAULT_CURRENCY_PRECISION,
 ): ProductContent {
   if (item.item_code.length > WIX_SKU_MAX) {
     throw new ContentProblem(
@@ -144,7 +160,7 @@ export function toWixProduct(
       `item code "${item.item_code}" is longer than Wix's ${WIX_SKU_MAX}-character SKU limit`,
     );
   }
-  const problem = priceProblem(item.item_code, price, allowFree);
+  const problem = priceProblem(item.item_code, price, { allowFree, precision });
   if (problem || !price)
     throw new ContentProblem("no-price", problem ?? `item "${item.item_code}" has no price`);
   const url = imageUrl(item.image, erpnextUrl);
@@ -167,7 +183,7 @@ export function toWixProduct(
           sku: item.item_code,
           visible: true,
           choices: [],
-          price: { actualPrice: { amount: toAmount(price.price_list_rate) } },
+          price: { actualPrice: { amount: toAmount(price.price_list_rate, precision) } },
           physicalProperties: physical(weight),
         },
       ],
@@ -214,6 +230,7 @@ export function toWixVariantProduct(
   erpnextUrl: string,
   existingVariantIds: Map<string, string> = new Map(),
   allowFree = false,
+  precision = DEFAULT_CURRENCY_PRECISION,
 ): ProductContent {
   if (!variants.length)
     throw new ContentProblem(
@@ -265,7 +282,7 @@ export function toWixVariantProduct(
         "no-price",
         `variant "${item.item_code}" has no valid selling price (nor has its template)`,
       );
-    const problem = priceProblem(item.item_code, rate, allowFree);
+    const problem = priceProblem(item.item_code, rate, { allowFree, precision });
     if (problem) throw new ContentProblem("no-price", problem);
     const weight = toKilograms(
       item.weight_per_unit || template.weight_per_unit,
@@ -282,7 +299,7 @@ export function toWixVariantProduct(
           renderType: "TEXT_CHOICES",
         },
       })),
-      price: { actualPrice: { amount: toAmount(rate.price_list_rate) } },
+      price: { actualPrice: { amount: toAmount(rate.price_list_rate, precision) } },
       physicalProperties: physical(weight),
     };
     return variant;

@@ -28,6 +28,8 @@ export interface PlanSettings {
   priceList: string;
   /** Publish items priced 0 (ALLOW_FREE_ITEMS); otherwise a 0 price hides the product. */
   allowFreeItems?: boolean;
+  /** Decimals of a price in ERPNext (readCurrencyPrecision); prices are published rounded to it. */
+  currencyPrecision?: number;
 }
 
 /** A new item that cannot be published as it is (no valid price yet). */
@@ -51,15 +53,23 @@ export function planItem(
   const price = item ? pickPrice(prices, item, settings.priceList) : undefined;
   // Deleted or disabled: hide it.
   if (!item || item.disabled || !item.is_sales_item) return hide(code, mapping);
-  // No longer priced (missing, unreadable, 0): hide it with the reason, never leave it for sale
-  // at an old price or at 0.00; a new item is not published at all.
+  // No longer priced (missing, unreadable, 0 at the currency's precision): hide it with the
+  // reason, never leave it for sale at an old price or at 0.00; a new item is not published at all.
   const allowFree = settings.allowFreeItems ?? false;
-  const problem = priceProblem(code, price, allowFree, unreadablePrices.get(code));
+  const precision = settings.currencyPrecision;
+  const problem = priceProblem(code, price, { allowFree, precision }, unreadablePrices.get(code));
   if (problem) {
     if (mapping) return hide(code, mapping, problem);
     throw new NotPublishableYet(problem);
   }
-  const { product, hash } = toWixProduct(item, price, settings.erpnextUrl, mapping?.variantId, allowFree);
+  const { product, hash } = toWixProduct(
+    item,
+    price,
+    settings.erpnextUrl,
+    mapping?.variantId,
+    allowFree,
+    precision,
+  );
   if (mapping?.hash === hash) return undefined;
   return {
     itemCode: code,
@@ -102,6 +112,7 @@ export function planTemplate(
       settings.erpnextUrl,
       ids,
       settings.allowFreeItems ?? false,
+      settings.currencyPrecision,
     );
   } catch (error) {
     // A published template that can no longer be sold as it is must not stay on sale.

@@ -18,7 +18,10 @@ import type {
 /** A Frappe list filter: `[field, operator, value]`. */
 export type ItemFilter = [string, string, unknown];
 
-/** ERPNext reads: items and their prices, a template's attributes, a price named by a webhook. */
+/**
+ * ERPNext reads: items and their prices, a template's attributes, a price named by a webhook, the
+ * System Settings that give a price's decimals.
+ */
 export interface ItemSource {
   /** Every row of a list (paged by the adapter). */
   listAll<T = Record<string, unknown>>(
@@ -26,7 +29,7 @@ export interface ItemSource {
     opts: { fields: string[]; filters?: ItemFilter[] },
   ): Promise<T[]>;
   /** A whole document: child tables (an item's attributes) come only this way. */
-  get<T = Record<string, unknown>>(doctype: "Item", name: string): Promise<T>;
+  get<T = Record<string, unknown>>(doctype: "Item" | "System Settings", name: string): Promise<T>;
   /** A document, or undefined when it does not exist (a deleted Item Price). */
   find<T = Record<string, unknown>>(doctype: "Item Price", name: string): Promise<T | undefined>;
 }

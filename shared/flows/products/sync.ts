@@ -1,4 +1,6 @@
+import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
+import { HourlyCache } from "../orders/master-data";
 import { readCatalog } from "./catalog";
 import {
   groupChanges,
@@ -30,6 +32,8 @@ export interface ProductSyncDeps extends PlanSettings {
  */
 export class ProductSync {
   private readonly publisher: Publisher;
+  /** The decimals prices are published with: ERPNext's, so Wix charges what ERPNext books. */
+  private readonly precision = new HourlyCache(() => readCurrencyPrecision(this.deps.erpnext));
 
   constructor(private readonly deps: ProductSyncDeps) {
     this.publisher = new Publisher(deps);
@@ -49,6 +53,7 @@ export class ProductSync {
     const known = await state.getMappings(codes);
 
     const catalog = await readCatalog(this.deps.erpnext, priceList, codes, known);
+    const settings = { ...this.deps, currencyPrecision: await this.precision.get() };
     const variantCodes = [...catalog.templates.values()].flatMap((t) =>
       t.variants.map((v) => v.item.item_code),
     );
@@ -72,9 +77,9 @@ export class ProductSync {
       try {
         const unit = catalog.templates.get(code);
         const plan = unit
-          ? planTemplate(this.deps, code, unit, catalog.prices, mappings)
+          ? planTemplate(settings, code, unit, catalog.prices, mappings)
           : planItem(
-              this.deps,
+              settings,
               code,
               catalog.items.get(code),
               catalog.prices,

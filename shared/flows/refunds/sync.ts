@@ -348,10 +348,12 @@ export class RefundSync {
     }
     if (!due.size) return [];
     if (!settings.returnWarehouse) throw new PermanentError("ERPNEXT_RETURN_WAREHOUSE is not set");
-    const notes = await erpnext.list<{ name: string }>("Delivery Note", {
+    // The notes by their rows' Sales Order, not po_no: one note may ship several orders (po_no
+    // "10018, 10019": erpnext/controllers/selling_controller.py set_pos_for_delivery_note).
+    const listed = await erpnext.list<{ name: string }>("Delivery Note", {
       fields: ["name"],
       filters: [
-        ["po_no", "=", order.number],
+        ["Delivery Note Item", "against_sales_order", "=", origin.salesOrder],
         ["customer", "=", origin.customer],
         ["is_return", "!=", 1],
         ["docstatus", "=", 1],
@@ -359,8 +361,10 @@ export class RefundSync {
       orderBy: "posting_date asc",
       pageLength: 100,
     });
+    // A child-table filter lists a note once per matching row.
+    const notes = [...new Set(listed.map((n) => n.name))];
     const made: string[] = [];
-    for (const { name } of notes) {
+    for (const name of notes) {
       if (!due.size) break;
       const mapped = await erpnext.call<MappedReturn & { items: { so_detail?: string; qty: number }[] }>(
         DELIVERY_RETURN,

@@ -65,6 +65,11 @@ export interface ShipmentDeps {
   state: ShipmentsState;
   log: ShipmentsLog;
   settings: ShipmentSettings;
+  /**
+   * A submitted Delivery Note of this Wix order now exists in both systems: sent to the billing
+   * flow, which invoices once the order is fully delivered (INVOICE_ON=fulfilment).
+   */
+  onDelivered?: (orderId: string) => Promise<void>;
 }
 
 /** A Delivery Note as the flow reads it (Custom Fields `wix_*` from setup; transporter fields as fallback). */
@@ -99,4 +104,6 @@ export interface SalesOrderDoc {
   items: { name: string; item_code: string; qty: number; idx?: number }[];
   wix_order_id?: string;
   po_no?: string;
+  /** The cancelled Sales Order this one amends (Frappe's Amend). */
+  amended_from?: string;
 }

@@ -95,6 +95,9 @@ export class FulfillmentPull {
       name = made.name;
       outcome = "created";
     }
+    // Billing hears of it before the link is recorded: a failed send retries the message, which
+    // finds the note again by its wix_fulfillment_id, instead of being lost behind a finished link.
+    await this.deps.onDelivered?.(orderId);
     const key = trackingKey(f.trackingInfo);
     await state.shipments.putLink({
       orderId,
@@ -166,6 +169,24 @@ export class FulfillmentPull {
       fulfillmentId: link.fulfillmentId,
     };
   }
+}
+
+/**
+ * Whether our links already mirror the order's Wix fulfillments, i.e. `pull` would change nothing:
+ * every fulfillment linked with its tracking (or cancelled for good), every linked one still in Wix.
+ */
+export function fulfillmentsInStep(current: WixFulfillment[], links: FulfillmentLink[]): boolean {
+  const byId = new Map(links.map((l) => [l.fulfillmentId, l]));
+  const present = new Set(current.map((f) => f.id));
+  return (
+    current.every((f) => {
+      const link = byId.get(f.id as string);
+      return (
+        link?.state === "cancelled" ||
+        (link?.state === "linked" && link.tracking === trackingKey(f.trackingInfo))
+      );
+    }) && links.every((l) => l.state !== "linked" || present.has(l.fulfillmentId))
+  );
 }
 
 /**

@@ -24,68 +24,112 @@ export interface ShipmentResult {
 }
 
 /**
- * ERPNext -> Wix: a submitted Delivery Note against a synced Sales Order becomes one Wix
- * fulfillment for the lines and quantities it ships, with its tracking; an edited tracking number
- * updates it; a cancelled note deletes it. The note is re-read on every message (the truth), so
- * duplicate and out-of-order deliveries change nothing more. Exactly once: a conditional claim
- * per note, and before creating, a fulfillment of the order with the same tracking number or the
- * same lines that no other note maps is adopted (our own earlier create whose answer was lost).
+ * ERPNext -> Wix: a submitted Delivery Note against synced Sales Orders becomes one Wix fulfillment
+ * per order, for the lines and quantities it ships of that order, with its tracking; an edited
+ * tracking number updates them; a cancelled note deletes them. ERPNext joins several Sales Orders
+ * of one customer into one note (`make_delivery_note` with a target note, `po_no` then joined:
+ * erpnext/controllers/selling_controller.py set_pos_for_delivery_note), so the rows are grouped by
+ * their `against_sales_order`. The note is re-read on every message (the truth), so duplicate and
+ * out-of-order deliveries change nothing more. Exactly once: a conditional claim per note and
+ * order, and before creating, a fulfillment of the order with the same tracking number or the same
+ * lines that no other note maps is adopted (our own earlier create whose answer was lost).
  */
 export class ShipmentPush {
   constructor(private readonly deps: ShipmentDeps) {}
 
-  async push(name: string): Promise<ShipmentResult> {
-    const { erpnext, state, settings } = this.deps;
+  async push(name: string): Promise<ShipmentResult[]> {
+    const { erpnext, settings } = this.deps;
     if (settings.source === "wix")
-      return {
-        outcome: "ignored",
-        reason: "FULFILMENT_SOURCE=wix: Wix fulfillments make the Delivery Notes",
-      };
+      return [
+        { outcome: "ignored", reason: "FULFILMENT_SOURCE=wix: Wix fulfillments make the Delivery Notes" },
+      ];
     const dn = await erpnext.find<DeliveryNoteDoc>("Delivery Note", name);
-    if (!dn) return { outcome: "skipped", reason: "Delivery Note not found (a deleted draft)" };
-    if (dn.is_return) return { outcome: "skipped", reason: "a return: the refunds flow books it" };
-    if (dn.docstatus === 0) return { outcome: "skipped", reason: "draft: pushed once submitted" };
-    const record = await state.shipments.get(name);
-    if (dn.docstatus === 2) return this.cancelled(dn, record);
+    if (!dn) return [{ outcome: "skipped", reason: "Delivery Note not found (a deleted draft)" }];
+    if (dn.is_return) return [{ outcome: "skipped", reason: "a return: the refunds flow books it" }];
+    if (dn.docstatus === 0) return [{ outcome: "skipped", reason: "draft: pushed once submitted" }];
+    const salesOrders = [...new Set(dn.items.flatMap((i) => i.against_sales_order ?? []))];
+    if (!salesOrders.length) return [{ outcome: "skipped", reason: "not made against a Sales Order" }];
+    // Each order on its own: one refused (or retried) does not hold back the others.
+    const results: ShipmentResult[] = [];
+    let failure: unknown;
+    for (const [i, salesOrder] of salesOrders.entries()) {
+      try {
+        results.push(await this.pushOrder(dn, salesOrder, i === 0 ? undefined : salesOrder));
+      } catch (error) {
+        // A retry runs every order again (each is idempotent): retryable wins over permanent.
+        if (
+          failure === undefined ||
+          (error instanceof RetryableError && !(failure instanceof RetryableError))
+        )
+          failure = error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    return results;
+  }
 
-    const salesOrder = dn.items.find((i) => i.against_sales_order)?.against_sales_order;
-    if (!salesOrder) return { outcome: "skipped", reason: "not made against a Sales Order" };
+  /** The note's rows of one Sales Order: its fulfillment made, updated or deleted. */
+  private async pushOrder(dn: DeliveryNoteDoc, salesOrder: string, part?: string): Promise<ShipmentResult> {
+    const { state } = this.deps;
+    const record = await state.shipments.get(dn.name, part);
+    if (dn.docstatus === 2) return this.cancelled(dn, record, part);
     if (record?.state === "created") return this.updateTracking(dn, record);
     if (record?.state === "deleted") return { outcome: "skipped", reason: "its fulfillment was deleted" };
     const orderId = await this.orderOf(salesOrder);
     if (!orderId)
       return { outcome: "skipped", reason: `Sales Order ${salesOrder} was not made from a Wix order` };
-    if (!(await state.shipments.claim(name, orderId, SHIPMENT_LEASE_SECONDS))) {
-      const now = await state.shipments.get(name);
+    if (!(await state.shipments.claim(dn.name, orderId, SHIPMENT_LEASE_SECONDS, part))) {
+      const now = await state.shipments.get(dn.name, part);
       if (now?.state === "created") return this.updateTracking(dn, now);
       if (now?.state === "deleted") return { outcome: "skipped", reason: "its fulfillment was deleted" };
-      throw new RetryableError(`Delivery Note ${name}: another delivery is creating its fulfillment`);
+      throw new RetryableError(
+        `Delivery Note ${dn.name} (${salesOrder}): another delivery is creating its fulfillment`,
+      );
     }
     try {
-      return await this.create(dn, salesOrder, orderId);
+      return await this.create(dn, salesOrder, orderId, part);
     } catch (error) {
-      await state.shipments.release(name).catch(() => undefined);
+      await state.shipments.release(dn.name, part).catch(() => undefined);
       throw error;
     }
   }
 
-  /** The Wix order of a Sales Order: our record of it, else the order id or number on the Sales Order. */
+  /**
+   * The Wix order of a Sales Order: our record of it, else the order id on the Sales Order; an
+   * amended Sales Order (`<name>-1`, `amended_from`: frappe/model/naming.py _get_amended_name) is
+   * looked up as the one it amends, back to the one we made. Amend copies `po_no` but not our
+   * `wix_order_id` (setup makes it `no_copy`), and our record names the Sales Order we created.
+   */
   private async orderOf(salesOrder: string): Promise<string | undefined> {
     const { erpnext, state } = this.deps;
-    const known = await state.shipments.orderOfSalesOrder(salesOrder);
-    if (known) return known;
-    const so = await erpnext.find<SalesOrderDoc>("Sales Order", salesOrder);
-    // `wix_order_id` (setup's Custom Field) when the status write-back filled it; the orders
-    // flow's record must agree, so a hand-typed id cannot send shipments to another order.
-    const candidate = so?.wix_order_id;
-    if (candidate && (await state.getOrder(candidate))?.salesOrder === salesOrder) {
-      await state.shipments.putSalesOrder(salesOrder, candidate);
-      return candidate;
+    const seen = new Set<string>();
+    for (let name: string | undefined = salesOrder; name && !seen.has(name); ) {
+      seen.add(name);
+      let orderId = await state.shipments.orderOfSalesOrder(name);
+      let so: SalesOrderDoc | undefined;
+      if (!orderId) {
+        so = await erpnext.find<SalesOrderDoc>("Sales Order", name);
+        // `wix_order_id` (setup's Custom Field) when the status write-back filled it; the orders
+        // flow's record must agree, so a hand-typed id cannot send shipments to another order.
+        const candidate = so?.wix_order_id;
+        if (candidate && (await state.getOrder(candidate))?.salesOrder === name) orderId = candidate;
+      }
+      if (orderId) {
+        // Kept under the note's own Sales Order: its next note finds it at once.
+        if (so || name !== salesOrder) await state.shipments.putSalesOrder(salesOrder, orderId);
+        return orderId;
+      }
+      name = so?.amended_from;
     }
     return undefined;
   }
 
-  private async create(dn: DeliveryNoteDoc, salesOrder: string, orderId: string): Promise<ShipmentResult> {
+  private async create(
+    dn: DeliveryNoteDoc,
+    salesOrder: string,
+    orderId: string,
+    part: string | undefined,
+  ): Promise<ShipmentResult> {
     const { wix, state, erpnext, log } = this.deps;
     const order = await wix.getOrder(orderId);
     if (!order) throw new RetryableError(`Wix order ${orderId} not found`);
@@ -93,11 +137,13 @@ export class ShipmentPush {
     const existing = (await wix.orderFulfillments([orderId])).get(orderId) ?? [];
     const { trackingInfo, note } = trackingInfoOf(trackingOfNote(dn));
     const lines = await orderLines(order, state);
-    const wanted = dn.items.map((row) => ({
-      itemCode: row.item_code,
-      qty: Number(row.qty),
-      hint: so.items.find((r) => r.name === row.so_detail)?.idx,
-    }));
+    const wanted = dn.items
+      .filter((row) => row.against_sales_order === salesOrder)
+      .map((row) => ({
+        itemCode: row.item_code,
+        qty: Number(row.qty),
+        hint: so.items.find((r) => r.name === row.so_detail)?.idx,
+      }));
     // Another note's fulfillment is not ours to adopt.
     const mapped = new Set(
       (await state.shipments.links(orderId))
@@ -154,6 +200,8 @@ export class ShipmentPush {
         outcome = "linked";
       }
     }
+    // Billing first (see FulfillmentPull.makeNote): a failed send retries and adopts the fulfillment.
+    await this.deps.onDelivered?.(orderId);
     const tracking = trackingKey(trackingInfo);
     await state.shipments.putLink({
       orderId,
@@ -169,6 +217,7 @@ export class ShipmentPush {
       state: "created",
       fulfillmentId,
       tracking,
+      ...(part ? { part } : {}),
     });
     await log.write({
       flow: "shipments",
@@ -228,11 +277,22 @@ export class ShipmentPush {
   }
 
   /** A cancelled note: its fulfillment is deleted (once); a note never pushed stays out of Wix. */
-  private async cancelled(dn: DeliveryNoteDoc, record: ShipmentRecord | undefined): Promise<ShipmentResult> {
+  private async cancelled(
+    dn: DeliveryNoteDoc,
+    record: ShipmentRecord | undefined,
+    part: string | undefined,
+  ): Promise<ShipmentResult> {
     const { wix, state, log } = this.deps;
     if (!record) {
       // Recorded only if no delivery claimed it meanwhile; otherwise look again when it is done.
-      if (await state.shipments.putIfAbsent({ deliveryNote: dn.name, orderId: "", state: "deleted" }))
+      if (
+        await state.shipments.putIfAbsent({
+          deliveryNote: dn.name,
+          orderId: "",
+          state: "deleted",
+          ...(part ? { part } : {}),
+        })
+      )
         return { outcome: "skipped", reason: "cancelled before it reached Wix" };
       throw new RetryableError(`Delivery Note ${dn.name}: cancelled while its fulfillment is being created`);
     }

@@ -16,8 +16,6 @@ export class ShipmentSync {
   }
 
   async handle(message: ShipmentsMessage): Promise<ShipmentResult[]> {
-    return message.kind === "delivery-note"
-      ? [await this.push.push(message.name)]
-      : this.pull.pull(message.orderId);
+    return message.kind === "delivery-note" ? this.push.push(message.name) : this.pull.pull(message.orderId);
   }
 }

@@ -5,8 +5,9 @@
  */
 
 import type { PaymentOriginal, RefundOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
-import type { ErpnextClient } from "../../erpnext/client";
+import type { ErpnextClient, Filter } from "../../erpnext/client";
 import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
+import { parkReason } from "../../store/repos/orders";
 import type { OrderRecord } from "../../store/state";
 import type { WixFulfillment } from "../../wix/fulfillment-types";
 import type { Wire, WixOrder } from "../../wix/types";
@@ -166,29 +167,43 @@ interface PaymentRow {
 }
 interface DeliveryRow {
   name: string;
-  po_no?: string;
   docstatus: number;
   is_return?: number;
+}
+interface DeliveryItem {
+  item_code: string;
+  qty: number;
+  against_sales_order?: string;
 }
 
 /**
  * The ERPNext documents of a page of orders, in a few list calls with `in` filters (100 values a
  * call). Documents are tied to a Wix order by the order number: `po_no` on the Sales Order (our
- * mapping) and on what ERPNext's mappers copy from it (Sales Invoice, Delivery Note: the field
- * exists on both and `make_sales_invoice` / `make_delivery_note` map it, erpnext
- * selling/doctype/sales_order/sales_order.py), `reference_no` on Payment Entries. A Sales Order the
- * order record names is read by name too. Invoices are read only when some are expected
+ * mapping; Amend copies it) and on the Sales Invoice (`make_sales_invoice` maps it, erpnext
+ * selling/doctype/sales_order/sales_order.py), `reference_no` on Payment Entries; Delivery Notes by
+ * their rows' Sales Order (`against_sales_order`), as one note may ship several orders. A Sales
+ * Order the order record names is read by name too. Invoices are read only when some are expected
  * (`invoices`), Delivery Notes only when Wix fulfilments were read: nothing to compare otherwise.
  */
 export function erpnextAuditReader(
   erpnext: ErpnextClient,
   options: { invoices: boolean } = { invoices: true },
 ): ErpnextAuditReader {
-  const listIn = async <T>(doctype: string, field: string, values: string[], fields: string[]) => {
-    const rows: T[] = [];
-    for (const part of chunks([...new Set(values)]))
-      rows.push(...(await erpnext.listAll<T>(doctype, { fields, filters: [[field, "in", part]] })));
-    return rows;
+  /** `field` is the doctype's, or `[child doctype, field]` for a field of its rows. */
+  const listIn = async <T extends { name: string }>(
+    doctype: string,
+    field: string | [string, string],
+    values: string[],
+    fields: string[],
+  ) => {
+    const rows = new Map<string, T>();
+    for (const part of chunks([...new Set(values)])) {
+      const filter: Filter = typeof field === "string" ? [field, "in", part] : [...field, "in", part];
+      // A child-table filter answers a document once per matching row: kept once.
+      for (const row of await erpnext.listAll<T>(doctype, { fields, filters: [filter] }))
+        rows.set(row.name, row);
+    }
+    return [...rows.values()];
   };
   return {
     async sides(orders, known) {
@@ -242,36 +257,42 @@ export function erpnextAuditReader(
         [...numbers, ...refundIds],
         ["name", "reference_no", "payment_type", "paid_amount", "docstatus"],
       );
+      const sosOf = new Map(
+        orders.map((o) => {
+          const soName = known.get(o.id)?.salesOrder;
+          return [o.id, sos.filter((so) => so.po_no === o.number || so.name === soName)];
+        }),
+      );
+      // Delivery Notes by their rows' Sales Order: one note may join several orders, its po_no
+      // then "10018, 10019" (erpnext/controllers/selling_controller.py set_pos_for_delivery_note).
       const deliveries = !orders.some((o) => o.fulfilled)
         ? []
-        : await listIn<DeliveryRow>("Delivery Note", "po_no", numbers, [
-            "name",
-            "po_no",
-            "docstatus",
-            "is_return",
-          ]);
+        : await listIn<DeliveryRow>(
+            "Delivery Note",
+            ["Delivery Note Item", "against_sales_order"],
+            sos.map((so) => so.name),
+            ["name", "docstatus", "is_return"],
+          );
       // Delivered quantities sit on the child rows: each submitted note is read whole.
-      const items = new Map<string, { itemCode: string; qty: number }[]>();
-      for (const dn of deliveries.filter((d) => d.docstatus === 1 && !d.is_return)) {
-        const doc = await erpnext.get<{ items?: { item_code: string; qty: number }[] }>(
-          "Delivery Note",
+      const rows = new Map<string, DeliveryItem[]>();
+      for (const dn of deliveries.filter((d) => d.docstatus === 1 && !d.is_return))
+        rows.set(
           dn.name,
+          (await erpnext.get<{ items?: DeliveryItem[] }>("Delivery Note", dn.name)).items ?? [],
         );
-        items.set(
-          dn.name,
-          (doc.items ?? []).map((i) => ({ itemCode: i.item_code, qty: Number(i.qty) })),
-        );
-      }
 
       const out = new Map<string, ErpnextOrderSide>();
       for (const o of orders) {
-        const soName = known.get(o.id)?.salesOrder;
         const ours = new Set((o.refunds ?? []).map((r) => r.id));
+        const mine = new Set((sosOf.get(o.id) ?? []).map((so) => so.name));
+        const against = (dn: DeliveryRow) =>
+          (rows.get(dn.name) ?? []).filter((i) => mine.has(i.against_sales_order ?? ""));
         out.set(o.id, {
-          salesOrders: sos
-            .filter((so) => so.po_no === o.number || (soName !== undefined && so.name === soName))
-            .filter((so, i, all) => all.findIndex((x) => x.name === so.name) === i)
-            .map((so) => ({ name: so.name, grandTotal: toCents(so.grand_total), docstatus: so.docstatus })),
+          salesOrders: (sosOf.get(o.id) ?? []).map((so) => ({
+            name: so.name,
+            grandTotal: toCents(so.grand_total),
+            docstatus: so.docstatus,
+          })),
           invoices: invoices
             .filter((i) => i.po_no === o.number && !i.is_return)
             .map((i) => ({ name: i.name, grandTotal: toCents(i.grand_total), docstatus: i.docstatus })),
@@ -286,13 +307,15 @@ export function erpnextAuditReader(
               amount: toCents(p.paid_amount),
               docstatus: p.docstatus,
             })),
+          // The submitted notes (returns aside: the compare counts only these) with rows of this
+          // order's Sales Orders, with those rows only.
           deliveries: deliveries
-            .filter((d) => d.po_no === o.number)
+            .filter((d) => against(d).length)
             .map((d) => ({
               name: d.name,
               docstatus: d.docstatus,
               isReturn: Boolean(d.is_return),
-              items: items.get(d.name) ?? [],
+              items: against(d).map((i) => ({ itemCode: i.item_code, qty: Number(i.qty) })),
             })),
         });
       }
@@ -305,8 +328,9 @@ export function erpnextAuditReader(
 export type ParkedSource = () => Promise<{ body: unknown; reason: string }[]>;
 
 /**
- * The order records (their Sales Order, a parked state) and the DLQs (the reason a message of the
- * order is parked with). The DLQs are read once, on the first page.
+ * The order records (their Sales Order, a parked state and its reason) and the DLQs (the reason a
+ * message of the order is parked with, for what the record does not say). The DLQs are read once,
+ * on the first page.
  */
 export function orderContextReader(deps: {
   orders: (ids: string[]) => Promise<Map<string, OrderRecord>>;
@@ -328,7 +352,12 @@ export function orderContextReader(deps: {
       const out = new Map<string, { salesOrder?: string; parked?: string }>();
       for (const id of ids) {
         const record = records.get(id);
-        const reason = parked.get(id) ?? (record?.state === "parked" ? "parked (order record)" : undefined);
+        // The record's own reason first: the DLQ message may be gone (redriven, held by another
+        // reader, lost with a killed process) when the order is still parked.
+        const reason =
+          parkReason(record) ??
+          parked.get(id) ??
+          (record?.state === "parked" ? "parked (order record)" : undefined);
         out.set(id, {
           ...(record?.salesOrder ? { salesOrder: record.salesOrder } : {}),
           ...(reason ? { parked: reason } : {}),

@@ -1,5 +1,6 @@
 import { chunks } from "../../concurrency";
 import type { ErpnextClient } from "../../erpnext/client";
+import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
 import { readBins, sellableQuantities } from "../../flows/inventory/sync";
 import { readCatalog } from "../../flows/products/catalog";
@@ -57,6 +58,8 @@ export async function readAndPlan(
   const wixSkus = new Set(listing.flatMap((v) => (v.sku ? [v.sku] : [])));
 
   const codes = (await erpnext.listAll<{ name: string }>("Item", { fields: ["name"] })).map((r) => r.name);
+  // The sync's rule: a price is judged and published at ERPNext's currency precision.
+  const planOptions = { ...options, currencyPrecision: await readCurrencyPrecision(erpnext) };
   const bar = progress(codes.length);
   const categories = new Set<string>();
   const checked = new Set<string>();
@@ -79,7 +82,7 @@ export async function readAndPlan(
     // Stock is compared where Wix already sells the SKU (linked or published).
     const skus = [...page, ...variantCodes].filter((c) => wixSkus.has(c));
     const stock = skus.length ? await readStock(sources, options, skus) : undefined;
-    plans.push(planSync({ catalog, mappings, wix: listing, categories, stock }, options));
+    plans.push(planSync({ catalog, mappings, wix: listing, categories, stock }, planOptions));
     bar.tick(page.length, `items`);
   }
   const plan = mergePlans(plans);

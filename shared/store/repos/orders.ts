@@ -20,6 +20,19 @@ export interface OrderRecord {
   cancelRequested?: boolean;
   /** The Wix `updatedDate` the order was parked at: the poll does not park it again until it changes. */
   parkedFor?: string;
+  /**
+   * Why it is parked, kept with the order itself: the DLQ message saying so may be redriven,
+   * held by a concurrent reader or lost with a killed process (the audit reads this first).
+   */
+  parkedReason?: string;
+}
+
+/**
+ * Why a parked order is parked; a record parked before `parkedReason` existed kept it in
+ * `cancelNote`.
+ */
+export function parkReason(record: OrderRecord | undefined): string | undefined {
+  return record?.state === "parked" ? (record.parkedReason ?? record.cancelNote) : undefined;
 }
 
 /** Order records: claims, creation and cancellation, each a single-item conditional write. */
@@ -69,7 +82,7 @@ export class OrderRepository {
     const now = new Date();
     return this.table.updateIf(keys.order(orderId), {
       UpdateExpression:
-        "SET orderId = :id, orderNumber = :num, #s = :parked, canceled = :true, cancelNote = :note, leaseUntil = :zero, claimedAt = if_not_exists(claimedAt, :at), updatedAt = :at" +
+        "SET orderId = :id, orderNumber = :num, #s = :parked, canceled = :true, cancelNote = :note, parkedReason = :note, leaseUntil = :zero, claimedAt = if_not_exists(claimedAt, :at), updatedAt = :at" +
         (parkedFor ? ", parkedFor = :for" : ""),
       ConditionExpression:
         "attribute_not_exists(salesOrder) AND (attribute_not_exists(pk) OR #s = :parked OR (#s = :claimed AND leaseUntil < :nowMs))",

@@ -6,6 +6,12 @@ export interface ShipmentRecord {
   deliveryNote: string;
   orderId: string;
   salesOrder?: string;
+  /**
+   * Set on the records of a note's second and later Sales Orders (ERPNext joins several orders of
+   * one customer into one note: one fulfillment each): keyed by note and Sales Order. The first
+   * order's record is keyed by the note alone, as every record was before notes were split.
+   */
+  part?: string;
   /** `claimed`: a delivery is creating the fulfillment; `created`: it exists; `deleted`: the note was cancelled. */
   state: "claimed" | "created" | "deleted";
   fulfillmentId?: string;
@@ -37,21 +43,25 @@ const STALE_OR_FREE = "attribute_not_exists(pk) OR (#s = :claimed AND leaseUntil
 export class ShipmentRepository {
   constructor(private readonly table: StateTable) {}
 
-  get(deliveryNote: string): Promise<ShipmentRecord | undefined> {
-    return this.table.get<ShipmentRecord>(keys.shipment(deliveryNote));
+  get(deliveryNote: string, part?: string): Promise<ShipmentRecord | undefined> {
+    return this.table.get<ShipmentRecord>(keys.shipment(deliveryNote, part));
   }
 
   /**
    * Claims a Delivery Note for creating its fulfillment; false while another delivery holds a
    * live claim or the fulfillment is made (a crashed holder's claim is taken over after its lease).
    */
-  claim(deliveryNote: string, orderId: string, leaseSeconds: number): Promise<boolean> {
-    return this.claimRecord(keys.shipment(deliveryNote), { deliveryNote, orderId }, leaseSeconds);
+  claim(deliveryNote: string, orderId: string, leaseSeconds: number, part?: string): Promise<boolean> {
+    return this.claimRecord(
+      keys.shipment(deliveryNote, part),
+      { deliveryNote, orderId, ...(part ? { part } : {}) },
+      leaseSeconds,
+    );
   }
 
   /** Writes the record (after the claim holder's work, or a cancellation). */
   put(record: Omit<ShipmentRecord, "updatedAt">): Promise<void> {
-    return this.table.put(keys.shipment(record.deliveryNote), {
+    return this.table.put(keys.shipment(record.deliveryNote, record.part), {
       ...record,
       leaseUntil: 0,
       updatedAt: new Date().toISOString(),
@@ -61,15 +71,15 @@ export class ShipmentRepository {
   /** Writes the record only when the note has none (a cancellation that met no claim); false otherwise. */
   putIfAbsent(record: Omit<ShipmentRecord, "updatedAt">): Promise<boolean> {
     return this.table.putIf(
-      keys.shipment(record.deliveryNote),
+      keys.shipment(record.deliveryNote, record.part),
       { ...record, leaseUntil: 0, updatedAt: new Date().toISOString() },
       { ConditionExpression: "attribute_not_exists(pk)" },
     );
   }
 
   /** Lets the claim go at once (the work failed; the next delivery may try again). */
-  async release(deliveryNote: string): Promise<void> {
-    await this.table.updateIf(keys.shipment(deliveryNote), {
+  async release(deliveryNote: string, part?: string): Promise<void> {
+    await this.table.updateIf(keys.shipment(deliveryNote, part), {
       UpdateExpression: "SET leaseUntil = :zero",
       ConditionExpression: "#s = :claimed",
       ExpressionAttributeNames: { "#s": "state" },

@@ -233,7 +233,11 @@ const payment = (id: string, amount: string, over: Partial<WixPayment> = {}): Wi
   amount: { amount },
   status: "APPROVED",
   createdDate: `2026-11-20T10:00:0${id.slice(-1)}.000Z`,
-  regularPaymentDetails: { offlinePayment: false, paymentMethod: "CreditCard" },
+  regularPaymentDetails: {
+    offlinePayment: false,
+    paymentMethodName: { buyerLanguageName: "Credit / Debit Card", siteLanguageName: "Credit / Debit Card" },
+    creditCardDetails: { brand: "VISA", lastFourDigits: "4242" },
+  },
   ...over,
 });
 
@@ -254,9 +258,11 @@ describe("billing use-case over in-memory ports", () => {
     const sync = billing();
     // act
     const first = await sync.sync(order.id);
-    wix.transactions
-      .get(order.id)
-      ?.payments.push(payment("p2", "25.00", { regularPaymentDetails: { paymentMethod: "PayPal" } }));
+    wix.transactions.get(order.id)?.payments.push(
+      payment("p2", "25.00", {
+        regularPaymentDetails: { paymentMethodName: { siteLanguageName: "PayPal" } },
+      }),
+    );
     const second = await sync.sync(order.id);
     const replay = await sync.sync(order.id);
     // assess
@@ -312,6 +318,58 @@ describe("billing use-case over in-memory ports", () => {
     const result = await billing().sync(order.id);
     // assess
     expect(result).toMatchObject({ outcome: "skipped" });
+    expect(erpnext.all("Sales Invoice")).toEqual([]);
+    expect(entries()).toEqual([]);
+  });
+
+  // "a full refund of one is reported as VOIDED rather than REFUNDED" (PaymentStatus.VOIDED).
+  const giftCard = { giftcardPaymentDetails: { giftCardPaymentId: "g-1", obfuscatedCode: "****QXY1" } };
+  const membership = { membershipPaymentDetails: { membershipId: "m-1", providerAppId: "plans" } };
+  const refundOf = (
+    paymentId: string,
+    amount: string,
+    refundStatus: "SUCCEEDED" | "FAILED" = "SUCCEEDED",
+  ) => ({
+    id: `r-${paymentId}`,
+    transactions: [{ paymentId, amount: { amount }, refundStatus }],
+  });
+
+  test.each([
+    ["gift card", giftCard, "Gift - C"],
+    ["membership", membership, "Plans - C"],
+  ])(
+    "a %s payment first seen after its full refund (VOIDED) gets its Payment Entry, once",
+    async (_kind, details, account) => {
+      // prepare
+      const order = paidOrder(payment("p1", "40.00", { status: "VOIDED", ...details }));
+      wix.transactions.get(order.id)?.refunds.push(refundOf("p1", "40.00"));
+      const sync = billing({ paymentAccounts: { giftcard: "Gift - C", membership: "Plans - C" } });
+      // act
+      const first = await sync.sync(order.id);
+      const replay = await sync.sync(order.id);
+      // assess
+      const [si] = erpnext.all("Sales Invoice");
+      expect(first).toMatchObject({ outcome: "created", paymentEntries: [entries()[0]?.name] });
+      expect(replay).toMatchObject({ outcome: "skipped", paymentEntries: [] });
+      expect(
+        entries().map((pe) => [pe.wix_transaction_id, pe.payment_type, pe.paid_amount, refs(pe)]),
+      ).toEqual([["p1", "Receive", 40, [["Sales Invoice", si?.name, 40]]]]);
+      expect(entries()[0]?.paid_to).toBe(account);
+    },
+  );
+
+  test("a VOIDED payment that never took money is not booked: a voided authorization, a gift card voided without a refund or whose refund failed", async () => {
+    // prepare
+    const order = paidOrder(
+      payment("p1", "10.00", { status: "VOIDED" }),
+      payment("p2", "10.00", { status: "VOIDED", ...giftCard }),
+      payment("p3", "10.00", { status: "VOIDED", ...membership }),
+    );
+    wix.transactions.get(order.id)?.refunds.push(refundOf("p3", "10.00", "FAILED"));
+    // act
+    const result = await billing().sync(order.id);
+    // assess
+    expect(result).toMatchObject({ outcome: "skipped", paymentEntries: [] });
     expect(erpnext.all("Sales Invoice")).toEqual([]);
     expect(entries()).toEqual([]);
   });
@@ -380,55 +438,54 @@ describe("billing use-case over in-memory ports", () => {
   });
 });
 
-describe("payment method -> account (ERPNEXT_PAYMENT_ACCOUNTS)", () => {
-  const accounts = {
-    paymentAccounts: {
-      card: "Bank - C",
-      paypal: "PayPal - C",
-      offline: "Cash - C",
-      cash: "Till - C",
-      giftcard: "Gift - C",
-    },
-    paymentAccount: "Default - C",
-  };
+describe("payment method -> account (ERPNEXT_PAYMENT_ACCOUNTS), without the deprecated paymentMethod", () => {
+  const regular = (details: WixPayment["regularPaymentDetails"]): WixPayment => ({
+    regularPaymentDetails: details,
+  });
+  const offline = (userDefinedName: { predefined?: "CASH" | "BANK_TRANSFER" | "CHECK"; custom?: string }) =>
+    regular({ offlinePayment: true, paymentMethodName: { userDefinedName } });
+  // Each documented key, alone in the map: the payment lands on it, not on the default.
   test.each([
-    [
-      "a card (deprecated method code)",
-      { regularPaymentDetails: { paymentMethod: "CreditCard" } },
-      "Bank - C",
-    ],
-    [
-      "a card (card details only)",
-      { regularPaymentDetails: { creditCardDetails: { brand: "VISA" } } },
-      "Bank - C",
-    ],
-    ["PayPal", { regularPaymentDetails: { paymentMethod: "PayPal" } }, "PayPal - C"],
-    [
-      "PayPal by its buyer-language name",
-      { regularPaymentDetails: { paymentMethodName: { buyerLanguageName: "PayPal" } } },
-      "PayPal - C",
-    ],
-    ["offline, marked as paid", { regularPaymentDetails: { offlinePayment: true } }, "Cash - C"],
-    [
-      "offline cash",
-      {
-        regularPaymentDetails: {
-          offlinePayment: true,
-          paymentMethodName: { userDefinedName: { predefined: "CASH" } },
-        },
-      },
-      "Till - C",
-    ],
-    ["a gift card", { giftcardPaymentDetails: { giftCardPaymentId: "g" } }, "Gift - C"],
-    ["an unmapped method", { regularPaymentDetails: { paymentMethod: "Klarna" } }, "Default - C"],
-  ] as [string, WixPayment, string][])("%s", (_name, p, account) => {
-    expect(paymentAccountFor(p, accounts)).toBe(account);
+    ["giftcard", { giftcardPaymentDetails: { giftCardPaymentId: "g", obfuscatedCode: "****QXY1" } }],
+    ["membership", { membershipPaymentDetails: { membershipId: "m", providerAppId: "app" } }],
+    ["cash", offline({ predefined: "CASH" })],
+    ["bank_transfer", offline({ predefined: "BANK_TRANSFER" })],
+    ["check", offline({ predefined: "CHECK" })],
+    ["venmo", offline({ custom: "Venmo" })],
+    ["offline", regular({ offlinePayment: true })],
+    ["paypal", regular({ offlinePayment: false, paymentMethodName: { siteLanguageName: "PayPal" } })],
+    ["klarna", regular({ paymentMethodName: { siteLanguageName: "Klarna", buyerLanguageName: "Klarna." } })],
+    ["tarjeta", regular({ paymentMethodName: { buyerLanguageName: "Tarjeta" } })],
+    ["creditcard", regular({ creditCardDetails: { brand: "VISA" }, paymentMethodName: {} })],
+    ["card", regular({ creditCardDetails: { brand: "AMEX", lastFourDigits: "0005" } })],
+  ] as [string, WixPayment][])("%s", (key, p) => {
+    const settings = { paymentAccounts: { [key]: "Mapped - C" }, paymentAccount: "Default - C" };
+    expect(paymentAccountFor(p, settings)).toBe("Mapped - C");
   });
 
-  test("keys, most specific first", () => {
-    expect(paymentMethodKeys({ regularPaymentDetails: { paymentMethod: "CreditCard" } })).toEqual([
-      "creditcard",
-      "card",
-    ]);
+  test("an unmapped method takes the default account", () => {
+    const settings = { paymentAccounts: { card: "Bank - C" }, paymentAccount: "Default - C" };
+    expect(paymentAccountFor(regular({ paymentMethodName: { siteLanguageName: "iDEAL" } }), settings)).toBe(
+      "Default - C",
+    );
+  });
+
+  test("keys, most specific first: the merchant's name, the site's, the buyer's, then the kind", () => {
+    expect(
+      paymentMethodKeys(
+        regular({
+          creditCardDetails: { brand: "VISA" },
+          paymentMethodName: { siteLanguageName: "Credit / Debit Card", buyerLanguageName: "Carte bancaire" },
+        }),
+      ),
+    ).toEqual(["credit / debit card", "carte bancaire", "creditcard", "card"]);
+    expect(
+      paymentMethodKeys(
+        regular({
+          offlinePayment: true,
+          paymentMethodName: { userDefinedName: { predefined: "CASH" }, siteLanguageName: "Offline" },
+        }),
+      ),
+    ).toEqual(["cash", "offline"]);
   });
 });

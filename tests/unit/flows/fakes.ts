@@ -11,7 +11,13 @@ import type { BulkResponse, WixInventoryItem, WixOrder } from "#shared/wix/types
 
 type Doc = Record<string, unknown> & { name: string };
 
-const matches = (doc: Doc, [field, op, value]: DocFilter) => {
+const matches = (doc: Doc, filter: DocFilter): boolean => {
+  // `[child doctype, field, op, value]`: one of the document's rows matches.
+  if (filter.length === 4)
+    return Object.values(doc).some(
+      (v) => Array.isArray(v) && v.some((row) => matches(row as Doc, filter.slice(1) as DocFilter)),
+    );
+  const [field, op, value] = filter;
   const actual = doc[field] ?? (field === "docstatus" ? 0 : undefined);
   if (op === "=") return actual === value;
   if (op === "!=") return actual !== value;
@@ -158,6 +164,7 @@ export class FakeState implements OrdersState, InventoryState {
       state: "parked",
       canceled: true,
       cancelNote: "canceled in Wix before it reached ERPNext",
+      parkedReason: "canceled in Wix before it reached ERPNext",
       leaseUntil: 0,
       updatedAt: at,
       ...(parkedFor ? { parkedFor } : {}),

@@ -58,6 +58,11 @@ beforeEach(() => {
   state = new FakeState();
   log = new FakeLog();
   erpnext.seed("Company", { name: "Shop Ltd", default_currency: "EUR" });
+  erpnext.seed("System Settings", {
+    name: "System Settings",
+    number_format: "#.###,##",
+    currency_precision: "",
+  });
   erpnext.seed("Country", { name: "Germany", code: "de" });
   erpnext.seed("Item", { name: "MUG", item_code: "MUG" });
 });
@@ -112,6 +117,30 @@ describe("orders use-case over in-memory ports", () => {
     expect(state.orders.get(order.id)).toMatchObject({ state: "parked", parkedFor: order.updatedDate });
     expect(again).toMatchObject({ outcome: "skipped" });
     expect(again.reason).toContain("already parked");
+  });
+
+  test("a line priced finer than ERPNext books (0.001 at 2 decimals) is parked, never booked at 0", async () => {
+    // prepare: a product published at 0.001 before prices were rounded; Wix's total is 0.00
+    const order = wixOrder({
+      priceSummary: { total: { amount: "0.00" } },
+      lineItems: [
+        { id: "line-1", quantity: 3, price: { amount: "0.001" }, physicalProperties: { sku: "MUG" } },
+      ],
+    });
+    // act
+    const error = await orderSync()
+      .sync(order.id)
+      .catch((e) => e);
+    // assess
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toContain(
+      'line "MUG" is priced 0.001, finer than the 2 decimals ERPNext books',
+    );
+    expect(salesOrders()).toHaveLength(0);
+    expect(state.orders.get(order.id)).toMatchObject({
+      state: "parked",
+      parkedReason: expect.stringContaining("0.001"),
+    });
   });
 
   test("canceled before it was created: no Sales Order, and a late approval creates none", async () => {

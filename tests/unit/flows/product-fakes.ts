@@ -79,7 +79,11 @@ export class FakeErpnext implements ItemSource {
       .map(({ attributes: _childTable, ...fields }) => structuredClone(fields) as T);
   }
 
-  async get<T = Row>(_doctype: "Item", name: string): Promise<T> {
+  /** A fresh site's: prices in 2 decimals (shared/erpnext/currency.ts). */
+  systemSettings: Row = { number_format: "#,###.##", currency_precision: "" };
+
+  async get<T = Row>(doctype: "Item" | "System Settings", name: string): Promise<T> {
+    if (doctype === "System Settings") return structuredClone(this.systemSettings) as T;
     const doc = this.items.get(name);
     if (!doc) throw new NotFoundError(`Item ${name} not found`);
     return structuredClone(doc) as T;

@@ -150,6 +150,37 @@ describe("ProductSync with in-memory ports", () => {
     expect(published).toEqual([]);
   });
 
+  test("a sub-cent price is judged and published at ERPNext's currency precision", async () => {
+    erpnext.item("TENTH").price("TENTH", 0.001).item("ODD").price("ODD", 19.999);
+    expect(await sync.syncItems(["TENTH", "ODD"])).toEqual([
+      {
+        itemCode: "TENTH",
+        outcome: "skipped",
+        reason: expect.stringMatching(
+          /^not published: .*price 0.001, which is 0 at the currency's 2 decimals/,
+        ),
+      },
+      { itemCode: "ODD", outcome: "created" },
+    ]);
+    expect(wix.bySku("TENTH")).toBeUndefined();
+    expect(wix.bySku("ODD")?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("20.00");
+    // A site that books 3 decimals sells it at 0.001.
+    erpnext.systemSettings = { currency_precision: "3", number_format: "#,###.##" };
+    expect(await build().syncItems(["TENTH"])).toEqual([{ itemCode: "TENTH", outcome: "created" }]);
+    expect(wix.bySku("TENTH")?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("0.001");
+  });
+
+  test("a published item whose price drops below the currency's precision is hidden with the reason", async () => {
+    erpnext.item("DROP").price("DROP", 3);
+    await sync.syncItems(["DROP"]);
+    erpnext.price("DROP", 0.004);
+    expect(await sync.syncItems(["DROP"])).toEqual([
+      expect.objectContaining({ itemCode: "DROP", reason: expect.stringMatching(/price 0.004, which is 0/) }),
+    ]);
+    expect(wix.bySku("DROP")).toMatchObject({ visible: false });
+    expect(wix.bySku("DROP")?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("3.00");
+  });
+
   test("free items are published when allowed", async () => {
     erpnext.item("FREE").price("FREE", 0);
     expect(await build({ allowFreeItems: true }).syncItems(["FREE"])).toEqual([

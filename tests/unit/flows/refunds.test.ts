@@ -309,28 +309,46 @@ describe("refunds", () => {
     ]);
   });
 
-  test("restock returns the goods from the Delivery Note, once", async () => {
+  /** A submitted Delivery Note with these rows; one mug refunded and restocked in Wix. */
+  function restockOneMug(poNo: string, items: Record<string, unknown>[]) {
     erpnext.seed("Delivery Note", {
       name: "DN-1",
       docstatus: 1,
       is_return: 0,
-      po_no: "10001",
+      po_no: poNo,
       customer: "Ada",
-      items: [
-        { item_code: "MUG", qty: 2, so_detail: "SOI-1" },
-        { item_code: "CAP", qty: 1, so_detail: "SOI-2" },
-      ],
+      items,
     });
     wix.order.lineItems[0] = {
       ...(wix.order.lineItems[0] as WixOrder["lineItems"][number]),
       restockQuantity: 1,
     };
     wix.refunds = [refund("r1", [{ lineItemId: L1, quantity: 1 }], "13.55")];
+  }
+
+  test("restock returns the goods from the Delivery Note, once", async () => {
+    restockOneMug("10001", [
+      { item_code: "MUG", qty: 2, so_detail: "SOI-1", against_sales_order: "SO-1" },
+      { item_code: "CAP", qty: 1, so_detail: "SOI-2", against_sales_order: "SO-1" },
+    ]);
     for (let i = 0; i < 3; i++) await sync().sync("order-1");
     const returns = erpnext.all("Delivery Note").filter((d) => d.is_return);
     expect(returns).toHaveLength(1);
     expect(returns[0]?.items).toEqual([
       expect.objectContaining({ item_code: "MUG", qty: -1, warehouse: "Returns - SL" }),
+    ]);
+  });
+
+  test("restock finds a note that ships this order with another one (po_no joined)", async () => {
+    restockOneMug("10002, 10001", [
+      { item_code: "MUG", qty: 1, so_detail: "SO2-1", against_sales_order: "SO-2" },
+      { item_code: "MUG", qty: 2, so_detail: "SOI-1", against_sales_order: "SO-1" },
+    ]);
+    await sync().sync("order-1");
+    const returns = erpnext.all("Delivery Note").filter((d) => d.is_return);
+    expect(returns).toHaveLength(1);
+    expect(returns[0]?.items).toEqual([
+      expect.objectContaining({ item_code: "MUG", qty: -1, so_detail: "SOI-1" }),
     ]);
   });
 

@@ -12,34 +12,37 @@ import type { WixOrder } from "#shared/wix/types";
 
 /** In-memory fakes of the shipments ports (their documented behaviour, nothing more). */
 class FakeShipments implements ShipmentsRepository {
+  /** Records keyed by note, and by note and Sales Order for a note's second and later orders. */
   readonly records = new Map<string, ShipmentRecord>();
   readonly linkMap = new Map<string, FulfillmentLink>();
   readonly salesOrders = new Map<string, string>();
-  async get(dn: string) {
-    return this.records.get(dn);
+  private key = (dn: string, part?: string) => (part ? `${dn}#${part}` : dn);
+  async get(dn: string, part?: string) {
+    return this.records.get(this.key(dn, part));
   }
-  async claim(dn: string, orderId: string, lease: number) {
-    const r = this.records.get(dn);
+  async claim(dn: string, orderId: string, lease: number, part?: string) {
+    const r = this.records.get(this.key(dn, part));
     if (r && !(r.state === "claimed" && (r.leaseUntil ?? 0) < Date.now())) return false;
-    this.records.set(dn, {
+    this.records.set(this.key(dn, part), {
       deliveryNote: dn,
       orderId,
       state: "claimed",
       leaseUntil: Date.now() + lease * 1000,
       updatedAt: "",
+      ...(part ? { part } : {}),
     });
     return true;
   }
   async put(r: Omit<ShipmentRecord, "updatedAt">) {
-    this.records.set(r.deliveryNote, { ...r, leaseUntil: 0, updatedAt: "" });
+    this.records.set(this.key(r.deliveryNote, r.part), { ...r, leaseUntil: 0, updatedAt: "" });
   }
   async putIfAbsent(r: Omit<ShipmentRecord, "updatedAt">) {
-    if (this.records.has(r.deliveryNote)) return false;
+    if (this.records.has(this.key(r.deliveryNote, r.part))) return false;
     await this.put(r);
     return true;
   }
-  async release(dn: string) {
-    const r = this.records.get(dn);
+  async release(dn: string, part?: string) {
+    const r = this.records.get(this.key(dn, part));
     if (r?.state === "claimed") r.leaseUntil = 0;
   }
   async links(orderId: string) {
@@ -61,40 +64,52 @@ class FakeShipments implements ShipmentsRepository {
 }
 
 class FakeWix {
-  readonly fulfillments: WixFulfillment[] = [];
+  readonly byOrder = new Map<string, WixFulfillment[]>();
+  private made = 0;
   /** The next create goes through, then answers as given. */
   failNextCreate?: Error;
-  constructor(readonly order: WixOrder) {}
+  constructor(readonly orders: WixOrder[]) {
+    for (const o of orders) this.byOrder.set(o.id, []);
+  }
+  /** The first order's fulfillments. */
+  get fulfillments(): WixFulfillment[] {
+    return this.of(order.id);
+  }
+  of(orderId: string): WixFulfillment[] {
+    return this.byOrder.get(orderId) ?? [];
+  }
   async getOrder(id: string) {
-    return id === this.order.id ? structuredClone(this.order) : undefined;
+    return structuredClone(this.orders.find((o) => o.id === id));
   }
   async orderFulfillments(ids: string[]) {
-    return new Map(ids.map((id) => [id, structuredClone(this.fulfillments)]));
+    return new Map(ids.map((id) => [id, structuredClone(this.of(id))]));
   }
-  async createFulfillment(_orderId: string, f: WixFulfillment) {
+  async createFulfillment(orderId: string, f: WixFulfillment) {
+    const list = this.of(orderId);
     if (
       f.trackingInfo?.trackingNumber &&
-      this.fulfillments.some((x) => x.trackingInfo?.trackingNumber === f.trackingInfo?.trackingNumber)
+      list.some((x) => x.trackingInfo?.trackingNumber === f.trackingInfo?.trackingNumber)
     )
       throw new AlreadyExistsError("TRACKING_NUMBER_ALREADY_EXISTS");
-    const made = { ...structuredClone(f), id: `F-${this.fulfillments.length + 1}` };
-    this.fulfillments.push(made);
+    const made = { ...structuredClone(f), id: `F-${++this.made}` };
+    list.push(made);
     const failure = this.failNextCreate;
     this.failNextCreate = undefined;
     if (failure) throw failure;
-    return { fulfillmentId: made.id, fulfillments: this.fulfillments };
+    return { fulfillmentId: made.id, fulfillments: list };
   }
-  async updateFulfillment(_orderId: string, f: WixFulfillment & { id: string }) {
-    const current = this.fulfillments.find((x) => x.id === f.id);
+  async updateFulfillment(orderId: string, f: WixFulfillment & { id: string }) {
+    const current = this.of(orderId).find((x) => x.id === f.id);
     if (!current) throw new NotFoundError("gone");
     Object.assign(current, f);
-    return this.fulfillments;
+    return this.of(orderId);
   }
-  async deleteFulfillment(_orderId: string, id: string) {
-    const i = this.fulfillments.findIndex((x) => x.id === id);
+  async deleteFulfillment(orderId: string, id: string) {
+    const list = this.of(orderId);
+    const i = list.findIndex((x) => x.id === id);
     if (i < 0) throw new NotFoundError("gone");
-    this.fulfillments.splice(i, 1);
-    return this.fulfillments;
+    list.splice(i, 1);
+    return list;
   }
 }
 
@@ -112,6 +127,14 @@ const order: WixOrder = {
   ],
 };
 
+/** A second order of the same buyer, Sales Order SO-2: 2 x A. */
+const second: WixOrder = {
+  ...order,
+  id: "order-2",
+  number: "10002",
+  lineItems: [{ id: "M1", quantity: 2, price: { amount: "10.00" }, physicalProperties: { sku: "A" } }],
+};
+
 function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext") {
   const docs: Record<string, Record<string, Record<string, unknown>>> = {
     "Delivery Note": { [dn.name as string]: dn },
@@ -124,12 +147,15 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
           { name: "r2", item_code: "B", qty: 1, idx: 2 },
         ],
       },
+      "SO-2": { name: "SO-2", docstatus: 1, items: [{ name: "s1", item_code: "A", qty: 2, idx: 1 }] },
     },
   };
   const shipments = new FakeShipments();
   shipments.salesOrders.set("SO-1", order.id);
-  const wix = new FakeWix(order);
+  shipments.salesOrders.set("SO-2", second.id);
+  const wix = new FakeWix([order, second]);
   const log: SyncLogEntry[] = [];
+  const delivered: string[] = [];
   const deps: ShipmentDeps = {
     erpnext: {
       find: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T | undefined,
@@ -148,13 +174,14 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     wix,
     state: {
       shipments,
-      getOrder: async () => ({ orderId: order.id, salesOrder: "SO-1" }) as OrderRecord,
+      getOrder: async (id) => ({ orderId: id, salesOrder: id === order.id ? "SO-1" : "SO-2" }) as OrderRecord,
       itemForProduct: async () => undefined,
     },
     log: { write: async (e) => void log.push(e) },
     settings: { source },
+    onDelivered: async (orderId) => void delivered.push(orderId),
   };
-  return { push: new ShipmentPush(deps), wix, shipments, log, docs };
+  return { push: new ShipmentPush(deps), wix, shipments, log, docs, delivered };
 }
 
 const note = (over: Record<string, unknown> = {}) => ({
@@ -221,7 +248,7 @@ describe("shipments mapping", () => {
 describe("ShipmentPush", () => {
   test("a submitted note makes one fulfillment with its tracking; again, nothing more", async () => {
     const s = setup(note({ wix_tracking_number: "T1", wix_carrier: "UPS" }));
-    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "created", fulfillmentId: "F-1" });
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created", fulfillmentId: "F-1" }]);
     expect(s.wix.fulfillments).toEqual([
       {
         id: "F-1",
@@ -229,7 +256,7 @@ describe("ShipmentPush", () => {
         trackingInfo: { trackingNumber: "T1", shippingProvider: "ups" },
       },
     ]);
-    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "skipped", reason: "unchanged" });
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "skipped", reason: "unchanged" }]);
     expect(s.wix.fulfillments).toHaveLength(1);
     expect(s.log.map((e) => [e.key, e.outcome])).toEqual([["DN-1", "created"]]);
   });
@@ -245,7 +272,7 @@ describe("ShipmentPush", () => {
     const s = setup(note({ wix_tracking_number: "T9", wix_carrier: "dhl" }));
     s.wix.failNextCreate = new RetryableError("504 after the commit");
     await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
-    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "linked", fulfillmentId: "F-1" });
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "linked", fulfillmentId: "F-1" }]);
     expect(s.wix.fulfillments).toHaveLength(1);
   });
 
@@ -253,22 +280,115 @@ describe("ShipmentPush", () => {
     const s = setup(note());
     await s.push.push("DN-1");
     (s.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 2 });
-    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "updated" });
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }]);
     expect(s.wix.fulfillments).toEqual([]);
-    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "skipped" });
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "skipped" }]);
 
     const t = setup(note({ docstatus: 2 }));
-    expect(await t.push.push("DN-1")).toMatchObject({
-      outcome: "skipped",
-      reason: "cancelled before it reached Wix",
-    });
+    expect(await t.push.push("DN-1")).toMatchObject([
+      { outcome: "skipped", reason: "cancelled before it reached Wix" },
+    ]);
     (t.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 1 });
     await t.push.push("DN-1");
     expect(t.wix.fulfillments).toEqual([]);
   });
 
+  test("a note joining two Sales Orders fulfils each Wix order with its own rows, once; the cancel deletes both", async () => {
+    const joined = note({
+      wix_tracking_number: "J1",
+      items: [
+        { item_code: "A", qty: 1, so_detail: "r1", against_sales_order: "SO-1" },
+        { item_code: "B", qty: 1, so_detail: "r2", against_sales_order: "SO-1" },
+        { item_code: "A", qty: 1, so_detail: "s1", against_sales_order: "SO-2" },
+      ],
+    });
+    const s = setup(joined);
+    expect(await s.push.push("DN-1")).toMatchObject([
+      { outcome: "created", fulfillmentId: "F-1" },
+      { outcome: "created", fulfillmentId: "F-2" },
+    ]);
+    expect(s.wix.of(order.id).map((f) => f.lineItems)).toEqual([
+      [
+        { id: "L1", quantity: 1 },
+        { id: "L2", quantity: 1 },
+      ],
+    ]);
+    expect(s.wix.of(second.id).map((f) => f.lineItems)).toEqual([[{ id: "M1", quantity: 1 }]]);
+    expect(await s.push.push("DN-1")).toMatchObject([{ reason: "unchanged" }, { reason: "unchanged" }]);
+
+    s.docs["Delivery Note"] = { "DN-1": { ...joined, wix_tracking_number: "J2" } };
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }, { outcome: "updated" }]);
+    expect(s.wix.of(second.id)[0]?.trackingInfo).toEqual({ trackingNumber: "J2" });
+
+    s.docs["Delivery Note"] = { "DN-1": { ...joined, docstatus: 2 } };
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }, { outcome: "updated" }]);
+    expect([s.wix.of(order.id), s.wix.of(second.id)]).toEqual([[], []]);
+  });
+
+  test("one order of a joined note refused does not hold back the other", async () => {
+    const s = setup(
+      note({
+        items: [
+          { item_code: "A", qty: 3, so_detail: "s1", against_sales_order: "SO-2" },
+          { item_code: "B", qty: 1, so_detail: "r2", against_sales_order: "SO-1" },
+        ],
+      }),
+    );
+    // SO-2's order has 2 x A: 3 cannot be placed; SO-1's row still ships.
+    await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(PermanentError);
+    expect(s.wix.of(order.id).map((f) => f.lineItems)).toEqual([[{ id: "L2", quantity: 1 }]]);
+    expect(s.wix.of(second.id)).toEqual([]);
+    await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(PermanentError);
+    expect(s.wix.of(order.id)).toHaveLength(1);
+  });
+
+  test("a note against an amended Sales Order is fulfilled on the order of the one it amends", async () => {
+    const s = setup(
+      note({ items: [{ item_code: "B", qty: 1, so_detail: "a2", against_sales_order: "SO-1-1" }] }),
+    );
+    // Amend copies po_no, not our no_copy wix_order_id; the amendment is named <name>-1.
+    s.docs["Sales Order"] = {
+      ...s.docs["Sales Order"],
+      "SO-1-1": {
+        name: "SO-1-1",
+        docstatus: 1,
+        amended_from: "SO-1",
+        po_no: "10001",
+        items: [
+          { name: "a1", item_code: "A", qty: 2, idx: 1 },
+          { name: "a2", item_code: "B", qty: 1, idx: 2 },
+        ],
+      },
+    };
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created" }]);
+    expect(s.wix.of(order.id).map((f) => f.lineItems)).toEqual([[{ id: "L2", quantity: 1 }]]);
+    expect(s.shipments.salesOrders.get("SO-1-1")).toBe(order.id);
+  });
+
+  test("billing hears of a pushed note once, also when its lost create is adopted; not of a redelivery", async () => {
+    const s = setup(note({ wix_tracking_number: "T7" }));
+    s.wix.failNextCreate = new RetryableError("504 after the commit");
+    await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
+    expect(s.delivered).toEqual([]);
+    await s.push.push("DN-1");
+    await s.push.push("DN-1");
+    expect(s.delivered).toEqual([order.id]);
+
+    // A note joining two Sales Orders: each Wix order is billed.
+    const joined = setup(
+      note({
+        items: [
+          { item_code: "A", qty: 1, so_detail: "r1", against_sales_order: "SO-1" },
+          { item_code: "A", qty: 1, so_detail: "s1", against_sales_order: "SO-2" },
+        ],
+      }),
+    );
+    await joined.push.push("DN-1");
+    expect(joined.delivered.sort()).toEqual([order.id, second.id].sort());
+  });
+
   test("FULFILMENT_SOURCE=wix: Delivery Notes are not pushed", async () => {
     const s = setup(note(), "wix");
-    expect(await s.push.push("DN-1")).toMatchObject({ outcome: "ignored" });
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "ignored" }]);
   });
 });

@@ -367,6 +367,29 @@ describe("readers", () => {
       "o-3": { parked: "order is in EUR" },
     });
   });
+
+  test("order context: a parked order's own reason shows when the DLQ has no message for it", async () => {
+    const reason = "order 7 is in EUR but company Sandbox Co books in USD: not converted";
+    const reader = orderContextReader({
+      orders: async () =>
+        new Map([
+          [
+            "o-7",
+            {
+              orderId: "o-7",
+              orderNumber: "7",
+              state: "parked",
+              parkedReason: reason,
+              claimedAt: "",
+              updatedAt: "",
+            },
+          ],
+        ]),
+      // Redriven, held by another reader or lost with a killed process: not in the DLQ now.
+      parked: async () => [],
+    });
+    expect(Object.fromEntries(await reader.of(["o-7"]))).toEqual({ "o-7": { parked: reason } });
+  });
 });
 
 describe("runAudit", () => {

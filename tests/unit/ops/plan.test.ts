@@ -112,6 +112,21 @@ describe("plan of the first sync", () => {
     expect(conflicts.find((c) => c.kind === "no-sku-same-name")?.detail).toContain("w-blue");
   });
 
+  it("a price that is 0 at the currency's precision is a no-price conflict, as the sync decides", () => {
+    const input = planted();
+    input.catalog.prices = input.catalog.prices.map((p) => (p.item_code === "A" ? price("A", 0.001) : p));
+    const conflict = planSync(input, OPTIONS).conflicts.find((c) => c.item === "A");
+    expect(conflict).toEqual({
+      kind: "no-price",
+      item: "A",
+      detail: expect.stringContaining("price 0.001, which is 0 at the currency's 2 decimals"),
+    });
+    // Where ERPNext books 3 decimals it is an ordinary price.
+    expect(
+      planSync(input, { ...OPTIONS, currencyPrecision: 3 }).items.find((i) => i.item === "A")?.action,
+    ).toBe("create");
+  });
+
   it("lists a stock change only above the threshold", () => {
     const plan = planSync(planted(), { ...OPTIONS, stockThreshold: 47 });
     expect(plan.conflicts.filter((c) => c.kind === "stock-change")).toEqual([]);
