@@ -86,17 +86,6 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
           .length,
       },
     }));
-    // frappe/model/mapper.py map_docs: the mapper run once per source on the same target document
-    // (the desk's "Get Items From": several Sales Orders of one customer in one Delivery Note).
-    r.on("POST", `${prefix}/method/frappe.model.mapper.map_docs`, (req) => {
-      const { method, source_names, target_doc } = bodyObject(req);
-      const fn = site.method(String(method));
-      if (!fn) throw new FrappeError(404, "AttributeError", `Failed to get method for command ${method}`);
-      let target = target_doc;
-      for (const source of parseJson<string[]>(String(source_names)) ?? [])
-        target = fn({ source_name: source, target_doc: target }, site);
-      return { status: 200, body: { message: target } };
-    });
     // Whitelisted module methods (the mappers): arguments from the JSON body or the query string.
     for (const verb of ["GET", "POST"])
       r.on(verb, `${prefix}/method/:method`, (req) => {
