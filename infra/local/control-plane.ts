@@ -102,6 +102,23 @@ async function sandboxRoute(req: ControlRequest, deps: ControlDeps): Promise<Sim
     }
     return { status: 200, body: { ok: true } };
   }
+  // Webhooks lost on the way (as when the app's endpoint is down past Wix's retries):
+  // {"count": N, "match": "<event type regex>"}; GET counts those pending, DELETE clears.
+  if (sim instanceof WixSandbox && subPath === "/_lost-webhooks") {
+    if (method === "GET") return { status: 200, body: { pending: sim.pendingLosses } };
+    if (method === "DELETE") sim.clearLosses();
+    else {
+      const { count, match } = (body ?? {}) as { count?: unknown; match?: unknown };
+      if (!Number.isInteger(count) || (count as number) < 1 || typeof match !== "string")
+        return { status: 400, body: { error: 'expected {"count": N >= 1, "match": "<event type regex>"}' } };
+      try {
+        sim.loseWebhooks(count as number, new RegExp(match));
+      } catch {
+        return { status: 400, body: { error: `match: not a regular expression: ${match}` } };
+      }
+    }
+    return { status: 200, body: { ok: true } };
+  }
   if (sim instanceof WixSandbox && subPath === "/_rejected-skus") {
     for (const sku of (body as { skus?: string[] })?.skus ?? []) sim.rejectedSkus.add(sku);
     return { status: 200, body: { rejected: [...sim.rejectedSkus] } };

@@ -218,6 +218,29 @@ describe("sandbox ERPNext Delivery Note (erpnext/stock/doctype/delivery_note)", 
     });
   });
 
+  test("map_docs (the desk's Get Items From): source_names a JSON string, the mapper run per name", async () => {
+    const so = salesOrder();
+    const mapDocs = (body: Record<string, unknown>) =>
+      api("POST", "/api/method/frappe.model.mapper.map_docs", body);
+    const target = JSON.stringify({ doctype: "Delivery Note", company: "Sandbox Co" });
+    const one = await mapDocs({
+      method: MAKE_DELIVERY_NOTE,
+      source_names: JSON.stringify([so.name]),
+      target_doc: target,
+    });
+    expect(one.status).toBe(200);
+    expect(one.body.message).toMatchObject({
+      doctype: "Delivery Note",
+      customer,
+      items: [{ item_code: "DN-1", qty: 3, against_sales_order: so.name }],
+    });
+    // frappe/model/mapper.py: json.loads(source_names) - a list is a TypeError (500).
+    const list = await mapDocs({ method: MAKE_DELIVERY_NOTE, source_names: [so.name], target_doc: target });
+    expect(list.status).toBe(500);
+    const unknown = await mapDocs({ method: "no.such.method", source_names: "[]", target_doc: target });
+    expect(unknown.status).toBe(404);
+  });
+
   test("the mapper refuses a draft order; qty positive; warehouse required", async () => {
     const draftOrder = salesOrder(0);
     const refused = await mapped(draftOrder.name);

@@ -72,6 +72,13 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
         status: 200,
         body: { message: bulkUpdate(site, req) },
       }));
+    // The desk's "Get Items From" with several documents (erpnext/public/js/utils.js map_current_doc
+    // posts to it): frappe/model/mapper.py map_docs calls the mapper once per source name, each
+    // time on the target the last call returned.
+    r.on("POST", `${prefix}/method/frappe.model.mapper.map_docs`, (req) => ({
+      status: 200,
+      body: { message: mapDocs(site, bodyObject(req)) },
+    }));
     r.on("GET", `${prefix}/method/frappe.client.get_count`, (req) => ({
       status: 200,
       body: {
@@ -79,17 +86,6 @@ export function restRoutes(r: Router, site: ErpnextSite): void {
           .length,
       },
     }));
-    // frappe/model/mapper.py map_docs: the mapper run once per source on the same target document
-    // (the desk's "Get Items From": several Sales Orders of one customer in one Delivery Note).
-    r.on("POST", `${prefix}/method/frappe.model.mapper.map_docs`, (req) => {
-      const { method, source_names, target_doc } = bodyObject(req);
-      const fn = site.method(String(method));
-      if (!fn) throw new FrappeError(404, "AttributeError", `Failed to get method for command ${method}`);
-      let target = target_doc;
-      for (const source of parseJson<string[]>(String(source_names)) ?? [])
-        target = fn({ source_name: source, target_doc: target }, site);
-      return { status: 200, body: { message: target } };
-    });
     // Whitelisted module methods (the mappers): arguments from the JSON body or the query string.
     for (const verb of ["GET", "POST"])
       r.on(verb, `${prefix}/method/:method`, (req) => {
@@ -151,6 +147,26 @@ function bodyObject(req: SimRequest): Record<string, unknown> {
     throw new FrappeError(417, "ValidationError", "request body must be a JSON object");
   }
   return req.body as Record<string, unknown>;
+}
+
+/**
+ * frappe.model.mapper.map_docs(method, source_names, target_doc, args=None) (frappe/model/mapper.py):
+ * `source_names` is a JSON *string* (`json.loads`; a list fails with a TypeError, a 500); the
+ * whitelisted `method` is called as `method(src, target_doc)` for each name in turn and the last
+ * target is answered. `args` (a JSON string) is passed as a third argument.
+ */
+function mapDocs(site: ErpnextSite, body: Record<string, unknown>): unknown {
+  const method = site.method(String(body.method ?? ""));
+  if (!method)
+    throw new FrappeError(404, "AttributeError", `Failed to get method for command ${body.method}`);
+  if (typeof body.source_names !== "string")
+    throw new FrappeError(500, "TypeError", "the JSON object must be str, bytes or bytearray");
+  const names = parseJson<unknown[]>(body.source_names);
+  if (!Array.isArray(names)) throw new FrappeError(417, "ValidationError", "source_names must be a list");
+  const extra = typeof body.args === "string" ? { kwargs: parseJson<unknown>(body.args) } : {};
+  let target: unknown = body.target_doc;
+  for (const source_name of names) target = method({ source_name, target_doc: target, ...extra }, site);
+  return target;
 }
 
 /** A list read: filters, `order_by`, `limit_start`/`limit_page_length` (0: all), `fields` ("*": no child tables). */

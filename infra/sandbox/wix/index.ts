@@ -192,6 +192,20 @@ export class WixSandbox extends WixStore {
     return this.webhooks.signAction(eventType, { fqdn: TRANSACTIONS_FQDN, id: orderId }, body, opts);
   }
 
+  /** The next `count` webhook deliveries of event types matching `match` are lost (never arrive). */
+  loseWebhooks(count: number, match: RegExp): void {
+    this.webhooks.lose(count, match);
+  }
+
+  /** Webhook losses set and not yet used; `clearLosses` drops them. */
+  get pendingLosses(): number {
+    return this.webhooks.pendingLosses;
+  }
+
+  clearLosses(): void {
+    this.webhooks.clearLosses();
+  }
+
   /** Signed events, each delivered `copies` times, all at once, shuffled. */
   deliverCopies(
     tokens: readonly (readonly [string, string])[],

@@ -19,6 +19,11 @@ export class WixWebhooks {
   /** The last `entityEventSequence` given. */
   sequence = 0;
   private readonly outbox = new Outbox();
+  /**
+   * Deliveries to lose: an app endpoint that stays down longer than Wix's retries loses the event
+   * (Wix delivers at least once, not surely), so the catch-up jobs must find the change.
+   */
+  private losses: { match: RegExp; count: number }[] = [];
 
   constructor(private readonly options: WixSandboxOptions) {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -181,8 +186,29 @@ export class WixWebhooks {
     this.options.webhookUrl = url;
   }
 
+  /** The next `count` deliveries of events whose type matches `match` are lost. */
+  lose(count: number, match: RegExp): void {
+    this.losses.push({ match, count });
+  }
+
+  /** Losses still to come (a test asserts 0 so a loss that never matched cannot pass silently). */
+  get pendingLosses(): number {
+    return this.losses.reduce((n, l) => n + l.count, 0);
+  }
+
+  clearLosses(): void {
+    this.losses = [];
+  }
+
   private async deliver(eventType: string, token: string): Promise<number | string> {
     if (!this.options.webhookUrl) return "no webhook url";
+    const loss = this.losses.find((l) => l.count > 0 && l.match.test(eventType));
+    if (loss) {
+      loss.count--;
+      this.losses = this.losses.filter((l) => l.count > 0);
+      this.log.push({ eventType, status: "lost" });
+      return "lost";
+    }
     const status = await deliverWebhook(this.options.webhookUrl, {
       headers: { "content-type": "text/plain" },
       body: token,
