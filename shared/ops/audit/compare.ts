@@ -31,7 +31,11 @@ export interface WixOrderSide {
 
 /** ERPNext documents of one order; cancelled ones (docstatus 2) included, the comparison skips them. */
 export interface ErpnextOrderSide {
-  salesOrders: { name: string; grandTotal: Cents; docstatus: number }[];
+  /**
+   * `closed`: status Closed, which ERPNext uses for an invoiced order that is cancelled in Wix and
+   * credited in full (it refuses to cancel an invoiced Sales Order; orders/cancel.ts).
+   */
+  salesOrders: { name: string; grandTotal: Cents; docstatus: number; closed?: boolean }[];
   /** Sales Invoices that are not returns. */
   invoices: { name: string; grandTotal: Cents; docstatus: number }[];
   /** Sales Invoices with `is_return: 1`: a negative grand total. */
@@ -111,7 +115,7 @@ export function compareOrder(wix: WixOrderSide, erp: ErpnextOrderSide, context: 
   // pending while only approved orders are taken. A canceled one must not stay open in ERPNext.
   const booked = wix.status === "APPROVED" || (wix.status === "PENDING" && expect.createOn === "created");
   if (!booked) {
-    const open = salesOrders.filter((so) => so.docstatus === 1);
+    const open = salesOrders.filter((so) => so.docstatus === 1 && !so.closed);
     if (wix.status === "CANCELED" && open.length)
       found.push({
         kind: "amount differs",

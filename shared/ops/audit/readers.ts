@@ -149,6 +149,7 @@ interface SalesOrderRow {
   po_no?: string;
   grand_total: number;
   docstatus: number;
+  status?: string;
 }
 interface InvoiceRow {
   name: string;
@@ -213,6 +214,7 @@ export function erpnextAuditReader(
         "po_no",
         "grand_total",
         "docstatus",
+        "status",
       ]);
       const seen = new Set(sos.map((so) => so.name));
       const named = orders
@@ -225,6 +227,7 @@ export function erpnextAuditReader(
             "po_no",
             "grand_total",
             "docstatus",
+            "status",
           ])),
         );
       const invoices = !options.invoices
@@ -292,6 +295,7 @@ export function erpnextAuditReader(
             name: so.name,
             grandTotal: toCents(so.grand_total),
             docstatus: so.docstatus,
+            closed: so.status === "Closed",
           })),
           invoices: invoices
             .filter((i) => i.po_no === o.number && !i.is_return)

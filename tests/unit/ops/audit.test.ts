@@ -188,6 +188,11 @@ describe("compareOrder", () => {
     ]);
   });
 
+  test("a canceled Wix order whose invoiced Sales Order is Closed (credited in full) agrees", () => {
+    const closed = books({ salesOrders: [{ name: "SO-1", grandTotal: 10537, docstatus: 1, closed: true }] });
+    expect(compareOrder(wixOrder({ status: "CANCELED" }), closed, CONTEXT)).toEqual([]);
+  });
+
   test("a draft Sales Order is not booked when orders are submitted; payments are then not compared", () => {
     const found = compareOrder(
       wixOrder(),
