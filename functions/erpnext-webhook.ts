@@ -3,18 +3,15 @@ import { routeFrappeWebhook } from "#shared/erpnext/webhook";
 import { answer } from "#shared/runtime/edge";
 import { header, rawBody } from "#shared/runtime/http";
 import { lambda } from "#shared/runtime/lambda";
-import { queueClient } from "#shared/runtime/queue";
+import { edgeQueue } from "#shared/runtime/queue";
 import { loadSettings } from "#shared/runtime/settings";
-
-let queue: ReturnType<typeof queueClient> | undefined;
 
 /** POST /webhooks/erpnext: verify, validate, enqueue, answer. Never syncs inline. */
 async function receiveErpnextWebhook(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
-  queue ??= queueClient();
-  const sqs = queue;
+  const sqs = edgeQueue();
   const signature = header(event, "x-frappe-webhook-signature");
   const verdict = routeFrappeWebhook(rawBody(event), signature, settings.erpnext.webhookSecret);
   return answer("ERPNext", verdict, async ({ work, changedAt }) => {

@@ -2,11 +2,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import { answer } from "#shared/runtime/edge";
 import { rawBody } from "#shared/runtime/http";
 import { lambda } from "#shared/runtime/lambda";
-import { queueClient } from "#shared/runtime/queue";
+import { edgeQueue } from "#shared/runtime/queue";
 import { loadSettings } from "#shared/runtime/settings";
 import { FULFILLMENTS_UPDATED, verifyWixWebhook, wixEventQueues } from "#shared/wix/webhook";
-
-let queue: ReturnType<typeof queueClient> | undefined;
 
 /**
  * POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id (order events to the orders
@@ -14,8 +12,7 @@ let queue: ReturnType<typeof queueClient> | undefined;
  */
 async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
-  queue ??= queueClient();
-  const sqs = queue;
+  const sqs = edgeQueue();
   const verdict = await verifyWixWebhook(
     rawBody(event).toString("utf8"),
     settings.wix.webhookPublicKeys,

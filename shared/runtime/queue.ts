@@ -23,3 +23,16 @@ function retryBaseSeconds(value: string | undefined): number {
     ? n
     : DEFAULT_RETRY_BASE_SECONDS;
 }
+
+let edge: { key: string; client: SqsEnqueuer } | undefined;
+
+/**
+ * The webhook edges' client, made once per container. A host started again in the same process
+ * (tests, the chaos run's restart) has another endpoint or other queue URLs: it gets its own client
+ * instead of one still pointed at the queues of the host before.
+ */
+export function edgeQueue(env: NodeJS.ProcessEnv = process.env): SqsEnqueuer {
+  const key = JSON.stringify([env.SQS_ENDPOINT, queueUrlsFromEnv(env), env.RETRY_BASE_SECONDS]);
+  if (edge?.key !== key) edge = { key, client: queueClient(env) };
+  return edge.client;
+}
