@@ -1,5 +1,6 @@
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
 import type { WixOrder } from "../../wix/types";
+import { followAmendments } from "../amendments";
 import type { BillingDeps, BillingErpnext } from "./ports";
 
 /** ERPNext's own Sales Order -> Sales Invoice mapper (erpnext/selling/doctype/sales_order/sales_order.py). */
@@ -66,7 +67,9 @@ export async function ensureSalesInvoice(
     throw new RetryableError(`the invoice of order ${wixOrder.number} is being made by another delivery`);
   }
   try {
-    const invoice = await makeInvoice(erpnext, record.salesOrder, wixOrder);
+    // Amended in ERPNext: the invoice is mapped from the live amendment (the refunds flow comes here too).
+    const salesOrder = await followAmendments(deps, orderId, record.salesOrder);
+    const invoice = await makeInvoice(erpnext, salesOrder, wixOrder);
     await state.billing.recordInvoice(orderId, invoice.name);
     return head(invoice);
   } catch (error) {

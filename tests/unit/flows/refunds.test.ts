@@ -82,6 +82,9 @@ class RefundState implements RefundsState {
   async getOrder() {
     return this.order;
   }
+  async updateOrder(_orderId: string, patch: { salesOrder: string }) {
+    this.order = { ...this.order, ...patch };
+  }
   refunds = {
     getMany: async (ids: string[]) =>
       new Map(
