@@ -1,6 +1,5 @@
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
 import type { WixOrder } from "../../wix/types";
-import { followAmendments } from "../amendments";
 import type { BillingDeps, BillingErpnext } from "./ports";
 
 /** ERPNext's own Sales Order -> Sales Invoice mapper (erpnext/selling/doctype/sales_order/sales_order.py). */
@@ -42,7 +41,8 @@ export type InvoiceDeps = Pick<BillingDeps, "erpnext" | "wix" | "state">;
  * order is parked with the reason, as for Sales Orders.
  *
  * Throws RetryableError while the order has no Sales Order yet or another delivery is making the
- * invoice. The refunds flow calls this before booking a credit note.
+ * invoice. The refunds flow calls this before booking a credit note. Both callers have moved the
+ * order record on to an amended Sales Order first (followAmendments, shared/flows/amendments.ts).
  */
 export async function ensureSalesInvoice(
   deps: InvoiceDeps,
@@ -67,9 +67,7 @@ export async function ensureSalesInvoice(
     throw new RetryableError(`the invoice of order ${wixOrder.number} is being made by another delivery`);
   }
   try {
-    // Amended in ERPNext: the invoice is mapped from the live amendment (the refunds flow comes here too).
-    const salesOrder = await followAmendments(deps, orderId, record.salesOrder);
-    const invoice = await makeInvoice(erpnext, salesOrder, wixOrder);
+    const invoice = await makeInvoice(erpnext, record.salesOrder, wixOrder);
     await state.billing.recordInvoice(orderId, invoice.name);
     return head(invoice);
   } catch (error) {
