@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { AuditResult } from "#shared/ops/audit/run";
 import type { WixOrder } from "#shared/wix/types";
 import { amendOf } from "./amend";
 import { card } from "./billing-helpers";
@@ -71,6 +72,12 @@ describe("an amended Sales Order is followed forward", () => {
     const invoices = docs("Sales Invoice").filter((si) => si.po_no === order.number && si.docstatus === 1);
     expect(invoices.map((si) => rowsOf(si).map((r) => r.sales_order))).toEqual([[amended.name]]);
     expect(parked(order)).toEqual([]);
+    // The audit compares the live amendment (found by its po_no, which Amend copies).
+    const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
+    const res = await h.request("POST", `/jobs/monthly-audit?from=${day(-1)}&to=${day(1)}`);
+    expect(res.status).toBe(200);
+    const ours = (res.body as AuditResult).differences.filter((d) => d.orderNumber === order.number);
+    expect(ours).toEqual([]);
   });
 
   test("a refund after the amendment: a Credit Note against the amendment's invoice", async () => {
