@@ -3,6 +3,7 @@ import type { Doc } from "#infra/sandbox/erpnext/doctype";
 import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
 import type { AuditResult } from "#shared/ops/audit/run";
 import type { WixOrder } from "#shared/wix/types";
+import { amendOf } from "./amend";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /**
@@ -111,21 +112,9 @@ describe("a Delivery Note against an amended Sales Order", () => {
     const order = await syncedOrder([{ sku: "JOIN-B", quantity: 2 }]);
     const original = liveSalesOrderOf(order);
     h.erpnext.update("Sales Order", original.name, { docstatus: 2 });
-    // Amend as the desk does: a copy without the no_copy fields (our wix_* Custom Fields too).
-    const copy = Object.fromEntries(
-      Object.entries(structuredClone(original)).filter(
-        ([k]) =>
-          !k.startsWith("wix_") &&
-          !["name", "docstatus", "status", "per_delivered", "per_billed", "modified", "creation"].includes(k),
-      ),
-    );
-    const items = (copy.items as Record<string, unknown>[]).map(
-      ({ name: _n, delivered_qty: _d, ...row }) => row,
-    );
+    // Amend as the desk does (copy_doc keeps even our no_copy wix_* fields): a new `<name>-1`.
     const amended = h.erpnext.insert("Sales Order", {
-      ...copy,
-      items,
-      amended_from: original.name,
+      ...amendOf(h.erpnext.get("Sales Order", original.name)),
       docstatus: 1,
     });
     expect(amended.name).toBe(`${original.name}-1`);

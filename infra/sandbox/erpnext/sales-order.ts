@@ -200,7 +200,10 @@ function validate(doc: Doc, site: ErpnextSite): void {
   doc.base_rounded_total = doc.rounded_total;
   doc.per_delivered ??= 0;
   doc.per_billed ??= 0;
-  doc.status ??= "Draft";
+  // A draft is always "Draft" (status_map, erpnext/controllers/status_updater.py), also an
+  // amendment whose copy carries the cancelled original's "Cancelled".
+  if (Number(doc.docstatus ?? 0) === 0) doc.status = "Draft";
+  else doc.status ??= "Draft";
   const company = site.table("Company").get(String(doc.company));
   doc.currency ??= company?.default_currency ?? "USD";
   // Another currency needs an exchange rate; this site has no Currency Exchange records, so

@@ -41,7 +41,8 @@ export type InvoiceDeps = Pick<BillingDeps, "erpnext" | "wix" | "state">;
  * order is parked with the reason, as for Sales Orders.
  *
  * Throws RetryableError while the order has no Sales Order yet or another delivery is making the
- * invoice. The refunds flow calls this before booking a credit note.
+ * invoice. The refunds flow calls this before booking a credit note. Both callers have moved the
+ * order record on to an amended Sales Order first (followAmendments, shared/flows/amendments.ts).
  */
 export async function ensureSalesInvoice(
   deps: InvoiceDeps,

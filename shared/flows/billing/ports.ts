@@ -1,3 +1,4 @@
+import type { AmendmentsState } from "#shared/flows/amendments";
 import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the billing flow needs from ERPNext, Wix and our state, and nothing more. The adapters
@@ -33,7 +34,7 @@ export interface BillingRecords {
   recordPayment(record: PaymentRecord): Promise<void>;
 }
 
-export interface BillingState {
+export interface BillingState extends AmendmentsState {
   billing: BillingRecords;
   /** The orders flow's record: the Sales Order and customer of a Wix order. */
   getOrder(orderId: string): Promise<OrderRecord | undefined>;

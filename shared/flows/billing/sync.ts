@@ -2,6 +2,7 @@ import { waitForLease } from "../../concurrency";
 import { RetryableError } from "../../errors";
 import type { Outcome } from "../../store/sync-log";
 import type { WixOrder } from "../../wix/types";
+import { followAmendments } from "../amendments";
 import { ensureSalesInvoice, type SalesInvoiceHead } from "./invoice";
 import { PaymentBooking, settledPayments } from "./payments";
 import type { BillingDeps } from "./ports";
@@ -66,7 +67,8 @@ export class BillingSync {
     // The orders flow sends this order again once its Sales Order exists.
     if (record?.canceled) return nothing("order canceled");
     if (record?.state !== "created" || !record.salesOrder) return nothing("no Sales Order yet");
-    const salesOrder = record.salesOrder;
+    // Amended in ERPNext: billed and paid on the live amendment, not the cancelled one.
+    const salesOrder = await followAmendments(this.deps, orderId, record.salesOrder);
 
     // Deliveries of one order run one after another: an invoice being made while a payment is
     // allocated to the order would leave that payment outside the invoice.

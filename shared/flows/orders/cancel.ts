@@ -2,6 +2,7 @@ import { errorMessage, NotFoundError, PermanentError, RetryableError } from "../
 import type { OrderRecord } from "../../store/state";
 import type { Outcome } from "../../store/sync-log";
 import type { WixOrder } from "../../wix/types";
+import { followAmendments } from "../amendments";
 import type { Customers } from "./customers";
 import type { OrderSyncDeps } from "./ports";
 import { findSalesOrder } from "./sales-order";
@@ -67,8 +68,10 @@ export class Cancellation {
       if (!record?.salesOrder)
         throw new RetryableError(`order ${order.number} is being created: its cancellation follows`);
     }
-    const salesOrder = record.salesOrder;
-    if (record.canceled) return { outcome: "skipped", reason: "already canceled", salesOrder };
+    if (record.canceled)
+      return { outcome: "skipped", reason: "already canceled", salesOrder: record.salesOrder };
+    // Amended in ERPNext: the live amendment is cancelled (or closed), not the cancelled original.
+    const salesOrder = await followAmendments(this.deps, order.id, record.salesOrder);
     // Gone from ERPNext (our delete whose answer was lost, or deleted by hand): nothing to cancel.
     const so = await erpnext.find<SalesOrderProgress>("Sales Order", salesOrder);
     const why = so && whyNotCancel(so, order);

@@ -1,3 +1,4 @@
+import type { AmendmentsState } from "#shared/flows/amendments";
 import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the refunds flow needs from ERPNext, Wix, the billing flow and our state. The adapters
@@ -32,7 +33,7 @@ export interface RefundsInvoices {
   invoiceFor(orderId: string, opts: { make: boolean }): Promise<{ name: string } | undefined>;
 }
 
-export interface RefundsState {
+export interface RefundsState extends AmendmentsState {
   /** The Sales Order and customer the orders flow made for a Wix order. */
   getOrder(
     orderId: string,

@@ -3,6 +3,7 @@ import { errorMessage, isRetryable, PermanentError, RetryableError } from "../..
 import type { RefundRecord } from "../../store/repos/refunds";
 import type { Outcome } from "../../store/sync-log";
 import type { WixPayment } from "../../wix/transactions";
+import { followAmendments } from "../amendments";
 import {
   cents,
   type MappedReturn,
@@ -198,7 +199,9 @@ export class RefundSync {
     const record = await this.deps.state.getOrder(order.id);
     if (!record?.salesOrder || !record.customer)
       throw new RetryableError(`order ${order.number} has no Sales Order yet`);
-    return { salesOrder: record.salesOrder, customer: record.customer, canceled: Boolean(record.canceled) };
+    // Amended in ERPNext: credited and restocked against the live amendment's rows.
+    const salesOrder = await followAmendments(this.deps, order.id, record.salesOrder);
+    return { salesOrder, customer: record.customer, canceled: Boolean(record.canceled) };
   }
 
   /**

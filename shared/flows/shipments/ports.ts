@@ -1,3 +1,4 @@
+import type { AmendmentsState } from "#shared/flows/amendments";
 import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 /**
  * What the shipments flow needs from ERPNext, Wix and our state. The adapters (ErpnextClient,
@@ -43,7 +44,7 @@ export type ShipmentsRepository = Pick<
   | "putSalesOrder"
 >;
 
-export interface ShipmentsState {
+export interface ShipmentsState extends AmendmentsState {
   shipments: ShipmentsRepository;
   /** A short lease on a key (one holder at a time); false while someone else holds it. */
   claim(key: string, leaseSeconds: number): Promise<boolean>;

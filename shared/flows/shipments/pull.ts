@@ -2,6 +2,7 @@ import { MAKE_DELIVERY_NOTE } from "../../erpnext/client";
 import { PermanentError, RetryableError } from "../../errors";
 import type { FulfillmentLink } from "../../store/repos/shipments";
 import type { WixFulfillment } from "../../wix/fulfillment-types";
+import { followAmendments } from "../amendments";
 import { trackingKey } from "./mapping";
 import type { DeliveryNoteDoc, DeliveryNoteItem, ShipmentDeps } from "./ports";
 import { orderLines, SHIPMENT_LEASE_SECONDS, type ShipmentResult } from "./push";
@@ -31,11 +32,16 @@ export class FulfillmentPull {
     const current = (await wix.orderFulfillments([orderId])).get(orderId) ?? [];
     const links = new Map((await state.shipments.links(orderId)).map((l) => [l.fulfillmentId, l]));
     const results: ShipmentResult[] = [];
+    let salesOrder: string | undefined;
     for (const fulfillment of current) {
       const link = links.get(fulfillment.id as string);
       if (link?.state === "cancelled") continue; // a deleted fulfillment's id never comes back
       if (link?.state === "linked") results.push(await this.retrack(link, fulfillment));
-      else results.push(await this.deliver(orderId, record.salesOrder, fulfillment));
+      else {
+        // Amended in ERPNext: the note is mapped from the live amendment, not the cancelled one.
+        salesOrder ??= await followAmendments(this.deps, orderId, record.salesOrder);
+        results.push(await this.deliver(orderId, salesOrder, fulfillment));
+      }
     }
     const present = new Set(current.map((f) => f.id));
     for (const link of links.values())

@@ -113,8 +113,9 @@ export class ShipmentPush {
   /**
    * The Wix order of a Sales Order: our record of it, else the order id on the Sales Order; an
    * amended Sales Order (`<name>-1`, `amended_from`: frappe/model/naming.py _get_amended_name) is
-   * looked up as the one it amends, back to the one we made. Amend copies `po_no` but not our
-   * `wix_order_id` (setup makes it `no_copy`), and our record names the Sales Order we created.
+   * looked up as the one it amends, back to the one we made. Amend copies every field, even our
+   * `no_copy` `wix_order_id` (copy_doc with from_amend, frappe/public/js/frappe/model/create_new.js),
+   * but our record may still name the Sales Order we created (shared/flows/amendments.ts moves it).
    */
   private async orderOf(salesOrder: string): Promise<string | undefined> {
     const { erpnext, state } = this.deps;

@@ -171,6 +171,9 @@ class FakeBillingState implements BillingState {
   async getOrder(id: string) {
     return structuredClone(this.orders.get(id));
   }
+  async updateOrder(id: string, patch: Partial<OrderRecord>) {
+    this.orders.set(id, { ...(this.orders.get(id) as OrderRecord), ...patch });
+  }
   async claim(key: string, lease: number) {
     if ((this.claims.get(key) ?? 0) >= Date.now()) return false;
     this.claims.set(key, Date.now() + lease * 1000);

@@ -82,6 +82,9 @@ class RefundState implements RefundsState {
   async getOrder() {
     return this.order;
   }
+  async updateOrder(_orderId: string, patch: { salesOrder: string }) {
+    this.order = { ...this.order, ...patch };
+  }
   refunds = {
     getMany: async (ids: string[]) =>
       new Map(
@@ -261,6 +264,20 @@ describe("refunds", () => {
       creditNote: note?.name,
       paymentEntry: pe?.name,
     });
+  });
+
+  test("an amended Sales Order: credited against the amendment's rows, the order record moved on", async () => {
+    // Cancelled and amended at the desk: the amendment's rows are new rows, and the invoice's.
+    const original = erpnext.table("Sales Order").get("SO-1") as Record<string, unknown>;
+    erpnext.seed("Sales Order", { ...structuredClone(original), name: "SO-1-1", amended_from: "SO-1" });
+    original.docstatus = 2;
+    original.items = (original.items as { name: string }[]).map((r) => ({ ...r, name: `old-${r.name}` }));
+    wix.refunds = [refund("r1", [{ lineItemId: L1, quantity: 1 }], "13.55")];
+    expect((await sync().sync("order-1")).outcome).toBe("created");
+    expect(notes()).toEqual([
+      expect.objectContaining({ items: [expect.objectContaining({ so_detail: "SOI-1", qty: -1 })] }),
+    ]);
+    expect(state.order?.salesOrder).toBe("SO-1-1");
   });
 
   test("a refund leaves from the account its payment came into (ERPNEXT_PAYMENT_ACCOUNTS)", async () => {

@@ -184,6 +184,7 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
       claim: (key, seconds) => leases.claim(key, seconds),
       release: (key) => leases.release(key),
       getOrder: async (id) => ({ orderId: id, salesOrder: id === order.id ? "SO-1" : "SO-2" }) as OrderRecord,
+      updateOrder: async () => undefined,
       itemForProduct: async () => undefined,
     },
     log: { write: async (e) => void log.push(e) },
