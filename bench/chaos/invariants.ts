@@ -96,6 +96,7 @@ type SalesOrderRow = {
   grand_total: number;
   docstatus: number;
   customer: string;
+  status?: string;
 };
 type Payment = { reference_no: string; docstatus: number; payment_type?: string };
 
@@ -112,6 +113,7 @@ export async function outcome(
     "grand_total",
     "docstatus",
     "customer",
+    "status",
   ]);
   const payments = await erpList<Payment>(host, "Payment Entry", [
     "reference_no",
@@ -194,9 +196,11 @@ export async function outcome(
     const live = soByNumber.get(w.number) ?? [];
     const parked = parkedOrders.get(w.id);
     if (w.status === "CANCELED") {
-      // Cancelled in Wix: its Sales Order is cancelled too (none live), whatever was paid.
-      if (live.length)
-        o.cancelledOff.push(`#${w.number}: ${live.map((so) => so.name).join(", ")} still live`);
+      // Cancelled in Wix: its Sales Order is cancelled too (none live), whatever was paid; an
+      // invoiced one is Closed once credited in full (ERPNext refuses to cancel it: orders/cancel.ts).
+      const open = live.filter((so) => so.status !== "Closed");
+      if (open.length)
+        o.cancelledOff.push(`#${w.number}: ${open.map((so) => so.name).join(", ")} still live`);
     } else if (live.length > 1) o.doubles.push(`#${w.number}: ${live.map((s) => s.name).join(", ")}`);
     else if (live.length === 1) {
       const so = live[0] as (typeof sos)[number];
@@ -479,9 +483,9 @@ async function afterSaleChecks(
       add(reserved, b.item_code, Number(b.reserved_qty));
     for (const c of afterSale.cancelledAndRefunded) {
       const mine = read.sos.filter((so) => so.po_no === c.number);
-      if (!mine.length || mine.some((so) => so.docstatus !== 2))
+      if (!mine.length || mine.some((so) => so.docstatus !== 2 && so.status !== "Closed"))
         o.cancelRefundOff.push(
-          `#${c.number}: Sales Orders ${mine.map((so) => `${so.name} (docstatus ${so.docstatus})`).join(", ") || "none"}`,
+          `#${c.number}: Sales Orders ${mine.map((so) => `${so.name} (docstatus ${so.docstatus}, ${so.status})`).join(", ") || "none"}`,
         );
       const tx = await host.must("GET", `/sandbox/wix/ecom/v1/payments/orders/${c.id}`, undefined, WIX);
       const refundIds = new Set(
