@@ -215,11 +215,25 @@ export function restoreSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: W
  */
 export function sandboxStore(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): SandboxStore {
   let pendingSave: NodeJS.Timeout | undefined;
-  const save = () => saveSandboxes(file, erpnext, wix);
+  let unsaved = false;
+  const save = () => {
+    unsaved = false;
+    saveSandboxes(file, erpnext, wix);
+  };
   const every = setInterval(save, SANDBOX_SAVE_EVERY_MS);
+  // Changes are saved before they are announced, as the real systems commit before their webhooks:
+  // a crash right after a webhook must not lose the order it announced (the chaos run's SIGKILL
+  // left events of orders the restarted sandbox Wix no longer had, retried without end).
+  const commit = () => {
+    if (unsaved) save();
+  };
+  erpnext?.beforeWebhook(commit);
+  wix?.beforeWebhook(commit);
   return {
     afterRequest(method, url) {
-      if (pendingSave || !url.startsWith("/sandbox/") || isSandboxRead(method, url)) return;
+      if (!url.startsWith("/sandbox/") || isSandboxRead(method, url)) return;
+      unsaved = true;
+      if (pendingSave) return;
       pendingSave = setTimeout(() => {
         pendingSave = undefined;
         save();

@@ -124,6 +124,11 @@ export class ErpnextSandbox extends ErpnextSite {
   }
 
   /** Resolves when every webhook sent so far has been delivered or given up. */
+  /** Runs before each webhook delivery (Outbox.beforeDelivery): the host saves the sandbox there. */
+  beforeWebhook(commit: () => void): void {
+    this.webhooks.outbox.beforeDelivery = commit;
+  }
+
   webhooksSettled(): Promise<void> {
     return this.webhooks.settled();
   }

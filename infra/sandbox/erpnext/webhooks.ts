@@ -14,7 +14,7 @@ import { evalCondition, renderTemplate } from "./webhook-doctype";
 export class ErpnextWebhooks {
   /** Every delivery attempt. */
   readonly log: { doctype: string; name: string; status: number | string }[] = [];
-  private readonly outbox = new Outbox();
+  readonly outbox = new Outbox();
   /** Sends every webhook here instead of its `request_url` (tests that catch them). */
   private target?: string;
 

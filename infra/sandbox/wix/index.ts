@@ -278,6 +278,11 @@ export class WixSandbox extends WixStore {
   }
 
   /** Resolves when every announced change has been delivered (or given up). */
+  /** Runs before each webhook delivery (Outbox.beforeDelivery): the host saves the sandbox there. */
+  beforeWebhook(commit: () => void): void {
+    this.webhooks.outbox.beforeDelivery = commit;
+  }
+
   webhooksSettled(): Promise<void> {
     return this.webhooks.settled();
   }

@@ -18,7 +18,7 @@ export class WixWebhooks {
   keys: { publicKeyPem: string; privateKeyPem: string };
   /** The last `entityEventSequence` given. */
   sequence = 0;
-  private readonly outbox = new Outbox();
+  readonly outbox = new Outbox();
   /**
    * Deliveries to lose: an app endpoint that stays down longer than Wix's retries loses the event
    * (Wix delivers at least once, not surely), so the catch-up jobs must find the change.
