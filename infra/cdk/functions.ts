@@ -16,7 +16,7 @@ export interface FunctionSpec {
   /**
    * Most KB the minified bundle may weigh (tests/infra/bundles.test.ts checks it; `npm run bench`
    * prints it). Edges 150; every other function 250, under the 300 of issue 10 with room for a
-   * new flow: each bundles only what it runs (shared/runtime/roots) and HTTP goes through Node's
+   * new flow: each bundles only what it runs (its composition root in functions/workers/<flow>.ts) and HTTP goes through Node's
    * own fetch, where bundling undici alone took about 520 KB.
    */
   budgetKb: number;
@@ -59,7 +59,7 @@ const EDGE_AND_OPS = {
 export type WorkerName = `${FlowName}Worker`;
 export const workerName = (flow: FlowName): WorkerName => `${flow}Worker`;
 
-/** Every worker bundles only its own flow (shared/runtime/roots): at most 250 KB, under issue 10's 300. */
+/** Every worker bundles only its own flow (its composition root in functions/workers/<flow>.ts): at most 250 KB, under issue 10's 300. */
 const WORKER_BUDGET_KB = 250;
 
 const WORKERS = Object.fromEntries(

@@ -18,9 +18,9 @@ import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
 import { localContext } from "#shared/runtime/lambda";
 import type { ApiFunctionName } from "../routes";
 
-export { getContext, resetContext } from "#shared/runtime/context";
 export { logger } from "#shared/runtime/logger";
 export { loadSettings } from "#shared/runtime/settings";
+export { getContext, resetContext } from "./context";
 
 const local =
   <E, R>(name: string, handler: (event: E, context: Context) => Promise<R>) =>

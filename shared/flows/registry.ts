@@ -56,7 +56,7 @@ export const FLOWS = {
     description: "ERPNext items -> Wix products",
     message: productsMessage,
     worker: {
-      entry: "shared/flows/products/worker.ts",
+      entry: "functions/workers/products.ts",
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 2,
@@ -85,7 +85,7 @@ export const FLOWS = {
     description: "ERPNext stock -> Wix inventory",
     message: inventoryMessage,
     worker: {
-      entry: "shared/flows/inventory/worker.ts",
+      entry: "functions/workers/inventory.ts",
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 2,
@@ -114,7 +114,7 @@ export const FLOWS = {
     description: "Wix orders -> ERPNext Sales Orders",
     message: ordersMessage,
     worker: {
-      entry: "shared/flows/orders/worker.ts",
+      entry: "functions/workers/orders.ts",
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 3,
@@ -138,7 +138,7 @@ export const FLOWS = {
     description: "Wix payments -> ERPNext Sales Invoices and Payment Entries",
     message: billingMessage,
     worker: {
-      entry: "shared/flows/billing/worker.ts",
+      entry: "functions/workers/billing.ts",
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 2,
@@ -155,7 +155,7 @@ export const FLOWS = {
     description: "Wix refunds -> ERPNext Credit Notes, payments out and Sales Returns",
     message: refundsMessage,
     worker: {
-      entry: "shared/flows/refunds/worker.ts",
+      entry: "functions/workers/refunds.ts",
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 2,
@@ -172,7 +172,7 @@ export const FLOWS = {
     description: "ERPNext Delivery Notes <-> Wix fulfillments (FULFILMENT_SOURCE)",
     message: shipmentsMessage,
     worker: {
-      entry: "shared/flows/shipments/worker.ts",
+      entry: "functions/workers/shipments.ts",
       memoryMb: 512,
       timeoutSeconds: 120,
       concurrency: 2,

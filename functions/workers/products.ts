@@ -1,11 +1,45 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { lambda } from "../../runtime/lambda";
-import { logger } from "../../runtime/logger";
-import type { OutcomeRecorder } from "../../runtime/outcomes";
-import { type Context, getContext } from "../../runtime/roots/products";
-import { type Leftover, runPerRecord } from "../../runtime/worker";
-import { itemStatusUpdates } from "../status/items";
-import type { ProductsMessage } from "./messages";
+import { CategorySync } from "#shared/flows/categories/sync";
+import type { ProductsMessage } from "#shared/flows/products/messages";
+import { ProductSync } from "#shared/flows/products/sync";
+import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
+import { itemStatusUpdates } from "#shared/flows/status/items";
+import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { lambda } from "#shared/runtime/lambda";
+import { logger } from "#shared/runtime/logger";
+import type { OutcomeRecorder } from "#shared/runtime/outcomes";
+import { type Leftover, runPerRecord } from "#shared/runtime/worker";
+import { inventorySync } from "./inventory";
+
+export const productSync = perCore((core: Core) => {
+  const { erpnext, wix, state, log, settings, queue } = core;
+  const inventory = inventorySync(core);
+  return new ProductSync({
+    erpnext,
+    wix,
+    state,
+    log,
+    erpnextUrl: settings.erpnext.url,
+    priceList: settings.erpnext.priceList,
+    allowFreeItems: settings.erpnext.allowFreeItems,
+    // New products are created with their stock in the same call; a product that does not
+    // exist in Wix yet has no Wix orders, so the oversell guard has nothing to subtract.
+    quantities: (itemCodes) => inventory.sellable(itemCodes, { guard: false }),
+    // Linked products (and any without an inventory item) get their stock right after.
+    onPublished: (itemCodes) => queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
+  });
+});
+
+export const categorySync = perCore(({ wix, state, log }: Core) => new CategorySync({ wix, state, log }));
+
+/** The products worker's composition root (categories ride the products queue). */
+export const getContext = rootContext((core) => ({
+  products: productSync(core),
+  categories: categorySync(core),
+  // Item status fields in ERPNext, written once per item per batch (WRITE_STATUS_TO_ERPNEXT).
+  status: core.settings.status.writeToErpnext ? new ErpnextStatusWriter(core.erpnext) : undefined,
+}));
+export type Context = Awaited<ReturnType<typeof getContext>>;
 
 type Message<K extends ProductsMessage["kind"]> = Extract<ProductsMessage, { kind: K }>;
 
