@@ -1,8 +1,8 @@
 import { errorMessage, PermanentError } from "#shared/errors";
-import { categoryJob } from "#shared/flows/categories/sync";
 import { inventoryDelta, inventoryReconcile } from "#shared/flows/inventory/jobs";
 import { orderPoll } from "#shared/flows/orders/poll";
 import { productCatchup } from "#shared/flows/products/catchup";
+import { categoryJob } from "#shared/flows/products/categories";
 import { shipmentCatchup } from "#shared/flows/shipments/catchup";
 import { isJobName, type JobInput, type JobName } from "#shared/jobs/definitions";
 import { monthlyAudit } from "#shared/ops/audit/job";

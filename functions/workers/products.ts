@@ -1,9 +1,9 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { CategorySync } from "#shared/flows/categories/sync";
+import { CategorySync } from "#shared/flows/products/categories";
+import { itemStatusUpdates } from "#shared/flows/products/item-status";
 import type { ProductsMessage } from "#shared/flows/products/messages";
 import { ProductSync } from "#shared/flows/products/sync";
 import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
-import { itemStatusUpdates } from "#shared/flows/status/items";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import { logger } from "#shared/runtime/logger";

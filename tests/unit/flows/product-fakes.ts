@@ -1,6 +1,6 @@
 /**
  * In-memory fakes of the products and categories flows' ports (shared/flows/products/ports.ts,
- * shared/flows/categories/ports.ts). They keep the rules the flows rely on: Wix SKUs are unique,
+ * shared/flows/products/category-ports.ts). They keep the rules the flows rely on: Wix SKUs are unique,
  * writes are revision-guarded, a bulk call answers per item, Frappe lists carry no child tables.
  */
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
@@ -10,7 +10,7 @@ import type {
   CategoryState,
   Filing,
   MappingScan,
-} from "#shared/flows/categories/ports";
+} from "#shared/flows/products/category-ports";
 import type {
   FlowHeartbeat,
   ItemFilter,
