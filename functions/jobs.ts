@@ -1,11 +1,11 @@
 import { errorMessage, PermanentError } from "#shared/errors";
 import { FLOW_JOB_RUNNERS } from "#shared/flows/job-registry";
+import { QUEUES } from "#shared/flows/registry";
 import { isJobName, type JobInput, type JobName } from "#shared/jobs/definitions";
 import { monthlyAudit } from "#shared/ops/audit/job";
 import { type AuditResult, summaryOf } from "#shared/ops/audit/run";
 import { probeApis } from "#shared/ops/health";
 import { type WeeklyReport, weeklyReport } from "#shared/ops/report";
-import { QUEUES } from "#shared/queue/messages";
 import { type Core, getCore } from "#shared/runtime/core";
 import { healthReport } from "#shared/runtime/health";
 import { lambda } from "#shared/runtime/lambda";

@@ -8,6 +8,8 @@
  * Only declarations (data, message schemas, routes) live here, so the webhook functions that
  * import it stay small; the job runners are in the jobs registry (./job-registry.ts).
  */
+
+import type * as z from "../validation";
 import { billing } from "./billing/flow";
 import type { FlowDefinition } from "./declaration";
 import { inventory } from "./inventory/flow";
@@ -35,3 +37,19 @@ export const FLOWS = Object.fromEntries(
 export type { FlowDefinition };
 export type FlowName = keyof typeof DECLARED;
 export const FLOW_NAMES = Object.keys(FLOWS) as FlowName[];
+
+/** One work queue per flow, named like it; each has a dead-letter queue `<name>-dlq`. */
+export const QUEUES = FLOW_NAMES;
+export type QueueName = FlowName;
+export type MessageOf<Q extends QueueName> = z.infer<(typeof FLOWS)[Q]["message"]>;
+/** What each queue carries, for the generic queue code (shared/queue). */
+export type QueueMessages = { [Q in QueueName]: MessageOf<Q> };
+
+export const messageSchemas = Object.fromEntries(FLOW_NAMES.map((f) => [f, FLOWS[f].message])) as {
+  [Q in QueueName]: (typeof FLOWS)[Q]["message"];
+};
+
+/** Concurrent batches per worker (the event source mapping's maxConcurrency; local consumers). */
+export const WORKER_CONCURRENCY = Object.fromEntries(
+  FLOW_NAMES.map((f) => [f, FLOWS[f].worker.concurrency]),
+) as Record<QueueName, number>;

@@ -5,8 +5,8 @@
  */
 import { type FrappeWebhookDocument, readFrappeWebhook } from "../erpnext/webhook";
 import type { WixEvent } from "../flows/declaration";
+import type { MessageOf } from "../flows/registry";
 import { FLOW_NAMES, FLOWS, type FlowName } from "../flows/registry";
-import type { MessageOf } from "../queue/messages";
 
 /** One flow's message, with the flow it is for. */
 export type QueuedWork = { [F in FlowName]: { queue: F } & MessageOf<F> }[FlowName];

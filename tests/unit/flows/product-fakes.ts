@@ -19,7 +19,8 @@ import type {
   ProductCatalog,
   ProductMappings,
 } from "#shared/flows/products/ports";
-import type { Enqueuer, MessageOf, QueueName } from "#shared/queue/messages";
+import type { QueueMessages, QueueName } from "#shared/flows/registry";
+import type { Enqueuer } from "#shared/queue/messages";
 import type { ProductMapping } from "#shared/store/state";
 import type { SyncLogEntry } from "#shared/store/sync-log";
 import type { BulkError } from "#shared/wix/bulk";
@@ -383,7 +384,7 @@ export class FakeCategories implements CategoryDirectory {
 export class FakeQueue implements Enqueuer {
   readonly sent: { queue: QueueName; messages: unknown[] }[] = [];
 
-  async send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void> {
+  async send<Q extends QueueName>(queue: Q, messages: QueueMessages[Q][]): Promise<void> {
     this.sent.push({ queue, messages });
   }
 }
