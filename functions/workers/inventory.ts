@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RetryableError } from "#shared/errors";
 import type { InventoryMessage } from "#shared/flows/inventory/messages";
 import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
-import { InventorySync } from "#shared/flows/inventory/sync";
+import { InventorySync, readBins, sellableQuantities } from "#shared/flows/inventory/sync";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import type { OutcomeRecorder } from "#shared/runtime/outcomes";
@@ -21,6 +21,12 @@ export const inventorySync = perCore(
       pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
     }),
 );
+
+/** Sellable ERPNext stock of these items over the chosen warehouses, with no guard (the first-sync plan's). */
+export const sellableStock =
+  (erpnext: Core["erpnext"], warehouses: string[]) =>
+  async (itemCodes: string[]): Promise<Map<string, number>> =>
+    sellableQuantities(await readBins(erpnext, itemCodes, warehouses), warehouses, itemCodes);
 
 /** The inventory worker's composition root. */
 export const getContext = rootContext((core) => ({ inventory: inventorySync(core) }));

@@ -1,15 +1,17 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { CategorySync } from "#shared/flows/products/categories";
+import { type PlanSources, readAndPlan } from "#shared/flows/products/first-sync-read";
 import { itemStatusUpdates } from "#shared/flows/products/item-status";
 import type { ProductsMessage } from "#shared/flows/products/messages";
 import { ProductSync } from "#shared/flows/products/sync";
 import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
+import type { Progress } from "#shared/ops/progress";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import { logger } from "#shared/runtime/logger";
 import type { OutcomeRecorder } from "#shared/runtime/outcomes";
 import { type Leftover, runPerRecord } from "#shared/runtime/worker";
-import { inventorySync } from "./inventory";
+import { inventorySync, sellableStock } from "./inventory";
 
 export const productSync = perCore((core: Core) => {
   const { erpnext, wix, state, log, settings, queue } = core;
@@ -31,6 +33,34 @@ export const productSync = perCore((core: Core) => {
 });
 
 export const categorySync = perCore(({ wix, state, log }: Core) => new CategorySync({ wix, state, log }));
+
+/**
+ * `npm run plan` (infra/local/plan.ts): what the first sync would do, read-only, with the
+ * products flow's rules and the inventory flow's stock.
+ */
+export function planFirstSync(
+  { erpnext, wix, settings }: Pick<Core, "erpnext" | "wix" | "settings">,
+  options: { stockThreshold: number; mappings?: PlanSources["mappings"] },
+  progress: (total: number) => Progress,
+) {
+  return readAndPlan(
+    {
+      erpnext,
+      wix,
+      erpnextStock: sellableStock(erpnext, settings.erpnext.warehouses),
+      mappings: options.mappings,
+    },
+    {
+      erpnextUrl: settings.erpnext.url,
+      priceList: settings.erpnext.priceList,
+      allowFreeItems: settings.erpnext.allowFreeItems,
+      locationId: settings.wix.locationId,
+      stockThreshold: options.stockThreshold,
+    },
+    progress,
+  );
+}
+export { renderPlan } from "#shared/flows/products/first-sync-render";
 
 /** The products worker's composition root (categories ride the products queue). */
 export const getContext = rootContext((core) => ({

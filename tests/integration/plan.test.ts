@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { SyncPlan } from "#shared/ops/plan/plan";
+import type { SyncPlan } from "#shared/flows/products/first-sync";
 import { type Harness, handMadeWixProduct, startHarness } from "./harness";
 
 const run = promisify(execFile);
