@@ -4,10 +4,10 @@ import { QUEUES } from "#shared/flows/registry";
 import { isJobName, type JobInput, type JobName } from "#shared/jobs/definitions";
 import { monthlyAudit } from "#shared/ops/audit/job";
 import { type AuditResult, summaryOf } from "#shared/ops/audit/run";
-import { probeApis } from "#shared/ops/health";
+import { probeApis } from "#shared/ops/health-checks";
 import { type WeeklyReport, weeklyReport } from "#shared/ops/report";
 import { type Core, getCore } from "#shared/runtime/core";
-import { healthReport } from "#shared/runtime/health";
+import { healthReport } from "#shared/runtime/health-report";
 import { lambda } from "#shared/runtime/lambda";
 import { logger, metrics } from "#shared/runtime/logger";
 

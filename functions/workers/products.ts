@@ -35,7 +35,7 @@ export const productSync = perCore((core: Core) => {
 export const categorySync = perCore(({ wix, state, log }: Core) => new CategorySync({ wix, state, log }));
 
 /**
- * `npm run plan` (infra/local/plan.ts): what the first sync would do, read-only, with the
+ * `npm run plan` (infra/local/first-sync-plan.ts): what the first sync would do, read-only, with the
  * products flow's rules and the inventory flow's stock.
  */
 export function planFirstSync(

@@ -2,7 +2,7 @@ import { errorMessage, HttpError } from "../errors";
 import type { WixSubscription } from "../flows/declaration";
 import { FLOW_NAMES, FLOWS } from "../flows/registry";
 import type { WixClient } from "../wix/client";
-import type { Problem } from "./plan";
+import type { Problem } from "./document-plan";
 
 /**
  * The Wix side of setup. The Wix app dashboard has no API for webhook subscriptions, so setup

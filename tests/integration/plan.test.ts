@@ -29,7 +29,7 @@ describe("npm run plan", () => {
     for (const k of Object.keys(env)) if (/^(ERPNEXT_|WIX_|OPS_PORT$)/.test(k)) delete env[k];
     const { stdout, stderr } = await run(
       "npx",
-      ["tsx", "infra/local/plan.ts", "--json", "--stock-threshold", "5"],
+      ["tsx", "infra/local/first-sync-plan.ts", "--json", "--stock-threshold", "5"],
       { env, timeout: 60_000 },
     );
     expect(stderr).toContain("planning against the local host's sandboxes");

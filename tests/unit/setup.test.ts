@@ -4,10 +4,10 @@ import { signFrappeBody } from "#shared/erpnext/signature";
 import { HttpError } from "#shared/errors";
 import { FLOWS } from "#shared/flows/registry";
 import { describeFindings, explainHealth } from "#shared/ops/doctor";
-import type { HealthReport } from "#shared/ops/health";
+import type { HealthReport } from "#shared/ops/health-checks";
 import { routeFrappeWebhook } from "#shared/runtime/webhook-routing";
 import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
-import { planDocument, sameValue } from "#shared/setup/plan";
+import { planDocument, sameValue } from "#shared/setup/document-plan";
 import { describeSetup, runSetup, type SetupErpnext } from "#shared/setup/setup";
 import { ERPNEXT_WEBHOOKS, wantedWebhooks } from "#shared/setup/webhooks";
 
