@@ -109,7 +109,7 @@ export interface FlowDefinition<N extends string = string, S extends z.ZodMiniTy
     entry: `functions/workers/${N}.ts`;
     memoryMb: number;
     timeoutSeconds: number;
-    /** Concurrent batches (the event source mapping's maxConcurrency; local consumers). */
+    /** Concurrent batches (the event source mapping's maxConcurrency, 2 to 1000 in AWS; local consumers). */
     concurrency: number;
     /** Seconds SQS gathers messages into one batch (lets stock hints coalesce). */
     batchingWindowSeconds?: number;
