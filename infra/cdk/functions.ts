@@ -3,8 +3,9 @@ import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
 /**
  * Every Lambda of the integration, once: entry, size and timeout. The stack builds from this list
  * and the bundle-size report bundles the same entries with the same esbuild options. The edge and
- * ops functions are listed here; each flow's worker comes from its registry entry
- * (shared/flows/registry.ts), so a new flow adds its worker without an edit in infra/.
+ * ops functions are listed here; each flow's worker comes from its declaration
+ * (shared/flows/<flow>/flow.ts, listed in shared/flows/registry.ts), so a new flow adds its worker
+ * without an edit in infra/.
  */
 export interface FunctionSpec {
   entry: string;

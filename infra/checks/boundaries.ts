@@ -5,8 +5,9 @@
  *    files outside it that import from it are at most the registry (`shared/flows/registry.ts`:
  *    declarations, for the edges; `shared/flows/job-registry.ts`: job runners, for the jobs
  *    function) and the flow's Lambda entry (`functions/workers/<flow>.ts`). Tests, benchmarks and
- *    the simulators are left out, and so are adapters taking types of its ports.ts (rule 2). Shared flow-level modules that are not flows (order-events.ts,
- *    status/...) are not flow folders.
+ *    the simulators are left out, and so are adapters taking types of its ports.ts (rule 2).
+ *    Shared flow-level modules that are not flows (order-events.ts, status/...) are not flow
+ *    folders.
  * 2. Flows and adapters meet only at the ports: nothing in `shared/flows` imports `shared/queue`,
  *    `shared/store`, `shared/http`, `shared/wix` or `shared/erpnext`, and those import from a flow
  *    only types (`import type`) of its `ports.ts`.
@@ -14,7 +15,8 @@
  *
  * Prints one line per flow (its outside importers) and every broken rule; exits 1 when a rule is
  * broken. Until the flows own their ports (issue 17, its other half), a flow's imports of adapters
- * and of other flows are printed as "pending" and do not fail the check; `--strict` fails on them. Imports are read with the TypeScript compiler's own pre-processor, so `import type` and
+ * and of other flows are printed as "pending" and do not fail the check; `--strict` fails on them.
+ * Imports are read with the TypeScript compiler's own pre-processor, so `import type` and
  * `export ... from` are seen as the compiler sees them.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -40,7 +40,7 @@ export const jobs = local("jobs", jobsHandler);
 export type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 /**
- * Each flow's worker, from the entry its registry entry names (the file the CDK stack bundles),
+ * Each flow's worker, from the entry its declaration names (the file the CDK stack bundles),
  * so a new flow runs locally without an edit here.
  */
 export async function loadWorkers(): Promise<Record<FlowName, WorkerHandler>> {
