@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { FlowName } from "../flows/registry";
 import { scrubDeep } from "../http/redact";
 import { batchPut, nowSeconds } from "./dynamo";
 import { keys } from "./keys";
 
-/** The sync log is kept per flow (shared/flows/registry.ts). */
-export type Flow = FlowName;
+/** The sync log is kept per flow: its name (shared/flows/registry.ts). */
+export type Flow = string;
 export type Outcome =
   | "created"
   | "updated"

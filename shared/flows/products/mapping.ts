@@ -5,7 +5,7 @@ import { PermanentError } from "../../errors";
 import type { WixProduct, WixVariant } from "../../wix/types";
 
 /**
- * Why an item cannot become a Wix product as it is, by kind: the plan (shared/ops/plan) lists
+ * Why an item cannot become a Wix product as it is, by kind: the first-sync plan (./first-sync.ts) lists
  * these for a person to decide; the sync parks or hides with the same message.
  */
 export type ContentProblemKind = "over-limit" | "variant-attributes" | "no-price";

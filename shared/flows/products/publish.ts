@@ -6,8 +6,8 @@ import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS } from "../../wi
 import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../../wix/types";
 import { linkBySku } from "./link";
 import { HIDDEN_HASH } from "./mapping";
-import { type Planned, skusOf } from "./plan";
 import type { ProductCatalog, ProductMappings } from "./ports";
+import { type Planned, skusOf } from "./product-plan";
 
 export interface ItemResult {
   itemCode: string;

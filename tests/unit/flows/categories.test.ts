@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
-import { CATEGORY_BATCH, CategorySync, categoryJob } from "#shared/flows/categories/sync";
+import { CATEGORY_BATCH, CategorySync, categoryJob } from "#shared/flows/products/categories";
 import type { ProductMapping } from "#shared/store/state";
 import { FakeCategories, FakeLog, FakeQueue, FakeState } from "./product-fakes";
 

@@ -1,6 +1,6 @@
 /**
  * In-memory fakes of the products and categories flows' ports (shared/flows/products/ports.ts,
- * shared/flows/categories/ports.ts). They keep the rules the flows rely on: Wix SKUs are unique,
+ * shared/flows/products/category-ports.ts). They keep the rules the flows rely on: Wix SKUs are unique,
  * writes are revision-guarded, a bulk call answers per item, Frappe lists carry no child tables.
  */
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
@@ -10,7 +10,7 @@ import type {
   CategoryState,
   Filing,
   MappingScan,
-} from "#shared/flows/categories/ports";
+} from "#shared/flows/products/category-ports";
 import type {
   FlowHeartbeat,
   ItemFilter,
@@ -19,7 +19,8 @@ import type {
   ProductCatalog,
   ProductMappings,
 } from "#shared/flows/products/ports";
-import type { Enqueuer, MessageOf, QueueName } from "#shared/queue/messages";
+import type { QueueMessages, QueueName } from "#shared/flows/registry";
+import type { Enqueuer } from "#shared/queue/messages";
 import type { ProductMapping } from "#shared/store/state";
 import type { SyncLogEntry } from "#shared/store/sync-log";
 import type { BulkError } from "#shared/wix/bulk";
@@ -383,7 +384,7 @@ export class FakeCategories implements CategoryDirectory {
 export class FakeQueue implements Enqueuer {
   readonly sent: { queue: QueueName; messages: unknown[] }[] = [];
 
-  async send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void> {
+  async send<Q extends QueueName>(queue: Q, messages: QueueMessages[Q][]): Promise<void> {
     this.sent.push({ queue, messages });
   }
 }

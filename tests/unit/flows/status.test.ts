@@ -1,8 +1,8 @@
 import { describe, expect, test } from "@jest/globals";
+import { itemStatusUpdates, statusOf } from "#shared/flows/products/item-status";
 import type { ItemResult } from "#shared/flows/products/sync";
 import { StatusBatch } from "#shared/flows/status/batch";
 import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
-import { itemStatusUpdates, statusOf } from "#shared/flows/status/items";
 import type { StatusPort, StatusUpdate } from "#shared/flows/status/ports";
 import { OutcomeRecorder } from "#shared/runtime/outcomes";
 import type { ProductMapping } from "#shared/store/state";

@@ -1,10 +1,36 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { RetryableError } from "../../errors";
-import { lambda } from "../../runtime/lambda";
-import type { OutcomeRecorder } from "../../runtime/outcomes";
-import { type Context, getContext } from "../../runtime/roots/inventory";
-import { runCoalesced } from "../../runtime/worker";
-import type { InventoryMessage } from "./messages";
+import { RetryableError } from "#shared/errors";
+import type { InventoryMessage } from "#shared/flows/inventory/messages";
+import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
+import { InventorySync, readBins, sellableQuantities } from "#shared/flows/inventory/sync";
+import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { lambda } from "#shared/runtime/lambda";
+import type { OutcomeRecorder } from "#shared/runtime/outcomes";
+import { runCoalesced } from "#shared/runtime/worker";
+
+/** The inventory use-case; the products root uses it too (opening stock of new products). */
+export const inventorySync = perCore(
+  ({ erpnext, wix, state, log, settings }: Core) =>
+    new InventorySync({
+      erpnext,
+      wix,
+      state,
+      log,
+      warehouses: settings.erpnext.warehouses,
+      locationId: settings.wix.locationId,
+      pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
+    }),
+);
+
+/** Sellable ERPNext stock of these items over the chosen warehouses, with no guard (the first-sync plan's). */
+export const sellableStock =
+  (erpnext: Core["erpnext"], warehouses: string[]) =>
+  async (itemCodes: string[]): Promise<Map<string, number>> =>
+    sellableQuantities(await readBins(erpnext, itemCodes, warehouses), warehouses, itemCodes);
+
+/** The inventory worker's composition root. */
+export const getContext = rootContext((core) => ({ inventory: inventorySync(core) }));
+export type Context = Awaited<ReturnType<typeof getContext>>;
 
 /**
  * Inventory queue consumer. Hints for the same items coalesce: the whole batch becomes one

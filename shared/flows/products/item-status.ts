@@ -1,7 +1,7 @@
 import type { ProductMapping } from "../../store/state";
-import type { ItemResult } from "../products/sync";
-import { itemStatus, type WixStatus } from "./fields";
-import type { StatusUpdate } from "./ports";
+import { itemStatus, type WixStatus } from "../status/fields";
+import type { StatusUpdate } from "../status/ports";
+import type { ItemResult } from "./sync";
 
 /**
  * What each product outcome shows on the Item. An unchanged item, or one that is not in ERPNext,

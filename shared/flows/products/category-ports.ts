@@ -5,7 +5,7 @@
  */
 import type { ProductMapping } from "../../store/state";
 import type { BulkError } from "../../wix/bulk";
-import type { FlowHeartbeat, OutcomeLog } from "../products/ports";
+import type { FlowHeartbeat, OutcomeLog } from "./ports";
 
 export type { FlowHeartbeat, OutcomeLog };
 

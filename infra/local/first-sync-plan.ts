@@ -5,10 +5,10 @@
  * host's sandboxes (`npm start`), and says so. Every write is refused by the clients' test-mode
  * guard, so a plan can never change either side. Progress goes to stderr, the plan to stdout.
  */
+
+import { planFirstSync, renderPlan } from "#functions/workers/products";
 import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
-import { readAndPlan } from "#shared/ops/plan/read";
-import { renderPlan } from "#shared/ops/plan/render";
 import { progress } from "#shared/ops/progress";
 import { loadSettings } from "#shared/runtime/settings";
 import { WixClient } from "#shared/wix/client";
@@ -70,16 +70,9 @@ async function main(): Promise<void> {
   const refuse = () => undefined;
   const erpnext = new ErpnextClient({ ...settings.erpnext, onWithheldWrite: refuse });
   const wix = new WixClient({ ...settings.wix, onWithheldWrite: refuse });
-  const plan = await readAndPlan(
-    { erpnext, wix },
-    {
-      erpnextUrl: settings.erpnext.url,
-      priceList: settings.erpnext.priceList,
-      allowFreeItems: settings.erpnext.allowFreeItems,
-      warehouses: settings.erpnext.warehouses,
-      locationId: settings.wix.locationId,
-      stockThreshold: args.stockThreshold,
-    },
+  const plan = await planFirstSync(
+    { erpnext, wix, settings },
+    { stockThreshold: args.stockThreshold },
     (total) => progress("plan", total || undefined),
   );
   if (args.json) console.log(JSON.stringify(plan, null, 2));

@@ -1,9 +1,8 @@
 import type { ErpnextClient } from "../erpnext/client";
 import { errorMessage, remoteAnswered } from "../errors";
-import { FLOW_NAMES, FLOWS } from "../flows/registry";
-import { QUEUES, type QueueName } from "../queue/messages";
+import { FLOW_NAMES, FLOWS, type FlowName, QUEUES, type QueueName } from "../flows/registry";
 import type { JobRun, StateStore } from "../store/state";
-import type { Flow, SyncLog } from "../store/sync-log";
+import type { SyncLog } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
 
 export type HealthStatus = "ok" | "degraded" | "failing";
@@ -17,7 +16,7 @@ export interface HealthReport {
   wix: { reachable: boolean; catalogVersion?: string; expected: "V3_CATALOG"; error?: string };
   queues: Record<QueueName, { depth: number; inFlight: number; dlq: number } | { error: string }>;
   flows: Record<
-    Flow,
+    FlowName,
     { lastSuccess?: string; ageSeconds?: number; thresholdSeconds: number; stale: boolean }
   >;
   /** The last run of each scheduled job that has run. */
@@ -29,7 +28,7 @@ export interface HealthReport {
 /** How old a flow's last success may be before health degrades (a day of no orders is normal). */
 export const FLOW_THRESHOLDS_SECONDS = Object.fromEntries(
   FLOW_NAMES.map((f) => [f, FLOWS[f].healthThresholdSeconds]),
-) as Record<Flow, number>;
+) as Record<FlowName, number>;
 
 export interface HealthDeps {
   erpnext: Pick<ErpnextClient, "whoAmI">;
@@ -37,7 +36,7 @@ export interface HealthDeps {
   state: StateStore;
   log: SyncLog;
   queueDepth: (queue: QueueName) => Promise<{ depth: number; inFlight: number; dlq: number }>;
-  thresholds?: Partial<Record<Flow, number>>;
+  thresholds?: Partial<Record<FlowName, number>>;
   /** Test mode (DRY_RUN): reported as `mode: "test"`; not a problem in itself. */
   testMode?: boolean;
 }
@@ -68,7 +67,7 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
 
   const successes = await deps.state.lastSuccesses();
   const flows = {} as HealthReport["flows"];
-  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
+  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as FlowName[]) {
     const thresholdSeconds = deps.thresholds?.[flow] ?? FLOW_THRESHOLDS_SECONDS[flow];
     const lastSuccess = successes[flow];
     const ageSeconds = lastSuccess ? Math.round((now.getTime() - Date.parse(lastSuccess)) / 1000) : undefined;
@@ -84,7 +83,7 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
 
   let errorsLast24h = 0;
   const since = new Date(now.getTime() - 86400_000);
-  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as Flow[]) {
+  for (const flow of Object.keys(FLOW_THRESHOLDS_SECONDS) as FlowName[]) {
     const entries = await deps.log.since(flow, since, now);
     errorsLast24h += entries.filter((e) => e.outcome === "failed" || e.outcome === "parked").length;
   }

@@ -1,8 +1,26 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { lambda } from "../../runtime/lambda";
-import { getContext } from "../../runtime/roots/shipments";
-import { runPerRecord } from "../../runtime/worker";
-import { subjectOf } from "./messages";
+import { subjectOf } from "#shared/flows/shipments/messages";
+import { ShipmentSync } from "#shared/flows/shipments/sync";
+import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { lambda } from "#shared/runtime/lambda";
+import { runPerRecord } from "#shared/runtime/worker";
+
+export const shipmentSync = perCore(
+  ({ erpnext, wix, state, log, settings, queue }: Core) =>
+    new ShipmentSync({
+      erpnext,
+      wix,
+      state,
+      log,
+      settings: settings.shipments,
+      onDelivered: (orderId) =>
+        queue.send("billing", [{ kind: "order-billing", orderId, source: "shipment" }]),
+    }),
+);
+
+/** The shipments worker's composition root. */
+export const getContext = rootContext((core) => ({ shipments: shipmentSync(core) }));
+export type Context = Awaited<ReturnType<typeof getContext>>;
 
 /**
  * Shipments queue consumer: each message names a Delivery Note (to Wix) or a Wix order (its

@@ -1,7 +1,34 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { lambda } from "../../runtime/lambda";
-import { getContext } from "../../runtime/roots/billing";
-import { runPerRecord } from "../../runtime/worker";
+import { paymentAccountFor } from "#shared/flows/billing/accounts";
+import { ensureSalesInvoice } from "#shared/flows/billing/invoice";
+import { BillingSync } from "#shared/flows/billing/sync";
+import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { lambda } from "#shared/runtime/lambda";
+import { runPerRecord } from "#shared/runtime/worker";
+
+export const billingSync = perCore(
+  ({ erpnext, wix, state, log, settings }: Core) =>
+    new BillingSync({
+      erpnext,
+      wix,
+      state,
+      log,
+      settings: {
+        ...settings.billing,
+        company: settings.orders.company,
+        submit: settings.orders.submit,
+      },
+    }),
+);
+
+/** What the refunds worker takes from billing: the order's Sales Invoice, made when missing. */
+export const salesInvoiceOf = ({ erpnext, wix, state }: Core, orderId: string) =>
+  ensureSalesInvoice({ erpnext, wix, state }, { orderId });
+export { paymentAccountFor };
+
+/** The billing worker's composition root. */
+export const getContext = rootContext((core) => ({ billing: billingSync(core) }));
+export type Context = Awaited<ReturnType<typeof getContext>>;
 
 /**
  * Billing queue consumer: each message names a Wix order whose invoice and payments are brought

@@ -1,4 +1,4 @@
-import type { Action, SyncPlan } from "./plan";
+import type { Action, SyncPlan } from "./first-sync";
 
 const ACTIONS: Action[] = ["create", "link", "update", "hide", "unchanged", "not-published"];
 

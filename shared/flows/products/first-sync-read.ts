@@ -2,24 +2,23 @@ import { chunks } from "../../concurrency";
 import type { ErpnextClient } from "../../erpnext/client";
 import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
-import { readBins, sellableQuantities } from "../../flows/inventory/sync";
-import { readCatalog } from "../../flows/products/catalog";
-import type { ProductMappings } from "../../flows/products/ports";
+import type { Progress } from "../../ops/progress";
 import type { ProductMapping } from "../../store/state";
 import type { WixClient } from "../../wix/client";
-import type { Progress } from "../progress";
-import { mergePlans, type PlanOptions, planSync, type SyncPlan, type WixListing } from "./plan";
+import { readCatalog } from "./catalog";
+import { mergePlans, type PlanOptions, planSync, type SyncPlan, type WixListing } from "./first-sync";
+import type { ProductMappings } from "./ports";
 
 export interface PlanSources {
   erpnext: Pick<ErpnextClient, "listAll" | "get" | "find">;
   wix: Pick<WixClient, "catalogVersion" | "allVariants" | "findCategories" | "inventoryBySku">;
+  /** Sellable ERPNext stock of these SKUs (the inventory flow's rule, given by the composition). */
+  erpnextStock: (skus: string[]) => Promise<Map<string, number>>;
   /** Our records of what is published; without them the plan is that of a first sync. */
   mappings?: Pick<ProductMappings, "getMappings">;
 }
 
 export interface ReadOptions extends PlanOptions {
-  /** Warehouses whose stock is sellable (ERPNEXT_WAREHOUSES; empty = all). */
-  warehouses: string[];
   /** The Wix location stock goes to (WIX_LOCATION_ID). */
   locationId?: string;
 }
@@ -93,14 +92,13 @@ export async function readAndPlan(
 }
 
 async function readStock(
-  { erpnext, wix }: PlanSources,
+  { erpnextStock, wix }: PlanSources,
   options: ReadOptions,
   skus: string[],
 ): Promise<{ erpnext: Map<string, number>; wix: Map<string, number> }> {
-  const bins = await readBins(erpnext, skus, options.warehouses);
   const inWix = new Map<string, number>();
   for (const i of await wix.inventoryBySku(skus, options.locationId))
     if (i.product?.variantSku && i.quantity !== undefined && i.quantity !== null)
       inWix.set(i.product.variantSku, i.quantity);
-  return { erpnext: sellableQuantities(bins, options.warehouses, skus), wix: inWix };
+  return { erpnext: await erpnextStock(skus), wix: inWix };
 }

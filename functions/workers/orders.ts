@@ -3,13 +3,43 @@ import {
   IdempotencyConfig,
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { sleep } from "../../resilience/retry";
-import { lambda } from "../../runtime/lambda";
-import type { OutcomeRecorder } from "../../runtime/outcomes";
-import { type Context, getContext } from "../../runtime/roots/orders";
-import { runPerRecord } from "../../runtime/worker";
-import type { OrdersMessage } from "./messages";
+import type { OrdersMessage } from "#shared/flows/orders/messages";
+import { OrderSync } from "#shared/flows/orders/sync";
+import { sleep } from "#shared/resilience/retry";
+import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { lambda } from "#shared/runtime/lambda";
+import type { OutcomeRecorder } from "#shared/runtime/outcomes";
+import { runPerRecord } from "#shared/runtime/worker";
+
+export const orderSync = perCore(
+  ({ erpnext, wix, state, log, settings, queue }: Core) =>
+    new OrderSync({
+      erpnext,
+      wix,
+      state,
+      log,
+      settings: settings.orders,
+      onBillable: (order) =>
+        queue.send("billing", [{ kind: "order-billing", orderId: order.id, source: "orders" }]),
+    }),
+);
+
+/** Wix event ids already handled (Powertools Idempotency; the table's TTL forgets them). */
+export const eventStore = perCore(
+  ({ dynamo, tables }: Core) =>
+    new DynamoDBPersistenceLayer({
+      tableName: tables.idempotency,
+      awsSdkV3Client: dynamo,
+      keyAttr: "id",
+      expiryAttr: "expiration",
+    }),
+);
+
+/** The orders worker's composition root: the only one with Powertools Idempotency. */
+export const getContext = rootContext((core) => ({ orders: orderSync(core), eventStore: eventStore(core) }));
+export type Context = Awaited<ReturnType<typeof getContext>>;
 
 /** Wix retries a webhook for about 47 hours; remember its event ids a little longer. */
 const WIX_RETRY_WINDOW_SECONDS = 3 * 86400;

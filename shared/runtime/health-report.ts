@@ -1,5 +1,5 @@
 import { scrub } from "../http/redact";
-import { checkHealth, type HealthReport } from "../ops/health";
+import { checkHealth, type HealthReport } from "../ops/health-checks";
 import type { Core } from "./core";
 import { metrics } from "./logger";
 

@@ -3,7 +3,13 @@ import type { Enqueuer } from "../../queue/messages";
 import type { ProductMapping } from "../../store/state";
 import { type BulkError, describeBulkError } from "../../wix/bulk";
 import { WIX_CATEGORY_ITEMS } from "../../wix/categories";
-import type { CategoryDirectory, CategoryState, FlowHeartbeat, MappingScan, OutcomeLog } from "./ports";
+import type {
+  CategoryDirectory,
+  CategoryState,
+  FlowHeartbeat,
+  MappingScan,
+  OutcomeLog,
+} from "./category-ports";
 
 /** ERPNext's root group says nothing about an item: it gets no category. */
 const ROOT_GROUP = "All Item Groups";

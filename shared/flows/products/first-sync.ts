@@ -1,6 +1,7 @@
 import { errorMessage } from "../../errors";
-import type { Catalog } from "../../flows/products/catalog";
-import { ContentProblem, HIDDEN_HASH, WIX_LABEL_MAX, WIX_NAME_MAX } from "../../flows/products/mapping";
+import type { ProductMapping } from "../../store/state";
+import type { Catalog } from "./catalog";
+import { ContentProblem, HIDDEN_HASH, WIX_LABEL_MAX, WIX_NAME_MAX } from "./mapping";
 import {
   NotPublishableYet,
   type Planned,
@@ -8,8 +9,7 @@ import {
   planItem,
   planTemplate,
   skusOf,
-} from "../../flows/products/plan";
-import type { ProductMapping } from "../../store/state";
+} from "./product-plan";
 
 /**
  * The first sync, before it happens: what the products flow would do with each ERPNext item, and
