@@ -1,4 +1,5 @@
 import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
+import type { SkuLookup } from "#shared/flows/order-holds";
 /**
  * What the inventory flow needs from ERPNext, Wix and our state, and nothing more. The adapters
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
@@ -31,11 +32,6 @@ export interface InventoryState {
 
 export interface InventoryLog {
   write(entry: SyncLogEntry): Promise<void>;
-}
-
-/** The item code of a Wix product (and variant), from our mappings. */
-export interface SkuLookup {
-  itemForProduct(productId: string, variantId?: string): Promise<string | undefined>;
 }
 
 /** The oversell guard reads recent Wix orders, our order records and the stock holds orders left. */

@@ -2,12 +2,12 @@ import { readCurrencyPrecision, roundToPrecision } from "../../erpnext/currency"
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
 import type { OrderRecord } from "../../store/state";
 import type { WixOrder } from "../../wix/types";
-import { orderSkus } from "../inventory/oversell-guard";
+import { HourlyCache } from "../hourly-cache";
+import { orderSkus } from "../order-holds";
 import { salesOrderWixFields } from "../status/fields";
 import type { Addresses } from "./addresses";
 import type { Customers } from "./customers";
 import { toSalesOrder } from "./mapping";
-import { HourlyCache } from "./master-data";
 import type { OrderSyncDeps, OrdersErpnext } from "./ports";
 
 /** How long a claim protects an order being created before another delivery may take over. */

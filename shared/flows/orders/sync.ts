@@ -2,7 +2,7 @@ import { RetryableError } from "../../errors";
 import { parkReason } from "../../store/repos/orders";
 import type { Outcome } from "../../store/sync-log";
 import type { WixOrder } from "../../wix/types";
-import { orderSkus } from "../inventory/oversell-guard";
+import { orderSkus } from "../order-holds";
 import { Addresses } from "./addresses";
 import { Cancellation } from "./cancel";
 import { Customers } from "./customers";

@@ -1,6 +1,6 @@
 import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
-import { HourlyCache } from "../orders/master-data";
+import { HourlyCache } from "../hourly-cache";
 import { readCatalog } from "./catalog";
 import {
   groupChanges,
