@@ -5,8 +5,9 @@
  *    at most the registry (`shared/flows/registry.ts`) and the flow's Lambda entry
  *    (`functions/workers/<flow>.ts`). Tests, benchmarks and the simulators are left out.
  * 2. Flows and adapters meet only at the ports: nothing in `shared/flows` imports `shared/queue`,
- *    `shared/store`, `shared/http`, `shared/wix` or `shared/erpnext`, and those import from a flow
- *    only types (`import type`) of its `ports.ts`.
+ *    `shared/store`, `shared/http`, `shared/wix` or `shared/erpnext`, and those import from the flows
+ *    only types (`import type`): of a flow's `ports.ts`, or of a flow-level module
+ *    (`shared/flows/<name>.ts`, what several flows share, such as the Wix order's shape).
  * 3. No import circles outside the simulators.
  *
  * Prints one line per flow (its outside importers) and every broken rule; exits 1 when a rule is
@@ -88,6 +89,9 @@ export function readImports(): Import[] {
 }
 
 const flowOf = (file: string) => /^shared\/flows\/([^/]+)\//.exec(file)?.[1];
+/** What several flows share, beside their folders (the registry, which knows every flow, is not). */
+const isFlowLevel = (file: string) =>
+  /^shared\/flows\/[^/]+\.ts$/.test(file) && file !== "shared/flows/registry.ts";
 const inSimulators = (file: string) => OUTSIDE_RULES.some((p) => file.startsWith(p));
 
 export interface BoundaryReport {
@@ -118,8 +122,9 @@ export function checkBoundaries(imports: Import[], flows: readonly string[]): Bo
     const toAdapter = ADAPTERS.some((p) => i.to.startsWith(p));
     if (fromFlow && toAdapter) problems.push(`${i.from} imports the adapter ${i.to}`);
     const fromAdapter = ADAPTERS.some((p) => i.from.startsWith(p));
-    if (fromAdapter && i.to.startsWith("shared/flows/") && !(i.typeOnly && i.to.endsWith("/ports.ts")))
-      problems.push(`${i.from} imports ${i.to} (adapters take only types from a flow's ports.ts)`);
+    const port = i.to.endsWith("/ports.ts") || isFlowLevel(i.to);
+    if (fromAdapter && i.to.startsWith("shared/flows/") && !(i.typeOnly && port))
+      problems.push(`${i.from} imports ${i.to} (adapters take only types from the flows' ports)`);
   }
   for (const circle of circles(imports.filter((i) => !inSimulators(i.from) && !inSimulators(i.to))))
     problems.push(`import circle: ${circle.join(" -> ")}`);

@@ -1,7 +1,7 @@
 import type { ErpnextClient } from "../erpnext/client";
 import type { StateStore } from "../store/state";
 import type { WixClient } from "../wix/client";
-import type { WixOrder } from "../wix/types";
+import type { WixOrder } from "./wix-orders";
 
 export const EPOCH_FRAPPE = "1970-01-01 00:00:00.000000";
 const PAGE = 500;

@@ -1,4 +1,4 @@
-import type { WixOrder } from "../wix/types";
+import type { WixOrder } from "./wix-orders";
 
 /**
  * What the orders flow holds and the inventory flow's oversell guard subtracts: the quantities

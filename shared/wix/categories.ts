@@ -9,8 +9,8 @@ import type {
   QueryCategoriesRequestOriginal,
   QueryCategoriesResponseOriginal,
 } from "@wix/auto_sdk_categories_categories/meta";
+import type { BulkError } from "../flows/wix-bulk";
 import type { HttpClient } from "../http/client";
-import type { BulkError } from "./bulk";
 import { queryPages } from "./query";
 import { errorOf } from "./responses";
 

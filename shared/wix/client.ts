@@ -9,12 +9,22 @@ import type {
 } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import type { Settings } from "../config/settings";
 import { HttpError } from "../errors";
+import type {
+  BulkResponse,
+  BulkWithInventoryResponse,
+  WixInventoryItem,
+  WixNewProduct,
+  WixProduct,
+  WixProductUpdate,
+  WixVariantMatch,
+} from "../flows/wix-catalog";
+import type { WixFulfillment, WixFulfillmentUpdate } from "../flows/wix-fulfillments";
+import type { WixOrder, WixOrderTransactions } from "../flows/wix-orders";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { isWixRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
 import { type CategoryItemOutcome, WixCategories, type WixCategory } from "./categories";
-import type { WixFulfillment, WixFulfillmentUpdate } from "./fulfillment-types";
 import { WixFulfillments } from "./fulfillments";
 import { WixOrders } from "./orders";
 import { queryPages } from "./query";
@@ -25,17 +35,6 @@ import {
   NO_RESULTS,
   productWriteCondition,
 } from "./responses";
-import type { WixOrderTransactions } from "./transactions";
-import type {
-  BulkResponse,
-  BulkWithInventoryResponse,
-  WixInventoryItem,
-  WixNewProduct,
-  WixOrder,
-  WixProduct,
-  WixProductUpdate,
-  WixVariantMatch,
-} from "./types";
 
 /** GetCatalogVersionResponse.catalogVersion (@wix/auto_sdk_stores_catalog-versioning meta.d.ts). */
 export type CatalogVersion = NonNullable<GetCatalogVersionResponseOriginal["catalogVersion"]>;

@@ -10,9 +10,8 @@ import type {
   SearchOrdersResponseOriginal,
 } from "@wix/auto_sdk_ecom_orders/meta";
 import { HttpError } from "../errors";
+import type { Wire, WixOrder, WixOrderTransactions, WixOrderTransactionsWire } from "../flows/wix-orders";
 import type { HttpClient } from "../http/client";
-import type { WixOrderTransactions, WixOrderTransactionsWire } from "./transactions";
-import type { Wire, WixOrder } from "./types";
 
 /** eCommerce orders and their payments (@wix/auto_sdk_ecom_orders, order-transactions). */
 export class WixOrders {

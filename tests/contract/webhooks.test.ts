@@ -16,8 +16,8 @@ import type {
   PaymentStatusUpdatedOriginal,
 } from "@wix/auto_sdk_ecom_orders/meta";
 import { importPKCS8, SignJWT } from "jose";
+import type { Wire } from "#shared/flows/wix-orders";
 import { WIX_WEBHOOK_EVENTS } from "#shared/setup/wix";
-import type { Wire } from "#shared/wix/types";
 import { verifyWixWebhook, wixEventQueues } from "#shared/wix/webhook";
 
 /**

@@ -3,8 +3,8 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { OrderInput } from "#infra/sandbox/wix/orders";
 import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import type { AuditResult } from "#shared/ops/audit/run";
-import type { WixOrder } from "#shared/wix/types";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /**

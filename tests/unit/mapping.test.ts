@@ -12,7 +12,7 @@ import {
   toWixProduct,
   toWixVariantProduct,
 } from "#shared/flows/products/mapping";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 
 const item = (over: Partial<Item> = {}): Item =>
   ({

@@ -3,9 +3,10 @@
  * `StateStore` satisfy these structurally; the unit tests use in-memory fakes. Wix's per-product
  * refusals come back as values (`BulkError`), never as HTTP statuses.
  */
-import type { ProductMapping } from "../../store/state";
-import type { BulkError } from "../../wix/bulk";
+
 import type { FlowHeartbeat, OutcomeLog } from "../products/ports";
+import type { ProductMapping } from "../records";
+import type { BulkError } from "../wix-bulk";
 
 export type { FlowHeartbeat, OutcomeLog };
 

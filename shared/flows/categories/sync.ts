@@ -1,8 +1,8 @@
 import { chunks } from "../../concurrency";
 import type { Enqueuer } from "../../queue/messages";
-import type { ProductMapping } from "../../store/state";
-import { type BulkError, describeBulkError } from "../../wix/bulk";
 import { WIX_CATEGORY_ITEMS } from "../../wix/categories";
+import type { ProductMapping } from "../records";
+import { type BulkError, describeBulkError } from "../wix-bulk";
 import type { CategoryDirectory, CategoryState, FlowHeartbeat, MappingScan, OutcomeLog } from "./ports";
 
 /** ERPNext's root group says nothing about an item: it gets no category. */

@@ -5,9 +5,9 @@ import type { SkuLookup } from "#shared/flows/order-holds";
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
  * fakes. Failures arrive as domain conditions (shared/errors.ts), never as HTTP statuses.
  */
-import type { OrderRecord, ProductMapping } from "../../store/state";
-import type { SyncLogEntry } from "../../store/sync-log";
-import type { BulkResponse, WixInventoryItem, WixOrder } from "../../wix/types";
+import type { OrderRecord, ProductMapping, SyncLogEntry } from "../records";
+import type { BulkResponse, WixInventoryItem } from "../wix-catalog";
+import type { WixOrder } from "../wix-orders";
 
 /** ERPNext's stock: Bins (read in full) and Stock Ledger Entries (one by one). */
 export type InventoryErpnext = Pick<ErpnextDocuments, "listAll" | "find">;

@@ -1,10 +1,10 @@
 import { readCurrencyPrecision, roundToPrecision } from "../../erpnext/currency";
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
-import type { OrderRecord } from "../../store/state";
-import type { WixOrder } from "../../wix/types";
 import { HourlyCache } from "../hourly-cache";
 import { orderSkus } from "../order-holds";
+import type { OrderRecord } from "../records";
 import { salesOrderWixFields } from "../status/fields";
+import type { WixOrder } from "../wix-orders";
 import type { Addresses } from "./addresses";
 import type { Customers } from "./customers";
 import { toSalesOrder } from "./mapping";

@@ -8,8 +8,8 @@ import {
   itemPriceSchema,
   itemSchema,
 } from "../../erpnext/schemas";
-import type { ProductMapping } from "../../store/state";
 import { describeIssues } from "../../validation";
+import type { ProductMapping } from "../records";
 import type { VariantInput } from "./mapping";
 import type { ItemSource } from "./ports";
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { DEFAULT_CURRENCY_PRECISION, roundToPrecision } from "../../erpnext/currency";
 import type { Item, ItemPrice } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
-import type { WixProduct, WixVariant } from "../../wix/types";
+import type { WixProduct, WixVariant } from "../wix-catalog";
 
 /**
  * Why an item cannot become a Wix product as it is, by kind: the plan (shared/ops/plan) lists

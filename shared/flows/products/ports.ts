@@ -4,16 +4,16 @@
  * in-memory fakes. Failures arrive as the domain conditions of shared/errors.ts, never as HTTP
  * statuses.
  */
-import type { ProductMapping } from "../../store/state";
-import type { SyncLogEntry } from "../../store/sync-log";
+
 import type { CatalogVersion } from "../../wix/client";
+import type { ProductMapping, SyncLogEntry } from "../records";
 import type {
   BulkResponse,
   WixNewProduct,
   WixProduct,
   WixProductUpdate,
   WixVariantMatch,
-} from "../../wix/types";
+} from "../wix-catalog";
 
 /** A Frappe list filter: `[field, operator, value]`. */
 export type ItemFilter = [string, string, unknown];

@@ -9,8 +9,7 @@
  */
 import type { RestockInfoOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import { PermanentError } from "../../errors";
-import type { WixRefund } from "../../wix/transactions";
-import type { Wire, WixOrder } from "../../wix/types";
+import type { Wire, WixOrder, WixRefund } from "../wix-orders";
 
 export type { WixRefund };
 export type WixRestockInfo = Wire<RestockInfoOriginal>;

@@ -1,9 +1,8 @@
 import { waitForLease } from "../../concurrency";
 import { errorMessage, isRetryable, PermanentError, RetryableError } from "../../errors";
-import type { RefundRecord } from "../../store/repos/refunds";
-import type { Outcome } from "../../store/sync-log";
-import type { WixPayment } from "../../wix/transactions";
 import { followAmendments } from "../amendments";
+import type { Outcome } from "../records";
+import type { WixPayment } from "../wix-orders";
 import {
   cents,
   type MappedReturn,
@@ -15,7 +14,7 @@ import {
   toCreditNote,
   type WixRefund,
 } from "./mapping";
-import type { RefundSyncDeps, RefundsOrder } from "./ports";
+import type { RefundRecord, RefundSyncDeps, RefundsOrder } from "./ports";
 
 export type { RefundSyncDeps } from "./ports";
 

@@ -1,10 +1,9 @@
 import { MAKE_DELIVERY_NOTE } from "../../erpnext/client";
 import { PermanentError, RetryableError } from "../../errors";
-import type { FulfillmentLink } from "../../store/repos/shipments";
-import type { WixFulfillment } from "../../wix/fulfillment-types";
 import { followAmendments } from "../amendments";
+import type { WixFulfillment } from "../wix-fulfillments";
 import { trackingKey } from "./mapping";
-import type { DeliveryNoteDoc, DeliveryNoteItem, ShipmentDeps } from "./ports";
+import type { DeliveryNoteDoc, DeliveryNoteItem, FulfillmentLink, ShipmentDeps } from "./ports";
 import { orderLines, SHIPMENT_LEASE_SECONDS, type ShipmentResult } from "./push";
 
 /**

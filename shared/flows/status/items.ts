@@ -1,5 +1,5 @@
-import type { ProductMapping } from "../../store/state";
 import type { ItemResult } from "../products/sync";
+import type { ProductMapping } from "../records";
 import { itemStatus, type WixStatus } from "./fields";
 import type { StatusUpdate } from "./ports";
 

@@ -7,10 +7,10 @@
 import type { PaymentOriginal, RefundOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { ErpnextClient, Filter } from "../../erpnext/client";
 import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
-import { parkReason } from "../../store/repos/orders";
-import type { OrderRecord } from "../../store/state";
-import type { WixFulfillment } from "../../wix/fulfillment-types";
-import type { Wire, WixOrder } from "../../wix/types";
+import type { OrderRecord } from "../../flows/records";
+import { parkReason } from "../../flows/records";
+import type { WixFulfillment } from "../../flows/wix-fulfillments";
+import type { Wire, WixOrder } from "../../flows/wix-orders";
 import { type ErpnextOrderSide, toCents, type WixOrderSide } from "./compare";
 import type { AuditPeriod, ErpnextAuditReader, OrderContextReader, WixAuditReader } from "./ports";
 import { periodBounds } from "./run";

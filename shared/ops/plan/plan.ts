@@ -9,7 +9,7 @@ import {
   planTemplate,
   skusOf,
 } from "../../flows/products/plan";
-import type { ProductMapping } from "../../store/state";
+import type { ProductMapping } from "../../flows/records";
 
 /**
  * The first sync, before it happens: what the products flow would do with each ERPNext item, and

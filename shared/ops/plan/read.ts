@@ -5,7 +5,7 @@ import { PermanentError } from "../../errors";
 import { readBins, sellableQuantities } from "../../flows/inventory/sync";
 import { readCatalog } from "../../flows/products/catalog";
 import type { ProductMappings } from "../../flows/products/ports";
-import type { ProductMapping } from "../../store/state";
+import type { ProductMapping } from "../../flows/records";
 import type { WixClient } from "../../wix/client";
 import type { Progress } from "../progress";
 import { mergePlans, type PlanOptions, planSync, type SyncPlan, type WixListing } from "./plan";

@@ -9,12 +9,12 @@ import type {
   BillingState,
   BillingWix,
   DocFilter,
+  InvoiceRecord,
+  PaymentRecord,
 } from "#shared/flows/billing/ports";
 import { BillingSync } from "#shared/flows/billing/sync";
-import type { InvoiceRecord, PaymentRecord } from "#shared/store/repos/billing";
-import type { OrderRecord } from "#shared/store/state";
-import type { WixOrderTransactions, WixPayment } from "#shared/wix/transactions";
-import type { WixOrder } from "#shared/wix/types";
+import type { OrderRecord } from "#shared/flows/records";
+import type { WixOrder, WixOrderTransactions, WixPayment } from "#shared/flows/wix-orders";
 import { FakeLog } from "./fakes";
 
 type Doc = Record<string, unknown> & { name: string };

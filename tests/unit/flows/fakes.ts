@@ -5,10 +5,16 @@
 import { NotFoundError } from "#shared/errors";
 import type { InventoryErpnext, InventoryState, InventoryWix } from "#shared/flows/inventory/ports";
 import { CLOSE_SALES_ORDERS } from "#shared/flows/orders/cancel";
-import type { DocFilter, OrdersErpnext, OrdersState, OrdersWix } from "#shared/flows/orders/ports";
-import type { CustomerRecord, OrderRecord, ProductMapping } from "#shared/store/state";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { BulkResponse, WixInventoryItem, WixOrder } from "#shared/wix/types";
+import type {
+  CustomerRecord,
+  DocFilter,
+  OrdersErpnext,
+  OrdersState,
+  OrdersWix,
+} from "#shared/flows/orders/ports";
+import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/records";
+import type { BulkResponse, WixInventoryItem } from "#shared/flows/wix-catalog";
+import type { WixOrder } from "#shared/flows/wix-orders";
 
 type Doc = Record<string, unknown> & { name: string };
 

@@ -19,11 +19,8 @@ import type {
   ProductCatalog,
   ProductMappings,
 } from "#shared/flows/products/ports";
-import type { Enqueuer, MessageOf, QueueName } from "#shared/queue/messages";
-import type { ProductMapping } from "#shared/store/state";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { BulkError } from "#shared/wix/bulk";
-import type { CatalogVersion } from "#shared/wix/client";
+import type { ProductMapping, SyncLogEntry } from "#shared/flows/records";
+import type { BulkError } from "#shared/flows/wix-bulk";
 import type {
   BulkItemResult,
   BulkResponse,
@@ -31,7 +28,9 @@ import type {
   WixProduct,
   WixProductUpdate,
   WixVariantMatch,
-} from "#shared/wix/types";
+} from "#shared/flows/wix-catalog";
+import type { Enqueuer, MessageOf, QueueName } from "#shared/queue/messages";
+import type { CatalogVersion } from "#shared/wix/client";
 
 export const PRICE_LIST = "Standard Selling";
 

@@ -1,14 +1,18 @@
 import { describe, expect, test } from "@jest/globals";
 import { RetryableError } from "#shared/errors";
+import type { OrderRecord } from "#shared/flows/records";
 import { shipmentCatchup } from "#shared/flows/shipments/catchup";
 import { trackingKey } from "#shared/flows/shipments/mapping";
 import type { ShipmentsMessage } from "#shared/flows/shipments/messages";
-import type { ShipmentDeps, ShipmentsRepository } from "#shared/flows/shipments/ports";
+import type {
+  FulfillmentLink,
+  ShipmentDeps,
+  ShipmentRecord,
+  ShipmentsRepository,
+} from "#shared/flows/shipments/ports";
 import { FulfillmentPull, fulfillmentsInStep } from "#shared/flows/shipments/pull";
-import type { OrderRecord } from "#shared/store/repos/orders";
-import type { FulfillmentLink, ShipmentRecord } from "#shared/store/repos/shipments";
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
 
 /** FULFILMENT_SOURCE=wix: Wix fulfillments -> Delivery Notes, the catch-up, and billing told. */

@@ -1,14 +1,17 @@
 import { describe, expect, test } from "@jest/globals";
 import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "#shared/errors";
+import type { OrderRecord, SyncLogEntry } from "#shared/flows/records";
 import { allocate, knownProvider, trackingInfoOf } from "#shared/flows/shipments/mapping";
-import type { ShipmentDeps, ShipmentsRepository } from "#shared/flows/shipments/ports";
+import type {
+  FulfillmentLink,
+  ShipmentDeps,
+  ShipmentRecord,
+  ShipmentsRepository,
+} from "#shared/flows/shipments/ports";
 import { quantitiesOf } from "#shared/flows/shipments/pull";
 import { ShipmentPush } from "#shared/flows/shipments/push";
-import type { OrderRecord } from "#shared/store/repos/orders";
-import type { FulfillmentLink, ShipmentRecord } from "#shared/store/repos/shipments";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeState } from "./fakes";
 
 /** In-memory fakes of the shipments ports (their documented behaviour, nothing more). */
