@@ -1,3 +1,4 @@
+import { frappeTimeToIso } from "../frappe-time";
 import { describeIssues } from "../validation";
 import { frappeWebhookSchema } from "./schemas";
 import { verifyFrappeSignature } from "./signature";
@@ -69,14 +70,4 @@ export function routeFrappeWebhook(
     default:
       return { status: 200, ignored: `doctype ${doc.doctype} is not synced` };
   }
-}
-
-/**
- * Frappe dates carry no zone ("2025-01-02 03:04:05.123456", site time). Read as UTC: only used
- * for latency figures, never for correctness.
- */
-export function frappeTimeToIso(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(`${value.replace(" ", "T").slice(0, 23)}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

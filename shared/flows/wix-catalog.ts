@@ -36,6 +36,17 @@ import type {
  * does not declare fails `tsc`. Flow-level: the Wix adapter implements the flows' ports with them.
  */
 
+/**
+ * Wix limits: up to 100 products and 1,000 variants in all per bulk call (bulkCreateProducts doc in
+ * @wix/auto_sdk_stores_products-v-3 build/cjs/index.d.ts; BulkUpdateProductsRequest in meta.d.ts).
+ */
+export const WIX_BULK_PRODUCTS = 100;
+export const WIX_BULK_VARIANTS = 1000;
+/** Options created by one bulk create, in all (bulkCreateProductsWithInventory doc, products-v-3 index.d.ts). */
+export const WIX_BULK_OPTIONS = 100;
+/** Bulk create/update take 1..1000 inventory items
+ * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts: `@maxSize 1000`). */
+export const WIX_BULK_INVENTORY = 1000;
 export interface Money {
   amount: string;
   formattedAmount?: string;

@@ -1,14 +1,16 @@
 import { chunks } from "../../concurrency";
 import type { Enqueuer } from "../../queue/messages";
-import { WIX_CATEGORY_ITEMS } from "../../wix/categories";
 import type { ProductMapping } from "../records";
 import { type BulkError, describeBulkError } from "../wix-bulk";
 import type { CategoryDirectory, CategoryState, FlowHeartbeat, MappingScan, OutcomeLog } from "./ports";
 
 /** ERPNext's root group says nothing about an item: it gets no category. */
 const ROOT_GROUP = "All Item Groups";
-/** Products per Bulk Add/Remove Items call (one products message). */
-export const CATEGORY_BATCH = WIX_CATEGORY_ITEMS;
+/**
+ * Products per Bulk Add/Remove Items call (one products message): remove takes at most 100 items
+ * and both answer at most 100 results (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts).
+ */
+export const CATEGORY_BATCH = 100;
 /**
  * The one per-call refusal the SDK documents for Bulk Add/Remove Items
  * (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts `BulkAddItemsToCategoryApplicationErrors`):

@@ -1,6 +1,6 @@
 import { chunks } from "../../concurrency";
 import type { ErpnextClient } from "../../erpnext/client";
-import { frappeTimeToIso } from "../../erpnext/webhook";
+import { frappeTimeToIso } from "../../frappe-time";
 import type { Enqueuer } from "../../queue/messages";
 import type { StateStore } from "../../store/state";
 import { modifiedSince } from "../modified-since";

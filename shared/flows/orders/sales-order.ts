@@ -1,5 +1,5 @@
-import { readCurrencyPrecision, roundToPrecision } from "../../erpnext/currency";
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
+import { readCurrencyPrecision, roundToPrecision } from "../currency";
 import { HourlyCache } from "../hourly-cache";
 import { orderSkus } from "../order-holds";
 import type { OrderRecord } from "../records";

@@ -1,5 +1,5 @@
 import type { ErpnextClient } from "../../erpnext/client";
-import { frappeTimeToIso } from "../../erpnext/webhook";
+import { frappeTimeToIso } from "../../frappe-time";
 import type { Enqueuer } from "../../queue/messages";
 import type { StateStore } from "../../store/state";
 import { modifiedSince } from "../modified-since";

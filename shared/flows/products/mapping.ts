@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { DEFAULT_CURRENCY_PRECISION, roundToPrecision } from "../../erpnext/currency";
-import type { Item, ItemPrice } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
+import { DEFAULT_CURRENCY_PRECISION, roundToPrecision } from "../currency";
+import type { Item, ItemPrice } from "../erpnext-items";
 import type { WixProduct, WixVariant } from "../wix-catalog";
 
 /**

@@ -1,5 +1,5 @@
-import type { Item, ItemPrice } from "../../erpnext/schemas";
 import { errorMessage } from "../../errors";
+import type { Item, ItemPrice } from "../erpnext-items";
 import type { ProductMapping } from "../records";
 import type { WixProduct } from "../wix-catalog";
 import type { Catalog, TemplateUnit } from "./catalog";

@@ -6,7 +6,7 @@
 
 import type { PaymentOriginal, RefundOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { ErpnextClient, Filter } from "../../erpnext/client";
-import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
+import { ERPNEXT_IN_FILTER } from "../../flows/erpnext-documents";
 import type { OrderRecord } from "../../flows/records";
 import { parkReason } from "../../flows/records";
 import type { WixFulfillment } from "../../flows/wix-fulfillments";

@@ -1,7 +1,7 @@
 import { chunks } from "../../concurrency";
 import type { ErpnextClient } from "../../erpnext/client";
-import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
+import { readCurrencyPrecision } from "../../flows/currency";
 import { readBins, sellableQuantities } from "../../flows/inventory/sync";
 import { readCatalog } from "../../flows/products/catalog";
 import type { ProductMappings } from "../../flows/products/ports";

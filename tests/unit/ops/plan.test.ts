@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { type Item, type ItemPrice, itemPriceSchema, itemSchema } from "#shared/erpnext/schemas";
+import { type Item, type ItemPrice, itemPriceSchema, itemSchema } from "#shared/flows/erpnext-items";
 import type { Catalog } from "#shared/flows/products/catalog";
 import type { VariantInput } from "#shared/flows/products/mapping";
 import type { ProductMapping } from "#shared/flows/records";
