@@ -1,7 +1,6 @@
-import type { ErpnextClient } from "../erpnext/client";
-import type { StateStore } from "../store/state";
-import type { WixClient } from "../wix/client";
-import type { WixOrder } from "./wix-orders";
+import type { DocFilter, ErpnextDocuments } from "./erpnext-documents";
+import type { Watermarks } from "./job-ports";
+import type { WixOrder, WixOrderSearch } from "./wix-orders";
 
 export const EPOCH_FRAPPE = "1970-01-01 00:00:00.000000";
 const PAGE = 500;
@@ -13,15 +12,15 @@ const PAGE = 500;
  */
 export async function* modifiedSince<T extends { modified: string }>(
   deps: {
-    erpnext: Pick<ErpnextClient, "list">;
-    state: Pick<StateStore, "getWatermark" | "advanceWatermark">;
+    erpnext: Pick<ErpnextDocuments, "list">;
+    state: Watermarks;
   },
   doctype: string,
   watermark: string,
   fields: string[],
   pageLength = PAGE,
   /** More conditions on the rows (the products catch-up leaves out the integration's own writes). */
-  filters: [string, string, unknown][] = [],
+  filters: DocFilter[] = [],
 ): AsyncGenerator<T[]> {
   const since = (await deps.state.getWatermark(watermark)) ?? EPOCH_FRAPPE;
   for (let start = 0; ; start += pageLength) {
@@ -49,8 +48,8 @@ export const WIX_ORDERS_OVERLAP_MS = 5 * 60_000;
  */
 export async function* ordersUpdatedSince(
   deps: {
-    wix: Pick<WixClient, "searchOrders">;
-    state: Pick<StateStore, "getWatermark" | "advanceWatermark">;
+    wix: WixOrderSearch;
+    state: Watermarks;
   },
   watermark: string,
 ): AsyncGenerator<{ orders: WixOrder[]; since: string }> {

@@ -12,3 +12,7 @@ export const orderEventShape = {
   sequence: z.optional(z.number()),
   changedAt: z.optional(z.string()),
 };
+
+/** An order event as its fields are typed: what every order message carries beside its `kind`. */
+export type OrderEvent = z.infer<typeof orderEvent>;
+const orderEvent = z.object(orderEventShape);

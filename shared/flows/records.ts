@@ -27,6 +27,11 @@ export interface SyncLogEntry<F extends string = string> {
   at?: string;
 }
 
+/** The sync log: one entry per item (or order) and outcome. */
+export interface OutcomeLog {
+  writeAll(entries: SyncLogEntry[]): Promise<void>;
+}
+
 /** Exactly-once bookkeeping for one Wix order. */
 export interface OrderRecord {
   orderId: string;
@@ -82,4 +87,9 @@ export interface ProductMapping {
   inventoryItemId?: string;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Every mapping, page by page: the category job's and the inventory reconcile's scan. */
+export interface MappingScan {
+  allMappings(pageSize: number): AsyncIterable<ProductMapping[]>;
 }

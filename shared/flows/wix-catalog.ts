@@ -1,3 +1,4 @@
+import type { GetCatalogVersionResponseOriginal } from "@wix/auto_sdk_stores_catalog-versioning/meta";
 import type {
   InventoryItemOriginal as InventoryItemWire,
   ProductOriginal as InventoryProductWire,
@@ -47,6 +48,9 @@ export const WIX_BULK_OPTIONS = 100;
 /** Bulk create/update take 1..1000 inventory items
  * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts: `@maxSize 1000`). */
 export const WIX_BULK_INVENTORY = 1000;
+/** GetCatalogVersionResponse.catalogVersion (@wix/auto_sdk_stores_catalog-versioning meta.d.ts). */
+export type CatalogVersion = NonNullable<GetCatalogVersionResponseOriginal["catalogVersion"]>;
+
 export interface Money {
   amount: string;
   formattedAmount?: string;

@@ -94,6 +94,11 @@ export interface WixOrder {
   lineItems: WixLineItem[];
 }
 
+/** Wix orders updated since a time, a page at a time (Search Orders, newest `updatedDate` last). */
+export interface WixOrderSearch {
+  searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }>;
+}
+
 /** Dates travel as ISO strings. */
 export type Wire<T> = T extends Date
   ? string

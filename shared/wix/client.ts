@@ -12,6 +12,7 @@ import { HttpError } from "../errors";
 import type {
   BulkResponse,
   BulkWithInventoryResponse,
+  CatalogVersion,
   WixInventoryItem,
   WixNewProduct,
   WixProduct,
@@ -35,9 +36,6 @@ import {
   NO_RESULTS,
   productWriteCondition,
 } from "./responses";
-
-/** GetCatalogVersionResponse.catalogVersion (@wix/auto_sdk_stores_catalog-versioning meta.d.ts). */
-export type CatalogVersion = NonNullable<GetCatalogVersionResponseOriginal["catalogVersion"]>;
 
 /** Connection settings come from the validated settings; the rest are tuning knobs. */
 export type WixClientOptions = Pick<

@@ -1,8 +1,15 @@
 import { chunks } from "../../concurrency";
-import type { Enqueuer } from "../../queue/messages";
+import type { WorkQueue } from "../job-ports";
 import type { ProductMapping } from "../records";
 import { type BulkError, describeBulkError } from "../wix-bulk";
-import type { CategoryDirectory, CategoryState, FlowHeartbeat, MappingScan, OutcomeLog } from "./ports";
+import type {
+  CategoryDirectory,
+  CategoryMessage,
+  CategoryState,
+  FlowHeartbeat,
+  MappingScan,
+  OutcomeLog,
+} from "./ports";
 
 /** ERPNext's root group says nothing about an item: it gets no category. */
 const ROOT_GROUP = "All Item Groups";
@@ -113,7 +120,10 @@ export class CategorySync {
 }
 
 /** The category job: every published product whose group is not yet its Wix category, by group. */
-export async function categoryJob(deps: { state: MappingScan & FlowHeartbeat; queue: Enqueuer }) {
+export async function categoryJob(deps: {
+  state: MappingScan & FlowHeartbeat;
+  queue: WorkQueue<"products", CategoryMessage>;
+}) {
   const byGroup = new Map<string, string[]>();
   for await (const page of deps.state.allMappings(1000)) {
     for (const m of page.filter(wantsFiling))

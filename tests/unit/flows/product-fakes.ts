@@ -24,13 +24,13 @@ import type { BulkError } from "#shared/flows/wix-bulk";
 import type {
   BulkItemResult,
   BulkResponse,
+  CatalogVersion,
   WixNewProduct,
   WixProduct,
   WixProductUpdate,
   WixVariantMatch,
 } from "#shared/flows/wix-catalog";
 import type { Enqueuer, MessageOf, QueueName } from "#shared/queue/messages";
-import type { CatalogVersion } from "#shared/wix/client";
 
 export const PRICE_LIST = "Standard Selling";
 
