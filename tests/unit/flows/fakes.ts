@@ -29,6 +29,7 @@ const matches = (doc: Doc, filter: DocFilter): boolean => {
   if (op === "=") return actual === value;
   if (op === "!=") return actual !== value;
   if (op === "in") return (value as unknown[]).includes(actual);
+  if (op === ">=") return String(actual) >= String(value);
   throw new Error(`fake ERPNext: no operator ${op}`);
 };
 
@@ -68,10 +69,13 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
 
   async list<T>(
     doctype: string,
-    opts: { fields: string[]; filters?: DocFilter[]; start?: number; pageLength?: number },
+    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; start?: number; pageLength?: number },
   ): Promise<T[]> {
     this.calls.push(`list ${doctype}`);
     const rows = this.all(doctype).filter((d) => (opts.filters ?? []).every((f) => matches(d, f)));
+    // `<field> asc`, the one order the flows ask for.
+    const [by, dir] = opts.orderBy?.split(" ") ?? [];
+    if (by && dir === "asc") rows.sort((a, b) => String(a[by]).localeCompare(String(b[by])));
     const start = opts.start ?? 0;
     return rows
       .slice(start, start + (opts.pageLength ?? 500))
@@ -263,6 +267,27 @@ export class FakeState implements OrdersState, InventoryState {
     return this.watermarks.get(name);
   }
 
+  /** Forward only, as the store's. */
+  async advanceWatermark(name: string, value: string) {
+    const current = this.watermarks.get(name);
+    if (current !== undefined && current >= value) return false;
+    this.watermarks.set(name, value);
+    return true;
+  }
+
+  async getOrders(orderIds: string[]) {
+    const found = orderIds.flatMap((id) => {
+      const record = this.orders.get(id);
+      return record ? [[id, structuredClone(record)] as const] : [];
+    });
+    return new Map(found);
+  }
+
+  async *allMappings(pageSize: number) {
+    const all = [...this.mappings.values()];
+    for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+  }
+
   async markSuccess(flow: string) {
     this.successes.push(flow);
   }
@@ -340,5 +365,19 @@ export class FakeLog {
   readonly entries: SyncLogEntry[] = [];
   async write(entry: SyncLogEntry) {
     this.entries.push(entry);
+  }
+}
+
+/** The work queues: what was sent, queue by queue. */
+export class FakeQueue {
+  readonly sent: { queue: string; messages: unknown[] }[] = [];
+
+  async send(queue: string, messages: unknown[]): Promise<void> {
+    this.sent.push({ queue, messages });
+  }
+
+  /** Every message sent to `queue`, in order. */
+  to(queue: string): unknown[] {
+    return this.sent.filter((s) => s.queue === queue).flatMap((s) => s.messages);
   }
 }

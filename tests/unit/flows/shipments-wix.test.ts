@@ -50,16 +50,6 @@ class FakeShipments
 
 class ShipmentState extends FakeState {
   readonly shipments = new FakeShipments();
-  async advanceWatermark(name: string, value: string) {
-    if ((this.watermarks.get(name) ?? "") >= value) return false;
-    this.watermarks.set(name, value);
-    return true;
-  }
-  async getOrders(ids: string[]) {
-    return new Map(
-      ids.flatMap((id) => (this.orders.has(id) ? [[id, this.orders.get(id) as OrderRecord]] : [])),
-    );
-  }
 }
 
 class FulfillmentsWix extends FakeWix {
