@@ -1,6 +1,6 @@
 import type { DocFilter, ErpnextDocuments } from "./erpnext-documents";
 import type { Watermarks } from "./job-ports";
-import type { WixOrder, WixOrderSearch } from "./wix-orders";
+import { orderPages, type WixOrder, type WixOrderSearch } from "./wix-orders";
 
 export const EPOCH_FRAPPE = "1970-01-01 00:00:00.000000";
 const PAGE = 500;
@@ -58,13 +58,10 @@ export async function* ordersUpdatedSince(
   const since = new Date(
     mark ? Date.parse(mark) - WIX_ORDERS_OVERLAP_MS : Date.now() - 7 * 86400_000,
   ).toISOString();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.wix.searchOrders(since, cursor);
-    yield { orders: page.orders, since };
-    const last = page.orders[page.orders.length - 1];
+  for await (const orders of orderPages(deps.wix, since)) {
+    yield { orders, since };
+    const last = orders[orders.length - 1];
     if (last) await deps.state.advanceWatermark(watermark, last.updatedDate);
-    cursor = page.next;
-  } while (cursor);
+  }
   await deps.state.advanceWatermark(watermark, startedAt);
 }

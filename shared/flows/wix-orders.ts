@@ -99,6 +99,16 @@ export interface WixOrderSearch {
   searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }>;
 }
 
+/** Every page of orders updated since `since`, oldest first: the one cursor loop over Search Orders. */
+export async function* orderPages(wix: WixOrderSearch, since: string): AsyncGenerator<WixOrder[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await wix.searchOrders(since, cursor);
+    yield page.orders;
+    cursor = page.next;
+  } while (cursor);
+}
+
 /** Dates travel as ISO strings. */
 export type Wire<T> = T extends Date
   ? string

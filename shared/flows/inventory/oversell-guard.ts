@@ -1,5 +1,6 @@
 import { WIX_ORDERS_OVERLAP_MS } from "../modified-since";
 import { orderSkus } from "../order-holds";
+import { orderPages } from "../wix-orders";
 import type { OversellGuardDeps } from "./ports";
 
 /** How far back unsynced Wix orders are looked for when guarding stock pushes. */
@@ -28,18 +29,15 @@ export async function pendingWixQuantities(
     Math.max(now - PENDING_ORDER_WINDOW_MS, Math.min(now - PENDING_MIN_WINDOW_MS, polled)),
   ).toISOString();
   const counted = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.wix.searchOrders(since, cursor);
-    for (const order of page.orders) {
+  for await (const orders of orderPages(deps.wix, since)) {
+    for (const order of orders) {
       counted.add(order.id);
       if (order.status === "CANCELED" || order.status === "REJECTED") continue;
       const record = await deps.state.getOrder(order.id);
       if (record?.state === "created" && deps.submit) continue;
       add(await orderSkus(order, deps.state));
     }
-    cursor = page.next;
-  } while (cursor);
+  }
   for (const hold of await deps.state.pendingHolds(now)) if (!counted.has(hold.orderId)) add(hold.skus);
   return pending;
 }

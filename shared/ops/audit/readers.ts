@@ -10,7 +10,7 @@ import { ERPNEXT_IN_FILTER } from "../../flows/erpnext-documents";
 import type { OrderRecord } from "../../flows/records";
 import { parkReason } from "../../flows/records";
 import type { WixFulfillment } from "../../flows/wix-fulfillments";
-import type { Wire, WixOrder } from "../../flows/wix-orders";
+import { orderPages, type Wire, type WixOrder } from "../../flows/wix-orders";
 import { type ErpnextOrderSide, toCents, type WixOrderSide } from "./compare";
 import type { AuditPeriod, ErpnextAuditReader, OrderContextReader, WixAuditReader } from "./ports";
 import { periodBounds } from "./run";
@@ -83,14 +83,11 @@ export function wixAuditReader(
   return {
     async *orders(period: AuditPeriod) {
       const { since, until } = periodBounds(period);
-      let cursor: string | undefined;
-      do {
-        const page = await wix.searchOrders(since, cursor);
-        const inPeriod = page.orders.filter((o) => o.updatedDate >= since && o.updatedDate < until);
+      for await (const orders of orderPages(wix, since)) {
+        const inPeriod = orders.filter((o) => o.updatedDate >= since && o.updatedDate < until);
         if (inPeriod.length) yield await sidesOf(wix, inPeriod, itemFor);
-        if (page.orders.some((o) => o.updatedDate >= until)) return;
-        cursor = page.next;
-      } while (cursor);
+        if (orders.some((o) => o.updatedDate >= until)) return;
+      }
     },
   };
 }
