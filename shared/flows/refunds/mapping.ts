@@ -148,6 +148,14 @@ export interface SalesOrderRow {
   rate: number;
 }
 
+/** The Sales Order as the refunds read it: its rows, with what was returned and delivered. */
+export interface SalesOrderDoc {
+  name: string;
+  customer: string;
+  docstatus: number;
+  items: (SalesOrderRow & { returned_qty?: number; delivered_qty?: number })[];
+}
+
 /** The SO row of each Wix line: the orders flow writes one row per line, in the order's line order. */
 export function rowOfLine(order: WixOrder, soItems: SalesOrderRow[], lineItemId: string): SalesOrderRow {
   const index = order.lineItems.findIndex((l) => l.id === lineItemId);

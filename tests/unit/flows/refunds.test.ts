@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import { PermanentError, RetryableError } from "#shared/errors";
 import { paymentAccountFor } from "#shared/flows/billing/accounts";
+import { INVOICE_RETURN } from "#shared/flows/refunds/credit-note";
 import type { WixRefund } from "#shared/flows/refunds/mapping";
 import type {
   RefundRecord,
@@ -9,7 +10,8 @@ import type {
   RefundsWix,
   RestockRecord,
 } from "#shared/flows/refunds/ports";
-import { DELIVERY_RETURN, INVOICE_RETURN, RefundSync } from "#shared/flows/refunds/sync";
+import { DELIVERY_RETURN } from "#shared/flows/refunds/restock";
+import { RefundSync } from "#shared/flows/refunds/sync";
 import type { WixOrder, WixPayment } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog } from "./fakes";
 
