@@ -1,6 +1,7 @@
 /**
- * In-memory fakes of the orders and inventory ports: just enough of ERPNext, Wix and our state to
- * run the use-cases in milliseconds. They follow the ports' documented behaviour, nothing more.
+ * The in-memory ERPNext, Wix and state every flow's unit tests share: just enough of them to run
+ * the use-cases in milliseconds. They follow the ports' documented behaviour, nothing more; a
+ * flow's tests add the ERPNext rules they need (its mappers, totals) in a subclass.
  */
 import { NotFoundError } from "#shared/errors";
 import type { InventoryErpnext, InventoryState, InventoryWix } from "#shared/flows/inventory/ports";
@@ -25,7 +26,8 @@ const matches = (doc: Doc, filter: DocFilter): boolean => {
       (v) => Array.isArray(v) && v.some((row) => matches(row as Doc, filter.slice(1) as DocFilter)),
     );
   const [field, op, value] = filter;
-  const actual = doc[field] ?? (field === "docstatus" ? 0 : undefined);
+  // An unset Check or Int field reads as 0 in Frappe's tables (docstatus, is_return...).
+  const actual = doc[field] ?? (field === "docstatus" || typeof value === "number" ? 0 : undefined);
   if (op === "=") return actual === value;
   if (op === "!=") return actual !== value;
   if (op === "in") return (value as unknown[]).includes(actual);
