@@ -17,9 +17,9 @@ import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/re
 import type { BulkResponse, WixInventoryItem } from "#shared/flows/wix-catalog";
 import type { WixOrder } from "#shared/flows/wix-orders";
 
-type Doc = Record<string, unknown> & { name: string };
+export type Doc = Record<string, unknown> & { name: string };
 
-const matches = (doc: Doc, filter: DocFilter): boolean => {
+export const matches = (doc: Doc, filter: DocFilter): boolean => {
   // `[child doctype, field, op, value]`: one of the document's rows matches.
   if (filter.length === 4)
     return Object.values(doc).some(
@@ -363,10 +363,14 @@ export class FakeWix implements OrdersWix, InventoryWix {
   }
 }
 
+/** The sync log: every entry written, one by one or in a batch. */
 export class FakeLog {
   readonly entries: SyncLogEntry[] = [];
   async write(entry: SyncLogEntry) {
     this.entries.push(entry);
+  }
+  async writeAll(entries: SyncLogEntry[]) {
+    this.entries.push(...entries);
   }
 }
 
