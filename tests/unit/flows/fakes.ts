@@ -3,7 +3,7 @@
  * the use-cases in milliseconds. They follow the ports' documented behaviour, nothing more; a
  * flow's tests add the ERPNext rules they need (its mappers, totals) in a subclass.
  */
-import { NotFoundError } from "#shared/errors";
+import { AlreadyExistsError, NotFoundError } from "#shared/errors";
 import type { InventoryErpnext, InventoryState, InventoryWix } from "#shared/flows/inventory/ports";
 import { CLOSE_SALES_ORDERS } from "#shared/flows/orders/cancel";
 import type {
@@ -14,7 +14,9 @@ import type {
   OrdersWix,
 } from "#shared/flows/orders/ports";
 import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/records";
+import type { ShipmentsWix } from "#shared/flows/shipments/ports";
 import type { BulkResponse, WixInventoryItem } from "#shared/flows/wix-catalog";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
 import type { WixOrder } from "#shared/flows/wix-orders";
 
 export type Doc = Record<string, unknown> & { name: string };
@@ -295,12 +297,68 @@ export class FakeState implements OrdersState, InventoryState {
   }
 }
 
-/** Wix orders and inventory items; bulk writes answer per item, as Wix does. */
-export class FakeWix implements OrdersWix, InventoryWix {
+/**
+ * Wix orders, their fulfillments and inventory items; bulk writes answer per item, as Wix does.
+ */
+export class FakeWix implements OrdersWix, InventoryWix, ShipmentsWix {
   readonly orders = new Map<string, WixOrder>();
   readonly inventory: WixInventoryItem[] = [];
   readonly writes: { kind: "update" | "create"; items: unknown[] }[] = [];
+  /** Each order's fulfillments. */
+  readonly fulfillments = new Map<string, WixFulfillment[]>();
+  /** The order ids of each List Fulfillments For Multiple Orders call. */
+  readonly listed: string[][] = [];
+  /** The next create goes through, then answers as given. */
+  failNextCreate?: Error;
+  /** Runs once, after the next create is made and before its answer returns. */
+  afterNextCreate?: () => Promise<void>;
   private serial = 0;
+
+  /** The order's fulfillments (the live list). */
+  of(orderId: string): WixFulfillment[] {
+    const list = this.fulfillments.get(orderId) ?? [];
+    this.fulfillments.set(orderId, list);
+    return list;
+  }
+
+  async orderFulfillments(ids: string[]) {
+    this.listed.push(ids);
+    return new Map(ids.map((id) => [id, structuredClone(this.of(id))]));
+  }
+
+  /** AlreadyExistsError for a tracking number the order already has, as Wix answers. */
+  async createFulfillment(orderId: string, f: WixFulfillment) {
+    const list = this.of(orderId);
+    if (
+      f.trackingInfo?.trackingNumber &&
+      list.some((x) => x.trackingInfo?.trackingNumber === f.trackingInfo?.trackingNumber)
+    )
+      throw new AlreadyExistsError("TRACKING_NUMBER_ALREADY_EXISTS");
+    const made = { ...structuredClone(f), id: `F-${++this.serial}` };
+    list.push(made);
+    const failure = this.failNextCreate;
+    this.failNextCreate = undefined;
+    if (failure) throw failure;
+    const after = this.afterNextCreate;
+    this.afterNextCreate = undefined;
+    await after?.();
+    return { fulfillmentId: made.id, fulfillments: list };
+  }
+
+  async updateFulfillment(orderId: string, f: WixFulfillment & { id: string }) {
+    const current = this.of(orderId).find((x) => x.id === f.id);
+    if (!current) throw new NotFoundError("gone");
+    Object.assign(current, f);
+    return this.of(orderId);
+  }
+
+  async deleteFulfillment(orderId: string, id: string) {
+    const list = this.of(orderId);
+    const i = list.findIndex((x) => x.id === id);
+    if (i < 0) throw new NotFoundError("gone");
+    list.splice(i, 1);
+    return list;
+  }
 
   async getOrder(id: string) {
     const order = this.orders.get(id);

@@ -52,16 +52,6 @@ class ShipmentState extends FakeState {
   readonly shipments = new FakeShipments();
 }
 
-class FulfillmentsWix extends FakeWix {
-  readonly fulfillments = new Map<string, WixFulfillment[]>();
-  /** The order ids of each List Fulfillments For Multiple Orders call. */
-  readonly listed: string[][] = [];
-  async orderFulfillments(ids: string[]) {
-    this.listed.push(ids);
-    return new Map(ids.map((id) => [id, structuredClone(this.fulfillments.get(id) ?? [])]));
-  }
-}
-
 /** ERPNext with the Sales Order -> Delivery Note mapper (its rows left to deliver). */
 class ShipmentErpnext extends FakeErpnext {
   async mapDocument<T>(_method: string, salesOrder: string): Promise<T> {
@@ -95,7 +85,7 @@ const wixOrder = (id: string, over: Partial<WixOrder> = {}): WixOrder => ({
 
 function world() {
   const erpnext = new ShipmentErpnext();
-  const wix = new FulfillmentsWix();
+  const wix = new FakeWix();
   const state = new ShipmentState();
   const delivered: string[] = [];
   const order = wixOrder("o-1", { fulfillmentStatus: "FULFILLED" });
