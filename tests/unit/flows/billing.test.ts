@@ -7,14 +7,13 @@ import type {
   BillingRecords,
   BillingSettings,
   BillingState,
-  BillingWix,
   InvoiceRecord,
   PaymentRecord,
 } from "#shared/flows/billing/ports";
 import { BillingSync } from "#shared/flows/billing/sync";
 import type { OrderRecord } from "#shared/flows/records";
-import type { WixOrder, WixOrderTransactions, WixPayment } from "#shared/flows/wix-orders";
-import { FakeErpnext, FakeLog } from "./fakes";
+import type { WixOrder, WixPayment } from "#shared/flows/wix-orders";
+import { FakeErpnext, FakeLog, FakeWix } from "./fakes";
 
 type Doc = Record<string, unknown> & { name: string };
 const cents = (n: unknown) => Math.round(Number(n ?? 0) * 100);
@@ -90,23 +89,6 @@ class FakeBillingErpnext extends FakeErpnext implements BillingErpnext {
   }
 }
 
-class FakeBillingWix implements BillingWix {
-  readonly orders = new Map<string, WixOrder>();
-  readonly transactions = new Map<string, WixOrderTransactions>();
-  async getOrder(id: string) {
-    return structuredClone(this.orders.get(id));
-  }
-  async orderTransactions(ids: string[]) {
-    return new Map(
-      ids.flatMap((id) =>
-        this.transactions.has(id)
-          ? [[id, structuredClone(this.transactions.get(id) as WixOrderTransactions)] as const]
-          : [],
-      ),
-    );
-  }
-}
-
 class FakeBillingState implements BillingState {
   readonly orders = new Map<string, OrderRecord>();
   readonly invoices = new Map<string, InvoiceRecord>();
@@ -169,7 +151,7 @@ const settings: BillingSettings = {
 };
 
 let erpnext: FakeBillingErpnext;
-let wix: FakeBillingWix;
+let wix: FakeWix;
 let state: FakeBillingState;
 const billing = (over: Partial<BillingSettings> = {}) =>
   new BillingSync({ erpnext, wix, state, log: new FakeLog(), settings: { ...settings, ...over } });
@@ -225,7 +207,7 @@ const refs = (pe: Doc) =>
 
 beforeEach(() => {
   erpnext = new FakeBillingErpnext();
-  wix = new FakeBillingWix();
+  wix = new FakeWix();
   state = new FakeBillingState();
 });
 

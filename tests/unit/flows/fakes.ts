@@ -4,6 +4,7 @@
  * flow's tests add the ERPNext rules they need (its mappers, totals) in a subclass.
  */
 import { AlreadyExistsError, NotFoundError } from "#shared/errors";
+import type { BillingWix } from "#shared/flows/billing/ports";
 import type { InventoryErpnext, InventoryState, InventoryWix } from "#shared/flows/inventory/ports";
 import { CLOSE_SALES_ORDERS } from "#shared/flows/orders/cancel";
 import type {
@@ -17,7 +18,7 @@ import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/re
 import type { ShipmentsWix } from "#shared/flows/shipments/ports";
 import type { BulkResponse, WixInventoryItem } from "#shared/flows/wix-catalog";
 import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
-import type { WixOrder } from "#shared/flows/wix-orders";
+import type { WixOrder, WixOrderTransactions } from "#shared/flows/wix-orders";
 
 export type Doc = Record<string, unknown> & { name: string };
 
@@ -300,10 +301,12 @@ export class FakeState implements OrdersState, InventoryState {
 /**
  * Wix orders, their fulfillments and inventory items; bulk writes answer per item, as Wix does.
  */
-export class FakeWix implements OrdersWix, InventoryWix, ShipmentsWix {
+export class FakeWix implements OrdersWix, InventoryWix, ShipmentsWix, BillingWix {
   readonly orders = new Map<string, WixOrder>();
   readonly inventory: WixInventoryItem[] = [];
   readonly writes: { kind: "update" | "create"; items: unknown[] }[] = [];
+  /** Each order's payments and refunds. */
+  readonly transactions = new Map<string, WixOrderTransactions>();
   /** Each order's fulfillments. */
   readonly fulfillments = new Map<string, WixFulfillment[]>();
   /** The order ids of each List Fulfillments For Multiple Orders call. */
@@ -313,6 +316,16 @@ export class FakeWix implements OrdersWix, InventoryWix, ShipmentsWix {
   /** Runs once, after the next create is made and before its answer returns. */
   afterNextCreate?: () => Promise<void>;
   private serial = 0;
+
+  /** The transactions of the orders that have any. */
+  async orderTransactions(ids: string[]) {
+    return new Map(
+      ids.flatMap((id) => {
+        const tx = this.transactions.get(id);
+        return tx ? [[id, structuredClone(tx)] as const] : [];
+      }),
+    );
+  }
 
   /** The order's fulfillments (the live list). */
   of(orderId: string): WixFulfillment[] {
