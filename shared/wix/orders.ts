@@ -115,6 +115,6 @@ export const SEARCHED_ORDER_STATUSES = [
   "REJECTED",
 ] as const satisfies Wire<OrderOriginal["status"]>[];
 
-/** Answers as the SDK declares them, with our order shape (checked against `OrderOriginal` in types.ts). */
+/** Answers as the SDK declares them, with our order shape (checked against `OrderOriginal` in shared/flows/wix-orders.ts). */
 type GetOrderResponse = Omit<GetOrderResponseOriginal, "order"> & { order?: WixOrder };
 type SearchOrdersResponse = Omit<Wire<SearchOrdersResponseOriginal>, "orders"> & { orders?: WixOrder[] };

@@ -50,7 +50,7 @@ export class SalesOrders {
     const doc = await this.deps.erpnext.get<{ default_currency?: string }>("Company", company);
     return doc.default_currency || undefined;
   });
-  /** The decimals ERPNext books an amount with (System Settings, shared/erpnext/currency.ts). */
+  /** The decimals ERPNext books an amount with (System Settings, shared/flows/currency.ts). */
   private readonly precision = new HourlyCache(() => readCurrencyPrecision(this.deps.erpnext));
 
   constructor(

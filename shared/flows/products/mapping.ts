@@ -106,7 +106,7 @@ export function pickPrice(
 /** What a price may be: 0 (`ALLOW_FREE_ITEMS`), and the decimals ERPNext books it with. */
 export interface PriceRules {
   allowFree: boolean;
-  /** The currency's precision in ERPNext (shared/erpnext/currency.ts); 2 when not given. */
+  /** The currency's precision in ERPNext (shared/flows/currency.ts); 2 when not given. */
   precision?: number;
 }
 
