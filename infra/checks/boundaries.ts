@@ -5,12 +5,13 @@
  *    files outside it that import from it are at most the registry (`shared/flows/registry.ts`:
  *    declarations, for the edges; `shared/flows/job-registry.ts`: job runners, for the jobs
  *    function) and the flow's Lambda entry (`functions/workers/<flow>.ts`). Tests, benchmarks and
- *    the simulators are left out, and so are adapters taking types of its ports.ts (rule 2).
+ *    the simulators are left out, and so are the adapters' type imports of its `ports.ts` (rule 2).
  *    Shared flow-level modules that are not flows (order-events.ts, status/...) are not flow
  *    folders.
  * 2. Flows and adapters meet only at the ports: nothing in `shared/flows` imports `shared/queue`,
- *    `shared/store`, `shared/http`, `shared/wix` or `shared/erpnext`, and those import from a flow
- *    only types (`import type`) of its `ports.ts`.
+ *    `shared/store`, `shared/http`, `shared/wix` or `shared/erpnext`, and those import from the flows
+ *    only types (`import type`): of a flow's `ports.ts`, or of a flow-level module
+ *    (`shared/flows/<name>.ts`, what several flows share, such as the Wix order's shape).
  * 3. No import circles outside the simulators.
  *
  * Prints one line per flow (its outside importers) and every broken rule; exits 1 when a rule is
@@ -94,6 +95,10 @@ export function readImports(): Import[] {
 }
 
 const flowOf = (file: string) => /^shared\/flows\/([^/]+)\//.exec(file)?.[1];
+/** An adapter implementing a flow's port takes its types: the one way in that rule 2 allows. */
+const isPortType = (i: Import) => i.typeOnly && i.to.endsWith("/ports.ts") && isAdapter(i.from);
+/** What several flows share, beside their folders (the registries, which know every flow, are not). */
+const isFlowLevel = (file: string) => /^shared\/flows\/[^/]+\.ts$/.test(file) && !REGISTRIES.includes(file);
 const inSimulators = (file: string) => OUTSIDE_RULES.some((p) => file.startsWith(p));
 const isAdapter = (file: string) => ADAPTERS.some((p) => file.startsWith(p));
 
@@ -118,7 +123,7 @@ export function checkBoundaries(imports: Import[], flows: readonly string[]): Bo
         imports
           .filter((i) => flowOf(i.to) === flow && flowOf(i.from) !== flow && !inSimulators(i.from))
           // An adapter implementing the flow's ports is rule 2's to judge, not an importer of the flow.
-          .filter((i) => !(isAdapter(i.from) && i.typeOnly && i.to.endsWith("/ports.ts")))
+          .filter((i) => !isPortType(i))
           .map((i) => i.from),
       ),
     ].sort();
@@ -136,7 +141,8 @@ export function checkBoundaries(imports: Import[], flows: readonly string[]): Bo
     const toAdapter = isAdapter(i.to);
     if (fromFlow && toAdapter) pending.push(`${i.from} imports the adapter ${i.to}`);
     const fromAdapter = isAdapter(i.from);
-    if (fromAdapter && i.to.startsWith("shared/flows/") && !(i.typeOnly && i.to.endsWith("/ports.ts")))
+    const port = i.to.endsWith("/ports.ts") || isFlowLevel(i.to);
+    if (fromAdapter && i.to.startsWith("shared/flows/") && !(i.typeOnly && port))
       problems.push(`${i.from} imports ${i.to} (adapters take only types from a flow's ports.ts)`);
   }
   for (const circle of circles(imports.filter((i) => !inSimulators(i.from) && !inSimulators(i.to))))

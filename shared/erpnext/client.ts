@@ -25,15 +25,6 @@ export interface ErpnextClientOptions {
 /** Largest page we ask for: big enough to be cheap, small enough to stay under server timeouts. */
 export const ERPNEXT_PAGE = 500;
 
-/**
- * Most names one `in` filter carries: lists travel in the GET query string, and nginx in front of
- * Frappe refuses request lines over 8 KB by default (414) - 100 codes stay well below.
- */
-export const ERPNEXT_IN_FILTER = 100;
-
-/** Sales Order -> Delivery Note mapper (erpnext/selling/doctype/sales_order/sales_order.py). */
-export const MAKE_DELIVERY_NOTE = "erpnext.selling.doctype.sales_order.sales_order.make_delivery_note";
-
 /** Frappe REST v1 (frappe/api/v1.py): documents, lists with paging, methods. */
 export class ErpnextClient {
   readonly http: HttpClient;

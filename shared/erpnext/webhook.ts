@@ -1,3 +1,4 @@
+import { frappeTimeToIso } from "../frappe-time";
 import type * as z from "../validation";
 import { describeIssues } from "../validation";
 import { frappeWebhookSchema } from "./schemas";
@@ -40,14 +41,4 @@ export function readFrappeWebhook(
     };
   }
   return { status: 200, doc: parsed.data, changedAt: frappeTimeToIso(parsed.data.modified) };
-}
-
-/**
- * Frappe dates carry no zone ("2025-01-02 03:04:05.123456", site time). Read as UTC: only used
- * for latency figures, never for correctness.
- */
-export function frappeTimeToIso(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(`${value.replace(" ", "T").slice(0, 23)}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

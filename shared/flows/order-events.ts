@@ -34,3 +34,7 @@ export const PAYMENT_EVENTS = [
 ] as const;
 /** The order's payment status changed (@wix/auto_sdk_ecom_orders index.typings.d.ts `onOrderPaymentStatusUpdated`). */
 export const PAYMENT_STATUS_UPDATED = "wix.ecom.v1.order_payment_status_updated";
+
+/** An order event as its fields are typed: what every order message carries beside its `kind`. */
+export type OrderEvent = z.infer<typeof orderEvent>;
+const orderEvent = z.object(orderEventShape);

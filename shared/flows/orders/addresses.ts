@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { RetryableError } from "../../errors";
-import type { WixOrder } from "../../wix/types";
 import { HourlyCache } from "../hourly-cache";
+import type { WixOrder } from "../wix-orders";
 import { countryLookup, customerName, toAddress } from "./mapping";
 import type { OrderSyncDeps } from "./ports";
 

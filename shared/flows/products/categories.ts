@@ -1,10 +1,10 @@
 import { chunks } from "../../concurrency";
-import type { Enqueuer } from "../../queue/messages";
-import type { ProductMapping } from "../../store/state";
-import { type BulkError, describeBulkError } from "../../wix/bulk";
-import { WIX_CATEGORY_ITEMS } from "../../wix/categories";
+import type { WorkQueue } from "../job-ports";
+import type { ProductMapping } from "../records";
+import { type BulkError, describeBulkError } from "../wix-bulk";
 import type {
   CategoryDirectory,
+  CategoryMessage,
   CategoryState,
   FlowHeartbeat,
   MappingScan,
@@ -13,8 +13,11 @@ import type {
 
 /** ERPNext's root group says nothing about an item: it gets no category. */
 const ROOT_GROUP = "All Item Groups";
-/** Products per Bulk Add/Remove Items call (one products message). */
-export const CATEGORY_BATCH = WIX_CATEGORY_ITEMS;
+/**
+ * Products per Bulk Add/Remove Items call (one products message): remove takes at most 100 items
+ * and both answer at most 100 results (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts).
+ */
+export const CATEGORY_BATCH = 100;
 /**
  * The one per-call refusal the SDK documents for Bulk Add/Remove Items
  * (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts `BulkAddItemsToCategoryApplicationErrors`):
@@ -117,7 +120,10 @@ export class CategorySync {
 }
 
 /** The category job: every published product whose group is not yet its Wix category, by group. */
-export async function categoryJob(deps: { state: MappingScan & FlowHeartbeat; queue: Enqueuer }) {
+export async function categoryJob(deps: {
+  state: MappingScan & FlowHeartbeat;
+  queue: WorkQueue<"products", CategoryMessage>;
+}) {
   const byGroup = new Map<string, string[]>();
   for await (const page of deps.state.allMappings(1000)) {
     for (const m of page.filter(wantsFiling))

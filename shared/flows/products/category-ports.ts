@@ -3,11 +3,12 @@
  * `StateStore` satisfy these structurally; the unit tests use in-memory fakes. Wix's per-product
  * refusals come back as values (`BulkError`), never as HTTP statuses.
  */
-import type { ProductMapping } from "../../store/state";
-import type { BulkError } from "../../wix/bulk";
-import type { FlowHeartbeat, OutcomeLog } from "./ports";
 
-export type { FlowHeartbeat, OutcomeLog };
+import type { FlowHeartbeat } from "../job-ports";
+import type { MappingScan, OutcomeLog, ProductMapping } from "../records";
+import type { BulkError } from "../wix-bulk";
+
+export type { FlowHeartbeat, MappingScan, OutcomeLog };
 
 /** A Wix Stores category. */
 export interface Category {
@@ -39,7 +40,10 @@ export interface CategoryState {
   putCategoryId(group: string, id: string): Promise<void>;
 }
 
-/** Every mapping, page by page: the category job's scan. */
-export interface MappingScan {
-  allMappings(pageSize: number): AsyncIterable<ProductMapping[]>;
+/** Products to file under their group's category: the products queue's `categories` message. */
+export interface CategoryMessage {
+  kind: "categories";
+  group: string;
+  itemCodes: string[];
+  source: string;
 }

@@ -1,17 +1,25 @@
 import { chunks } from "../../concurrency";
-import type { ErpnextClient } from "../../erpnext/client";
-import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
 import type { Progress } from "../../ops/progress";
-import type { ProductMapping } from "../../store/state";
-import type { WixClient } from "../../wix/client";
+import { readCurrencyPrecision } from "../currency";
+import type { ProductMapping } from "../records";
+import type { CatalogVersion, WixInventoryItem, WixVariantMatch } from "../wix-catalog";
 import { readCatalog } from "./catalog";
 import { mergePlans, type PlanOptions, planSync, type SyncPlan, type WixListing } from "./first-sync";
-import type { ProductMappings } from "./ports";
+import type { ItemSource, ProductMappings } from "./ports";
+
+/** The Wix reads of the plan: every variant, categories by name, stock by SKU (`WixClient` has them). */
+export interface PlanWixSource {
+  catalogVersion(): Promise<CatalogVersion>;
+  allVariants(onPage?: (count: number) => void): Promise<WixVariantMatch[]>;
+  /** The categories of this exact name (only whether there is one matters). */
+  findCategories(name: string): Promise<unknown[]>;
+  inventoryBySku(skus: string[], locationId?: string): Promise<WixInventoryItem[]>;
+}
 
 export interface PlanSources {
-  erpnext: Pick<ErpnextClient, "listAll" | "get" | "find">;
-  wix: Pick<WixClient, "catalogVersion" | "allVariants" | "findCategories" | "inventoryBySku">;
+  erpnext: ItemSource;
+  wix: PlanWixSource;
   /** Sellable ERPNext stock of these SKUs (the inventory flow's rule, given by the composition). */
   erpnextStock: (skus: string[]) => Promise<Map<string, number>>;
   /** Our records of what is published; without them the plan is that of a first sync. */

@@ -1,5 +1,5 @@
 import { errorMessage } from "../../errors";
-import type { ProductMapping } from "../../store/state";
+import type { ProductMapping } from "../records";
 import type { Catalog } from "./catalog";
 import { ContentProblem, HIDDEN_HASH, WIX_LABEL_MAX, WIX_NAME_MAX } from "./mapping";
 import {

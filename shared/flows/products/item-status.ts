@@ -1,4 +1,4 @@
-import type { ProductMapping } from "../../store/state";
+import type { ProductMapping } from "../records";
 import { itemStatus, type WixStatus } from "../status/fields";
 import type { StatusUpdate } from "../status/ports";
 import type { ItemResult } from "./sync";

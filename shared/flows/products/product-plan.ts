@@ -1,7 +1,7 @@
-import type { Item, ItemPrice } from "../../erpnext/schemas";
 import { errorMessage } from "../../errors";
-import type { ProductMapping } from "../../store/state";
-import type { WixProduct } from "../../wix/types";
+import type { Item, ItemPrice } from "../erpnext-items";
+import type { ProductMapping } from "../records";
+import type { WixProduct } from "../wix-catalog";
 import type { Catalog, TemplateUnit } from "./catalog";
 import { HIDDEN_HASH, pickPrice, priceProblem, toWixProduct, toWixVariantProduct } from "./mapping";
 

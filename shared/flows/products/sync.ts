@@ -1,5 +1,5 @@
-import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
+import { readCurrencyPrecision } from "../currency";
 import { HourlyCache } from "../hourly-cache";
 import { readCatalog } from "./catalog";
 import type { ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";

@@ -4,6 +4,7 @@
  * writes are revision-guarded, a bulk call answers per item, Frappe lists carry no child tables.
  */
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
+import type { DocFilter } from "#shared/flows/erpnext-documents";
 import type {
   Category,
   CategoryDirectory,
@@ -13,35 +14,33 @@ import type {
 } from "#shared/flows/products/category-ports";
 import type {
   FlowHeartbeat,
-  ItemFilter,
   ItemSource,
-  OutcomeLog,
   ProductCatalog,
   ProductMappings,
 } from "#shared/flows/products/ports";
-import type { QueueMessages, QueueName } from "#shared/flows/registry";
-import type { Enqueuer } from "#shared/queue/messages";
-import type { ProductMapping } from "#shared/store/state";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { BulkError } from "#shared/wix/bulk";
-import type { CatalogVersion } from "#shared/wix/client";
+import type { ProductMapping } from "#shared/flows/records";
+import type { BulkError } from "#shared/flows/wix-bulk";
 import type {
   BulkItemResult,
   BulkResponse,
+  CatalogVersion,
   WixNewProduct,
   WixProduct,
   WixProductUpdate,
   WixVariantMatch,
-} from "#shared/wix/types";
+} from "#shared/flows/wix-catalog";
+import { FakeErpnext, matches } from "./fakes";
+
+export { FakeLog, FakeQueue } from "./fakes";
 
 export const PRICE_LIST = "Standard Selling";
 
 type Row = Record<string, unknown>;
 
-/** ERPNext: Items (with their attribute child rows) and Item Prices. */
-export class FakeErpnext implements ItemSource {
-  readonly items = new Map<string, Row>();
-  readonly prices = new Map<string, Row>();
+/** ERPNext with Items (with their attribute child rows), Item Prices and System Settings. */
+export class ItemsErpnext extends FakeErpnext implements ItemSource {
+  readonly items = this.table("Item");
+  readonly prices = this.table("Item Price");
 
   /** A sellable item; `fields` override the defaults. */
   item(code: string, fields: Row = {}): this {
@@ -73,33 +72,20 @@ export class FakeErpnext implements ItemSource {
     return this;
   }
 
-  async listAll<T = Row>(doctype: "Item" | "Item Price", opts: { filters?: ItemFilter[] }): Promise<T[]> {
-    const rows = [...(doctype === "Item" ? this.items : this.prices).values()];
-    return rows
+  /** Every field but the child tables, which a list never carries. */
+  override async listAll<T = Row>(doctype: string, opts: { filters?: DocFilter[] }): Promise<T[]> {
+    return this.all(doctype)
       .filter((row) => (opts.filters ?? []).every((f) => matches(row, f)))
       .map(({ attributes: _childTable, ...fields }) => structuredClone(fields) as T);
   }
 
-  /** A fresh site's: prices in 2 decimals (shared/erpnext/currency.ts). */
+  /** A fresh site's: prices in 2 decimals (shared/flows/currency.ts). */
   systemSettings: Row = { number_format: "#,###.##", currency_precision: "" };
 
-  async get<T = Row>(doctype: "Item" | "System Settings", name: string): Promise<T> {
+  override async get<T = Row>(doctype: string, name: string): Promise<T> {
     if (doctype === "System Settings") return structuredClone(this.systemSettings) as T;
-    const doc = this.items.get(name);
-    if (!doc) throw new NotFoundError(`Item ${name} not found`);
-    return structuredClone(doc) as T;
+    return super.get<T>(doctype, name);
   }
-
-  async find<T = Row>(_doctype: "Item Price", name: string): Promise<T | undefined> {
-    const doc = this.prices.get(name);
-    return doc ? (structuredClone(doc) as T) : undefined;
-  }
-}
-
-function matches(row: Row, [field, op, value]: ItemFilter): boolean {
-  if (op === "in") return (value as unknown[]).includes(row[field]);
-  if (op === "=") return row[field] === value;
-  throw new Error(`the fake ERPNext does not know the operator ${op}`);
 }
 
 /** Wix Catalog V3 products: ids and revisions assigned by Wix, store-wide unique SKUs. */
@@ -312,15 +298,6 @@ export class FakeState implements ProductMappings, CategoryState, MappingScan, F
   }
 }
 
-/** The sync log. */
-export class FakeLog implements OutcomeLog {
-  readonly entries: SyncLogEntry[] = [];
-
-  async writeAll(entries: SyncLogEntry[]): Promise<void> {
-    this.entries.push(...entries);
-  }
-}
-
 /** Wix Stores categories and their members; a product can be refused per call with a code. */
 export class FakeCategories implements CategoryDirectory {
   readonly categories: (Category & { created: string; managed?: boolean })[] = [];
@@ -377,14 +354,5 @@ export class FakeCategories implements CategoryDirectory {
       if (!error) change(set, productId);
       return error ? { productId, error } : { productId };
     });
-  }
-}
-
-/** The products queue: what was sent. */
-export class FakeQueue implements Enqueuer {
-  readonly sent: { queue: QueueName; messages: unknown[] }[] = [];
-
-  async send<Q extends QueueName>(queue: Q, messages: QueueMessages[Q][]): Promise<void> {
-    this.sent.push({ queue, messages });
   }
 }

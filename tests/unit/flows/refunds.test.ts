@@ -1,12 +1,18 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import { PermanentError, RetryableError } from "#shared/errors";
 import { paymentAccountFor } from "#shared/flows/billing/accounts";
+import { INVOICE_RETURN } from "#shared/flows/refunds/credit-note";
 import type { WixRefund } from "#shared/flows/refunds/mapping";
-import type { RefundsInvoices, RefundsState, RefundsWix } from "#shared/flows/refunds/ports";
-import { DELIVERY_RETURN, INVOICE_RETURN, RefundSync } from "#shared/flows/refunds/sync";
-import type { RefundRecord, RestockRecord } from "#shared/store/repos/refunds";
-import type { WixPayment } from "#shared/wix/transactions";
-import type { WixOrder } from "#shared/wix/types";
+import type {
+  RefundRecord,
+  RefundsInvoices,
+  RefundsState,
+  RefundsWix,
+  RestockRecord,
+} from "#shared/flows/refunds/ports";
+import { DELIVERY_RETURN } from "#shared/flows/refunds/restock";
+import { RefundSync } from "#shared/flows/refunds/sync";
+import type { WixOrder, WixPayment } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog } from "./fakes";
 
 const L1 = "line-1";

@@ -1,15 +1,17 @@
 import { describe, expect, test } from "@jest/globals";
-import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "#shared/errors";
+import { PermanentError, RetryableError } from "#shared/errors";
+import type { OrderRecord, SyncLogEntry } from "#shared/flows/records";
 import { allocate, knownProvider, trackingInfoOf } from "#shared/flows/shipments/mapping";
-import type { ShipmentDeps, ShipmentsRepository } from "#shared/flows/shipments/ports";
+import type {
+  FulfillmentLink,
+  ShipmentDeps,
+  ShipmentRecord,
+  ShipmentsRepository,
+} from "#shared/flows/shipments/ports";
 import { quantitiesOf } from "#shared/flows/shipments/pull";
 import { ShipmentPush } from "#shared/flows/shipments/push";
-import type { OrderRecord } from "#shared/store/repos/orders";
-import type { FulfillmentLink, ShipmentRecord } from "#shared/store/repos/shipments";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
-import type { WixOrder } from "#shared/wix/types";
-import { FakeState } from "./fakes";
+import type { WixOrder } from "#shared/flows/wix-orders";
+import { FakeState, FakeWix } from "./fakes";
 
 /** In-memory fakes of the shipments ports (their documented behaviour, nothing more). */
 class FakeShipments implements ShipmentsRepository {
@@ -64,58 +66,11 @@ class FakeShipments implements ShipmentsRepository {
   }
 }
 
-class FakeWix {
-  readonly byOrder = new Map<string, WixFulfillment[]>();
-  private made = 0;
-  /** The next create goes through, then answers as given. */
-  failNextCreate?: Error;
-  constructor(readonly orders: WixOrder[]) {
-    for (const o of orders) this.byOrder.set(o.id, []);
-  }
-  /** The first order's fulfillments. */
-  get fulfillments(): WixFulfillment[] {
-    return this.of(order.id);
-  }
-  of(orderId: string): WixFulfillment[] {
-    return this.byOrder.get(orderId) ?? [];
-  }
-  async getOrder(id: string) {
-    return structuredClone(this.orders.find((o) => o.id === id));
-  }
-  async orderFulfillments(ids: string[]) {
-    return new Map(ids.map((id) => [id, structuredClone(this.of(id))]));
-  }
-  /** Runs once, after the next create is made and before its answer returns. */
-  afterNextCreate?: () => Promise<void>;
-  async createFulfillment(orderId: string, f: WixFulfillment) {
-    const list = this.of(orderId);
-    if (
-      f.trackingInfo?.trackingNumber &&
-      list.some((x) => x.trackingInfo?.trackingNumber === f.trackingInfo?.trackingNumber)
-    )
-      throw new AlreadyExistsError("TRACKING_NUMBER_ALREADY_EXISTS");
-    const made = { ...structuredClone(f), id: `F-${++this.made}` };
-    list.push(made);
-    const failure = this.failNextCreate;
-    this.failNextCreate = undefined;
-    if (failure) throw failure;
-    const after = this.afterNextCreate;
-    this.afterNextCreate = undefined;
-    await after?.();
-    return { fulfillmentId: made.id, fulfillments: list };
-  }
-  async updateFulfillment(orderId: string, f: WixFulfillment & { id: string }) {
-    const current = this.of(orderId).find((x) => x.id === f.id);
-    if (!current) throw new NotFoundError("gone");
-    Object.assign(current, f);
-    return this.of(orderId);
-  }
-  async deleteFulfillment(orderId: string, id: string) {
-    const list = this.of(orderId);
-    const i = list.findIndex((x) => x.id === id);
-    if (i < 0) throw new NotFoundError("gone");
-    list.splice(i, 1);
-    return list;
+/** Wix with the test's two orders. */
+class OrdersWix extends FakeWix {
+  constructor(orders: WixOrder[]) {
+    super();
+    for (const o of orders) this.orders.set(o.id, o);
   }
 }
 
@@ -160,7 +115,7 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
   const leases = new FakeState();
   shipments.salesOrders.set("SO-1", order.id);
   shipments.salesOrders.set("SO-2", second.id);
-  const wix = new FakeWix([order, second]);
+  const wix = new OrdersWix([order, second]);
   const log: SyncLogEntry[] = [];
   const delivered: string[] = [];
   const deps: ShipmentDeps = {
@@ -259,7 +214,7 @@ describe("ShipmentPush", () => {
   test("a submitted note makes one fulfillment with its tracking; again, nothing more", async () => {
     const s = setup(note({ wix_tracking_number: "T1", wix_carrier: "UPS" }));
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created", fulfillmentId: "F-1" }]);
-    expect(s.wix.fulfillments).toEqual([
+    expect(s.wix.of(order.id)).toEqual([
       {
         id: "F-1",
         lineItems: [{ id: "L1", quantity: 1 }],
@@ -267,7 +222,7 @@ describe("ShipmentPush", () => {
       },
     ]);
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "skipped", reason: "unchanged" }]);
-    expect(s.wix.fulfillments).toHaveLength(1);
+    expect(s.wix.of(order.id)).toHaveLength(1);
     expect(s.log.map((e) => [e.key, e.outcome])).toEqual([["DN-1", "created"]]);
   });
 
@@ -275,7 +230,7 @@ describe("ShipmentPush", () => {
     const s = setup(note());
     await s.shipments.claim("DN-1", order.id, 60);
     await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
-    expect(s.wix.fulfillments).toEqual([]);
+    expect(s.wix.of(order.id)).toEqual([]);
   });
 
   test("a second note of an order pushed while the first is being made gets its own fulfillment", async () => {
@@ -293,7 +248,7 @@ describe("ShipmentPush", () => {
       "created",
       "created",
     ]);
-    expect(s.wix.fulfillments.map((f) => f.id)).toEqual(["F-1", "F-2"]);
+    expect(s.wix.of(order.id).map((f) => f.id)).toEqual(["F-1", "F-2"]);
   });
 
   test("a create whose answer was lost is adopted by its tracking number, not made twice", async () => {
@@ -301,7 +256,7 @@ describe("ShipmentPush", () => {
     s.wix.failNextCreate = new RetryableError("504 after the commit");
     await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "linked", fulfillmentId: "F-1" }]);
-    expect(s.wix.fulfillments).toHaveLength(1);
+    expect(s.wix.of(order.id)).toHaveLength(1);
   });
 
   test("a cancelled note deletes its fulfillment once; cancelled before any push, none is made", async () => {
@@ -309,7 +264,7 @@ describe("ShipmentPush", () => {
     await s.push.push("DN-1");
     (s.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 2 });
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }]);
-    expect(s.wix.fulfillments).toEqual([]);
+    expect(s.wix.of(order.id)).toEqual([]);
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "skipped" }]);
 
     const t = setup(note({ docstatus: 2 }));
@@ -318,7 +273,7 @@ describe("ShipmentPush", () => {
     ]);
     (t.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 1 });
     await t.push.push("DN-1");
-    expect(t.wix.fulfillments).toEqual([]);
+    expect(t.wix.of(order.id)).toEqual([]);
   });
 
   test("a note joining two Sales Orders fulfils each Wix order with its own rows, once; the cancel deletes both", async () => {

@@ -1,4 +1,4 @@
-import type { OrderOriginal } from "@wix/auto_sdk_ecom_orders/meta";
+import type { GetCatalogVersionResponseOriginal } from "@wix/auto_sdk_stores_catalog-versioning/meta";
 import type {
   InventoryItemOriginal as InventoryItemWire,
   ProductOriginal as InventoryProductWire,
@@ -31,11 +31,25 @@ import type {
 } from "@wix/auto_sdk_stores_read-only-variants-v-3/meta";
 
 /**
- * The parts of Wix Catalog V3 and eCommerce shapes this integration reads and writes (wire types
- * in build/cjs/meta.d.ts of the @wix/auto_sdk_stores_* and @wix/auto_sdk_ecom_* packages).
- * Product and order shapes are checked against the official SDK's wire types (`WireChecks` below), so a
- * field name or shape that Wix does not declare fails `tsc`.
+ * The parts of Wix Catalog V3 shapes the products and inventory flows read and write (wire types
+ * in build/cjs/meta.d.ts of the @wix/auto_sdk_stores_* packages). Product shapes are checked
+ * against the official SDK's wire types (`WireChecks` below), so a field name or shape that Wix
+ * does not declare fails `tsc`. Flow-level: the Wix adapter implements the flows' ports with them.
  */
+
+/**
+ * Wix limits: up to 100 products and 1,000 variants in all per bulk call (bulkCreateProducts doc in
+ * @wix/auto_sdk_stores_products-v-3 build/cjs/index.d.ts; BulkUpdateProductsRequest in meta.d.ts).
+ */
+export const WIX_BULK_PRODUCTS = 100;
+export const WIX_BULK_VARIANTS = 1000;
+/** Options created by one bulk create, in all (bulkCreateProductsWithInventory doc, products-v-3 index.d.ts). */
+export const WIX_BULK_OPTIONS = 100;
+/** Bulk create/update take 1..1000 inventory items
+ * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts: `@maxSize 1000`). */
+export const WIX_BULK_INVENTORY = 1000;
+/** GetCatalogVersionResponse.catalogVersion (@wix/auto_sdk_stores_catalog-versioning meta.d.ts). */
+export type CatalogVersion = NonNullable<GetCatalogVersionResponseOriginal["catalogVersion"]>;
 
 export interface Money {
   amount: string;
@@ -205,113 +219,3 @@ export type WixInventoryItem = Required<{ [K in "id" | "revision"]: NonNullable<
     locationId?: NonNullable<InventoryItemWire["locationId"]>;
     product?: { [K in "variantSku" | "name"]?: NonNullable<InventoryProductWire[K]> };
   };
-
-/**
- * Orders: our shapes are checked against the official SDK's wire types
- * (@wix/auto_sdk_ecom_orders/meta, `OrderOriginal`): `ConformsTo` below fails `tsc` when a field we
- * read does not exist there, and `_OrderTypesFit` when its type differs. The SDK types dates as
- * `Date`; on the wire they are ISO strings (`Wire` maps them).
- */
-type SdkOrder = Wire<OrderOriginal>;
-type SdkLineItem = NonNullable<SdkOrder["lineItems"]>[number];
-
-export interface WixAddress {
-  country?: string;
-  subdivision?: string;
-  city?: string;
-  postalCode?: string;
-  addressLine?: string;
-  addressLine2?: string;
-}
-
-export interface WixContactDetails {
-  firstName?: string;
-  lastName?: string;
-  phone?: string;
-  company?: string;
-}
-
-export interface WixLineItem {
-  id: string;
-  productName?: { original?: string };
-  catalogReference?: { catalogItemId?: string; appId?: string; options?: { variantId?: string } };
-  quantity: number;
-  price: Money;
-  totalPriceAfterTax?: Money;
-  physicalProperties?: { sku?: string; weight?: number };
-  /** Units refunded and put back in stock so far (the refunds flow's restock truth). */
-  refundQuantity?: number | null;
-  restockQuantity?: number | null;
-}
-
-/** An additional fee (`order.additionalFees[]`): `priceBeforeTax` is what the fee adds before tax. */
-export interface WixAdditionalFee {
-  id?: string;
-  code?: string;
-  name?: string;
-  price?: Money;
-  priceBeforeTax?: Money;
-  priceAfterTax?: Money;
-}
-
-export interface WixOrder {
-  id: string;
-  number: string;
-  createdDate: string;
-  updatedDate: string;
-  status: NonNullable<SdkOrder["status"]>;
-  paymentStatus?: SdkOrder["paymentStatus"];
-  fulfillmentStatus?: SdkOrder["fulfillmentStatus"];
-  currency: string;
-  taxIncludedInPrices?: boolean;
-  buyerInfo?: { email?: string; contactId?: string; memberId?: string; visitorId?: string };
-  billingInfo?: { address?: WixAddress; contactDetails?: WixContactDetails };
-  shippingInfo?: {
-    logistics?: { shippingDestination?: { address?: WixAddress; contactDetails?: WixContactDetails } };
-  };
-  /** `totalAdditionalFees`: the fees before tax (their tax is in `tax`). */
-  priceSummary: {
-    subtotal?: Money;
-    shipping?: Money;
-    tax?: Money;
-    discount?: Money;
-    totalAdditionalFees?: Money;
-    total: Money;
-  };
-  taxInfo?: {
-    totalTax?: Money;
-    taxBreakdown?: { taxName?: string; rate?: string; aggregatedTaxAmount?: Money }[];
-  };
-  appliedDiscounts?: SdkOrder["appliedDiscounts"];
-  additionalFees?: WixAdditionalFee[];
-  lineItems: WixLineItem[];
-}
-
-/** Dates travel as ISO strings. */
-export type Wire<T> = T extends Date
-  ? string
-  : T extends (infer U)[]
-    ? Wire<U>[]
-    : T extends object
-      ? { [K in keyof T]: Wire<T[K]> }
-      : T;
-
-/** Names of fields in `Ours` (at any depth) that the SDK's `Sdk` does not have: must be `never`. */
-export type UnknownFields<Ours, Sdk, Path extends string = ""> = Ours extends readonly (infer O)[]
-  ? NonNullable<Sdk> extends readonly (infer S)[]
-    ? UnknownFields<O, S, Path>
-    : Path
-  : Ours extends object
-    ? {
-        [K in keyof Ours & string]-?: K extends keyof NonNullable<Sdk>
-          ? UnknownFields<NonNullable<Ours[K]>, NonNullable<NonNullable<Sdk>[K]>, `${Path}.${K}`>
-          : `${Path}.${K}`;
-      }[keyof Ours & string]
-    : never;
-
-type AssertNone<T extends never> = T;
-export type _OrderFieldsExist = AssertNone<UnknownFields<WixOrder, SdkOrder>>;
-export type _LineFieldsExist = AssertNone<UnknownFields<WixLineItem, SdkLineItem>>;
-/** Our order is a valid wire order: each field's type fits the SDK's. */
-type FitsSdkOrder<T extends SdkOrder> = T;
-export type _OrderTypesFit = FitsSdkOrder<WixOrder>;

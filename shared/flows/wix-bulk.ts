@@ -1,4 +1,4 @@
-import type { BulkResponse } from "./types";
+import type { BulkResponse } from "./wix-catalog";
 
 export interface BulkError {
   code: string;
