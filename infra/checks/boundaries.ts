@@ -15,8 +15,9 @@
  * 3. No import circles outside the simulators.
  *
  * Prints one line per flow (its outside importers) and every broken rule; exits 1 when a rule is
- * broken. Until the flows own their ports (issue 17, its other half), a flow's imports of adapters
- * and of other flows are printed as "pending" and do not fail the check; `--strict` fails on them.
+ * broken. A flow's imports of adapters and of other flows are reported apart (`pending`, the rules
+ * the ports half of issue 17 made true) and fail the check like the others; `--strict`, once needed
+ * for that, is accepted and changes nothing.
  * Imports are read with the TypeScript compiler's own pre-processor, so `import type` and
  * `export ... from` are seen as the compiler sees them.
  */
@@ -106,7 +107,7 @@ export interface BoundaryReport {
   /** Per flow folder: the files outside it that import from it. */
   importers: Record<string, string[]>;
   problems: string[];
-  /** Broken rules left to the ports half of issue 17: a flow importing an adapter or another flow. */
+  /** A flow importing an adapter or another flow (the ports half's rules): fails like `problems`. */
   pending: string[];
 }
 
@@ -198,24 +199,14 @@ export function flowFolders(): string[] {
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   const { importers, problems, pending } = checkBoundaries(readImports(), flowFolders());
-  const strict = process.argv.includes("--strict");
   console.log("flow         source files outside its folder that import from it");
   for (const [flow, files] of Object.entries(importers))
     console.log(`${flow.padEnd(12)} ${files.length}: ${files.join(", ") || "-"}`);
-  if (pending.length) {
-    console.log(
-      `\n${pending.length} pending (flows owning their ports${strict ? "" : ": not failing yet, --strict fails"}):`,
-    );
-    for (const p of pending) console.log(`  - ${p}`);
+  const broken = [...pending, ...problems];
+  if (broken.length) {
+    console.log(`\n${broken.length} problem(s):`);
+    for (const p of broken) console.log(`  - ${p}`);
+    process.exit(1);
   }
-  if (problems.length) {
-    console.log(`\n${problems.length} problem(s):`);
-    for (const p of problems) console.log(`  - ${p}`);
-  }
-  if (problems.length || (strict && pending.length)) process.exit(1);
-  console.log(
-    pending.length
-      ? "\nevery flow is imported only by the registries and its Lambda entry; no circles (pending above)"
-      : "\nevery flow is one folder; flows and adapters meet at the ports; no circles",
-  );
+  console.log("\nevery flow is one folder; flows and adapters meet at the ports; no circles");
 }

@@ -14,8 +14,8 @@ import {
 /**
  * The first sync, before it happens: what the products flow would do with each ERPNext item, and
  * what a person must decide first. The decisions are the flow's own (planItem / planTemplate of
- * shared/flows/products/plan.ts, the SKU link of link.ts), so the plan and the sync agree.
- * Pure: the reader (read.ts) gathers both sides.
+ * product-plan.ts, the SKU link of link.ts), so the plan and the sync agree.
+ * Pure: the reader (first-sync-read.ts) gathers both sides.
  */
 
 /** One Wix variant as Search Variants lists it (read-only variants V3): product, name, SKU. */
