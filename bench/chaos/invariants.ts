@@ -366,7 +366,9 @@ const shown = (m: Map<string, number>) =>
  * - an amended Sales Order: the original cancelled, the amendment submitted, shipped and fulfilled;
  * - cancelled in Wix then refunded: no live Sales Order, one Payment Entry in and one out (the
  *   refund's), nothing reserved for it (the Bins hold what the open orders still owe, no more);
- * - INVOICE_ON=fulfilment: each delivered order has exactly one Sales Invoice, of the Wix total.
+ * - INVOICE_ON=fulfilment: each fully delivered order has exactly one Sales Invoice, of the Wix
+ *   total (billing invoices the whole order once its Sales Order is fully delivered); a partly
+ *   delivered one has at most one (a refund invoices it first: invoice-then-credit).
  */
 async function afterSaleChecks(
   host: ChildHost,
@@ -520,7 +522,16 @@ async function afterSaleChecks(
     ).filter((si) => si.docstatus === 1 && !si.is_return);
     for (const w of shipped) {
       if (!delivered.has(w.number) || w.status === "CANCELED") continue;
+      const ordered = new Map<string, number>();
+      for (const l of w.lineItems) add(ordered, l.physicalProperties?.sku ?? `(line ${l.id})`, l.quantity);
+      const inErpnext = delivered.get(w.number) ?? new Map<string, number>();
+      const whole = [...ordered].every(([sku, qty]) => (inErpnext.get(sku) ?? 0) >= qty);
       const mine = invoices.filter((si) => si.po_no === w.number);
+      if (!whole) {
+        if (mine.length > 1)
+          o.invoicesOff.push(`#${w.number}: partly delivered, ${mine.length} Sales Invoices`);
+        continue;
+      }
       if (mine.length !== 1)
         o.invoicesOff.push(
           `#${w.number}: ${mine.length} Sales Invoices (${mine.map((si) => si.name).join(", ")})`,
@@ -589,7 +600,7 @@ export function failures(r: RunResult): string[] {
   list("amended Sales Orders not shipped and fulfilled", f.amendedOff);
   list("orders cancelled then refunded not booked right", f.cancelRefundOff);
   list(
-    "delivered orders without exactly one Sales Invoice of their total (INVOICE_ON=fulfilment)",
+    "fully delivered orders without exactly one Sales Invoice of their total (INVOICE_ON=fulfilment)",
     f.invoicesOff,
   );
   list("orders to ship or refund not booked in ERPNext in time (skipped)", r.afterSale.notReady);
