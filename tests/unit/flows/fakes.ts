@@ -15,7 +15,7 @@ import type {
   OrdersWix,
 } from "#shared/flows/orders/ports";
 import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/records";
-import type { ShipmentsWix } from "#shared/flows/shipments/ports";
+import type { ShipmentsErpnext, ShipmentsWix } from "#shared/flows/shipments/ports";
 import type { BulkResponse, WixInventoryItem } from "#shared/flows/wix-catalog";
 import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
 import type { WixOrder, WixOrderTransactions } from "#shared/flows/wix-orders";
@@ -39,7 +39,7 @@ export const matches = (doc: Doc, filter: DocFilter): boolean => {
 };
 
 /** Documents per doctype; a Sales Order's grand_total is its lines and charges less its discount. */
-export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
+export class FakeErpnext implements OrdersErpnext, InventoryErpnext, ShipmentsErpnext {
   readonly docs = new Map<string, Map<string, Doc>>();
   readonly calls: string[] = [];
   /** ERPNext-side rules that change a Sales Order's total (a pricing rule, a tax template). */
@@ -128,6 +128,12 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
       if (so?.docstatus === 1 && args.status === "Closed") so.status = "Closed";
     }
     return null as T;
+  }
+
+  /** ERPNext's document mappers (make Delivery Note...): a flow's tests add the ones they use. */
+  async mapDocument<T>(method: string, sourceName: string): Promise<T> {
+    this.calls.push(`map ${method} ${sourceName}`);
+    throw new Error(`fake ERPNext: no mapper ${method}`);
   }
 
   private totalOf(doc: Doc): number {

@@ -54,7 +54,7 @@ class ShipmentState extends FakeState {
 
 /** ERPNext with the Sales Order -> Delivery Note mapper (its rows left to deliver). */
 class ShipmentErpnext extends FakeErpnext {
-  async mapDocument<T>(_method: string, salesOrder: string): Promise<T> {
+  override async mapDocument<T>(_method: string, salesOrder: string): Promise<T> {
     const so = await this.get<{
       customer: string;
       items: { name: string; item_code: string; qty: number }[];

@@ -11,7 +11,7 @@ import type {
 import { quantitiesOf } from "#shared/flows/shipments/pull";
 import { ShipmentPush } from "#shared/flows/shipments/push";
 import type { WixOrder } from "#shared/flows/wix-orders";
-import { FakeState, FakeWix } from "./fakes";
+import { type Doc, FakeErpnext, FakeState, FakeWix } from "./fakes";
 
 /** In-memory fakes of the shipments ports (their documented behaviour, nothing more). */
 class FakeShipments implements ShipmentsRepository {
@@ -97,20 +97,21 @@ const second: WixOrder = {
 };
 
 function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext") {
-  const docs: Record<string, Record<string, Record<string, unknown>>> = {
-    "Delivery Note": { [dn.name as string]: dn },
-    "Sales Order": {
-      "SO-1": {
-        name: "SO-1",
-        docstatus: 1,
-        items: [
-          { name: "r1", item_code: "A", qty: 2, idx: 1 },
-          { name: "r2", item_code: "B", qty: 1, idx: 2 },
-        ],
-      },
-      "SO-2": { name: "SO-2", docstatus: 1, items: [{ name: "s1", item_code: "A", qty: 2, idx: 1 }] },
-    },
-  };
+  const erpnext = new FakeErpnext();
+  erpnext.seed("Delivery Note", dn as Doc);
+  erpnext.seed("Sales Order", {
+    name: "SO-1",
+    docstatus: 1,
+    items: [
+      { name: "r1", item_code: "A", qty: 2, idx: 1 },
+      { name: "r2", item_code: "B", qty: 1, idx: 2 },
+    ],
+  });
+  erpnext.seed("Sales Order", {
+    name: "SO-2",
+    docstatus: 1,
+    items: [{ name: "s1", item_code: "A", qty: 2, idx: 1 }],
+  });
   const shipments = new FakeShipments();
   const leases = new FakeState();
   shipments.salesOrders.set("SO-1", order.id);
@@ -119,20 +120,7 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
   const log: SyncLogEntry[] = [];
   const delivered: string[] = [];
   const deps: ShipmentDeps = {
-    erpnext: {
-      find: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T | undefined,
-      get: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T,
-      list: async () => [],
-      insert: async () => {
-        throw new Error("not used");
-      },
-      update: async () => {
-        throw new Error("not used");
-      },
-      mapDocument: async () => {
-        throw new Error("not used");
-      },
-    },
+    erpnext,
     wix,
     state: {
       shipments,
@@ -146,7 +134,7 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     settings: { source },
     onDelivered: async (orderId) => void delivered.push(orderId),
   };
-  return { push: new ShipmentPush(deps), wix, shipments, log, docs, delivered };
+  return { push: new ShipmentPush(deps), wix, shipments, log, erpnext, delivered };
 }
 
 const note = (over: Record<string, unknown> = {}) => ({
@@ -237,7 +225,7 @@ describe("ShipmentPush", () => {
     // Under load the second took the first's new fulfillment for its own lost create (it adopts
     // a fulfillment with the same lines that no note has linked yet).
     const s = setup(note());
-    Object.assign(s.docs["Delivery Note"] ?? {}, { "DN-2": note({ name: "DN-2" }) });
+    s.erpnext.seed("Delivery Note", note({ name: "DN-2" }));
     let second: Promise<unknown> | undefined;
     s.wix.afterNextCreate = async () => {
       second = s.push.push("DN-2");
@@ -262,7 +250,7 @@ describe("ShipmentPush", () => {
   test("a cancelled note deletes its fulfillment once; cancelled before any push, none is made", async () => {
     const s = setup(note());
     await s.push.push("DN-1");
-    (s.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 2 });
+    s.erpnext.seed("Delivery Note", note({ docstatus: 2 }));
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }]);
     expect(s.wix.of(order.id)).toEqual([]);
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "skipped" }]);
@@ -271,7 +259,7 @@ describe("ShipmentPush", () => {
     expect(await t.push.push("DN-1")).toMatchObject([
       { outcome: "skipped", reason: "cancelled before it reached Wix" },
     ]);
-    (t.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 1 });
+    t.erpnext.seed("Delivery Note", note({ docstatus: 1 }));
     await t.push.push("DN-1");
     expect(t.wix.of(order.id)).toEqual([]);
   });
@@ -299,11 +287,11 @@ describe("ShipmentPush", () => {
     expect(s.wix.of(second.id).map((f) => f.lineItems)).toEqual([[{ id: "M1", quantity: 1 }]]);
     expect(await s.push.push("DN-1")).toMatchObject([{ reason: "unchanged" }, { reason: "unchanged" }]);
 
-    s.docs["Delivery Note"] = { "DN-1": { ...joined, wix_tracking_number: "J2" } };
+    s.erpnext.seed("Delivery Note", { ...joined, wix_tracking_number: "J2" });
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }, { outcome: "updated" }]);
     expect(s.wix.of(second.id)[0]?.trackingInfo).toEqual({ trackingNumber: "J2" });
 
-    s.docs["Delivery Note"] = { "DN-1": { ...joined, docstatus: 2 } };
+    s.erpnext.seed("Delivery Note", { ...joined, docstatus: 2 });
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }, { outcome: "updated" }]);
     expect([s.wix.of(order.id), s.wix.of(second.id)]).toEqual([[], []]);
   });
@@ -330,19 +318,16 @@ describe("ShipmentPush", () => {
       note({ items: [{ item_code: "B", qty: 1, so_detail: "a2", against_sales_order: "SO-1-1" }] }),
     );
     // Amend copies po_no, not our no_copy wix_order_id; the amendment is named <name>-1.
-    s.docs["Sales Order"] = {
-      ...s.docs["Sales Order"],
-      "SO-1-1": {
-        name: "SO-1-1",
-        docstatus: 1,
-        amended_from: "SO-1",
-        po_no: "10001",
-        items: [
-          { name: "a1", item_code: "A", qty: 2, idx: 1 },
-          { name: "a2", item_code: "B", qty: 1, idx: 2 },
-        ],
-      },
-    };
+    s.erpnext.seed("Sales Order", {
+      name: "SO-1-1",
+      docstatus: 1,
+      amended_from: "SO-1",
+      po_no: "10001",
+      items: [
+        { name: "a1", item_code: "A", qty: 2, idx: 1 },
+        { name: "a2", item_code: "B", qty: 1, idx: 2 },
+      ],
+    });
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created" }]);
     expect(s.wix.of(order.id).map((f) => f.lineItems)).toEqual([[{ id: "L2", quantity: 1 }]]);
     expect(s.shipments.salesOrders.get("SO-1-1")).toBe(order.id);
