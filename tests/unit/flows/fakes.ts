@@ -15,10 +15,11 @@ import type {
   OrdersWix,
 } from "#shared/flows/orders/ports";
 import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/records";
+import type { RefundsWix } from "#shared/flows/refunds/ports";
 import type { ShipmentsErpnext, ShipmentsWix } from "#shared/flows/shipments/ports";
 import type { BulkResponse, WixInventoryItem } from "#shared/flows/wix-catalog";
 import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
-import type { WixOrder, WixOrderTransactions } from "#shared/flows/wix-orders";
+import type { WixOrder, WixOrderTransactions, WixPayment, WixRefund } from "#shared/flows/wix-orders";
 
 export type Doc = Record<string, unknown> & { name: string };
 
@@ -437,6 +438,55 @@ export class FakeWix implements OrdersWix, InventoryWix, ShipmentsWix, BillingWi
         undetailedFailures: 0,
       },
     };
+  }
+}
+
+/**
+ * One order of the shared FakeWix, as the refunds flow's port reads it (List Transactions For Single
+ * Order): `order`, `refunds` and `payments` are that order's in `wix`.
+ */
+export class FakeOrderWix implements RefundsWix {
+  constructor(
+    readonly wix = new FakeWix(),
+    readonly orderId = "order-1",
+  ) {}
+
+  get order(): WixOrder {
+    return this.wix.orders.get(this.orderId) as WixOrder;
+  }
+  set order(order: WixOrder) {
+    this.wix.orders.set(this.orderId, order);
+  }
+  get refunds(): WixRefund[] {
+    return this.transactions().refunds;
+  }
+  set refunds(refunds: WixRefund[]) {
+    this.transactions().refunds = refunds;
+  }
+  get payments(): WixPayment[] {
+    return this.transactions().payments;
+  }
+  set payments(payments: WixPayment[]) {
+    this.transactions().payments = payments;
+  }
+
+  getOrder(id: string) {
+    return this.wix.getOrder(id);
+  }
+
+  async orderTransactions(orderId: string) {
+    const tx = (await this.wix.orderTransactions([orderId])).get(orderId);
+    return { refunds: tx?.refunds ?? [], payments: tx?.payments ?? [] };
+  }
+
+  private transactions(): WixOrderTransactions {
+    const tx = this.wix.transactions.get(this.orderId) ?? {
+      orderId: this.orderId,
+      payments: [],
+      refunds: [],
+    };
+    this.wix.transactions.set(this.orderId, tx);
+    return tx;
   }
 }
 

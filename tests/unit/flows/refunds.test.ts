@@ -3,17 +3,11 @@ import { PermanentError, RetryableError } from "#shared/errors";
 import { paymentAccountFor } from "#shared/flows/billing/accounts";
 import { INVOICE_RETURN } from "#shared/flows/refunds/credit-note";
 import type { WixRefund } from "#shared/flows/refunds/mapping";
-import type {
-  RefundRecord,
-  RefundsInvoices,
-  RefundsState,
-  RefundsWix,
-  RestockRecord,
-} from "#shared/flows/refunds/ports";
+import type { RefundRecord, RefundsInvoices, RefundsState, RestockRecord } from "#shared/flows/refunds/ports";
 import { DELIVERY_RETURN } from "#shared/flows/refunds/restock";
 import { RefundSync } from "#shared/flows/refunds/sync";
-import type { WixOrder, WixPayment } from "#shared/flows/wix-orders";
-import { FakeErpnext, FakeLog } from "./fakes";
+import type { WixOrder } from "#shared/flows/wix-orders";
+import { FakeErpnext, FakeLog, FakeOrderWix } from "./fakes";
 
 const L1 = "line-1";
 const L2 = "line-2";
@@ -126,20 +120,8 @@ class RefundState implements RefundsState {
   }
 }
 
-class RefundWix implements RefundsWix {
-  order!: WixOrder;
-  refunds: WixRefund[] = [];
-  async getOrder() {
-    return structuredClone(this.order);
-  }
-  payments: WixPayment[] = [];
-  async orderTransactions() {
-    return structuredClone({ refunds: this.refunds, payments: this.payments });
-  }
-}
-
 let erpnext: ReturnsErpnext;
-let wix: RefundWix;
+let wix: FakeOrderWix;
 let state: RefundState;
 let log: FakeLog;
 let invoiceOn: "payment" | "never";
@@ -229,7 +211,7 @@ const refund = (
 
 beforeEach(() => {
   erpnext = new ReturnsErpnext();
-  wix = new RefundWix();
+  wix = new FakeOrderWix();
   state = new RefundState();
   log = new FakeLog();
   invoiceOn = "payment";
