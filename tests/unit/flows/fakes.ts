@@ -14,6 +14,8 @@ import type {
   OrdersState,
   OrdersWix,
 } from "#shared/flows/orders/ports";
+import type { CategoryState, MappingScan } from "#shared/flows/products/category-ports";
+import type { FlowHeartbeat, ProductMappings } from "#shared/flows/products/ports";
 import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/records";
 import type { RefundsWix } from "#shared/flows/refunds/ports";
 import type { ShipmentsErpnext, ShipmentsWix } from "#shared/flows/shipments/ports";
@@ -149,8 +151,13 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext, ShipmentsEr
   }
 }
 
-/** Our state, with the claim semantics of the DynamoDB store (leases, conditional writes). */
-export class FakeState implements OrdersState, InventoryState {
+/**
+ * Our state, with the claim semantics of the DynamoDB store (leases, conditional writes): orders,
+ * customers, holds, product mappings, category ids, watermarks, the heartbeat.
+ */
+export class FakeState
+  implements OrdersState, InventoryState, ProductMappings, CategoryState, MappingScan, FlowHeartbeat
+{
   readonly orders = new Map<string, OrderRecord>();
   readonly customers = new Map<string, string>();
   readonly addresses = new Map<string, string>();
@@ -158,6 +165,10 @@ export class FakeState implements OrdersState, InventoryState {
   readonly holds = new Map<string, { skus: Record<string, number>; until: number }>();
   readonly mappings = new Map<string, ProductMapping>();
   readonly watermarks = new Map<string, string>();
+  /** The Item Price behind each mapping (products). */
+  readonly itemOfPrice = new Map<string, string>();
+  /** Wix category ids by Item Group (categories). */
+  readonly categoryIds = new Map<string, string>();
   readonly successes: string[] = [];
 
   async getOrder(orderId: string) {
@@ -259,8 +270,34 @@ export class FakeState implements OrdersState, InventoryState {
 
   async getMappings(itemCodes: string[]) {
     return new Map(
-      itemCodes.flatMap((c) => (this.mappings.has(c) ? [[c, this.mappings.get(c) as ProductMapping]] : [])),
+      itemCodes.flatMap((c) => {
+        const m = this.mappings.get(c);
+        return m ? [[c, structuredClone(m)] as const] : [];
+      }),
     );
+  }
+
+  async putMapping(mapping: ProductMapping) {
+    this.mappings.set(mapping.itemCode, structuredClone(mapping));
+  }
+
+  async putMappings(rows: { mapping: ProductMapping; priceName?: string }[]) {
+    for (const { mapping, priceName } of rows) {
+      this.mappings.set(mapping.itemCode, structuredClone(mapping));
+      if (priceName) this.itemOfPrice.set(priceName, mapping.itemCode);
+    }
+  }
+
+  async itemForPrice(priceName: string) {
+    return this.itemOfPrice.get(priceName);
+  }
+
+  async getCategoryId(group: string) {
+    return this.categoryIds.get(group);
+  }
+
+  async putCategoryId(group: string, id: string) {
+    this.categoryIds.set(group, id);
   }
 
   async itemForProduct(productId: string, variantId?: string) {

@@ -5,20 +5,8 @@
  */
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
 import type { DocFilter } from "#shared/flows/erpnext-documents";
-import type {
-  Category,
-  CategoryDirectory,
-  CategoryState,
-  Filing,
-  MappingScan,
-} from "#shared/flows/products/category-ports";
-import type {
-  FlowHeartbeat,
-  ItemSource,
-  ProductCatalog,
-  ProductMappings,
-} from "#shared/flows/products/ports";
-import type { ProductMapping } from "#shared/flows/records";
+import type { Category, CategoryDirectory, Filing } from "#shared/flows/products/category-ports";
+import type { ItemSource, ProductCatalog } from "#shared/flows/products/ports";
 import type { BulkError } from "#shared/flows/wix-bulk";
 import type {
   BulkItemResult,
@@ -31,7 +19,7 @@ import type {
 } from "#shared/flows/wix-catalog";
 import { FakeErpnext, matches } from "./fakes";
 
-export { FakeLog, FakeQueue } from "./fakes";
+export { FakeLog, FakeQueue, FakeState } from "./fakes";
 
 export const PRICE_LIST = "Standard Selling";
 
@@ -247,55 +235,6 @@ export class FakeWixProducts implements ProductCatalog {
 
 function failed(originalIndex: number, error: BulkError): BulkItemResult<WixProduct> {
   return { itemMetadata: { originalIndex, success: false, error } };
-}
-
-/** Our state: product mappings, the Item Price behind each, category ids, the heartbeat. */
-export class FakeState implements ProductMappings, CategoryState, MappingScan, FlowHeartbeat {
-  readonly mappings = new Map<string, ProductMapping>();
-  readonly itemOfPrice = new Map<string, string>();
-  readonly categoryIds = new Map<string, string>();
-  readonly successes: string[] = [];
-
-  async getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>> {
-    const found = new Map<string, ProductMapping>();
-    for (const code of itemCodes) {
-      const m = this.mappings.get(code);
-      if (m) found.set(code, structuredClone(m));
-    }
-    return found;
-  }
-
-  async putMapping(mapping: ProductMapping): Promise<void> {
-    this.mappings.set(mapping.itemCode, structuredClone(mapping));
-  }
-
-  async putMappings(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void> {
-    for (const { mapping, priceName } of rows) {
-      this.mappings.set(mapping.itemCode, structuredClone(mapping));
-      if (priceName) this.itemOfPrice.set(priceName, mapping.itemCode);
-    }
-  }
-
-  async itemForPrice(priceName: string): Promise<string | undefined> {
-    return this.itemOfPrice.get(priceName);
-  }
-
-  async getCategoryId(group: string): Promise<string | undefined> {
-    return this.categoryIds.get(group);
-  }
-
-  async putCategoryId(group: string, id: string): Promise<void> {
-    this.categoryIds.set(group, id);
-  }
-
-  async *allMappings(pageSize: number): AsyncGenerator<ProductMapping[]> {
-    const all = [...this.mappings.values()];
-    for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
-  }
-
-  async markSuccess(flow: "products"): Promise<void> {
-    this.successes.push(flow);
-  }
 }
 
 /** Wix Stores categories and their members; a product can be refused per call with a code. */
