@@ -2,6 +2,7 @@ import { HttpError, NotFoundError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { isErpnextRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
+import { offsetPages } from "../paging";
 import { ONE_TRY } from "../resilience/retry";
 
 /**
@@ -86,11 +87,12 @@ export class ErpnextClient {
   ): Promise<T[]> {
     const pageLength = opts.pageLength ?? ERPNEXT_PAGE;
     const rows: T[] = [];
-    for (let start = 0; ; start += pageLength) {
-      const page = await this.list<T>(doctype, { ...opts, start, pageLength });
+    for await (const page of offsetPages(
+      (start) => this.list<T>(doctype, { ...opts, start, pageLength }),
+      pageLength,
+    ))
       rows.push(...page);
-      if (page.length < pageLength) return rows;
-    }
+    return rows;
   }
 
   async insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T> {

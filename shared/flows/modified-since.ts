@@ -1,3 +1,4 @@
+import { offsetPages } from "../paging";
 import type { DocFilter, ErpnextDocuments } from "./erpnext-documents";
 import type { Watermarks } from "./job-ports";
 import { orderPages, type WixOrder, type WixOrderSearch } from "./wix-orders";
@@ -23,18 +24,20 @@ export async function* modifiedSince<T extends { modified: string }>(
   filters: DocFilter[] = [],
 ): AsyncGenerator<T[]> {
   const since = (await deps.state.getWatermark(watermark)) ?? EPOCH_FRAPPE;
-  for (let start = 0; ; start += pageLength) {
-    const rows = await deps.erpnext.list<T>(doctype, {
-      fields: [...fields, "modified"],
-      filters: [["modified", ">=", since], ...filters],
-      orderBy: "modified asc",
-      start,
-      pageLength,
-    });
-    if (!rows.length) return;
+  const pages = offsetPages(
+    (start) =>
+      deps.erpnext.list<T>(doctype, {
+        fields: [...fields, "modified"],
+        filters: [["modified", ">=", since], ...filters],
+        orderBy: "modified asc",
+        start,
+        pageLength,
+      }),
+    pageLength,
+  );
+  for await (const rows of pages) {
     yield rows;
     await deps.state.advanceWatermark(watermark, rows[rows.length - 1]?.modified as string);
-    if (rows.length < pageLength) return;
   }
 }
 
