@@ -14,3 +14,18 @@ export async function* offsetPages<T>(
     if (rows.length < pageLength) return;
   }
 }
+
+/**
+ * A cursor-paged list (Wix's `cursorPaging`), page by page: the first call has no cursor, each
+ * later one the cursor the previous page answered; pages on while there is one.
+ */
+export async function* cursorPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; next?: string }>,
+): AsyncGenerator<T[]> {
+  let cursor: string | undefined;
+  do {
+    const { items, next } = await page(cursor);
+    yield items;
+    cursor = next;
+  } while (cursor);
+}

@@ -4,6 +4,7 @@ import type {
   RefundOriginal,
 } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { OrderOriginal } from "@wix/auto_sdk_ecom_orders/meta";
+import { cursorPages } from "../paging";
 import type { Money } from "./wix-catalog";
 
 /**
@@ -99,14 +100,12 @@ export interface WixOrderSearch {
   searchOrders(since: string, cursor?: string): Promise<{ orders: WixOrder[]; next?: string }>;
 }
 
-/** Every page of orders updated since `since`, oldest first: the one cursor loop over Search Orders. */
-export async function* orderPages(wix: WixOrderSearch, since: string): AsyncGenerator<WixOrder[]> {
-  let cursor: string | undefined;
-  do {
+/** Every page of orders updated since `since`, oldest first (Search Orders). */
+export function orderPages(wix: WixOrderSearch, since: string): AsyncGenerator<WixOrder[]> {
+  return cursorPages(async (cursor) => {
     const page = await wix.searchOrders(since, cursor);
-    yield page.orders;
-    cursor = page.next;
-  } while (cursor);
+    return { items: page.orders, next: page.next };
+  });
 }
 
 /** Dates travel as ISO strings. */
