@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { routeFrappeWebhook } from "#shared/erpnext/webhook";
 import { answer } from "#shared/runtime/edge";
 import { header, rawBody } from "#shared/runtime/http";
 import { lambda } from "#shared/runtime/lambda";
 import { edgeQueue } from "#shared/runtime/queue";
 import { loadSettings } from "#shared/runtime/settings";
+import { routeFrappeWebhook } from "#shared/runtime/webhook-routing";
 
-/** POST /webhooks/erpnext: verify, validate, enqueue, answer. Never syncs inline. */
+/** POST /webhooks/erpnext: verify, validate, enqueue to the flow the doctype feeds, answer. Never syncs inline. */
 async function receiveErpnextWebhook(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
@@ -14,32 +14,15 @@ async function receiveErpnextWebhook(
   const sqs = edgeQueue();
   const signature = header(event, "x-frappe-webhook-signature");
   const verdict = routeFrappeWebhook(rawBody(event), signature, settings.erpnext.webhookSecret);
-  return answer("ERPNext", verdict, async ({ work, changedAt }) => {
-    if (work.queue === "shipments") {
-      await sqs.send(
-        "shipments",
-        work.deliveryNotes.map((name) => ({
-          kind: "delivery-note" as const,
-          name,
-          source: "webhook",
-          changedAt,
-        })),
-      );
-      return `shipments ${work.deliveryNotes.join(",")}`;
-    }
-    if (work.queue === "products") {
-      const { itemCodes, priceNames } = work;
-      await sqs.send("products", [{ kind: "items", itemCodes, priceNames, source: "webhook", changedAt }]);
-    } else {
-      const { itemCodes, ledgerEntries } = work;
-      await sqs.send("inventory", [
-        { kind: "stock", itemCodes, ledgerEntries, source: "webhook", changedAt },
-      ]);
-    }
-    const refs =
-      "priceNames" in work ? work.priceNames : "ledgerEntries" in work ? work.ledgerEntries : undefined;
-    return `${work.queue} ${[...work.itemCodes, ...(refs ?? [])].join(",")}`;
+  return answer("ERPNext", verdict, async ({ work }) => {
+    const { queue, ...message } = work;
+    await sqs.send(queue, [message as never]);
+    return `${queue} ${describe(message)}`;
   });
 }
+
+/** The documents a message names, for the log line and the answer ("products SKU-1,PRICE-1"). */
+const describe = (message: Record<string, unknown>) =>
+  ["itemCodes", "priceNames", "ledgerEntries", "name"].flatMap((key) => message[key] ?? []).join(",");
 
 export const handler = lambda(receiveErpnextWebhook);

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { HealthReport } from "#shared/ops/health";
+import type { HealthReport } from "#shared/ops/health-checks";
 import { type Core, getCore } from "#shared/runtime/core";
-import { healthReport } from "#shared/runtime/health";
+import { healthReport } from "#shared/runtime/health-report";
 import { json } from "#shared/runtime/http";
 import { lambda } from "#shared/runtime/lambda";
 

@@ -1,17 +1,13 @@
 import { errorMessage, PermanentError } from "#shared/errors";
-import { categoryJob } from "#shared/flows/categories/sync";
-import { inventoryDelta, inventoryReconcile } from "#shared/flows/inventory/jobs";
-import { orderPoll } from "#shared/flows/orders/poll";
-import { productCatchup } from "#shared/flows/products/catchup";
-import { shipmentCatchup } from "#shared/flows/shipments/catchup";
+import { FLOW_JOB_RUNNERS } from "#shared/flows/job-registry";
+import { QUEUES } from "#shared/flows/registry";
 import { isJobName, type JobInput, type JobName } from "#shared/jobs/definitions";
 import { monthlyAudit } from "#shared/ops/audit/job";
 import { type AuditResult, summaryOf } from "#shared/ops/audit/run";
-import { probeApis } from "#shared/ops/health";
+import { probeApis } from "#shared/ops/health-checks";
 import { type WeeklyReport, weeklyReport } from "#shared/ops/report";
-import { QUEUES } from "#shared/queue/messages";
 import { type Core, getCore } from "#shared/runtime/core";
-import { healthReport } from "#shared/runtime/health";
+import { healthReport } from "#shared/runtime/health-report";
 import { lambda } from "#shared/runtime/lambda";
 import { logger, metrics } from "#shared/runtime/logger";
 
@@ -46,12 +42,8 @@ async function runScheduledJob(event: { job?: string } & JobInput): Promise<Reco
 }
 
 const RUNNERS: Record<JobName, (ctx: Core, input: JobInput) => Promise<Record<string, unknown>>> = {
-  "product-catchup": (ctx) => productCatchup(ctx),
-  "category-sync": (ctx) => categoryJob(ctx),
-  "order-poll": (ctx) => orderPoll(ctx),
-  "inventory-delta": (ctx) => inventoryDelta(ctx),
-  "inventory-reconcile": (ctx) => inventoryReconcile(ctx),
-  "shipment-catchup": (ctx) => shipmentCatchup(ctx),
+  // Each flow's jobs, from its runners (shared/flows/job-registry.ts); then the integration's own.
+  ...(FLOW_JOB_RUNNERS satisfies Record<string, (ctx: Core) => Promise<Record<string, unknown>>>),
   "dlq-redrive": async (ctx) => {
     const { failing } = await probeApis(ctx);
     if (failing.length) return { skipped: `waiting for both APIs: ${failing.join("; ")}` };

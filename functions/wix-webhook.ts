@@ -4,11 +4,12 @@ import { rawBody } from "#shared/runtime/http";
 import { lambda } from "#shared/runtime/lambda";
 import { edgeQueue } from "#shared/runtime/queue";
 import { loadSettings } from "#shared/runtime/settings";
-import { FULFILLMENTS_UPDATED, verifyWixWebhook, wixEventQueues } from "#shared/wix/webhook";
+import { routeWixEvent } from "#shared/runtime/webhook-routing";
+import { verifyWixWebhook } from "#shared/wix/webhook";
 
 /**
- * POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id (order events to the orders
- * flow, payment events to billing, refund events to refunds), answer well within 1250 ms.
+ * POST /webhooks/wix: verify the JWT, unwrap, enqueue the order id to every flow the event feeds
+ * (the flows' declarations), answer well within 1250 ms.
  */
 async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const settings = await loadSettings();
@@ -18,25 +19,10 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
     settings.wix.webhookPublicKeys,
     settings.wix.instanceId,
   );
-  // Fulfillments are ours to record only when the merchant ships from Wix; otherwise the event
-  // echoes our own writes (FULFILMENT_SOURCE=erpnext): acknowledged, not queued.
-  const routed =
-    "eventType" in verdict &&
-    verdict.eventType === FULFILLMENTS_UPDATED &&
-    settings.shipments.source !== "wix"
-      ? { status: 200 as const, ignored: "fulfillments come from ERPNext (FULFILMENT_SOURCE=erpnext)" }
-      : verdict;
-  return answer("Wix", routed, async ({ orderId, eventType, eventId, sequence, eventTime }) => {
-    const queues = wixEventQueues(eventType);
-    const common = { orderId, eventType, eventId, sequence, changedAt: eventTime, source: "webhook" };
-    if (queues.includes("orders")) await sqs.send("orders", [{ kind: "order", ...common }]);
-    if (queues.includes("billing")) await sqs.send("billing", [{ kind: "order-billing", ...common }]);
-    if (queues.includes("refunds")) await sqs.send("refunds", [{ kind: "order-refunds", ...common }]);
-    if (queues.includes("shipments"))
-      await sqs.send("shipments", [
-        { kind: "fulfillments", orderId, eventId, changedAt: eventTime, source: "webhook" },
-      ]);
-    return `${eventType.replace("wix.ecom.v1.", "")} ${orderId} -> ${queues.join(", ")}`;
+  const routed = "orderId" in verdict ? { ...verdict, ...routeWixEvent(verdict, settings) } : verdict;
+  return answer("Wix", routed, async ({ orderId, eventType, work }) => {
+    for (const { queue, ...message } of work) await sqs.send(queue, [message as never]);
+    return `${eventType.replace("wix.ecom.v1.", "")} ${orderId} -> ${work.map((w) => w.queue).join(", ")}`;
   });
 }
 

@@ -1,3 +1,4 @@
+import { sleep } from "./resilience/retry";
 /** Small helpers for doing work in pieces. */
 
 /** Splits a list into slices of at most `size`. */
@@ -30,7 +31,7 @@ export async function waitForLease(
   {
     waitMs,
     pauseMs,
-    pause = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    pause = sleep,
   }: {
     waitMs: number;
     pauseMs: number;

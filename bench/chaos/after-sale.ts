@@ -1,4 +1,4 @@
-import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
+import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
 import { COMPANY_CURRENCY, cents, DRIVER, ERP, sleep, WIX } from "./config";
 import type { ChildHost } from "./host";
 

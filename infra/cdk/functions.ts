@@ -3,8 +3,9 @@ import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
 /**
  * Every Lambda of the integration, once: entry, size and timeout. The stack builds from this list
  * and the bundle-size report bundles the same entries with the same esbuild options. The edge and
- * ops functions are listed here; each flow's worker comes from its registry entry
- * (shared/flows/registry.ts), so a new flow adds its worker without an edit in infra/.
+ * ops functions are listed here; each flow's worker comes from its declaration
+ * (shared/flows/<flow>/flow.ts, listed in shared/flows/registry.ts), so a new flow adds its worker
+ * without an edit in infra/.
  */
 export interface FunctionSpec {
   entry: string;
@@ -16,7 +17,7 @@ export interface FunctionSpec {
   /**
    * Most KB the minified bundle may weigh (tests/infra/bundles.test.ts checks it; `npm run bench`
    * prints it). Edges 150; every other function 250, under the 300 of issue 10 with room for a
-   * new flow: each bundles only what it runs (shared/runtime/roots) and HTTP goes through Node's
+   * new flow: each bundles only what it runs (its composition root in functions/workers/<flow>.ts) and HTTP goes through Node's
    * own fetch, where bundling undici alone took about 520 KB.
    */
   budgetKb: number;
@@ -59,7 +60,7 @@ const EDGE_AND_OPS = {
 export type WorkerName = `${FlowName}Worker`;
 export const workerName = (flow: FlowName): WorkerName => `${flow}Worker`;
 
-/** Every worker bundles only its own flow (shared/runtime/roots): at most 250 KB, under issue 10's 300. */
+/** Every worker bundles only its own flow (its composition root in functions/workers/<flow>.ts): at most 250 KB, under issue 10's 300. */
 const WORKER_BUDGET_KB = 250;
 
 const WORKERS = Object.fromEntries(

@@ -18,8 +18,8 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import type { QueueName } from "#shared/flows/registry";
 import { FLOW_NAMES, FLOWS } from "#shared/flows/registry";
-import type { QueueName } from "#shared/queue/messages";
 
 export interface ObservabilityProps {
   api: HttpApi;

@@ -18,10 +18,17 @@ import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { SECRET_KEYS } from "#shared/config/settings";
-import { FLOW_NAMES, FLOWS, type FlowDefinition, type FlowName } from "#shared/flows/registry";
+import {
+  FLOW_NAMES,
+  FLOWS,
+  type FlowDefinition,
+  type FlowName,
+  QUEUES,
+  type QueueName,
+  WORKER_CONCURRENCY,
+} from "#shared/flows/registry";
 import { JOBS } from "#shared/jobs/definitions";
-import { QUEUES, type QueueName } from "#shared/queue/messages";
-import { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "#shared/queue/policy";
+import { MAX_RECEIVE_COUNT } from "#shared/queue/policy";
 import { TABLES } from "#shared/store/tables";
 import { API_ROUTES, routeKey } from "../routes";
 import { FUNCTIONS, type FunctionName, workerName } from "./functions";
@@ -40,7 +47,8 @@ export interface SyncStackProps extends StackProps {
   wixRequestsPerMinute?: number;
 }
 
-export { MAX_RECEIVE_COUNT, WORKER_CONCURRENCY } from "#shared/queue/policy";
+export { WORKER_CONCURRENCY } from "#shared/flows/registry";
+export { MAX_RECEIVE_COUNT } from "#shared/queue/policy";
 export { HEALTH_BURST_LIMIT, HEALTH_RATE_LIMIT } from "../routes";
 
 export class ErpnextWixSyncStack extends Stack {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { startFauxqs } from "fauxqs";
-import { QUEUES, type QueueName } from "#shared/queue/messages";
+import { QUEUES, type QueueName } from "#shared/flows/registry";
 import { MAX_RECEIVE_COUNT } from "#shared/queue/policy";
 import { TABLES, tableNamesFromEnv } from "#shared/store/tables";
 import { type DurableQueues, durableQueues } from "./durable-queues";

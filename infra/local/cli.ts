@@ -1,8 +1,8 @@
 import { Agent, fetch } from "undici";
 import { errorMessage } from "#shared/errors";
+import { QUEUES, type QueueName } from "#shared/flows/registry";
 import { type AuditResult, formatAudit, parsePeriod } from "#shared/ops/audit/run";
 import { progress } from "#shared/ops/progress";
-import { QUEUES, type QueueName } from "#shared/queue/messages";
 
 /**
  * Ops commands against the running local host (`npm start`):

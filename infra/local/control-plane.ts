@@ -6,10 +6,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { errorMessage } from "#shared/errors";
+import { QUEUES, type QueueName } from "#shared/flows/registry";
 import { scrub } from "#shared/http/redact";
 import { isJobName, JOBS, type JobInput, type JobName } from "#shared/jobs/definitions";
 import { parsePeriod } from "#shared/ops/audit/run";
-import { QUEUES, type QueueName } from "#shared/queue/messages";
 import type { ErpnextSandbox, ErpnextSnapshot } from "../sandbox/erpnext";
 import { type Fault, faultProblem, type SimRequest, type SimResponse } from "../sandbox/kit";
 import { WixSandbox, type WixSnapshot } from "../sandbox/wix";

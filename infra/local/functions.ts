@@ -18,9 +18,9 @@ import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
 import { localContext } from "#shared/runtime/lambda";
 import type { ApiFunctionName } from "../routes";
 
-export { getContext, resetContext } from "#shared/runtime/context";
 export { logger } from "#shared/runtime/logger";
 export { loadSettings } from "#shared/runtime/settings";
+export { getContext, resetContext } from "./context";
 
 const local =
   <E, R>(name: string, handler: (event: E, context: Context) => Promise<R>) =>
@@ -40,7 +40,7 @@ export const jobs = local("jobs", jobsHandler);
 export type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 /**
- * Each flow's worker, from the entry its registry entry names (the file the CDK stack bundles),
+ * Each flow's worker, from the entry its declaration names (the file the CDK stack bundles),
  * so a new flow runs locally without an edit here.
  */
 export async function loadWorkers(): Promise<Record<FlowName, WorkerHandler>> {

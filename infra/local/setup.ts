@@ -1,11 +1,11 @@
 import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
 import { describeFindings, explainHealth } from "#shared/ops/doctor";
-import type { HealthReport } from "#shared/ops/health";
+import type { HealthReport } from "#shared/ops/health-checks";
 import { progress } from "#shared/ops/progress";
 import { ONE_TRY } from "#shared/resilience/retry";
 import { loadSettings } from "#shared/runtime/settings";
-import { describeProblems } from "#shared/setup/plan";
+import { describeProblems } from "#shared/setup/document-plan";
 import { describeSetup, runSetup, type SetupDeps } from "#shared/setup/setup";
 import { webhookName } from "#shared/setup/webhooks";
 import { wixInstructions } from "#shared/setup/wix";

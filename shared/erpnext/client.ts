@@ -2,6 +2,7 @@ import { HttpError, NotFoundError } from "../errors";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { isErpnextRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
+import { offsetPages } from "../paging";
 import { ONE_TRY } from "../resilience/retry";
 
 /**
@@ -24,15 +25,6 @@ export interface ErpnextClientOptions {
 
 /** Largest page we ask for: big enough to be cheap, small enough to stay under server timeouts. */
 export const ERPNEXT_PAGE = 500;
-
-/**
- * Most names one `in` filter carries: lists travel in the GET query string, and nginx in front of
- * Frappe refuses request lines over 8 KB by default (414) - 100 codes stay well below.
- */
-export const ERPNEXT_IN_FILTER = 100;
-
-/** Sales Order -> Delivery Note mapper (erpnext/selling/doctype/sales_order/sales_order.py). */
-export const MAKE_DELIVERY_NOTE = "erpnext.selling.doctype.sales_order.sales_order.make_delivery_note";
 
 /** Frappe REST v1 (frappe/api/v1.py): documents, lists with paging, methods. */
 export class ErpnextClient {
@@ -95,11 +87,12 @@ export class ErpnextClient {
   ): Promise<T[]> {
     const pageLength = opts.pageLength ?? ERPNEXT_PAGE;
     const rows: T[] = [];
-    for (let start = 0; ; start += pageLength) {
-      const page = await this.list<T>(doctype, { ...opts, start, pageLength });
+    for await (const page of offsetPages(
+      (start) => this.list<T>(doctype, { ...opts, start, pageLength }),
+      pageLength,
+    ))
       rows.push(...page);
-      if (page.length < pageLength) return rows;
-    }
+    return rows;
   }
 
   async insert<T = Record<string, unknown>>(doctype: string, doc: Record<string, unknown>): Promise<T> {

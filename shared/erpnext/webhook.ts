@@ -1,28 +1,26 @@
+import { frappeTimeToIso } from "../frappe-time";
+import type * as z from "../validation";
 import { describeIssues } from "../validation";
 import { frappeWebhookSchema } from "./schemas";
 import { verifyFrappeSignature } from "./signature";
 
-export type QueuedWork =
-  | { queue: "products"; itemCodes: string[]; priceNames?: string[] }
-  | { queue: "inventory"; itemCodes: string[]; ledgerEntries?: string[] }
-  | { queue: "shipments"; deliveryNotes: string[] };
-
-export type WebhookVerdict =
+/** A verified webhook body: refused, or the document it names. */
+export type FrappeWebhookVerdict =
   | { status: 401 | 400; reason: string }
-  | { status: 200; ignored: string }
-  | { status: 200; work: QueuedWork; changedAt?: string };
+  | { status: 200; doc: FrappeWebhookDocument; changedAt?: string };
+
+export type FrappeWebhookDocument = z.infer<typeof frappeWebhookSchema>;
 
 /**
- * Verifies and routes one ERPNext webhook (frappe/integrations/doctype/webhook/webhook.py):
- * signature over the raw bytes first, then the body. Item and Item Price go to the products
- * queue, Stock Ledger Entry to inventory, Delivery Note to shipments; other doctypes are
- * acknowledged and ignored so ERPNext does not retry them.
+ * Verifies and reads one ERPNext webhook (frappe/integrations/doctype/webhook/webhook.py):
+ * signature over the raw bytes first, then the body. Which flow it feeds is the router's
+ * (shared/runtime/webhook-routing.ts), from the flows' declarations.
  */
-export function routeFrappeWebhook(
+export function readFrappeWebhook(
   rawBody: Buffer,
   signature: string | undefined,
   secret: string,
-): WebhookVerdict {
+): FrappeWebhookVerdict {
   if (!verifyFrappeSignature(secret, rawBody, signature)) {
     return {
       status: 401,
@@ -42,41 +40,5 @@ export function routeFrappeWebhook(
       reason: describeIssues(parsed.error.issues),
     };
   }
-  const doc = parsed.data;
-  const changedAt = frappeTimeToIso(doc.modified);
-  switch (doc.doctype) {
-    case "Item": {
-      const codes = [doc.name];
-      // A variant's change also changes its template's product.
-      if (typeof doc.variant_of === "string" && doc.variant_of) codes.push(doc.variant_of);
-      return { status: 200, work: { queue: "products", itemCodes: codes }, changedAt };
-    }
-    // A thin body names the document only; the worker then reads it to find the item.
-    case "Item Price": {
-      const work = doc.item_code ? { itemCodes: [doc.item_code] } : { itemCodes: [], priceNames: [doc.name] };
-      return { status: 200, work: { queue: "products", ...work }, changedAt };
-    }
-    case "Stock Ledger Entry": {
-      const work = doc.item_code
-        ? { itemCodes: [doc.item_code] }
-        : { itemCodes: [], ledgerEntries: [doc.name] };
-      return { status: 200, work: { queue: "inventory", ...work }, changedAt };
-    }
-    // Thin body (on_submit, on_cancel, on_change): the worker reads the note. A Webhook set to
-    // on_update_after_submit never fires (run_webhooks, frappe/integrations/doctype/webhook/__init__.py).
-    case "Delivery Note":
-      return { status: 200, work: { queue: "shipments", deliveryNotes: [doc.name] }, changedAt };
-    default:
-      return { status: 200, ignored: `doctype ${doc.doctype} is not synced` };
-  }
-}
-
-/**
- * Frappe dates carry no zone ("2025-01-02 03:04:05.123456", site time). Read as UTC: only used
- * for latency figures, never for correctness.
- */
-export function frappeTimeToIso(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(`${value.replace(" ", "T").slice(0, 23)}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  return { status: 200, doc: parsed.data, changedAt: frappeTimeToIso(parsed.data.modified) };
 }

@@ -3,6 +3,12 @@
  * shared/erpnext/client.ts implements it and turns transport failures into shared/errors.ts
  * conditions). Each flow's port picks the calls it makes: `Pick<ErpnextDocuments, "get" | ...>`.
  */
+/**
+ * Most names one `in` filter carries: lists travel in the GET query string, and nginx in front of
+ * Frappe refuses request lines over 8 KB by default (414) - 100 codes stay well below.
+ */
+export const ERPNEXT_IN_FILTER = 100;
+
 /** `[field, op, value]`, or `[child doctype, field, op, value]`: a document matches when one of its rows does. */
 export type DocFilter = [string, string, unknown] | [string, string, string, unknown];
 

@@ -1,7 +1,7 @@
-import type { ErpnextClient } from "../erpnext/client";
-import type { StateStore } from "../store/state";
-import type { WixClient } from "../wix/client";
-import type { WixOrder } from "../wix/types";
+import { offsetPages } from "../paging";
+import type { DocFilter, ErpnextDocuments } from "./erpnext-documents";
+import type { Watermarks } from "./job-ports";
+import { orderPages, type WixOrder, type WixOrderSearch } from "./wix-orders";
 
 export const EPOCH_FRAPPE = "1970-01-01 00:00:00.000000";
 const PAGE = 500;
@@ -13,29 +13,31 @@ const PAGE = 500;
  */
 export async function* modifiedSince<T extends { modified: string }>(
   deps: {
-    erpnext: Pick<ErpnextClient, "list">;
-    state: Pick<StateStore, "getWatermark" | "advanceWatermark">;
+    erpnext: Pick<ErpnextDocuments, "list">;
+    state: Watermarks;
   },
   doctype: string,
   watermark: string,
   fields: string[],
   pageLength = PAGE,
   /** More conditions on the rows (the products catch-up leaves out the integration's own writes). */
-  filters: [string, string, unknown][] = [],
+  filters: DocFilter[] = [],
 ): AsyncGenerator<T[]> {
   const since = (await deps.state.getWatermark(watermark)) ?? EPOCH_FRAPPE;
-  for (let start = 0; ; start += pageLength) {
-    const rows = await deps.erpnext.list<T>(doctype, {
-      fields: [...fields, "modified"],
-      filters: [["modified", ">=", since], ...filters],
-      orderBy: "modified asc",
-      start,
-      pageLength,
-    });
-    if (!rows.length) return;
+  const pages = offsetPages(
+    (start) =>
+      deps.erpnext.list<T>(doctype, {
+        fields: [...fields, "modified"],
+        filters: [["modified", ">=", since], ...filters],
+        orderBy: "modified asc",
+        start,
+        pageLength,
+      }),
+    pageLength,
+  );
+  for await (const rows of pages) {
     yield rows;
     await deps.state.advanceWatermark(watermark, rows[rows.length - 1]?.modified as string);
-    if (rows.length < pageLength) return;
   }
 }
 
@@ -49,8 +51,8 @@ export const WIX_ORDERS_OVERLAP_MS = 5 * 60_000;
  */
 export async function* ordersUpdatedSince(
   deps: {
-    wix: Pick<WixClient, "searchOrders">;
-    state: Pick<StateStore, "getWatermark" | "advanceWatermark">;
+    wix: WixOrderSearch;
+    state: Watermarks;
   },
   watermark: string,
 ): AsyncGenerator<{ orders: WixOrder[]; since: string }> {
@@ -59,13 +61,10 @@ export async function* ordersUpdatedSince(
   const since = new Date(
     mark ? Date.parse(mark) - WIX_ORDERS_OVERLAP_MS : Date.now() - 7 * 86400_000,
   ).toISOString();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.wix.searchOrders(since, cursor);
-    yield { orders: page.orders, since };
-    const last = page.orders[page.orders.length - 1];
+  for await (const orders of orderPages(deps.wix, since)) {
+    yield { orders, since };
+    const last = orders[orders.length - 1];
     if (last) await deps.state.advanceWatermark(watermark, last.updatedDate);
-    cursor = page.next;
-  } while (cursor);
+  }
   await deps.state.advanceWatermark(watermark, startedAt);
 }

@@ -1,5 +1,5 @@
 import { DryRunSkipped } from "../errors";
-import type { HttpRequest } from "./client";
+import type { HttpRequest } from "./request";
 
 /**
  * Test mode (`DRY_RUN=true`) at the one place every flow's writes pass: the HTTP client. Reads go

@@ -2,18 +2,12 @@
  * Every scheduled job, once, for both hosts: EventBridge rules in AWS and timers in the local host
  * read this list. `rate` is an EventBridge rate expression; `everyMs` is the same interval.
  */
+import { type JobDefinition, MINUTE } from "../flows/declaration";
 import { FLOW_NAMES, FLOWS, type FlowName } from "../flows/registry";
 
-export interface JobDefinition {
-  name: string;
-  description: string;
-  rate: string;
-  everyMs: number;
-}
+export type { JobDefinition };
 
-const MINUTE = 60_000;
-
-/** Jobs of the integration as a whole; each flow's own jobs are in its registry entry. */
+/** Jobs of the integration as a whole; each flow's own jobs are in its declaration (shared/flows/<flow>/flow.ts). */
 export const OPS_JOBS = [
   {
     name: "dlq-redrive",

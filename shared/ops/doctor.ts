@@ -1,4 +1,4 @@
-import type { HealthReport } from "./health";
+import type { HealthReport } from "./health-checks";
 
 /**
  * `npm run doctor`: the health report in words, each problem with what to do about it (the

@@ -1,5 +1,4 @@
-import { FLOW_NAMES } from "../flows/registry";
-import { QUEUES, type QueueName } from "../queue/messages";
+import { FLOW_NAMES, QUEUES, type QueueName } from "../flows/registry";
 import type { Flow, SyncLog, SyncLogEntry } from "../store/sync-log";
 import type { AuditSummary } from "./audit/run";
 

@@ -1,16 +1,15 @@
-import { FLOW_NAMES, FLOWS, type FlowName } from "../flows/registry";
-import type * as z from "../validation";
+/**
+ * What a work queue takes. Generic over the queues and their messages: which queues exist and
+ * what each carries is the flows' registry's to say (shared/flows/registry.ts `QueueMessages`),
+ * filled into `Queues` by the runtime (shared/runtime/queue.ts), so this code imports no flow.
+ * Each queue has a dead-letter queue `<name>-dlq`.
+ */
+export type QueueMessages = object;
 
-/** One work queue per flow (shared/flows/registry.ts); each has a dead-letter queue `<name>-dlq`. */
-export const QUEUES = FLOW_NAMES;
-export type QueueName = FlowName;
-export type MessageOf<Q extends QueueName> = z.infer<(typeof FLOWS)[Q]["message"]>;
-
-export const messageSchemas = Object.fromEntries(FLOW_NAMES.map((f) => [f, FLOWS[f].message])) as {
-  [Q in QueueName]: (typeof FLOWS)[Q]["message"];
-};
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging (shared/runtime/queue.ts)
+export interface Queues {}
 
 /** Where work goes: SQS in both hosts (fauxqs locally). */
-export interface Enqueuer {
-  send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void>;
+export interface Enqueuer<M extends QueueMessages = Queues> {
+  send<Q extends keyof M & string>(queue: Q, messages: M[Q][]): Promise<void>;
 }

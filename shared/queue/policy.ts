@@ -1,15 +1,7 @@
-import { FLOW_NAMES, FLOWS } from "../flows/registry";
-import type { QueueName } from "./messages";
-
 /**
  * How the work queues behave, in both hosts: the CDK stack and the local host read this, so a
  * race or a retry schedule that AWS would show shows locally too.
  */
-
-/** Concurrent batches per worker (the event source mapping's maxConcurrency; local consumers). */
-export const WORKER_CONCURRENCY = Object.fromEntries(
-  FLOW_NAMES.map((f) => [f, FLOWS[f].worker.concurrency]),
-) as Record<QueueName, number>;
 
 /** Receives before SQS moves a message to its DLQ (the redrive policy). */
 export const MAX_RECEIVE_COUNT = 5;

@@ -10,20 +10,23 @@ import {
 } from "@aws-sdk/client-sqs";
 import { scrub } from "../http/redact";
 import { type RetryPolicy, retry } from "../resilience/retry";
-import { type Enqueuer, type MessageOf, QUEUES, type QueueName } from "./messages";
+import type { Enqueuer, QueueMessages } from "./messages";
 import { AUTO_REDRIVE_LIMIT, DEFAULT_RETRY_BASE_SECONDS, type ParkedAs, retryDelaySeconds } from "./policy";
 
-export type QueueUrls = Record<QueueName, { url: string; dlqUrl: string }>;
+export type QueueUrls<Q extends string = string> = Record<Q, { url: string; dlqUrl: string }>;
 
-export function queueUrlsFromEnv(env: Record<string, string | undefined>): QueueUrls {
+/** <QUEUE>_QUEUE_URL and <QUEUE>_DLQ_URL for every queue named. */
+export function queueUrlsFromEnv<Q extends string>(
+  env: Record<string, string | undefined>,
+  queues: readonly Q[],
+): QueueUrls<Q> {
   const pick = (name: string) => env[name] ?? "";
-  // <FLOW>_QUEUE_URL and <FLOW>_DLQ_URL for every flow of the registry.
   return Object.fromEntries(
-    QUEUES.map((q) => [
+    queues.map((q) => [
       q,
       { url: pick(`${q.toUpperCase()}_QUEUE_URL`), dlqUrl: pick(`${q.toUpperCase()}_DLQ_URL`) },
     ]),
-  ) as QueueUrls;
+  ) as QueueUrls<Q>;
 }
 
 /**
@@ -57,14 +60,14 @@ class Refused extends Error {}
 const SEND_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 };
 
 /** Sends messages in batches of ten; a partial batch failure is retried, then thrown. */
-export class SqsEnqueuer implements Enqueuer {
+export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
   constructor(
     private readonly sqs: SQSClient,
-    private readonly urls: QueueUrls,
+    private readonly urls: QueueUrls<keyof M & string>,
     private readonly retryBaseSeconds = DEFAULT_RETRY_BASE_SECONDS,
   ) {}
 
-  async send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void> {
+  async send<Q extends keyof M & string>(queue: Q, messages: M[Q][]): Promise<void> {
     const url = this.urls[queue].url;
     for (let i = 0; i < messages.length; i += 10) {
       let entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: encodeBody(m) }));
@@ -84,7 +87,12 @@ export class SqsEnqueuer implements Enqueuer {
    * Parks a message in the queue's DLQ with its reason: `permanent` (the data is wrong; waits for
    * a person) or `retryable` (out of retries in an outage; the dlq-redrive job puts it back).
    */
-  async deadLetter(queue: QueueName, body: string, reason: string, options: ParkOptions = {}): Promise<void> {
+  async deadLetter(
+    queue: keyof M & string,
+    body: string,
+    reason: string,
+    options: ParkOptions = {},
+  ): Promise<void> {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.urls[queue].dlqUrl,
@@ -96,7 +104,7 @@ export class SqsEnqueuer implements Enqueuer {
   }
 
   /** Backs a failed message off exponentially (with jitter) before it becomes visible again. */
-  async delayRetry(queue: QueueName, receiptHandle: string, receiveCount: number): Promise<void> {
+  async delayRetry(queue: keyof M & string, receiptHandle: string, receiveCount: number): Promise<void> {
     const seconds = retryDelaySeconds(receiveCount, this.retryBaseSeconds);
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({
@@ -111,7 +119,7 @@ export class SqsEnqueuer implements Enqueuer {
    * Moves parked messages back to their queue (after the cause is fixed). The same as SQS's own
    * redrive, which in AWS is `aws sqs start-message-move-task`; this works on fauxqs too.
    */
-  async redrive(queue: QueueName, max = 1000): Promise<number> {
+  async redrive(queue: keyof M & string, max = 1000): Promise<number> {
     let moved = 0;
     const { url, dlqUrl } = this.urls[queue];
     for await (const messages of this.receivePages(dlqUrl, { visibility: 30, attributes: [], max })) {
@@ -133,7 +141,7 @@ export class SqsEnqueuer implements Enqueuer {
    * Run only when both APIs answer (the dlq-redrive job checks).
    */
   async redriveRetryable(
-    queue: QueueName,
+    queue: keyof M & string,
     max = 1000,
   ): Promise<{ moved: number; gaveUp: number; kept: number }> {
     const counts = { moved: 0, gaveUp: 0, kept: 0 };
@@ -222,7 +230,7 @@ export class SqsEnqueuer implements Enqueuer {
   }
 
   /** A look at what is parked (without taking it): the reasons and how often each occurs. */
-  async dlqReasons(queue: QueueName, max = 50): Promise<{ reason: string; count: number }[]> {
+  async dlqReasons(queue: keyof M & string, max = 50): Promise<{ reason: string; count: number }[]> {
     const counts = new Map<string, number>();
     for (const m of await this.peek(this.urls[queue].dlqUrl, max)) {
       const reason = (m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`).slice(
@@ -235,7 +243,7 @@ export class SqsEnqueuer implements Enqueuer {
   }
 
   /** What is parked, message by message (without taking it): each body and its reason (the audit). */
-  async parkedMessages(queue: QueueName, max = 10_000): Promise<{ body: unknown; reason: string }[]> {
+  async parkedMessages(queue: keyof M & string, max = 10_000): Promise<{ body: unknown; reason: string }[]> {
     return (await this.peek(this.urls[queue].dlqUrl, max)).map((m) => {
       let body: unknown;
       try {
@@ -247,7 +255,7 @@ export class SqsEnqueuer implements Enqueuer {
     });
   }
 
-  async depth(queue: QueueName): Promise<{ depth: number; inFlight: number; dlq: number }> {
+  async depth(queue: keyof M & string): Promise<{ depth: number; inFlight: number; dlq: number }> {
     const attrs = async (url: string) =>
       (
         await this.sqs.send(

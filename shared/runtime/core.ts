@@ -13,7 +13,7 @@ import { loadSettings } from "./settings";
 
 /**
  * What every function beyond the webhook edges builds on: the settings, both APIs, the state
- * store, the sync log and the queue. Each function's composition root (shared/runtime/roots/)
+ * store, the sync log and the queue. Each worker's composition root (functions/workers/<flow>.ts)
  * adds only the use-cases it runs, so its bundle carries only those.
  */
 export interface Core {

@@ -1,8 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { DryRunSkipped, errorMessage, isRetryable, PermanentError, RetryableError } from "../errors";
+import { type MessageOf, messageSchemas, type QueueName } from "../flows/registry";
 import { redact } from "../http/redact";
-import { type MessageOf, messageSchemas, type QueueName } from "../queue/messages";
 import { MAX_RECEIVE_COUNT, type ParkedAs } from "../queue/policy";
 import type { ParkOptions } from "../queue/sqs";
 import type * as z from "../validation";

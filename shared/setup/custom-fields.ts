@@ -12,6 +12,8 @@
  * cancelled and made again carries the same Wix transaction id. The workers' own claims keep
  * one document per Wix record.
  */
+import type { FieldSpec } from "../flows/declaration";
+import { FLOW_NAMES, FLOWS } from "../flows/registry";
 
 export interface CustomFieldDoc {
   name: string;
@@ -26,68 +28,15 @@ export interface CustomFieldDoc {
   in_standard_filter: 0 | 1;
 }
 
-type FieldSpec = Omit<
-  CustomFieldDoc,
-  "name" | "dt" | "read_only" | "allow_on_submit" | "no_copy" | "in_standard_filter"
-> &
-  Partial<Pick<CustomFieldDoc, "read_only" | "allow_on_submit" | "no_copy" | "in_standard_filter">>;
-
-/** Our ids and status: read-only for people, not copied by Duplicate/Amend. */
-const ours = (spec: FieldSpec): FieldSpec => ({ read_only: 1, no_copy: 1, ...spec });
-/** The same on submittable documents, where workers write after submit. */
-const oursOnSubmitted = (spec: FieldSpec): FieldSpec => ours({ allow_on_submit: 1, ...spec });
-
-const FIELDS: Record<string, FieldSpec[]> = {
-  Item: [
-    ours({ fieldname: "wix_product_id", label: "Wix Product ID", fieldtype: "Data" }),
-    ours({ fieldname: "wix_product_link", label: "Wix Product", fieldtype: "Data", options: "URL" }),
-    ours({
-      fieldname: "wix_status",
-      label: "Wix Status",
-      fieldtype: "Select",
-      options: "\nSynced\nPending\nHidden\nError",
-      in_standard_filter: 1,
-    }),
-    ours({ fieldname: "wix_last_synced", label: "Wix Last Synced", fieldtype: "Datetime" }),
-    ours({ fieldname: "wix_last_error", label: "Wix Last Error", fieldtype: "Small Text" }),
-  ],
-  "Sales Order": [
-    oursOnSubmitted({ fieldname: "wix_order_id", label: "Wix Order ID", fieldtype: "Data" }),
-    oursOnSubmitted({ fieldname: "wix_order_number", label: "Wix Order Number", fieldtype: "Data" }),
-    oursOnSubmitted({ fieldname: "wix_order_link", label: "Wix Order", fieldtype: "Data", options: "URL" }),
-  ],
-  "Delivery Note": [
-    oursOnSubmitted({ fieldname: "wix_fulfillment_id", label: "Wix Fulfillment ID", fieldtype: "Data" }),
-    // People type tracking in after submit; the shipments flow sends it to Wix.
-    {
-      fieldname: "wix_tracking_number",
-      label: "Tracking Number",
-      fieldtype: "Data",
-      allow_on_submit: 1,
-      no_copy: 1,
-    },
-    { fieldname: "wix_carrier", label: "Carrier", fieldtype: "Data", allow_on_submit: 1, no_copy: 1 },
-    {
-      fieldname: "wix_tracking_link",
-      label: "Tracking Link",
-      fieldtype: "Data",
-      options: "URL",
-      allow_on_submit: 1,
-      no_copy: 1,
-    },
-  ],
-  "Sales Invoice": [
-    oursOnSubmitted({ fieldname: "wix_refund_id", label: "Wix Refund ID", fieldtype: "Data" }),
-  ],
-  "Payment Entry": [
-    oursOnSubmitted({ fieldname: "wix_transaction_id", label: "Wix Transaction ID", fieldtype: "Data" }),
-  ],
-};
+/** The fields each flow's declaration asks for (shared/flows/<flow>/flow.ts `customFields`), by doctype. */
+const FIELDS: [string, readonly FieldSpec[]][] = FLOW_NAMES.flatMap((flow) =>
+  Object.entries((FLOWS[flow] as { customFields?: Record<string, readonly FieldSpec[]> }).customFields ?? {}),
+);
 
 export const customFieldName = (dt: string, fieldname: string) => `${dt}-${fieldname}`;
 
 /** Every Custom Field the integration needs, with every flag spelled out (0 or 1) so a re-run compares. */
-export const CUSTOM_FIELDS: readonly CustomFieldDoc[] = Object.entries(FIELDS).flatMap(([dt, specs]) =>
+export const CUSTOM_FIELDS: readonly CustomFieldDoc[] = FIELDS.flatMap(([dt, specs]) =>
   specs.map((spec) => ({
     name: customFieldName(dt, spec.fieldname),
     dt,

@@ -2,7 +2,7 @@ import type { Settings } from "../config/settings";
 import type { ErpnextClient } from "../erpnext/client";
 import { errorMessage, HttpError } from "../errors";
 import { CUSTOM_FIELDS } from "./custom-fields";
-import { type Action, describeAction, describeProblems, type Problem, planDocument } from "./plan";
+import { type Action, describeAction, describeProblems, type Problem, planDocument } from "./document-plan";
 import { WEBHOOK_NAME_PREFIX, wantedWebhooks } from "./webhooks";
 import { checkWix, type SetupWix } from "./wix";
 

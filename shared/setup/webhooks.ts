@@ -9,69 +9,23 @@
  * (`webhook/__init__.py run_webhooks` lists on_update, after_insert, on_submit, on_cancel,
  * on_trash, and on_change when not inserting), so edits after submit are caught with `on_change`.
  */
+import type { ErpnextFeed, WebhookEvent } from "../flows/declaration";
+import { FLOW_NAMES, FLOWS } from "../flows/registry";
 
-export type WebhookEvent =
-  | "after_insert"
-  | "on_update"
-  | "on_submit"
-  | "on_cancel"
-  | "on_trash"
-  | "on_change";
+export type { WebhookEvent };
 
-export interface WebhookNeed {
+export interface WebhookNeed
+  extends Pick<ErpnextFeed<unknown>, "doctype" | "events" | "echoFilter" | "fields"> {
   /** The flow whose queue the ERPNext webhook router sends this doctype's hints to. */
   flow: string;
-  doctype: string;
-  /**
-   * `on_update` also fires on insert (frappe/model/document.py: `insert` runs `check_if_latest`,
-   * which sets `_action = "save"`, then `run_post_save_methods` runs on_update), so an
-   * `after_insert` hook would only send every new document twice.
-   */
-  events: WebhookEvent[];
-  /** Skip the integration user's own writes (status fields, documents it makes). */
-  echoFilter: boolean;
-  /** Fields the router reads besides doctype, name, modified and docstatus. */
-  fields: string[];
 }
 
-export const ERPNEXT_WEBHOOKS: readonly WebhookNeed[] = [
-  {
-    flow: "products",
-    doctype: "Item",
-    events: ["on_update", "on_trash"],
-    echoFilter: true,
-    fields: ["variant_of"],
-  },
-  {
-    flow: "products",
-    doctype: "Item Price",
-    events: ["on_update", "on_trash"],
-    echoFilter: true,
-    fields: ["item_code"],
-  },
-  // Stock moved by the integration's own documents (a Delivery Note it submits) still moves Wix
-  // stock: no echo filter here. Stock Ledger Entry is not submittable, so Frappe refuses
-  // on_submit/on_cancel Webhooks for it (webhook.py validate_docevent); every entry is inserted
-  // already submitted (erpnext/stock/stock_ledger.py make_entry: `sle.submit()` on a new
-  // document), which runs on_update (frappe/model/document.py run_post_save_methods), and a
-  // cancelled voucher inserts reversing entries the same way (set_as_cancel is plain SQL).
-  {
-    flow: "inventory",
-    doctype: "Stock Ledger Entry",
-    events: ["on_update"],
-    echoFilter: false,
-    fields: ["item_code"],
-  },
-  // Shipments: a Delivery Note submitted or cancelled in the desk, and tracking edited after
-  // submit (on_change: see above).
-  {
-    flow: "shipments",
-    doctype: "Delivery Note",
-    events: ["on_submit", "on_cancel", "on_change"],
-    echoFilter: true,
-    fields: [],
-  },
-];
+/** What each flow's declaration asks for (shared/flows/<flow>/flow.ts `erpnext`), in registry order. */
+export const ERPNEXT_WEBHOOKS: readonly WebhookNeed[] = FLOW_NAMES.flatMap((flow) =>
+  ((FLOWS[flow] as { erpnext?: readonly ErpnextFeed<unknown>[] }).erpnext ?? []).map(
+    ({ doctype, events, echoFilter, fields }) => ({ flow, doctype, events, echoFilter, fields }),
+  ),
+);
 
 /** Every Webhook document made by setup is named with this prefix (stable names: idempotent). */
 export const WEBHOOK_NAME_PREFIX = "wix-sync";

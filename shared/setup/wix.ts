@@ -1,57 +1,20 @@
 import { errorMessage, HttpError } from "../errors";
+import type { WixSubscription } from "../flows/declaration";
+import { FLOW_NAMES, FLOWS } from "../flows/registry";
 import type { WixClient } from "../wix/client";
-import { ORDER_EVENTS } from "../wix/webhook";
-import type { Problem } from "./plan";
+import type { Problem } from "./document-plan";
 
 /**
  * The Wix side of setup. The Wix app dashboard has no API for webhook subscriptions, so setup
  * checks what it can read and prints what the app owner must do by hand.
  */
 
-export interface WixEventNeed {
-  eventType: string;
-  /** As the app dashboard names it (Develop > Webhooks > Create webhook: category, then event). */
-  dashboard: string;
-  why: string;
-}
+export type WixEventNeed = WixSubscription;
 
-/** Dashboard names of the order events, by their `ORDER_EVENTS` key. */
-const ORDER_EVENT_NAMES: Record<keyof typeof ORDER_EVENTS, string> = {
-  created: "Order Created",
-  updated: "Order Updated",
-  approved: "Order Approved",
-  canceled: "Order Canceled",
-  paymentStatusUpdated: "Order Payment Status Updated",
-  fulfilled: "Order Fulfilled",
-};
-
-export const WIX_WEBHOOK_EVENTS: readonly WixEventNeed[] = [
-  // The events the Wix webhook router handles today (shared/wix/webhook.ts).
-  ...(Object.keys(ORDER_EVENTS) as (keyof typeof ORDER_EVENTS)[]).map((key) => ({
-    eventType: ORDER_EVENTS[key],
-    dashboard: `eCommerce > Orders > ${ORDER_EVENT_NAMES[key]}`,
-    why: "orders become Sales Orders",
-  })),
-  // One event for every fulfilment change (@wix/auto_sdk_ecom_order-fulfillments index.typings.d.ts,
-  // onFulfillmentsUpdated: @eventType wix.ecom.v1.fulfillments_updated).
-  {
-    eventType: "wix.ecom.v1.fulfillments_updated",
-    dashboard: "eCommerce > Order Fulfillments > Fulfillments Updated",
-    why: "shipments (fulfilments made in Wix become Delivery Notes)",
-  },
-  // @wix/auto_sdk_ecom_order-transactions index.typings.d.ts, onOrderTransactionsDetailsUpdated and
-  // onOrderTransactionsRefundCompleted.
-  {
-    eventType: "wix.ecom.v1.order_transactions_details_updated",
-    dashboard: "eCommerce > Order Transactions > Order Transactions Details Updated",
-    why: "payments become Payment Entries",
-  },
-  {
-    eventType: "wix.ecom.v1.order_transactions_refund_completed",
-    dashboard: "eCommerce > Order Transactions > Refund Completed",
-    why: "refunds become Credit Notes",
-  },
-];
+/** What each flow's declaration asks the app owner to subscribe to (`wix.subscriptions`), once each. */
+export const WIX_WEBHOOK_EVENTS: readonly WixEventNeed[] = FLOW_NAMES.flatMap(
+  (flow) => (FLOWS[flow] as { wix?: { subscriptions: readonly WixSubscription[] } }).wix?.subscriptions ?? [],
+).filter((need, i, all) => all.findIndex((n) => n.eventType === need.eventType) === i);
 
 /**
  * The app's permission scopes (doc comments `@permissionScope` / `@permissionScopeId` of the

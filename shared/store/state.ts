@@ -1,11 +1,13 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { CustomerRecord } from "../flows/orders/ports";
+import type { OrderRecord, ProductMapping } from "../flows/records";
 import { BillingRepository } from "./repos/billing";
 import { CategoryRepository } from "./repos/categories";
-import { type CustomerRecord, CustomerRepository } from "./repos/customers";
+import { CustomerRepository } from "./repos/customers";
 import { HeartbeatRepository, type JobRun } from "./repos/heartbeats";
 import { LeaseRepository } from "./repos/leases";
-import { MappingRepository, type ProductMapping } from "./repos/mappings";
-import { type OrderRecord, OrderRepository } from "./repos/orders";
+import { MappingRepository } from "./repos/mappings";
+import { OrderRepository } from "./repos/orders";
 import { PendingHoldRepository } from "./repos/pending-holds";
 import { RefundRepository } from "./repos/refunds";
 import { ReportRepository } from "./repos/reports";

@@ -1,33 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { FlowName } from "../flows/registry";
+import type { SyncLogEntry as FlowLogEntry, Outcome } from "../flows/records";
 import { scrubDeep } from "../http/redact";
 import { batchPut, nowSeconds } from "./dynamo";
 import { keys } from "./keys";
 
-/** The sync log is kept per flow (shared/flows/registry.ts). */
-export type Flow = FlowName;
-export type Outcome =
-  | "created"
-  | "updated"
-  | "linked"
-  | "hidden"
-  | "skipped"
-  | "failed"
-  | "parked"
-  | "ignored";
+export type { Outcome };
 
-export interface SyncLogEntry {
-  flow: Flow;
-  /** What the entry is about: an item code, a Wix order id... */
-  key: string;
-  outcome: Outcome;
-  reason?: string;
-  /** Time from the triggering change to the effect, when known. */
-  latencyMs?: number;
-  details?: Record<string, unknown>;
-  at?: string;
-}
+/** The sync log is kept per flow: its name (shared/flows/registry.ts). */
+export type Flow = string;
+/** The flows' entry (shared/flows/records.ts), any flow name. */
+export type SyncLogEntry = FlowLogEntry<Flow>;
 
 const RETENTION_DAYS = 30;
 

@@ -9,8 +9,8 @@ import type {
   QueryCategoriesRequestOriginal,
   QueryCategoriesResponseOriginal,
 } from "@wix/auto_sdk_categories_categories/meta";
+import type { BulkError } from "../flows/wix-bulk";
 import type { HttpClient } from "../http/client";
-import type { BulkError } from "./bulk";
 import { queryPages } from "./query";
 import { errorOf } from "./responses";
 
@@ -21,11 +21,6 @@ import { errorOf } from "./responses";
 /** The Wix Stores app: categories hold its catalog items under this app id. */
 export const WIX_STORES_APP_ID = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
 const STORES_TREE = { appNamespace: "@wix/stores" };
-/**
- * Items per Bulk Add/Remove Items To/From Category call: remove takes at most 100 and both answer
- * at most 100 results (@wix/auto_sdk_categories_categories build/cjs/meta.d.ts).
- */
-export const WIX_CATEGORY_ITEMS = 100;
 
 export interface WixCategory {
   id: string;

@@ -9,12 +9,23 @@ import type {
 } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import type { Settings } from "../config/settings";
 import { HttpError } from "../errors";
+import type {
+  BulkResponse,
+  BulkWithInventoryResponse,
+  CatalogVersion,
+  WixInventoryItem,
+  WixNewProduct,
+  WixProduct,
+  WixProductUpdate,
+  WixVariantMatch,
+} from "../flows/wix-catalog";
+import type { WixFulfillment, WixFulfillmentUpdate } from "../flows/wix-fulfillments";
+import type { WixOrder, WixOrderTransactions } from "../flows/wix-orders";
 import { HttpClient, type HttpClientOptions } from "../http/client";
 import { isWixRead, type WriteGuard } from "../http/dry-run";
 import type { RateBudget } from "../http/rate-budget";
 import { ONE_TRY } from "../resilience/retry";
 import { type CategoryItemOutcome, WixCategories, type WixCategory } from "./categories";
-import type { WixFulfillment, WixFulfillmentUpdate } from "./fulfillment-types";
 import { WixFulfillments } from "./fulfillments";
 import { WixOrders } from "./orders";
 import { queryPages } from "./query";
@@ -25,20 +36,6 @@ import {
   NO_RESULTS,
   productWriteCondition,
 } from "./responses";
-import type { WixOrderTransactions } from "./transactions";
-import type {
-  BulkResponse,
-  BulkWithInventoryResponse,
-  WixInventoryItem,
-  WixNewProduct,
-  WixOrder,
-  WixProduct,
-  WixProductUpdate,
-  WixVariantMatch,
-} from "./types";
-
-/** GetCatalogVersionResponse.catalogVersion (@wix/auto_sdk_stores_catalog-versioning meta.d.ts). */
-export type CatalogVersion = NonNullable<GetCatalogVersionResponseOriginal["catalogVersion"]>;
 
 /** Connection settings come from the validated settings; the rest are tuning knobs. */
 export type WixClientOptions = Pick<
@@ -54,16 +51,10 @@ export type WixClientOptions = Pick<
 };
 
 /**
- * Wix limits: up to 100 products and 1,000 variants in all per bulk call (bulkCreateProducts doc in
- * @wix/auto_sdk_stores_products-v-3 build/cjs/index.d.ts; BulkUpdateProductsRequest in meta.d.ts).
+ * Inventory items per query: `CursorPaging.limit @max 1000`, and as many SKUs per `$in`
+ * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts).
  */
-export const WIX_BULK_PRODUCTS = 100;
-export const WIX_BULK_VARIANTS = 1000;
-/** Options created by one bulk create, in all (bulkCreateProductsWithInventory doc, products-v-3 index.d.ts). */
-export const WIX_BULK_OPTIONS = 100;
-/** Bulk create/update take 1..1000 inventory items; a query page holds at most 1,000
- * (@wix/auto_sdk_stores_inventory-items-v-3 build/cjs/meta.d.ts: `@maxSize 1000`, `CursorPaging.limit @max 1000`). */
-export const WIX_BULK_INVENTORY = 1000;
+const WIX_INVENTORY_QUERY = 1000;
 export const WIX_QUERY_LIMIT = 100;
 /** Wix REST: catalog V3 products and inventory, eCommerce orders. Key or app (OAuth) auth. */
 export class WixClient {
@@ -262,9 +253,9 @@ export class WixClient {
   async inventoryBySku(skus: string[], locationId?: string): Promise<WixInventoryItem[]> {
     const key: keyof QueryInventoryItemsResponseOriginal = "inventoryItems";
     const items: WixInventoryItem[] = [];
-    for (let i = 0; i < skus.length; i += WIX_BULK_INVENTORY) {
+    for (let i = 0; i < skus.length; i += WIX_INVENTORY_QUERY) {
       const filter: Record<string, unknown> = {
-        "product.variantSku": { $in: skus.slice(i, i + WIX_BULK_INVENTORY) },
+        "product.variantSku": { $in: skus.slice(i, i + WIX_INVENTORY_QUERY) },
       };
       if (locationId) filter.locationId = { $eq: locationId };
       for await (const item of queryPages<InventoryItemOriginal>(
@@ -272,7 +263,7 @@ export class WixClient {
         "/stores/v3/inventory-items/query",
         key,
         filter,
-        WIX_BULK_INVENTORY,
+        WIX_INVENTORY_QUERY,
       )) {
         const parsed = inventoryItemOf(item);
         if (parsed) items.push(parsed);

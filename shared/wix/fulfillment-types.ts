@@ -2,33 +2,19 @@ import type {
   CreateFulfillmentRequestOriginal,
   CreateFulfillmentResponseOriginal,
   DeleteFulfillmentResponseOriginal,
-  FulfillmentOriginal,
   ListFulfillmentsForMultipleOrdersRequestOriginal,
   ListFulfillmentsForMultipleOrdersResponseOriginal,
-  OrderWithFulfillmentsOriginal,
   UpdateFulfillmentRequestOriginal,
   UpdateFulfillmentResponseOriginal,
 } from "@wix/auto_sdk_ecom_order-fulfillments/meta";
-import type { Wire } from "./types";
+import type { WixFulfillmentUpdate } from "../flows/wix-fulfillments";
+import type { Wire } from "../flows/wix-orders";
 
 /**
- * Order fulfillments on the wire, from the official SDK's types
- * (@wix/auto_sdk_ecom_order-fulfillments/meta): a wrong field name fails `tsc`. Type-only imports,
- * so no bundle grows.
+ * Order fulfillment requests and answers on the wire, from the official SDK's types
+ * (@wix/auto_sdk_ecom_order-fulfillments/meta); the fulfillment itself is the flows'
+ * (shared/flows/wix-fulfillments.ts).
  */
-export type WixFulfillment = Wire<FulfillmentOriginal>;
-export type WixOrderWithFulfillments = Wire<OrderWithFulfillmentsOriginal>;
-export type WixFulfillmentLine = NonNullable<WixFulfillment["lineItems"]>[number];
-export type WixTrackingInfo = NonNullable<WixFulfillment["trackingInfo"]>;
-/**
- * Update Fulfillment's changes: "To remove a field's value, pass `null`" (updateFulfillment doc,
- * @wix/auto_sdk_ecom_order-fulfillments index.typings.d.ts), which the SDK's types do not spell.
- */
-export type WixFulfillmentUpdate = Omit<WixFulfillment, "trackingInfo"> & {
-  id: string;
-  trackingInfo?: WixTrackingInfo | null;
-};
-
 /** Request bodies: the SDK sends the path parameters (orderId) in the body too. */
 export type ListFulfillmentsBody = ListFulfillmentsForMultipleOrdersRequestOriginal;
 export type CreateFulfillmentBody = Wire<CreateFulfillmentRequestOriginal>;

@@ -1,4 +1,5 @@
 import { AlreadyExistsError, HttpError, NotFoundError } from "../errors";
+import type { WixFulfillment, WixFulfillmentUpdate } from "../flows/wix-fulfillments";
 import type { HttpClient } from "../http/client";
 import type {
   CreateFulfillmentBody,
@@ -8,8 +9,6 @@ import type {
   ListFulfillmentsResponse,
   UpdateFulfillmentBody,
   UpdateFulfillmentResponse,
-  WixFulfillment,
-  WixFulfillmentUpdate,
 } from "./fulfillment-types";
 
 /**

@@ -10,9 +10,8 @@ import type {
   SearchOrdersResponseOriginal,
 } from "@wix/auto_sdk_ecom_orders/meta";
 import { HttpError } from "../errors";
+import type { Wire, WixOrder, WixOrderTransactions, WixOrderTransactionsWire } from "../flows/wix-orders";
 import type { HttpClient } from "../http/client";
-import type { WixOrderTransactions, WixOrderTransactionsWire } from "./transactions";
-import type { Wire, WixOrder } from "./types";
 
 /** eCommerce orders and their payments (@wix/auto_sdk_ecom_orders, order-transactions). */
 export class WixOrders {
@@ -116,6 +115,6 @@ export const SEARCHED_ORDER_STATUSES = [
   "REJECTED",
 ] as const satisfies Wire<OrderOriginal["status"]>[];
 
-/** Answers as the SDK declares them, with our order shape (checked against `OrderOriginal` in types.ts). */
+/** Answers as the SDK declares them, with our order shape (checked against `OrderOriginal` in shared/flows/wix-orders.ts). */
 type GetOrderResponse = Omit<GetOrderResponseOriginal, "order"> & { order?: WixOrder };
 type SearchOrdersResponse = Omit<Wire<SearchOrdersResponseOriginal>, "orders"> & { orders?: WixOrder[] };

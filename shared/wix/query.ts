@@ -1,5 +1,6 @@
 import type { CommonCursorsOriginal, QueryV2Original } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import type { HttpClient } from "../http/client";
+import { cursorPages } from "../paging";
 
 /**
  * A V3 query (or search: same paging, request under `search`), page by page: the first page
@@ -21,8 +22,7 @@ export async function* queryPages<T>(
     sort?: QueryV2Original["sort"];
   } = {},
 ): AsyncGenerator<T> {
-  let cursor: string | undefined;
-  do {
+  const pages = cursorPages(async (cursor) => {
     const query: QueryV2Original = cursor
       ? { cursorPaging: { limit, cursor } }
       : {
@@ -41,8 +41,11 @@ export async function* queryPages<T>(
       idempotent: true, // a read
       body: { ...opts.body, [opts.envelope ?? "query"]: query },
     });
-    yield* (res.body[key] as T[] | undefined) ?? [];
     const paging = res.body.pagingMetadata;
-    cursor = paging?.hasNext === false ? undefined : (paging?.cursors?.next ?? undefined);
-  } while (cursor);
+    return {
+      items: (res.body[key] as T[] | undefined) ?? [],
+      next: paging?.hasNext === false ? undefined : (paging?.cursors?.next ?? undefined),
+    };
+  });
+  for await (const items of pages) yield* items;
 }

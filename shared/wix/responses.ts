@@ -5,8 +5,8 @@ import type {
   ItemMetadataOriginal,
 } from "@wix/auto_sdk_stores_inventory-items-v-3/meta";
 import { HttpError, NotFoundError, RevisionConflictError } from "../errors";
-import type { BulkError } from "./bulk";
-import type { BulkResponse, WixInventoryItem, WixProduct } from "./types";
+import type { BulkError } from "../flows/wix-bulk";
+import type { BulkResponse, WixInventoryItem, WixProduct } from "../flows/wix-catalog";
 
 export const NO_RESULTS: BulkResponse<WixProduct> = {
   results: [],

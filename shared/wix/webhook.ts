@@ -32,21 +32,7 @@ const REFUND_EVENTS: readonly string[] = [
   ORDER_EVENTS.paymentStatusUpdated,
 ];
 
-/**
- * The queues a handled event feeds: order events the orders flow, payment events billing, refund
- * events refunds, fulfillment events shipments.
- */
-export function wixEventQueues(eventType: string): ("orders" | "billing" | "refunds" | "shipments")[] {
-  const queues: ("orders" | "billing" | "refunds" | "shipments")[] = [];
-  if (eventType === FULFILLMENTS_UPDATED) queues.push("shipments");
-  // A payment status change may meet an order not in ERPNext yet (orders) or one that is (billing).
-  if ((Object.values(ORDER_EVENTS) as string[]).includes(eventType)) queues.push("orders");
-  if (PAYMENT_EVENTS.includes(eventType) || eventType === ORDER_EVENTS.paymentStatusUpdated)
-    queues.push("billing");
-  if (REFUND_EVENTS.includes(eventType)) queues.push("refunds");
-  return queues;
-}
-
+/** The events this module unwraps (which flows they feed: shared/runtime/webhook-routing.ts). */
 const HANDLED = new Set<string>([...Object.values(ORDER_EVENTS), ...REFUND_EVENTS, FULFILLMENTS_UPDATED]);
 
 export type WixWebhookVerdict =

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { RestWrite } from "#infra/sandbox/erpnext/site";
 import { ErpnextClient } from "#shared/erpnext/client";
 import { checkWrite, webhookEventAccepted } from "#shared/erpnext/frappe-facts";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { ONE_TRY } from "#shared/resilience/retry";
 import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
 import { runSetup } from "#shared/setup/setup";
 import { ERPNEXT_WEBHOOKS } from "#shared/setup/webhooks";
 import { WixClient } from "#shared/wix/client";
-import type { WixOrder } from "#shared/wix/types";
 import { createItem, type Harness, startHarness } from "../integration/harness";
 
 /**

@@ -7,8 +7,8 @@ import {
 } from "@wix/auto_sdk_ecom_order-fulfillments";
 import type { OrderWithFulfillmentsOriginal } from "@wix/auto_sdk_ecom_order-fulfillments/meta";
 import { AlreadyExistsError, NotFoundError } from "#shared/errors";
+import type { Wire } from "#shared/flows/wix-orders";
 import { WixClient } from "#shared/wix/client";
-import type { Wire } from "#shared/wix/types";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
 
 const ORDER = "5d0f8a5e-0d4c-4f0e-9a51-2a1f1c3b8e01";

@@ -1,7 +1,7 @@
 import { getOrder, searchOrders } from "@wix/auto_sdk_ecom_orders";
 import type { OrderOriginal, SearchOrdersResponseOriginal } from "@wix/auto_sdk_ecom_orders/meta";
+import type { Wire } from "#shared/flows/wix-orders";
 import { SEARCHED_ORDER_STATUSES } from "#shared/wix/orders";
-import type { Wire } from "#shared/wix/types";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
 
 /** An order as the SDK declares it on the wire (REST names, ISO dates), with an additional fee. */

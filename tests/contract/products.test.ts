@@ -10,8 +10,9 @@ import {
 import { searchVariants } from "@wix/auto_sdk_stores_read-only-variants-v-3";
 import type { SearchVariantsResponseOriginal } from "@wix/auto_sdk_stores_read-only-variants-v-3/meta";
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
+import type { WixNewProduct, WixProductUpdate } from "#shared/flows/wix-catalog";
+import type { Wire } from "#shared/flows/wix-orders";
 import { WixClient } from "#shared/wix/client";
-import type { Wire, WixNewProduct, WixProductUpdate } from "#shared/wix/types";
 import { expectSdkRequests, recordingWix, restMethod, sdkRequest } from "./wire";
 
 /** The SDK's functions take SDK-side names (`_id`); their types are looser than the wire's. */

@@ -8,7 +8,7 @@ import type {
   OrderTransactionsOriginal,
 } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import { paymentAccountFor } from "#shared/flows/billing/accounts";
-import type { Wire } from "#shared/wix/types";
+import type { Wire } from "#shared/flows/wix-orders";
 import { recordingWix, restMethod, sdkRequest } from "./wire";
 
 const ORDER_A = "5d0f8a5e-0d4c-4f0e-9a51-2a1f1c3b8e01";

@@ -16,9 +16,10 @@ import type {
   PaymentStatusUpdatedOriginal,
 } from "@wix/auto_sdk_ecom_orders/meta";
 import { importPKCS8, SignJWT } from "jose";
+import type { Wire } from "#shared/flows/wix-orders";
+import { wixEventQueues } from "#shared/runtime/webhook-routing";
 import { WIX_WEBHOOK_EVENTS } from "#shared/setup/wix";
-import type { Wire } from "#shared/wix/types";
-import { verifyWixWebhook, wixEventQueues } from "#shared/wix/webhook";
+import { verifyWixWebhook } from "#shared/wix/webhook";
 
 /**
  * Every event we subscribe (shared/setup/wix.ts), as the SDK declares it on the wire: a JWT whose

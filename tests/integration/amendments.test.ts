@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import type { AuditResult } from "#shared/ops/audit/run";
-import type { WixOrder } from "#shared/wix/types";
 import { amendOf } from "./amend";
 import { card } from "./billing-helpers";
 import { createItem, type Harness, startHarness } from "./harness";

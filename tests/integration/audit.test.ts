@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { OrderInput } from "#infra/sandbox/wix/orders";
-import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
+import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import type { AuditResult } from "#shared/ops/audit/run";
-import type { WixOrder } from "#shared/wix/types";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /**

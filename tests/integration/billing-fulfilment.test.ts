@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
+import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
 import { type Doc, FULL_ORDER, helpers, startBillingHarness } from "./billing-helpers";
 import type { Harness } from "./harness";
 

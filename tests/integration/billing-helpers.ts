@@ -1,7 +1,6 @@
 import { expect } from "@jest/globals";
 import type { OrderInput } from "#infra/sandbox/wix/index";
-import type { WixPayment } from "#shared/wix/transactions";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder, WixPayment } from "#shared/flows/wix-orders";
 import { createItem, type Harness, startHarness } from "./harness";
 
 export const APPROVED = "wix.ecom.v1.order_approved";

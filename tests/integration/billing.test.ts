@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { BillingSync } from "#shared/flows/billing/sync";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import {
   APPROVED,
   card,

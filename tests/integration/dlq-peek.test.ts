@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import { getContext } from "#shared/runtime/context";
+import { getContext } from "#infra/local/context";
 import { type Harness, startHarness } from "./harness";
 
 /** Reading a DLQ (the audit, the weekly report) must not hide its messages from the next reader. */

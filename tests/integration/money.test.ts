@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { OrderInput } from "#infra/sandbox/wix/index";
 import { isRetryable } from "#shared/errors";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { createItem, type Harness, startHarness } from "./harness";
 
 let h: Harness;

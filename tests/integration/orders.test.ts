@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { importPKCS8, SignJWT } from "jose";
 import type { OrderInput } from "#infra/sandbox/wix/index";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { createItem, type Harness, startHarness } from "./harness";
 
 let h: Harness;

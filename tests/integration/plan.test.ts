@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { SyncPlan } from "#shared/ops/plan/plan";
+import type { SyncPlan } from "#shared/flows/products/first-sync";
 import { type Harness, handMadeWixProduct, startHarness } from "./harness";
 
 const run = promisify(execFile);
@@ -29,7 +29,7 @@ describe("npm run plan", () => {
     for (const k of Object.keys(env)) if (/^(ERPNEXT_|WIX_|OPS_PORT$)/.test(k)) delete env[k];
     const { stdout, stderr } = await run(
       "npx",
-      ["tsx", "infra/local/plan.ts", "--json", "--stock-threshold", "5"],
+      ["tsx", "infra/local/first-sync-plan.ts", "--json", "--stock-threshold", "5"],
       { env, timeout: 60_000 },
     );
     expect(stderr).toContain("planning against the local host's sandboxes");

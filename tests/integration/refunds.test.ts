@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { MAKE_DELIVERY_NOTE } from "#infra/sandbox/erpnext/delivery-note";
 import type { OrderInput } from "#infra/sandbox/wix/index";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import type { WixPayment } from "#shared/wix/transactions";
+import type { WixPayment } from "#shared/flows/wix-orders";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /** The sandboxes follow the real systems' billing rules (each test names its source). */

@@ -2,8 +2,8 @@ import { describe, expect, test } from "@jest/globals";
 import { MAKE_DELIVERY_NOTE } from "#infra/sandbox/erpnext/delivery-note";
 import { ErpnextSandbox } from "#infra/sandbox/erpnext/index";
 import { WixSandbox } from "#infra/sandbox/wix/index";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
 import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
 import { callSandbox } from "./sandbox-call";
 
 /** The sandboxes follow the real systems' shipment rules (each test names its source). */

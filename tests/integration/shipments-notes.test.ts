@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Doc } from "#infra/sandbox/erpnext/doctype";
-import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
+import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import type { AuditResult } from "#shared/ops/audit/run";
-import type { WixOrder } from "#shared/wix/types";
 import { amendOf } from "./amend";
 import { createItem, type Harness, startHarness } from "./harness";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { Doc } from "#infra/sandbox/erpnext/doctype";
-import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
-import type { WixOrder } from "#shared/wix/types";
+import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { createItem, type Harness, startHarness } from "./harness";
 
 /** Delivery Notes in ERPNext become Wix fulfillments (FULFILMENT_SOURCE=erpnext, the default). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { seedDemoCatalog } from "#infra/sandbox/demo";
-import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
-import type { WixOrder } from "#shared/wix/types";
+import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { card } from "./billing-helpers";
 import { createItem, type Harness, startHarness } from "./harness";
 

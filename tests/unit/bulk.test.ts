@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import { bulkOutcomes, describeBulkError } from "#shared/wix/bulk";
-import type { BulkResponse } from "#shared/wix/types";
+import { bulkOutcomes, describeBulkError } from "#shared/flows/wix-bulk";
+import type { BulkResponse } from "#shared/flows/wix-catalog";
 
 describe("Wix bulk results (HTTP 200 even when items fail)", () => {
   test("each result is paired with its input by originalIndex, in whatever order Wix answers", () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "@jest/globals";
-import { MAKE_DELIVERY_NOTE } from "#shared/erpnext/client";
 import { DryRunSkipped } from "#shared/errors";
 import { MAKE_SALES_INVOICE } from "#shared/flows/billing/invoice";
-import { DELIVERY_RETURN, INVOICE_RETURN } from "#shared/flows/refunds/sync";
+import { INVOICE_RETURN } from "#shared/flows/refunds/credit-note";
+import { DELIVERY_RETURN } from "#shared/flows/refunds/restock";
+import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
 import { HttpClient } from "#shared/http/client";
 import { isErpnextRead, isWixRead, summarize } from "#shared/http/dry-run";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { AuthError, HttpError } from "#shared/errors";
-import { probeApis } from "#shared/ops/health";
+import { probeApis } from "#shared/ops/health-checks";
 
 describe("health probes through the adapters", () => {
   test("refused credentials: reachable, not authenticated; Wix down: unreachable", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import type { Item, ItemPrice } from "#shared/erpnext/schemas";
 import { PermanentError } from "#shared/errors";
+import type { Item, ItemPrice } from "#shared/flows/erpnext-items";
 import { sellableQuantities } from "#shared/flows/inventory/sync";
 import { countryLookup, toSalesOrder } from "#shared/flows/orders/mapping";
 import {
@@ -12,7 +12,7 @@ import {
   toWixProduct,
   toWixVariantProduct,
 } from "#shared/flows/products/mapping";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 
 const item = (over: Partial<Item> = {}): Item =>
   ({

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
-import { currencyPrecision, readCurrencyPrecision } from "#shared/erpnext/currency";
-import { binSchema, itemPriceSchema, itemSchema } from "#shared/erpnext/schemas";
 import { AuthError, HttpError, PermanentError } from "#shared/errors";
+import { currencyPrecision, readCurrencyPrecision } from "#shared/flows/currency";
+import { binSchema, itemPriceSchema, itemSchema } from "#shared/flows/erpnext-items";
 import { toWixProduct, toWixVariantProduct } from "#shared/flows/products/mapping";
 
 const priceRow = (rate: unknown) => ({

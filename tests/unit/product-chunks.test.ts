@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { bulkChunks } from "#shared/flows/products/sync";
-import type { WixProduct } from "#shared/wix/types";
+import type { WixProduct } from "#shared/flows/wix-catalog";
 
 const plan = (variants: number, options: number) => ({
   product: {

@@ -1,13 +1,13 @@
 import { describe, expect, test } from "@jest/globals";
 import type { Settings } from "#shared/config/settings";
 import { signFrappeBody } from "#shared/erpnext/signature";
-import { routeFrappeWebhook } from "#shared/erpnext/webhook";
 import { HttpError } from "#shared/errors";
 import { FLOWS } from "#shared/flows/registry";
 import { describeFindings, explainHealth } from "#shared/ops/doctor";
-import type { HealthReport } from "#shared/ops/health";
+import type { HealthReport } from "#shared/ops/health-checks";
+import { routeFrappeWebhook } from "#shared/runtime/webhook-routing";
 import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
-import { planDocument, sameValue } from "#shared/setup/plan";
+import { planDocument, sameValue } from "#shared/setup/document-plan";
 import { describeSetup, runSetup, type SetupErpnext } from "#shared/setup/setup";
 import { ERPNEXT_WEBHOOKS, wantedWebhooks } from "#shared/setup/webhooks";
 

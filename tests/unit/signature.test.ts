@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { frappeJson, signFrappeBody, verifyFrappeSignature } from "#shared/erpnext/signature";
-import { routeFrappeWebhook } from "#shared/erpnext/webhook";
+import { routeFrappeWebhook } from "#shared/runtime/webhook-routing";
 
 // Test vectors: v14/v15 sign json.dumps(data), newer builds frappe.as_json(data) (indented, sorted
 // keys): get_webhook_headers in frappe/integrations/doctype/webhook/webhook.py.

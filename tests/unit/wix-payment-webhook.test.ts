@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, test } from "@jest/globals";
 import { importPKCS8, SignJWT } from "jose";
-import { verifyWixWebhook, wixEventQueues } from "#shared/wix/webhook";
+import { wixEventQueues } from "#shared/runtime/webhook-routing";
+import { verifyWixWebhook } from "#shared/wix/webhook";
 
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const pub = publicKey.export({ type: "spki", format: "pem" }).toString();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { PermanentError, RetryableError } from "#shared/errors";
-import type { QueueName } from "#shared/queue/messages";
+import type { QueueName } from "#shared/flows/registry";
 import { MAX_RECEIVE_COUNT } from "#shared/queue/policy";
 import type { ParkOptions } from "#shared/queue/sqs";
 import { runCoalesced, runPerRecord, type WorkerPorts } from "#shared/runtime/worker";

@@ -1,4 +1,4 @@
-import type { WixInventoryItem, WixNewProduct, WixProduct } from "#shared/wix/types";
+import type { WixInventoryItem, WixNewProduct, WixProduct } from "#shared/flows/wix-catalog";
 import { createProduct, updateProduct } from "./catalog";
 import { statusCode, WixError } from "./errors";
 import { v3, type WixResource, type WixStore } from "./store";

@@ -1,4 +1,4 @@
-import type { WixProduct } from "#shared/wix/types";
+import type { WixProduct } from "#shared/flows/wix-catalog";
 import { v3, type WixResource, type WixStore } from "./store";
 import { checkWql, matches, page, paging, pathValue, type WqlRequest, type WqlSpec } from "./wql";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { WixNewProduct, WixProduct, WixVariant } from "#shared/wix/types";
+import type { WixNewProduct, WixProduct, WixVariant } from "#shared/flows/wix-catalog";
 import { type Violation, WixError } from "./errors";
 import {
   newInventoryItem,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { WixFulfillment, WixOrderWithFulfillments } from "#shared/wix/fulfillment-types";
+import type { WixFulfillment, WixOrderWithFulfillments } from "#shared/flows/wix-fulfillments";
 import { type Violation, WixError } from "./errors";
 import type { WixResource, WixStore } from "./store";
 import type { WixWebhooks } from "./webhooks";

@@ -1,11 +1,7 @@
-import type { WixFulfillment, WixOrderWithFulfillments } from "#shared/wix/fulfillment-types";
-import {
-  TRANSACTIONS_FQDN,
-  type WixOrderTransactions,
-  type WixPayment,
-  type WixRefund,
-} from "#shared/wix/transactions";
-import type { WixInventoryItem, WixNewProduct, WixOrder, WixProduct } from "#shared/wix/types";
+import type { WixInventoryItem, WixNewProduct, WixProduct } from "#shared/flows/wix-catalog";
+import type { WixFulfillment, WixOrderWithFulfillments } from "#shared/flows/wix-fulfillments";
+import type { WixOrder, WixOrderTransactions, WixPayment, WixRefund } from "#shared/flows/wix-orders";
+import { TRANSACTIONS_FQDN } from "#shared/wix/transactions";
 import { FaultInjector, Router, type SimRequest, type SimResponse, withFaults } from "../kit";
 import { auth, TOKEN_PATH, WixAuth } from "./auth";
 import { bulk } from "./bulk";

@@ -1,4 +1,4 @@
-import type { WixInventoryItem } from "#shared/wix/types";
+import type { WixInventoryItem } from "#shared/flows/wix-catalog";
 import { bulkResults } from "./bulk";
 import { WixError } from "./errors";
 import { DEFAULT_LOCATION_ID, newInventoryItem, v3, type WixResource, type WixStore } from "./store";

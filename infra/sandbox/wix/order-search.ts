@@ -1,4 +1,4 @@
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { WixError } from "./errors";
 import type { WixStore } from "./store";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { WixError } from "./errors";
 import { inventoryForSku } from "./inventory";
 import { searchOrders } from "./order-search";

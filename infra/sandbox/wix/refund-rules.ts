@@ -8,8 +8,7 @@ import type {
   RefundItemsOriginal,
   RefundPaymentsRequestOriginal,
 } from "@wix/auto_sdk_ecom_order-billing/meta";
-import type { WixRefund } from "#shared/wix/transactions";
-import type { Wire, WixOrder } from "#shared/wix/types";
+import type { Wire, WixOrder, WixRefund } from "#shared/flows/wix-orders";
 import { WixError } from "./errors";
 import { money, type WixStore } from "./store";
 import { paidOf } from "./transactions";

@@ -3,14 +3,8 @@ import type {
   RefundItemsOriginal,
   RefundPaymentsRequestOriginal,
 } from "@wix/auto_sdk_ecom_order-billing/meta";
-import {
-  TRANSACTION_EVENTS,
-  TRANSACTIONS_FQDN,
-  type WixOrderTransactions,
-  type WixPayment,
-  type WixRefund,
-} from "#shared/wix/transactions";
-import type { Wire, WixOrder } from "#shared/wix/types";
+import type { Wire, WixOrder, WixOrderTransactions, WixPayment, WixRefund } from "#shared/flows/wix-orders";
+import { TRANSACTION_EVENTS, TRANSACTIONS_FQDN } from "#shared/wix/transactions";
 import { WixError } from "./errors";
 import { inventoryForSku } from "./inventory";
 import {

@@ -1,6 +1,6 @@
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
-import type { WixOrderTransactions } from "#shared/wix/transactions";
-import type { WixInventoryItem, WixOrder } from "#shared/wix/types";
+import type { WixInventoryItem } from "#shared/flows/wix-catalog";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
+import type { WixOrder, WixOrderTransactions } from "#shared/flows/wix-orders";
 import { DEFAULT_LOCATION_ID, type SandboxCategory, type StoredProduct, type WixStore } from "./store";
 import type { WixWebhooks } from "./webhooks";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
-import type { WixOrderTransactions } from "#shared/wix/transactions";
-import type { WixInventoryItem, WixOrder, WixProduct, WixVariant } from "#shared/wix/types";
+import type { WixInventoryItem, WixProduct, WixVariant } from "#shared/flows/wix-catalog";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
+import type { WixOrder, WixOrderTransactions } from "#shared/flows/wix-orders";
 import type { Router } from "../kit";
 import type { WixAuth } from "./auth";
 import { WixError } from "./errors";

@@ -1,11 +1,6 @@
 import { randomUUID } from "node:crypto";
-import {
-  TRANSACTION_EVENTS,
-  TRANSACTIONS_FQDN,
-  type WixOrderTransactions,
-  type WixPayment,
-} from "#shared/wix/transactions";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder, WixOrderTransactions, WixPayment } from "#shared/flows/wix-orders";
+import { TRANSACTION_EVENTS, TRANSACTIONS_FQDN } from "#shared/wix/transactions";
 import { WixError } from "./errors";
 import { money, type WixResource, type WixStore } from "./store";
 import type { WixWebhooks } from "./webhooks";

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { importPKCS8, SignJWT } from "jose";
-import type { WixOrderWithFulfillments } from "#shared/wix/fulfillment-types";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrderWithFulfillments } from "#shared/flows/wix-fulfillments";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { deliverWebhook, Outbox } from "../kit";
 import type { WixSandboxOptions } from "./store";
 

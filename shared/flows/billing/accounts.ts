@@ -1,4 +1,4 @@
-import type { WixPayment } from "../../wix/transactions";
+import type { WixPayment } from "../wix-orders";
 
 /**
  * The keys a payment is looked up by in ERPNEXT_PAYMENT_ACCOUNTS, most specific first, read from

@@ -1,5 +1,5 @@
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
-import type { WixOrder } from "../../wix/types";
+import type { WixOrder } from "../wix-orders";
 import type { BillingDeps, BillingErpnext } from "./ports";
 
 /** ERPNext's own Sales Order -> Sales Invoice mapper (erpnext/selling/doctype/sales_order/sales_order.py). */

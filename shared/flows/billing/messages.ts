@@ -1,5 +1,5 @@
 import * as z from "../../validation";
-import { orderEventShape } from "../orders/messages";
+import { orderEventShape } from "../order-events";
 
 /**
  * "Bring this order's invoice and payments in line with Wix": sent by the orders flow after it

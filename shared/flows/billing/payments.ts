@@ -1,10 +1,8 @@
 import { PermanentError } from "../../errors";
-import type { PaymentRecord } from "../../store/repos/billing";
-import type { WixOrderTransactions, WixPayment, WixRefund } from "../../wix/transactions";
-import type { WixOrder } from "../../wix/types";
+import type { WixOrder, WixOrderTransactions, WixPayment, WixRefund } from "../wix-orders";
 import { paymentAccountFor, paymentMethodLabel } from "./accounts";
 import { cents, type SalesInvoiceHead } from "./invoice";
-import type { BillingDeps } from "./ports";
+import type { BillingDeps, PaymentRecord } from "./ports";
 
 /**
  * Payment statuses whose money reached the merchant (`Payment.status`, @wix/auto_sdk_ecom_order-

@@ -5,11 +5,8 @@ import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
  * fakes. Failures arrive as domain conditions (shared/errors.ts), never as HTTP statuses.
  */
-import type { InvoiceRecord, PaymentRecord } from "../../store/repos/billing";
-import type { OrderRecord } from "../../store/state";
-import type { SyncLogEntry } from "../../store/sync-log";
-import type { WixOrderTransactions } from "../../wix/transactions";
-import type { WixOrder } from "../../wix/types";
+import type { OrderRecord, SyncLogEntry } from "../records";
+import type { WixOrder, WixOrderTransactions } from "../wix-orders";
 
 /** A Frappe list filter: `[field, operator, value]`. */
 export type DocFilter = [string, string, unknown];
@@ -64,4 +61,26 @@ export interface BillingDeps {
   state: BillingState;
   log: BillingLog;
   settings: BillingSettings;
+}
+
+/** The Sales Invoice of one Wix order: claimed by one delivery, then created exactly once. */
+export interface InvoiceRecord {
+  orderId: string;
+  state: "claimed" | "created";
+  salesInvoice?: string;
+  /** Epoch ms until which a claim is held; 0 releases it. */
+  leaseUntil: number;
+  updatedAt: string;
+}
+
+/** What became of one Wix payment transaction: its Payment Entry, or why it needs none. */
+export interface PaymentRecord {
+  transactionId: string;
+  orderId: string;
+  paymentEntry?: string;
+  /** Booked without a Payment Entry: nothing was outstanding when it came. */
+  skipped?: string;
+  amount: number;
+  account?: string;
+  updatedAt: string;
 }

@@ -1,8 +1,8 @@
 import { waitForLease } from "../../concurrency";
 import { RetryableError } from "../../errors";
-import type { Outcome } from "../../store/sync-log";
-import type { WixOrder } from "../../wix/types";
 import { followAmendments } from "../amendments";
+import type { Outcome } from "../records";
+import type { WixOrder } from "../wix-orders";
 import { ensureSalesInvoice, type SalesInvoiceHead } from "./invoice";
 import { PaymentBooking, settledPayments } from "./payments";
 import type { BillingDeps } from "./ports";

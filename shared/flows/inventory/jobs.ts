@@ -1,12 +1,19 @@
+import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
 import { chunks } from "../../concurrency";
-import type { ErpnextClient } from "../../erpnext/client";
-import { frappeTimeToIso } from "../../erpnext/webhook";
-import type { Enqueuer } from "../../queue/messages";
-import type { StateStore } from "../../store/state";
+import { frappeTimeToIso } from "../../frappe-time";
+import type { FlowHeartbeat, Watermarks, WorkQueue } from "../job-ports";
 import { modifiedSince } from "../modified-since";
+import type { MappingScan } from "../records";
+import type { InventoryMessage } from "./messages";
+
+type InventoryQueue = WorkQueue<"inventory", InventoryMessage>;
 
 /** Bins modified since the watermark: ERPNext fires no webhook for them. */
-export async function inventoryDelta(deps: { erpnext: ErpnextClient; state: StateStore; queue: Enqueuer }) {
+export async function inventoryDelta(deps: {
+  erpnext: Pick<ErpnextDocuments, "list">;
+  state: Watermarks & FlowHeartbeat;
+  queue: InventoryQueue;
+}) {
   let enqueued = 0;
   for await (const rows of modifiedSince<{ item_code: string; modified: string }>(
     deps,
@@ -25,7 +32,7 @@ export async function inventoryDelta(deps: { erpnext: ErpnextClient; state: Stat
 }
 
 /** Every published item, in pages of 1000, compared with Wix by the inventory worker. */
-export async function inventoryReconcile(deps: { state: StateStore; queue: Enqueuer }) {
+export async function inventoryReconcile(deps: { state: MappingScan; queue: InventoryQueue }) {
   let enqueued = 0;
   for await (const page of deps.state.allMappings(1000)) {
     const codes = page.filter((m) => !m.hidden).map((m) => m.itemCode);

@@ -1,26 +1,12 @@
-import type { WixOrder } from "../../wix/types";
-import { ORDER_POLL_OVERLAP_MS } from "../orders/poll";
-import type { OversellGuardDeps, SkuLookup } from "./ports";
+import { WIX_ORDERS_OVERLAP_MS } from "../modified-since";
+import { orderSkus } from "../order-holds";
+import { orderPages } from "../wix-orders";
+import type { OversellGuardDeps } from "./ports";
 
 /** How far back unsynced Wix orders are looked for when guarding stock pushes. */
 export const PENDING_ORDER_WINDOW_MS = 7 * 86400_000;
 /** Unannounced orders are looked for since the order poll's last pass (at least an hour back). */
 const PENDING_MIN_WINDOW_MS = 3600_000;
-
-/** Quantities per SKU of a Wix order (SKU, else our product/variant mapping). */
-export async function orderSkus(order: WixOrder, state: SkuLookup): Promise<Record<string, number>> {
-  const skus: Record<string, number> = {};
-  for (const line of order.lineItems) {
-    const ref = line.catalogReference;
-    const sku =
-      (line.physicalProperties?.sku?.trim() || undefined) ??
-      (ref?.catalogItemId
-        ? await state.itemForProduct(ref.catalogItemId, ref.options?.variantId)
-        : undefined);
-    if (sku) skus[sku] = (skus[sku] ?? 0) + line.quantity;
-  }
-  return skus;
-}
 
 /**
  * Quantities per SKU that Wix has sold but ERPNext does not yet hold as submitted Sales Orders
@@ -38,23 +24,20 @@ export async function pendingWixQuantities(
     for (const [sku, qty] of Object.entries(skus)) pending.set(sku, (pending.get(sku) ?? 0) + qty);
   };
   const mark = await deps.state.getWatermark("order-poll");
-  const polled = mark ? Date.parse(mark) - ORDER_POLL_OVERLAP_MS : 0;
+  const polled = mark ? Date.parse(mark) - WIX_ORDERS_OVERLAP_MS : 0;
   const since = new Date(
     Math.max(now - PENDING_ORDER_WINDOW_MS, Math.min(now - PENDING_MIN_WINDOW_MS, polled)),
   ).toISOString();
   const counted = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.wix.searchOrders(since, cursor);
-    for (const order of page.orders) {
+  for await (const orders of orderPages(deps.wix, since)) {
+    for (const order of orders) {
       counted.add(order.id);
       if (order.status === "CANCELED" || order.status === "REJECTED") continue;
       const record = await deps.state.getOrder(order.id);
       if (record?.state === "created" && deps.submit) continue;
       add(await orderSkus(order, deps.state));
     }
-    cursor = page.next;
-  } while (cursor);
+  }
   for (const hold of await deps.state.pendingHolds(now)) if (!counted.has(hold.orderId)) add(hold.skus);
   return pending;
 }

@@ -1,12 +1,13 @@
 import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
+import type { SkuLookup } from "#shared/flows/order-holds";
 /**
  * What the inventory flow needs from ERPNext, Wix and our state, and nothing more. The adapters
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
  * fakes. Failures arrive as domain conditions (shared/errors.ts), never as HTTP statuses.
  */
-import type { OrderRecord, ProductMapping } from "../../store/state";
-import type { SyncLogEntry } from "../../store/sync-log";
-import type { BulkResponse, WixInventoryItem, WixOrder } from "../../wix/types";
+import type { OrderRecord, ProductMapping, SyncLogEntry } from "../records";
+import type { BulkResponse, WixInventoryItem } from "../wix-catalog";
+import type { WixOrder } from "../wix-orders";
 
 /** ERPNext's stock: Bins (read in full) and Stock Ledger Entries (one by one). */
 export type InventoryErpnext = Pick<ErpnextDocuments, "listAll" | "find">;
@@ -31,11 +32,6 @@ export interface InventoryState {
 
 export interface InventoryLog {
   write(entry: SyncLogEntry): Promise<void>;
-}
-
-/** The item code of a Wix product (and variant), from our mappings. */
-export interface SkuLookup {
-  itemForProduct(productId: string, variantId?: string): Promise<string | undefined>;
 }
 
 /** The oversell guard reads recent Wix orders, our order records and the stock holds orders left. */

@@ -1,11 +1,11 @@
 import { chunks } from "../../concurrency";
-import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
-import { type Bin, binSchema } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
 import { describeIssues } from "../../validation";
-import { bulkOutcomes, describeBulkError } from "../../wix/bulk";
-import { WIX_BULK_INVENTORY } from "../../wix/client";
-import type { WixInventoryItem } from "../../wix/types";
+import { ERPNEXT_IN_FILTER } from "../erpnext-documents";
+import { type Bin, binSchema } from "../erpnext-items";
+import { bulkOutcomes, describeBulkError } from "../wix-bulk";
+import type { WixInventoryItem } from "../wix-catalog";
+import { WIX_BULK_INVENTORY } from "../wix-catalog";
 import type { InventoryErpnext, InventoryLog, InventoryState, InventoryWix } from "./ports";
 
 export interface InventorySyncDeps {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { RetryableError } from "../../errors";
-import type { WixOrder } from "../../wix/types";
+import { HourlyCache } from "../hourly-cache";
+import type { WixOrder } from "../wix-orders";
 import { countryLookup, customerName, toAddress } from "./mapping";
-import { HourlyCache } from "./master-data";
 import type { OrderSyncDeps } from "./ports";
 
 type AddressDoc = NonNullable<ReturnType<typeof toAddress>>;

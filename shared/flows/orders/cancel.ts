@@ -1,8 +1,7 @@
 import { errorMessage, NotFoundError, PermanentError, RetryableError } from "../../errors";
-import type { OrderRecord } from "../../store/state";
-import type { Outcome } from "../../store/sync-log";
-import type { WixOrder } from "../../wix/types";
 import { followAmendments } from "../amendments";
+import type { OrderRecord, Outcome } from "../records";
+import type { WixOrder } from "../wix-orders";
 import type { Customers } from "./customers";
 import type { OrderSyncDeps } from "./ports";
 import { findSalesOrder } from "./sales-order";

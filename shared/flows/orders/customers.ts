@@ -1,5 +1,5 @@
 import { RetryableError } from "../../errors";
-import type { WixOrder } from "../../wix/types";
+import type { WixOrder } from "../wix-orders";
 import { customerName } from "./mapping";
 import type { OrderSyncDeps } from "./ports";
 

@@ -1,5 +1,5 @@
 import { PermanentError } from "../../errors";
-import type { WixAddress, WixOrder } from "../../wix/types";
+import type { WixAddress, WixOrder } from "../wix-orders";
 
 /**
  * Wix ISO-3166 alpha-2 codes -> ERPNext Country names (Address.country links to Country by name),

@@ -1,13 +1,22 @@
-import type { Enqueuer } from "../../queue/messages";
-import type { StateStore } from "../../store/state";
-import type { WixClient } from "../../wix/client";
+import type { FlowHeartbeat, Watermarks, WorkQueue } from "../job-ports";
 import { ordersUpdatedSince, WIX_ORDERS_OVERLAP_MS } from "../modified-since";
+import type { OrderEvent } from "../order-events";
+import type { OrderRecord } from "../records";
+import type { WixOrderSearch } from "../wix-orders";
+import type { OrdersMessage } from "./messages";
+
+export interface OrderPollDeps {
+  wix: WixOrderSearch;
+  state: Watermarks & FlowHeartbeat & { getOrders(orderIds: string[]): Promise<Map<string, OrderRecord>> };
+  /** The refunds flow's queue too: its message is the order event (shared/flows/order-events.ts). */
+  queue: WorkQueue<"orders", OrdersMessage> & WorkQueue<"refunds", OrderEvent & { kind: "order-refunds" }>;
+}
 
 /** Overlap re-read on each order poll: Wix search is eventually consistent around "now". */
 export const ORDER_POLL_OVERLAP_MS = WIX_ORDERS_OVERLAP_MS;
 
 /** Wix orders updated since the watermark (minus an overlap), enqueued; watermark after enqueue. */
-export async function orderPoll(deps: { wix: WixClient; state: StateStore; queue: Enqueuer }) {
+export async function orderPoll(deps: OrderPollDeps) {
   let since = "";
   let enqueued = 0;
   let refundsEnqueued = 0;

@@ -4,9 +4,8 @@ import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory
  * fakes. Failures arrive as domain conditions (shared/errors.ts), never as HTTP statuses.
  */
-import type { CustomerRecord, OrderRecord, ProductMapping } from "../../store/state";
-import type { SyncLogEntry } from "../../store/sync-log";
-import type { WixOrder } from "../../wix/types";
+import type { OrderRecord, ProductMapping, SyncLogEntry } from "../records";
+import type { WixOrder } from "../wix-orders";
 import type { OrderSettings } from "./mapping";
 
 /** A Frappe list filter: `[field, operator, value]`. */
@@ -69,4 +68,9 @@ export interface OrderSyncDeps {
   settings: OrderSyncSettings;
   /** An order with a submitted Sales Order to invoice or pay: sent to the billing flow. */
   onBillable?: (order: WixOrder) => Promise<void>;
+}
+
+export interface CustomerRecord {
+  key: string;
+  customer: string;
 }

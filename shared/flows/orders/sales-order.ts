@@ -1,13 +1,13 @@
-import { readCurrencyPrecision, roundToPrecision } from "../../erpnext/currency";
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
-import type { OrderRecord } from "../../store/state";
-import type { WixOrder } from "../../wix/types";
-import { orderSkus } from "../inventory/oversell-guard";
+import { readCurrencyPrecision, roundToPrecision } from "../currency";
+import { HourlyCache } from "../hourly-cache";
+import { orderSkus } from "../order-holds";
+import type { OrderRecord } from "../records";
 import { salesOrderWixFields } from "../status/fields";
+import type { WixOrder } from "../wix-orders";
 import type { Addresses } from "./addresses";
 import type { Customers } from "./customers";
 import { toSalesOrder } from "./mapping";
-import { HourlyCache } from "./master-data";
 import type { OrderSyncDeps, OrdersErpnext } from "./ports";
 
 /** How long a claim protects an order being created before another delivery may take over. */
@@ -50,7 +50,7 @@ export class SalesOrders {
     const doc = await this.deps.erpnext.get<{ default_currency?: string }>("Company", company);
     return doc.default_currency || undefined;
   });
-  /** The decimals ERPNext books an amount with (System Settings, shared/erpnext/currency.ts). */
+  /** The decimals ERPNext books an amount with (System Settings, shared/flows/currency.ts). */
   private readonly precision = new HourlyCache(() => readCurrencyPrecision(this.deps.erpnext));
 
   constructor(

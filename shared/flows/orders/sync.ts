@@ -1,8 +1,8 @@
 import { RetryableError } from "../../errors";
-import { parkReason } from "../../store/repos/orders";
-import type { Outcome } from "../../store/sync-log";
-import type { WixOrder } from "../../wix/types";
-import { orderSkus } from "../inventory/oversell-guard";
+import { orderSkus } from "../order-holds";
+import type { Outcome } from "../records";
+import { parkReason } from "../records";
+import type { WixOrder } from "../wix-orders";
 import { Addresses } from "./addresses";
 import { Cancellation } from "./cancel";
 import { Customers } from "./customers";

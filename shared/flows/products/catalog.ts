@@ -1,5 +1,6 @@
 import { chunks, mapLimited } from "../../concurrency";
-import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
+import { describeIssues } from "../../validation";
+import { ERPNEXT_IN_FILTER } from "../erpnext-documents";
 import {
   ITEM_FIELDS,
   ITEM_PRICE_FIELDS,
@@ -7,9 +8,8 @@ import {
   type ItemPrice,
   itemPriceSchema,
   itemSchema,
-} from "../../erpnext/schemas";
-import type { ProductMapping } from "../../store/state";
-import { describeIssues } from "../../validation";
+} from "../erpnext-items";
+import type { ProductMapping } from "../records";
 import type { VariantInput } from "./mapping";
 import type { ItemSource } from "./ports";
 

@@ -1,15 +1,19 @@
-import type { ErpnextClient } from "../../erpnext/client";
-import { frappeTimeToIso } from "../../erpnext/webhook";
-import type { Enqueuer } from "../../queue/messages";
-import type { StateStore } from "../../store/state";
+import type { DocFilter, ErpnextDocuments } from "#shared/flows/erpnext-documents";
+import { frappeTimeToIso } from "../../frappe-time";
+import type { FlowHeartbeat, Watermarks, WorkQueue } from "../job-ports";
 import { modifiedSince } from "../modified-since";
-import { itemMessages } from "./messages";
+import { itemMessages, type ProductsMessage } from "./messages";
+
+interface CatchupErpnext extends Pick<ErpnextDocuments, "list"> {
+  /** The API user the integration writes as (frappe.auth.get_logged_user). */
+  whoAmI(): Promise<string>;
+}
 
 /** Items (and Item Prices) modified since the watermark, enqueued in messages of 100 item codes. */
 export async function productCatchup(deps: {
-  erpnext: ErpnextClient;
-  state: StateStore;
-  queue: Enqueuer;
+  erpnext: CatchupErpnext;
+  state: Watermarks & FlowHeartbeat;
+  queue: WorkQueue<"products", ProductsMessage>;
   settings?: { status: { writeToErpnext: boolean } };
 }) {
   const ownWrites = await ownWritesFilter(deps);
@@ -52,9 +56,9 @@ export async function productCatchup(deps: {
  * catch-up. With WRITE_STATUS_TO_ERPNEXT off nothing is left out.
  */
 async function ownWritesFilter(deps: {
-  erpnext: ErpnextClient;
+  erpnext: CatchupErpnext;
   settings?: { status: { writeToErpnext: boolean } };
-}): Promise<[string, string, unknown][]> {
+}): Promise<DocFilter[]> {
   if (!deps.settings?.status.writeToErpnext) return [];
   return [["modified_by", "!=", await deps.erpnext.whoAmI()]];
 }

@@ -1,5 +1,5 @@
-import { type Planned, skusOf } from "./plan";
 import type { ProductCatalog, ProductMappings } from "./ports";
+import { type Planned, skusOf } from "./product-plan";
 
 /**
  * Existing Wix products with the same SKU are linked, never duplicated. Search Variants gives

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { DEFAULT_CURRENCY_PRECISION, roundToPrecision } from "../../erpnext/currency";
-import type { Item, ItemPrice } from "../../erpnext/schemas";
 import { PermanentError } from "../../errors";
-import type { WixProduct, WixVariant } from "../../wix/types";
+import { DEFAULT_CURRENCY_PRECISION, roundToPrecision } from "../currency";
+import type { Item, ItemPrice } from "../erpnext-items";
+import type { WixProduct, WixVariant } from "../wix-catalog";
 
 /**
- * Why an item cannot become a Wix product as it is, by kind: the plan (shared/ops/plan) lists
+ * Why an item cannot become a Wix product as it is, by kind: the first-sync plan (./first-sync.ts) lists
  * these for a person to decide; the sync parks or hides with the same message.
  */
 export type ContentProblemKind = "over-limit" | "variant-attributes" | "no-price";
@@ -106,7 +106,7 @@ export function pickPrice(
 /** What a price may be: 0 (`ALLOW_FREE_ITEMS`), and the decimals ERPNext books it with. */
 export interface PriceRules {
   allowFree: boolean;
-  /** The currency's precision in ERPNext (shared/erpnext/currency.ts); 2 when not given. */
+  /** The currency's precision in ERPNext (shared/flows/currency.ts); 2 when not given. */
   precision?: number;
 }
 

@@ -4,16 +4,19 @@
  * in-memory fakes. Failures arrive as the domain conditions of shared/errors.ts, never as HTTP
  * statuses.
  */
-import type { ProductMapping } from "../../store/state";
-import type { SyncLogEntry } from "../../store/sync-log";
-import type { CatalogVersion } from "../../wix/client";
+
+import type { FlowHeartbeat } from "../job-ports";
+import type { OutcomeLog, ProductMapping } from "../records";
 import type {
   BulkResponse,
+  CatalogVersion,
   WixNewProduct,
   WixProduct,
   WixProductUpdate,
   WixVariantMatch,
-} from "../../wix/types";
+} from "../wix-catalog";
+
+export type { FlowHeartbeat, OutcomeLog };
 
 /** A Frappe list filter: `[field, operator, value]`. */
 export type ItemFilter = [string, string, unknown];
@@ -57,14 +60,4 @@ export interface ProductMappings {
   /** Also remembers the Item Price behind each mapping, so a deleted price finds its item. */
   putMappings(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void>;
   itemForPrice(priceName: string): Promise<string | undefined>;
-}
-
-/** The flow's heartbeat: health alarms when a flow has not succeeded for too long. */
-export interface FlowHeartbeat {
-  markSuccess(flow: "products"): Promise<void>;
-}
-
-/** The sync log: one entry per item and outcome. */
-export interface OutcomeLog {
-  writeAll(entries: SyncLogEntry[]): Promise<void>;
 }

@@ -1,13 +1,12 @@
 import { errorMessage, isRetryable, RevisionConflictError } from "../../errors";
-import type { ProductMapping } from "../../store/state";
-import type { Outcome } from "../../store/sync-log";
-import { type BulkError, describeBulkError } from "../../wix/bulk";
-import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS } from "../../wix/client";
-import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../../wix/types";
+import type { Outcome, ProductMapping } from "../records";
+import { type BulkError, describeBulkError } from "../wix-bulk";
+import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../wix-catalog";
+import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS } from "../wix-catalog";
 import { linkBySku } from "./link";
 import { HIDDEN_HASH } from "./mapping";
-import { type Planned, skusOf } from "./plan";
 import type { ProductCatalog, ProductMappings } from "./ports";
+import { type Planned, skusOf } from "./product-plan";
 
 export interface ItemResult {
   itemCode: string;

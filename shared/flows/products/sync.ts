@@ -1,7 +1,8 @@
-import { readCurrencyPrecision } from "../../erpnext/currency";
 import { PermanentError } from "../../errors";
-import { HourlyCache } from "../orders/master-data";
+import { readCurrencyPrecision } from "../currency";
+import { HourlyCache } from "../hourly-cache";
 import { readCatalog } from "./catalog";
+import type { ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
 import {
   groupChanges,
   NotPublishableYet,
@@ -9,8 +10,7 @@ import {
   type PlanSettings,
   planItem,
   planTemplate,
-} from "./plan";
-import type { ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
+} from "./product-plan";
 import { failure, type ItemResult, Publisher } from "./publish";
 
 export { bulkChunks, type ItemResult } from "./publish";

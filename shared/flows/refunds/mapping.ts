@@ -9,8 +9,7 @@
  */
 import type { RestockInfoOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import { PermanentError } from "../../errors";
-import type { WixRefund } from "../../wix/transactions";
-import type { Wire, WixOrder } from "../../wix/types";
+import type { Wire, WixOrder, WixRefund } from "../wix-orders";
 
 export type { WixRefund };
 export type WixRestockInfo = Wire<RestockInfoOriginal>;
@@ -147,6 +146,14 @@ export interface SalesOrderRow {
   item_code: string;
   qty: number;
   rate: number;
+}
+
+/** The Sales Order as the refunds read it: its rows, with what was returned and delivered. */
+export interface SalesOrderDoc {
+  name: string;
+  customer: string;
+  docstatus: number;
+  items: (SalesOrderRow & { returned_qty?: number; delivered_qty?: number })[];
 }
 
 /** The SO row of each Wix line: the orders flow writes one row per line, in the order's line order. */

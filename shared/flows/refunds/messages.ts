@@ -1,5 +1,5 @@
 import * as z from "../../validation";
-import { orderEventShape } from "../orders/messages";
+import { orderEventShape } from "../order-events";
 
 /**
  * "Reconcile this order's refunds": the worker re-reads the order's transactions and books every

@@ -5,10 +5,8 @@ import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
  * satisfy these structurally; the unit tests use in-memory fakes. Failures arrive as the domain
  * conditions of shared/errors.ts.
  */
-import type { RefundRecord, RestockRecord } from "../../store/repos/refunds";
-import type { SyncLogEntry } from "../../store/sync-log";
-import type { WixPayment } from "../../wix/transactions";
-import type { WixOrder } from "../../wix/types";
+import type { SyncLogEntry } from "../records";
+import type { WixOrder, WixPayment } from "../wix-orders";
 import type { WixRefund } from "./mapping";
 
 export type RefundsErpnext = Pick<ErpnextDocuments, "get" | "list" | "insert" | "update" | "call">;
@@ -79,4 +77,27 @@ export interface RefundSyncDeps {
   onCanceledRefunded?: (orderId: string) => Promise<void>;
   /** Waits between lease attempts (tests pass a no-op). */
   pause?: (ms: number) => Promise<void>;
+}
+
+/** Exactly-once bookkeeping for one Wix refund: what it became in ERPNext, or why it was not booked. */
+export interface RefundRecord {
+  refundId: string;
+  orderId: string;
+  /** `booking` until both documents exist; `parked` when it cannot be booked (see `reason`). */
+  state: "booking" | "booked" | "parked" | "failed";
+  amount?: number;
+  creditNote?: string;
+  paymentEntry?: string;
+  reason?: string;
+  /** The Wix order `updatedDate` it was parked at: the same version does not park again. */
+  parkedFor?: string;
+  updatedAt: string;
+}
+
+/** The restock of one order, when it could not be done (no Delivery Note to return against). */
+export interface RestockRecord {
+  orderId: string;
+  reason?: string;
+  parkedFor?: string;
+  updatedAt: string;
 }

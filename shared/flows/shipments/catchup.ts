@@ -1,21 +1,22 @@
-import type { ErpnextClient } from "../../erpnext/client";
-import { frappeTimeToIso } from "../../erpnext/webhook";
-import type { Enqueuer } from "../../queue/messages";
-import type { StateStore } from "../../store/state";
-import type { WixClient } from "../../wix/client";
-import type { WixOrder } from "../../wix/types";
+import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
+import { frappeTimeToIso } from "../../frappe-time";
+import type { FlowHeartbeat, Watermarks, WorkQueue } from "../job-ports";
 import { modifiedSince, ordersUpdatedSince } from "../modified-since";
+import type { OrderRecord } from "../records";
+import type { WixOrder, WixOrderSearch } from "../wix-orders";
 import type { ShipmentsMessage } from "./messages";
-import type { ShipmentSettings, ShipmentsRepository } from "./ports";
+import type { ShipmentSettings, ShipmentsRepository, ShipmentsWix } from "./ports";
 import { fulfillmentsInStep } from "./pull";
 
 export interface ShipmentCatchupDeps {
-  erpnext: Pick<ErpnextClient, "list">;
-  wix: Pick<WixClient, "searchOrders" | "orderFulfillments">;
-  state: Pick<StateStore, "getWatermark" | "advanceWatermark" | "getOrders" | "markSuccess"> & {
-    shipments: Pick<ShipmentsRepository, "links">;
-  };
-  queue: Enqueuer;
+  erpnext: Pick<ErpnextDocuments, "list">;
+  wix: WixOrderSearch & Pick<ShipmentsWix, "orderFulfillments">;
+  state: Watermarks &
+    FlowHeartbeat & {
+      getOrders(orderIds: string[]): Promise<Map<string, OrderRecord>>;
+      shipments: Pick<ShipmentsRepository, "links">;
+    };
+  queue: WorkQueue<"shipments", ShipmentsMessage>;
   settings: { shipments: Pick<ShipmentSettings, "source"> };
 }
 

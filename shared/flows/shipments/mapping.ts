@@ -1,4 +1,4 @@
-import type { WixFulfillment, WixFulfillmentLine, WixTrackingInfo } from "../../wix/fulfillment-types";
+import type { WixFulfillment, WixFulfillmentLine, WixTrackingInfo } from "../wix-fulfillments";
 import type { DeliveryNoteDoc } from "./ports";
 
 /**

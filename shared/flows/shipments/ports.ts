@@ -5,11 +5,9 @@ import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
  * WixClient, StateStore) satisfy these structurally; the unit tests use in-memory fakes. Failures
  * arrive as domain conditions (shared/errors.ts): NotFoundError, AlreadyExistsError...
  */
-import type { OrderRecord } from "../../store/repos/orders";
-import type { ShipmentRepository } from "../../store/repos/shipments";
-import type { SyncLogEntry } from "../../store/sync-log";
-import type { WixFulfillment } from "../../wix/fulfillment-types";
-import type { WixOrder } from "../../wix/types";
+import type { OrderRecord, SyncLogEntry } from "../records";
+import type { WixFulfillment } from "../wix-fulfillments";
+import type { WixOrder } from "../wix-orders";
 
 export type ShipmentsErpnext = Pick<
   ErpnextDocuments,
@@ -29,20 +27,25 @@ export interface ShipmentsWix {
   deleteFulfillment(orderId: string, fulfillmentId: string): Promise<WixFulfillment[]>;
 }
 
-export type ShipmentsRepository = Pick<
-  ShipmentRepository,
-  | "get"
-  | "claim"
-  | "put"
-  | "putIfAbsent"
-  | "release"
-  | "links"
-  | "claimLink"
-  | "putLink"
-  | "releaseLink"
-  | "orderOfSalesOrder"
-  | "putSalesOrder"
->;
+/** Shipments both ways (StateStore's ShipmentRepository implements it). */
+export interface ShipmentsRepository {
+  get(deliveryNote: string, part?: string): Promise<ShipmentRecord | undefined>;
+  /** False while another delivery holds a live claim or the fulfillment is made. */
+  claim(deliveryNote: string, orderId: string, leaseSeconds: number, part?: string): Promise<boolean>;
+  put(record: Omit<ShipmentRecord, "updatedAt">): Promise<void>;
+  /** False when the note already has a record. */
+  putIfAbsent(record: Omit<ShipmentRecord, "updatedAt">): Promise<boolean>;
+  release(deliveryNote: string, part?: string): Promise<void>;
+  /** Every fulfillment of a Wix order we map. */
+  links(orderId: string): Promise<FulfillmentLink[]>;
+  /** False while held or done. */
+  claimLink(orderId: string, fulfillmentId: string, leaseSeconds: number): Promise<boolean>;
+  putLink(link: Omit<FulfillmentLink, "updatedAt">): Promise<void>;
+  releaseLink(orderId: string, fulfillmentId: string): Promise<void>;
+  /** The Wix order a Sales Order was made from. */
+  orderOfSalesOrder(salesOrder: string): Promise<string | undefined>;
+  putSalesOrder(salesOrder: string, orderId: string): Promise<void>;
+}
 
 export interface ShipmentsState extends AmendmentsState {
   shipments: ShipmentsRepository;
@@ -110,4 +113,40 @@ export interface SalesOrderDoc {
   po_no?: string;
   /** The cancelled Sales Order this one amends (Frappe's Amend). */
   amended_from?: string;
+}
+
+/** Exactly-once bookkeeping of one ERPNext Delivery Note pushed to Wix as a fulfillment. */
+export interface ShipmentRecord {
+  deliveryNote: string;
+  orderId: string;
+  salesOrder?: string;
+  /**
+   * Set on the records of a note's second and later Sales Orders (ERPNext joins several orders of
+   * one customer into one note: one fulfillment each): keyed by note and Sales Order. The first
+   * order's record is keyed by the note alone, as every record was before notes were split.
+   */
+  part?: string;
+  /** `claimed`: a delivery is creating the fulfillment; `created`: it exists; `deleted`: the note was cancelled. */
+  state: "claimed" | "created" | "deleted";
+  fulfillmentId?: string;
+  /** The tracking last sent (JSON), to see an edit. */
+  tracking?: string;
+  /** Epoch ms until which a claim is held; 0 releases it. */
+  leaseUntil?: number;
+  updatedAt: string;
+}
+
+/**
+ * One Wix fulfillment and the Delivery Note it maps to, listed per order (both directions write
+ * it): `claimed` while a delivery makes its Delivery Note (FULFILMENT_SOURCE=wix), `linked` once
+ * mapped, `cancelled` once the fulfillment is gone and its note cancelled.
+ */
+export interface FulfillmentLink {
+  orderId: string;
+  fulfillmentId: string;
+  deliveryNote?: string;
+  state: "claimed" | "linked" | "cancelled";
+  tracking?: string;
+  leaseUntil?: number;
+  updatedAt: string;
 }

@@ -1,11 +1,12 @@
-import { MAKE_DELIVERY_NOTE } from "../../erpnext/client";
 import { PermanentError, RetryableError } from "../../errors";
-import type { FulfillmentLink } from "../../store/repos/shipments";
-import type { WixFulfillment } from "../../wix/fulfillment-types";
 import { followAmendments } from "../amendments";
+import type { WixFulfillment } from "../wix-fulfillments";
 import { trackingKey } from "./mapping";
-import type { DeliveryNoteDoc, DeliveryNoteItem, ShipmentDeps } from "./ports";
+import type { DeliveryNoteDoc, DeliveryNoteItem, FulfillmentLink, ShipmentDeps } from "./ports";
 import { orderLines, SHIPMENT_LEASE_SECONDS, type ShipmentResult } from "./push";
+
+/** Sales Order -> Delivery Note mapper (erpnext/selling/doctype/sales_order/sales_order.py). */
+export const MAKE_DELIVERY_NOTE = "erpnext.selling.doctype.sales_order.sales_order.make_delivery_note";
 
 /**
  * Wix -> ERPNext (FULFILMENT_SOURCE=wix, for merchants who ship from Wix): each Wix fulfillment

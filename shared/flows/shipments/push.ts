@@ -1,8 +1,7 @@
 import { waitForLease } from "../../concurrency";
 import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "../../errors";
-import type { ShipmentRecord } from "../../store/repos/shipments";
-import type { Outcome } from "../../store/sync-log";
-import type { WixOrder } from "../../wix/types";
+import type { Outcome } from "../records";
+import type { WixOrder } from "../wix-orders";
 import {
   allocate,
   fulfilledQuantities,
@@ -12,7 +11,7 @@ import {
   trackingKey,
   trackingOfNote,
 } from "./mapping";
-import type { DeliveryNoteDoc, SalesOrderDoc, ShipmentDeps } from "./ports";
+import type { DeliveryNoteDoc, SalesOrderDoc, ShipmentDeps, ShipmentRecord } from "./ports";
 
 /** How long a delivery holds a Delivery Note while it creates the fulfillment. */
 export const SHIPMENT_LEASE_SECONDS = 120;

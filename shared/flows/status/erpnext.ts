@@ -1,7 +1,6 @@
 import { chunks } from "../../concurrency";
-import type { ErpnextClient } from "../../erpnext/client";
 import { errorMessage } from "../../errors";
-import type { StatusPort, StatusRefusal, StatusUpdate } from "./ports";
+import type { BulkUpdater, StatusPort, StatusRefusal, StatusUpdate } from "./ports";
 
 /** Documents per frappe.client.bulk_update request (each is a full save on the server). */
 export const STATUS_CHUNK = 100;
@@ -13,7 +12,7 @@ export const STATUS_CHUNK = 100;
  * keeps the write from being announced back to us.
  */
 export class ErpnextStatusWriter implements StatusPort {
-  constructor(private readonly erpnext: Pick<ErpnextClient, "bulkUpdate">) {}
+  constructor(private readonly erpnext: BulkUpdater) {}
 
   async write(updates: StatusUpdate[]): Promise<StatusRefusal[]> {
     const refused: StatusRefusal[] = [];

@@ -22,3 +22,13 @@ export interface StatusPort {
   /** Saves every update; answers the documents ERPNext refused. Throws when the call failed as a whole. */
   write(updates: StatusUpdate[]): Promise<StatusRefusal[]>;
 }
+
+/**
+ * frappe.client.bulk_update (frappe/client.py): saves a few fields on many documents in one
+ * request and answers the ones it refused (ErpnextClient implements it).
+ */
+export interface BulkUpdater {
+  bulkUpdate(
+    docs: ({ doctype: string; docname: string } & Record<string, unknown>)[],
+  ): Promise<{ doctype: string; docname: string; reason: string }[]>;
+}

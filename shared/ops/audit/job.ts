@@ -1,5 +1,5 @@
 import { PermanentError } from "../../errors";
-import { QUEUES } from "../../queue/messages";
+import { QUEUES } from "../../flows/registry";
 import type { Core } from "../../runtime/core";
 import { progress } from "../progress";
 import type { AuditExpectations } from "./compare";

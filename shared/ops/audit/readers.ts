@@ -6,11 +6,11 @@
 
 import type { PaymentOriginal, RefundOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { ErpnextClient, Filter } from "../../erpnext/client";
-import { ERPNEXT_IN_FILTER } from "../../erpnext/client";
-import { parkReason } from "../../store/repos/orders";
-import type { OrderRecord } from "../../store/state";
-import type { WixFulfillment } from "../../wix/fulfillment-types";
-import type { Wire, WixOrder } from "../../wix/types";
+import { ERPNEXT_IN_FILTER } from "../../flows/erpnext-documents";
+import type { OrderRecord } from "../../flows/records";
+import { parkReason } from "../../flows/records";
+import type { WixFulfillment } from "../../flows/wix-fulfillments";
+import { orderPages, type Wire, type WixOrder } from "../../flows/wix-orders";
 import { type ErpnextOrderSide, toCents, type WixOrderSide } from "./compare";
 import type { AuditPeriod, ErpnextAuditReader, OrderContextReader, WixAuditReader } from "./ports";
 import { periodBounds } from "./run";
@@ -83,14 +83,11 @@ export function wixAuditReader(
   return {
     async *orders(period: AuditPeriod) {
       const { since, until } = periodBounds(period);
-      let cursor: string | undefined;
-      do {
-        const page = await wix.searchOrders(since, cursor);
-        const inPeriod = page.orders.filter((o) => o.updatedDate >= since && o.updatedDate < until);
+      for await (const orders of orderPages(wix, since)) {
+        const inPeriod = orders.filter((o) => o.updatedDate >= since && o.updatedDate < until);
         if (inPeriod.length) yield await sidesOf(wix, inPeriod, itemFor);
-        if (page.orders.some((o) => o.updatedDate >= until)) return;
-        cursor = page.next;
-      } while (cursor);
+        if (orders.some((o) => o.updatedDate >= until)) return;
+      }
     },
   };
 }

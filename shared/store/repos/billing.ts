@@ -1,27 +1,6 @@
+import type { InvoiceRecord, PaymentRecord } from "../../flows/billing/ports";
 import { keys } from "../keys";
 import type { StateTable } from "../state-table";
-
-/** The Sales Invoice of one Wix order: claimed by one delivery, then created exactly once. */
-export interface InvoiceRecord {
-  orderId: string;
-  state: "claimed" | "created";
-  salesInvoice?: string;
-  /** Epoch ms until which a claim is held; 0 releases it. */
-  leaseUntil: number;
-  updatedAt: string;
-}
-
-/** What became of one Wix payment transaction: its Payment Entry, or why it needs none. */
-export interface PaymentRecord {
-  transactionId: string;
-  orderId: string;
-  paymentEntry?: string;
-  /** Booked without a Payment Entry: nothing was outstanding when it came. */
-  skipped?: string;
-  amount: number;
-  account?: string;
-  updatedAt: string;
-}
 
 /** Invoices and payments of Wix orders, each a single-item (conditional) write. */
 export class BillingRepository {

@@ -1,10 +1,6 @@
+import type { CustomerRecord } from "../../flows/orders/ports";
 import { keys } from "../keys";
 import type { StateTable } from "../state-table";
-
-export interface CustomerRecord {
-  key: string;
-  customer: string;
-}
 
 /** ERPNext Customer and Address names by a hash of their content, so each is created once. */
 export class CustomerRepository {

@@ -1,29 +1,7 @@
 import { mapLimited } from "../../concurrency";
+import type { ProductMapping } from "../../flows/records";
 import { keys, MAPPING_SK } from "../keys";
 import type { StateTable } from "../state-table";
-
-/** What we know about an ERPNext item in Wix. */
-export interface ProductMapping {
-  itemCode: string;
-  productId: string;
-  variantId?: string;
-  revision?: string;
-  /** Hash of the product content last pushed: an equal hash means no API call. */
-  hash?: string;
-  hidden?: boolean;
-  /** For a variant: its template's item code (the Wix product is the template's). */
-  variantOf?: string;
-  /** The ERPNext item group, and the Wix category it was last filed under (the category job). */
-  itemGroup?: string;
-  category?: string;
-
-  /** Last quantity pushed to Wix, and the inventory item that holds it. */
-
-  quantity?: number;
-  inventoryItemId?: string;
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** Item <-> Wix product mappings, with their reverse indexes (product/variant, Item Price). */
 export class MappingRepository {

@@ -1,39 +1,6 @@
+import type { OrderRecord } from "../../flows/records";
 import { keys } from "../keys";
 import type { StateTable } from "../state-table";
-
-/** Exactly-once bookkeeping for one Wix order. */
-export interface OrderRecord {
-  orderId: string;
-  orderNumber: string;
-  state: "claimed" | "created" | "parked";
-  salesOrder?: string;
-  customer?: string;
-  paymentEntry?: string;
-  canceled?: boolean;
-  cancelNote?: string;
-  lastSequence?: number;
-  claimedAt: string;
-  updatedAt: string;
-  /** Epoch ms until which a claim is held; 0 releases it. */
-  leaseUntil?: number;
-  /** A cancellation met a creation in progress: the creator cancels what it made. */
-  cancelRequested?: boolean;
-  /** The Wix `updatedDate` the order was parked at: the poll does not park it again until it changes. */
-  parkedFor?: string;
-  /**
-   * Why it is parked, kept with the order itself: the DLQ message saying so may be redriven,
-   * held by a concurrent reader or lost with a killed process (the audit reads this first).
-   */
-  parkedReason?: string;
-}
-
-/**
- * Why a parked order is parked; a record parked before `parkedReason` existed kept it in
- * `cancelNote`.
- */
-export function parkReason(record: OrderRecord | undefined): string | undefined {
-  return record?.state === "parked" ? (record.parkedReason ?? record.cancelNote) : undefined;
-}
 
 /** Order records: claims, creation and cancellation, each a single-item conditional write. */
 export class OrderRepository {

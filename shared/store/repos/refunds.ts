@@ -1,28 +1,6 @@
+import type { RefundRecord, RestockRecord } from "../../flows/refunds/ports";
 import { keys } from "../keys";
 import type { StateTable } from "../state-table";
-
-/** Exactly-once bookkeeping for one Wix refund: what it became in ERPNext, or why it was not booked. */
-export interface RefundRecord {
-  refundId: string;
-  orderId: string;
-  /** `booking` until both documents exist; `parked` when it cannot be booked (see `reason`). */
-  state: "booking" | "booked" | "parked" | "failed";
-  amount?: number;
-  creditNote?: string;
-  paymentEntry?: string;
-  reason?: string;
-  /** The Wix order `updatedDate` it was parked at: the same version does not park again. */
-  parkedFor?: string;
-  updatedAt: string;
-}
-
-/** The restock of one order, when it could not be done (no Delivery Note to return against). */
-export interface RestockRecord {
-  orderId: string;
-  reason?: string;
-  parkedFor?: string;
-  updatedAt: string;
-}
 
 /** Refund records, one item each; the first write is conditional so two bookings never both start. */
 export class RefundRepository {

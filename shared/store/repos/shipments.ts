@@ -1,41 +1,6 @@
+import type { FulfillmentLink, ShipmentRecord } from "../../flows/shipments/ports";
 import { keys } from "../keys";
 import type { StateTable } from "../state-table";
-
-/** Exactly-once bookkeeping of one ERPNext Delivery Note pushed to Wix as a fulfillment. */
-export interface ShipmentRecord {
-  deliveryNote: string;
-  orderId: string;
-  salesOrder?: string;
-  /**
-   * Set on the records of a note's second and later Sales Orders (ERPNext joins several orders of
-   * one customer into one note: one fulfillment each): keyed by note and Sales Order. The first
-   * order's record is keyed by the note alone, as every record was before notes were split.
-   */
-  part?: string;
-  /** `claimed`: a delivery is creating the fulfillment; `created`: it exists; `deleted`: the note was cancelled. */
-  state: "claimed" | "created" | "deleted";
-  fulfillmentId?: string;
-  /** The tracking last sent (JSON), to see an edit. */
-  tracking?: string;
-  /** Epoch ms until which a claim is held; 0 releases it. */
-  leaseUntil?: number;
-  updatedAt: string;
-}
-
-/**
- * One Wix fulfillment and the Delivery Note it maps to, listed per order (both directions write
- * it): `claimed` while a delivery makes its Delivery Note (FULFILMENT_SOURCE=wix), `linked` once
- * mapped, `cancelled` once the fulfillment is gone and its note cancelled.
- */
-export interface FulfillmentLink {
-  orderId: string;
-  fulfillmentId: string;
-  deliveryNote?: string;
-  state: "claimed" | "linked" | "cancelled";
-  tracking?: string;
-  leaseUntil?: number;
-  updatedAt: string;
-}
 
 const STALE_OR_FREE = "attribute_not_exists(pk) OR (#s = :claimed AND leaseUntil < :now)";
 

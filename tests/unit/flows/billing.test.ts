@@ -7,15 +7,13 @@ import type {
   BillingRecords,
   BillingSettings,
   BillingState,
-  BillingWix,
-  DocFilter,
+  InvoiceRecord,
+  PaymentRecord,
 } from "#shared/flows/billing/ports";
 import { BillingSync } from "#shared/flows/billing/sync";
-import type { InvoiceRecord, PaymentRecord } from "#shared/store/repos/billing";
-import type { OrderRecord } from "#shared/store/state";
-import type { WixOrderTransactions, WixPayment } from "#shared/wix/transactions";
-import type { WixOrder } from "#shared/wix/types";
-import { FakeLog } from "./fakes";
+import type { OrderRecord } from "#shared/flows/records";
+import type { WixOrder, WixPayment } from "#shared/flows/wix-orders";
+import { FakeErpnext, FakeLog, FakeWix } from "./fakes";
 
 type Doc = Record<string, unknown> & { name: string };
 const cents = (n: unknown) => Math.round(Number(n ?? 0) * 100);
@@ -24,37 +22,14 @@ const cents = (n: unknown) => Math.round(Number(n ?? 0) * 100);
  * Just enough of ERPNext's billing: the Sales Order mapper, invoice totals and outstanding,
  * advances pulled from the order, and Payment Entries refused above the outstanding amount.
  */
-class FakeBillingErpnext implements BillingErpnext {
-  readonly docs = new Map<string, Map<string, Doc>>();
+class FakeBillingErpnext extends FakeErpnext implements BillingErpnext {
   /** A server-side rule that changes an invoice's total. */
   invoiceTotal?: (computed: number) => number;
   /** The next Payment Entry insert commits but its answer is lost. */
   loseNextAnswer = false;
-  private serial = 0;
 
-  table(doctype: string) {
-    const t = this.docs.get(doctype) ?? new Map<string, Doc>();
-    this.docs.set(doctype, t);
-    return t;
-  }
-  all(doctype: string) {
-    return [...this.table(doctype).values()];
-  }
-  async get<T>(doctype: string, name: string) {
-    const doc = this.table(doctype).get(name);
-    if (!doc) throw new PermanentError(`${doctype} ${name} not found`);
-    return structuredClone(doc) as T;
-  }
-  async list<T>(doctype: string, opts: { fields: string[]; filters?: DocFilter[]; pageLength?: number }) {
-    const ok = (d: Doc, [f, op, v]: DocFilter) =>
-      op === "=" ? String(d[f] ?? 0) === String(v) : String(d[f] ?? 0) !== String(v);
-    return this.all(doctype)
-      .filter((d) => (opts.filters ?? []).every((f) => ok(d, f)))
-      .slice(0, opts.pageLength ?? 500)
-      .map((d) => Object.fromEntries(opts.fields.map((f) => [f, d[f]])) as T);
-  }
-  async call<T>(method: string, args: Record<string, unknown> = {}) {
-    if (method !== MAKE_SALES_INVOICE) throw new Error(`no method ${method}`);
+  override async call<T>(method: string, args: Record<string, unknown> = {}) {
+    if (method !== MAKE_SALES_INVOICE) return super.call<T>(method, args);
     const so = this.table("Sales Order").get(String(args.source_name)) as Doc;
     const billed = this.all("Sales Invoice").some((si) => si.docstatus === 1 && si.sales_order === so.name);
     return {
@@ -66,10 +41,9 @@ class FakeBillingErpnext implements BillingErpnext {
       taxes: structuredClone(so.taxes),
     } as T;
   }
-  async insert<T>(doctype: string, doc: Record<string, unknown>) {
-    const name = `${doctype.replace(/[^A-Z]/g, "")}-${++this.serial}`;
-    const stored: Doc = { docstatus: 0, ...structuredClone(doc), name };
-    this.table(doctype).set(name, stored);
+  override async insert<T>(doctype: string, doc: Record<string, unknown>) {
+    const { name } = await super.insert<Doc>(doctype, doc);
+    const stored = this.table(doctype).get(name) as Doc;
     if (doctype === "Sales Invoice") {
       const items = stored.items as { qty: number; rate: number }[];
       const taxes = (stored.taxes as { tax_amount: number }[] | undefined) ?? [];
@@ -86,9 +60,9 @@ class FakeBillingErpnext implements BillingErpnext {
     }
     return structuredClone(stored) as T;
   }
-  async update<T>(doctype: string, name: string, patch: Record<string, unknown>) {
+  override async update<T>(doctype: string, name: string, patch: Record<string, unknown>) {
+    await super.update(doctype, name, patch);
     const doc = this.table(doctype).get(name) as Doc;
-    Object.assign(doc, patch);
     if (doctype === "Sales Invoice" && patch.docstatus === 1) {
       // allocate_advances_automatically: what was paid against the order comes along.
       const so = this.table("Sales Order").get(String(doc.sales_order)) as Doc;
@@ -112,23 +86,6 @@ class FakeBillingErpnext implements BillingErpnext {
     if (ref?.reference_doctype === "Sales Invoice")
       target.outstanding_amount = (outstanding - cents(ref?.allocated_amount)) / 100;
     else target.advance_paid = (cents(target.advance_paid) + cents(ref?.allocated_amount)) / 100;
-  }
-}
-
-class FakeBillingWix implements BillingWix {
-  readonly orders = new Map<string, WixOrder>();
-  readonly transactions = new Map<string, WixOrderTransactions>();
-  async getOrder(id: string) {
-    return structuredClone(this.orders.get(id));
-  }
-  async orderTransactions(ids: string[]) {
-    return new Map(
-      ids.flatMap((id) =>
-        this.transactions.has(id)
-          ? [[id, structuredClone(this.transactions.get(id) as WixOrderTransactions)] as const]
-          : [],
-      ),
-    );
   }
 }
 
@@ -194,7 +151,7 @@ const settings: BillingSettings = {
 };
 
 let erpnext: FakeBillingErpnext;
-let wix: FakeBillingWix;
+let wix: FakeWix;
 let state: FakeBillingState;
 const billing = (over: Partial<BillingSettings> = {}) =>
   new BillingSync({ erpnext, wix, state, log: new FakeLog(), settings: { ...settings, ...over } });
@@ -250,7 +207,7 @@ const refs = (pe: Doc) =>
 
 beforeEach(() => {
   erpnext = new FakeBillingErpnext();
-  wix = new FakeBillingWix();
+  wix = new FakeWix();
   state = new FakeBillingState();
 });
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
-import { CATEGORY_BATCH, CategorySync, categoryJob } from "#shared/flows/categories/sync";
-import type { ProductMapping } from "#shared/store/state";
+import { CATEGORY_BATCH, CategorySync, categoryJob } from "#shared/flows/products/categories";
+import type { ProductMapping } from "#shared/flows/records";
 import { FakeCategories, FakeLog, FakeQueue, FakeState } from "./product-fakes";
 
 /** The category filing against in-memory ports: no servers, milliseconds. */

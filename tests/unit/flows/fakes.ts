@@ -1,33 +1,48 @@
 /**
- * In-memory fakes of the orders and inventory ports: just enough of ERPNext, Wix and our state to
- * run the use-cases in milliseconds. They follow the ports' documented behaviour, nothing more.
+ * The in-memory ERPNext, Wix and state every flow's unit tests share: just enough of them to run
+ * the use-cases in milliseconds. They follow the ports' documented behaviour, nothing more; a
+ * flow's tests add the ERPNext rules they need (its mappers, totals) in a subclass.
  */
-import { NotFoundError } from "#shared/errors";
+import { AlreadyExistsError, NotFoundError } from "#shared/errors";
+import type { BillingWix } from "#shared/flows/billing/ports";
 import type { InventoryErpnext, InventoryState, InventoryWix } from "#shared/flows/inventory/ports";
 import { CLOSE_SALES_ORDERS } from "#shared/flows/orders/cancel";
-import type { DocFilter, OrdersErpnext, OrdersState, OrdersWix } from "#shared/flows/orders/ports";
-import type { CustomerRecord, OrderRecord, ProductMapping } from "#shared/store/state";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { BulkResponse, WixInventoryItem, WixOrder } from "#shared/wix/types";
+import type {
+  CustomerRecord,
+  DocFilter,
+  OrdersErpnext,
+  OrdersState,
+  OrdersWix,
+} from "#shared/flows/orders/ports";
+import type { CategoryState, MappingScan } from "#shared/flows/products/category-ports";
+import type { FlowHeartbeat, ProductMappings } from "#shared/flows/products/ports";
+import type { OrderRecord, ProductMapping, SyncLogEntry } from "#shared/flows/records";
+import type { RefundsWix } from "#shared/flows/refunds/ports";
+import type { ShipmentsErpnext, ShipmentsWix } from "#shared/flows/shipments/ports";
+import type { BulkResponse, WixInventoryItem } from "#shared/flows/wix-catalog";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
+import type { WixOrder, WixOrderTransactions, WixPayment, WixRefund } from "#shared/flows/wix-orders";
 
-type Doc = Record<string, unknown> & { name: string };
+export type Doc = Record<string, unknown> & { name: string };
 
-const matches = (doc: Doc, filter: DocFilter): boolean => {
+export const matches = (doc: Doc, filter: DocFilter): boolean => {
   // `[child doctype, field, op, value]`: one of the document's rows matches.
   if (filter.length === 4)
     return Object.values(doc).some(
       (v) => Array.isArray(v) && v.some((row) => matches(row as Doc, filter.slice(1) as DocFilter)),
     );
   const [field, op, value] = filter;
-  const actual = doc[field] ?? (field === "docstatus" ? 0 : undefined);
+  // An unset Check or Int field reads as 0 in Frappe's tables (docstatus, is_return...).
+  const actual = doc[field] ?? (field === "docstatus" || typeof value === "number" ? 0 : undefined);
   if (op === "=") return actual === value;
   if (op === "!=") return actual !== value;
   if (op === "in") return (value as unknown[]).includes(actual);
+  if (op === ">=") return String(actual) >= String(value);
   throw new Error(`fake ERPNext: no operator ${op}`);
 };
 
 /** Documents per doctype; a Sales Order's grand_total is its lines and charges less its discount. */
-export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
+export class FakeErpnext implements OrdersErpnext, InventoryErpnext, ShipmentsErpnext {
   readonly docs = new Map<string, Map<string, Doc>>();
   readonly calls: string[] = [];
   /** ERPNext-side rules that change a Sales Order's total (a pricing rule, a tax template). */
@@ -62,10 +77,13 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
 
   async list<T>(
     doctype: string,
-    opts: { fields: string[]; filters?: DocFilter[]; start?: number; pageLength?: number },
+    opts: { fields: string[]; filters?: DocFilter[]; orderBy?: string; start?: number; pageLength?: number },
   ): Promise<T[]> {
     this.calls.push(`list ${doctype}`);
     const rows = this.all(doctype).filter((d) => (opts.filters ?? []).every((f) => matches(d, f)));
+    // `<field> asc`, the one order the flows ask for.
+    const [by, dir] = opts.orderBy?.split(" ") ?? [];
+    if (by && dir === "asc") rows.sort((a, b) => String(a[by]).localeCompare(String(b[by])));
     const start = opts.start ?? 0;
     return rows
       .slice(start, start + (opts.pageLength ?? 500))
@@ -115,6 +133,12 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
     return null as T;
   }
 
+  /** ERPNext's document mappers (make Delivery Note...): a flow's tests add the ones they use. */
+  async mapDocument<T>(method: string, sourceName: string): Promise<T> {
+    this.calls.push(`map ${method} ${sourceName}`);
+    throw new Error(`fake ERPNext: no mapper ${method}`);
+  }
+
   private totalOf(doc: Doc): number {
     const items = (doc.items as { qty: number; rate: number }[] | undefined) ?? [];
     const taxes = (doc.taxes as { tax_amount: number }[] | undefined) ?? [];
@@ -127,8 +151,13 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext {
   }
 }
 
-/** Our state, with the claim semantics of the DynamoDB store (leases, conditional writes). */
-export class FakeState implements OrdersState, InventoryState {
+/**
+ * Our state, with the claim semantics of the DynamoDB store (leases, conditional writes): orders,
+ * customers, holds, product mappings, category ids, watermarks, the heartbeat.
+ */
+export class FakeState
+  implements OrdersState, InventoryState, ProductMappings, CategoryState, MappingScan, FlowHeartbeat
+{
   readonly orders = new Map<string, OrderRecord>();
   readonly customers = new Map<string, string>();
   readonly addresses = new Map<string, string>();
@@ -136,6 +165,10 @@ export class FakeState implements OrdersState, InventoryState {
   readonly holds = new Map<string, { skus: Record<string, number>; until: number }>();
   readonly mappings = new Map<string, ProductMapping>();
   readonly watermarks = new Map<string, string>();
+  /** The Item Price behind each mapping (products). */
+  readonly itemOfPrice = new Map<string, string>();
+  /** Wix category ids by Item Group (categories). */
+  readonly categoryIds = new Map<string, string>();
   readonly successes: string[] = [];
 
   async getOrder(orderId: string) {
@@ -237,8 +270,34 @@ export class FakeState implements OrdersState, InventoryState {
 
   async getMappings(itemCodes: string[]) {
     return new Map(
-      itemCodes.flatMap((c) => (this.mappings.has(c) ? [[c, this.mappings.get(c) as ProductMapping]] : [])),
+      itemCodes.flatMap((c) => {
+        const m = this.mappings.get(c);
+        return m ? [[c, structuredClone(m)] as const] : [];
+      }),
     );
+  }
+
+  async putMapping(mapping: ProductMapping) {
+    this.mappings.set(mapping.itemCode, structuredClone(mapping));
+  }
+
+  async putMappings(rows: { mapping: ProductMapping; priceName?: string }[]) {
+    for (const { mapping, priceName } of rows) {
+      this.mappings.set(mapping.itemCode, structuredClone(mapping));
+      if (priceName) this.itemOfPrice.set(priceName, mapping.itemCode);
+    }
+  }
+
+  async itemForPrice(priceName: string) {
+    return this.itemOfPrice.get(priceName);
+  }
+
+  async getCategoryId(group: string) {
+    return this.categoryIds.get(group);
+  }
+
+  async putCategoryId(group: string, id: string) {
+    this.categoryIds.set(group, id);
   }
 
   async itemForProduct(productId: string, variantId?: string) {
@@ -257,17 +316,106 @@ export class FakeState implements OrdersState, InventoryState {
     return this.watermarks.get(name);
   }
 
+  /** Forward only, as the store's. */
+  async advanceWatermark(name: string, value: string) {
+    const current = this.watermarks.get(name);
+    if (current !== undefined && current >= value) return false;
+    this.watermarks.set(name, value);
+    return true;
+  }
+
+  async getOrders(orderIds: string[]) {
+    const found = orderIds.flatMap((id) => {
+      const record = this.orders.get(id);
+      return record ? [[id, structuredClone(record)] as const] : [];
+    });
+    return new Map(found);
+  }
+
+  async *allMappings(pageSize: number) {
+    const all = [...this.mappings.values()];
+    for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
+  }
+
   async markSuccess(flow: string) {
     this.successes.push(flow);
   }
 }
 
-/** Wix orders and inventory items; bulk writes answer per item, as Wix does. */
-export class FakeWix implements OrdersWix, InventoryWix {
+/**
+ * Wix orders, their fulfillments and inventory items; bulk writes answer per item, as Wix does.
+ */
+export class FakeWix implements OrdersWix, InventoryWix, ShipmentsWix, BillingWix {
   readonly orders = new Map<string, WixOrder>();
   readonly inventory: WixInventoryItem[] = [];
   readonly writes: { kind: "update" | "create"; items: unknown[] }[] = [];
+  /** Each order's payments and refunds. */
+  readonly transactions = new Map<string, WixOrderTransactions>();
+  /** Each order's fulfillments. */
+  readonly fulfillments = new Map<string, WixFulfillment[]>();
+  /** The order ids of each List Fulfillments For Multiple Orders call. */
+  readonly listed: string[][] = [];
+  /** The next create goes through, then answers as given. */
+  failNextCreate?: Error;
+  /** Runs once, after the next create is made and before its answer returns. */
+  afterNextCreate?: () => Promise<void>;
   private serial = 0;
+
+  /** The transactions of the orders that have any. */
+  async orderTransactions(ids: string[]) {
+    return new Map(
+      ids.flatMap((id) => {
+        const tx = this.transactions.get(id);
+        return tx ? [[id, structuredClone(tx)] as const] : [];
+      }),
+    );
+  }
+
+  /** The order's fulfillments (the live list). */
+  of(orderId: string): WixFulfillment[] {
+    const list = this.fulfillments.get(orderId) ?? [];
+    this.fulfillments.set(orderId, list);
+    return list;
+  }
+
+  async orderFulfillments(ids: string[]) {
+    this.listed.push(ids);
+    return new Map(ids.map((id) => [id, structuredClone(this.of(id))]));
+  }
+
+  /** AlreadyExistsError for a tracking number the order already has, as Wix answers. */
+  async createFulfillment(orderId: string, f: WixFulfillment) {
+    const list = this.of(orderId);
+    if (
+      f.trackingInfo?.trackingNumber &&
+      list.some((x) => x.trackingInfo?.trackingNumber === f.trackingInfo?.trackingNumber)
+    )
+      throw new AlreadyExistsError("TRACKING_NUMBER_ALREADY_EXISTS");
+    const made = { ...structuredClone(f), id: `F-${++this.serial}` };
+    list.push(made);
+    const failure = this.failNextCreate;
+    this.failNextCreate = undefined;
+    if (failure) throw failure;
+    const after = this.afterNextCreate;
+    this.afterNextCreate = undefined;
+    await after?.();
+    return { fulfillmentId: made.id, fulfillments: list };
+  }
+
+  async updateFulfillment(orderId: string, f: WixFulfillment & { id: string }) {
+    const current = this.of(orderId).find((x) => x.id === f.id);
+    if (!current) throw new NotFoundError("gone");
+    Object.assign(current, f);
+    return this.of(orderId);
+  }
+
+  async deleteFulfillment(orderId: string, id: string) {
+    const list = this.of(orderId);
+    const i = list.findIndex((x) => x.id === id);
+    if (i < 0) throw new NotFoundError("gone");
+    list.splice(i, 1);
+    return list;
+  }
 
   async getOrder(id: string) {
     const order = this.orders.get(id);
@@ -330,9 +478,76 @@ export class FakeWix implements OrdersWix, InventoryWix {
   }
 }
 
+/**
+ * One order of the shared FakeWix, as the refunds flow's port reads it (List Transactions For Single
+ * Order): `order`, `refunds` and `payments` are that order's in `wix`.
+ */
+export class FakeOrderWix implements RefundsWix {
+  constructor(
+    readonly wix = new FakeWix(),
+    readonly orderId = "order-1",
+  ) {}
+
+  get order(): WixOrder {
+    return this.wix.orders.get(this.orderId) as WixOrder;
+  }
+  set order(order: WixOrder) {
+    this.wix.orders.set(this.orderId, order);
+  }
+  get refunds(): WixRefund[] {
+    return this.transactions().refunds;
+  }
+  set refunds(refunds: WixRefund[]) {
+    this.transactions().refunds = refunds;
+  }
+  get payments(): WixPayment[] {
+    return this.transactions().payments;
+  }
+  set payments(payments: WixPayment[]) {
+    this.transactions().payments = payments;
+  }
+
+  getOrder(id: string) {
+    return this.wix.getOrder(id);
+  }
+
+  async orderTransactions(orderId: string) {
+    const tx = (await this.wix.orderTransactions([orderId])).get(orderId);
+    return { refunds: tx?.refunds ?? [], payments: tx?.payments ?? [] };
+  }
+
+  private transactions(): WixOrderTransactions {
+    const tx = this.wix.transactions.get(this.orderId) ?? {
+      orderId: this.orderId,
+      payments: [],
+      refunds: [],
+    };
+    this.wix.transactions.set(this.orderId, tx);
+    return tx;
+  }
+}
+
+/** The sync log: every entry written, one by one or in a batch. */
 export class FakeLog {
   readonly entries: SyncLogEntry[] = [];
   async write(entry: SyncLogEntry) {
     this.entries.push(entry);
+  }
+  async writeAll(entries: SyncLogEntry[]) {
+    this.entries.push(...entries);
+  }
+}
+
+/** The work queues: what was sent, queue by queue. */
+export class FakeQueue {
+  readonly sent: { queue: string; messages: unknown[] }[] = [];
+
+  async send(queue: string, messages: unknown[]): Promise<void> {
+    this.sent.push({ queue, messages });
+  }
+
+  /** Every message sent to `queue`, in order. */
+  to(queue: string): unknown[] {
+    return this.sent.filter((s) => s.queue === queue).flatMap((s) => s.messages);
   }
 }

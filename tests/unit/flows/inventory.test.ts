@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
 import { InventorySync } from "#shared/flows/inventory/sync";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
 
 let erpnext: FakeErpnext;

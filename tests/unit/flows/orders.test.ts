@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, test } from "@jest/globals";
 import { PermanentError } from "#shared/errors";
 import type { OrderSyncSettings } from "#shared/flows/orders/ports";
 import { OrderSync } from "#shared/flows/orders/sync";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
 
 const settings: OrderSyncSettings = {

@@ -1,46 +1,34 @@
 /**
  * In-memory fakes of the products and categories flows' ports (shared/flows/products/ports.ts,
- * shared/flows/categories/ports.ts). They keep the rules the flows rely on: Wix SKUs are unique,
+ * shared/flows/products/category-ports.ts). They keep the rules the flows rely on: Wix SKUs are unique,
  * writes are revision-guarded, a bulk call answers per item, Frappe lists carry no child tables.
  */
 import { NotFoundError, RevisionConflictError } from "#shared/errors";
-import type {
-  Category,
-  CategoryDirectory,
-  CategoryState,
-  Filing,
-  MappingScan,
-} from "#shared/flows/categories/ports";
-import type {
-  FlowHeartbeat,
-  ItemFilter,
-  ItemSource,
-  OutcomeLog,
-  ProductCatalog,
-  ProductMappings,
-} from "#shared/flows/products/ports";
-import type { Enqueuer, MessageOf, QueueName } from "#shared/queue/messages";
-import type { ProductMapping } from "#shared/store/state";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { BulkError } from "#shared/wix/bulk";
-import type { CatalogVersion } from "#shared/wix/client";
+import type { DocFilter } from "#shared/flows/erpnext-documents";
+import type { Category, CategoryDirectory, Filing } from "#shared/flows/products/category-ports";
+import type { ItemSource, ProductCatalog } from "#shared/flows/products/ports";
+import type { BulkError } from "#shared/flows/wix-bulk";
 import type {
   BulkItemResult,
   BulkResponse,
+  CatalogVersion,
   WixNewProduct,
   WixProduct,
   WixProductUpdate,
   WixVariantMatch,
-} from "#shared/wix/types";
+} from "#shared/flows/wix-catalog";
+import { FakeErpnext, matches } from "./fakes";
+
+export { FakeLog, FakeQueue, FakeState } from "./fakes";
 
 export const PRICE_LIST = "Standard Selling";
 
 type Row = Record<string, unknown>;
 
-/** ERPNext: Items (with their attribute child rows) and Item Prices. */
-export class FakeErpnext implements ItemSource {
-  readonly items = new Map<string, Row>();
-  readonly prices = new Map<string, Row>();
+/** ERPNext with Items (with their attribute child rows), Item Prices and System Settings. */
+export class ItemsErpnext extends FakeErpnext implements ItemSource {
+  readonly items = this.table("Item");
+  readonly prices = this.table("Item Price");
 
   /** A sellable item; `fields` override the defaults. */
   item(code: string, fields: Row = {}): this {
@@ -72,33 +60,20 @@ export class FakeErpnext implements ItemSource {
     return this;
   }
 
-  async listAll<T = Row>(doctype: "Item" | "Item Price", opts: { filters?: ItemFilter[] }): Promise<T[]> {
-    const rows = [...(doctype === "Item" ? this.items : this.prices).values()];
-    return rows
+  /** Every field but the child tables, which a list never carries. */
+  override async listAll<T = Row>(doctype: string, opts: { filters?: DocFilter[] }): Promise<T[]> {
+    return this.all(doctype)
       .filter((row) => (opts.filters ?? []).every((f) => matches(row, f)))
       .map(({ attributes: _childTable, ...fields }) => structuredClone(fields) as T);
   }
 
-  /** A fresh site's: prices in 2 decimals (shared/erpnext/currency.ts). */
+  /** A fresh site's: prices in 2 decimals (shared/flows/currency.ts). */
   systemSettings: Row = { number_format: "#,###.##", currency_precision: "" };
 
-  async get<T = Row>(doctype: "Item" | "System Settings", name: string): Promise<T> {
+  override async get<T = Row>(doctype: string, name: string): Promise<T> {
     if (doctype === "System Settings") return structuredClone(this.systemSettings) as T;
-    const doc = this.items.get(name);
-    if (!doc) throw new NotFoundError(`Item ${name} not found`);
-    return structuredClone(doc) as T;
+    return super.get<T>(doctype, name);
   }
-
-  async find<T = Row>(_doctype: "Item Price", name: string): Promise<T | undefined> {
-    const doc = this.prices.get(name);
-    return doc ? (structuredClone(doc) as T) : undefined;
-  }
-}
-
-function matches(row: Row, [field, op, value]: ItemFilter): boolean {
-  if (op === "in") return (value as unknown[]).includes(row[field]);
-  if (op === "=") return row[field] === value;
-  throw new Error(`the fake ERPNext does not know the operator ${op}`);
 }
 
 /** Wix Catalog V3 products: ids and revisions assigned by Wix, store-wide unique SKUs. */
@@ -262,64 +237,6 @@ function failed(originalIndex: number, error: BulkError): BulkItemResult<WixProd
   return { itemMetadata: { originalIndex, success: false, error } };
 }
 
-/** Our state: product mappings, the Item Price behind each, category ids, the heartbeat. */
-export class FakeState implements ProductMappings, CategoryState, MappingScan, FlowHeartbeat {
-  readonly mappings = new Map<string, ProductMapping>();
-  readonly itemOfPrice = new Map<string, string>();
-  readonly categoryIds = new Map<string, string>();
-  readonly successes: string[] = [];
-
-  async getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>> {
-    const found = new Map<string, ProductMapping>();
-    for (const code of itemCodes) {
-      const m = this.mappings.get(code);
-      if (m) found.set(code, structuredClone(m));
-    }
-    return found;
-  }
-
-  async putMapping(mapping: ProductMapping): Promise<void> {
-    this.mappings.set(mapping.itemCode, structuredClone(mapping));
-  }
-
-  async putMappings(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void> {
-    for (const { mapping, priceName } of rows) {
-      this.mappings.set(mapping.itemCode, structuredClone(mapping));
-      if (priceName) this.itemOfPrice.set(priceName, mapping.itemCode);
-    }
-  }
-
-  async itemForPrice(priceName: string): Promise<string | undefined> {
-    return this.itemOfPrice.get(priceName);
-  }
-
-  async getCategoryId(group: string): Promise<string | undefined> {
-    return this.categoryIds.get(group);
-  }
-
-  async putCategoryId(group: string, id: string): Promise<void> {
-    this.categoryIds.set(group, id);
-  }
-
-  async *allMappings(pageSize: number): AsyncGenerator<ProductMapping[]> {
-    const all = [...this.mappings.values()];
-    for (let i = 0; i < all.length; i += pageSize) yield all.slice(i, i + pageSize);
-  }
-
-  async markSuccess(flow: "products"): Promise<void> {
-    this.successes.push(flow);
-  }
-}
-
-/** The sync log. */
-export class FakeLog implements OutcomeLog {
-  readonly entries: SyncLogEntry[] = [];
-
-  async writeAll(entries: SyncLogEntry[]): Promise<void> {
-    this.entries.push(...entries);
-  }
-}
-
 /** Wix Stores categories and their members; a product can be refused per call with a code. */
 export class FakeCategories implements CategoryDirectory {
   readonly categories: (Category & { created: string; managed?: boolean })[] = [];
@@ -376,14 +293,5 @@ export class FakeCategories implements CategoryDirectory {
       if (!error) change(set, productId);
       return error ? { productId, error } : { productId };
     });
-  }
-}
-
-/** The products queue: what was sent. */
-export class FakeQueue implements Enqueuer {
-  readonly sent: { queue: QueueName; messages: unknown[] }[] = [];
-
-  async send<Q extends QueueName>(queue: Q, messages: MessageOf<Q>[]): Promise<void> {
-    this.sent.push({ queue, messages });
   }
 }

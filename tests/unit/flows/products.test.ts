@@ -2,11 +2,11 @@ import { beforeEach, describe, expect, test } from "@jest/globals";
 import { PermanentError, RetryableError } from "#shared/errors";
 import { HIDDEN_HASH } from "#shared/flows/products/mapping";
 import { ProductSync } from "#shared/flows/products/sync";
-import { FakeErpnext, FakeLog, FakeState, FakeWixProducts, PRICE_LIST } from "./product-fakes";
+import { FakeLog, FakeState, FakeWixProducts, ItemsErpnext, PRICE_LIST } from "./product-fakes";
 
 /** The products use-case against in-memory ports: no servers, milliseconds. */
 describe("ProductSync with in-memory ports", () => {
-  let erpnext: FakeErpnext;
+  let erpnext: ItemsErpnext;
   let wix: FakeWixProducts;
   let state: FakeState;
   let log: FakeLog;
@@ -29,7 +29,7 @@ describe("ProductSync with in-memory ports", () => {
     });
 
   beforeEach(() => {
-    erpnext = new FakeErpnext();
+    erpnext = new ItemsErpnext();
     wix = new FakeWixProducts();
     state = new FakeState();
     log = new FakeLog();

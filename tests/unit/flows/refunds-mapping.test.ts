@@ -9,7 +9,7 @@ import {
   toCreditNote,
   type WixRefund,
 } from "#shared/flows/refunds/mapping";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixOrder } from "#shared/flows/wix-orders";
 
 const L1 = "11111111-1111-4111-8111-111111111111";
 const L2 = "22222222-2222-4222-8222-222222222222";

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import { PermanentError, RetryableError } from "#shared/errors";
 import { paymentAccountFor } from "#shared/flows/billing/accounts";
+import { INVOICE_RETURN } from "#shared/flows/refunds/credit-note";
 import type { WixRefund } from "#shared/flows/refunds/mapping";
-import type { RefundsInvoices, RefundsState, RefundsWix } from "#shared/flows/refunds/ports";
-import { DELIVERY_RETURN, INVOICE_RETURN, RefundSync } from "#shared/flows/refunds/sync";
-import type { RefundRecord, RestockRecord } from "#shared/store/repos/refunds";
-import type { WixPayment } from "#shared/wix/transactions";
-import type { WixOrder } from "#shared/wix/types";
-import { FakeErpnext, FakeLog } from "./fakes";
+import type { RefundRecord, RefundsInvoices, RefundsState, RestockRecord } from "#shared/flows/refunds/ports";
+import { DELIVERY_RETURN } from "#shared/flows/refunds/restock";
+import { RefundSync } from "#shared/flows/refunds/sync";
+import type { WixOrder } from "#shared/flows/wix-orders";
+import { FakeErpnext, FakeLog, FakeOrderWix } from "./fakes";
 
 const L1 = "line-1";
 const L2 = "line-2";
@@ -120,20 +120,8 @@ class RefundState implements RefundsState {
   }
 }
 
-class RefundWix implements RefundsWix {
-  order!: WixOrder;
-  refunds: WixRefund[] = [];
-  async getOrder() {
-    return structuredClone(this.order);
-  }
-  payments: WixPayment[] = [];
-  async orderTransactions() {
-    return structuredClone({ refunds: this.refunds, payments: this.payments });
-  }
-}
-
 let erpnext: ReturnsErpnext;
-let wix: RefundWix;
+let wix: FakeOrderWix;
 let state: RefundState;
 let log: FakeLog;
 let invoiceOn: "payment" | "never";
@@ -223,7 +211,7 @@ const refund = (
 
 beforeEach(() => {
   erpnext = new ReturnsErpnext();
-  wix = new RefundWix();
+  wix = new FakeOrderWix();
   state = new RefundState();
   log = new FakeLog();
   invoiceOn = "payment";

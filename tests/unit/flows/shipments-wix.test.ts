@@ -1,14 +1,18 @@
 import { describe, expect, test } from "@jest/globals";
 import { RetryableError } from "#shared/errors";
+import type { OrderRecord } from "#shared/flows/records";
 import { shipmentCatchup } from "#shared/flows/shipments/catchup";
 import { trackingKey } from "#shared/flows/shipments/mapping";
 import type { ShipmentsMessage } from "#shared/flows/shipments/messages";
-import type { ShipmentDeps, ShipmentsRepository } from "#shared/flows/shipments/ports";
+import type {
+  FulfillmentLink,
+  ShipmentDeps,
+  ShipmentRecord,
+  ShipmentsRepository,
+} from "#shared/flows/shipments/ports";
 import { FulfillmentPull, fulfillmentsInStep } from "#shared/flows/shipments/pull";
-import type { OrderRecord } from "#shared/store/repos/orders";
-import type { FulfillmentLink, ShipmentRecord } from "#shared/store/repos/shipments";
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
-import type { WixOrder } from "#shared/wix/types";
+import type { WixFulfillment } from "#shared/flows/wix-fulfillments";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
 
 /** FULFILMENT_SOURCE=wix: Wix fulfillments -> Delivery Notes, the catch-up, and billing told. */
@@ -46,31 +50,11 @@ class FakeShipments
 
 class ShipmentState extends FakeState {
   readonly shipments = new FakeShipments();
-  async advanceWatermark(name: string, value: string) {
-    if ((this.watermarks.get(name) ?? "") >= value) return false;
-    this.watermarks.set(name, value);
-    return true;
-  }
-  async getOrders(ids: string[]) {
-    return new Map(
-      ids.flatMap((id) => (this.orders.has(id) ? [[id, this.orders.get(id) as OrderRecord]] : [])),
-    );
-  }
-}
-
-class FulfillmentsWix extends FakeWix {
-  readonly fulfillments = new Map<string, WixFulfillment[]>();
-  /** The order ids of each List Fulfillments For Multiple Orders call. */
-  readonly listed: string[][] = [];
-  async orderFulfillments(ids: string[]) {
-    this.listed.push(ids);
-    return new Map(ids.map((id) => [id, structuredClone(this.fulfillments.get(id) ?? [])]));
-  }
 }
 
 /** ERPNext with the Sales Order -> Delivery Note mapper (its rows left to deliver). */
 class ShipmentErpnext extends FakeErpnext {
-  async mapDocument<T>(_method: string, salesOrder: string): Promise<T> {
+  override async mapDocument<T>(_method: string, salesOrder: string): Promise<T> {
     const so = await this.get<{
       customer: string;
       items: { name: string; item_code: string; qty: number }[];
@@ -101,7 +85,7 @@ const wixOrder = (id: string, over: Partial<WixOrder> = {}): WixOrder => ({
 
 function world() {
   const erpnext = new ShipmentErpnext();
-  const wix = new FulfillmentsWix();
+  const wix = new FakeWix();
   const state = new ShipmentState();
   const delivered: string[] = [];
   const order = wixOrder("o-1", { fulfillmentStatus: "FULFILLED" });

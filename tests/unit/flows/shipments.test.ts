@@ -1,15 +1,17 @@
 import { describe, expect, test } from "@jest/globals";
-import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "#shared/errors";
+import { PermanentError, RetryableError } from "#shared/errors";
+import type { OrderRecord, SyncLogEntry } from "#shared/flows/records";
 import { allocate, knownProvider, trackingInfoOf } from "#shared/flows/shipments/mapping";
-import type { ShipmentDeps, ShipmentsRepository } from "#shared/flows/shipments/ports";
+import type {
+  FulfillmentLink,
+  ShipmentDeps,
+  ShipmentRecord,
+  ShipmentsRepository,
+} from "#shared/flows/shipments/ports";
 import { quantitiesOf } from "#shared/flows/shipments/pull";
 import { ShipmentPush } from "#shared/flows/shipments/push";
-import type { OrderRecord } from "#shared/store/repos/orders";
-import type { FulfillmentLink, ShipmentRecord } from "#shared/store/repos/shipments";
-import type { SyncLogEntry } from "#shared/store/sync-log";
-import type { WixFulfillment } from "#shared/wix/fulfillment-types";
-import type { WixOrder } from "#shared/wix/types";
-import { FakeState } from "./fakes";
+import type { WixOrder } from "#shared/flows/wix-orders";
+import { type Doc, FakeErpnext, FakeState, FakeWix } from "./fakes";
 
 /** In-memory fakes of the shipments ports (their documented behaviour, nothing more). */
 class FakeShipments implements ShipmentsRepository {
@@ -64,58 +66,11 @@ class FakeShipments implements ShipmentsRepository {
   }
 }
 
-class FakeWix {
-  readonly byOrder = new Map<string, WixFulfillment[]>();
-  private made = 0;
-  /** The next create goes through, then answers as given. */
-  failNextCreate?: Error;
-  constructor(readonly orders: WixOrder[]) {
-    for (const o of orders) this.byOrder.set(o.id, []);
-  }
-  /** The first order's fulfillments. */
-  get fulfillments(): WixFulfillment[] {
-    return this.of(order.id);
-  }
-  of(orderId: string): WixFulfillment[] {
-    return this.byOrder.get(orderId) ?? [];
-  }
-  async getOrder(id: string) {
-    return structuredClone(this.orders.find((o) => o.id === id));
-  }
-  async orderFulfillments(ids: string[]) {
-    return new Map(ids.map((id) => [id, structuredClone(this.of(id))]));
-  }
-  /** Runs once, after the next create is made and before its answer returns. */
-  afterNextCreate?: () => Promise<void>;
-  async createFulfillment(orderId: string, f: WixFulfillment) {
-    const list = this.of(orderId);
-    if (
-      f.trackingInfo?.trackingNumber &&
-      list.some((x) => x.trackingInfo?.trackingNumber === f.trackingInfo?.trackingNumber)
-    )
-      throw new AlreadyExistsError("TRACKING_NUMBER_ALREADY_EXISTS");
-    const made = { ...structuredClone(f), id: `F-${++this.made}` };
-    list.push(made);
-    const failure = this.failNextCreate;
-    this.failNextCreate = undefined;
-    if (failure) throw failure;
-    const after = this.afterNextCreate;
-    this.afterNextCreate = undefined;
-    await after?.();
-    return { fulfillmentId: made.id, fulfillments: list };
-  }
-  async updateFulfillment(orderId: string, f: WixFulfillment & { id: string }) {
-    const current = this.of(orderId).find((x) => x.id === f.id);
-    if (!current) throw new NotFoundError("gone");
-    Object.assign(current, f);
-    return this.of(orderId);
-  }
-  async deleteFulfillment(orderId: string, id: string) {
-    const list = this.of(orderId);
-    const i = list.findIndex((x) => x.id === id);
-    if (i < 0) throw new NotFoundError("gone");
-    list.splice(i, 1);
-    return list;
+/** Wix with the test's two orders. */
+class OrdersWix extends FakeWix {
+  constructor(orders: WixOrder[]) {
+    super();
+    for (const o of orders) this.orders.set(o.id, o);
   }
 }
 
@@ -142,42 +97,30 @@ const second: WixOrder = {
 };
 
 function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext") {
-  const docs: Record<string, Record<string, Record<string, unknown>>> = {
-    "Delivery Note": { [dn.name as string]: dn },
-    "Sales Order": {
-      "SO-1": {
-        name: "SO-1",
-        docstatus: 1,
-        items: [
-          { name: "r1", item_code: "A", qty: 2, idx: 1 },
-          { name: "r2", item_code: "B", qty: 1, idx: 2 },
-        ],
-      },
-      "SO-2": { name: "SO-2", docstatus: 1, items: [{ name: "s1", item_code: "A", qty: 2, idx: 1 }] },
-    },
-  };
+  const erpnext = new FakeErpnext();
+  erpnext.seed("Delivery Note", dn as Doc);
+  erpnext.seed("Sales Order", {
+    name: "SO-1",
+    docstatus: 1,
+    items: [
+      { name: "r1", item_code: "A", qty: 2, idx: 1 },
+      { name: "r2", item_code: "B", qty: 1, idx: 2 },
+    ],
+  });
+  erpnext.seed("Sales Order", {
+    name: "SO-2",
+    docstatus: 1,
+    items: [{ name: "s1", item_code: "A", qty: 2, idx: 1 }],
+  });
   const shipments = new FakeShipments();
   const leases = new FakeState();
   shipments.salesOrders.set("SO-1", order.id);
   shipments.salesOrders.set("SO-2", second.id);
-  const wix = new FakeWix([order, second]);
+  const wix = new OrdersWix([order, second]);
   const log: SyncLogEntry[] = [];
   const delivered: string[] = [];
   const deps: ShipmentDeps = {
-    erpnext: {
-      find: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T | undefined,
-      get: async <T>(dt: string, n: string) => structuredClone(docs[dt]?.[n]) as T,
-      list: async () => [],
-      insert: async () => {
-        throw new Error("not used");
-      },
-      update: async () => {
-        throw new Error("not used");
-      },
-      mapDocument: async () => {
-        throw new Error("not used");
-      },
-    },
+    erpnext,
     wix,
     state: {
       shipments,
@@ -191,7 +134,7 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     settings: { source },
     onDelivered: async (orderId) => void delivered.push(orderId),
   };
-  return { push: new ShipmentPush(deps), wix, shipments, log, docs, delivered };
+  return { push: new ShipmentPush(deps), wix, shipments, log, erpnext, delivered };
 }
 
 const note = (over: Record<string, unknown> = {}) => ({
@@ -259,7 +202,7 @@ describe("ShipmentPush", () => {
   test("a submitted note makes one fulfillment with its tracking; again, nothing more", async () => {
     const s = setup(note({ wix_tracking_number: "T1", wix_carrier: "UPS" }));
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created", fulfillmentId: "F-1" }]);
-    expect(s.wix.fulfillments).toEqual([
+    expect(s.wix.of(order.id)).toEqual([
       {
         id: "F-1",
         lineItems: [{ id: "L1", quantity: 1 }],
@@ -267,7 +210,7 @@ describe("ShipmentPush", () => {
       },
     ]);
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "skipped", reason: "unchanged" }]);
-    expect(s.wix.fulfillments).toHaveLength(1);
+    expect(s.wix.of(order.id)).toHaveLength(1);
     expect(s.log.map((e) => [e.key, e.outcome])).toEqual([["DN-1", "created"]]);
   });
 
@@ -275,14 +218,14 @@ describe("ShipmentPush", () => {
     const s = setup(note());
     await s.shipments.claim("DN-1", order.id, 60);
     await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
-    expect(s.wix.fulfillments).toEqual([]);
+    expect(s.wix.of(order.id)).toEqual([]);
   });
 
   test("a second note of an order pushed while the first is being made gets its own fulfillment", async () => {
     // Under load the second took the first's new fulfillment for its own lost create (it adopts
     // a fulfillment with the same lines that no note has linked yet).
     const s = setup(note());
-    Object.assign(s.docs["Delivery Note"] ?? {}, { "DN-2": note({ name: "DN-2" }) });
+    s.erpnext.seed("Delivery Note", note({ name: "DN-2" }));
     let second: Promise<unknown> | undefined;
     s.wix.afterNextCreate = async () => {
       second = s.push.push("DN-2");
@@ -293,7 +236,7 @@ describe("ShipmentPush", () => {
       "created",
       "created",
     ]);
-    expect(s.wix.fulfillments.map((f) => f.id)).toEqual(["F-1", "F-2"]);
+    expect(s.wix.of(order.id).map((f) => f.id)).toEqual(["F-1", "F-2"]);
   });
 
   test("a create whose answer was lost is adopted by its tracking number, not made twice", async () => {
@@ -301,24 +244,24 @@ describe("ShipmentPush", () => {
     s.wix.failNextCreate = new RetryableError("504 after the commit");
     await expect(s.push.push("DN-1")).rejects.toBeInstanceOf(RetryableError);
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "linked", fulfillmentId: "F-1" }]);
-    expect(s.wix.fulfillments).toHaveLength(1);
+    expect(s.wix.of(order.id)).toHaveLength(1);
   });
 
   test("a cancelled note deletes its fulfillment once; cancelled before any push, none is made", async () => {
     const s = setup(note());
     await s.push.push("DN-1");
-    (s.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 2 });
+    s.erpnext.seed("Delivery Note", note({ docstatus: 2 }));
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }]);
-    expect(s.wix.fulfillments).toEqual([]);
+    expect(s.wix.of(order.id)).toEqual([]);
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "skipped" }]);
 
     const t = setup(note({ docstatus: 2 }));
     expect(await t.push.push("DN-1")).toMatchObject([
       { outcome: "skipped", reason: "cancelled before it reached Wix" },
     ]);
-    (t.docs["Delivery Note"] as Record<string, Record<string, unknown>>)["DN-1"] = note({ docstatus: 1 });
+    t.erpnext.seed("Delivery Note", note({ docstatus: 1 }));
     await t.push.push("DN-1");
-    expect(t.wix.fulfillments).toEqual([]);
+    expect(t.wix.of(order.id)).toEqual([]);
   });
 
   test("a note joining two Sales Orders fulfils each Wix order with its own rows, once; the cancel deletes both", async () => {
@@ -344,11 +287,11 @@ describe("ShipmentPush", () => {
     expect(s.wix.of(second.id).map((f) => f.lineItems)).toEqual([[{ id: "M1", quantity: 1 }]]);
     expect(await s.push.push("DN-1")).toMatchObject([{ reason: "unchanged" }, { reason: "unchanged" }]);
 
-    s.docs["Delivery Note"] = { "DN-1": { ...joined, wix_tracking_number: "J2" } };
+    s.erpnext.seed("Delivery Note", { ...joined, wix_tracking_number: "J2" });
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }, { outcome: "updated" }]);
     expect(s.wix.of(second.id)[0]?.trackingInfo).toEqual({ trackingNumber: "J2" });
 
-    s.docs["Delivery Note"] = { "DN-1": { ...joined, docstatus: 2 } };
+    s.erpnext.seed("Delivery Note", { ...joined, docstatus: 2 });
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }, { outcome: "updated" }]);
     expect([s.wix.of(order.id), s.wix.of(second.id)]).toEqual([[], []]);
   });
@@ -375,19 +318,16 @@ describe("ShipmentPush", () => {
       note({ items: [{ item_code: "B", qty: 1, so_detail: "a2", against_sales_order: "SO-1-1" }] }),
     );
     // Amend copies po_no, not our no_copy wix_order_id; the amendment is named <name>-1.
-    s.docs["Sales Order"] = {
-      ...s.docs["Sales Order"],
-      "SO-1-1": {
-        name: "SO-1-1",
-        docstatus: 1,
-        amended_from: "SO-1",
-        po_no: "10001",
-        items: [
-          { name: "a1", item_code: "A", qty: 2, idx: 1 },
-          { name: "a2", item_code: "B", qty: 1, idx: 2 },
-        ],
-      },
-    };
+    s.erpnext.seed("Sales Order", {
+      name: "SO-1-1",
+      docstatus: 1,
+      amended_from: "SO-1",
+      po_no: "10001",
+      items: [
+        { name: "a1", item_code: "A", qty: 2, idx: 1 },
+        { name: "a2", item_code: "B", qty: 1, idx: 2 },
+      ],
+    });
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created" }]);
     expect(s.wix.of(order.id).map((f) => f.lineItems)).toEqual([[{ id: "L2", quantity: 1 }]]);
     expect(s.shipments.salesOrders.get("SO-1-1")).toBe(order.id);

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "@jest/globals";
+import { itemStatusUpdates, statusOf } from "#shared/flows/products/item-status";
 import type { ItemResult } from "#shared/flows/products/sync";
+import type { ProductMapping } from "#shared/flows/records";
 import { StatusBatch } from "#shared/flows/status/batch";
 import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
-import { itemStatusUpdates, statusOf } from "#shared/flows/status/items";
 import type { StatusPort, StatusUpdate } from "#shared/flows/status/ports";
 import { OutcomeRecorder } from "#shared/runtime/outcomes";
-import type { ProductMapping } from "#shared/store/state";
 
 /** An in-memory StatusPort: records each call's updates; refuses the names it is told to. */
 function fakePort(opts: { refuse?: string[]; down?: boolean } = {}) {

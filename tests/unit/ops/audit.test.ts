@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
+import type { WixOrder } from "#shared/flows/wix-orders";
 import {
   type AuditContext,
   compareOrder,
@@ -20,7 +21,6 @@ import {
   wixAuditReader,
 } from "#shared/ops/audit/readers";
 import { formatAudit, parsePeriod, previousMonth, runAudit } from "#shared/ops/audit/run";
-import type { WixOrder } from "#shared/wix/types";
 
 const CONTEXT: AuditContext = { expect: { submit: true, createOn: "approved", invoiceOn: "payment" } };
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@jest/globals";
-import { type Item, type ItemPrice, itemPriceSchema, itemSchema } from "#shared/erpnext/schemas";
+import { type Item, type ItemPrice, itemPriceSchema, itemSchema } from "#shared/flows/erpnext-items";
 import type { Catalog } from "#shared/flows/products/catalog";
+import { mergePlans, type PlanInput, planSync } from "#shared/flows/products/first-sync";
+import { renderPlan } from "#shared/flows/products/first-sync-render";
 import type { VariantInput } from "#shared/flows/products/mapping";
-import { mergePlans, type PlanInput, planSync } from "#shared/ops/plan/plan";
-import { renderPlan } from "#shared/ops/plan/render";
-import type { ProductMapping } from "#shared/store/state";
+import type { ProductMapping } from "#shared/flows/records";
 
 const OPTIONS = { erpnextUrl: "https://erp.example.com", priceList: "Standard Selling", stockThreshold: 10 };
 const at = "2026-01-01T00:00:00.000Z";

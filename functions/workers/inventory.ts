@@ -1,0 +1,68 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { RetryableError } from "#shared/errors";
+import type { InventoryMessage } from "#shared/flows/inventory/messages";
+import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
+import { InventorySync, readBins, sellableQuantities } from "#shared/flows/inventory/sync";
+import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { lambda } from "#shared/runtime/lambda";
+import type { OutcomeRecorder } from "#shared/runtime/outcomes";
+import { runCoalesced } from "#shared/runtime/worker";
+
+/** The inventory use-case; the products root uses it too (opening stock of new products). */
+export const inventorySync = perCore(
+  ({ erpnext, wix, state, log, settings }: Core) =>
+    new InventorySync({
+      erpnext,
+      wix,
+      state,
+      log,
+      warehouses: settings.erpnext.warehouses,
+      locationId: settings.wix.locationId,
+      pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
+    }),
+);
+
+/** Sellable ERPNext stock of these items over the chosen warehouses, with no guard (the first-sync plan's). */
+export const sellableStock =
+  (erpnext: Core["erpnext"], warehouses: string[]) =>
+  async (itemCodes: string[]): Promise<Map<string, number>> =>
+    sellableQuantities(await readBins(erpnext, itemCodes, warehouses), warehouses, itemCodes);
+
+/** The inventory worker's composition root. */
+export const getContext = rootContext((core) => ({ inventory: inventorySync(core) }));
+export type Context = Awaited<ReturnType<typeof getContext>>;
+
+/**
+ * Inventory queue consumer. Hints for the same items coalesce: the whole batch becomes one
+ * re-read of the Bins and one bulk push.
+ */
+async function syncInventory(event: SQSEvent): Promise<SQSBatchResponse> {
+  const ctx = await getContext();
+  return runCoalesced("inventory", event, ctx, (messages, record) => pushStock(ctx, messages, record));
+}
+
+async function pushStock(ctx: Context, batch: InventoryMessage[], record: OutcomeRecorder<"inventory">) {
+  const codes = new Set<string>();
+  for (const message of batch) {
+    for (const c of message.itemCodes) codes.add(c);
+    if (message.ledgerEntries?.length)
+      for (const c of await ctx.inventory.itemsForLedgerEntries(message.ledgerEntries)) codes.add(c);
+  }
+  const changedAt = batch
+    .map((m) => m.changedAt)
+    .filter(Boolean)
+    .sort()[0];
+  const source = batch.some((m) => m.source === "reconcile") ? "reconcile" : batch[0]?.source;
+  const result = await ctx.inventory.syncItems([...codes], { changedAt, source });
+  record.outcome(
+    "pushed",
+    `stock: ${result.pushed} pushed, ${result.created} created, ${result.unchanged} unchanged`,
+    { items: codes.size, ...(result.drift.length ? { drift: result.drift.length } : {}) },
+    { count: result.pushed },
+  );
+  // What Wix refused comes back with the whole batch; what it took is unchanged then.
+  if (result.failed.length)
+    throw new RetryableError(result.failed.map((f) => `${f.itemCode}: ${f.reason}`).join("; "));
+}
+
+export const handler = lambda(syncInventory);

@@ -1,0 +1,74 @@
+import { type FlowDefinition, MINUTE, ours } from "../declaration";
+import { productsMessage } from "./messages";
+
+/** The products flow: ERPNext items -> Wix products (and their categories). */
+export const products = {
+  name: "products",
+  description: "ERPNext items -> Wix products",
+  message: productsMessage,
+  worker: {
+    entry: "functions/workers/products.ts",
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    concurrency: 2,
+    sendsTo: ["inventory"],
+  },
+  erpnext: [
+    {
+      doctype: "Item",
+      events: ["on_update", "on_trash"],
+      echoFilter: true,
+      fields: ["variant_of"],
+      // A variant's change also changes its template's product.
+      toMessage: (doc) => ({
+        kind: "items",
+        itemCodes:
+          typeof doc.variant_of === "string" && doc.variant_of ? [doc.name, doc.variant_of] : [doc.name],
+      }),
+    },
+    {
+      doctype: "Item Price",
+      events: ["on_update", "on_trash"],
+      echoFilter: true,
+      fields: ["item_code"],
+      // A thin body names the document only; the worker then reads it to find the item.
+      toMessage: (doc) =>
+        typeof doc.item_code === "string" && doc.item_code
+          ? { kind: "items", itemCodes: [doc.item_code] }
+          : { kind: "items", itemCodes: [], priceNames: [doc.name] },
+    },
+  ],
+  jobs: [
+    {
+      name: "product-catchup",
+      description: "items modified since the watermark",
+      rate: "rate(1 hour)",
+      everyMs: 60 * MINUTE,
+    },
+    {
+      name: "category-sync",
+      description: "published products filed under their item group's Wix category, in bulk",
+      rate: "rate(1 hour)",
+      everyMs: 60 * MINUTE,
+    },
+  ],
+  // The item status fields (shared/flows/status), written by the products worker.
+  customFields: {
+    Item: [
+      ours({ fieldname: "wix_product_id", label: "Wix Product ID", fieldtype: "Data" }),
+      ours({ fieldname: "wix_product_link", label: "Wix Product", fieldtype: "Data", options: "URL" }),
+      ours({
+        fieldname: "wix_status",
+        label: "Wix Status",
+        fieldtype: "Select",
+        options: "\nSynced\nPending\nHidden\nError",
+        in_standard_filter: 1,
+      }),
+      ours({ fieldname: "wix_last_synced", label: "Wix Last Synced", fieldtype: "Datetime" }),
+      ours({ fieldname: "wix_last_error", label: "Wix Last Error", fieldtype: "Small Text" }),
+    ],
+  },
+  // Items may not change for a day or two.
+  healthThresholdSeconds: 2 * 86400,
+  outcomes: ["created", "updated", "linked", "hidden", "failed"],
+} as const satisfies FlowDefinition<"products", typeof productsMessage>;
