@@ -194,6 +194,8 @@ interface SandboxFile {
 }
 
 export interface SandboxStore {
+  /** A sandbox write arrives: saved at the latest before its first webhook delivery. */
+  beforeRequest(method: string, url: string): void;
   /** Saves soon after a request that changed a sandbox (a burst shares one save). */
   afterRequest(method: string, url: string): void;
   /** Stops the timers and saves what is there. */
@@ -229,9 +231,15 @@ export function sandboxStore(file: string, erpnext?: ErpnextSandbox, wix?: WixSa
   };
   erpnext?.beforeWebhook(commit);
   wix?.beforeWebhook(commit);
+  const isWrite = (method: string, url: string) => url.startsWith("/sandbox/") && !isSandboxRead(method, url);
   return {
+    // Marked when the write arrives: a control route such as POST /sandbox/wix/_orders announces
+    // its order before it answers.
+    beforeRequest(method, url) {
+      if (isWrite(method, url)) unsaved = true;
+    },
     afterRequest(method, url) {
-      if (!url.startsWith("/sandbox/") || isSandboxRead(method, url)) return;
+      if (!isWrite(method, url)) return;
       unsaved = true;
       if (pendingSave) return;
       pendingSave = setTimeout(() => {

@@ -38,6 +38,7 @@ export interface GatewayDeps {
   control(req: ControlRequest): Promise<SimResponse | undefined>;
   access: Access;
   /** Called once each request is answered (the sandboxes' data is saved after writes). */
+  beforeRequest?(method: string, url: string): void;
   afterRequest?(method: string, url: string): void;
 }
 
@@ -84,6 +85,7 @@ export async function closeServer(server: Server): Promise<void> {
 /** The request handler of both listeners. */
 export function gateway(deps: GatewayDeps): RequestHandler {
   return (req, res) => {
+    deps.beforeRequest?.(req.method ?? "GET", req.url ?? "/");
     void route(req, res, deps)
       .catch((error) => {
         // A malformed percent-encoding anywhere in a path is the caller's mistake.

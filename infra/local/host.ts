@@ -172,6 +172,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         redrive: async (queue) => (await functions.getContext()).queue.redrive(queue),
       }),
     access,
+    beforeRequest: store?.beforeRequest,
     afterRequest: store?.afterRequest,
   });
 

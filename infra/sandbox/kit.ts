@@ -179,20 +179,20 @@ export async function deliverWebhook(
  * Webhooks go out after the answer, from the system's own queue: `send` runs a delivery a moment
  * later in the background, `settled` resolves when every delivery so far is done or given up.
  */
+/**
+ * Runs before each webhook delivery goes out. A system announces only what it has committed
+ * (Frappe enqueues webhooks after the commit, frappe/integrations/doctype/webhook/__init__.py;
+ * Wix after the write), so a host that persists a sandbox saves it here: a crash never leaves an
+ * announced change that the sandbox no longer has.
+ */
+export type BeforeDelivery = () => void;
+
 export class Outbox {
   private readonly pending = new Set<Promise<void>>();
-  /**
-   * Runs before each delivery goes out: a system announces only what it has committed (Frappe
-   * enqueues webhooks after the commit, frappe/integrations/doctype/webhook/__init__.py; Wix after
-   * the write), so a host that persists a sandbox saves it here, and a crash never leaves an
-   * announced change that the sandbox no longer has.
-   */
-  beforeDelivery?: () => void;
 
   send(deliver: () => Promise<unknown>): void {
     const delivery = (async () => {
       await sleep(5);
-      this.beforeDelivery?.();
       await deliver();
     })();
     this.pending.add(delivery);

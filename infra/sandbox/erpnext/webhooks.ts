@@ -1,5 +1,5 @@
 import { frappeJson, signFrappeBody } from "#shared/erpnext/signature";
-import { deliverWebhook, Outbox } from "../kit";
+import { type BeforeDelivery, deliverWebhook, Outbox } from "../kit";
 import type { Doc } from "./doctype";
 import { evalCondition, renderTemplate } from "./webhook-doctype";
 
@@ -14,7 +14,8 @@ import { evalCondition, renderTemplate } from "./webhook-doctype";
 export class ErpnextWebhooks {
   /** Every delivery attempt. */
   readonly log: { doctype: string; name: string; status: number | string }[] = [];
-  readonly outbox = new Outbox();
+  private readonly outbox = new Outbox();
+  beforeDelivery?: BeforeDelivery;
   /** Sends every webhook here instead of its `request_url` (tests that catch them). */
   private target?: string;
 
@@ -42,11 +43,12 @@ export class ErpnextWebhooks {
       if (Number(hook.enable_security) && hook.webhook_secret)
         headers["X-Frappe-Webhook-Signature"] = signFrappeBody(String(hook.webhook_secret), body);
       const url = this.target ?? String(hook.request_url);
-      this.outbox.send(() =>
-        deliverWebhook(url, { headers, body }, (status) =>
+      this.outbox.send(() => {
+        this.beforeDelivery?.();
+        return deliverWebhook(url, { headers, body }, (status) =>
           this.log.push({ doctype: doc.doctype, name: doc.name, status }),
-        ),
-      );
+        );
+      });
     }
   }
 

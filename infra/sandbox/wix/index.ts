@@ -274,9 +274,9 @@ export class WixSandbox extends WixStore {
   }
 
   /** Resolves when every announced change has been delivered (or given up). */
-  /** Runs before each webhook delivery (Outbox.beforeDelivery): the host saves the sandbox there. */
+  /** Runs before each webhook delivery (kit.ts BeforeDelivery): the host saves the sandbox there. */
   beforeWebhook(commit: () => void): void {
-    this.webhooks.outbox.beforeDelivery = commit;
+    this.webhooks.beforeDelivery = commit;
   }
 
   webhooksSettled(): Promise<void> {

@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { importPKCS8, SignJWT } from "jose";
 import type { WixOrderWithFulfillments } from "#shared/flows/wix-fulfillments";
 import type { WixOrder } from "#shared/flows/wix-orders";
-import { deliverWebhook, Outbox } from "../kit";
+import { type BeforeDelivery, deliverWebhook, Outbox } from "../kit";
 import type { WixSandboxOptions } from "./store";
 
 export const FULFILLMENTS_UPDATED = "wix.ecom.v1.fulfillments_updated";
@@ -18,7 +18,8 @@ export class WixWebhooks {
   keys: { publicKeyPem: string; privateKeyPem: string };
   /** The last `entityEventSequence` given. */
   sequence = 0;
-  readonly outbox = new Outbox();
+  private readonly outbox = new Outbox();
+  beforeDelivery?: BeforeDelivery;
   /**
    * Deliveries to lose: an app endpoint that stays down longer than Wix's retries loses the event
    * (Wix delivers at least once, not surely), so the catch-up jobs must find the change.
@@ -209,6 +210,7 @@ export class WixWebhooks {
       this.log.push({ eventType, status: "lost" });
       return "lost";
     }
+    this.beforeDelivery?.();
     const status = await deliverWebhook(this.options.webhookUrl, {
       headers: { "content-type": "text/plain" },
       body: token,
