@@ -37,8 +37,9 @@ export interface GatewayDeps {
   /** The control routes' answer, or undefined for a path none of them has. */
   control(req: ControlRequest): Promise<SimResponse | undefined>;
   access: Access;
-  /** Called once each request is answered (the sandboxes' data is saved after writes). */
+  /** Called as each request arrives (a sandbox write is marked unsaved at once). */
   beforeRequest?(method: string, url: string): void;
+  /** Called once each request is answered (the sandboxes' data is saved after writes). */
   afterRequest?(method: string, url: string): void;
 }
 

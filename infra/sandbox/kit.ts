@@ -176,10 +176,6 @@ export async function deliverWebhook(
 }
 
 /**
- * Webhooks go out after the answer, from the system's own queue: `send` runs a delivery a moment
- * later in the background, `settled` resolves when every delivery so far is done or given up.
- */
-/**
  * Runs before each webhook delivery goes out. A system announces only what it has committed
  * (Frappe enqueues webhooks after the commit, frappe/integrations/doctype/webhook/__init__.py;
  * Wix after the write), so a host that persists a sandbox saves it here: a crash never leaves an
@@ -187,6 +183,10 @@ export async function deliverWebhook(
  */
 export type BeforeDelivery = () => void;
 
+/**
+ * Webhooks go out after the answer, from the system's own queue: `send` runs a delivery a moment
+ * later in the background, `settled` resolves when every delivery so far is done or given up.
+ */
 export class Outbox {
   private readonly pending = new Set<Promise<void>>();
 

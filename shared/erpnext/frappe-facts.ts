@@ -81,9 +81,9 @@ export const FRAPPE_DOCTYPES: Readonly<Record<string, DoctypeFacts>> = {
   Customer: {
     source: "EN erpnext/selling/doctype/customer/customer.json",
     submittable: false,
-    // customer_type defaults to Company but is reqd; we always say Individual or Company.
-    mandatory: ["customer_name", "customer_type", "customer_group", "territory"],
-    filledByServer: ["naming_series"],
+    // customer_type is reqd with `default: "Company"` (filled when absent).
+    mandatory: ["customer_name", "customer_group", "territory"],
+    filledByServer: ["naming_series", "customer_type"],
     // email_id is a Read Only field fetched from customer_primary_contact; on insert
     // create_primary_contact (customer.py after_insert) makes a Contact from it.
     fields: ["customer_name", "customer_type", "customer_group", "territory", "email_id", "mobile_no"],
@@ -219,9 +219,9 @@ export const FRAPPE_DOCTYPES: Readonly<Record<string, DoctypeFacts>> = {
     submittable: true,
     // customer is not reqd in the JSON but validate refuses an invoice without a party
     // (accounts_controller.py validate_party); debit_to is reqd and filled from the party's
-    // receivable when absent (set_missing_values): we always send it, so the sandbox asks for it.
-    mandatory: ["customer", "company", "items", "debit_to"],
-    filledByServer: ["naming_series", "posting_date", ...PRICE_LIST_FIELDS],
+    // receivable when absent (set_missing_values, get_party_account).
+    mandatory: ["customer", "company", "items"],
+    filledByServer: ["naming_series", "posting_date", "debit_to", ...PRICE_LIST_FIELDS],
     fields: [
       "customer",
       "company",

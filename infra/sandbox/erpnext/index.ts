@@ -123,12 +123,12 @@ export class ErpnextSandbox extends ErpnextSite {
     return undefined;
   }
 
-  /** Resolves when every webhook sent so far has been delivered or given up. */
   /** Runs before each webhook delivery (kit.ts BeforeDelivery): the host saves the sandbox there. */
   beforeWebhook(commit: () => void): void {
     this.webhooks.beforeDelivery = commit;
   }
 
+  /** Resolves when every webhook sent so far has been delivered or given up. */
   webhooksSettled(): Promise<void> {
     return this.webhooks.settled();
   }

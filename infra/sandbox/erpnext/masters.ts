@@ -27,6 +27,8 @@ export const customer: Doctype = {
   required: mandatoryOf("Customer"),
   links: { customer_group: "Customer Group", territory: "Territory" },
   naming: (d, site) => site.uniqueName("Customer", String(d.customer_name)),
+  // customer_type: `default: "Company"` in customer.json.
+  prepare: (input) => ({ customer_type: "Company", ...input }),
 };
 
 /** Setup masters, named by their title field (or the name given). */

@@ -130,6 +130,9 @@ export function makeSalesInvoice(site: ErpnextSite, source: string): Row {
 }
 
 function validate(doc: Doc, site: ErpnextSite): void {
+  // set_missing_values: debit_to is the party's receivable when absent (get_party_account).
+  doc.debit_to ??=
+    site.table("Company").get(String(doc.company))?.default_receivable_account ?? RECEIVABLE_ACCOUNT;
   const items = doc.items as Row[];
   // A Check field: 0 unless set (frappe/model/base_document.py _set_defaults).
   doc.is_return = doc.is_return ? 1 : 0;

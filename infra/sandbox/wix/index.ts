@@ -273,12 +273,12 @@ export class WixSandbox extends WixStore {
     return this.webhooks.deliverCopies(tokens, copies);
   }
 
-  /** Resolves when every announced change has been delivered (or given up). */
   /** Runs before each webhook delivery (kit.ts BeforeDelivery): the host saves the sandbox there. */
   beforeWebhook(commit: () => void): void {
     this.webhooks.beforeDelivery = commit;
   }
 
+  /** Resolves when every announced change has been delivered (or given up). */
   webhooksSettled(): Promise<void> {
     return this.webhooks.settled();
   }

@@ -1,5 +1,5 @@
 import type { FlowHeartbeat, Watermarks, WorkQueue } from "../job-ports";
-import { ordersUpdatedSince, WIX_ORDERS_OVERLAP_MS } from "../modified-since";
+import { ordersUpdatedSince } from "../modified-since";
 import type { OrderEvent } from "../order-events";
 import type { OrderRecord } from "../records";
 import type { WixOrderSearch } from "../wix-orders";
@@ -11,9 +11,6 @@ export interface OrderPollDeps {
   /** The refunds flow's queue too: its message is the order event (shared/flows/order-events.ts). */
   queue: WorkQueue<"orders", OrdersMessage> & WorkQueue<"refunds", OrderEvent & { kind: "order-refunds" }>;
 }
-
-/** Overlap re-read on each order poll: Wix search is eventually consistent around "now". */
-export const ORDER_POLL_OVERLAP_MS = WIX_ORDERS_OVERLAP_MS;
 
 /** Wix orders updated since the watermark (minus an overlap), enqueued; watermark after enqueue. */
 export async function orderPoll(deps: OrderPollDeps) {
