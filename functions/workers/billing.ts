@@ -4,6 +4,7 @@ import { ensureSalesInvoice } from "#shared/flows/billing/invoice";
 import { BillingSync } from "#shared/flows/billing/sync";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
+import { runPerSite } from "#shared/runtime/sites";
 import { runPerRecord } from "#shared/runtime/worker";
 
 export const billingSync = perCore(
@@ -36,21 +37,23 @@ export type Context = Awaited<ReturnType<typeof getContext>>;
  * so no event idempotency table is needed.
  */
 async function syncBilling(event: SQSEvent): Promise<SQSBatchResponse> {
-  const ctx = await getContext();
-  return runPerRecord("billing", event, ctx, {
-    handle: async (message, record) => {
-      const result = await ctx.billing.sync(message.orderId, message);
-      record.outcome(result.outcome, `billing ${result.outcome}: ${message.orderId}`, {
-        salesInvoice: result.salesInvoice,
-        paymentEntries: result.paymentEntries.length ? result.paymentEntries : undefined,
-        reason: result.reason,
-        via: message.source,
-      });
-      return undefined;
-    },
-    failedKeys: (message) => [message.orderId],
-    // Different orders run side by side; messages of the same order one after another.
-    lane: (message) => ({ key: message.orderId, order: message.sequence ?? 0 }),
+  return runPerSite("billing", event, async (siteEvent, site) => {
+    const ctx = await getContext(site);
+    return runPerRecord("billing", siteEvent, ctx, {
+      handle: async (message, record) => {
+        const result = await ctx.billing.sync(message.orderId, message);
+        record.outcome(result.outcome, `billing ${result.outcome}: ${message.orderId}`, {
+          salesInvoice: result.salesInvoice,
+          paymentEntries: result.paymentEntries.length ? result.paymentEntries : undefined,
+          reason: result.reason,
+          via: message.source,
+        });
+        return undefined;
+      },
+      failedKeys: (message) => [message.orderId],
+      // Different orders run side by side; messages of the same order one after another.
+      lane: (message) => ({ key: message.orderId, order: message.sequence ?? 0 }),
+    });
   });
 }
 

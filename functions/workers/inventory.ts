@@ -6,6 +6,7 @@ import { InventorySync, readBins, sellableQuantities } from "#shared/flows/inven
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import type { OutcomeRecorder } from "#shared/runtime/outcomes";
+import { runPerSite } from "#shared/runtime/sites";
 import { runCoalesced } from "#shared/runtime/worker";
 
 /** The inventory use-case; the products root uses it too (opening stock of new products). */
@@ -37,8 +38,10 @@ export type Context = Awaited<ReturnType<typeof getContext>>;
  * re-read of the Bins and one bulk push.
  */
 async function syncInventory(event: SQSEvent): Promise<SQSBatchResponse> {
-  const ctx = await getContext();
-  return runCoalesced("inventory", event, ctx, (messages, record) => pushStock(ctx, messages, record));
+  return runPerSite("inventory", event, async (siteEvent, site) => {
+    const ctx = await getContext(site);
+    return runCoalesced("inventory", siteEvent, ctx, (messages, record) => pushStock(ctx, messages, record));
+  });
 }
 
 async function pushStock(ctx: Context, batch: InventoryMessage[], record: OutcomeRecorder<"inventory">) {

@@ -11,6 +11,7 @@ import { sleep } from "#shared/resilience/retry";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import type { OutcomeRecorder } from "#shared/runtime/outcomes";
+import { runPerSite } from "#shared/runtime/sites";
 import { runPerRecord } from "#shared/runtime/worker";
 
 export const orderSync = perCore(
@@ -74,43 +75,46 @@ async function awaitOtherCopy<T>(run: () => Promise<T>): Promise<T> {
  * without touching ERPNext; one still in flight elsewhere is waited for (awaitOtherCopy).
  * Poll messages carry no event id: the claims in OrderSync keep them exactly-once.
  */
-let once: { ctx: Context; sync: (m: OrdersMessage) => ReturnType<Context["orders"]["sync"]> } | undefined;
+const once = new WeakMap<Context, (m: OrdersMessage) => ReturnType<Context["orders"]["sync"]>>();
 /** Messages whose sync really ran in this invocation; any other answer is a stored one (a replay). */
 const ran = new WeakSet<OrdersMessage>();
 
 function onceForEvent(ctx: Context) {
-  if (once?.ctx !== ctx) {
+  let sync = once.get(ctx);
+  if (!sync) {
     // The stored result must be plain JSON (the SDK refuses undefined values).
-    const sync = makeIdempotent(
+    sync = makeIdempotent(
       async (m: OrdersMessage) => {
         ran.add(m);
         return JSON.parse(JSON.stringify(await ctx.orders.sync(m.orderId, m)));
       },
       { persistenceStore: ctx.eventStore, config: eventConfig },
     );
-    once = { ctx, sync };
+    once.set(ctx, sync);
   }
-  return once.sync;
+  return sync;
 }
 
 /** Orders queue consumer: each message names a Wix order to bring into ERPNext. */
 async function syncOrders(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
-  const ctx = await getContext();
-  const syncEvent = onceForEvent(ctx);
   // Lets Powertools expire an "in progress" record if this invocation times out.
   eventConfig.registerLambdaContext(context);
-  return runPerRecord("orders", event, ctx, {
-    handle: async (message, record) => {
-      const result = message.eventId
-        ? await awaitOtherCopy(() => syncEvent(message))
-        : await ctx.orders.sync(message.orderId, message);
-      recordOrder(message, result, record);
-      return undefined;
-    },
-    failedKeys: (message) => [message.orderId],
-    // Different orders are independent and run side by side; deliveries of the same order run
-    // one after another, oldest event first (entityEventSequence).
-    lane: (message) => ({ key: message.orderId, order: message.sequence ?? 0 }),
+  return runPerSite("orders", event, async (siteEvent, site) => {
+    const ctx = await getContext(site);
+    const syncEvent = onceForEvent(ctx);
+    return runPerRecord("orders", siteEvent, ctx, {
+      handle: async (message, record) => {
+        const result = message.eventId
+          ? await awaitOtherCopy(() => syncEvent(message))
+          : await ctx.orders.sync(message.orderId, message);
+        recordOrder(message, result, record);
+        return undefined;
+      },
+      failedKeys: (message) => [message.orderId],
+      // Different orders are independent and run side by side; deliveries of the same order run
+      // one after another, oldest event first (entityEventSequence).
+      lane: (message) => ({ key: message.orderId, order: message.sequence ?? 0 }),
+    });
   });
 }
 

@@ -10,6 +10,7 @@ import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import { logger } from "#shared/runtime/logger";
 import type { OutcomeRecorder } from "#shared/runtime/outcomes";
+import { runPerSite } from "#shared/runtime/sites";
 import { type Leftover, runPerRecord } from "#shared/runtime/worker";
 import { inventorySync, sellableStock } from "./inventory";
 
@@ -75,14 +76,16 @@ type Message<K extends ProductsMessage["kind"]> = Extract<ProductsMessage, { kin
 
 /** Products queue consumer: each message names up to 100 items to publish in bulk. */
 async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {
-  const ctx = await getContext();
-  return runPerRecord("products", event, ctx, {
-    handle: (message, record) =>
-      message.kind === "categories" ? fileCategories(ctx, message) : syncItems(ctx, message, record),
-    // Every item a failed message names is in the sync log with the reason.
-    failedKeys: (message) => message.itemCodes,
-    // One message after another: each is one bulk call already.
-    lane: () => ({ key: "batch" }),
+  return runPerSite("products", event, async (siteEvent, site) => {
+    const ctx = await getContext(site);
+    return runPerRecord("products", siteEvent, ctx, {
+      handle: (message, record) =>
+        message.kind === "categories" ? fileCategories(ctx, message) : syncItems(ctx, message, record),
+      // Every item a failed message names is in the sync log with the reason.
+      failedKeys: (message) => message.itemCodes,
+      // One message after another: each is one bulk call already.
+      lane: () => ({ key: "batch" }),
+    });
   });
 }
 

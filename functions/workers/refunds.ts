@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RefundSync } from "#shared/flows/refunds/sync";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
+import { runPerSite } from "#shared/runtime/sites";
 import { runPerRecord } from "#shared/runtime/worker";
 import { paymentAccountFor, salesInvoiceOf } from "./billing";
 
@@ -52,20 +53,22 @@ export type Context = Awaited<ReturnType<typeof getContext>>;
  * is missing, under a lease on the order.
  */
 async function syncRefunds(event: SQSEvent): Promise<SQSBatchResponse> {
-  const ctx: Context = await getContext();
-  return runPerRecord("refunds", event, ctx, {
-    handle: async (message, record) => {
-      const result = await ctx.refunds.sync(message.orderId, message);
-      // A refund that cannot be booked throws (PermanentError): the message is parked with the reason.
-      record.outcome(result.outcome, `refunds ${result.outcome}: ${message.orderId}`, {
-        reason: result.reason,
-        via: message.source,
-      });
-      return undefined;
-    },
-    failedKeys: (message) => [message.orderId],
-    // Messages of one order run one after another; different orders side by side.
-    lane: (message) => ({ key: message.orderId, order: message.sequence ?? 0 }),
+  return runPerSite("refunds", event, async (siteEvent, site) => {
+    const ctx: Context = await getContext(site);
+    return runPerRecord("refunds", siteEvent, ctx, {
+      handle: async (message, record) => {
+        const result = await ctx.refunds.sync(message.orderId, message);
+        // A refund that cannot be booked throws (PermanentError): the message is parked with the reason.
+        record.outcome(result.outcome, `refunds ${result.outcome}: ${message.orderId}`, {
+          reason: result.reason,
+          via: message.source,
+        });
+        return undefined;
+      },
+      failedKeys: (message) => [message.orderId],
+      // Messages of one order run one after another; different orders side by side.
+      lane: (message) => ({ key: message.orderId, order: message.sequence ?? 0 }),
+    });
   });
 }
 

@@ -3,6 +3,7 @@ import { subjectOf } from "#shared/flows/shipments/messages";
 import { ShipmentSync } from "#shared/flows/shipments/sync";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
+import { runPerSite } from "#shared/runtime/sites";
 import { runPerRecord } from "#shared/runtime/worker";
 
 export const shipmentSync = perCore(
@@ -27,20 +28,22 @@ export type Context = Awaited<ReturnType<typeof getContext>>;
  * fulfillments to ERPNext). Messages about the same note or order run one after another.
  */
 async function syncShipments(event: SQSEvent): Promise<SQSBatchResponse> {
-  const ctx = await getContext();
-  return runPerRecord("shipments", event, ctx, {
-    handle: async (message, record) => {
-      for (const result of await ctx.shipments.handle(message))
-        record.outcome(result.outcome, `shipment ${result.outcome}: ${subjectOf(message)}`, {
-          deliveryNote: result.deliveryNote,
-          fulfillmentId: result.fulfillmentId,
-          reason: result.reason,
-          via: message.source,
-        });
-      return undefined;
-    },
-    failedKeys: (message) => [subjectOf(message)],
-    lane: (message) => ({ key: subjectOf(message) }),
+  return runPerSite("shipments", event, async (siteEvent, site) => {
+    const ctx = await getContext(site);
+    return runPerRecord("shipments", siteEvent, ctx, {
+      handle: async (message, record) => {
+        for (const result of await ctx.shipments.handle(message))
+          record.outcome(result.outcome, `shipment ${result.outcome}: ${subjectOf(message)}`, {
+            deliveryNote: result.deliveryNote,
+            fulfillmentId: result.fulfillmentId,
+            reason: result.reason,
+            via: message.source,
+          });
+        return undefined;
+      },
+      failedKeys: (message) => [subjectOf(message)],
+      lane: (message) => ({ key: subjectOf(message) }),
+    });
   });
 }
 

@@ -2,6 +2,9 @@ import { ConfigError } from "../errors";
 import { DEFAULT_RETRY_BASE_SECONDS } from "../queue/policy";
 import * as z from "../validation";
 
+/** The one site of a deployment configured without SITES_FILE; its state keys carry no site. */
+export const DEFAULT_SITE = "default";
+
 /**
  * One schema for both hosts. Locally every value comes from the environment; in AWS the
  * credentials come from one Secrets Manager secret (a JSON object with the same keys) merged over
@@ -112,6 +115,8 @@ export const settingsSchema = z.object({
   ERPNEXT_WEBHOOK_SECRET: required(8, "required, at least 8 characters"),
   ERPNEXT_PRICE_LIST: z._default(required(), "Standard Selling"),
   ERPNEXT_WAREHOUSES: list,
+  /** Only items of these item groups (and their sub-groups) are published; empty = every group. */
+  ERPNEXT_ITEM_GROUPS: list,
   ERPNEXT_COMPANY: optionalText,
   ERPNEXT_CUSTOMER_GROUP: z._default(required(), "All Customer Groups"),
   ERPNEXT_TERRITORY: z._default(required(), "All Territories"),
@@ -172,6 +177,8 @@ function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
 }
 
 export interface Settings {
+  /** The Wix site these settings are for ("default" without SITES_FILE; shared/config/sites.ts). */
+  site: string;
   /** Test mode (`DRY_RUN`): flows read both sides and log the writes they would make, making none. */
   dryRun: boolean;
   erpnext: {
@@ -181,6 +188,8 @@ export interface Settings {
     webhookSecret: string;
     priceList: string;
     warehouses: string[];
+    /** Item groups whose items (and their sub-groups' items) are for sale here; empty = all. */
+    itemGroups: string[];
     /** Publish items priced 0; otherwise a 0 price hides the product. */
     allowFreeItems: boolean;
   };
@@ -240,6 +249,7 @@ export interface Settings {
 export function parseSettings(
   source: Record<string, string | undefined>,
   extraPublicKeys: string[] = [],
+  site = DEFAULT_SITE,
 ): Settings {
   const result = settingsSchema.safeParse(source);
   const problems = [
@@ -251,6 +261,7 @@ export function parseSettings(
   if (!result.success || problems.length) throw new ConfigError(problems);
   const s = result.data;
   return {
+    site,
     dryRun: s.DRY_RUN,
     erpnext: {
       url: s.ERPNEXT_URL,
@@ -259,6 +270,7 @@ export function parseSettings(
       webhookSecret: s.ERPNEXT_WEBHOOK_SECRET,
       priceList: s.ERPNEXT_PRICE_LIST,
       warehouses: s.ERPNEXT_WAREHOUSES,
+      itemGroups: s.ERPNEXT_ITEM_GROUPS,
       allowFreeItems: s.ALLOW_FREE_ITEMS,
     },
     orders: {

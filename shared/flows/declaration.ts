@@ -14,6 +14,11 @@ export interface JobDefinition {
   description: string;
   rate: string;
   everyMs: number;
+  /**
+   * Runs once for every Wix site: it reads ERPNext's changes once and queues them naming no site,
+   * so each site's worker takes what concerns it (shared/runtime/sites.ts). Other jobs run per site.
+   */
+  once?: boolean;
 }
 
 /** The ERPNext webhook events a Webhook document may fire on (frappe/integrations/doctype/webhook/webhook.json). */

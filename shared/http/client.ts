@@ -2,6 +2,7 @@ import { AuthError, HttpError, isAuthStatus, isRetryableStatus } from "../errors
 import { DEFAULT_RETRY, parseRetryAfter, type RetryPolicy, retry } from "../resilience/retry";
 import { guardWrite, type WriteGuard } from "./dry-run";
 import type { RateBudget } from "./rate-budget";
+import { sharedRead } from "./read-memo";
 import { rememberSecrets, scrub } from "./redact";
 import type { HttpRequest } from "./request";
 
@@ -61,6 +62,10 @@ export class HttpClient {
 
   async send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     guardWrite(this.options.name, this.options.dryRun, req);
+    return sharedRead(this, req, () => this.sendNow<T>(req));
+  }
+
+  private sendNow<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     return retry(() => this.once<T>(req), {
       policy: req.retry ?? this.retry,
       isRetryable: (error) =>

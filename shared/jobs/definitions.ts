@@ -12,6 +12,7 @@ export const OPS_JOBS = [
   {
     name: "dlq-redrive",
     description: "messages parked as retryable (an outage) back to their queue once both APIs answer",
+    once: true,
     rate: "rate(15 minutes)",
     everyMs: 15 * MINUTE,
   },
@@ -42,6 +43,8 @@ export const OPS_JOBS = [
 export interface JobInput {
   from?: string;
   to?: string;
+  /** Only this Wix site (a job that runs per site; default every site). */
+  site?: string;
 }
 
 export type JobName = (typeof FLOWS)[FlowName]["jobs"][number]["name"] | (typeof OPS_JOBS)[number]["name"];

@@ -59,18 +59,53 @@ class Refused extends Error {}
 /** Three tries of a batch's refused entries, a short backoff apart (the SDK retries whole calls). */
 const SEND_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 };
 
+/**
+ * A message's site: the Wix site whose work it is (several sites on one deployment). A message
+ * without one is ERPNext's news for every site it concerns (see shared/runtime/sites.ts).
+ */
+export function siteOf(body: unknown): string | undefined {
+  const site = body && typeof body === "object" ? (body as { site?: unknown }).site : undefined;
+  return typeof site === "string" && site ? site : undefined;
+}
+
+/** The body with its site, unless it names one already. */
+function withSite<T>(message: T, site: string | undefined): T {
+  return site && !siteOf(message) ? { ...message, site } : message;
+}
+
+/** A JSON body with the site stamped on it; any other text as it is. */
+function stampSite(body: string, site: string): string {
+  try {
+    const parsed = JSON.parse(body);
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+      ? JSON.stringify(withSite(parsed, site))
+      : body;
+  } catch {
+    return body;
+  }
+}
+
 /** Sends messages in batches of ten; a partial batch failure is retried, then thrown. */
 export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
   constructor(
     private readonly sqs: SQSClient,
     private readonly urls: QueueUrls<keyof M & string>,
     private readonly retryBaseSeconds = DEFAULT_RETRY_BASE_SECONDS,
+    /** Stamped on every message sent or parked through this client that names no site. */
+    readonly site?: string,
   ) {}
+
+  /** The same queues, stamping this site on what is sent and parked (a site's use-cases send through it). */
+  forSite(site: string | undefined): SqsEnqueuer<M> {
+    return new SqsEnqueuer(this.sqs, this.urls, this.retryBaseSeconds, site);
+  }
 
   async send<Q extends keyof M & string>(queue: Q, messages: M[Q][]): Promise<void> {
     const url = this.urls[queue].url;
     for (let i = 0; i < messages.length; i += 10) {
-      let entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), MessageBody: encodeBody(m) }));
+      let entries = messages
+        .slice(i, i + 10)
+        .map((m, j) => ({ Id: String(j), MessageBody: encodeBody(withSite(m, this.site)) }));
       await retry(
         async () => {
           const res = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
@@ -97,7 +132,7 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
       new SendMessageCommand({
         QueueUrl: this.urls[queue].dlqUrl,
         // Bodies a worker builds (the refused items of a batch) may hold any character too.
-        MessageBody: asciiOnly(body),
+        MessageBody: asciiOnly(this.site ? stampSite(body, this.site) : body),
         MessageAttributes: parkAttributes(scrub(reason), options),
       }),
     );

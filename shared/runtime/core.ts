@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type Settings, secretValues } from "../config/settings";
 import { ErpnextClient } from "../erpnext/client";
+import { PermanentError } from "../errors";
 import { RateBudget } from "../http/rate-budget";
 import { StateStore } from "../store/state";
 import { SyncLog } from "../store/sync-log";
@@ -9,7 +10,7 @@ import { WixClient } from "../wix/client";
 import { awsClients } from "./aws";
 import { recordWithheldWrite, TestModeSyncLog } from "./dry-run";
 import { logger } from "./logger";
-import { loadSettings } from "./settings";
+import { loadSites } from "./settings";
 
 /**
  * What every function beyond the webhook edges builds on: the settings, both APIs, the state
@@ -17,6 +18,8 @@ import { loadSettings } from "./settings";
  * adds only the use-cases it runs, so its bundle carries only those.
  */
 export interface Core {
+  /** The Wix site this core serves (shared/config/sites.ts); every site has its own core. */
+  site: string;
   settings: Settings;
   secrets: string[];
   erpnext: ErpnextClient;
@@ -28,42 +31,72 @@ export interface Core {
   tables: TableNames;
 }
 
-async function buildCore(env: NodeJS.ProcessEnv = process.env): Promise<Core> {
-  const settings = await loadSettings(env);
+/**
+ * One core per Wix site: its settings, its Wix client and rate budget, its state (keys scoped to
+ * the site) and a queue that stamps the site on what its use-cases send. ERPNext, the tables and
+ * the queues themselves are shared: one ERPNext serves every site.
+ */
+async function buildCores(env: NodeJS.ProcessEnv = process.env): Promise<Core[]> {
+  const sites = await loadSites(env);
   const aws = awsClients(env);
   const onRetry =
     (system: string) => (info: { attempt: number; delayMs: number; status?: number; reason: string }) =>
       logger.warn(`${system} call failed, retrying`, { ...info });
+  const global = sites[0] as Settings;
   // Test mode: the adapters withhold every write (shared/http/dry-run.ts); the runtime logs them.
-  const testMode = settings.dryRun;
+  const testMode = global.dryRun;
   const onWithheldWrite = testMode ? recordWithheldWrite : undefined;
-  return {
+  const erpnext = new ErpnextClient({ ...global.erpnext, onRetry: onRetry("ERPNext"), onWithheldWrite });
+  const several = sites.length > 1;
+  return sites.map((settings) => ({
+    site: settings.site,
     settings,
     secrets: secretValues(settings),
-    erpnext: new ErpnextClient({ ...settings.erpnext, onRetry: onRetry("ERPNext"), onWithheldWrite }),
+    erpnext,
     wix: new WixClient({
       ...settings.wix,
       budget: new RateBudget(settings.wix.requestsPerMinute),
-      onRetry: onRetry("Wix"),
+      onRetry: onRetry(several ? `Wix (${settings.site})` : "Wix"),
       onWithheldWrite,
     }),
-    state: new StateStore(aws.db, aws.tables.state, { testMode }),
-    log: testMode ? new TestModeSyncLog(aws.db, aws.tables.syncLog) : new SyncLog(aws.db, aws.tables.syncLog),
-    queue: aws.queue,
+    state: new StateStore(aws.db, aws.tables.state, { testMode, site: settings.site }),
+    log: testMode
+      ? new TestModeSyncLog(aws.db, aws.tables.syncLog, settings.site)
+      : new SyncLog(aws.db, aws.tables.syncLog, settings.site),
+    queue: aws.queue.forSite(settings.site),
     dynamo: aws.dynamo,
     tables: aws.tables,
-  };
+  }));
 }
 
-let cached: Promise<Core> | undefined;
+let cached: Promise<Core[]> | undefined;
 
-/** The container's core, built once; a failed build is not cached so the next invocation tries again. */
-export function getCore(): Promise<Core> {
-  cached ??= buildCore().catch((error) => {
+/** Every site's core, built once; a failed build is not cached so the next invocation tries again. */
+export function getCores(): Promise<Core[]> {
+  cached ??= buildCores().catch((error) => {
     cached = undefined;
     throw error;
   });
   return cached;
+}
+
+/** A site that is not (or no longer) in the settings: its messages wait in the DLQ for a person. */
+export class UnknownSiteError extends PermanentError {
+  constructor(site: string, known: string[]) {
+    super(`site "${site}" is not configured (sites: ${known.join(", ")})`);
+  }
+}
+
+/** The core of one site; without a name the first site's (the only one without SITES_FILE). */
+export async function getCore(site?: string): Promise<Core> {
+  const cores = await getCores();
+  const core = site === undefined ? cores[0] : cores.find((c) => c.site === site);
+  if (!core)
+    throw new UnknownSiteError(
+      site ?? "",
+      cores.map((c) => c.site),
+    );
+  return core;
 }
 
 /** Forgets the core, and with it everything built on it (see `perCore`). */
@@ -87,8 +120,10 @@ export function perCore<T>(build: (core: Core) => T): (core: Core) => T {
   };
 }
 
-/** A root's `getContext`: the core plus what `extend` adds, once per core. */
-export function rootContext<T extends object>(extend: (core: Core) => T): () => Promise<Core & T> {
+/** A root's `getContext(site?)`: that site's core plus what `extend` adds, once per core. */
+export function rootContext<T extends object>(
+  extend: (core: Core) => T,
+): (site?: string) => Promise<Core & T> {
   const context = perCore((core) => ({ ...core, ...extend(core) }));
-  return async () => context(await getCore());
+  return async (site) => context(await getCore(site));
 }

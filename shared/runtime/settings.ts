@@ -1,35 +1,78 @@
+import { readFileSync } from "node:fs";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { parseSettings, SECRET_KEYS, type Settings, secretValues } from "../config/settings";
-import { ConfigError } from "../errors";
+import { SECRET_KEYS, type Settings, secretValues } from "../config/settings";
+import { parseSites, readSiteEntries, type SiteEntry } from "../config/sites";
+import { ConfigError, errorMessage } from "../errors";
 import { rememberSecrets } from "../http/redact";
 
 /** Secrets are cached for minutes, not the 5 s default: one read per container, refreshed now and then. */
 const SECRET_MAX_AGE_SECONDS = 300;
 
+/** One Secrets Manager secret: a JSON object of settings by their environment names. */
+async function readSecret(
+  secretId: string,
+  allowed: (key: string) => boolean,
+): Promise<Record<string, string>> {
+  const secret = await getSecret<Record<string, string>>(secretId, {
+    transform: "json",
+    maxAge: SECRET_MAX_AGE_SECONDS,
+  });
+  if (!secret || typeof secret !== "object") throw new ConfigError([`secret ${secretId}: not a JSON object`]);
+  const unknown = Object.keys(secret).filter((k) => !allowed(k));
+  if (unknown.length) throw new ConfigError(unknown.map((k) => `secret ${secretId}: unknown key ${k}`));
+  return secret;
+}
+
+const settingName = (k: string) =>
+  (SECRET_KEYS as readonly string[]).includes(k) || k.startsWith("ERPNEXT_") || k.startsWith("WIX_");
+
 /**
- * Settings from the environment, with credentials from one Secrets Manager secret (JSON with the
- * same keys) when SECRET_ID is set: both hosts share one schema.
+ * The site entries: SITES_FILE (a JSON file, the local host and the CLI) or SITES (the same JSON
+ * inline, set by the CDK stack from its `sites` setting); neither = one site from the environment.
+ * In AWS a site's credentials live in its own secret (the entry's SECRET_ID), merged over it.
  */
-export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+async function siteEntries(env: NodeJS.ProcessEnv): Promise<SiteEntry[] | undefined> {
+  let raw: unknown;
+  if (env.SITES_FILE) {
+    try {
+      raw = JSON.parse(readFileSync(env.SITES_FILE, "utf8"));
+    } catch (error) {
+      throw new ConfigError([`SITES_FILE: cannot read ${env.SITES_FILE} as JSON (${errorMessage(error)})`]);
+    }
+  } else if (env.SITES) {
+    try {
+      raw = JSON.parse(env.SITES);
+    } catch {
+      throw new ConfigError(["SITES: not JSON"]);
+    }
+  } else return undefined;
+  const entries = readSiteEntries(raw, env.SITES_FILE ? "SITES_FILE" : "SITES");
+  return Promise.all(
+    entries.map(async (entry) =>
+      entry.SECRET_ID
+        ? { ...entry, ...(await readSecret(entry.SECRET_ID, (k) => k.startsWith("WIX_"))) }
+        : entry,
+    ),
+  );
+}
+
+/**
+ * Every site's settings, from the environment (and the sites file), with the global credentials
+ * from one Secrets Manager secret (JSON with the same keys) when SECRET_ID is set: both hosts
+ * share one schema (shared/config/settings.ts, shared/config/sites.ts).
+ */
+export async function loadSites(env: NodeJS.ProcessEnv = process.env): Promise<Settings[]> {
   const source: Record<string, string | undefined> = { ...env };
-  if (env.SECRET_ID) {
-    const secret = await getSecret<Record<string, string>>(env.SECRET_ID, {
-      transform: "json",
-      maxAge: SECRET_MAX_AGE_SECONDS,
-    });
-    if (!secret || typeof secret !== "object")
-      throw new ConfigError([`secret ${env.SECRET_ID}: not a JSON object`]);
-    const unknown = Object.keys(secret).filter(
-      (k) =>
-        !(SECRET_KEYS as readonly string[]).includes(k) && !k.startsWith("ERPNEXT_") && !k.startsWith("WIX_"),
-    );
-    if (unknown.length)
-      throw new ConfigError(unknown.map((k) => `secret ${env.SECRET_ID}: unknown key ${k}`));
-    Object.assign(source, secret);
-  }
+  if (env.SECRET_ID) Object.assign(source, await readSecret(env.SECRET_ID, settingName));
   const extraKeys = env.SANDBOX_WIX_PUBLIC_KEY ? [env.SANDBOX_WIX_PUBLIC_KEY] : [];
-  const settings = parseSettings(source, extraKeys);
+  const sites = parseSites(source, await siteEntries(env), extraKeys);
   // Every sink scrubs these from now on, the key:secret pair of the ERPNext token included.
-  rememberSecrets(...secretValues(settings), `${settings.erpnext.apiKey}:${settings.erpnext.apiSecret}`);
-  return settings;
+  for (const settings of sites)
+    rememberSecrets(...secretValues(settings), `${settings.erpnext.apiKey}:${settings.erpnext.apiSecret}`);
+  return sites;
+}
+
+/** The first site's settings (the only one without SITES_FILE): for what needs just the global part. */
+export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+  return (await loadSites(env))[0] as Settings;
 }

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import { DEFAULT_SITE } from "../config/settings";
 import { batchGet, batchPut, isConditionFailure } from "./dynamo";
 import type { Key } from "./keys";
 
@@ -21,21 +22,49 @@ type Update = Pick<
   "UpdateExpression" | "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
 >;
 
-/** The state table's few access patterns, shared by the repositories (keys come from keys.ts). */
+/** Partition keys of a site other than the default one start with this (keys.ts `sitePartition`). */
+const SITE_PREFIX = "SITE#";
+
+/**
+ * The state table's few access patterns, shared by the repositories (keys come from keys.ts).
+ * A table scoped to a site prefixes every partition key with it, so two sites' records (the same
+ * Wix order number, the same SKU) never meet; the default site's keys carry no prefix, so a
+ * single-site deployment's data stays where it always was.
+ */
 export class StateTable {
+  private readonly prefix: string;
+
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly name: string,
-  ) {}
+    site?: string,
+  ) {
+    this.prefix = site && site !== DEFAULT_SITE ? `${SITE_PREFIX}${site}#` : "";
+  }
+
+  /** The same table for another site's keys (or, without one, the unscoped, shared keys). */
+  forSite(site?: string): StateTable {
+    return new StateTable(this.db, this.name, site);
+  }
+
+  private key<K extends Key>(key: K): K {
+    return this.prefix ? { ...key, pk: `${this.prefix}${key.pk}` } : key;
+  }
 
   async get<T>(key: Key): Promise<T | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.name, Key: this.key(key), ConsistentRead: true }),
+    );
     return res.Item as T | undefined;
   }
 
   /** Many items by key, in batches. */
   getMany<T>(keys: Key[]): Promise<T[]> {
-    return batchGet<T>(this.db, this.name, keys as unknown as Record<string, unknown>[]);
+    return batchGet<T>(
+      this.db,
+      this.name,
+      keys.map((k) => this.key(k)) as unknown as Record<string, unknown>[],
+    );
   }
 
   /** Every item of one partition, page by page. */
@@ -47,7 +76,7 @@ export class StateTable {
         new QueryCommand({
           TableName: this.name,
           KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": pk },
+          ExpressionAttributeValues: { ":pk": `${this.prefix}${pk}` },
           ExclusiveStartKey: start,
         }),
       );
@@ -63,7 +92,7 @@ export class StateTable {
       new QueryCommand({
         TableName: this.name,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
+        ExpressionAttributeValues: { ":pk": `${this.prefix}${pk}`, ":prefix": prefix },
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,
@@ -72,15 +101,17 @@ export class StateTable {
     return res.Items?.[0] as T | undefined;
   }
 
-  /** Every item with this sort key, page by page (a filtered scan: for rare, whole-table jobs). */
+  /** Every item of this site with this sort key, page by page (a filtered scan: for rare, whole-table jobs). */
   async *scanBySortKey<T>(sk: string, pageSize: number): AsyncGenerator<T[]> {
     let start: Record<string, unknown> | undefined;
     do {
       const res = await this.db.send(
         new ScanCommand({
           TableName: this.name,
-          FilterExpression: "sk = :sk",
-          ExpressionAttributeValues: { ":sk": sk },
+          FilterExpression: this.prefix
+            ? "sk = :sk AND begins_with(pk, :site)"
+            : "sk = :sk AND NOT begins_with(pk, :site)",
+          ExpressionAttributeValues: { ":sk": sk, ":site": this.prefix || SITE_PREFIX },
           ExclusiveStartKey: start,
           Limit: pageSize,
         }),
@@ -91,32 +122,40 @@ export class StateTable {
   }
 
   async put(key: Key, attributes: Record<string, unknown>): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.name, Item: { ...key, ...attributes } }));
+    await this.db.send(new PutCommand({ TableName: this.name, Item: { ...attributes, ...this.key(key) } }));
   }
 
   /** Puts many items, in batches (unconditional). */
   putMany(items: (Key & Record<string, unknown>)[]): Promise<void> {
-    return batchPut(this.db, this.name, items);
+    return batchPut(
+      this.db,
+      this.name,
+      items.map((item) => this.key(item)),
+    );
   }
 
   /** A conditional put; false when the condition does not hold. */
   async putIf(key: Key, attributes: Record<string, unknown>, condition: Condition): Promise<boolean> {
     return whenCondition(
-      this.db.send(new PutCommand({ TableName: this.name, Item: { ...key, ...attributes }, ...condition })),
+      this.db.send(
+        new PutCommand({ TableName: this.name, Item: { ...attributes, ...this.key(key) }, ...condition }),
+      ),
     );
   }
 
   async update(key: Key, update: Update): Promise<void> {
-    await this.db.send(new UpdateCommand({ TableName: this.name, Key: key, ...update }));
+    await this.db.send(new UpdateCommand({ TableName: this.name, Key: this.key(key), ...update }));
   }
 
   /** A conditional update; false when the condition does not hold. */
   async updateIf(key: Key, update: Update): Promise<boolean> {
-    return whenCondition(this.db.send(new UpdateCommand({ TableName: this.name, Key: key, ...update })));
+    return whenCondition(
+      this.db.send(new UpdateCommand({ TableName: this.name, Key: this.key(key), ...update })),
+    );
   }
 
   async delete(key: Key): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.name, Key: key }));
+    await this.db.send(new DeleteCommand({ TableName: this.name, Key: this.key(key) }));
   }
 }
 

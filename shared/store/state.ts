@@ -36,14 +36,22 @@ export class StateStore {
   readonly refunds: RefundRepository;
   readonly billing: BillingRepository;
 
-  /** `testMode`: watermarks stay where they are (WatermarkRepository). */
-  constructor(db: DynamoDBDocumentClient, table: string, options: { testMode?: boolean } = {}) {
-    const t = new StateTable(db, table);
+  /**
+   * `site`: every record is that site's (StateTable prefixes its keys), except customers and
+   * addresses: one buyer on two sites is one ERPNext Customer. `testMode`: watermarks stay where
+   * they are (WatermarkRepository).
+   */
+  constructor(
+    db: DynamoDBDocumentClient,
+    table: string,
+    options: { testMode?: boolean; site?: string } = {},
+  ) {
+    const t = new StateTable(db, table, options.site);
     this.mappings = new MappingRepository(t);
     this.categories = new CategoryRepository(t);
     this.orders = new OrderRepository(t);
     this.holds = new PendingHoldRepository(t);
-    this.customers = new CustomerRepository(t);
+    this.customers = new CustomerRepository(t.forSite());
     this.leases = new LeaseRepository(t);
     this.watermarks = new WatermarkRepository(t, options.testMode);
     this.heartbeats = new HeartbeatRepository(t);

@@ -16,9 +16,11 @@ const RETENTION_DAYS = 30;
 
 /** Append-only log of every sync outcome, one partition per flow and day. */
 export class SyncLog {
+  /** `site`: every entry names it (several Wix sites on one deployment). */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly site?: string,
   ) {}
 
   async write(entry: SyncLogEntry): Promise<void> {
@@ -33,6 +35,7 @@ export class SyncLog {
       return {
         ...keys.syncLogEntry(entry.flow, at, randomUUID().slice(0, 8)),
         ...scrubDeep(entry),
+        ...(this.site ? { site: this.site } : {}),
         at,
         expiresAt,
       };

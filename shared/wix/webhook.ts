@@ -1,4 +1,4 @@
-import { errors, importSPKI, jwtVerify } from "jose";
+import { decodeJwt, errors, importSPKI, jwtVerify } from "jose";
 import { TRANSACTION_EVENTS } from "./transactions";
 
 export const ORDER_EVENTS = {
@@ -127,6 +127,43 @@ export async function verifyWixWebhook(
     sequence: Number.isFinite(sequence) ? sequence : undefined,
     eventTime: str(event.eventTime),
   };
+}
+
+/** What the Wix edge knows of one site: its keys and its app instance (shared/config/sites.ts). */
+export interface WixWebhookSite {
+  site: string;
+  publicKeys: string[];
+  instanceId?: string;
+}
+
+/**
+ * Verifies a Wix webhook for the site whose app instance it names (several sites on one
+ * deployment): the event's instance picks the site, and only that site's keys may have signed it,
+ * so a site's event naming another site's instance is refused. With one site, that site's rules.
+ */
+export async function verifySiteWebhook(
+  token: string,
+  sites: readonly WixWebhookSite[],
+): Promise<SiteWebhookVerdict> {
+  const site = sites.length === 1 ? sites[0] : sites.find((s) => s.instanceId === claimedInstance(token));
+  if (!site)
+    return { status: 401, reason: "event of an unknown app instance", metric: "WebhooksForeignInstance" };
+  const verdict = await verifyWixWebhook(token, site.publicKeys, site.instanceId);
+  return "orderId" in verdict ? { ...verdict, site: site.site } : verdict;
+}
+
+/** A verdict; an accepted event also names its site. */
+export type SiteWebhookVerdict =
+  | Exclude<WixWebhookVerdict, { orderId: string }>
+  | (Extract<WixWebhookVerdict, { orderId: string }> & { site: string });
+
+/** The instance an (unverified) token names; only used to pick the keys it must verify against. */
+function claimedInstance(token: string): unknown {
+  try {
+    return parseLayer(decodeJwt(token.trim()).data)?.instanceId;
+  } catch {
+    return undefined;
+  }
 }
 
 function entityOf(event: Record<string, unknown>): unknown {

@@ -35,6 +35,7 @@ export const inventory = {
   jobs: [
     {
       name: "inventory-delta",
+      once: true,
       description: "Bins modified since the watermark",
       rate: "rate(5 minutes)",
       everyMs: 5 * MINUTE,

@@ -41,6 +41,7 @@ export const products = {
   jobs: [
     {
       name: "product-catchup",
+      once: true,
       description: "items modified since the watermark",
       rate: "rate(1 hour)",
       everyMs: 60 * MINUTE,

@@ -1,0 +1,47 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { HttpRequest } from "./request";
+
+/**
+ * One piece of work read once for every site it concerns: inside `withSharedReads`, identical
+ * GETs to the same API share one answer. The scope is one message's fan-out to its sites (the
+ * same moment of the same news), never longer, so no later change is hidden by an older read.
+ */
+const scope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
+
+/** Each client its own answers (two Wix sites ask the same paths with other credentials). */
+const clientIds = new WeakMap<object, number>();
+let lastId = 0;
+const idOf = (client: object) => {
+  let id = clientIds.get(client);
+  if (id === undefined) {
+    id = ++lastId;
+    clientIds.set(client, id);
+  }
+  return id;
+};
+
+export function withSharedReads<T>(work: () => Promise<T>): Promise<T> {
+  return scope.run(new Map(), work);
+}
+
+/** The shared answer of this GET inside a fan-out; `read` otherwise (and for every write). */
+export function sharedRead<T>(client: object, req: HttpRequest, read: () => Promise<T>): Promise<T> {
+  const memo = scope.getStore();
+  if (!memo) return read();
+  const id = `${idOf(client)} `;
+  if (req.method !== "GET") {
+    // A write through this client may change what was read: later reads ask again.
+    for (const key of memo.keys()) if (key.startsWith(id)) memo.delete(key);
+    return read();
+  }
+  const key = `${id}${req.path} ${JSON.stringify(req.query ?? {})}`;
+  let answer = memo.get(key) as Promise<T> | undefined;
+  if (!answer) {
+    answer = read();
+    memo.set(key, answer);
+    // A failed read is not shared: the next site asks again.
+    answer.catch(() => memo.delete(key));
+  }
+  // Each site its own copy: one site's use-case may change what it was given.
+  return answer.then((value) => structuredClone(value));
+}
