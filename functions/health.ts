@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { HealthReport } from "#shared/ops/health-checks";
-import { type Core, getCore } from "#shared/runtime/core";
-import { healthReport } from "#shared/runtime/health-report";
+import type { HealthReport, SitesHealthReport } from "#shared/ops/health-checks";
+import { type Core, getCores } from "#shared/runtime/core";
+import { sitesHealthReport } from "#shared/runtime/health-report";
 import { json } from "#shared/runtime/http";
 import { lambda } from "#shared/runtime/lambda";
 
@@ -11,19 +11,22 @@ import { lambda } from "#shared/runtime/lambda";
  * gets one probe, not one each.
  */
 const DEFAULT_MAX_AGE_SECONDS = 30;
-let last: { ctx: Core; at: number; report: Promise<HealthReport> } | undefined;
+let last: { cores: Core[]; at: number; report: Promise<HealthReport | SitesHealthReport> } | undefined;
 
 function maxAgeMs(): number {
   const seconds = Number(process.env.HEALTH_CACHE_SECONDS ?? DEFAULT_MAX_AGE_SECONDS);
   return (Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_MAX_AGE_SECONDS) * 1000;
 }
 
-/** GET /health: 200 for ok and degraded, 503 for failing; `checkedAt` says when it was probed. */
+/**
+ * GET /health: 200 for ok and degraded, 503 for failing (any site failing); `checkedAt` says when
+ * it was probed. With several Wix sites each is reported under its name (`sites`, `failing`).
+ */
 async function reportHealth(): Promise<APIGatewayProxyStructuredResultV2> {
-  const ctx = await getCore();
+  const cores = await getCores();
   const now = Date.now();
-  if (!last || last.ctx !== ctx || now - last.at >= maxAgeMs()) {
-    const probe = { ctx, at: now, report: healthReport(ctx) };
+  if (!last || last.cores !== cores || now - last.at >= maxAgeMs()) {
+    const probe = { cores, at: now, report: sitesHealthReport(cores) };
     last = probe;
     probe.report.catch(() => {
       if (last === probe) last = undefined; // a failed probe is not served again

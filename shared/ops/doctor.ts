@@ -1,4 +1,4 @@
-import type { HealthReport } from "./health-checks";
+import type { HealthReport, SiteHealth, SitesHealthReport } from "./health-checks";
 
 /**
  * `npm run doctor`: the health report in words, each problem with what to do about it (the
@@ -10,9 +10,13 @@ export interface Finding {
   todo?: string;
 }
 
-export function explainHealth(report: HealthReport): Finding[] {
+/**
+ * Several sites' report: ERPNext and the queues once, then each site's Wix, flows, jobs and errors
+ * named after it (only `site`'s when given).
+ */
+export function explainHealth(report: HealthReport | SitesHealthReport, site?: string): Finding[] {
   const findings: Finding[] = [];
-  const { erpnext, wix } = report;
+  const { erpnext } = report;
   if (report.mode === "test")
     findings.push({
       ok: true,
@@ -33,19 +37,8 @@ export function explainHealth(report: HealthReport): Finding[] {
       what: `ERPNext does not answer: ${erpnext.error}`,
       todo: "check ERPNEXT_URL and that the site is up; nothing is lost meanwhile (work retries, dlq-redrive brings parked work back)",
     });
-  if (wix.catalogVersion === "V3_CATALOG") findings.push({ ok: true, what: "Wix answers; Catalog V3" });
-  else if (wix.reachable)
-    findings.push({
-      ok: false,
-      what: `Wix runs ${wix.catalogVersion}; only Catalog V3 is synced`,
-      todo: "move the store to Catalog V3; product messages are parked until then",
-    });
-  else
-    findings.push({
-      ok: false,
-      what: `Wix does not answer or refuses the credentials: ${wix.error}`,
-      todo: "check the Wix credentials (WIX_API_KEY + WIX_SITE_ID, or the WIX_APP_* values) and WIX_API_URL",
-    });
+  const sites = "sites" in report ? Object.entries(report.sites).filter(([n]) => !site || n === site) : [];
+  if (!("sites" in report)) findings.push(...wixFindings(report.wix));
   for (const [queue, q] of Object.entries(report.queues)) {
     if ("error" in q)
       findings.push({
@@ -62,6 +55,38 @@ export function explainHealth(report: HealthReport): Finding[] {
     else if (q.depth > 0)
       findings.push({ ok: true, what: `${queue}: ${q.depth} message(s) waiting, ${q.inFlight} in flight` });
   }
+  if (!("sites" in report)) findings.push(...siteFindings(report));
+  for (const [name, part] of sites)
+    findings.push(
+      ...[...wixFindings(part.wix), ...siteFindings(part)].map((f) => ({
+        ...f,
+        what: `site ${name}: ${f.what}`,
+      })),
+    );
+  return findings;
+}
+
+function wixFindings(wix: HealthReport["wix"]): Finding[] {
+  const findings: Finding[] = [];
+  if (wix.catalogVersion === "V3_CATALOG") findings.push({ ok: true, what: "Wix answers; Catalog V3" });
+  else if (wix.reachable)
+    findings.push({
+      ok: false,
+      what: `Wix runs ${wix.catalogVersion}; only Catalog V3 is synced`,
+      todo: "move the store to Catalog V3; product messages are parked until then",
+    });
+  else
+    findings.push({
+      ok: false,
+      what: `Wix does not answer or refuses the credentials: ${wix.error}`,
+      todo: "check the Wix credentials (WIX_API_KEY + WIX_SITE_ID, or the WIX_APP_* values) and WIX_API_URL",
+    });
+  return findings;
+}
+
+/** A site's flows, jobs and errors. */
+function siteFindings(report: Pick<SiteHealth, "flows" | "jobs" | "errorsLast24h">): Finding[] {
+  const findings: Finding[] = [];
   for (const [flow, f] of Object.entries(report.flows)) {
     if (f.stale)
       findings.push({

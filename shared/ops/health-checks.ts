@@ -33,13 +33,35 @@ export const FLOW_THRESHOLDS_SECONDS = Object.fromEntries(
 export interface HealthDeps {
   erpnext: Pick<ErpnextClient, "whoAmI">;
   wix: Pick<WixClient, "catalogVersion">;
-  state: StateStore;
-  log: SyncLog;
+  state: Pick<StateStore, "lastSuccesses" | "jobRuns">;
+  log: Pick<SyncLog, "since">;
   queueDepth: (queue: QueueName) => Promise<{ depth: number; inFlight: number; dlq: number }>;
   thresholds?: Partial<Record<FlowName, number>>;
   /** Test mode (DRY_RUN): reported as `mode: "test"`; not a problem in itself. */
   testMode?: boolean;
 }
+
+/** What health says of one Wix site: its Wix, its flows' freshness, its jobs and errors. */
+export interface SiteHealth {
+  status: HealthStatus;
+  wix: HealthReport["wix"];
+  flows: HealthReport["flows"];
+  jobs: HealthReport["jobs"];
+  errorsLast24h: number;
+  problems: string[];
+}
+
+/**
+ * Several sites on one ERPNext: ERPNext and the queues once (they are shared), each site under its
+ * name; `status` is the worst, `failing` names the sites failing, and each problem its site.
+ */
+export interface SitesHealthReport
+  extends Pick<HealthReport, "status" | "mode" | "checkedAt" | "erpnext" | "queues" | "problems"> {
+  sites: Record<string, SiteHealth>;
+  failing: string[];
+}
+
+export type SiteHealthDeps = Pick<HealthDeps, "wix" | "state" | "log" | "thresholds">;
 
 /**
  * Both APIs reachable and authenticated, queues and DLQs, last success per flow, errors in the
@@ -47,16 +69,73 @@ export interface HealthDeps {
  * or errors recorded (200). Never includes a credential.
  */
 export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<HealthReport> {
-  const problems: string[] = [];
+  const erpnext = await probeErpnext(deps.erpnext);
+  const site = await siteParts(deps, now);
+  const queues = await queueHealth(deps.queueDepth);
+  const failing = [...erpnext.failing, ...site.failing, ...queues.failing];
+  const problems = [...queues.problems, ...site.problems];
+  const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
+  return {
+    status,
+    mode: deps.testMode ? "test" : "live",
+    checkedAt: now.toISOString(),
+    erpnext: erpnext.erpnext,
+    wix: site.wix,
+    queues: queues.queues,
+    flows: site.flows,
+    jobs: site.jobs,
+    errorsLast24h: site.errorsLast24h,
+    problems: [...failing, ...problems],
+  };
+}
+
+/** The health of several sites: ERPNext and the queues checked once, each site's part beside. */
+export async function checkSitesHealth(
+  deps: Omit<HealthDeps, keyof SiteHealthDeps> & { sites: Record<string, SiteHealthDeps> },
+  now = new Date(),
+): Promise<SitesHealthReport> {
+  const names = Object.keys(deps.sites);
+  const [erpnext, queues, parts] = await Promise.all([
+    probeErpnext(deps.erpnext),
+    queueHealth(deps.queueDepth),
+    Promise.all(names.map((name) => siteParts(deps.sites[name] as SiteHealthDeps, now))),
+  ]);
+  const sites: Record<string, SiteHealth> = {};
+  const siteProblems: string[] = [];
+  parts.forEach(({ failing, problems, ...part }, i) => {
+    const name = names[i] as string;
+    const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
+    sites[name] = { status, ...part, problems: [...failing, ...problems] };
+    siteProblems.push(...sites[name].problems.map((p) => `site ${name}: ${p}`));
+  });
+  const failingSites = names.filter((n) => sites[n]?.status === "failing");
+  const global = [...erpnext.failing, ...queues.failing];
+  const status: HealthStatus =
+    global.length || failingSites.length
+      ? "failing"
+      : queues.problems.length || siteProblems.length
+        ? "degraded"
+        : "ok";
+  return {
+    status,
+    mode: deps.testMode ? "test" : "live",
+    checkedAt: now.toISOString(),
+    erpnext: erpnext.erpnext,
+    queues: queues.queues,
+    sites,
+    failing: failingSites,
+    problems: [...global, ...queues.problems, ...siteProblems],
+  };
+}
+
+/** The queues and their DLQs (shared by every site): a DLQ not empty degrades, an unreadable queue fails. */
+async function queueHealth(queueDepth: HealthDeps["queueDepth"]) {
   const failing: string[] = [];
-
-  const { erpnext, wix, failing: apiProblems } = await probeApis(deps);
-  failing.push(...apiProblems);
-
+  const problems: string[] = [];
   const queues = {} as HealthReport["queues"];
   for (const q of QUEUES) {
     try {
-      const depth = await deps.queueDepth(q);
+      const depth = await queueDepth(q);
       queues[q] = depth;
       if (depth.dlq > 0) problems.push(`${q}: ${depth.dlq} message(s) in the DLQ`);
     } catch (error) {
@@ -64,6 +143,13 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
       failing.push(`queue ${q}: ${errorMessage(error)}`);
     }
   }
+  return { queues, failing, problems };
+}
+
+/** One site's part: its Wix (failing when down), its flows' last success, its jobs, its errors. */
+async function siteParts(deps: SiteHealthDeps, now: Date) {
+  const problems: string[] = [];
+  const { wix, failing } = await probeWix(deps.wix);
 
   const successes = await deps.state.lastSuccesses();
   const flows = {} as HealthReport["flows"];
@@ -87,20 +173,7 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
     const entries = await deps.log.since(flow, since, now);
     errorsLast24h += entries.filter((e) => e.outcome === "failed" || e.outcome === "parked").length;
   }
-
-  const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
-  return {
-    status,
-    mode: deps.testMode ? "test" : "live",
-    checkedAt: now.toISOString(),
-    erpnext,
-    wix,
-    queues,
-    flows,
-    jobs,
-    errorsLast24h,
-    problems: [...failing, ...problems],
-  };
+  return { wix, flows, jobs, errorsLast24h, failing, problems };
 }
 
 /** Both APIs answer and accept our credentials, each tried once (health, the dlq-redrive job). */
@@ -109,27 +182,41 @@ export async function probeApis(deps: Pick<HealthDeps, "erpnext" | "wix">): Prom
   wix: HealthReport["wix"];
   failing: string[];
 }> {
-  const failing: string[] = [];
+  const erpnext = await probeErpnext(deps.erpnext);
+  const wix = await probeWix(deps.wix);
+  return { erpnext: erpnext.erpnext, wix: wix.wix, failing: [...erpnext.failing, ...wix.failing] };
+}
+
+/** ERPNext answers and accepts our key, tried once. */
+export async function probeErpnext(
+  client: HealthDeps["erpnext"],
+): Promise<{ erpnext: HealthReport["erpnext"]; failing: string[] }> {
   const erpnext: HealthReport["erpnext"] = { reachable: false, authenticated: false };
   try {
-    erpnext.user = await deps.erpnext.whoAmI({ probe: true });
+    erpnext.user = await client.whoAmI({ probe: true });
     erpnext.reachable = erpnext.authenticated = true;
+    return { erpnext, failing: [] };
   } catch (error) {
     // Refused credentials still prove it is up: reachable, not authenticated.
     erpnext.reachable = remoteAnswered(error);
     erpnext.error = errorMessage(error);
-    failing.push(`ERPNext: ${erpnext.error}`);
+    return { erpnext, failing: [`ERPNext: ${erpnext.error}`] };
   }
+}
 
+/** A site's Wix answers, accepts its credentials and runs Catalog V3, tried once. */
+export async function probeWix(
+  client: HealthDeps["wix"],
+): Promise<{ wix: HealthReport["wix"]; failing: string[] }> {
   const wix: HealthReport["wix"] = { reachable: false, expected: "V3_CATALOG" };
   try {
-    wix.catalogVersion = await deps.wix.catalogVersion({ probe: true });
+    wix.catalogVersion = await client.catalogVersion({ probe: true });
     wix.reachable = true;
     if (wix.catalogVersion !== "V3_CATALOG")
-      failing.push(`Wix: catalog ${wix.catalogVersion}, expected V3_CATALOG`);
+      return { wix, failing: [`Wix: catalog ${wix.catalogVersion}, expected V3_CATALOG`] };
+    return { wix, failing: [] };
   } catch (error) {
     wix.error = errorMessage(error);
-    failing.push(`Wix: ${wix.error}`);
+    return { wix, failing: [`Wix: ${wix.error}`] };
   }
-  return { erpnext, wix, failing };
 }

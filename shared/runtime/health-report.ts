@@ -1,5 +1,10 @@
 import { scrub } from "../http/redact";
-import { checkHealth, type HealthReport } from "../ops/health-checks";
+import {
+  checkHealth,
+  checkSitesHealth,
+  type HealthReport,
+  type SitesHealthReport,
+} from "../ops/health-checks";
 import type { Core } from "./core";
 import { metrics } from "./logger";
 
@@ -10,7 +15,31 @@ export async function healthReport(ctx: Core): Promise<HealthReport> {
     queueDepth: (q) => ctx.queue.depth(q),
     testMode: ctx.settings.dryRun,
   });
+  return published(report, ctx.secrets);
+}
+
+/**
+ * Every site's health: one site's report is exactly the single-site one; several sites' report
+ * has ERPNext and the queues once and each site under its name (shared/ops/health-checks.ts).
+ */
+export async function sitesHealthReport(cores: Core[]): Promise<HealthReport | SitesHealthReport> {
+  const [first] = cores;
+  if (!first) throw new Error("no site configured");
+  if (cores.length === 1) return healthReport(first);
+  const report = await checkSitesHealth({
+    erpnext: first.erpnext,
+    queueDepth: (q) => first.queue.depth(q),
+    testMode: first.settings.dryRun,
+    sites: Object.fromEntries(cores.map((c) => [c.site, c])),
+  });
+  return published(
+    report,
+    cores.flatMap((c) => c.secrets),
+  );
+}
+
+function published<T extends { status: string }>(report: T, secrets: string[]): T {
   metrics.addMetric("HealthFailing", "Count", report.status === "failing" ? 1 : 0);
   metrics.addMetric("HealthDegraded", "Count", report.status === "degraded" ? 1 : 0);
-  return JSON.parse(scrub(JSON.stringify(report), ctx.secrets)) as HealthReport;
+  return JSON.parse(scrub(JSON.stringify(report), secrets)) as T;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@jest/globals";
 import { AuthError, HttpError } from "#shared/errors";
-import { probeApis } from "#shared/ops/health-checks";
+import { explainHealth } from "#shared/ops/doctor";
+import { checkHealth, checkSitesHealth, probeApis } from "#shared/ops/health-checks";
 
 describe("health probes through the adapters", () => {
   test("refused credentials: reachable, not authenticated; Wix down: unreachable", async () => {
@@ -35,5 +36,83 @@ describe("health probes through the adapters", () => {
     expect(erpnext).toMatchObject({ reachable: true, authenticated: true, user: "integration@example.com" });
     expect(wix).toMatchObject({ reachable: true, catalogVersion: "V3_CATALOG" });
     expect(failing).toEqual([]);
+  });
+});
+
+describe("health of several sites", () => {
+  const up = { catalogVersion: async () => "V3_CATALOG" };
+  const down = {
+    catalogVersion: async (): Promise<string> => {
+      throw new HttpError("Wix: HTTP 503", 503, true);
+    },
+  };
+  const site = (wix: typeof up, lastOrders?: string) => ({
+    wix,
+    state: {
+      lastSuccesses: async () => (lastOrders ? { orders: lastOrders } : {}),
+      jobRuns: async () => ({}),
+    },
+    log: { since: async () => [] },
+  });
+  const shared = {
+    erpnext: { whoAmI: async () => "integration@example.com" },
+    queueDepth: async () => ({ depth: 0, inFlight: 0, dlq: 0 }),
+  };
+
+  test("one site's Wix down: that site fails and is named; the other stays ok; the whole is failing", async () => {
+    // act
+    const report = await checkSitesHealth({ ...shared, sites: { us: site(up), eu: site(down) } });
+    // assess
+    expect(report.status).toBe("failing");
+    expect(report.failing).toEqual(["eu"]);
+    expect(report.sites.us?.status).toBe("ok");
+    expect(report.sites.eu).toMatchObject({ status: "failing", wix: { reachable: false } });
+    expect(report.problems).toEqual(["site eu: Wix: Wix: HTTP 503"]);
+    expect(report.erpnext).toMatchObject({ authenticated: true });
+  });
+
+  test("a stale site degrades the whole, under its name; the worst status wins", async () => {
+    const now = new Date("2026-12-07T12:00:00Z");
+    const report = await checkSitesHealth(
+      { ...shared, sites: { us: site(up), eu: site(up, "2026-11-01T00:00:00Z") } },
+      now,
+    );
+    expect(report.status).toBe("degraded");
+    expect(report.failing).toEqual([]);
+    expect(report.sites.eu?.status).toBe("degraded");
+    expect(report.problems[0]).toMatch(/^site eu: orders: last success/);
+  });
+
+  test("the doctor names each site's findings, and only the one asked for", async () => {
+    const report = await checkSitesHealth({ ...shared, sites: { us: site(up), eu: site(down) } });
+    const all = explainHealth(report).map((f) => `${f.ok ? "ok" : "!!"} ${f.what}`);
+    expect(all).toEqual([
+      "ok ERPNext answers; signed in as integration@example.com",
+      "ok site us: Wix answers; Catalog V3",
+      "!! site eu: Wix does not answer or refuses the credentials: Wix: HTTP 503",
+    ]);
+    expect(explainHealth(report, "us").map((f) => f.what)).toEqual([
+      "ERPNext answers; signed in as integration@example.com",
+      "site us: Wix answers; Catalog V3",
+    ]);
+  });
+
+  test("one site: the report is the single-site one, without site fields", async () => {
+    const report = await checkHealth({ ...shared, ...site(up) });
+    expect(Object.keys(report).sort()).toEqual(
+      [
+        "checkedAt",
+        "erpnext",
+        "errorsLast24h",
+        "flows",
+        "jobs",
+        "mode",
+        "problems",
+        "queues",
+        "status",
+        "wix",
+      ].sort(),
+    );
+    expect(report.status).toBe("ok");
   });
 });
