@@ -1,10 +1,9 @@
 import { errorMessage, PermanentError } from "#shared/errors";
 import { FLOW_JOB_RUNNERS } from "#shared/flows/job-registry";
-import { QUEUES } from "#shared/flows/registry";
 import { isJobName, JOBS, type JobInput, type JobName } from "#shared/jobs/definitions";
 import { monthlyAudit } from "#shared/ops/audit/job";
 import { type AuditResult, summaryOf } from "#shared/ops/audit/run";
-import { probeApis } from "#shared/ops/health-checks";
+import { redriveAnswering } from "#shared/ops/redrive";
 import { type WeeklyReport, weeklyReport } from "#shared/ops/report";
 import { type Core, getCores } from "#shared/runtime/core";
 import { healthReport } from "#shared/runtime/health-report";
@@ -78,13 +77,13 @@ async function runForSite(name: JobName, ctx: Core, input: JobInput): Promise<Re
 const RUNNERS: Record<JobName, (ctx: Core, input: JobInput) => Promise<Record<string, unknown>>> = {
   // Each flow's jobs, from its runners (shared/flows/job-registry.ts); then the integration's own.
   ...(FLOW_JOB_RUNNERS satisfies Record<string, (ctx: Core) => Promise<Record<string, unknown>>>),
-  "dlq-redrive": async (ctx) => {
-    const { failing } = await probeApis(ctx);
-    if (failing.length) return { skipped: `waiting for both APIs: ${failing.join("; ")}` };
-    const queues: Record<string, unknown> = {};
-    for (const q of QUEUES) queues[q] = await ctx.queue.redriveRetryable(q);
-    return { queues };
-  },
+  // A `once` job: ERPNext and every site's Wix probed, each site's messages back when it answers.
+  "dlq-redrive": async (ctx) =>
+    redriveAnswering({
+      erpnext: ctx.erpnext,
+      sites: Object.fromEntries((await getCores()).map((c) => [c.site, c.wix])),
+      queue: ctx.queue,
+    }),
   "health-check": async (ctx) => {
     const report = await healthReport(ctx);
     if (report.status !== "ok") logger.warn(`health ${report.status}`, { problems: report.problems });

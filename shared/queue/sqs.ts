@@ -53,6 +53,20 @@ export interface ParkOptions {
   autoRedrives?: number;
 }
 
+/**
+ * Which parked messages a redrive takes, by the site their body names (undefined: a message naming
+ * none, ERPNext's news for every site). The others stay parked, untouched.
+ */
+export type SiteFilter = (site: string | undefined) => boolean;
+
+const siteOfBody = (body: string | undefined): string | undefined => {
+  try {
+    return siteOf(JSON.parse(body ?? ""));
+  } catch {
+    return undefined;
+  }
+};
+
 /** The entries of a batch SQS did not take: only those are sent again. */
 class Refused extends Error {}
 
@@ -154,11 +168,13 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
    * Moves parked messages back to their queue (after the cause is fixed). The same as SQS's own
    * redrive, which in AWS is `aws sqs start-message-move-task`; this works on fauxqs too.
    */
-  async redrive(queue: keyof M & string, max = 1000): Promise<number> {
+  async redrive(queue: keyof M & string, max = 1000, only: SiteFilter = () => true): Promise<number> {
     let moved = 0;
     const { url, dlqUrl } = this.urls[queue];
     for await (const messages of this.receivePages(dlqUrl, { visibility: 30, attributes: [], max })) {
       for (const m of messages) {
+        // Another site's message stays hidden for the rest of this pass (so the pass ends), then shows again.
+        if (!only(siteOfBody(m.Body))) continue;
         await this.sqs.send(
           new SendMessageCommand({ QueueUrl: url, MessageBody: markRetryParked(m.Body ?? "") }),
         );
@@ -173,13 +189,15 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
    * The automatic half of the DLQ: messages parked as retryable (or moved there by SQS after too
    * many receives) go back to their queue, counted; one that has come back AUTO_REDRIVE_LIMIT
    * times while both APIs answered is re-parked as permanent. Permanent ones stay for a person.
-   * Run only when both APIs answer (the dlq-redrive job checks).
+   * Run only when both APIs answer (the dlq-redrive job checks); `only` leaves the messages of a
+   * site whose Wix does not answer yet parked (`held`), untouched.
    */
   async redriveRetryable(
     queue: keyof M & string,
     max = 1000,
-  ): Promise<{ moved: number; gaveUp: number; kept: number }> {
-    const counts = { moved: 0, gaveUp: 0, kept: 0 };
+    only: SiteFilter = () => true,
+  ): Promise<{ moved: number; gaveUp: number; kept: number; held: number }> {
+    const counts = { moved: 0, gaveUp: 0, kept: 0, held: 0 };
     const { url, dlqUrl } = this.urls[queue];
     // Kept ones stay hidden for the rest of this pass, so the pass ends.
     for await (const messages of this.receivePages(dlqUrl, { visibility: 60, attributes: ["All"], max })) {
@@ -187,6 +205,10 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
         const attrs = m.MessageAttributes ?? {};
         const reason = attrs.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`;
         const autoRedrives = Number(attrs.autoRedrives?.StringValue ?? 0);
+        if (!only(siteOfBody(m.Body))) {
+          counts.held++;
+          continue;
+        }
         if (attrs.parkedAs?.StringValue === "permanent") {
           counts.kept++;
           continue;
