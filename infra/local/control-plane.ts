@@ -10,6 +10,8 @@ import { QUEUES, type QueueName } from "#shared/flows/registry";
 import { scrub } from "#shared/http/redact";
 import { isJobName, JOBS, type JobInput, type JobName } from "#shared/jobs/definitions";
 import { parsePeriod } from "#shared/ops/audit/run";
+import { parkedFor, unknownSite } from "#shared/ops/sites";
+import { siteOf } from "#shared/queue/sqs";
 import type { ErpnextSandbox, ErpnextSnapshot } from "../sandbox/erpnext";
 import { type Fault, faultProblem, type SimRequest, type SimResponse } from "../sandbox/kit";
 import { WixSandbox, type WixSnapshot } from "../sandbox/wix";
@@ -20,8 +22,10 @@ export interface ControlDeps {
   wix?: WixSandbox;
   runJob(name: JobName, input?: JobInput): Promise<Record<string, unknown>>;
   dlq(queue: QueueName): ParkedMessage[];
-  /** Moves a DLQ's messages back to their queue; how many. */
-  redrive(queue: QueueName): Promise<number>;
+  /** Moves a DLQ's messages back to their queue (only one site's, and those naming none); how many. */
+  redrive(queue: QueueName, site?: string): Promise<number>;
+  /** The configured Wix sites' names. */
+  sites(): Promise<string[]>;
 }
 
 export interface ControlRequest {
@@ -37,6 +41,11 @@ export async function controlRoute(req: ControlRequest, deps: ControlDeps): Prom
   const { method, path } = req;
   if (path.startsWith("/sandbox/")) return sandboxRoute(req, deps);
   const job = /^\/jobs\/([^/]+)$/.exec(path);
+  const dlq = /^\/dlq\/([^/]+)(\/redrive)?$/.exec(path);
+  // `?site=eu` (the CLI's --site): one site's run or messages; an unknown name lists the sites.
+  const site = req.query.get("site") ?? undefined;
+  const siteProblem = (job || dlq) && unknownSite(await deps.sites(), site);
+  if (siteProblem) return { status: 404, body: { error: siteProblem, sites: await deps.sites() } };
   if (job && method === "POST") {
     const name = decodeURIComponent(job[1] as string);
     if (!isJobName(name))
@@ -52,6 +61,7 @@ export async function controlRoute(req: ControlRequest, deps: ControlDeps): Prom
       if (problems.length) return { status: 400, body: { error: problems.join("; ") } };
       input = { from, to };
     }
+    if (site !== undefined) input = { ...input, site };
     try {
       return { status: 200, body: await deps.runJob(name, input) };
     } catch (error) {
@@ -59,14 +69,15 @@ export async function controlRoute(req: ControlRequest, deps: ControlDeps): Prom
     }
   }
   // Local ops: what is parked, and putting it back once the cause is fixed (AWS: see README).
-  const dlq = /^\/dlq\/([^/]+)(\/redrive)?$/.exec(path);
   if (dlq) {
     const queue = decodeURIComponent(dlq[1] as string) as QueueName;
     if (!(QUEUES as readonly string[]).includes(queue))
       return { status: 404, body: { error: `no queue ${queue}`, queues: QUEUES } };
-    if (method === "GET" && !dlq[2]) return { status: 200, body: { queue, messages: deps.dlq(queue) } };
+    const ours = parkedFor(site);
+    if (method === "GET" && !dlq[2])
+      return { status: 200, body: { queue, messages: deps.dlq(queue).filter((m) => ours(siteOf(m.body))) } };
     if (method === "POST" && dlq[2])
-      return { status: 200, body: { queue, redriven: await deps.redrive(queue) } };
+      return { status: 200, body: { queue, redriven: await deps.redrive(queue, site) } };
   }
   if (job || dlq) return { status: 405, body: { error: `${method} not allowed on ${path}` } };
   return undefined;

@@ -18,6 +18,7 @@ import { FLOW_NAMES, FLOWS, type FlowName } from "#shared/flows/registry";
 import { localContext } from "#shared/runtime/lambda";
 import type { ApiFunctionName } from "../routes";
 
+export { getCores } from "#shared/runtime/core";
 export { logger } from "#shared/runtime/logger";
 export { loadSettings } from "#shared/runtime/settings";
 export { getContext, resetContext } from "./context";

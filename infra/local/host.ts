@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ConfigError, errorMessage } from "#shared/errors";
 import { QUEUES, type QueueName } from "#shared/flows/registry";
 import type { JobInput, JobName } from "#shared/jobs/definitions";
+import { parkedFor } from "#shared/ops/sites";
 import type { ErpnextSandbox } from "../sandbox/erpnext";
 import type { WixSandbox } from "../sandbox/wix";
 import { type LocalAws, openDynamo, type ParkedMessage, startLocalAws } from "./aws";
@@ -169,7 +170,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         wix,
         runJob,
         dlq: aws.dlq,
-        redrive: async (queue) => (await functions.getContext()).queue.redrive(queue),
+        redrive: async (queue, site) =>
+          (await functions.getContext()).queue.redrive(queue, undefined, parkedFor(site)),
+        sites: async () => (await functions.getCores()).map((c) => c.site),
       }),
     access,
     beforeRequest: store?.beforeRequest,

@@ -1,10 +1,12 @@
+import type { Settings } from "#shared/config/settings";
 import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
 import { describeFindings, explainHealth } from "#shared/ops/doctor";
-import type { HealthReport } from "#shared/ops/health-checks";
+import type { HealthReport, SitesHealthReport } from "#shared/ops/health-checks";
 import { progress } from "#shared/ops/progress";
+import { pickSites, siteArg } from "#shared/ops/sites";
 import { ONE_TRY } from "#shared/resilience/retry";
-import { loadSettings } from "#shared/runtime/settings";
+import { loadSites } from "#shared/runtime/settings";
 import { describeProblems } from "#shared/setup/document-plan";
 import { describeSetup, runSetup, type SetupDeps } from "#shared/setup/setup";
 import { webhookName } from "#shared/setup/webhooks";
@@ -13,7 +15,10 @@ import { WixClient } from "#shared/wix/client";
 import { useSandboxErpnext, useSandboxWix } from "./bootstrap";
 
 /**
- * `npm run setup [-- --url <webhook url>] [--dry-run]` and `npm run doctor [-- --health <url>]`.
+ * `npm run setup [-- --url <webhook url>] [--dry-run]` and `npm run doctor [-- --health <url>]`,
+ * each with `--site NAME` (several Wix sites, SITES_FILE): ERPNext's Webhooks and Custom Fields
+ * are made once for every site; each site's masters, Wix and health are checked under its name,
+ * every site's without --site.
  *
  * Reads the same settings as the hosts (the environment; with SECRET_ID, the deployed stack's
  * Secrets Manager secret too), so it works against the real systems and the deployed stack:
@@ -27,6 +32,8 @@ const option = (name: string) => {
   const at = args.indexOf(name);
   return at > 0 ? args[at + 1] : undefined;
 };
+/** `--site NAME`: that site only; without it every site (checked once the settings are read). */
+let site: string | undefined;
 
 const port = process.env.PORT || 3000;
 const localBase = `http://127.0.0.1:${port}`;
@@ -39,12 +46,22 @@ async function deps(
   const sandbox = !env.ERPNEXT_URL && !env.SECRET_ID;
   if (sandbox) useSandboxErpnext(env, opsBase);
   if (!env.WIX_API_KEY && !env.WIX_APP_ID && !env.SECRET_ID) useSandboxWix(env, opsBase);
-  const settings = await loadSettings(env);
+  const all = await loadSites(env);
+  const chosen = pickSites(all, site);
   // One try per call: a refused right (403) is a finding to report, not an outage to wait out.
-  const erpnext = new ErpnextClient({ ...settings.erpnext, retry: ONE_TRY });
-  const wix = new WixClient({ ...settings.wix, retry: ONE_TRY });
+  const erpnext = new ErpnextClient({ ...(all[0] as Settings).erpnext, retry: ONE_TRY });
+  const sites = chosen.map((settings) => ({
+    site: settings.site,
+    settings,
+    wix: new WixClient({ ...settings.wix, retry: ONE_TRY }),
+  }));
+  const first = sites[0] as (typeof sites)[number];
   const url = webhookUrl ?? (sandbox ? `${localBase}/webhooks/erpnext` : undefined);
-  return { setup: { erpnext, wix, settings }, url, sandbox };
+  return {
+    setup: { erpnext, wix: first.wix, settings: first.settings, ...(all.length > 1 ? { sites } : {}) },
+    url,
+    sandbox,
+  };
 }
 
 /** The Wix callback next to the ERPNext one (both routes of one API: infra/routes.ts). */
@@ -74,12 +91,14 @@ async function setup(): Promise<number> {
 
 async function doctor(): Promise<number> {
   const healthUrl = option("--health") ?? `${localBase}/health`;
+  // The settings first: an unknown --site is refused before anything is checked.
+  const { setup: d, url: given } = await deps(option("--url"));
   let unhealthy = false;
   console.log(`health (${healthUrl}):`);
   try {
     const res = await fetch(healthUrl, { signal: AbortSignal.timeout(30_000) });
-    const report = (await res.json()) as HealthReport;
-    const findings = explainHealth(report);
+    const report = (await res.json()) as HealthReport | SitesHealthReport;
+    const findings = explainHealth(report, site);
     unhealthy = findings.some((f) => !f.ok);
     console.log(`  status ${report.status}, checked at ${report.checkedAt}`);
     console.log(describeFindings(findings).join("\n"));
@@ -89,7 +108,6 @@ async function doctor(): Promise<number> {
     console.log("       do: start the host (npm start), or pass --health <HealthUrl output>");
   }
 
-  const { setup: d, url: given } = await deps(option("--url"));
   // Without --url, check against the URL setup wrote last time (its own Webhook documents).
   const url =
     given ??
@@ -124,10 +142,11 @@ async function doctor(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  site = siteArg(args);
   if (command === "setup") process.exit(await setup());
   if (command === "doctor") process.exit(await doctor());
   console.error(
-    "usage: setup.ts setup [--url <webhook url>] [--dry-run] | setup.ts doctor [--url <webhook url>] [--health <url>]",
+    "usage: setup.ts setup [--url <webhook url>] [--dry-run] [--site NAME] | setup.ts doctor [--url <webhook url>] [--health <url>] [--site NAME]",
   );
   process.exit(2);
 }

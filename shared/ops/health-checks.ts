@@ -2,7 +2,7 @@ import type { ErpnextClient } from "../erpnext/client";
 import { errorMessage, remoteAnswered } from "../errors";
 import { FLOW_NAMES, FLOWS, type FlowName, QUEUES, type QueueName } from "../flows/registry";
 import type { JobRun, StateStore } from "../store/state";
-import type { SyncLog } from "../store/sync-log";
+import type { SyncLogEntry } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
 
 export type HealthStatus = "ok" | "degraded" | "failing";
@@ -34,7 +34,7 @@ export interface HealthDeps {
   erpnext: Pick<ErpnextClient, "whoAmI">;
   wix: Pick<WixClient, "catalogVersion">;
   state: Pick<StateStore, "lastSuccesses" | "jobRuns">;
-  log: Pick<SyncLog, "since">;
+  log: { since(flow: string, since: Date, until?: Date): Promise<Pick<SyncLogEntry, "outcome">[]> };
   queueDepth: (queue: QueueName) => Promise<{ depth: number; inFlight: number; dlq: number }>;
   thresholds?: Partial<Record<FlowName, number>>;
   /** Test mode (DRY_RUN): reported as `mode: "test"`; not a problem in itself. */

@@ -16,6 +16,8 @@ export interface Problem {
   system: "ERPNext" | "Wix" | "setup";
   what: string;
   fix: string;
+  /** The Wix site whose settings or Wix it is about (several sites). */
+  site?: string;
 }
 
 export interface PlanOptions {
@@ -95,7 +97,8 @@ export function describeAction(action: Action, done = false): string {
 export function describeProblems(problems: readonly Problem[]): string {
   const lines = [`${problems.length} problem(s) to fix first (nothing was written):`];
   problems.forEach((p, i) => {
-    lines.push(`  ${i + 1}. ${p.system}: ${p.what}`, `     fix: ${p.fix}`);
+    const where = p.site ? ` (site ${p.site})` : "";
+    lines.push(`  ${i + 1}. ${p.system}${where}: ${p.what}`, `     fix: ${p.fix}`);
   });
   return lines.join("\n");
 }

@@ -26,6 +26,18 @@ export interface SetupDeps {
   webhookUrl: string;
   /** Called once per check or write, for a progress display. */
   tick?: (note: string) => void;
+  /**
+   * Several Wix sites (SITES_FILE): each one's ERPNext masters and Wix are checked, its problems
+   * named after it; the Webhooks and Custom Fields are ERPNext's, made once for every site.
+   * Without it, `settings` and `wix` are the one site.
+   */
+  sites?: readonly SiteSetup[];
+}
+
+export interface SiteSetup {
+  site: string;
+  settings: Pick<Settings, "erpnext" | "orders">;
+  wix?: SetupWix;
 }
 
 export interface SetupPlan {
@@ -35,6 +47,8 @@ export interface SetupPlan {
   notes: string[];
   actions: Action[];
   wixCatalogVersion?: string;
+  /** Each site's Wix catalog version (several sites). */
+  wixCatalogVersions?: Record<string, string | undefined>;
 }
 
 /** Frappe's Webhook DocFields with `set_only_once` (webhook.json). */
@@ -75,12 +89,26 @@ export async function planSetup(deps: SetupDeps): Promise<SetupPlan> {
   if (plan.apiUser) {
     const canSetUp = await checkRoles(deps, plan.apiUser, problems);
     tick("ERPNext roles");
-    await checkMasters(deps, problems, tick);
+    if (deps.sites)
+      for (const { site, settings } of deps.sites) {
+        const found: Problem[] = [];
+        await checkMasters({ ...deps, settings }, found, tick);
+        problems.push(...found.map((p) => ({ ...p, site })));
+      }
+    else await checkMasters(deps, problems, tick);
     if (canSetUp) {
       plan.actions = await planDocuments(deps, plan.apiUser, notes, tick);
     }
   }
-  if (deps.wix) {
+  if (deps.sites) {
+    plan.wixCatalogVersions = {};
+    for (const { site, wix: client } of deps.sites) {
+      if (!client) continue;
+      const wix = await checkWix(client, tick);
+      plan.wixCatalogVersions[site] = wix.catalogVersion;
+      problems.push(...wix.problems.map((p) => ({ ...p, site })));
+    }
+  } else if (deps.wix) {
     const wix = await checkWix(deps.wix, tick);
     plan.wixCatalogVersion = wix.catalogVersion;
     problems.push(...wix.problems);
@@ -131,6 +159,8 @@ export function describeSetup(result: SetupResult): string {
   const lines: string[] = [];
   if (result.apiUser) lines.push(`ERPNext API user: ${result.apiUser}`);
   if (result.wixCatalogVersion) lines.push(`Wix catalog: ${result.wixCatalogVersion}`);
+  for (const [site, version] of Object.entries(result.wixCatalogVersions ?? {}))
+    if (version) lines.push(`Wix catalog (site ${site}): ${version}`);
   if (result.problems.length) {
     lines.push(describeProblems(result.problems));
   } else {

@@ -40,16 +40,16 @@ describe("health probes through the adapters", () => {
 });
 
 describe("health of several sites", () => {
-  const up = { catalogVersion: async () => "V3_CATALOG" };
+  const up = { catalogVersion: async () => "V3_CATALOG" as const };
   const down = {
-    catalogVersion: async (): Promise<string> => {
+    catalogVersion: async (): Promise<"V3_CATALOG"> => {
       throw new HttpError("Wix: HTTP 503", 503, true);
     },
   };
   const site = (wix: typeof up, lastOrders?: string) => ({
     wix,
     state: {
-      lastSuccesses: async () => (lastOrders ? { orders: lastOrders } : {}),
+      lastSuccesses: async (): Promise<Record<string, string>> => (lastOrders ? { orders: lastOrders } : {}),
       jobRuns: async () => ({}),
     },
     log: { since: async () => [] },

@@ -239,6 +239,14 @@ const settings = (orders: Partial<Settings["orders"]> = {}) =>
 
 const URL_ = "https://sync.example.com/webhooks/erpnext";
 
+/** The reads setup probes a Wix with, all answering empty. */
+const wixReads = {
+  findVariantsBySku: async () => [],
+  inventoryBySku: async () => [],
+  findCategories: async () => [],
+  searchOrders: async () => ({ orders: [] }),
+};
+
 describe("setup against an ERPNext in memory", () => {
   test("fresh: every Webhook and Custom Field created; a re-run writes nothing", async () => {
     const erp = fakeErpnext();
@@ -313,6 +321,37 @@ describe("setup against an ERPNext in memory", () => {
     });
     expect(result.problems[0]?.what).toContain("cannot reach the loopback webhook URL");
     expect(erp.writes).toEqual([]);
+  });
+
+  test("several sites: ERPNext's documents made once, each site's masters and Wix checked under its name", async () => {
+    // prepare: eu names a warehouse ERPNext does not have, and its Wix refuses its key
+    const erp = fakeErpnext();
+    const wixUp = { catalogVersion: async () => "V3_CATALOG" as const, ...wixReads };
+    const wixRefused = {
+      ...wixReads,
+      catalogVersion: async (): Promise<"V3_CATALOG"> => {
+        throw new HttpError("Wix: HTTP 401", 401, false);
+      },
+    };
+    const sites = [
+      { site: "us", settings: settings(), wix: wixUp },
+      { site: "eu", settings: settings({ warehouse: "Nowhere - C" }), wix: wixRefused },
+    ];
+    // act
+    const result = await runSetup(
+      { erpnext: erp.port, settings: settings(), webhookUrl: URL_, sites },
+      { dryRun: true },
+    );
+    // assess
+    expect(result.problems.map((p) => [p.site, p.system, p.what.split(":")[0]])).toEqual([
+      ["eu", "ERPNext", 'Warehouse "Nowhere - C" (ERPNEXT_WAREHOUSE) does not exist'],
+      ["eu", "Wix", "cannot read the catalog version"],
+    ]);
+    expect(result.actions.filter((a) => a.kind === "create")).toHaveLength(
+      WEBHOOK_DOCS + CUSTOM_FIELDS.length,
+    );
+    expect(result.wixCatalogVersions).toEqual({ us: "V3_CATALOG", eu: undefined });
+    expect(describeSetup(result)).toContain("Wix (site eu): cannot read the catalog version");
   });
 
   test("a dry run plans and writes nothing", async () => {

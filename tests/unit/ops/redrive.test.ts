@@ -23,9 +23,9 @@ class FakeDlqs {
   }
 }
 
-const up = { catalogVersion: async () => "V3_CATALOG" };
+const up = { catalogVersion: async () => "V3_CATALOG" as const };
 const down = {
-  catalogVersion: async (): Promise<string> => {
+  catalogVersion: async (): Promise<"V3_CATALOG"> => {
     throw new HttpError("Wix: HTTP 503", 503, true);
   },
 };
