@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DEFAULT_SITE } from "../config/settings";
 import type { SyncLogEntry as FlowLogEntry, Outcome } from "../flows/records";
 import { scrubDeep } from "../http/redact";
 import { batchPut, nowSeconds } from "./dynamo";
@@ -43,7 +44,11 @@ export class SyncLog {
     await batchPut(this.db, this.table, items);
   }
 
-  /** Entries of a flow since a time, oldest first, across day partitions. */
+  /**
+   * Entries of a flow since a time, oldest first, across day partitions. The table is shared by
+   * every site: a site's log reads its own entries only, the default site's also those written
+   * before there were sites (no `site`).
+   */
   async since(
     flow: Flow,
     since: Date,
@@ -65,10 +70,17 @@ export class SyncLog {
           }),
         );
         start = res.LastEvaluatedKey;
-        entries.push(...((res.Items ?? []) as SyncLogEntry[]));
+        entries.push(
+          ...((res.Items ?? []) as (SyncLogEntry & { site?: string })[]).filter((e) => this.ours(e)),
+        );
       } while (start);
     }
     return entries as never;
+  }
+
+  private ours(entry: { site?: string }): boolean {
+    if (!this.site) return true;
+    return entry.site === this.site || (this.site === DEFAULT_SITE && entry.site === undefined);
   }
 }
 
