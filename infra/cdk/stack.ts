@@ -1,4 +1,12 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  type StackProps,
+  Validations,
+} from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
   type CfnStage,
@@ -18,6 +26,8 @@ import { type ISecret, Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { SECRET_KEYS } from "#shared/config/settings";
+import { readSiteEntries, type SiteEntry } from "#shared/config/sites";
+import { ConfigError } from "#shared/errors";
 import {
   FLOW_NAMES,
   FLOWS,
@@ -45,6 +55,12 @@ export interface SyncStackProps extends StackProps {
   settings?: Record<string, string>;
   /** The Wix request budget for the whole site, shared by all workers. */
   wixRequestsPerMinute?: number;
+  /**
+   * Several Wix sites (context `sites`, or `sitesFile` read at synth): the entries of a sites file
+   * without secrets (shared/config/sites.ts). Each site gets its own Secrets Manager secret for its
+   * Wix credentials, named by its entry's SECRET_ID in the functions' SITES setting.
+   */
+  sites?: unknown;
 }
 
 export { WORKER_CONCURRENCY } from "#shared/flows/registry";
@@ -125,9 +141,28 @@ export class ErpnextWixSyncStack extends Stack {
 
     // --- functions -------------------------------------------------------------------------
     const totalWixCallers = Object.values(WORKER_CONCURRENCY).reduce((a, b) => a + b, 0) + 2; // + jobs + health
-    const perContainerBudget = Math.max(1, Math.floor((props.wixRequestsPerMinute ?? 200) / totalWixCallers));
+    const containerBudget = (perMinute: number) => Math.max(1, Math.floor(perMinute / totalWixCallers));
+    const perContainerBudget = containerBudget(props.wixRequestsPerMinute ?? 200);
+    const sites = props.sites === undefined ? [] : siteEntries(props.sites);
+    const siteSecrets = sites.map((site) => siteSecret(this, site.name));
     const common: Record<string, string> = {
       ...props.settings,
+      ...(sites.length
+        ? {
+            // A site's budget is its own, shared by the containers as the default one is.
+            SITES: this.toJsonString(
+              sites.map((site, i) => ({
+                ...site,
+                ...(site.WIX_REQUESTS_PER_MINUTE !== undefined
+                  ? { WIX_REQUESTS_PER_MINUTE: containerBudget(Number(site.WIX_REQUESTS_PER_MINUTE)) }
+                  : {}),
+                // Its name, not its ARN (CDK v2 parses an owned secret's name without the random
+                // suffix): five sites' SITES then fit in Lambda's 4 KB environment.
+                SECRET_ID: siteSecrets[i]?.secretName,
+              })),
+            ),
+          }
+        : {}),
       SECRET_ID: secret.secretArn,
       STATE_TABLE: tables.state.tableName,
       SYNC_LOG_TABLE: tables.syncLog.tableName,
@@ -170,7 +205,8 @@ export class ErpnextWixSyncStack extends Stack {
     const workers = FLOW_NAMES.map((flow) => [flow, f[workerName(flow)]] as const);
 
     // --- least privilege -------------------------------------------------------------------
-    for (const each of Object.values(f)) secret.grantRead(each);
+    // Every function reads the settings of every site (shared/runtime/settings.ts loadSites).
+    for (const each of Object.values(f)) for (const s of [secret, ...siteSecrets]) s.grantRead(each);
     for (const flow of fedBy("erpnext")) this.queues[flow].queue.grantSendMessages(f.erpnextWebhook);
     for (const flow of fedBy("wix")) this.queues[flow].queue.grantSendMessages(f.wixWebhook);
     for (const q of QUEUES) {
@@ -310,8 +346,63 @@ export class ErpnextWixSyncStack extends Stack {
     new CfnOutput(this, "WixWebhookUrl", { value: `${this.api.apiEndpoint}/webhooks/wix` });
     new CfnOutput(this, "HealthUrl", { value: `${this.api.apiEndpoint}/health` });
     new CfnOutput(this, "SecretArn", { value: secret.secretArn });
+    for (const [i, site] of sites.entries())
+      new CfnOutput(this, siteOutput(site.name), {
+        description: `Wix credentials of site ${site.name}`,
+        value: siteSecrets[i]?.secretArn ?? "",
+      });
     new CfnOutput(this, "DashboardName", { value: observability.dashboard.dashboardName });
     new CfnOutput(this, "AlarmTopicArn", { value: observability.topic.topicArn });
     for (const q of QUEUES) new CfnOutput(this, `${q}DlqUrl`, { value: this.queues[q].dlq.queueUrl });
   }
+}
+
+/** A site's Wix credentials (SITE_SECRET_KEYS), placeholders ops fill in after the first deploy. */
+export const SITE_SECRET_KEYS = SECRET_KEYS.filter((k) => k.startsWith("WIX_"));
+
+/**
+ * The `sites` setting, checked at synth as the functions will read it (shared/config/sites.ts):
+ * valid unique names, known keys, no secret (each site's are in its own secret) and no SECRET_ID
+ * (the stack sets it).
+ */
+function siteEntries(value: unknown): SiteEntry[] {
+  const entries = readSiteEntries(value, "sites");
+  const problems = entries.flatMap((entry) =>
+    Object.keys(entry)
+      .filter((k) => k === "SECRET_ID" || (SECRET_KEYS as readonly string[]).includes(k))
+      .map((k) =>
+        k === "SECRET_ID"
+          ? `site "${entry.name}": SECRET_ID is set by the stack (the site's own secret)`
+          : `site "${entry.name}": ${k} is a secret; put it in the site's secret (output ${siteOutput(entry.name)}), not in the settings`,
+      ),
+  );
+  // CloudFormation ids drop the "-": "e-u" and "eu" would share their output.
+  const ids = entries.map((e) => siteOutput(e.name));
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i)
+      problems.push(`site "${entries[i]?.name}": too like another site's name (${id})`);
+  });
+  if (problems.length) throw new ConfigError(problems);
+  return entries;
+}
+
+/** The stack output holding a site's secret ARN: `SiteSecretArn` and the name without "-". */
+export const siteOutput = (name: string) => `SiteSecretArn${name.replace(/-/g, "")}`;
+
+/**
+ * One secret per site: its Wix credentials, kept when the site leaves the list (RETAIN) so removing
+ * a site by mistake loses no key. Third-party keys are rotated by hand.
+ */
+function siteSecret(scope: Construct, name: string): Secret {
+  const secret = new Secret(scope, `SiteCredentials-${name}`, {
+    description: `erpnext-wix-sync: Wix credentials of site ${name} (fill in after the first deploy)`,
+    secretObjectValue: Object.fromEntries(SITE_SECRET_KEYS.map((k) => [k, SecretValue.unsafePlainText("")])),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: "AwsSolutions-SMG4",
+    reason:
+      "Third-party API keys (the Wix key or app secret) cannot be rotated by a Lambda; they are rotated by hand.",
+  });
+  return secret;
 }

@@ -18,7 +18,7 @@ import { JOBS } from "#shared/jobs/definitions";
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url)).replace(/\/$/, "");
 
 /** One synth (with cdk-nag) per configuration: bundling every function takes a few seconds. */
-function synth(context: { secretArn?: string; alarmEmail?: string } = {}) {
+function synth(context: { secretArn?: string; alarmEmail?: string; sites?: unknown } = {}) {
   const app = new App();
   const stack = new ErpnextWixSyncStack(app, "ErpnextWixSync", {
     projectRoot,
@@ -222,6 +222,109 @@ describe("context parameters", () => {
     });
     const fn = Object.values(template.findResources("AWS::Lambda::Function"))[0];
     expect(fn?.Properties.Environment.Variables.SECRET_ID).toBe(arn);
+  });
+});
+
+describe("several Wix sites", () => {
+  const entry = (name: string, i: number) => ({
+    name,
+    WIX_SITE_ID: `0b7c5b6e-1f4e-4c1a-9d7a-${String(i).padStart(12, "0")}`,
+    WIX_INSTANCE_ID: `6a1f8d7e-2c3b-4f5a-8e9d-${String(i).padStart(12, "0")}`,
+    ERPNEXT_PRICE_LIST: `Selling ${name.toUpperCase()}`,
+    ERPNEXT_WAREHOUSES: ["Stores - C", `Shop ${name.toUpperCase()} - C`],
+    ERPNEXT_COMPANY: `Company ${name.toUpperCase()}`,
+    ERPNEXT_TERRITORY: "All Territories",
+  });
+  let two: { template: Template; report?: string };
+  beforeAll(() => {
+    two = synth({ sites: [entry("us", 1), { ...entry("eu", 2), WIX_REQUESTS_PER_MINUTE: 2000 }] });
+  });
+  const functions = (template: Template) => Object.values(template.findResources("AWS::Lambda::Function"));
+
+  test("cdk-nag clean; one secret per site (kept when a site leaves), holding only its Wix keys", () => {
+    expect(two.report ?? "").not.toMatch(/AwsSolutions-/);
+    const secrets = two.template.findResources("AWS::SecretsManager::Secret");
+    const siteSecrets = Object.entries(secrets).filter(([id]) => id.startsWith("SiteCredentials"));
+    expect(siteSecrets.map(([id]) => id.replace(/[0-9A-F]{8}$/, "")).sort()).toEqual([
+      "SiteCredentialseu",
+      "SiteCredentialsus",
+    ]);
+    for (const [, secret] of siteSecrets) {
+      expect(secret.DeletionPolicy).toBe("Retain");
+      expect(Object.keys(JSON.parse(secret.Properties.SecretString)).sort()).toEqual([
+        "WIX_API_KEY",
+        "WIX_APP_SECRET",
+        "WIX_WEBHOOK_PUBLIC_KEY",
+      ]);
+    }
+    const outputs = Object.keys(two.template.toJSON().Outputs ?? {});
+    expect(outputs.filter((o) => o.startsWith("SiteSecretArn")).sort()).toEqual([
+      "SiteSecretArneu",
+      "SiteSecretArnus",
+    ]);
+  });
+
+  test("every function gets SITES (each entry with its own secret, no secret value) and may read every site's secret", () => {
+    for (const fn of functions(two.template)) {
+      const sites = fn.Properties.Environment.Variables.SITES as { "Fn::Join": [string, unknown[]] };
+      const parts = sites["Fn::Join"][1];
+      const text = parts.map((p) => (typeof p === "string" ? p : "<secret>")).join("");
+      const parsed = JSON.parse(text) as Record<string, unknown>[];
+      expect(parsed.map((s) => [s.name, s.SECRET_ID])).toEqual([
+        ["us", "<secret>"],
+        ["eu", "<secret>"],
+      ]);
+      // eu's budget of 2000 a minute is shared by every container that calls Wix, as the default one.
+      expect(parsed[1]?.WIX_REQUESTS_PER_MINUTE).toBeLessThan(2000);
+      expect(parsed[0]).not.toHaveProperty("WIX_REQUESTS_PER_MINUTE");
+    }
+    const policies = JSON.stringify(two.template.findResources("AWS::IAM::Policy"));
+    for (const name of Object.keys(FUNCTIONS)) {
+      const role = `${name[0]?.toUpperCase()}${name.slice(1)}Role`;
+      const own = Object.entries(two.template.findResources("AWS::IAM::Policy"))
+        .filter(([id]) => id.startsWith(role))
+        .map(([, p]) => JSON.stringify(p));
+      expect(own.join()).toMatch(/SiteCredentialsus/);
+      expect(own.join()).toMatch(/SiteCredentialseu/);
+    }
+    expect(policies).not.toMatch(/"Resource":"\*"/);
+  });
+
+  test("a site entry holding a secret, a SECRET_ID or a bad name is refused at synth", () => {
+    expect(() => synth({ sites: [{ ...entry("us", 1), WIX_API_KEY: "k" }] })).toThrow(
+      /WIX_API_KEY is a secret; put it in the site's secret \(output SiteSecretArnus\)/,
+    );
+    expect(() => synth({ sites: [{ ...entry("us", 1), SECRET_ID: "x" }] })).toThrow(/set by the stack/);
+    expect(() => synth({ sites: [entry("U S", 1)] })).toThrow(/name must be 1-32/);
+  });
+
+  test("five sites: each function's environment stays under Lambda's 4 KB", () => {
+    const { template } = synth({ sites: ["us", "eu", "uk", "wholesale", "outlet-de"].map(entry) });
+    // Each CloudFormation reference counted at the longest value it resolves to in a long region
+    // (ap-southeast-2): an SQS URL (https://sqs.<region>.amazonaws.com/<account>/<stack>-<id>-<12>),
+    // a table name (<stack>-<id>-<12>), a secret ARN; a piece of a secret's name (its SECRET_ID).
+    const LONGEST: Record<string, number> = {
+      "AWS::SQS::Queue": 110,
+      "AWS::DynamoDB::Table": 64,
+      "AWS::SecretsManager::Secret": 115,
+    };
+    const resources = template.toJSON().Resources as Record<string, { Type: string }>;
+    const render = (value: unknown): string => {
+      if (typeof value === "string") return value;
+      const v = value as { "Fn::Join"?: [string, unknown[]]; "Fn::Select"?: unknown; Ref?: string };
+      if (v["Fn::Join"]) return v["Fn::Join"][1].map(render).join(v["Fn::Join"][0]);
+      if (v["Fn::Select"]) return "s".repeat(40);
+      const type = resources[v.Ref ?? ""]?.Type ?? "";
+      expect(LONGEST).toHaveProperty([type]);
+      return "r".repeat(LONGEST[type] ?? 0);
+    };
+    const sizes = functions(template).map((fn) =>
+      Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>).reduce(
+        (n, [k, v]) => n + k.length + render(v).length,
+        0,
+      ),
+    );
+    expect(Math.max(...sizes)).toBeLessThan(4096);
   });
 });
 
