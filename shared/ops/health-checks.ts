@@ -74,14 +74,9 @@ export async function checkHealth(deps: HealthDeps, now = new Date()): Promise<H
   const queues = await queueHealth(deps.queueDepth);
   const failing = [...erpnext.failing, ...site.failing, ...queues.failing];
   const problems = [...queues.problems, ...site.problems];
-  const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
   return {
-    status,
-    mode: deps.testMode ? "test" : "live",
-    checkedAt: now.toISOString(),
-    erpnext: erpnext.erpnext,
+    ...shared(deps, now, statusOf(failing, problems), erpnext.erpnext, queues.queues),
     wix: site.wix,
-    queues: queues.queues,
     flows: site.flows,
     jobs: site.jobs,
     errorsLast24h: site.errorsLast24h,
@@ -104,28 +99,33 @@ export async function checkSitesHealth(
   const siteProblems: string[] = [];
   parts.forEach(({ failing, problems, ...part }, i) => {
     const name = names[i] as string;
-    const status: HealthStatus = failing.length ? "failing" : problems.length ? "degraded" : "ok";
-    sites[name] = { status, ...part, problems: [...failing, ...problems] };
+    sites[name] = { status: statusOf(failing, problems), ...part, problems: [...failing, ...problems] };
     siteProblems.push(...sites[name].problems.map((p) => `site ${name}: ${p}`));
   });
   const failingSites = names.filter((n) => sites[n]?.status === "failing");
   const global = [...erpnext.failing, ...queues.failing];
-  const status: HealthStatus =
-    global.length || failingSites.length
-      ? "failing"
-      : queues.problems.length || siteProblems.length
-        ? "degraded"
-        : "ok";
+  const status = statusOf([...global, ...failingSites], [...queues.problems, ...siteProblems]);
   return {
-    status,
-    mode: deps.testMode ? "test" : "live",
-    checkedAt: now.toISOString(),
-    erpnext: erpnext.erpnext,
-    queues: queues.queues,
+    ...shared(deps, now, status, erpnext.erpnext, queues.queues),
     sites,
     failing: failingSites,
     problems: [...global, ...queues.problems, ...siteProblems],
   };
+}
+
+/** failing = an API is down or rejects us; degraded = something needs a look. */
+const statusOf = (failing: string[], problems: string[]): HealthStatus =>
+  failing.length ? "failing" : problems.length ? "degraded" : "ok";
+
+/** What one site's and several sites' reports both open with. */
+function shared(
+  deps: Pick<HealthDeps, "testMode">,
+  now: Date,
+  status: HealthStatus,
+  erpnext: HealthReport["erpnext"],
+  queues: HealthReport["queues"],
+): Pick<HealthReport, "status" | "mode" | "checkedAt" | "erpnext" | "queues"> {
+  return { status, mode: deps.testMode ? "test" : "live", checkedAt: now.toISOString(), erpnext, queues };
 }
 
 /** The queues and their DLQs (shared by every site): a DLQ not empty degrades, an unreadable queue fails. */
