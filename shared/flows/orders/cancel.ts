@@ -40,7 +40,7 @@ function whyNotCancel(so: SalesOrderProgress, order: WixOrder): string | undefin
 /** A Wix order canceled (or rejected): its Sales Order goes too, unless something happened to it. */
 export class Cancellation {
   constructor(
-    private readonly deps: Pick<OrderSyncDeps, "erpnext" | "state">,
+    private readonly deps: Pick<OrderSyncDeps, "erpnext" | "state" | "settings">,
     private readonly customers: Customers,
   ) {}
 
@@ -79,7 +79,7 @@ export class Cancellation {
     if (so?.docstatus === 1) {
       // A submitted invoice (or its Credit Note) naming the order forbids its cancel (Frappe's
       // link check; its on_cancel ignores only ledger entries): credited in full, it is closed.
-      const invoices = await this.invoicesOf(so, order);
+      const invoices = await this.invoicesOf(so, salesOrder, order);
       if (invoices.length) {
         const billed = invoices.reduce((n, si) => n + Math.round(Number(si.grand_total) * 100), 0);
         if (billed > 0)
@@ -112,17 +112,25 @@ export class Cancellation {
     return { outcome: "failed", reason: `Sales Order ${salesOrder} not canceled: ${why}`, salesOrder };
   }
 
-  /** Our submitted invoices and Credit Notes of the order (po_no, copied from the Sales Order). */
-  private invoicesOf(so: SalesOrderProgress, order: WixOrder) {
-    return this.deps.erpnext.list<{ name: string; grand_total: number }>("Sales Invoice", {
+  /**
+   * Our submitted invoices and Credit Notes of the order (po_no, copied from the Sales Order), made
+   * from this very Sales Order: their rows name it (`sales_order`, set by make_sales_invoice and kept
+   * by make_sales_return: erpnext/controllers/sales_and_purchase_return.py make_return_doc), so
+   * another site's order with the same number and buyer is not taken for it.
+   */
+  private async invoicesOf(so: SalesOrderProgress, salesOrder: string, order: WixOrder) {
+    const rows = await this.deps.erpnext.list<{ name: string; grand_total: number }>("Sales Invoice", {
       fields: ["name", "grand_total"],
       filters: [
         ["po_no", "=", so.po_no || order.number],
         ["customer", "=", so.customer ?? ""],
         ["docstatus", "=", 1],
+        ["Sales Invoice Item", "sales_order", "=", salesOrder],
       ],
       pageLength: 100,
     });
+    // A child-table filter lists a document once per matching row.
+    return [...new Map(rows.map((r) => [r.name, r])).values()];
   }
 
   /**
@@ -151,6 +159,6 @@ export class Cancellation {
   private async unrecordedSalesOrder(order: WixOrder): Promise<string | undefined> {
     const customer = await this.customers.known(order);
     if (!customer) return undefined;
-    return (await findSalesOrder(this.deps.erpnext, order.number, customer))?.name;
+    return (await findSalesOrder(this.deps.erpnext, order.number, customer, this.deps.settings.site))?.name;
   }
 }

@@ -1,4 +1,5 @@
 import { RetryableError } from "../../errors";
+import { SITE_FIELD } from "../site-field";
 import type { WixOrder } from "../wix-orders";
 import { customerName } from "./mapping";
 import type { OrderSyncDeps } from "./ports";
@@ -33,12 +34,12 @@ export class Customers {
     // Two orders of one new buyer at once must not make two customers: the lock is on the
     // e-mail when there is one, so two contact ids of one buyer meet at the same lock.
     const lock = `customer:${keys[0]}`;
-    if (!(await state.claim(lock, 60)))
+    if (!(await state.claimBuyer(lock, 60)))
       throw new RetryableError(`customer for ${email ?? keys[0]} is being created`);
     try {
       return (await known()) ?? (await this.create(order, keys));
     } finally {
-      await state.release(lock);
+      await state.releaseBuyer(lock);
     }
   }
 
@@ -80,6 +81,8 @@ export class Customers {
           territory: settings.territory,
           email_id: email,
           mobile_no: contact?.phone,
+          // Where the buyer was first seen; one adopted above keeps what it has.
+          [SITE_FIELD]: settings.site,
         })
       ).name;
     }

@@ -37,7 +37,14 @@ class FakeBillingErpnext extends FakeErpnext implements BillingErpnext {
       po_no: so.po_no,
       sales_order: so.name,
       debit_to: "Debtors - C",
-      items: billed ? [] : structuredClone(so.items),
+      // Rows name their Sales Order (make_sales_invoice's field_map: parent -> sales_order).
+      items: billed
+        ? []
+        : (so.items as Doc[]).map((i) => ({
+            ...structuredClone(i),
+            sales_order: so.name,
+            so_detail: i.name,
+          })),
       taxes: structuredClone(so.taxes),
     } as T;
   }

@@ -162,6 +162,8 @@ export class FakeState
   readonly customers = new Map<string, string>();
   readonly addresses = new Map<string, string>();
   readonly claims = new Map<string, number>();
+  /** Leases on a buyer's Customer and Address: every site's (StateStore.claimBuyer). */
+  readonly buyerClaims = new Map<string, number>();
   readonly holds = new Map<string, { skus: Record<string, number>; until: number }>();
   readonly mappings = new Map<string, ProductMapping>();
   readonly watermarks = new Map<string, string>();
@@ -231,6 +233,28 @@ export class FakeState
 
   async release(key: string) {
     this.claims.delete(key);
+  }
+
+  async claimBuyer(key: string, leaseSeconds: number) {
+    if (Number(this.buyerClaims.get(key) ?? 0) >= Date.now()) return false;
+    this.buyerClaims.set(key, Date.now() + leaseSeconds * 1000);
+    return true;
+  }
+
+  async releaseBuyer(key: string) {
+    this.buyerClaims.delete(key);
+  }
+
+  /**
+   * Another site's state over the same table: its own orders, claims and watermarks; this one's
+   * customers, addresses and their leases (StateStore scopes every key but these to its site).
+   */
+  otherSite(): FakeState {
+    return Object.assign(new FakeState(), {
+      customers: this.customers,
+      addresses: this.addresses,
+      buyerClaims: this.buyerClaims,
+    });
   }
 
   async getCustomer(key: string) {

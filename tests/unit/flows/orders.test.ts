@@ -6,6 +6,7 @@ import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
 
 const settings: OrderSyncSettings = {
+  site: "default",
   company: "Shop Ltd",
   warehouse: "Stores - SL",
   taxAccounts: {},
@@ -233,7 +234,12 @@ describe("orders use-case over in-memory ports", () => {
     await sync.sync("order-1");
     const [so] = salesOrders();
     Object.assign(so as object, { per_billed: 100 });
-    const invoice = { po_no: "10001", customer: so?.customer, docstatus: 1 };
+    const invoice = {
+      po_no: "10001",
+      customer: so?.customer,
+      docstatus: 1,
+      items: [{ sales_order: so?.name }],
+    };
     erpnext.seed("Sales Invoice", { name: "SINV-1", ...invoice, grand_total: 25 });
     wixOrder({ status: "CANCELED", paymentStatus: "FULLY_REFUNDED" });
     // act: before and after its Credit Note is booked; then once more
@@ -295,5 +301,126 @@ describe("orders use-case over in-memory ports", () => {
     expect(salesOrders().map((so) => so.customer)).toEqual([ada, ada, "Grace Hopper"]);
     // one billing address, reused by Ada's second order
     expect(erpnext.all("Address")).toHaveLength(2);
+  });
+});
+
+describe("orders of two Wix sites on one ERPNext", () => {
+  const us = { ...settings, site: "us" };
+  const eu = { ...settings, site: "eu", company: "Shop EU", warehouse: "Stores - EU" };
+  let wixEu: FakeWix;
+  let stateEu: FakeState;
+
+  /** Site "us" over the suite's fakes; site "eu" its own Wix and state, sharing ERPNext and the buyers. */
+  const sites = () => ({
+    us: new OrderSync({ erpnext, wix, state, log, settings: us }),
+    eu: new OrderSync({ erpnext, wix: wixEu, state: stateEu, log, settings: eu }),
+  });
+
+  /** Order #10001 of the same buyer on site "eu" (every Wix site numbers from 10001). */
+  function euOrder(over: Partial<WixOrder> = {}): WixOrder {
+    const order = { ...wixOrder(), id: "order-eu-1", ...over };
+    wix.orders.delete(order.id);
+    wixEu.orders.set(order.id, order);
+    return order;
+  }
+
+  beforeEach(() => {
+    wixEu = new FakeWix();
+    stateEu = state.otherSite();
+    erpnext.seed("Company", { name: "Shop EU", default_currency: "EUR" });
+  });
+
+  test("the same order number on two sites: two Sales Orders, each with its site's company, warehouse and wix_site; one Customer, first seen on us", async () => {
+    // prepare
+    const { us: onUs, eu: onEu } = sites();
+    const order = wixOrder();
+    const other = euOrder();
+    // act
+    const mine = await onUs.sync(order.id);
+    const theirs = await onEu.sync(other.id);
+    // assess
+    expect(mine).toMatchObject({ outcome: "created" });
+    expect(theirs).toMatchObject({ outcome: "created" });
+    expect(theirs.salesOrder).not.toBe(mine.salesOrder);
+    const [a, b] = salesOrders();
+    expect(a).toMatchObject({
+      po_no: "10001",
+      company: "Shop Ltd",
+      set_warehouse: "Stores - SL",
+      wix_site: "us",
+    });
+    expect(b).toMatchObject({
+      po_no: "10001",
+      company: "Shop EU",
+      set_warehouse: "Stores - EU",
+      wix_site: "eu",
+    });
+    expect(b?.items).toEqual([expect.objectContaining({ warehouse: "Stores - EU" })]);
+    // one buyer, one Customer: recorded where it was first seen, never moved
+    const customers = erpnext.all("Customer");
+    expect(customers).toHaveLength(1);
+    expect(customers[0]).toMatchObject({ email_id: "ada@example.com", wix_site: "us" });
+    expect(b?.customer).toBe(a?.customer);
+    expect(erpnext.calls.filter((c) => c.startsWith("update Customer"))).toEqual([]);
+  });
+
+  test("a lost insert answer on one site adopts its own Sales Order, never the other site's of the same number", async () => {
+    // prepare: us has #10001; eu's insert of its #10001 commits, its answer is lost
+    const { us: onUs, eu: onEu } = sites();
+    await onUs.sync(wixOrder().id);
+    const other = euOrder();
+    const insert = erpnext.insert.bind(erpnext);
+    erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
+      const made = await insert<T>(doctype, doc);
+      if (doctype === "Sales Order") throw new Error("socket hang up");
+      return made;
+    };
+    // act
+    const result = await onEu.sync(other.id);
+    // assess
+    const made = salesOrders().find((so) => so.wix_site === "eu");
+    expect(result).toMatchObject({ outcome: "created", salesOrder: made?.name });
+    expect(salesOrders()).toHaveLength(2);
+    expect(stateEu.orders.get(other.id)).toMatchObject({ salesOrder: made?.name });
+  });
+
+  test("one new buyer ordering on both sites at once makes one Customer", async () => {
+    // prepare
+    const { us: onUs, eu: onEu } = sites();
+    const order = wixOrder();
+    const other = euOrder();
+    // act: side by side; the one that met the other's lease retries
+    const [first, second] = await Promise.allSettled([onUs.sync(order.id), onEu.sync(other.id)]);
+    const retried = second.status === "rejected" ? await onEu.sync(other.id) : undefined;
+    // assess
+    expect(first.status).toBe("fulfilled");
+    expect(second.status === "fulfilled" || retried?.outcome === "created").toBe(true);
+    expect(erpnext.all("Customer")).toHaveLength(1);
+    expect(salesOrders()).toHaveLength(2);
+  });
+
+  test("a canceled order is judged by its own invoices, not by the other site's order of the same number", async () => {
+    // prepare: us #10001 is invoiced; eu #10001 of the same buyer is not, and is canceled
+    const { us: onUs, eu: onEu } = sites();
+    await onUs.sync(wixOrder().id);
+    const other = euOrder();
+    await onEu.sync(other.id);
+    const [a, b] = salesOrders();
+    Object.assign(a as object, { per_billed: 100 });
+    erpnext.seed("Sales Invoice", {
+      name: "SINV-1",
+      po_no: "10001",
+      customer: a?.customer,
+      docstatus: 1,
+      grand_total: 25,
+      items: [{ sales_order: a?.name }],
+    });
+    euOrder({ status: "CANCELED" });
+    // act
+    const result = await onEu.sync(other.id);
+    // assess
+    expect(result).toMatchObject({ outcome: "updated", reason: "canceled", salesOrder: b?.name });
+    expect(b?.docstatus).toBe(2);
+    expect(a?.docstatus).toBe(1);
   });
 });
