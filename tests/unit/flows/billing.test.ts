@@ -456,3 +456,26 @@ describe("payment method -> account (ERPNEXT_PAYMENT_ACCOUNTS), without the depr
     ).toEqual(["cash", "offline"]);
   });
 });
+
+describe("billing of two Wix sites on one ERPNext", () => {
+  test("an order's invoice is made from its own Sales Order, never adopted from the other site's order of the same number and buyer", async () => {
+    // prepare: the other site's #10001 of the same buyer is invoiced already
+    const order = paidOrder(payment("p1", "40.00"));
+    erpnext.seed("Sales Invoice", {
+      name: "SINV-OTHER",
+      docstatus: 1,
+      is_return: 0,
+      customer: "Ada",
+      po_no: "10001",
+      grand_total: 40,
+      items: [{ item_code: "MUG", qty: 3, rate: 10, sales_order: "SO-OTHER" }],
+    });
+    // act
+    const result = await billing().sync(order.id);
+    // assess
+    expect(result.salesInvoice).not.toBe("SINV-OTHER");
+    const made = erpnext.table("Sales Invoice").get(result.salesInvoice as string);
+    expect(made?.items).toEqual([expect.objectContaining({ sales_order: "SO-1" })]);
+    expect(state.invoices.get(order.id)).toMatchObject({ state: "created", salesInvoice: made?.name });
+  });
+});
