@@ -90,7 +90,7 @@ async function makeInvoice(
   if (so.docstatus !== 1)
     throw new PermanentError(`Sales Order ${so.name} is not submitted: it cannot be invoiced`);
   const poNo = so.po_no || order.number;
-  let invoice = await findInvoice(erpnext, poNo, so);
+  let invoice = await findInvoice(erpnext, poNo, so.customer);
   if (!invoice) {
     const draft = await erpnext.call<Record<string, unknown>>(MAKE_SALES_INVOICE, { source_name: so.name });
     // The mapper maps only what is not billed yet: an empty draft means someone invoiced it by hand.
@@ -101,7 +101,7 @@ async function makeInvoice(
       invoice = await erpnext.insert<InvoiceDoc>("Sales Invoice", doc);
     } catch (error) {
       // The insert may have committed with its answer lost: if it is there, it is ours.
-      const committed = await findInvoice(erpnext, poNo, so);
+      const committed = await findInvoice(erpnext, poNo, so.customer);
       if (!committed) throw error;
       invoice = committed;
     }
@@ -119,23 +119,17 @@ async function makeInvoice(
   return invoice;
 }
 
-/**
- * Our live invoice of a Wix order: the order number as `po_no` (copied from the Sales Order), not a
- * return, made from this Sales Order (its rows' `sales_order`, set by make_sales_invoice): order
- * numbers repeat across Wix sites, and one buyer's order of the same number on another site has
- * its own invoice.
- */
+/** Our live invoice of a Wix order: the order number as `po_no` (copied from the Sales Order), not a return. */
 async function findInvoice(
   erpnext: BillingErpnext,
   poNo: string,
-  so: SalesOrderDoc,
+  customer: string,
 ): Promise<InvoiceDoc | undefined> {
   const [found] = await erpnext.list<InvoiceDoc>("Sales Invoice", {
     fields: ["name", "docstatus", "grand_total", "outstanding_amount"],
     filters: [
       ["po_no", "=", poNo],
-      ["customer", "=", so.customer],
-      ["Sales Invoice Item", "sales_order", "=", so.name],
+      ["customer", "=", customer],
       ["is_return", "=", 0],
       ["docstatus", "!=", 2],
     ],

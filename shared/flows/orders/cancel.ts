@@ -1,6 +1,7 @@
 import { errorMessage, NotFoundError, PermanentError, RetryableError } from "../../errors";
 import { followAmendments } from "../amendments";
 import type { OrderRecord, Outcome } from "../records";
+import { orderReference } from "../site-field";
 import type { WixOrder } from "../wix-orders";
 import type { Customers } from "./customers";
 import type { OrderSyncDeps } from "./ports";
@@ -79,7 +80,7 @@ export class Cancellation {
     if (so?.docstatus === 1) {
       // A submitted invoice (or its Credit Note) naming the order forbids its cancel (Frappe's
       // link check; its on_cancel ignores only ledger entries): credited in full, it is closed.
-      const invoices = await this.invoicesOf(so, salesOrder, order);
+      const invoices = await this.invoicesOf(so, order);
       if (invoices.length) {
         const billed = invoices.reduce((n, si) => n + Math.round(Number(si.grand_total) * 100), 0);
         if (billed > 0)
@@ -112,25 +113,21 @@ export class Cancellation {
     return { outcome: "failed", reason: `Sales Order ${salesOrder} not canceled: ${why}`, salesOrder };
   }
 
-  /**
-   * Our submitted invoices and Credit Notes of the order (po_no, copied from the Sales Order), made
-   * from this very Sales Order: their rows name it (`sales_order`, set by make_sales_invoice and kept
-   * by make_sales_return: erpnext/controllers/sales_and_purchase_return.py make_return_doc), so
-   * another site's order with the same number and buyer is not taken for it.
-   */
-  private async invoicesOf(so: SalesOrderProgress, salesOrder: string, order: WixOrder) {
-    const rows = await this.deps.erpnext.list<{ name: string; grand_total: number }>("Sales Invoice", {
+  /** Our submitted invoices and Credit Notes of the order (po_no, copied from the Sales Order). */
+  private invoicesOf(so: SalesOrderProgress, order: WixOrder) {
+    return this.deps.erpnext.list<{ name: string; grand_total: number }>("Sales Invoice", {
       fields: ["name", "grand_total"],
       filters: [
-        ["po_no", "=", so.po_no || order.number],
+        ["po_no", "=", so.po_no || this.reference(order)],
         ["customer", "=", so.customer ?? ""],
         ["docstatus", "=", 1],
-        ["Sales Invoice Item", "sales_order", "=", salesOrder],
       ],
       pageLength: 100,
     });
-    // A child-table filter lists a document once per matching row.
-    return [...new Map(rows.map((r) => [r.name, r])).values()];
+  }
+
+  private reference(order: WixOrder): string {
+    return orderReference(order.number, this.deps.settings.site);
   }
 
   /**
@@ -159,6 +156,6 @@ export class Cancellation {
   private async unrecordedSalesOrder(order: WixOrder): Promise<string | undefined> {
     const customer = await this.customers.known(order);
     if (!customer) return undefined;
-    return (await findSalesOrder(this.deps.erpnext, order.number, customer, this.deps.settings.site))?.name;
+    return (await findSalesOrder(this.deps.erpnext, this.reference(order), customer))?.name;
   }
 }
