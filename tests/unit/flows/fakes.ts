@@ -151,6 +151,13 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext, ShipmentsEr
   }
 }
 
+/** A lease on `key` until `seconds` from now; false while another holds it. */
+function takeLease(leases: Map<string, number>, key: string, seconds: number): boolean {
+  if (Number(leases.get(key) ?? 0) >= Date.now()) return false;
+  leases.set(key, Date.now() + seconds * 1000);
+  return true;
+}
+
 /**
  * Our state, with the claim semantics of the DynamoDB store (leases, conditional writes): orders,
  * customers, holds, product mappings, category ids, watermarks, the heartbeat.
@@ -226,9 +233,7 @@ export class FakeState
   }
 
   async claim(key: string, leaseSeconds: number) {
-    if (Number(this.claims.get(key) ?? 0) >= Date.now()) return false;
-    this.claims.set(key, Date.now() + leaseSeconds * 1000);
-    return true;
+    return takeLease(this.claims, key, leaseSeconds);
   }
 
   async release(key: string) {
@@ -236,9 +241,7 @@ export class FakeState
   }
 
   async claimBuyer(key: string, leaseSeconds: number) {
-    if (Number(this.buyerClaims.get(key) ?? 0) >= Date.now()) return false;
-    this.buyerClaims.set(key, Date.now() + leaseSeconds * 1000);
-    return true;
+    return takeLease(this.buyerClaims, key, leaseSeconds);
   }
 
   async releaseBuyer(key: string) {

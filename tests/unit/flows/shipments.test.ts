@@ -113,10 +113,24 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     items: [{ name: "s1", item_code: "A", qty: 2, idx: 1 }],
   });
   const shipments = new FakeShipments();
-  const leases = new FakeState();
   shipments.salesOrders.set("SO-1", order.id);
   shipments.salesOrders.set("SO-2", second.id);
   const wix = new OrdersWix([order, second]);
+  const site = pushOf(erpnext, wix, shipments, { site: "default", source }, (id) =>
+    id === order.id ? "SO-1" : "SO-2",
+  );
+  return { ...site, wix, shipments, erpnext };
+}
+
+/** One site's ShipmentPush over these fakes; `salesOrderOf` answers the orders flow's records. */
+function pushOf(
+  erpnext: FakeErpnext,
+  wix: ShipmentDeps["wix"],
+  shipments: FakeShipments,
+  settings: ShipmentDeps["settings"],
+  salesOrderOf: (orderId: string) => string | undefined,
+) {
+  const leases = new FakeState();
   const log: SyncLogEntry[] = [];
   const delivered: string[] = [];
   const deps: ShipmentDeps = {
@@ -126,15 +140,18 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
       shipments,
       claim: (key, seconds) => leases.claim(key, seconds),
       release: (key) => leases.release(key),
-      getOrder: async (id) => ({ orderId: id, salesOrder: id === order.id ? "SO-1" : "SO-2" }) as OrderRecord,
+      getOrder: async (id) => {
+        const salesOrder = salesOrderOf(id);
+        return salesOrder ? ({ orderId: id, salesOrder } as OrderRecord) : undefined;
+      },
       updateOrder: async () => undefined,
       itemForProduct: async () => undefined,
     },
     log: { write: async (e) => void log.push(e) },
-    settings: { site: "default", source },
+    settings,
     onDelivered: async (orderId) => void delivered.push(orderId),
   };
-  return { push: new ShipmentPush(deps), wix, shipments, log, erpnext, delivered };
+  return { push: new ShipmentPush(deps), log, delivered };
 }
 
 const note = (over: Record<string, unknown> = {}) => ({
@@ -389,25 +406,13 @@ describe("ShipmentPush on two Wix sites", () => {
     });
     const shipments = new FakeShipments();
     shipments.salesOrders.set("SO-3", orderEu.id);
-    const leases = new FakeState();
-    const log: SyncLogEntry[] = [];
-    const delivered: string[] = [];
-    const push = new ShipmentPush({
+    const { push, log, delivered } = pushOf(
       erpnext,
       wix,
-      state: {
-        shipments,
-        claim: (key, seconds) => leases.claim(key, seconds),
-        release: (key) => leases.release(key),
-        getOrder: async (id) =>
-          id === orderEu.id ? ({ orderId: id, salesOrder: "SO-3" } as OrderRecord) : undefined,
-        updateOrder: async () => undefined,
-        itemForProduct: async () => undefined,
-      },
-      log: { write: async (e) => void log.push(e) },
-      settings: { site: "eu", source: "erpnext" },
-      onDelivered: async (orderId) => void delivered.push(orderId),
-    });
+      shipments,
+      { site: "eu", source: "erpnext" },
+      (id) => (id === orderEu.id ? "SO-3" : undefined),
+    );
     return { push, fake, wixCalls, shipments, log, delivered, orderEu };
   }
 
