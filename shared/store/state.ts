@@ -29,8 +29,6 @@ export class StateStore {
   readonly holds: PendingHoldRepository;
   readonly customers: CustomerRepository;
   readonly leases: LeaseRepository;
-  /** Leases every site shares: on a new buyer's Customer and Address, which are every site's. */
-  private readonly buyerLeases: LeaseRepository;
   readonly watermarks: WatermarkRepository;
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
@@ -55,7 +53,6 @@ export class StateStore {
     this.holds = new PendingHoldRepository(t);
     this.customers = new CustomerRepository(t.forSite());
     this.leases = new LeaseRepository(t);
-    this.buyerLeases = new LeaseRepository(t.forSite());
     this.watermarks = new WatermarkRepository(t, options.testMode);
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
@@ -198,18 +195,6 @@ export class StateStore {
 
   release(key: string): Promise<void> {
     return this.leases.release(key);
-  }
-
-  /**
-   * A lease on a buyer's Customer or Address being made, the same for every site: one buyer
-   * ordering on two sites at once still makes one Customer.
-   */
-  claimBuyer(key: string, leaseSeconds: number): Promise<boolean> {
-    return this.buyerLeases.claim(key, leaseSeconds);
-  }
-
-  releaseBuyer(key: string): Promise<void> {
-    return this.buyerLeases.release(key);
   }
 
   /** ERPNext Address names by a hash of their content, so an address is created once. */

@@ -64,7 +64,7 @@ export class Addresses {
     if (known) return known;
     // Two orders with one new address at once must not make it twice: claim it as customers are.
     const lock = `address:${key}`;
-    if (!(await state.claimBuyer(lock, 60)))
+    if (!(await state.claim(lock, 60)))
       throw new RetryableError(`address "${doc.address_line1}" of ${customer} is being created`);
     try {
       const meanwhile = await state.getAddress(key);
@@ -73,7 +73,7 @@ export class Addresses {
       await state.putAddress(key, name);
       return name;
     } finally {
-      await state.releaseBuyer(lock);
+      await state.release(lock);
     }
   }
 }

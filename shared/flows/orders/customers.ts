@@ -34,12 +34,12 @@ export class Customers {
     // Two orders of one new buyer at once must not make two customers: the lock is on the
     // e-mail when there is one, so two contact ids of one buyer meet at the same lock.
     const lock = `customer:${keys[0]}`;
-    if (!(await state.claimBuyer(lock, 60)))
+    if (!(await state.claim(lock, 60)))
       throw new RetryableError(`customer for ${email ?? keys[0]} is being created`);
     try {
       return (await known()) ?? (await this.create(order, keys));
     } finally {
-      await state.releaseBuyer(lock);
+      await state.release(lock);
     }
   }
 

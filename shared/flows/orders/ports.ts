@@ -36,9 +36,6 @@ export interface OrdersState {
   /** A short lease on a key; false while someone else holds it. */
   claim(key: string, leaseSeconds: number): Promise<boolean>;
   release(key: string): Promise<void>;
-  /** The same lease, shared by every site: customers and addresses are every site's. */
-  claimBuyer(key: string, leaseSeconds: number): Promise<boolean>;
-  releaseBuyer(key: string): Promise<void>;
   getCustomer(key: string): Promise<CustomerRecord | undefined>;
   putCustomer(record: CustomerRecord): Promise<void>;
   getAddress(key: string): Promise<string | undefined>;

@@ -169,7 +169,7 @@ export class FakeState
   readonly customers = new Map<string, string>();
   readonly addresses = new Map<string, string>();
   readonly claims = new Map<string, number>();
-  /** Leases on a buyer's Customer and Address: every site's (StateStore.claimBuyer). */
+  /** Leases on a buyer's Customer and Address (`customer:`, `address:`): every site's (StateStore). */
   readonly buyerClaims = new Map<string, number>();
   readonly holds = new Map<string, { skus: Record<string, number>; until: number }>();
   readonly mappings = new Map<string, ProductMapping>();
@@ -233,19 +233,15 @@ export class FakeState
   }
 
   async claim(key: string, leaseSeconds: number) {
-    return takeLease(this.claims, key, leaseSeconds);
+    return takeLease(this.leasesOf(key), key, leaseSeconds);
   }
 
   async release(key: string) {
-    this.claims.delete(key);
+    this.leasesOf(key).delete(key);
   }
 
-  async claimBuyer(key: string, leaseSeconds: number) {
-    return takeLease(this.buyerClaims, key, leaseSeconds);
-  }
-
-  async releaseBuyer(key: string) {
-    this.buyerClaims.delete(key);
+  private leasesOf(key: string) {
+    return /^(customer|address):/.test(key) ? this.buyerClaims : this.claims;
   }
 
   /**
