@@ -137,6 +137,17 @@ describe("parseSites", () => {
     expect(eu?.erpnext.allowFreeItems).toBe(true);
   });
 
+  test("maps (tax and payment accounts) are JSON objects, spelled as the environment's NAME=ACCOUNT", () => {
+    const [eu] = parseSites(env, [
+      site("eu", {
+        ERPNEXT_TAX_ACCOUNTS: { "VAT 19%": "VAT 19 - SG", "City=Tax": "City - SG" },
+        ERPNEXT_PAYMENT_ACCOUNTS: { card: "Bank - SG" },
+      }),
+    ]);
+    expect(eu?.orders.taxAccounts).toEqual({ "VAT 19%": "VAT 19 - SG", "City=Tax": "City - SG" });
+    expect(eu?.billing.paymentAccounts).toEqual({ card: "Bank - SG" });
+  });
+
   test("every problem of every site at once, each under its site's name", () => {
     const problems = problemsOf(() =>
       parseSites(env, [site("us", { INVOICE_ON: "sometimes" }), site("eu", { ORDER_SUBMIT: "maybe" })]),
