@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { errorMessage } from "../errors";
 import type { QueueName } from "../flows/registry";
 import { withSharedReads } from "../http/read-memo";
 import { siteOf } from "../queue/sqs";
@@ -57,8 +58,15 @@ export async function runPerSite(queue: QueueName, event: SQSEvent, run: SiteRun
     Promise.all(
       sites.map(async (site) => {
         const records = [...(bySite.get(site) ?? []), ...everySite];
-        const failed = records.length ? (await run({ Records: records }, site)).batchItemFailures : [];
-        return { site, failed: new Set(failed.map((f) => f.itemIdentifier)) };
+        if (!records.length) return { site, failed: new Set<string>() };
+        try {
+          const { batchItemFailures } = await run({ Records: records }, site);
+          return { site, failed: new Set(batchItemFailures.map((f) => f.itemIdentifier)) };
+        } catch (error) {
+          // A site whose whole run fails fails its own records only, never the other sites'.
+          logger.error(`${queue}: the run of site ${site} failed`, { reason: errorMessage(error) });
+          return { site, failed: new Set(records.map((r) => r.messageId)) };
+        }
       }),
     ),
   );

@@ -1,0 +1,170 @@
+/**
+ * Workers per site (shared/runtime/sites.ts) over the real local queues: a message naming its site
+ * is that site's, ERPNext's site-less news is every site's, and a failure on some sites only is
+ * retried there alone. The cores are built from the environment with two sites (SITES).
+ */
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalAws, openDynamo, startLocalAws } from "#infra/local/aws";
+import type { QueueName } from "#shared/flows/registry";
+import { resetCore } from "#shared/runtime/core";
+import { runPerSite } from "#shared/runtime/sites";
+
+let aws: LocalAws;
+let sqs: SQSClient;
+
+const SITES = [
+  { name: "us", WIX_INSTANCE_ID: "instance-us" },
+  { name: "eu", WIX_INSTANCE_ID: "instance-eu", ERPNEXT_PRICE_LIST: "EU" },
+];
+
+beforeAll(async () => {
+  aws = await startLocalAws(openDynamo(undefined), undefined);
+  await aws.createTables();
+  Object.assign(process.env, {
+    ...aws.queueEnv,
+    SQS_ENDPOINT: aws.sqsEndpoint,
+    DYNAMODB_ENDPOINT: aws.dynamoEndpoint,
+    ERPNEXT_URL: "http://erp.invalid",
+    ERPNEXT_API_KEY: "key",
+    ERPNEXT_API_SECRET: "secret-value",
+    ERPNEXT_WEBHOOK_SECRET: "webhook-secret",
+    WIX_API_KEY: "IST.key",
+    WIX_SITE_ID: "site",
+    SITES: JSON.stringify(SITES),
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+  });
+  resetCore();
+  sqs = new SQSClient({ region: LOCAL_REGION, endpoint: aws.sqsEndpoint, credentials: LOCAL_CREDENTIALS });
+});
+afterAll(async () => {
+  resetCore();
+  await aws.close();
+});
+
+const record = (messageId: string, body: Record<string, unknown>): SQSRecord =>
+  ({
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: "1" },
+    messageAttributes: {},
+  }) as unknown as SQSRecord;
+
+/** What each site's run was given; it fails the ids listed for its site (or throws). */
+function sites(fail: Record<string, string[] | "throw"> = {}) {
+  const given: Record<string, string[]> = {};
+  const run = async (event: SQSEvent, site: string): Promise<SQSBatchResponse> => {
+    given[site] = event.Records.map((r) => r.messageId).sort();
+    const failing = fail[site];
+    if (failing === "throw") throw new Error(`site ${site} down`);
+    return { batchItemFailures: (failing ?? []).map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+  return { given, run };
+}
+
+/** Every message waiting in a work queue, taken out of it. */
+async function take(queue: QueueName): Promise<unknown[]> {
+  const bodies: unknown[] = [];
+  for (;;) {
+    const res = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl(queue), MaxNumberOfMessages: 10 }),
+    );
+    if (!res.Messages?.length) return bodies;
+    for (const m of res.Messages) {
+      bodies.push(JSON.parse(m.Body ?? ""));
+      await sqs.send(
+        new DeleteMessageCommand({ QueueUrl: aws.queueUrl(queue), ReceiptHandle: m.ReceiptHandle }),
+      );
+    }
+  }
+}
+
+const failed = (answer: SQSBatchResponse) => answer.batchItemFailures.map((f) => f.itemIdentifier).sort();
+
+describe("runPerSite", () => {
+  test("a site's message goes to that site only; a site-less one to every site", async () => {
+    const { given, run } = sites();
+    const answer = await runPerSite(
+      "products",
+      {
+        Records: [
+          record("us-1", { itemCode: "A", site: "us" }),
+          record("eu-1", { itemCode: "A", site: "eu" }),
+          record("all-1", { itemCode: "B" }),
+        ],
+      },
+      run,
+    );
+    expect(failed(answer)).toEqual([]);
+    expect(given).toEqual({ us: ["all-1", "us-1"], eu: ["all-1", "eu-1"] });
+    expect(await take("products")).toEqual([]);
+  });
+
+  test("a site-less message failing on some sites only succeeds, with a copy naming each failing site", async () => {
+    const { run } = sites({ eu: ["all-1", "eu-1"] });
+    const answer = await runPerSite(
+      "inventory",
+      {
+        Records: [
+          record("all-1", { itemCodes: ["A"] }),
+          record("eu-1", { itemCodes: ["B"], site: "eu" }),
+          record("us-1", { itemCodes: ["C"], site: "us" }),
+        ],
+      },
+      run,
+    );
+    // The site's own message fails as usual; the shared one is retried on eu alone.
+    expect(failed(answer)).toEqual(["eu-1"]);
+    expect(await take("inventory")).toEqual([{ itemCodes: ["A"], site: "eu" }]);
+  });
+
+  test("a site-less message failing on every site fails (retried everywhere), no copies", async () => {
+    const { run } = sites({ us: ["all-1"], eu: ["all-1"] });
+    const answer = await runPerSite("products", { Records: [record("all-1", { itemCode: "A" })] }, run);
+    expect(failed(answer)).toEqual(["all-1"]);
+    expect(await take("products")).toEqual([]);
+  });
+
+  test("a message of a site not configured is parked with the reason, run nowhere", async () => {
+    const { given, run } = sites();
+    const answer = await runPerSite(
+      "billing",
+      {
+        Records: [
+          record("gone-1", { orderId: "o-1", site: "gone" }),
+          record("us-1", { orderId: "o-2", site: "us" }),
+        ],
+      },
+      run,
+    );
+    expect(failed(answer)).toEqual([]);
+    expect(given).toEqual({ us: ["us-1"] });
+    expect(aws.dlq("billing")).toEqual([
+      expect.objectContaining({
+        body: { orderId: "o-1", site: "gone" },
+        reason: 'site "gone" is not configured (sites: us, eu)',
+        parkedAs: "permanent",
+      }),
+    ]);
+  });
+
+  test("a site whose whole run throws fails only its own work; the other site's is done", async () => {
+    const { given, run } = sites({ us: "throw" });
+    const answer = await runPerSite(
+      "shipments",
+      {
+        Records: [
+          record("us-1", { deliveryNote: "DN-1", site: "us" }),
+          record("eu-1", { deliveryNote: "DN-2", site: "eu" }),
+          record("all-1", { deliveryNote: "DN-3" }),
+        ],
+      },
+      run,
+    );
+    expect(given.eu).toEqual(["all-1", "eu-1"]);
+    expect(failed(answer)).toEqual(["us-1"]);
+    expect(await take("shipments")).toEqual([{ deliveryNote: "DN-3", site: "us" }]);
+  });
+});
