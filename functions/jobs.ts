@@ -10,6 +10,7 @@ import { type Core, getCores } from "#shared/runtime/core";
 import { healthReport } from "#shared/runtime/health-report";
 import { lambda } from "#shared/runtime/lambda";
 import { logger, metrics } from "#shared/runtime/logger";
+import type { JobRun, StateStore } from "#shared/store/state";
 
 /**
  * One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. A run by hand may add
@@ -18,7 +19,10 @@ import { logger, metrics } from "#shared/runtime/logger";
  * for each site in turn (or the one named), each site's result and failure its own: one site's
  * failure never keeps another's run from happening, and the job fails (alarm) when any site did.
  */
-async function runScheduledJob(event: { job?: string } & JobInput): Promise<Record<string, unknown>> {
+export async function runScheduledJob(
+  event: { job?: string } & JobInput,
+  run: JobRunner = runJob,
+): Promise<Record<string, unknown>> {
   const name = event?.job ?? "";
   if (!isJobName(name)) throw new PermanentError(`unknown job "${name}"`);
   const input = { from: event.from, to: event.to };
@@ -27,20 +31,28 @@ async function runScheduledJob(event: { job?: string } & JobInput): Promise<Reco
     throw new PermanentError(`unknown site "${event.site}" (sites: ${cores.map((c) => c.site).join(", ")})`);
   if (JOBS.find((j) => j.name === name)?.once) {
     const first = cores[0] as Core;
-    // Its messages name no site: every site's worker takes them (shared/runtime/sites.ts).
+    // Its messages name no site: every site's worker takes them (shared/runtime/sites.ts). Its
+    // state is no site's; its run is every site's health.
+    const ctx = { ...first, queue: first.queue.forSite(undefined), state: first.everySiteState };
     return {
       job: name,
-      ...(await runForSite(name, { ...first, queue: first.queue.forSite(undefined) }, input)),
+      ...(await runForSite(
+        name,
+        ctx,
+        input,
+        run,
+        cores.map((c) => c.state),
+      )),
     };
   }
   const chosen = cores.filter((c) => event.site === undefined || c.site === event.site);
   if (chosen.length === 1 && cores.length === 1)
-    return { job: name, ...(await runForSite(name, chosen[0] as Core, input)) };
+    return { job: name, ...(await runForSite(name, chosen[0] as Core, input, run)) };
   const sites: Record<string, unknown> = {};
   const failed: string[] = [];
   for (const core of chosen) {
     try {
-      sites[core.site] = await runForSite(name, core, input);
+      sites[core.site] = await runForSite(name, core, input, run);
     } catch (error) {
       sites[core.site] = { failed: errorMessage(error) };
       failed.push(core.site);
@@ -51,23 +63,30 @@ async function runScheduledJob(event: { job?: string } & JobInput): Promise<Reco
 }
 
 /** One run of a job for one site's core, recorded for health. */
-async function runForSite(name: JobName, ctx: Core, input: JobInput): Promise<Record<string, unknown>> {
+async function runForSite(
+  name: JobName,
+  ctx: Core,
+  input: JobInput,
+  run: JobRunner,
+  recordIn: StateStore[] = [ctx.state],
+): Promise<Record<string, unknown>> {
+  const record = (jobRun: JobRun) => Promise.all(recordIn.map((state) => state.recordJobRun(name, jobRun)));
   const started = Date.now();
   const where = ctx.queue.site ? { site: ctx.queue.site } : {};
   let result: Record<string, unknown>;
   try {
-    result = await runJob(name, ctx, input);
+    result = await run(name, ctx, input);
   } catch (error) {
     // Visible in /health (the last run of each job) and alarmed in AWS (JobFailed).
     const reason = errorMessage(error);
     logger.error(`job ${name} failed`, { reason, ms: Date.now() - started, ...where });
     metrics.addMetric("JobFailed", "Count", 1);
-    await ctx.state
-      .recordJobRun(name, { at: new Date().toISOString(), ok: false, error: reason.slice(0, 500) })
-      .catch(() => undefined);
+    await record({ at: new Date().toISOString(), ok: false, error: reason.slice(0, 500) }).catch(
+      () => undefined,
+    );
     throw error;
   }
-  await ctx.state.recordJobRun(name, { at: new Date().toISOString(), ok: true });
+  await record({ at: new Date().toISOString(), ok: true });
   // The audit's differences are in its result and its stored report, not in the log line.
   const { differences: _, ...logged } = result;
   logger.info(`job ${name} done`, { ...logged, ms: Date.now() - started, ...where });
@@ -117,8 +136,11 @@ const RUNNERS: Record<JobName, (ctx: Core, input: JobInput) => Promise<Record<st
   },
 };
 
+/** One job's run for one core (the tests give their own to see what runs where). */
+export type JobRunner = (name: JobName, ctx: Core, input: JobInput) => Promise<Record<string, unknown>>;
+
 export function runJob(name: JobName, ctx: Core, input: JobInput = {}): Promise<Record<string, unknown>> {
   return RUNNERS[name](ctx, input);
 }
 
-export const handler = lambda(runScheduledJob);
+export const handler = lambda((event: { job?: string } & JobInput) => runScheduledJob(event));

@@ -3,13 +3,19 @@
  * is that site's, ERPNext's site-less news is every site's, and a failure on some sites only is
  * retried there alone. The cores are built from the environment with two sites (SITES).
  */
+
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { type JobRunner, runScheduledJob } from "#functions/jobs";
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalAws, openDynamo, startLocalAws } from "#infra/local/aws";
 import type { QueueName } from "#shared/flows/registry";
-import { resetCore } from "#shared/runtime/core";
+import { getCore, resetCore } from "#shared/runtime/core";
 import { runPerSite } from "#shared/runtime/sites";
+import { documentClient } from "#shared/store/dynamo";
+import { StateStore } from "#shared/store/state";
+import { tableNamesFromEnv } from "#shared/store/tables";
 
 let aws: LocalAws;
 let sqs: SQSClient;
@@ -166,5 +172,102 @@ describe("runPerSite", () => {
     expect(given.eu).toEqual(["all-1", "eu-1"]);
     expect(failed(answer)).toEqual(["us-1"]);
     expect(await take("shipments")).toEqual([{ deliveryNote: "DN-3", site: "us" }]);
+  });
+});
+
+describe("jobs per site", () => {
+  /** A runner that records where it ran and fails on the sites named. */
+  function runner(failOn: string[] = []) {
+    const ran: { job: string; site: string; queueSite?: string }[] = [];
+    const run: JobRunner = async (job, ctx) => {
+      ran.push({ job, site: ctx.site, queueSite: ctx.queue.site });
+      if (failOn.includes(ctx.site)) throw new Error(`Wix refused ${ctx.site}'s key`);
+      return { polled: ctx.site };
+    };
+    return { ran, run };
+  }
+
+  test("a per-site job runs for every site, each result its own", async () => {
+    const { ran, run } = runner();
+    expect(await runScheduledJob({ job: "order-poll" }, run)).toEqual({
+      job: "order-poll",
+      sites: { us: { polled: "us" }, eu: { polled: "eu" } },
+    });
+    expect(ran.map((r) => [r.site, r.queueSite])).toEqual([
+      ["us", "us"],
+      ["eu", "eu"],
+    ]);
+  });
+
+  test("one site's failure does not stop the other's run; each site's health records its own", async () => {
+    const { ran, run } = runner(["us"]);
+    await expect(runScheduledJob({ job: "weekly-report" }, run)).rejects.toThrow(
+      "job weekly-report failed on us",
+    );
+    expect(ran.map((r) => r.site)).toEqual(["us", "eu"]);
+    const us = (await (await getCore("us")).state.jobRuns())["weekly-report"];
+    const eu = (await (await getCore("eu")).state.jobRuns())["weekly-report"];
+    expect(us).toMatchObject({ ok: false, error: "Wix refused us's key" });
+    expect(eu).toMatchObject({ ok: true });
+  });
+
+  test('{"site": "eu"} runs that site only; an unknown site is refused', async () => {
+    const { ran, run } = runner();
+    expect(await runScheduledJob({ job: "order-poll", site: "eu" }, run)).toEqual({
+      job: "order-poll",
+      sites: { eu: { polled: "eu" } },
+    });
+    await expect(runScheduledJob({ job: "order-poll", site: "mars" }, run)).rejects.toThrow(
+      'unknown site "mars" (sites: us, eu)',
+    );
+    expect(ran.map((r) => r.site)).toEqual(["eu"]);
+  });
+
+  test("a once job runs one time, its messages naming no site (every site's worker takes them), its run in every site's health", async () => {
+    const ran: string[] = [];
+    await runScheduledJob({ job: "product-catchup" }, async (_job, ctx) => {
+      ran.push(ctx.site);
+      await ctx.queue.send("products", [{ itemCode: "A", doctype: "Item" } as never]);
+      return {};
+    });
+    expect(ran).toHaveLength(1);
+    expect(await take("products")).toEqual([{ itemCode: "A", doctype: "Item" }]);
+    // Its run concerns every site: each site's health shows it.
+    for (const site of ["us", "eu"])
+      expect((await (await getCore(site)).state.jobRuns())["product-catchup"]).toMatchObject({ ok: true });
+  });
+
+  test("a once job's state is no site's: listing another site first keeps its watermark", async () => {
+    const catchup: JobRunner = async (_job, ctx) => {
+      const since = await ctx.state.getWatermark("items");
+      await ctx.state.advanceWatermark("items", "2026-12-01 10:00:00.000000");
+      return { since: since ?? null };
+    };
+    // What the single-site release left (the default site's keys) is where it carries on.
+    await new StateStore(
+      documentClient(
+        new DynamoDBClient({
+          region: LOCAL_REGION,
+          endpoint: aws.dynamoEndpoint,
+          credentials: LOCAL_CREDENTIALS,
+        }),
+      ),
+      tableNamesFromEnv({}).state,
+    ).advanceWatermark("items", "2026-11-30 09:00:00.000000");
+    expect(await runScheduledJob({ job: "product-catchup" }, catchup)).toEqual({
+      job: "product-catchup",
+      since: "2026-11-30 09:00:00.000000",
+    });
+    process.env.SITES = JSON.stringify([...SITES].reverse());
+    resetCore();
+    try {
+      expect(await runScheduledJob({ job: "product-catchup" }, catchup)).toEqual({
+        job: "product-catchup",
+        since: "2026-12-01 10:00:00.000000",
+      });
+    } finally {
+      process.env.SITES = JSON.stringify(SITES);
+      resetCore();
+    }
   });
 });

@@ -30,7 +30,13 @@ beforeAll(async () => {
 });
 afterAll(() => aws.close());
 
-const mapping = (itemCode: string, productId: string): ProductMapping => ({ itemCode, productId });
+const at = new Date().toISOString();
+const mapping = (itemCode: string, productId: string): ProductMapping => ({
+  itemCode,
+  productId,
+  createdAt: at,
+  updatedAt: at,
+});
 
 async function all(state: StateStore): Promise<string[]> {
   const codes: string[] = [];
