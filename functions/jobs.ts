@@ -98,11 +98,21 @@ const RUNNERS: Record<JobName, (ctx: Core, input: JobInput) => Promise<Record<st
   // Each flow's jobs, from its runners (shared/flows/job-registry.ts); then the integration's own.
   ...(FLOW_JOB_RUNNERS satisfies Record<string, (ctx: Core) => Promise<Record<string, unknown>>>),
   "dlq-redrive": async (ctx) => {
-    const { failing } = await probeApis(ctx);
-    if (failing.length) return { skipped: `waiting for both APIs: ${failing.join("; ")}` };
+    // A site's messages go back once ERPNext and that site's Wix answer: one site's outage holds
+    // back no other's. A message naming no site waits for every site.
+    const cores = await getCores();
+    const probes = await Promise.all(cores.map(async (c) => ({ site: c.site, ...(await probeApis(c)) })));
+    const down = probes.filter((p) => p.failing.length);
+    if (down.length === cores.length)
+      return { skipped: `waiting for both APIs: ${[...new Set(down.flatMap((p) => p.failing))].join("; ")}` };
+    const ready = new Set(probes.filter((p) => !p.failing.length).map((p) => p.site));
     const queues: Record<string, unknown> = {};
-    for (const q of QUEUES) queues[q] = await ctx.queue.redriveRetryable(q);
-    return { queues };
+    for (const q of QUEUES)
+      queues[q] = await ctx.queue.redriveRetryable(q, undefined, (site) =>
+        site === undefined ? ready.size === cores.length : ready.has(site),
+      );
+    if (!down.length) return { queues };
+    return { queues, waiting: Object.fromEntries(down.map((p) => [p.site, p.failing.join("; ")])) };
   },
   "health-check": async (ctx) => {
     const report = await healthReport(ctx);

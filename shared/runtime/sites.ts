@@ -2,20 +2,12 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { errorMessage } from "../errors";
 import type { QueueName } from "../flows/registry";
 import { withSharedReads } from "../http/read-memo";
-import { siteOf } from "../queue/sqs";
+import { siteOfBody } from "../queue/sqs";
 import { getCores } from "./core";
 import { logger } from "./logger";
 
 /** One site's run of its part of a batch (a worker's usual runPerRecord / runCoalesced). */
 export type SiteRun = (event: SQSEvent, site: string) => Promise<SQSBatchResponse>;
-
-const siteOfRecord = (record: SQSRecord): string | undefined => {
-  try {
-    return siteOf(JSON.parse(record.body));
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Runs a queue's batch per Wix site. A message naming its site is that site's work. A message
@@ -34,7 +26,7 @@ export async function runPerSite(queue: QueueName, event: SQSEvent, run: SiteRun
   const everySite: SQSRecord[] = [];
   const failures: SQSBatchResponse["batchItemFailures"] = [];
   for (const record of event.Records) {
-    const site = siteOfRecord(record);
+    const site = siteOfBody(record.body);
     if (site === undefined) everySite.push(record);
     else if (bySite.has(site)) bySite.get(site)?.push(record);
     else {

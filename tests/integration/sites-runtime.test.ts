@@ -4,6 +4,8 @@
  * retried there alone. The cores are built from the environment with two sites (SITES).
  */
 
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
@@ -266,6 +268,63 @@ describe("jobs per site", () => {
         since: "2026-12-01 10:00:00.000000",
       });
     } finally {
+      process.env.SITES = JSON.stringify(SITES);
+      resetCore();
+    }
+  });
+});
+
+describe("dlq-redrive with several sites", () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    // ERPNext answers; Wix answers for eu and is down for us (shared/ops/health-checks.ts probes).
+    server = createServer((req, res) => {
+      const answer = (status: number, body: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (req.url === "/api/method/frappe.auth.get_logged_user")
+        return answer(200, { message: "api@example.com" });
+      if (req.url === "/eu/stores/v3/provision/version") return answer(200, { catalogVersion: "V3_CATALOG" });
+      return answer(503, { message: "down" });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test("each site's parked messages go back once its Wix answers: one site's outage holds back no other's", async () => {
+    Object.assign(process.env, {
+      ERPNEXT_URL: url,
+      SITES: JSON.stringify([
+        { name: "us", WIX_INSTANCE_ID: "instance-us", WIX_API_URL: `${url}/us` },
+        { name: "eu", WIX_INSTANCE_ID: "instance-eu", WIX_API_URL: `${url}/eu` },
+      ]),
+    });
+    resetCore();
+    try {
+      const us = (await getCore("us")).queue;
+      await us.deadLetter("refunds", JSON.stringify({ orderId: "o-us" }), "outage", { as: "retryable" });
+      await (await getCore("eu")).queue.deadLetter("refunds", JSON.stringify({ orderId: "o-eu" }), "outage", {
+        as: "retryable",
+      });
+      // A message naming no site waits until every site can take it.
+      await us.forSite(undefined).deadLetter("refunds", JSON.stringify({ orderId: "o-all" }), "outage", {
+        as: "retryable",
+      });
+      const result = await runScheduledJob({ job: "dlq-redrive" });
+      expect(await take("refunds")).toEqual([{ orderId: "o-eu", site: "eu" }]);
+      expect(aws.dlq("refunds").map((m) => m.body)).toEqual(
+        expect.arrayContaining([{ orderId: "o-us", site: "us" }, { orderId: "o-all" }]),
+      );
+      expect(result).toMatchObject({
+        job: "dlq-redrive",
+        queues: { refunds: { moved: 1, gaveUp: 0, kept: 2 } },
+        waiting: { us: expect.stringContaining("Wix") },
+      });
+    } finally {
+      process.env.ERPNEXT_URL = "http://erp.invalid";
       process.env.SITES = JSON.stringify(SITES);
       resetCore();
     }
