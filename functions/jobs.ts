@@ -16,7 +16,7 @@ import type { JobRun, StateStore } from "#shared/store/state";
  * One scheduled job per invocation; EventBridge passes `{"job": "<name>"}`. A run by hand may add
  * the job's input: `{"job": "monthly-audit", "from": "2026-11-01", "to": "2026-11-30", "site": "eu"}`.
  * A job reading ERPNext for every site (`once` in its definition) runs one time; the others run
- * for each site in turn (or the one named), each site's result and failure its own: one site's
+ * for every site side by side (or the one named), each site's result and failure its own: one site's
  * failure never keeps another's run from happening, and the job fails (alarm) when any site did.
  */
 export async function runScheduledJob(
@@ -48,17 +48,13 @@ export async function runScheduledJob(
   const chosen = cores.filter((c) => event.site === undefined || c.site === event.site);
   if (chosen.length === 1 && cores.length === 1)
     return { job: name, ...(await runForSite(name, chosen[0] as Core, input, run)) };
-  const sites: Record<string, unknown> = {};
-  const failed: string[] = [];
-  for (const core of chosen) {
-    try {
-      sites[core.site] = await runForSite(name, core, input, run);
-    } catch (error) {
-      sites[core.site] = { failed: errorMessage(error) };
-      failed.push(core.site);
-    }
-  }
+  // Side by side: a slow site (rate limit, retries) never spends the others' share of the timeout.
+  const runs = await Promise.allSettled(chosen.map((core) => runForSite(name, core, input, run)));
+  const failed = chosen.filter((_, i) => runs[i]?.status === "rejected").map((c) => c.site);
   if (failed.length) throw new Error(`job ${name} failed on ${failed.join(", ")}`);
+  const sites = Object.fromEntries(
+    chosen.map((core, i) => [core.site, (runs[i] as PromiseFulfilledResult<unknown>).value]),
+  );
   return { job: name, sites };
 }
 

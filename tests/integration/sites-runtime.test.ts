@@ -213,6 +213,21 @@ describe("jobs per site", () => {
     expect(eu).toMatchObject({ ok: true });
   });
 
+  test("sites run side by side: a slow site does not hold back another's run", async () => {
+    let euRan = false;
+    let euRanBeforeUsEnded = false;
+    await runScheduledJob({ job: "order-poll" }, async (_job, ctx) => {
+      if (ctx.site === "eu") euRan = true;
+      else {
+        // us is slow (a Wix rate limit, retries): eu's run does not wait for it.
+        for (let i = 0; i < 50 && !euRan; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        euRanBeforeUsEnded = euRan;
+      }
+      return {};
+    });
+    expect(euRanBeforeUsEnded).toBe(true);
+  });
+
   test('{"site": "eu"} runs that site only; an unknown site is refused', async () => {
     const { ran, run } = runner();
     expect(await runScheduledJob({ job: "order-poll", site: "eu" }, run)).toEqual({
