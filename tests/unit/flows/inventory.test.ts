@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import type { DocFilter } from "#shared/flows/erpnext-documents";
+import { inventoryDelta, inventoryReconcile } from "#shared/flows/inventory/jobs";
 import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
 import { InventorySync } from "#shared/flows/inventory/sync";
 import type { WixOrder } from "#shared/flows/wix-orders";
-import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
+import { FakeErpnext, FakeLog, FakeQueue, FakeState, FakeWix } from "./fakes";
 
 let erpnext: FakeErpnext;
 let wix: FakeWix;
@@ -267,5 +268,50 @@ describe("several sites on one ERPNext", () => {
     // assess
     expect(us.wix.writes.flatMap((w) => w.items)).toEqual([expect.objectContaining({ quantity: 5 })]);
     expect(eu.wix.writes.flatMap((w) => w.items)).toEqual([expect.objectContaining({ quantity: 10 })]);
+  });
+});
+
+describe("stock jobs with several sites", () => {
+  test("the delta reads ERPNext once for every site, from one watermark, and beats every site's heartbeat", async () => {
+    // prepare: the US site has seen changes up to 10:05; the EU site was added since
+    const shared = new FakeState();
+    const us = new FakeState();
+    const eu = new FakeState();
+    shared.watermarks.set("inventory-delta", "2025-03-01 10:05:00");
+    erpnext.seed("Bin", { name: "B1", item_code: "OLD", modified: "2025-03-01 10:01:00" });
+    erpnext.seed("Bin", { name: "B2", item_code: "MUG", modified: "2025-03-01 10:07:00" });
+    const queue = new FakeQueue();
+    // act
+    const result = await inventoryDelta({
+      erpnext,
+      state: shared,
+      queue,
+      sites: [{ state: us }, { state: eu }],
+    });
+    // assess: one message for every site (it names none); each site's health sees the run
+    expect(result).toEqual({ enqueued: 1 });
+    expect(queue.to("inventory")).toEqual([expect.objectContaining({ itemCodes: ["MUG"], source: "delta" })]);
+    expect(erpnext.calls.filter((c) => c === "list Bin")).toHaveLength(1);
+    expect([us.successes, eu.successes]).toEqual([["inventory"], ["inventory"]]);
+  });
+
+  test("a site added later gets every item it has from its own first reconcile", async () => {
+    // prepare: the new site published two items (never seen by the delta)
+    const eu = new FakeState();
+    for (const item of ["MUG", "TEE"])
+      eu.mappings.set(item, {
+        itemCode: item,
+        productId: `product-${item}`,
+        variantId: `variant-${item}`,
+        createdAt: "2025-01-01T00:00:00.000Z",
+        updatedAt: "2025-01-01T00:00:00.000Z",
+      });
+    const queue = new FakeQueue();
+    // act
+    await inventoryReconcile({ state: eu, queue });
+    // assess
+    expect(queue.to("inventory")).toEqual([
+      { kind: "stock", itemCodes: ["MUG", "TEE"], source: "reconcile" },
+    ]);
   });
 });
