@@ -24,14 +24,17 @@ function bin(item: string, actual: number, reserved = 0) {
   });
 }
 
+/** The item published as a simple product of its own. */
+const mappingOf = (item: string) => ({
+  itemCode: item,
+  productId: `product-${item}`,
+  variantId: `variant-${item}`,
+  createdAt: "2025-01-01T00:00:00.000Z",
+  updatedAt: "2025-01-01T00:00:00.000Z",
+});
+
 function mapped(item: string, wixQuantity?: number) {
-  state.mappings.set(item, {
-    itemCode: item,
-    productId: `product-${item}`,
-    variantId: `variant-${item}`,
-    createdAt: "2025-01-01T00:00:00.000Z",
-    updatedAt: "2025-01-01T00:00:00.000Z",
-  });
+  state.mappings.set(item, mappingOf(item));
   if (wixQuantity !== undefined)
     wix.inventory.push({
       id: `inv-${item}`,
@@ -195,14 +198,13 @@ describe("several sites on one ERPNext", () => {
       modified: "2025-03-01 10:00:00",
     });
 
-  const mapOn = (s: ReturnType<typeof site>, item: string) =>
-    s.state.mappings.set(item, {
-      itemCode: item,
-      productId: `product-${item}`,
-      variantId: `variant-${item}`,
-      createdAt: "2025-01-01T00:00:00.000Z",
-      updatedAt: "2025-01-01T00:00:00.000Z",
-    });
+  const mapOn = (s: ReturnType<typeof site>, item: string) => s.state.mappings.set(item, mappingOf(item));
+
+  /** What a site wrote to its Wix inventory, in order. */
+  const pushedTo = (s: ReturnType<typeof site>) => s.wix.writes.flatMap((w) => w.items);
+
+  /** The US site sells from Stores at its location, the EU site from the Backroom at its own. */
+  const twoSites = () => ({ us: site(["Stores - SL"], "loc-us"), eu: site(["Backroom - SL"], "loc-eu") });
 
   beforeEach(() => {
     binRequests = [];
@@ -213,16 +215,14 @@ describe("several sites on one ERPNext", () => {
     stock("MUG", "Stores - SL", 5);
     stock("MUG", "Backroom - SL", 3);
     stock("MUG", "Finished Goods - SL", 100);
-    const us = site(["Stores - SL"], "loc-us");
-    const eu = site(["Backroom - SL"], "loc-eu");
+    const { us, eu } = twoSites();
     mapOn(us, "MUG");
     mapOn(eu, "MUG");
     // act: the same stock change reaches both sites (a fan-out)
     await Promise.all([us.sync.syncItems(["MUG"]), eu.sync.syncItems(["MUG"])]);
     // assess
-    const created = (s: ReturnType<typeof site>) => s.wix.writes.flatMap((w) => w.items);
-    expect(created(us)).toEqual([expect.objectContaining({ quantity: 5, locationId: "loc-us" })]);
-    expect(created(eu)).toEqual([expect.objectContaining({ quantity: 3, locationId: "loc-eu" })]);
+    expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 5, locationId: "loc-us" })]);
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 3, locationId: "loc-eu" })]);
     expect(binRequests).toHaveLength(2);
     expect(binRequests[1]).toBe(binRequests[0]);
   });
@@ -231,8 +231,7 @@ describe("several sites on one ERPNext", () => {
     // prepare: TEE is mapped on the US site only; MUG on both
     stock("TEE", "Stores - SL", 4);
     stock("MUG", "Stores - SL", 2);
-    const us = site(["Stores - SL"], "loc-us");
-    const eu = site(["Backroom - SL"], "loc-eu");
+    const { us, eu } = twoSites();
     mapOn(us, "TEE");
     mapOn(us, "MUG");
     // act
@@ -244,9 +243,7 @@ describe("several sites on one ERPNext", () => {
     expect(onUs).toMatchObject({ created: 1, unmapped: 0 });
     expect(onEu).toMatchObject({ created: 0, unmapped: 1, wixWrites: 0 });
     expect(euCallsFirst).toEqual([]);
-    expect(eu.wix.writes.flatMap((w) => w.items)).toEqual([
-      expect.objectContaining({ productId: "product-MUG", quantity: 0 }),
-    ]);
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ productId: "product-MUG", quantity: 0 })]);
     // the first change cost the EU site nothing at all; the second, one identical Bin request
     expect(binRequests).toHaveLength(3);
     expect(binRequests[2]).toBe(binRequests[1]);
@@ -256,8 +253,7 @@ describe("several sites on one ERPNext", () => {
     // prepare: 10 on hand everywhere; the US site sold 3 (not in ERPNext yet) and holds 2 more
     stock("MUG", "Stores - SL", 10);
     stock("MUG", "Backroom - SL", 10);
-    const us = site(["Stores - SL"], "loc-us");
-    const eu = site(["Backroom - SL"], "loc-eu");
+    const { us, eu } = twoSites();
     mapOn(us, "MUG");
     mapOn(eu, "MUG");
     wix = us.wix;
@@ -266,8 +262,8 @@ describe("several sites on one ERPNext", () => {
     // act
     await Promise.all([us.sync.syncItems(["MUG"]), eu.sync.syncItems(["MUG"])]);
     // assess
-    expect(us.wix.writes.flatMap((w) => w.items)).toEqual([expect.objectContaining({ quantity: 5 })]);
-    expect(eu.wix.writes.flatMap((w) => w.items)).toEqual([expect.objectContaining({ quantity: 10 })]);
+    expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 5 })]);
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 10 })]);
   });
 });
 
@@ -298,14 +294,7 @@ describe("stock jobs with several sites", () => {
   test("a site added later gets every item it has from its own first reconcile", async () => {
     // prepare: the new site published two items (never seen by the delta)
     const eu = new FakeState();
-    for (const item of ["MUG", "TEE"])
-      eu.mappings.set(item, {
-        itemCode: item,
-        productId: `product-${item}`,
-        variantId: `variant-${item}`,
-        createdAt: "2025-01-01T00:00:00.000Z",
-        updatedAt: "2025-01-01T00:00:00.000Z",
-      });
+    for (const item of ["MUG", "TEE"]) eu.mappings.set(item, mappingOf(item));
     const queue = new FakeQueue();
     // act
     await inventoryReconcile({ state: eu, queue });
