@@ -33,7 +33,13 @@ export async function runScheduledJob(
     const first = cores[0] as Core;
     // Its messages name no site: every site's worker takes them (shared/runtime/sites.ts). Its
     // state is no site's; its run is every site's health.
-    const ctx = { ...first, queue: first.queue.forSite(undefined), state: first.everySiteState };
+    // `sites`: each site's core, for what such a job does per site (e.g. each site's heartbeat).
+    const ctx = {
+      ...first,
+      queue: first.queue.forSite(undefined),
+      state: first.everySiteState,
+      sites: cores,
+    };
     return {
       job: name,
       ...(await runForSite(
