@@ -9,6 +9,8 @@ import type { ItemResult } from "./sync";
  * condition, announce it back to us: an unchanged item writing its status again would loop).
  */
 export function statusOf(result: ItemResult): WixStatus | undefined {
+  // Another site's result is the one the Item shows: one writer per Item, never two in turn.
+  if (result.statusElsewhere) return undefined;
   switch (result.outcome) {
     case "created":
     case "updated":

@@ -13,6 +13,8 @@ export interface ItemResult {
   outcome: Outcome;
   reason?: string;
   retryable?: boolean;
+  /** The site whose result the Item's status fields show, when it is not this one (scope.ts). */
+  statusElsewhere?: string;
 }
 
 export interface PublisherDeps {
