@@ -27,11 +27,10 @@ async function runScheduledJob(event: { job?: string } & JobInput): Promise<Reco
     throw new PermanentError(`unknown site "${event.site}" (sites: ${cores.map((c) => c.site).join(", ")})`);
   if (JOBS.find((j) => j.name === name)?.once) {
     const first = cores[0] as Core;
-    // Its messages name no site: every site's worker takes them (shared/runtime/sites.ts).
-    return {
-      job: name,
-      ...(await runForSite(name, { ...first, queue: first.queue.forSite(undefined) }, input)),
-    };
+    // Its messages name no site: every site's worker takes them (shared/runtime/sites.ts). It
+    // sees every site's core (`sites`): each site keeps its own watermarks.
+    const once = { ...first, queue: first.queue.forSite(undefined), sites: cores };
+    return { job: name, ...(await runForSite(name, once, input)) };
   }
   const chosen = cores.filter((c) => event.site === undefined || c.site === event.site);
   if (chosen.length === 1 && cores.length === 1)
