@@ -1,24 +1,6 @@
-import type { Catalog } from "./catalog";
+import type { Catalog, GroupBounds, SiteScope } from "./catalog";
 
-/**
- * Where an item is for sale: a Wix site sells the items priced in its price list and, when it
- * names item groups (ERPNEXT_ITEM_GROUPS), only those of these groups or their sub-groups.
- */
-export interface SiteScope {
-  site: string;
-  priceList: string;
-  itemGroups: string[];
-}
-
-/**
- * An Item Group's place in ERPNext's tree. Item Group is a nested set (`nsm_parent_field`
- * parent_item_group, Int fields lft/rgt: erpnext/setup/doctype/item_group/item_group.json): a
- * descendant's lft/rgt lie within its ancestor's (get_descendants_of, frappe/utils/nestedset.py).
- */
-export interface GroupBounds {
-  lft: number;
-  rgt: number;
-}
+export type { GroupBounds, SiteScope };
 
 /** Whether `group` is one of `groups` or below one of them in the tree. */
 export function inGroups(
