@@ -68,6 +68,19 @@ export function siteOf(body: unknown): string | undefined {
   return typeof site === "string" && site ? site : undefined;
 }
 
+function parseJson(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The site a message's text names (none when it is not JSON). */
+export function siteOfBody(body: string | undefined): string | undefined {
+  return siteOf(parseJson(body));
+}
+
 /** The body with its site, unless it names one already. */
 function withSite<T>(message: T, site: string | undefined): T {
   return site && !siteOf(message) ? { ...message, site } : message;
@@ -75,14 +88,10 @@ function withSite<T>(message: T, site: string | undefined): T {
 
 /** A JSON body with the site stamped on it; any other text as it is. */
 function stampSite(body: string, site: string): string {
-  try {
-    const parsed = JSON.parse(body);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
-      ? JSON.stringify(withSite(parsed, site))
-      : body;
-  } catch {
-    return body;
-  }
+  const parsed = parseJson(body);
+  return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+    ? JSON.stringify(withSite(parsed, site))
+    : body;
 }
 
 /** Sends messages in batches of ten; a partial batch failure is retried, then thrown. */
@@ -178,6 +187,8 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
   async redriveRetryable(
     queue: keyof M & string,
     max = 1000,
+    /** Whether a message of this site (undefined: of every site) may go back now; all by default. */
+    ready: (site: string | undefined) => boolean = () => true,
   ): Promise<{ moved: number; gaveUp: number; kept: number }> {
     const counts = { moved: 0, gaveUp: 0, kept: 0 };
     const { url, dlqUrl } = this.urls[queue];
@@ -187,7 +198,7 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
         const attrs = m.MessageAttributes ?? {};
         const reason = attrs.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`;
         const autoRedrives = Number(attrs.autoRedrives?.StringValue ?? 0);
-        if (attrs.parkedAs?.StringValue === "permanent") {
+        if (attrs.parkedAs?.StringValue === "permanent" || !ready(siteOfBody(m.Body))) {
           counts.kept++;
           continue;
         }
