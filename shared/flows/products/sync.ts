@@ -85,9 +85,10 @@ export class ProductSync {
       // published it, which is hidden as an item that loses its price is.
       const elsewhere = notThisSite(own, sites, code, catalog);
       if (elsewhere) {
-        const hiding = hide(code, mapping, `not for sale on this site: ${elsewhere}`);
+        const reason = `not for sale on this site: ${elsewhere}`;
+        const hiding = hide(code, mapping, reason);
         if (hiding) updates.push(hiding);
-        else results.push({ itemCode: code, outcome: "skipped", reason: `not for sale here: ${elsewhere}` });
+        else results.push({ itemCode: code, outcome: "skipped", reason });
         continue;
       }
       try {

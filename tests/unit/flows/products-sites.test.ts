@@ -140,7 +140,7 @@ describe("a site's item groups (ERPNEXT_ITEM_GROUPS) take their sub-groups too",
         {
           itemCode: "TEE",
           outcome: "skipped",
-          reason: "not for sale here: item group Apparel is not among Drinkware",
+          reason: "not for sale on this site: item group Apparel is not among Drinkware",
           statusElsewhere: "us",
         },
       ]),
