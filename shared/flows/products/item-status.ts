@@ -21,6 +21,7 @@ export function statusOf(result: ItemResult): WixStatus | undefined {
     case "failed":
       return "Error";
     case "skipped":
+      if (result.restate) return "Synced";
       // Waiting for a valid price (ProductSync's "not published: ..."): a person can act on it.
       return result.reason?.startsWith("not published") ? "Pending" : undefined;
     default:

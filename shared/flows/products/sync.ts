@@ -142,7 +142,11 @@ export class ProductSync {
     // One Item, several sites: its status fields show one site's result (scope.ts statusSite).
     for (const r of results) {
       const shown = statusSite(sites, r.itemCode, catalog);
+      const mapping = mappings.get(r.itemCode);
       if (shown !== undefined && shown !== own.site) r.statusElsewhere = shown;
+      // The site the Item showed may just have stopped selling it: with several sites, the site it
+      // shows now writes its published product's status even when nothing changed here.
+      else if (sites.length > 1 && r.reason === "unchanged" && mapping && !mapping.hidden) r.restate = true;
     }
     const latencyMs = trigger.changedAt
       ? Math.max(0, Date.now() - Date.parse(trigger.changedAt))

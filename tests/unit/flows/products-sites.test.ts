@@ -106,7 +106,7 @@ describe("an item is for sale on the sites whose price list lists it", () => {
     expect(onUs).toMatchObject([{ itemCode: "MUG", outcome: "hidden", statusElsewhere: "eu" }]);
     expect(onUs[0]?.reason).toMatch(/not in price list Standard Selling/);
     expect(us.wix.bySku("MUG")?.visible).toBe(false);
-    expect(onEu).toEqual([{ itemCode: "MUG", outcome: "skipped", reason: "unchanged" }]);
+    expect(onEu).toMatchObject([{ itemCode: "MUG", outcome: "skipped", reason: "unchanged" }]);
     expect(eu.wix.calls).toEqual([]);
   });
 
@@ -201,6 +201,26 @@ describe("the Item's status fields show one site's result", () => {
 
     expect(await updates(us, onUs)).toEqual(["MUG"]);
     expect(await updates(eu, onEu)).toEqual(["EU-MUG"]);
+  });
+});
+
+describe("the Item's status follows the item to the site that sells it now", () => {
+  test("when the first site stops selling it, the other site writes its status though unchanged there", async () => {
+    erpnext.item("MUG").price("MUG", 12);
+    euPrice("MUG", 11);
+    await both(["MUG"]);
+    erpnext.prices.delete("PRICE-MUG");
+
+    const [onUs, onEu] = await both(["MUG"]);
+    const [shown] = await itemStatusUpdates([...onUs, ...onEu], {
+      mappings: (c) => eu.state.getMappings(c),
+      siteId: "eu-site",
+    });
+    expect(shown).toMatchObject({
+      name: "MUG",
+      fields: { wix_status: "Synced", wix_last_error: "", wix_product_id: eu.wix.bySku("MUG")?.id },
+    });
+    expect(await itemStatusUpdates(onUs, { mappings: (c) => us.state.getMappings(c) })).toEqual([]);
   });
 });
 
