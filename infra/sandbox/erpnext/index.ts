@@ -14,6 +14,7 @@ import {
   seedSystemSettings,
   setupMasters,
 } from "./masters";
+import { renumberTree } from "./nestedset";
 import { paymentEntry } from "./payment-entry";
 import { restRoutes } from "./rest";
 import { salesInvoice, salesInvoiceMethods } from "./sales-invoice";
@@ -148,5 +149,6 @@ export class ErpnextSandbox extends ErpnextSite {
     seedCountries(this);
     seedAccounts(this);
     seedSystemSettings(this);
+    renumberTree(this, "Item Group", "parent_item_group");
   }
 }

@@ -1,6 +1,7 @@
 import { mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { ERPNEXT_COUNTRIES } from "../countries";
 import { type Doctype, series } from "./doctype";
+import { nestedSet } from "./nestedset";
 import type { ErpnextSite } from "./site";
 
 /** Items, prices, customers, and the setup masters they link to. */
@@ -40,7 +41,8 @@ const master = (name: string, titleField?: string): Doctype => ({
 
 export const setupMasters: Doctype[] = [
   master("Country", "country_name"),
-  master("Item Group", "item_group_name"),
+  // A tree: lft/rgt numbered on every save (nsm_parent_field in item_group.json).
+  { ...master("Item Group", "item_group_name"), validate: nestedSet("parent_item_group") },
   master("Customer Group", "customer_group_name"),
   master("Territory", "territory_name"),
   master("Warehouse"),
