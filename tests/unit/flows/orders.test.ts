@@ -53,6 +53,16 @@ function wixOrder(over: Partial<WixOrder> = {}): WixOrder {
 
 const salesOrders = () => erpnext.all("Sales Order");
 
+/** Sales Order inserts commit, and their answers never arrive. */
+function loseSalesOrderAnswers() {
+  const insert = erpnext.insert.bind(erpnext);
+  erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
+    const made = await insert<T>(doctype, doc);
+    if (doctype === "Sales Order") throw new Error("socket hang up");
+    return made;
+  };
+}
+
 beforeEach(() => {
   erpnext = new FakeErpnext();
   wix = new FakeWix();
@@ -89,12 +99,7 @@ describe("orders use-case over in-memory ports", () => {
   test("a Sales Order whose insert answer was lost is adopted, not made twice", async () => {
     // prepare: the insert commits, its answer never arrives
     const order = wixOrder();
-    const insert = erpnext.insert.bind(erpnext);
-    erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
-      const made = await insert<T>(doctype, doc);
-      if (doctype === "Sales Order") throw new Error("socket hang up");
-      return made;
-    };
+    loseSalesOrderAnswers();
     // act
     const result = await orderSync().sync(order.id);
     // assess
@@ -381,12 +386,7 @@ describe("orders of two Wix sites on one ERPNext", () => {
     const { first, eu: onEu } = sites();
     await first.sync(wixOrder().id);
     const other = euOrder();
-    const insert = erpnext.insert.bind(erpnext);
-    erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
-      const made = await insert<T>(doctype, doc);
-      if (doctype === "Sales Order") throw new Error("socket hang up");
-      return made;
-    };
+    loseSalesOrderAnswers();
     // act
     const result = await onEu.sync(other.id);
     // assess
