@@ -64,15 +64,17 @@ describe("two Wix sites on one ERPNext", () => {
       { timers: true },
     );
     us = h.wixSites.us as WixSandbox;
+    const euPrice = (code: string, rate: number) =>
+      h.erpnext.insert("Item Price", {
+        item_code: code,
+        price_list: "EU Selling",
+        price_list_rate: rate,
+        uom: "Nos",
+      });
     eu = h.wixSites.eu as WixSandbox;
 
     createItem(h.erpnext, "SITES-BOTH", 10);
-    h.erpnext.insert("Item Price", {
-      item_code: "SITES-BOTH",
-      price_list: "EU Selling",
-      price_list_rate: 9,
-      uom: "Nos",
-    });
+    euPrice("SITES-BOTH", 9);
     createItem(h.erpnext, "SITES-US", 12); // Standard Selling only
     h.erpnext.insert("Item", {
       item_code: "SITES-EU",
@@ -81,12 +83,7 @@ describe("two Wix sites on one ERPNext", () => {
       stock_uom: "Nos",
       is_stock_item: 1,
     });
-    h.erpnext.insert("Item Price", {
-      item_code: "SITES-EU",
-      price_list: "EU Selling",
-      price_list_rate: 14,
-      uom: "Nos",
-    });
+    euPrice("SITES-EU", 14);
     await h.host.drain();
   });
   afterAll(async () => {
@@ -109,23 +106,22 @@ describe("two Wix sites on one ERPNext", () => {
   });
 
   test("each site gets the stock of its own warehouses", async () => {
-    h.erpnext.insert("Stock Entry", {
-      company: "Sandbox Co",
-      docstatus: 1,
-      items: [
-        { item_code: "SITES-BOTH", qty: 5, t_warehouse: "Stores - SC" },
-        { item_code: "SITES-BOTH", qty: 2, t_warehouse: "Backroom - SC" },
-        { item_code: "SITES-BOTH", qty: 100, t_warehouse: "Finished Goods - SC" }, // no site sells it
-      ],
-    });
-    h.erpnext.insert("Stock Entry", {
-      company: "Sandbox EU",
-      docstatus: 1,
-      items: [
-        { item_code: "SITES-BOTH", qty: 4, t_warehouse: "Stores - SE" },
-        { item_code: "SITES-BOTH", qty: 1, t_warehouse: "Backroom - SE" },
-      ],
-    });
+    const receive = (company: string, rows: [string, number][]) =>
+      h.erpnext.insert("Stock Entry", {
+        company,
+        docstatus: 1,
+        items: rows.map(([t_warehouse, qty]) => ({ item_code: "SITES-BOTH", qty, t_warehouse })),
+      });
+    // Finished Goods - SC is no site's sales warehouse.
+    receive("Sandbox Co", [
+      ["Stores - SC", 5],
+      ["Backroom - SC", 2],
+      ["Finished Goods - SC", 100],
+    ]);
+    receive("Sandbox EU", [
+      ["Stores - SE", 4],
+      ["Backroom - SE", 1],
+    ]);
     await h.host.drain();
     expect(us.inventoryForSku("SITES-BOTH")?.quantity).toBe(7);
     expect(eu.inventoryForSku("SITES-BOTH")?.quantity).toBe(5);
@@ -174,27 +170,15 @@ describe("two Wix sites on one ERPNext", () => {
     const forger = new WixSandbox({ apiKey: "x", siteId: "x", instanceId: "sandbox-instance-eu" });
     forger.restore(us.snapshot());
     const before = salesOrders(h).length;
-    const forged = await h.request(
-      "POST",
-      "/webhooks/wix",
-      await forger.signEvent("wix.ecom.v1.order_approved", order),
-      {
-        "content-type": "text/plain",
-      },
-    );
+    const wixEvent = (token: string) =>
+      h.request("POST", "/webhooks/wix", token, { "content-type": "text/plain" });
+    const forged = await wixEvent(await forger.signEvent("wix.ecom.v1.order_approved", order));
     expect(forged.status).toBe(401);
     await h.host.drain();
     expect(salesOrders(h)).toHaveLength(before);
     expect(h.host.dlq("orders")).toHaveLength(0);
     // The same event naming its own instance is taken: the refusal was the instance's.
-    const genuine = await h.request(
-      "POST",
-      "/webhooks/wix",
-      await us.signEvent("wix.ecom.v1.order_approved", order),
-      {
-        "content-type": "text/plain",
-      },
-    );
+    const genuine = await wixEvent(await us.signEvent("wix.ecom.v1.order_approved", order));
     expect(genuine.status).toBe(200);
     await h.host.drain();
     expect(salesOrders(h)).toHaveLength(before + 1);
