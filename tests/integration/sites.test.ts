@@ -296,6 +296,21 @@ describe("the host with sites of its own", () => {
     }
   });
 
+  test("each sandbox site's control routes need the ops token; an unknown site is a 404", async () => {
+    const token = "ops-token-0123456789abcdef";
+    const h = await startHarness({ SANDBOX_SITES: "us,eu", OPS_TOKEN: token });
+    try {
+      const bearer = { authorization: `Bearer ${token}` };
+      expect((await h.request("POST", "/sandbox/wix/eu/_faults", { count: 1 })).status).toBe(401);
+      expect((await h.request("POST", "/sandbox/wix/eu/_faults", { count: 1 }, bearer)).status).toBe(200);
+      expect(h.wixSites.eu?.faults.pending).toBe(1);
+      expect(h.wixSites.us?.faults.pending).toBe(0);
+      expect((await h.request("GET", "/sandbox/wix/fr/_faults", undefined, bearer)).status).toBe(404);
+    } finally {
+      await h.host.stop();
+    }
+  });
+
   test("SANDBOX_SITE_SETTINGS is checked: unknown sites, the sandbox's own keys, unknown settings", async () => {
     const bad = startLocalHost({
       env: {
