@@ -288,12 +288,10 @@ export function allSandboxes({ erpnext, wix, wixSites }: Sandboxes): (ErpnextSan
 }
 
 function saveSandboxes(file: string, { erpnext, wix, wixSites }: Sandboxes): void {
-  const data: SandboxFile = wixSites
-    ? {
-        erpnext: erpnext?.snapshot(),
-        wixSites: Object.fromEntries(Object.entries(wixSites).map(([name, s]) => [name, s.snapshot()])),
-      }
-    : { erpnext: erpnext?.snapshot(), wix: wix?.snapshot() };
+  const data: SandboxFile = { erpnext: erpnext?.snapshot() };
+  if (wixSites)
+    data.wixSites = Object.fromEntries(Object.entries(wixSites).map(([name, s]) => [name, s.snapshot()]));
+  else data.wix = wix?.snapshot();
   writeFileSync(`${file}.tmp`, JSON.stringify(data));
   renameSync(`${file}.tmp`, file); // never a half-written file
 }
