@@ -9,6 +9,7 @@ import {
   item,
   itemPrice,
   seedAccounts,
+  seedCompanies,
   seedCountries,
   seedMasters,
   seedSystemSettings,
@@ -147,6 +148,7 @@ export class ErpnextSandbox extends ErpnextSite {
     this.counters = restoreDocs(this.docs, snapshot);
     // Snapshots saved before the sandbox held ERPNext's Country list with codes catch up here.
     seedCountries(this);
+    seedCompanies(this);
     seedAccounts(this);
     seedSystemSettings(this);
     renumberTree(this, "Item Group", "parent_item_group");
