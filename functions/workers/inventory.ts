@@ -3,13 +3,16 @@ import { RetryableError } from "#shared/errors";
 import type { InventoryMessage } from "#shared/flows/inventory/messages";
 import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
 import { InventorySync, readBins, sellableQuantities } from "#shared/flows/inventory/sync";
-import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { type Core, getCores, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import type { OutcomeRecorder } from "#shared/runtime/outcomes";
 import { runPerSite } from "#shared/runtime/sites";
 import { runCoalesced } from "#shared/runtime/worker";
 
-/** The inventory use-case; the products root uses it too (opening stock of new products). */
+/**
+ * The inventory use-case of one site (its warehouses, its Wix location, its orders and holds); the
+ * products root uses it too (opening stock of new products, the same site's).
+ */
 export const inventorySync = perCore(
   ({ erpnext, wix, state, log, settings }: Core) =>
     new InventorySync({
@@ -20,8 +23,17 @@ export const inventorySync = perCore(
       warehouses: settings.erpnext.warehouses,
       locationId: settings.wix.locationId,
       pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
+      sharedBinWarehouses,
     }),
 );
+
+/** With several sites, every site's warehouses (`[]` when one counts them all): Bins read once for all. */
+async function sharedBinWarehouses(): Promise<string[] | undefined> {
+  const cores = await getCores();
+  if (cores.length < 2) return undefined;
+  const lists = cores.map((c) => c.settings.erpnext.warehouses);
+  return lists.some((l) => l.length === 0) ? [] : [...new Set(lists.flat())].sort();
+}
 
 /** Sellable ERPNext stock of these items over the chosen warehouses, with no guard (the first-sync plan's). */
 export const sellableStock =

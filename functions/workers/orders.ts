@@ -21,7 +21,7 @@ export const orderSync = perCore(
       wix,
       state,
       log,
-      settings: settings.orders,
+      settings: { ...settings.orders, site: settings.site },
       onBillable: (order) =>
         queue.send("billing", [{ kind: "order-billing", orderId: order.id, source: "orders" }]),
     }),

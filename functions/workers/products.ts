@@ -1,18 +1,30 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Settings } from "#shared/config/settings";
 import { CategorySync } from "#shared/flows/products/categories";
 import { type PlanSources, readAndPlan } from "#shared/flows/products/first-sync-read";
 import { itemStatusUpdates } from "#shared/flows/products/item-status";
 import type { ProductsMessage } from "#shared/flows/products/messages";
+import type { SiteScope } from "#shared/flows/products/scope";
 import { ProductSync } from "#shared/flows/products/sync";
 import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
 import type { Progress } from "#shared/ops/progress";
-import { type Core, perCore, rootContext } from "#shared/runtime/core";
+import { type Core, getCores, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
 import { logger } from "#shared/runtime/logger";
 import type { OutcomeRecorder } from "#shared/runtime/outcomes";
 import { runPerSite } from "#shared/runtime/sites";
 import { type Leftover, runPerRecord } from "#shared/runtime/worker";
 import { inventorySync, sellableStock } from "./inventory";
+
+/** Where a site sells: its price list and item groups (shared/flows/products/scope.ts). */
+const scopeOf = ({ settings }: Pick<Core, "settings">): SiteScope => ({
+  site: settings.site,
+  priceList: settings.erpnext.priceList,
+  itemGroups: settings.erpnext.itemGroups,
+});
+
+/** Every site's scope, in the sites file's order: each site reads what all of them need, once. */
+const allScopes = async () => (await getCores()).map(scopeOf);
 
 export const productSync = perCore((core: Core) => {
   const { erpnext, wix, state, log, settings, queue } = core;
@@ -23,7 +35,8 @@ export const productSync = perCore((core: Core) => {
     state,
     log,
     erpnextUrl: settings.erpnext.url,
-    priceList: settings.erpnext.priceList,
+    ...scopeOf(core),
+    sites: allScopes,
     allowFreeItems: settings.erpnext.allowFreeItems,
     // New products are created with their stock in the same call; a product that does not
     // exist in Wix yet has no Wix orders, so the oversell guard has nothing to subtract.
@@ -37,11 +50,12 @@ export const categorySync = perCore(({ wix, state, log }: Core) => new CategoryS
 
 /**
  * `npm run plan` (infra/local/first-sync-plan.ts): what the first sync would do, read-only, with the
- * products flow's rules and the inventory flow's stock.
+ * products flow's rules and the inventory flow's stock. `sites`: every site's settings (several
+ * sites), so the plan leaves out what another site sells, as the sync does.
  */
 export function planFirstSync(
   { erpnext, wix, settings }: Pick<Core, "erpnext" | "wix" | "settings">,
-  options: { stockThreshold: number; mappings?: PlanSources["mappings"] },
+  options: { stockThreshold: number; mappings?: PlanSources["mappings"]; sites?: Settings[] },
   progress: (total: number) => Progress,
 ) {
   return readAndPlan(
@@ -57,6 +71,10 @@ export function planFirstSync(
       allowFreeItems: settings.erpnext.allowFreeItems,
       locationId: settings.wix.locationId,
       stockThreshold: options.stockThreshold,
+      scope: {
+        own: scopeOf({ settings }),
+        sites: (options.sites ?? [settings]).map((s) => scopeOf({ settings: s })),
+      },
     },
     progress,
   );

@@ -3,6 +3,7 @@ import { subjectOf } from "#shared/flows/shipments/messages";
 import { ShipmentSync } from "#shared/flows/shipments/sync";
 import { type Core, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
+import { logger } from "#shared/runtime/logger";
 import { runPerSite } from "#shared/runtime/sites";
 import { runPerRecord } from "#shared/runtime/worker";
 
@@ -13,7 +14,7 @@ export const shipmentSync = perCore(
       wix,
       state,
       log,
-      settings: settings.shipments,
+      settings: { ...settings.shipments, site: settings.site },
       onDelivered: (orderId) =>
         queue.send("billing", [{ kind: "order-billing", orderId, source: "shipment" }]),
     }),
@@ -32,7 +33,10 @@ async function syncShipments(event: SQSEvent): Promise<SQSBatchResponse> {
     const ctx = await getContext(site);
     return runPerRecord("shipments", siteEvent, ctx, {
       handle: async (message, record) => {
-        for (const result of await ctx.shipments.handle(message))
+        const results = await ctx.shipments.handle(message);
+        // A Delivery Note of another site's Sales Order (every site gets ERPNext's): not ours to count.
+        if (!results.length) logger.debug(`shipment: ${subjectOf(message)} is another site's`);
+        for (const result of results)
           record.outcome(result.outcome, `shipment ${result.outcome}: ${subjectOf(message)}`, {
             deliveryNote: result.deliveryNote,
             fulfillmentId: result.fulfillmentId,

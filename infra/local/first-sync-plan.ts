@@ -1,34 +1,40 @@
 /**
- * `npm run plan [-- --json] [--stock-threshold N]`: what the first sync would do, read-only,
- * against the configured ERPNext and Wix (the same environment variables as the integration; in
- * AWS, SECRET_ID for the credentials). With neither configured it plans against the running local
+ * `npm run plan [-- --json] [--stock-threshold N] [--site NAME]`: what the first sync would do,
+ * read-only, against the configured ERPNext and Wix (the same environment variables as the
+ * integration, SITES_FILE for several sites; in AWS, SECRET_ID for the credentials). With several
+ * sites every site is planned (or the one named), each under its name. With neither configured it plans against the running local
  * host's sandboxes (`npm start`), and says so. Every write is refused by the clients' test-mode
  * guard, so a plan can never change either side. Progress goes to stderr, the plan to stdout.
  */
 
 import { planFirstSync, renderPlan } from "#functions/workers/products";
+import type { Settings } from "#shared/config/settings";
 import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
 import { progress } from "#shared/ops/progress";
-import { loadSettings } from "#shared/runtime/settings";
+import { loadSites } from "#shared/runtime/settings";
 import { WixClient } from "#shared/wix/client";
 
-const USAGE = "usage: npm run plan [-- --json] [--stock-threshold N]";
+const USAGE = "usage: npm run plan [-- --json] [--stock-threshold N] [--site NAME]";
 
-function parseArgs(argv: string[]): { json: boolean; stockThreshold: number } {
+function parseArgs(argv: string[]): { json: boolean; stockThreshold: number; site?: string } {
   let json = false;
   let stockThreshold = 10;
+  let site: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") json = true;
-    else if (arg === "--stock-threshold" || arg?.startsWith("--stock-threshold=")) {
+    else if (arg === "--site" || arg?.startsWith("--site=")) {
+      site = arg.includes("=") ? arg.split("=")[1] : argv[++i];
+      if (!site) throw new ConfigError(["--site: expected a site name", USAGE]);
+    } else if (arg === "--stock-threshold" || arg?.startsWith("--stock-threshold=")) {
       const value = arg.includes("=") ? arg.split("=")[1] : argv[++i];
       stockThreshold = Number(value);
       if (!Number.isInteger(stockThreshold) || stockThreshold < 0)
         throw new ConfigError([`--stock-threshold: expected whole units, got "${value}"`]);
     } else throw new ConfigError([`unknown argument "${arg}"`, USAGE]);
   }
-  return { json, stockThreshold };
+  return { json, stockThreshold, site };
 }
 
 /** With nothing configured: the local host's sandboxes, when one runs. */
@@ -65,20 +71,35 @@ async function sandboxEnv(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv | u
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const env = (await sandboxEnv(process.env)) ?? process.env;
-  const settings = await loadSettings(env);
+  const sites = await loadSites(env);
+  const chosen = sites.filter((s) => args.site === undefined || s.site === args.site);
+  if (!chosen.length)
+    throw new ConfigError([
+      `--site: unknown site "${args.site}" (sites: ${sites.map((s) => s.site).join(", ")})`,
+    ]);
   // Read-only by construction: the test-mode guard refuses any write before it is sent.
   const refuse = () => undefined;
-  const erpnext = new ErpnextClient({ ...settings.erpnext, onWithheldWrite: refuse });
-  const wix = new WixClient({ ...settings.wix, onWithheldWrite: refuse });
-  const plan = await planFirstSync(
-    { erpnext, wix, settings },
-    { stockThreshold: args.stockThreshold },
-    (total) => progress("plan", total || undefined),
-  );
-  if (args.json) console.log(JSON.stringify(plan, null, 2));
+  const erpnext = new ErpnextClient({ ...(sites[0] as Settings).erpnext, onWithheldWrite: refuse });
+  const plans: Record<string, Awaited<ReturnType<typeof planFirstSync>>> = {};
+  for (const settings of chosen) {
+    const wix = new WixClient({ ...settings.wix, onWithheldWrite: refuse });
+    // Every site's settings: the plan leaves out what another site sells, as the sync does.
+    plans[settings.site] = await planFirstSync(
+      { erpnext, wix, settings },
+      { stockThreshold: args.stockThreshold, sites },
+      (total) => progress(sites.length > 1 ? `plan ${settings.site}` : "plan", total || undefined),
+    );
+  }
+  // One site (no SITES_FILE): the plan as ever; several: each under its site's name.
+  const single = sites.length === 1 ? plans[(sites[0] as Settings).site] : undefined;
+  if (args.json) console.log(JSON.stringify(single ?? plans, null, 2));
   else
     console.log(
-      `${renderPlan(plan)}\n\n(planned as a first sync: items Wix has under the same SKU are linked, the rest created)`,
+      `${Object.entries(plans)
+        .map(([site, plan]) => (single ? renderPlan(plan) : `== site ${site} ==\n${renderPlan(plan)}`))
+        .join(
+          "\n\n",
+        )}\n\n(planned as a first sync: items Wix has under the same SKU are linked, the rest created)`,
     );
 }
 

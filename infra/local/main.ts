@@ -18,12 +18,15 @@ async function main(): Promise<void> {
     throw error;
   }
   const { url, opsUrl, erpnext, wix } = host;
+  // With SANDBOX_SITES each site's sandbox Wix has its own path.
+  const sites = Object.keys(host.wixSites);
+  const sandboxSites = host.wixSites.default ? "" : `/{${sites.join(",")}}`;
   const lines = [
     `erpnext-wix-sync local host on ${url}`,
     `  POST ${url}/webhooks/erpnext   POST ${url}/webhooks/wix   GET ${url}/health`,
     `  ops (loopback only): POST ${opsUrl}/jobs/{name}   GET ${opsUrl}/dlq/{queue}`,
     `  ERPNext: ${erpnext ? `sandbox at ${opsUrl}/sandbox/erpnext` : host.env.ERPNEXT_URL}`,
-    `  Wix:     ${wix ? `sandbox at ${opsUrl}/sandbox/wix` : host.env.WIX_API_URL}`,
+    `  Wix:     ${wix ? `sandbox at ${opsUrl}/sandbox/wix${sandboxSites}` : (host.env.WIX_API_URL ?? "per site (SITES_FILE)")}`,
   ];
   console.log(lines.join("\n"));
 

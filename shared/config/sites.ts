@@ -60,11 +60,17 @@ export function readSiteEntries(value: unknown, source = "SITES_FILE"): SiteEntr
   return value as SiteEntry[];
 }
 
-/** A JSON value of a site entry as the environment would spell it (lists comma-separated). */
+/**
+ * A JSON value of a site entry as the environment would spell it: lists comma-separated, maps
+ * (ERPNEXT_TAX_ACCOUNTS, ERPNEXT_PAYMENT_ACCOUNTS) as NAME=ACCOUNT pairs.
+ */
 function asEnvValue(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return value.map(String).join(",");
-  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "object")
+    return Object.entries(value)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(",");
   return String(value);
 }
 

@@ -41,6 +41,25 @@ export async function* modifiedSince<T extends { modified: string }>(
   }
 }
 
+/**
+ * The watermarks of several sites for one job run once for all of them, read as one: ERPNext is
+ * read once from the oldest (a site without one, added later, makes it a full read) and every
+ * site's moves with each page (forward only: a site ahead stays where it is).
+ */
+export function oldestOf(stores: Watermarks[]): Watermarks {
+  return {
+    async getWatermark(name) {
+      const marks = await Promise.all(stores.map((s) => s.getWatermark(name)));
+      // Frappe timestamps ("2025-03-01 10:00:00.000000") sort as text.
+      return marks.some((m) => m === undefined) ? undefined : (marks as string[]).sort()[0];
+    },
+    async advanceWatermark(name, value) {
+      const moved = await Promise.all(stores.map((s) => s.advanceWatermark(name, value)));
+      return moved.some(Boolean);
+    },
+  };
+}
+
 /** Overlap re-read on each pass over Wix orders: Wix search is eventually consistent around "now". */
 export const WIX_ORDERS_OVERLAP_MS = 5 * 60_000;
 

@@ -30,17 +30,26 @@ export function sharedRead<T>(client: object, req: HttpRequest, read: () => Prom
   if (!memo) return read();
   const id = `${idOf(client)} `;
   if (req.method !== "GET") {
-    // A write through this client may change what was read: later reads ask again.
-    for (const key of memo.keys()) if (key.startsWith(id)) memo.delete(key);
-    return read();
+    // A write through this client may change what was read: later reads ask again. Also once it
+    // is done: a read made while it was under way may hold the value from before it.
+    const forget = () => {
+      for (const key of memo.keys()) if (key.startsWith(id)) memo.delete(key);
+    };
+    forget();
+    const written = read();
+    written.then(forget, forget);
+    return written;
   }
   const key = `${id}${req.path} ${JSON.stringify(req.query ?? {})}`;
   let answer = memo.get(key) as Promise<T> | undefined;
   if (!answer) {
-    answer = read();
-    memo.set(key, answer);
-    // A failed read is not shared: the next site asks again.
-    answer.catch(() => memo.delete(key));
+    const asked = read();
+    memo.set(key, asked);
+    // A failed read is not shared: the next site asks again (unless a newer read took its place).
+    asked.catch(() => {
+      if (memo.get(key) === asked) memo.delete(key);
+    });
+    answer = asked;
   }
   // Each site its own copy: one site's use-case may change what it was given.
   return answer.then((value) => structuredClone(value));

@@ -59,14 +59,6 @@ export interface ParkOptions {
  */
 export type SiteFilter = (site: string | undefined) => boolean;
 
-const siteOfBody = (body: string | undefined): string | undefined => {
-  try {
-    return siteOf(JSON.parse(body ?? ""));
-  } catch {
-    return undefined;
-  }
-};
-
 /** The entries of a batch SQS did not take: only those are sent again. */
 class Refused extends Error {}
 
@@ -82,6 +74,19 @@ export function siteOf(body: unknown): string | undefined {
   return typeof site === "string" && site ? site : undefined;
 }
 
+function parseJson(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The site a message's text names (none when it is not JSON). */
+export function siteOfBody(body: string | undefined): string | undefined {
+  return siteOf(parseJson(body));
+}
+
 /** The body with its site, unless it names one already. */
 function withSite<T>(message: T, site: string | undefined): T {
   return site && !siteOf(message) ? { ...message, site } : message;
@@ -89,14 +94,10 @@ function withSite<T>(message: T, site: string | undefined): T {
 
 /** A JSON body with the site stamped on it; any other text as it is. */
 function stampSite(body: string, site: string): string {
-  try {
-    const parsed = JSON.parse(body);
-    return parsed && typeof parsed === "object" && !Array.isArray(parsed)
-      ? JSON.stringify(withSite(parsed, site))
-      : body;
-  } catch {
-    return body;
-  }
+  const parsed = parseJson(body);
+  return parsed && typeof parsed === "object" && !Array.isArray(parsed)
+    ? JSON.stringify(withSite(parsed, site))
+    : body;
 }
 
 /** Sends messages in batches of ten; a partial batch failure is retried, then thrown. */
@@ -195,9 +196,10 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
   async redriveRetryable(
     queue: keyof M & string,
     max = 1000,
-    only: SiteFilter = () => true,
-  ): Promise<{ moved: number; gaveUp: number; kept: number; held: number }> {
-    const counts = { moved: 0, gaveUp: 0, kept: 0, held: 0 };
+    /** Whether a message of this site (undefined: of every site) may go back now; all by default. */
+    ready: (site: string | undefined) => boolean = () => true,
+  ): Promise<{ moved: number; gaveUp: number; kept: number }> {
+    const counts = { moved: 0, gaveUp: 0, kept: 0 };
     const { url, dlqUrl } = this.urls[queue];
     // Kept ones stay hidden for the rest of this pass, so the pass ends.
     for await (const messages of this.receivePages(dlqUrl, { visibility: 60, attributes: ["All"], max })) {
@@ -205,11 +207,7 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
         const attrs = m.MessageAttributes ?? {};
         const reason = attrs.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`;
         const autoRedrives = Number(attrs.autoRedrives?.StringValue ?? 0);
-        if (!only(siteOfBody(m.Body))) {
-          counts.held++;
-          continue;
-        }
-        if (attrs.parkedAs?.StringValue === "permanent") {
+        if (attrs.parkedAs?.StringValue === "permanent" || !ready(siteOfBody(m.Body))) {
           counts.kept++;
           continue;
         }

@@ -25,6 +25,11 @@ export interface Core {
   erpnext: ErpnextClient;
   wix: WixClient;
   state: StateStore;
+  /**
+   * The state of no site (the default site's keys): what a job run once for every site keeps (its
+   * watermarks), the same whichever site is listed first, and where the single-site release left it.
+   */
+  everySiteState: StateStore;
   log: SyncLog;
   queue: ReturnType<typeof awsClients>["queue"];
   dynamo: DynamoDBClient;
@@ -48,6 +53,7 @@ async function buildCores(env: NodeJS.ProcessEnv = process.env): Promise<Core[]>
   const onWithheldWrite = testMode ? recordWithheldWrite : undefined;
   const erpnext = new ErpnextClient({ ...global.erpnext, onRetry: onRetry("ERPNext"), onWithheldWrite });
   const several = sites.length > 1;
+  const everySiteState = new StateStore(aws.db, aws.tables.state, { testMode });
   return sites.map((settings) => ({
     site: settings.site,
     settings,
@@ -60,6 +66,7 @@ async function buildCores(env: NodeJS.ProcessEnv = process.env): Promise<Core[]>
       onWithheldWrite,
     }),
     state: new StateStore(aws.db, aws.tables.state, { testMode, site: settings.site }),
+    everySiteState,
     log: testMode
       ? new TestModeSyncLog(aws.db, aws.tables.syncLog, settings.site)
       : new SyncLog(aws.db, aws.tables.syncLog, settings.site),

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { SECRET_KEYS, type Settings, secretValues } from "../config/settings";
-import { parseSites, readSiteEntries, type SiteEntry } from "../config/sites";
+import { parseSites, readSiteEntries, SITE_KEYS, type SiteEntry } from "../config/sites";
 import { ConfigError, errorMessage } from "../errors";
 import { rememberSecrets } from "../http/redact";
 
@@ -22,6 +22,9 @@ async function readSecret(
   if (unknown.length) throw new ConfigError(unknown.map((k) => `secret ${secretId}: unknown key ${k}`));
   return secret;
 }
+
+/** A site's own secret holds its Wix settings only (a misspelt one is refused, not ignored). */
+const siteSecretName = (k: string) => k.startsWith("WIX_") && SITE_KEYS.includes(k);
 
 const settingName = (k: string) =>
   (SECRET_KEYS as readonly string[]).includes(k) || k.startsWith("ERPNEXT_") || k.startsWith("WIX_");
@@ -49,9 +52,7 @@ async function siteEntries(env: NodeJS.ProcessEnv): Promise<SiteEntry[] | undefi
   const entries = readSiteEntries(raw, env.SITES_FILE ? "SITES_FILE" : "SITES");
   return Promise.all(
     entries.map(async (entry) =>
-      entry.SECRET_ID
-        ? { ...entry, ...(await readSecret(entry.SECRET_ID, (k) => k.startsWith("WIX_"))) }
-        : entry,
+      entry.SECRET_ID ? { ...entry, ...(await readSecret(entry.SECRET_ID, siteSecretName)) } : entry,
     ),
   );
 }

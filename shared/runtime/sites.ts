@@ -1,20 +1,13 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { errorMessage } from "../errors";
 import type { QueueName } from "../flows/registry";
 import { withSharedReads } from "../http/read-memo";
-import { siteOf } from "../queue/sqs";
+import { siteOfBody } from "../queue/sqs";
 import { getCores } from "./core";
 import { logger } from "./logger";
 
 /** One site's run of its part of a batch (a worker's usual runPerRecord / runCoalesced). */
 export type SiteRun = (event: SQSEvent, site: string) => Promise<SQSBatchResponse>;
-
-const siteOfRecord = (record: SQSRecord): string | undefined => {
-  try {
-    return siteOf(JSON.parse(record.body));
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Runs a queue's batch per Wix site. A message naming its site is that site's work. A message
@@ -33,7 +26,7 @@ export async function runPerSite(queue: QueueName, event: SQSEvent, run: SiteRun
   const everySite: SQSRecord[] = [];
   const failures: SQSBatchResponse["batchItemFailures"] = [];
   for (const record of event.Records) {
-    const site = siteOfRecord(record);
+    const site = siteOfBody(record.body);
     if (site === undefined) everySite.push(record);
     else if (bySite.has(site)) bySite.get(site)?.push(record);
     else {
@@ -57,8 +50,15 @@ export async function runPerSite(queue: QueueName, event: SQSEvent, run: SiteRun
     Promise.all(
       sites.map(async (site) => {
         const records = [...(bySite.get(site) ?? []), ...everySite];
-        const failed = records.length ? (await run({ Records: records }, site)).batchItemFailures : [];
-        return { site, failed: new Set(failed.map((f) => f.itemIdentifier)) };
+        if (!records.length) return { site, failed: new Set<string>() };
+        try {
+          const { batchItemFailures } = await run({ Records: records }, site);
+          return { site, failed: new Set(batchItemFailures.map((f) => f.itemIdentifier)) };
+        } catch (error) {
+          // A site whose whole run fails fails its own records only, never the other sites'.
+          logger.error(`${queue}: the run of site ${site} failed`, { reason: errorMessage(error) });
+          return { site, failed: new Set(records.map((r) => r.messageId)) };
+        }
       }),
     ),
   );

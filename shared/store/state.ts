@@ -17,6 +17,9 @@ import { StateTable } from "./state-table";
 
 export type { CustomerRecord, JobRun, OrderRecord, ProductMapping };
 
+/** Lease names of the shared records (`customer:<key>`, `address:<key>`). */
+const SHARED_LEASE = /^(customer|address):/;
+
 /**
  * The state table (mappings, order claims, customers, watermarks, heartbeats...), one repository
  * per entity over one keys module (keys.ts); all writes single-item. This facade keeps the flows'
@@ -29,6 +32,8 @@ export class StateStore {
   readonly holds: PendingHoldRepository;
   readonly customers: CustomerRepository;
   readonly leases: LeaseRepository;
+  /** Leases on what every site shares (see `claim`). */
+  private readonly sharedLeases: LeaseRepository;
   readonly watermarks: WatermarkRepository;
   readonly heartbeats: HeartbeatRepository;
   readonly reports: ReportRepository;
@@ -53,6 +58,7 @@ export class StateStore {
     this.holds = new PendingHoldRepository(t);
     this.customers = new CustomerRepository(t.forSite());
     this.leases = new LeaseRepository(t);
+    this.sharedLeases = new LeaseRepository(t.forSite());
     this.watermarks = new WatermarkRepository(t, options.testMode);
     this.heartbeats = new HeartbeatRepository(t);
     this.reports = new ReportRepository(t);
@@ -190,11 +196,20 @@ export class StateStore {
 
   /** A short lease on a key (single-item conditional write); false while someone else holds it. */
   claim(key: string, leaseSeconds: number): Promise<boolean> {
-    return this.leases.claim(key, leaseSeconds);
+    return this.leasesFor(key).claim(key, leaseSeconds);
   }
 
   release(key: string): Promise<void> {
-    return this.leases.release(key);
+    return this.leasesFor(key).release(key);
+  }
+
+  /**
+   * Customers and addresses are every site's (one buyer on two sites is one Customer), so the
+   * leases that make each once (orders/customers.ts, orders/addresses.ts) must be too: two sites'
+   * first orders of one new buyer meet at one lease, not one each.
+   */
+  private leasesFor(key: string): LeaseRepository {
+    return SHARED_LEASE.test(key) ? this.sharedLeases : this.leases;
   }
 
   /** ERPNext Address names by a hash of their content, so an address is created once. */

@@ -11,6 +11,8 @@ export interface Harness {
   host: LocalHost;
   erpnext: ErpnextSandbox;
   wix: WixSandbox;
+  /** Every sandbox Wix by site name (SANDBOX_SITES'; else the one as "default"). */
+  wixSites: Record<string, WixSandbox>;
   /** Sends a signed ERPNext webhook exactly as Frappe does (no Content-Type). */
   erpnextWebhook(
     body: unknown,
@@ -24,10 +26,10 @@ export interface Harness {
   ): Promise<{ status: number; body: unknown }>;
 }
 
-/** One local host per test file: in-memory DynamoDB, fauxqs, both sandboxes, no timers. */
+/** One local host per test file: in-memory DynamoDB, fauxqs, both sandboxes, no timers unless asked. */
 export async function startHarness(
   env: Record<string, string> = {},
-  options: Pick<LocalHostOptions, "timeouts"> = {},
+  options: Pick<LocalHostOptions, "timeouts" | "timers"> = {},
 ): Promise<Harness> {
   const host = await startLocalHost({
     ...options,
@@ -75,6 +77,7 @@ export async function startHarness(
     host,
     erpnext,
     wix: host.wix as WixSandbox,
+    wixSites: host.wixSites,
     request,
     erpnextWebhook(body, opts = {}) {
       const raw = opts.raw ?? frappeJson(body);

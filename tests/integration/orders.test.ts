@@ -51,7 +51,10 @@ describe("Wix order -> ERPNext", () => {
       customer: "Grace Hopper",
       company: "Sandbox Co",
       po_no: order.number,
+      // Its site (setup's Custom Field: kept, as Frappe keeps a field the doctype has).
+      wix_site: "default",
     });
+    expect(h.erpnext.docs.get("Customer")?.get("Grace Hopper")).toMatchObject({ wix_site: "default" });
     expect(so?.grand_total).toBe(Number(order.priceSummary.total.amount));
     expect(
       ((so?.items ?? []) as { item_code: string; qty: number; rate: number }[]).map((i) => [

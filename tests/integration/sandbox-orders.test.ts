@@ -128,6 +128,31 @@ describe("sandbox ERPNext order rules (frappe/erpnext)", () => {
     expect(messages(over.body)).toContain("Allocated Amount cannot be greater than outstanding amount");
   });
 
+  test("a row's warehouse belongs to the order's company (validate_warehouse_company, stock/utils.py)", async () => {
+    const customer = h.erpnext.insert("Customer", {
+      customer_name: `Rules EU ${Math.random()}`,
+      customer_group: "All Customer Groups",
+      territory: "All Territories",
+    }).name;
+    const order = (warehouse: string) =>
+      api("POST", "Sales Order", {
+        customer,
+        company: "Sandbox EU",
+        transaction_date: "2026-11-26",
+        delivery_date: "2026-11-30",
+        set_warehouse: warehouse,
+        items: [{ item_code: "RULE-1", qty: 1, rate: 9 }],
+      });
+    const wrong = await order("Stores - SC");
+    expect(wrong.status).toBe(417);
+    expect(JSON.stringify(wrong.body)).toContain(
+      "Warehouse Stores - SC does not belong to company Sandbox EU",
+    );
+    const right = await order("Stores - SE");
+    expect(right.status).toBe(200);
+    expect((right.body as { data: { currency: string } }).data.currency).toBe("EUR");
+  });
+
   test("item codes are stripped of surrounding spaces (Item.autoname, stock/doctype/item/item.py)", async () => {
     const res = await api("POST", "Item", {
       item_code: "  PADDED-1 ",

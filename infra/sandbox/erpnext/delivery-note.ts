@@ -3,7 +3,7 @@ import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import { DELIVERY_NOTE_RETURN, makeReturn, submitDeliveryReturn, validateReturn } from "./returns";
 import type { ErpnextSite } from "./site";
-import { ledger, moveBin } from "./stock";
+import { checkWarehouse, ledger, moveBin } from "./stock";
 
 type Row = Record<string, unknown>;
 
@@ -100,8 +100,7 @@ function validate(doc: Doc, site: ErpnextSite): void {
     row.warehouse ??= doc.set_warehouse;
     if (item.is_stock_item !== 0 && !row.warehouse)
       throw new FrappeError(417, "ValidationError", `Warehouse required for stock Item ${row.item_code}`);
-    if (row.warehouse && !site.table("Warehouse").has(String(row.warehouse)))
-      throw new FrappeError(417, "LinkValidationError", `Could not find Warehouse: ${row.warehouse}`);
+    if (row.warehouse) checkWarehouse(site, String(row.warehouse), doc.company);
     if (!doc.is_return) {
       const { order, soRow } = source(site, row);
       if (order.customer !== doc.customer || order.company !== doc.company)

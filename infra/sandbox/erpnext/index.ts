@@ -9,11 +9,13 @@ import {
   item,
   itemPrice,
   seedAccounts,
+  seedCompanies,
   seedCountries,
   seedMasters,
   seedSystemSettings,
   setupMasters,
 } from "./masters";
+import { renumberTree } from "./nestedset";
 import { paymentEntry } from "./payment-entry";
 import { restRoutes } from "./rest";
 import { salesInvoice, salesInvoiceMethods } from "./sales-invoice";
@@ -146,7 +148,9 @@ export class ErpnextSandbox extends ErpnextSite {
     this.counters = restoreDocs(this.docs, snapshot);
     // Snapshots saved before the sandbox held ERPNext's Country list with codes catch up here.
     seedCountries(this);
+    seedCompanies(this);
     seedAccounts(this);
     seedSystemSettings(this);
+    renumberTree(this, "Item Group", "parent_item_group");
   }
 }

@@ -1,6 +1,7 @@
 import { mandatoryOf } from "#shared/erpnext/frappe-facts";
 import { ERPNEXT_COUNTRIES } from "../countries";
 import { type Doctype, series } from "./doctype";
+import { nestedSet } from "./nestedset";
 import type { ErpnextSite } from "./site";
 
 /** Items, prices, customers, and the setup masters they link to. */
@@ -40,7 +41,8 @@ const master = (name: string, titleField?: string): Doctype => ({
 
 export const setupMasters: Doctype[] = [
   master("Country", "country_name"),
-  master("Item Group", "item_group_name"),
+  // A tree: lft/rgt numbered on every save (nsm_parent_field in item_group.json).
+  { ...master("Item Group", "item_group_name"), validate: nestedSet("parent_item_group") },
   master("Customer Group", "customer_group_name"),
   master("Territory", "territory_name"),
   master("Warehouse"),
@@ -53,20 +55,28 @@ export const setupMasters: Doctype[] = [
   { ...master("System Settings"), roles: ["System Manager"] },
 ];
 
-/** The masters a fresh site holds (a company, warehouses, groups, accounts, countries). */
+/**
+ * The site's companies, each with its own warehouses and accounts (named "<name> - <abbr>", as
+ * ERPNext's company setup makes them): Sandbox Co in USD and Sandbox EU in EUR, for a second Wix
+ * site booking into its own company (issue 18).
+ */
+export const COMPANIES = [
+  { name: "Sandbox Co", abbr: "SC", currency: "USD" },
+  { name: "Sandbox EU", abbr: "SE", currency: "EUR" },
+] as const;
+
+/** Selling price lists and their currency (`currency` is mandatory, erpnext/stock/doctype/price_list/price_list.json). */
+const PRICE_LISTS = [
+  ["Standard Selling", "USD", 1],
+  ["Standard Buying", "USD", 0],
+  ["Wholesale", "USD", 1],
+  ["EU Selling", "EUR", 1],
+] as const;
+
+/** The masters a fresh site holds (companies, warehouses, groups, accounts, countries). */
 export function seedMasters(site: ErpnextSite): void {
   const quiet = { silent: true };
-  for (const [name, currency] of [["Sandbox Co", "USD"]] as const) {
-    site.insert("Company", { name, company_name: name, abbr: "SC", default_currency: currency }, quiet);
-  }
-  for (const name of [
-    "Stores - SC",
-    "Backroom - SC",
-    "Finished Goods - SC",
-    "Work In Progress - SC",
-    "Goods In Transit - SC",
-  ])
-    site.insert("Warehouse", { name, company: "Sandbox Co", is_group: 0 }, quiet);
+  seedCompanies(site);
   for (const name of [
     "All Item Groups",
     "Products",
@@ -88,8 +98,6 @@ export function seedMasters(site: ErpnextSite): void {
     site.insert("Customer Group", { name }, quiet);
   for (const name of ["All Territories", "United States", "Rest Of The World"])
     site.insert("Territory", { name }, quiet);
-  for (const name of ["Standard Selling", "Standard Buying", "Wholesale"])
-    site.insert("Price List", { name, enabled: 1, selling: name === "Standard Buying" ? 0 : 1 }, quiet);
   for (const name of ["Acme", "Nordic Goods", "Café Craft"]) site.insert("Brand", { name }, quiet);
   seedAccounts(site);
   seedCountries(site);
@@ -111,25 +119,47 @@ export function seedSystemSettings(site: ErpnextSite): void {
     );
 }
 
-/** The site's accounts; fills in what an older snapshot lacks (the receivable, a second bank). */
+/**
+ * The companies with their warehouses and price lists; fills in what an older snapshot lacks (the
+ * second company). Each company's receivable is its `default_receivable_account` (company.json).
+ */
+export function seedCompanies(site: ErpnextSite): void {
+  const quiet = { silent: true };
+  const add = (doctype: string, doc: Record<string, unknown>) => {
+    if (!site.table(doctype).has(String(doc.name))) site.insert(doctype, doc, quiet);
+  };
+  for (const { name, abbr, currency } of COMPANIES) {
+    add("Company", {
+      name,
+      company_name: name,
+      abbr,
+      default_currency: currency,
+      default_receivable_account: `Debtors - ${abbr}`,
+    });
+    for (const warehouse of ["Stores", "Backroom", "Finished Goods", "Work In Progress", "Goods In Transit"])
+      add("Warehouse", { name: `${warehouse} - ${abbr}`, company: name, is_group: 0 });
+  }
+  for (const [name, currency, selling] of PRICE_LISTS)
+    add("Price List", { name, enabled: 1, selling, buying: 1 - selling, currency });
+}
+
+/** Each company's accounts; fills in what an older snapshot lacks (the receivable, a second bank). */
 export function seedAccounts(site: ErpnextSite): void {
   const accounts = site.table("Account");
-  for (const [name, type] of [
-    ["Freight and Forwarding Charges - SC", "Chargeable"],
-    ["VAT - SC", "Tax"],
-    ["Sales Tax - SC", "Tax"],
-    ["Cash - SC", "Cash"],
-    ["Wix Payments - SC", "Bank"],
-    ["PayPal - SC", "Bank"],
-    ["Debtors - SC", "Receivable"],
-  ] as const) {
-    if (!accounts.has(name))
-      site.insert(
-        "Account",
-        { name, account_type: type, company: "Sandbox Co", is_group: 0 },
-        { silent: true },
-      );
-  }
+  for (const { name: company, abbr } of COMPANIES)
+    for (const [account, type] of [
+      ["Freight and Forwarding Charges", "Chargeable"],
+      ["VAT", "Tax"],
+      ["Sales Tax", "Tax"],
+      ["Cash", "Cash"],
+      ["Wix Payments", "Bank"],
+      ["PayPal", "Bank"],
+      ["Debtors", "Receivable"],
+    ] as const) {
+      const name = `${account} - ${abbr}`;
+      if (!accounts.has(name))
+        site.insert("Account", { name, account_type: type, company, is_group: 0 }, { silent: true });
+    }
 }
 
 /** ERPNext's Country list with codes; fills in what an older snapshot lacks. */

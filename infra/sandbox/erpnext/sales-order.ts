@@ -4,7 +4,7 @@ import { type Doc, type Doctype, round2, series } from "./doctype";
 import { FrappeError } from "./errors";
 import { refsOf } from "./sales-invoice";
 import type { ErpnextSite } from "./site";
-import { moveBin } from "./stock";
+import { checkWarehouse, moveBin } from "./stock";
 
 /** The list view's Close / Re-open (whitelisted in sales_order.py). */
 export const CLOSE_SALES_ORDERS =
@@ -159,9 +159,7 @@ function validate(doc: Doc, site: ErpnextSite): void {
         `Row ${i + 1}: Warehouse is mandatory for stock item ${row.item_code}`,
       );
     }
-    if (warehouse && !site.table("Warehouse").has(String(warehouse))) {
-      throw new FrappeError(417, "LinkValidationError", `Could not find Warehouse: ${warehouse}`);
-    }
+    if (warehouse) checkWarehouse(site, String(warehouse), doc.company);
     row.rate = round2(Number(row.rate ?? 0));
     row.amount = round2(qty * Number(row.rate));
     row.idx = i + 1;

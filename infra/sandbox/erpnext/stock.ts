@@ -65,6 +65,22 @@ export function moveBin(
 }
 
 /**
+ * A transaction's row warehouse must exist and belong to its company: StockController
+ * validate_warehouse (erpnext/controllers/stock_controller.py) calls validate_warehouse_company
+ * (erpnext/stock/utils.py), which throws InvalidWarehouseCompany, a ValidationError.
+ */
+export function checkWarehouse(site: ErpnextSite, warehouse: string, company: unknown): void {
+  const found = site.table("Warehouse").get(warehouse);
+  if (!found) throw new FrappeError(417, "LinkValidationError", `Could not find Warehouse: ${warehouse}`);
+  if (found.company && company && found.company !== company)
+    throw new FrappeError(
+      417,
+      "InvalidWarehouseCompany",
+      `Warehouse ${warehouse} does not belong to company ${company}`,
+    );
+}
+
+/**
  * A stock movement: one Stock Ledger Entry and a Bin update (never announced). The entry is not
  * submittable yet is inserted with docstatus 1 (erpnext/stock/stock_ledger.py make_entry:
  * `sle.submit()` on a new document), so Frappe runs after_insert, on_update and on_submit for it;

@@ -46,6 +46,8 @@ interface Outstanding {
   outstanding: number;
   /** The invoice's receivable account (the Payment Entry's `paid_from` must match it). */
   receivable?: string;
+  /** Its `po_no`: the order's reference in ERPNext (shared/flows/site-field.ts orderReference). */
+  reference?: string;
 }
 
 /**
@@ -120,8 +122,9 @@ export class PaymentBooking {
       // The receivable: the invoice's debit_to (validate_reference_documents); for an order
       // ERPNext takes the party's default.
       ...(target.receivable ? { paid_from: target.receivable } : {}),
-      // Mandatory for a Bank account: the order number, as the merchant knows it.
-      reference_no: order.number,
+      // Mandatory for a Bank account: the order's reference, as on its Sales Order and invoice
+      // (`po_no`: the order number, site-prefixed on a site but the default).
+      reference_no: target.reference || order.number,
       reference_date: String(payment.createdDate ?? today).slice(0, 10),
       [TRANSACTION_FIELD]: payment.id,
       remarks: `Wix order ${order.number}, ${paymentMethodLabel(payment)} payment ${payment.id}`,
@@ -156,27 +159,33 @@ export class PaymentBooking {
   private async outstanding(salesOrder: string, invoice?: SalesInvoiceHead): Promise<Outstanding> {
     const { erpnext } = this.deps;
     if (invoice) {
-      const si = await erpnext.get<{ customer: string; outstanding_amount: number; debit_to?: string }>(
-        "Sales Invoice",
-        invoice.name,
-      );
+      const si = await erpnext.get<{
+        customer: string;
+        outstanding_amount: number;
+        debit_to?: string;
+        po_no?: string;
+      }>("Sales Invoice", invoice.name);
       return {
         doctype: "Sales Invoice",
         name: invoice.name,
         customer: si.customer,
+        reference: si.po_no,
         outstanding: Number(si.outstanding_amount),
         receivable: si.debit_to,
       };
     }
-    const so = await erpnext.get<{ customer: string; grand_total: number; advance_paid?: number }>(
-      "Sales Order",
-      salesOrder,
-    );
+    const so = await erpnext.get<{
+      customer: string;
+      grand_total: number;
+      advance_paid?: number;
+      po_no?: string;
+    }>("Sales Order", salesOrder);
     // grand_total (rounded_total is 0, rounding being disabled) less what was paid already.
     return {
       doctype: "Sales Order",
       name: salesOrder,
       customer: so.customer,
+      reference: so.po_no,
       outstanding: (cents(so.grand_total) - cents(so.advance_paid)) / 100,
     };
   }

@@ -23,6 +23,14 @@ export interface InventorySyncDeps {
   locationId?: string;
   /** Quantities sold in Wix but not yet reserved in ERPNext (the oversell guard). */
   pendingOrders?: () => Promise<Map<string, number>>;
+  /**
+   * Several sites on one ERPNext: every site's warehouses (`[]` when a site counts them all). Each
+   * site then asks ERPNext for the Bins of all the items it was given over these warehouses, the
+   * same request as every other site, which a fan-out makes once (withSharedReads,
+   * shared/http/read-memo.ts), and counts its own warehouses' Bins. Unset (one site): it asks for
+   * its own mapped items and warehouses only.
+   */
+  sharedBinWarehouses?: () => Promise<string[] | undefined>;
 }
 
 /**
@@ -63,7 +71,8 @@ export function sellableQuantities(bins: Bin[], warehouses: string[], codes: str
   const wanted = new Set(warehouses);
   const totals = new Map<string, number>(codes.map((c) => [c, 0]));
   for (const b of bins) {
-    if (wanted.size && !wanted.has(b.warehouse)) continue;
+    // Bins read for every site hold other warehouses and items too (InventorySyncDeps.sharedBinWarehouses).
+    if ((wanted.size && !wanted.has(b.warehouse)) || !totals.has(b.item_code)) continue;
     totals.set(b.item_code, (totals.get(b.item_code) ?? 0) + b.actual_qty - b.reserved_qty);
   }
   for (const [code, qty] of totals) totals.set(code, Math.min(99999, Math.max(0, Math.floor(qty))));
@@ -105,7 +114,7 @@ export class InventorySync {
     result.unmapped = codes.length - mapped.length;
     if (!mapped.length) return result;
 
-    const wanted = await this.sellable(mapped);
+    const wanted = await this.sellable(mapped, { given: codes });
     const { current, locations } = await this.currentItems(mapped);
 
     const updates: { id: string; revision: string; quantity: number; itemCode: string }[] = [];
@@ -216,15 +225,29 @@ export class InventorySync {
 
   /**
    * What Wix may offer per item now: sellable stock in ERPNext (re-read from the Bins) less what
-   * Wix has sold that ERPNext has not reserved yet (the oversell guard).
+   * Wix has sold that ERPNext has not reserved yet (the oversell guard). `given`: every item the
+   * work named, mapped here or not (with several sites, the Bins are read for all of them).
    */
-  async sellable(itemCodes: string[], opts: { guard?: boolean } = {}): Promise<Map<string, number>> {
-    const bins = await readBins(this.deps.erpnext, itemCodes, this.deps.warehouses);
+  async sellable(
+    itemCodes: string[],
+    opts: { guard?: boolean; given?: string[] } = {},
+  ): Promise<Map<string, number>> {
+    const bins = await this.readBins(itemCodes, opts.given ?? itemCodes);
     const wanted = sellableQuantities(bins, this.deps.warehouses, itemCodes);
     if (opts.guard === false) return wanted;
     const pending = (await this.deps.pendingOrders?.()) ?? new Map<string, number>();
     for (const [code, qty] of wanted) wanted.set(code, Math.max(0, qty - (pending.get(code) ?? 0)));
     return wanted;
+  }
+
+  /**
+   * One site: the Bins of its items in its warehouses. Several: the Bins of every given item over
+   * every site's warehouses, sorted so that each site's request is the same one.
+   */
+  private async readBins(itemCodes: string[], given: string[]): Promise<Bin[]> {
+    const shared = await this.deps.sharedBinWarehouses?.();
+    if (!shared) return readBins(this.deps.erpnext, itemCodes, this.deps.warehouses);
+    return readBins(this.deps.erpnext, [...new Set(given)].sort(), shared);
   }
 
   /** Item codes of Stock Ledger Entries named by thin webhooks. */

@@ -1,6 +1,7 @@
 import { errorMessage, NotFoundError, PermanentError, RetryableError } from "../../errors";
 import { followAmendments } from "../amendments";
 import type { OrderRecord, Outcome } from "../records";
+import { orderReference } from "../site-field";
 import type { WixOrder } from "../wix-orders";
 import type { Customers } from "./customers";
 import type { OrderSyncDeps } from "./ports";
@@ -40,7 +41,7 @@ function whyNotCancel(so: SalesOrderProgress, order: WixOrder): string | undefin
 /** A Wix order canceled (or rejected): its Sales Order goes too, unless something happened to it. */
 export class Cancellation {
   constructor(
-    private readonly deps: Pick<OrderSyncDeps, "erpnext" | "state">,
+    private readonly deps: Pick<OrderSyncDeps, "erpnext" | "state" | "settings">,
     private readonly customers: Customers,
   ) {}
 
@@ -117,12 +118,16 @@ export class Cancellation {
     return this.deps.erpnext.list<{ name: string; grand_total: number }>("Sales Invoice", {
       fields: ["name", "grand_total"],
       filters: [
-        ["po_no", "=", so.po_no || order.number],
+        ["po_no", "=", so.po_no || this.reference(order)],
         ["customer", "=", so.customer ?? ""],
         ["docstatus", "=", 1],
       ],
       pageLength: 100,
     });
+  }
+
+  private reference(order: WixOrder): string {
+    return orderReference(order.number, this.deps.settings.site);
   }
 
   /**
@@ -151,6 +156,6 @@ export class Cancellation {
   private async unrecordedSalesOrder(order: WixOrder): Promise<string | undefined> {
     const customer = await this.customers.known(order);
     if (!customer) return undefined;
-    return (await findSalesOrder(this.deps.erpnext, order.number, customer))?.name;
+    return (await findSalesOrder(this.deps.erpnext, this.reference(order), customer))?.name;
   }
 }

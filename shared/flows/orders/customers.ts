@@ -1,4 +1,5 @@
 import { RetryableError } from "../../errors";
+import { SITE_FIELD } from "../site-field";
 import type { WixOrder } from "../wix-orders";
 import { customerName } from "./mapping";
 import type { OrderSyncDeps } from "./ports";
@@ -80,6 +81,8 @@ export class Customers {
           territory: settings.territory,
           email_id: email,
           mobile_no: contact?.phone,
+          // Where the buyer was first seen; one adopted above keeps what it has.
+          [SITE_FIELD]: settings.site,
         })
       ).name;
     }

@@ -1,4 +1,4 @@
-import { type FlowDefinition, MINUTE, oursOnSubmitted } from "../declaration";
+import { type FlowDefinition, MINUTE, ours, oursOnSubmitted } from "../declaration";
 import { orderEventOf } from "../order-events";
 import { ordersMessage } from "./messages";
 
@@ -48,7 +48,11 @@ export const orders = {
       oursOnSubmitted({ fieldname: "wix_order_id", label: "Wix Order ID", fieldtype: "Data" }),
       oursOnSubmitted({ fieldname: "wix_order_number", label: "Wix Order Number", fieldtype: "Data" }),
       oursOnSubmitted({ fieldname: "wix_order_link", label: "Wix Order", fieldtype: "Data", options: "URL" }),
+      // Set on insert, never changed: which site's order it is (shared/flows/site-field.ts).
+      ours({ fieldname: "wix_site", label: "Wix Site", fieldtype: "Data", in_standard_filter: 1 }),
     ],
+    // Where the buyer was first seen: set when the Customer is made, never overwritten.
+    Customer: [ours({ fieldname: "wix_site", label: "Wix Site (first seen)", fieldtype: "Data" })],
   },
   // A day of no orders is normal for a small shop.
   healthThresholdSeconds: 2 * 86400,

@@ -52,6 +52,8 @@ export interface OrdersLog {
 }
 
 export interface OrderSyncSettings extends OrderSettings {
+  /** The Wix site these orders are from: recorded on their Sales Orders and new Customers (`wix_site`). */
+  site: string;
   customerGroup: string;
   territory: string;
   paymentAccount?: string;

@@ -3,6 +3,7 @@ import { readCurrencyPrecision, roundToPrecision } from "../currency";
 import { HourlyCache } from "../hourly-cache";
 import { orderSkus } from "../order-holds";
 import type { OrderRecord } from "../records";
+import { orderReference, SITE_FIELD } from "../site-field";
 import { salesOrderWixFields } from "../status/fields";
 import type { WixOrder } from "../wix-orders";
 import type { Addresses } from "./addresses";
@@ -20,19 +21,19 @@ export interface SalesOrderHead {
 }
 
 /**
- * The live (not cancelled) Sales Order of ours for a Wix order: its number as `po_no` and the
- * customer we hold for the buyer, so another customer's order with the same PO number is never
- * taken for it.
+ * The live (not cancelled) Sales Order of ours for a Wix order: its reference as `po_no` (the
+ * order number, site-prefixed on a site but the default: orderReference) and the customer we hold
+ * for the buyer, so another customer's order with the same PO number is never taken for it.
  */
 export async function findSalesOrder(
   erpnext: OrdersErpnext,
-  orderNumber: string,
+  reference: string,
   customer: string,
 ): Promise<SalesOrderHead | undefined> {
   const [found] = await erpnext.list<SalesOrderHead>("Sales Order", {
     fields: ["name", "grand_total", "docstatus"],
     filters: [
-      ["po_no", "=", orderNumber],
+      ["po_no", "=", reference],
       ["customer", "=", customer],
       ["docstatus", "!=", 2],
     ],
@@ -75,7 +76,8 @@ export class SalesOrders {
       const customer = await this.customers.ensure(order);
       const build = async () => toSalesOrder(order, await this.lines(order), customer, settings);
       let expectedTotal: number | undefined;
-      let salesOrder = await findSalesOrder(erpnext, order.number, customer);
+      const reference = orderReference(order.number, settings.site);
+      let salesOrder = await findSalesOrder(erpnext, reference, customer);
       if (!salesOrder) {
         const built = await build();
         const { doc } = built;
@@ -83,13 +85,15 @@ export class SalesOrders {
         const { billing, shipping } = await this.addresses.forOrder(order, customer);
         if (billing) doc.customer_address = billing;
         if (shipping) doc.shipping_address_name = shipping;
+        doc.po_no = reference;
+        doc[SITE_FIELD] = settings.site;
         if (settings.wixFields) Object.assign(doc, salesOrderWixFields(order, settings.wixFields.siteId));
         try {
           salesOrder = await erpnext.insert<SalesOrderHead>("Sales Order", doc);
         } catch (error) {
           // The insert may have committed with its answer lost (a retry then meets the po_no
           // guard): if the order is there, it is ours.
-          const committed = await findSalesOrder(erpnext, order.number, customer);
+          const committed = await findSalesOrder(erpnext, reference, customer);
           if (!committed) throw error;
           salesOrder = committed;
         }

@@ -1,7 +1,7 @@
 import type { DocFilter, ErpnextDocuments } from "#shared/flows/erpnext-documents";
 import { frappeTimeToIso } from "../../frappe-time";
 import type { FlowHeartbeat, Watermarks, WorkQueue } from "../job-ports";
-import { modifiedSince } from "../modified-since";
+import { modifiedSince, oldestOf } from "../modified-since";
 import { itemMessages, type ProductsMessage } from "./messages";
 
 interface CatchupErpnext extends Pick<ErpnextDocuments, "list"> {
@@ -9,13 +9,21 @@ interface CatchupErpnext extends Pick<ErpnextDocuments, "list"> {
   whoAmI(): Promise<string>;
 }
 
-/** Items (and Item Prices) modified since the watermark, enqueued in messages of 100 item codes. */
+/**
+ * Items (and Item Prices) modified since the watermark, enqueued in messages of 100 item codes.
+ * Run once for every site (its messages name none, so each site's worker takes them): with
+ * several sites it reads from the oldest of their watermarks and moves each site's.
+ */
 export async function productCatchup(deps: {
   erpnext: CatchupErpnext;
   state: Watermarks & FlowHeartbeat;
   queue: WorkQueue<"products", ProductsMessage>;
   settings?: { status: { writeToErpnext: boolean } };
+  /** Every site's state (functions/jobs.ts gives a job run once its sites' cores). */
+  sites?: { state: Watermarks & FlowHeartbeat }[];
 }) {
+  const states = deps.sites?.map((s) => s.state) ?? [deps.state];
+  const reader = { erpnext: deps.erpnext, state: states.length > 1 ? oldestOf(states) : deps.state };
   const ownWrites = await ownWritesFilter(deps);
   let enqueued = 0;
   const byDoctype: Record<string, number> = {};
@@ -25,7 +33,7 @@ export async function productCatchup(deps: {
     byDoctype[doctype] = 0;
     const codeField = doctype === "Item" ? "name" : "item_code";
     for await (const rows of modifiedSince<Record<string, string> & { modified: string }>(
-      deps,
+      reader,
       doctype,
       `product-catchup:${doctype}`,
       [codeField],
@@ -40,7 +48,7 @@ export async function productCatchup(deps: {
       byDoctype[doctype] += codes.length;
     }
   }
-  await deps.state.markSuccess("products");
+  for (const state of states) await state.markSuccess("products");
   return { enqueued, byDoctype };
 }
 

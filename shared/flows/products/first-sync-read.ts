@@ -73,7 +73,12 @@ export async function readAndPlan(
   const plans: SyncPlan[] = [];
   for (const page of chunks(codes, PAGE)) {
     const known = (await sources.mappings?.getMappings(page)) ?? new Map<string, ProductMapping>();
-    const catalog = await readCatalog(erpnext, options.priceList, page, known);
+    const catalog = await readCatalog(
+      erpnext,
+      { priceList: options.priceList, sites: options.scope?.sites },
+      page,
+      known,
+    );
     const variantCodes = [...catalog.templates.values()].flatMap((t) =>
       t.variants.map((v) => v.item.item_code),
     );

@@ -10,6 +10,7 @@ import {
   planTemplate,
   skusOf,
 } from "./product-plan";
+import { notThisSite, type SiteScope } from "./scope";
 
 /**
  * The first sync, before it happens: what the products flow would do with each ERPNext item, and
@@ -41,6 +42,8 @@ export interface PlanInput {
 export interface PlanOptions extends PlanSettings {
   /** A stock change larger than this (units) is listed for a person to confirm. */
   stockThreshold: number;
+  /** The site planned and every site (several sites, or item groups): what it leaves alone. */
+  scope?: { own: SiteScope; sites: SiteScope[] };
 }
 
 export type Action = "create" | "link" | "update" | "hide" | "unchanged" | "not-published";
@@ -95,6 +98,18 @@ export function planSync(input: PlanInput, options: PlanOptions): SyncPlan {
     const unit = catalog.templates.get(code);
     const item = unit?.template ?? catalog.items.get(code);
     const mapping = mappings.get(code);
+    // The sync's rule (ProductSync): another site's item, or one outside the site's groups.
+    const elsewhere = options.scope && notThisSite(options.scope.own, options.scope.sites, code, catalog);
+    if (elsewhere) {
+      const published = mapping && mapping.hash !== HIDDEN_HASH;
+      items.push({
+        item: code,
+        action: published ? "hide" : "not-published",
+        reason: `not for sale on this site: ${elsewhere}`,
+        productId: mapping?.productId,
+      });
+      continue;
+    }
     let plan: Planned | undefined;
     try {
       plan = unit

@@ -9,6 +9,8 @@ import type { ItemResult } from "./sync";
  * condition, announce it back to us: an unchanged item writing its status again would loop).
  */
 export function statusOf(result: ItemResult): WixStatus | undefined {
+  // Another site's result is the one the Item shows: one writer per Item, never two in turn.
+  if (result.statusElsewhere) return undefined;
   switch (result.outcome) {
     case "created":
     case "updated":
@@ -19,6 +21,7 @@ export function statusOf(result: ItemResult): WixStatus | undefined {
     case "failed":
       return "Error";
     case "skipped":
+      if (result.restate) return "Synced";
       // Waiting for a valid price (ProductSync's "not published: ..."): a person can act on it.
       return result.reason?.startsWith("not published") ? "Pending" : undefined;
     default:

@@ -23,12 +23,12 @@ export type ItemFilter = [string, string, unknown];
 
 /**
  * ERPNext reads: items and their prices, a template's attributes, a price named by a webhook, the
- * System Settings that give a price's decimals.
+ * System Settings that give a price's decimals, the Item Group tree when a site names groups.
  */
 export interface ItemSource {
   /** Every row of a list (paged by the adapter). */
   listAll<T = Record<string, unknown>>(
-    doctype: "Item" | "Item Price",
+    doctype: "Item" | "Item Price" | "Item Group",
     opts: { fields: string[]; filters?: ItemFilter[] },
   ): Promise<T[]>;
   /** A whole document: child tables (an item's attributes) come only this way. */

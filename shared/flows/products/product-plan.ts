@@ -124,7 +124,12 @@ export function planTemplate(
   return { itemCode: code, ...content, mapping, variantCodes, itemGroup: template.item_group ?? undefined };
 }
 
-function hide(code: string, mapping: ProductMapping | undefined, reason?: string): Planned | undefined {
+/** Hides a published product (undefined when it is not published or hidden already). */
+export function hide(
+  code: string,
+  mapping: ProductMapping | undefined,
+  reason?: string,
+): Planned | undefined {
   if (!mapping || mapping.hash === HIDDEN_HASH) return undefined;
   return { itemCode: code, mapping, hash: HIDDEN_HASH, product: { visible: false } as WixProduct, reason };
 }

@@ -13,6 +13,10 @@ export interface ItemResult {
   outcome: Outcome;
   reason?: string;
   retryable?: boolean;
+  /** The site whose result the Item's status fields show, when it is not this one (scope.ts). */
+  statusElsewhere?: string;
+  /** Unchanged here, yet the Item's status is written again: it may have shown another site's. */
+  restate?: boolean;
 }
 
 export interface PublisherDeps {

@@ -5,6 +5,7 @@ import { readCatalog } from "./catalog";
 import type { ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
 import {
   groupChanges,
+  hide,
   NotPublishableYet,
   type Planned,
   type PlanSettings,
@@ -12,6 +13,7 @@ import {
   planTemplate,
 } from "./product-plan";
 import { failure, type ItemResult, Publisher } from "./publish";
+import { notThisSite, type SiteScope, statusSite } from "./scope";
 
 export { bulkChunks, type ItemResult } from "./publish";
 
@@ -24,6 +26,12 @@ export interface ProductSyncDeps extends PlanSettings {
   onPublished?: (itemCodes: string[]) => Promise<void>;
   /** Sellable quantities, so a new product is created with its stock in the same call. */
   quantities?: (itemCodes: string[]) => Promise<Map<string, number>>;
+  /** The Wix site synced ("default" with one site). */
+  site?: string;
+  /** Only items of these groups and their sub-groups are for sale on it (ERPNEXT_ITEM_GROUPS). */
+  itemGroups?: string[];
+  /** Every site's scope, in the sites file's order (several sites); without it, this one only. */
+  sites?: () => Promise<SiteScope[]>;
 }
 
 /**
@@ -47,12 +55,11 @@ export class ProductSync {
     const { wix, state, priceList } = this.deps;
     const codes = [...new Set(itemCodes)];
     const started = Date.now();
-    const version = await wix.catalogVersion();
-    if (version !== "V3_CATALOG")
-      throw new PermanentError(`the Wix site runs ${version}: only Catalog V3 is synced`);
+    const own: SiteScope = { site: this.deps.site ?? "", priceList, itemGroups: this.deps.itemGroups ?? [] };
+    const sites = (await this.deps.sites?.()) ?? [own];
     const known = await state.getMappings(codes);
 
-    const catalog = await readCatalog(this.deps.erpnext, priceList, codes, known);
+    const catalog = await readCatalog(this.deps.erpnext, { priceList, sites }, codes, known);
     const settings = { ...this.deps, currencyPrecision: await this.precision.get() };
     const variantCodes = [...catalog.templates.values()].flatMap((t) =>
       t.variants.map((v) => v.item.item_code),
@@ -74,6 +81,16 @@ export class ProductSync {
         continue;
       }
       const mapping = mappings.get(code);
+      // An item another site sells, or outside this site's groups: no Wix call unless this site
+      // published it, which is hidden as an item that loses its price is.
+      const elsewhere = notThisSite(own, sites, code, catalog);
+      if (elsewhere) {
+        const reason = `not for sale on this site: ${elsewhere}`;
+        const hiding = hide(code, mapping, reason);
+        if (hiding) updates.push(hiding);
+        else results.push({ itemCode: code, outcome: "skipped", reason });
+        continue;
+      }
       try {
         const unit = catalog.templates.get(code);
         const plan = unit
@@ -106,6 +123,13 @@ export class ProductSync {
 
     const moved = groupChanges(catalog, mappings, [...creates, ...updates]);
     if (moved.length) await state.putMappings(moved);
+    // Only a sync with something to write asks Wix anything: a site an item does not concern
+    // costs it no call.
+    if (creates.length || updates.length) {
+      const version = await wix.catalogVersion();
+      if (version !== "V3_CATALOG")
+        throw new PermanentError(`the Wix site runs ${version}: only Catalog V3 is synced`);
+    }
     const linked = await this.publisher.link(creates);
     results.push(...(await this.publisher.create(creates.filter((p) => !linked.has(p.itemCode)))));
     results.push(
@@ -115,6 +139,15 @@ export class ProductSync {
       )),
     );
 
+    // One Item, several sites: its status fields show one site's result (scope.ts statusSite).
+    for (const r of results) {
+      const shown = statusSite(sites, r.itemCode, catalog);
+      const mapping = mappings.get(r.itemCode);
+      if (shown !== undefined && shown !== own.site) r.statusElsewhere = shown;
+      // The site the Item showed may just have stopped selling it: with several sites, the site it
+      // shows now writes its published product's status even when nothing changed here.
+      else if (sites.length > 1 && r.reason === "unchanged" && mapping && !mapping.hidden) r.restate = true;
+    }
     const latencyMs = trigger.changedAt
       ? Math.max(0, Date.now() - Date.parse(trigger.changedAt))
       : Date.now() - started;

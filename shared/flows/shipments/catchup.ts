@@ -8,8 +8,8 @@ import type { ShipmentsMessage } from "./messages";
 import type { ShipmentSettings, ShipmentsRepository, ShipmentsWix } from "./ports";
 import { fulfillmentsInStep } from "./pull";
 
-export interface ShipmentCatchupDeps {
-  erpnext: Pick<ErpnextDocuments, "list">;
+/** One Wix site's part of the catch-up (the jobs function's core of that site). */
+export interface ShipmentCatchupSite {
   wix: WixOrderSearch & Pick<ShipmentsWix, "orderFulfillments">;
   state: Watermarks &
     FlowHeartbeat & {
@@ -20,18 +20,32 @@ export interface ShipmentCatchupDeps {
   settings: { shipments: Pick<ShipmentSettings, "source"> };
 }
 
+export interface ShipmentCatchupDeps extends ShipmentCatchupSite {
+  erpnext: Pick<ErpnextDocuments, "list">;
+  /** Every site's part, when the jobs function runs the job once for all (several sites). */
+  sites?: ShipmentCatchupSite[];
+}
+
 /**
  * The safety net for lost webhooks, the way FULFILMENT_SOURCE runs: Delivery Notes modified since
  * the watermark (Frappe gives up on a webhook after three tries), or Wix fulfillments that ours do
- * not mirror (a lost `fulfillments_updated`), each enqueued as the webhook would have.
+ * not mirror (a lost `fulfillments_updated`), each enqueued as the webhook would have. Run once for
+ * every site: the Delivery Notes are read once, with one watermark for all (the state it is run
+ * with), and queued naming no site, as their webhooks are: each site's worker pushes the notes of
+ * its own Sales Orders (shipments/push.ts). Each site that ships from Wix reads its own Wix
+ * orders, side by side; one site's failure does not keep the others from theirs.
  */
 export async function shipmentCatchup(deps: ShipmentCatchupDeps) {
-  const enqueued =
-    deps.settings.shipments.source === "wix"
-      ? await fulfillmentCatchup(deps)
-      : await deliveryNoteCatchup(deps);
-  await deps.state.markSuccess("shipments");
-  return { enqueued };
+  const sites = deps.sites ?? [deps];
+  const fromWix = sites.filter((site) => site.settings.shipments.source === "wix");
+  const notes = fromWix.length < sites.length ? await deliveryNoteCatchup(deps) : 0;
+  const runs = await Promise.allSettled(fromWix.map((site) => fulfillmentCatchup(site)));
+  for (const site of sites)
+    if (runs[fromWix.indexOf(site)]?.status !== "rejected") await site.state.markSuccess("shipments");
+  const failed = runs.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const fulfillments = runs.reduce((n, r) => n + (r.status === "fulfilled" ? r.value : 0), 0);
+  return { enqueued: notes + fulfillments };
 }
 
 /** Submitted and cancelled Delivery Notes since the watermark; drafts are left for their submit. */
@@ -64,7 +78,7 @@ async function deliveryNoteCatchup(deps: ShipmentCatchupDeps): Promise<number> {
  * listed in one call per page and an order is enqueued only when they differ from our links.
  * The pull claims each fulfillment, so a webhook arriving too still makes one Delivery Note.
  */
-async function fulfillmentCatchup(deps: ShipmentCatchupDeps): Promise<number> {
+async function fulfillmentCatchup(deps: ShipmentCatchupSite): Promise<number> {
   let enqueued = 0;
   for await (const { orders } of ordersUpdatedSince(deps, "shipment-catchup-wix")) {
     enqueued += await enqueue(
@@ -80,13 +94,13 @@ async function fulfillmentCatchup(deps: ShipmentCatchupDeps): Promise<number> {
   return enqueued;
 }
 
-async function enqueue(deps: ShipmentCatchupDeps, messages: ShipmentsMessage[]): Promise<number> {
+async function enqueue(deps: ShipmentCatchupSite, messages: ShipmentsMessage[]): Promise<number> {
   if (messages.length) await deps.queue.send("shipments", messages);
   return messages.length;
 }
 
 /** The orders of a page (at most 100: one List Fulfillments For Multiple Orders call) Wix and we disagree on. */
-async function outOfStep(deps: ShipmentCatchupDeps, orders: WixOrder[]): Promise<WixOrder[]> {
+async function outOfStep(deps: ShipmentCatchupSite, orders: WixOrder[]): Promise<WixOrder[]> {
   // Only APPROVED orders are fulfilled (Create Fulfillment); ours canceled or parked make no note.
   const records = await deps.state.getOrders(orders.map((o) => o.id));
   const open = orders.filter((o) => {

@@ -61,6 +61,8 @@ export const shipments = {
       description: "Delivery Notes modified since the watermark (FULFILMENT_SOURCE=wix: Wix fulfillments)",
       rate: "rate(1 hour)",
       everyMs: 60 * MINUTE,
+      // The Delivery Notes read once for every site; each Wix site's fulfillments its own (catchup.ts).
+      once: true,
     },
   ],
   customFields: {

@@ -62,6 +62,8 @@ export interface ShipmentsLog {
 }
 
 export interface ShipmentSettings {
+  /** The Wix site these shipments are for: it pushes the Delivery Notes of its own Sales Orders only. */
+  site: string;
   source: "erpnext" | "wix";
   warehouse?: string;
 }
@@ -110,6 +112,8 @@ export interface SalesOrderDoc {
   docstatus: number;
   items: { name: string; item_code: string; qty: number; idx?: number }[];
   wix_order_id?: string;
+  /** The Wix site that made it (shared/flows/site-field.ts). */
+  wix_site?: string;
   po_no?: string;
   /** The cancelled Sales Order this one amends (Frappe's Amend). */
   amended_from?: string;

@@ -1,6 +1,7 @@
 import { waitForLease } from "../../concurrency";
 import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "../../errors";
 import type { Outcome } from "../records";
+import { isSitesDocument, SITE_FIELD } from "../site-field";
 import type { WixOrder } from "../wix-orders";
 import {
   allocate,
@@ -12,6 +13,19 @@ import {
   trackingOfNote,
 } from "./mapping";
 import type { DeliveryNoteDoc, SalesOrderDoc, ShipmentDeps, ShipmentRecord } from "./ports";
+
+/** A Sales Order another Wix site made: that site pushes its notes. */
+const OTHER_SITE = Symbol("another site's");
+
+/** One Sales Order's rows of a note, with what this site knows of them. */
+interface OrderPart {
+  salesOrder: string;
+  /** Set for a note's second and later Sales Orders (ShipmentRecord `part`). */
+  part?: string;
+  record?: ShipmentRecord;
+  /** Its Wix order (undefined: not made from one). */
+  orderId?: string;
+}
 
 /** How long a delivery holds a Delivery Note while it creates the fulfillment. */
 export const SHIPMENT_LEASE_SECONDS = 120;
@@ -41,22 +55,32 @@ export class ShipmentPush {
 
   async push(name: string): Promise<ShipmentResult[]> {
     const { erpnext, settings } = this.deps;
+    const dn = await erpnext.find<DeliveryNoteDoc>("Delivery Note", name);
+    if (!dn) return [{ outcome: "skipped", reason: "Delivery Note not found (a deleted draft)" }];
+    const salesOrders = [...new Set(dn.items.flatMap((i) => i.against_sales_order ?? []))];
+    if (!salesOrders.length) return [{ outcome: "skipped", reason: "not made against a Sales Order" }];
+    // Every site's worker gets ERPNext's Delivery Notes: each pushes the rows of its own Sales
+    // Orders and says nothing of the others' (the part keeps its place among all of them).
+    const mine: OrderPart[] = [];
+    for (const [i, salesOrder] of salesOrders.entries()) {
+      const part = i === 0 ? undefined : salesOrder;
+      const record = await this.deps.state.shipments.get(dn.name, part);
+      const orderId = record ? record.orderId : await this.orderOf(salesOrder);
+      if (orderId !== OTHER_SITE) mine.push({ salesOrder, part, record, orderId });
+    }
+    if (!mine.length) return [];
     if (settings.source === "wix")
       return [
         { outcome: "ignored", reason: "FULFILMENT_SOURCE=wix: Wix fulfillments make the Delivery Notes" },
       ];
-    const dn = await erpnext.find<DeliveryNoteDoc>("Delivery Note", name);
-    if (!dn) return [{ outcome: "skipped", reason: "Delivery Note not found (a deleted draft)" }];
     if (dn.is_return) return [{ outcome: "skipped", reason: "a return: the refunds flow books it" }];
     if (dn.docstatus === 0) return [{ outcome: "skipped", reason: "draft: pushed once submitted" }];
-    const salesOrders = [...new Set(dn.items.flatMap((i) => i.against_sales_order ?? []))];
-    if (!salesOrders.length) return [{ outcome: "skipped", reason: "not made against a Sales Order" }];
     // Each order on its own: one refused (or retried) does not hold back the others.
     const results: ShipmentResult[] = [];
     let failure: unknown;
-    for (const [i, salesOrder] of salesOrders.entries()) {
+    for (const order of mine) {
       try {
-        results.push(await this.pushOrder(dn, salesOrder, i === 0 ? undefined : salesOrder));
+        results.push(await this.pushOrder(dn, order));
       } catch (error) {
         // A retry runs every order again (each is idempotent): retryable wins over permanent.
         if (
@@ -71,13 +95,14 @@ export class ShipmentPush {
   }
 
   /** The note's rows of one Sales Order: its fulfillment made, updated or deleted. */
-  private async pushOrder(dn: DeliveryNoteDoc, salesOrder: string, part?: string): Promise<ShipmentResult> {
+  private async pushOrder(
+    dn: DeliveryNoteDoc,
+    { salesOrder, part, record, orderId }: OrderPart,
+  ): Promise<ShipmentResult> {
     const { state } = this.deps;
-    const record = await state.shipments.get(dn.name, part);
     if (dn.docstatus === 2) return this.cancelled(dn, record, part);
     if (record?.state === "created") return this.updateTracking(dn, record);
     if (record?.state === "deleted") return { outcome: "skipped", reason: "its fulfillment was deleted" };
-    const orderId = await this.orderOf(salesOrder);
     if (!orderId)
       return { outcome: "skipped", reason: `Sales Order ${salesOrder} was not made from a Wix order` };
     if (!(await state.shipments.claim(dn.name, orderId, SHIPMENT_LEASE_SECONDS, part))) {
@@ -110,21 +135,27 @@ export class ShipmentPush {
   }
 
   /**
-   * The Wix order of a Sales Order: our record of it, else the order id on the Sales Order; an
-   * amended Sales Order (`<name>-1`, `amended_from`: frappe/model/naming.py _get_amended_name) is
-   * looked up as the one it amends, back to the one we made. Amend copies every field, even our
-   * `no_copy` `wix_order_id` (copy_doc with from_amend, frappe/public/js/frappe/model/create_new.js),
-   * but our record may still name the Sales Order we created (shared/flows/amendments.ts moves it).
+   * The Wix order of a Sales Order of this site: our record of it, else the order id on the Sales
+   * Order; an amended Sales Order (`<name>-1`, `amended_from`: frappe/model/naming.py
+   * _get_amended_name) is looked up as the one it amends, back to the one we made. Amend copies
+   * every field, even our `no_copy` `wix_order_id` and `wix_site` (copy_doc with from_amend,
+   * frappe/public/js/frappe/model/create_new.js), but our record may still name the Sales Order we
+   * created (shared/flows/amendments.ts moves it). OTHER_SITE for another site's Sales Order (its
+   * `wix_site`; one without is the default site's: shared/flows/site-field.ts), undefined for one
+   * of ours not made from a Wix order.
    */
-  private async orderOf(salesOrder: string): Promise<string | undefined> {
-    const { erpnext, state } = this.deps;
+  private async orderOf(salesOrder: string): Promise<string | typeof OTHER_SITE | undefined> {
+    const { erpnext, state, settings } = this.deps;
     const seen = new Set<string>();
+    let recorded: string | undefined;
     for (let name: string | undefined = salesOrder; name && !seen.has(name); ) {
       seen.add(name);
       let orderId = await state.shipments.orderOfSalesOrder(name);
       let so: SalesOrderDoc | undefined;
       if (!orderId) {
         so = await erpnext.find<SalesOrderDoc>("Sales Order", name);
+        recorded ||= so?.[SITE_FIELD];
+        if (recorded && recorded !== settings.site) return OTHER_SITE;
         // `wix_order_id` (setup's Custom Field) when the status write-back filled it; the orders
         // flow's record must agree, so a hand-typed id cannot send shipments to another order.
         const candidate = so?.wix_order_id;
@@ -137,7 +168,7 @@ export class ShipmentPush {
       }
       name = so?.amended_from;
     }
-    return undefined;
+    return isSitesDocument(recorded, settings.site) ? undefined : OTHER_SITE;
   }
 
   private async create(

@@ -41,7 +41,7 @@ export async function monthlyAudit(
   const result = await runAudit(
     {
       wix: wixAuditReader(ctx.wix, (productId, variantId) => ctx.state.itemForProduct(productId, variantId)),
-      erpnext: erpnextAuditReader(ctx.erpnext, { invoices: expect.invoiceOn !== "never" }),
+      erpnext: erpnextAuditReader(ctx.erpnext, { invoices: expect.invoiceOn !== "never", site: ctx.site }),
       context: orderContextReader({
         orders: (ids) => ctx.state.getOrders(ids),
         parked: async () => (await Promise.all(QUEUES.map((q) => ctx.queue.parkedMessages(q)))).flat(),

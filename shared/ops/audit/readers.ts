@@ -9,6 +9,7 @@ import type { ErpnextClient, Filter } from "../../erpnext/client";
 import { ERPNEXT_IN_FILTER } from "../../flows/erpnext-documents";
 import type { OrderRecord } from "../../flows/records";
 import { parkReason } from "../../flows/records";
+import { orderReference } from "../../flows/site-field";
 import type { WixFulfillment } from "../../flows/wix-fulfillments";
 import { orderPages, type Wire, type WixOrder } from "../../flows/wix-orders";
 import { type ErpnextOrderSide, toCents, type WixOrderSide } from "./compare";
@@ -182,11 +183,15 @@ interface DeliveryItem {
  * their rows' Sales Order (`against_sales_order`), as one note may ship several orders. A Sales
  * Order the order record names is read by name too. Invoices are read only when some are expected
  * (`invoices`), Delivery Notes only when Wix fulfilments were read: nothing to compare otherwise.
+ * On a Wix site other than the default one the number is prefixed with the site's name
+ * (orderReference, shared/flows/site-field.ts): another site's order of the same number is not
+ * this one's.
  */
 export function erpnextAuditReader(
   erpnext: ErpnextClient,
-  options: { invoices: boolean } = { invoices: true },
+  options: { invoices: boolean; site: string },
 ): ErpnextAuditReader {
+  const reference = (o: { number: string }) => orderReference(o.number, options.site);
   /** `field` is the doctype's, or `[child doctype, field]` for a field of its rows. */
   const listIn = async <T extends { name: string }>(
     doctype: string,
@@ -205,7 +210,7 @@ export function erpnextAuditReader(
   };
   return {
     async sides(orders, known) {
-      const numbers = orders.map((o) => o.number);
+      const numbers = orders.map(reference);
       const sos = await listIn<SalesOrderRow>("Sales Order", "po_no", numbers, [
         "name",
         "po_no",
@@ -260,7 +265,7 @@ export function erpnextAuditReader(
       const sosOf = new Map(
         orders.map((o) => {
           const soName = known.get(o.id)?.salesOrder;
-          return [o.id, sos.filter((so) => so.po_no === o.number || so.name === soName)];
+          return [o.id, sos.filter((so) => so.po_no === reference(o) || so.name === soName)];
         }),
       );
       // Delivery Notes by their rows' Sales Order: one note may join several orders, its po_no
@@ -295,13 +300,13 @@ export function erpnextAuditReader(
             closed: so.status === "Closed",
           })),
           invoices: invoices
-            .filter((i) => i.po_no === o.number && !i.is_return)
+            .filter((i) => i.po_no === reference(o) && !i.is_return)
             .map((i) => ({ name: i.name, grandTotal: toCents(i.grand_total), docstatus: i.docstatus })),
           creditNotes: invoices
-            .filter((i) => i.is_return && (i.po_no === o.number || ours.has(i.wix_refund_id ?? "")))
+            .filter((i) => i.is_return && (i.po_no === reference(o) || ours.has(i.wix_refund_id ?? "")))
             .map((i) => ({ name: i.name, grandTotal: toCents(i.grand_total), docstatus: i.docstatus })),
           payments: payments
-            .filter((p) => p.reference_no === o.number || ours.has(p.reference_no ?? ""))
+            .filter((p) => p.reference_no === reference(o) || ours.has(p.reference_no ?? ""))
             .map((p) => ({
               name: p.name,
               type: p.payment_type === "Pay" ? ("Pay" as const) : ("Receive" as const),

@@ -449,3 +449,17 @@ describe("payment method -> account (ERPNEXT_PAYMENT_ACCOUNTS), without the depr
     ).toEqual(["cash", "offline"]);
   });
 });
+
+describe("billing of a Wix site other than the default", () => {
+  test("its payments carry the order's reference of its Sales Order (site-prefixed), not the bare number another site's order shares", async () => {
+    // prepare: the "eu" site's #10001: its Sales Order's po_no is eu-10001 (orderReference)
+    const order = paidOrder(payment("p1", "40.00"));
+    Object.assign(erpnext.table("Sales Order").get("SO-1") as Doc, { po_no: "eu-10001" });
+    // act
+    await billing({ invoiceOn: "never" }).sync(order.id);
+    await billing().sync(order.id);
+    // assess: the advance on the order, and the invoice made later, both name eu-10001
+    expect(entries().map((pe) => pe.reference_no)).toEqual(["eu-10001"]);
+    expect(erpnext.all("Sales Invoice").map((si) => si.po_no)).toEqual(["eu-10001"]);
+  });
+});

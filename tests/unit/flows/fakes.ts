@@ -151,6 +151,13 @@ export class FakeErpnext implements OrdersErpnext, InventoryErpnext, ShipmentsEr
   }
 }
 
+/** A lease on `key` until `seconds` from now; false while another holds it. */
+function takeLease(leases: Map<string, number>, key: string, seconds: number): boolean {
+  if (Number(leases.get(key) ?? 0) >= Date.now()) return false;
+  leases.set(key, Date.now() + seconds * 1000);
+  return true;
+}
+
 /**
  * Our state, with the claim semantics of the DynamoDB store (leases, conditional writes): orders,
  * customers, holds, product mappings, category ids, watermarks, the heartbeat.
@@ -162,6 +169,8 @@ export class FakeState
   readonly customers = new Map<string, string>();
   readonly addresses = new Map<string, string>();
   readonly claims = new Map<string, number>();
+  /** Leases on a buyer's Customer and Address (`customer:`, `address:`): every site's (StateStore). */
+  readonly buyerClaims = new Map<string, number>();
   readonly holds = new Map<string, { skus: Record<string, number>; until: number }>();
   readonly mappings = new Map<string, ProductMapping>();
   readonly watermarks = new Map<string, string>();
@@ -224,13 +233,27 @@ export class FakeState
   }
 
   async claim(key: string, leaseSeconds: number) {
-    if (Number(this.claims.get(key) ?? 0) >= Date.now()) return false;
-    this.claims.set(key, Date.now() + leaseSeconds * 1000);
-    return true;
+    return takeLease(this.leasesOf(key), key, leaseSeconds);
   }
 
   async release(key: string) {
-    this.claims.delete(key);
+    this.leasesOf(key).delete(key);
+  }
+
+  private leasesOf(key: string) {
+    return /^(customer|address):/.test(key) ? this.buyerClaims : this.claims;
+  }
+
+  /**
+   * Another site's state over the same table: its own orders, claims and watermarks; this one's
+   * customers, addresses and their leases (StateStore scopes every key but these to its site).
+   */
+  otherSite(): FakeState {
+    return Object.assign(new FakeState(), {
+      customers: this.customers,
+      addresses: this.addresses,
+      buyerClaims: this.buyerClaims,
+    });
   }
 
   async getCustomer(key: string) {

@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
+import type { DocFilter } from "#shared/flows/erpnext-documents";
+import { inventoryDelta, inventoryReconcile } from "#shared/flows/inventory/jobs";
 import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
 import { InventorySync } from "#shared/flows/inventory/sync";
 import type { WixOrder } from "#shared/flows/wix-orders";
-import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
+import { FakeErpnext, FakeLog, FakeQueue, FakeState, FakeWix } from "./fakes";
 
 let erpnext: FakeErpnext;
 let wix: FakeWix;
@@ -22,14 +24,17 @@ function bin(item: string, actual: number, reserved = 0) {
   });
 }
 
+/** The item published as a simple product of its own. */
+const mappingOf = (item: string) => ({
+  itemCode: item,
+  productId: `product-${item}`,
+  variantId: `variant-${item}`,
+  createdAt: "2025-01-01T00:00:00.000Z",
+  updatedAt: "2025-01-01T00:00:00.000Z",
+});
+
 function mapped(item: string, wixQuantity?: number) {
-  state.mappings.set(item, {
-    itemCode: item,
-    productId: `product-${item}`,
-    variantId: `variant-${item}`,
-    createdAt: "2025-01-01T00:00:00.000Z",
-    updatedAt: "2025-01-01T00:00:00.000Z",
-  });
+  state.mappings.set(item, mappingOf(item));
   if (wixQuantity !== undefined)
     wix.inventory.push({
       id: `inv-${item}`,
@@ -133,6 +138,169 @@ describe("stock push", () => {
     expect(result).toMatchObject({ created: 1, unmapped: 1, pushed: 0 });
     expect(wix.writes).toEqual([
       { kind: "create", items: [{ productId: "product-MUG", variantId: "variant-MUG", quantity: 4 }] },
+    ]);
+  });
+});
+
+describe("several sites on one ERPNext", () => {
+  /** One Wix site: its own store, state and settings, over the shared ERPNext. */
+  function site(warehouses: string[], locationId: string) {
+    const own = { wix: new FakeWix(), state: new FakeState(), log: new FakeLog(), wixCalls: [] as string[] };
+    const wixPort = {
+      inventoryBySku: (skus: string[], loc?: string) => {
+        own.wixCalls.push("inventoryBySku");
+        return own.wix.inventoryBySku(skus, loc);
+      },
+      bulkUpdateInventory: (items: Parameters<FakeWix["bulkUpdateInventory"]>[0]) => {
+        own.wixCalls.push("bulkUpdateInventory");
+        return own.wix.bulkUpdateInventory(items);
+      },
+      bulkCreateInventory: (items: Parameters<FakeWix["bulkCreateInventory"]>[0]) => {
+        own.wixCalls.push("bulkCreateInventory");
+        return own.wix.bulkCreateInventory(items);
+      },
+      searchOrders: (since: string, cursor?: string) => {
+        own.wixCalls.push("searchOrders");
+        return own.wix.searchOrders(since, cursor);
+      },
+    };
+    const sync = new InventorySync({
+      erpnext: recordingErpnext,
+      wix: wixPort,
+      state: own.state,
+      log: own.log,
+      warehouses,
+      locationId,
+      pendingOrders: () => pendingWixQuantities({ wix: wixPort, state: own.state, submit: true }, NOW),
+      // Both sites' warehouses, as the worker's composition gives them (functions/workers/inventory.ts).
+      sharedBinWarehouses: async () => ["Backroom - SL", "Stores - SL"],
+    });
+    return { ...own, sync };
+  }
+
+  /** The ERPNext Bin requests, as the HTTP read memo keys them: two equal ones are read once. */
+  let binRequests: string[];
+  const recordingErpnext = {
+    listAll: <T>(doctype: string, opts: { fields: string[]; filters?: DocFilter[] }) => {
+      binRequests.push(JSON.stringify({ doctype, ...opts }));
+      return erpnext.listAll<T>(doctype, opts);
+    },
+    find: <T>(doctype: string, name: string) => erpnext.find<T>(doctype, name),
+  };
+
+  const stock = (item: string, warehouse: string, actual: number) =>
+    erpnext.seed("Bin", {
+      name: `${item}-${warehouse}`,
+      item_code: item,
+      warehouse,
+      actual_qty: actual,
+      reserved_qty: 0,
+      modified: "2025-03-01 10:00:00",
+    });
+
+  const mapOn = (s: ReturnType<typeof site>, item: string) => s.state.mappings.set(item, mappingOf(item));
+
+  /** What a site wrote to its Wix inventory, in order. */
+  const pushedTo = (s: ReturnType<typeof site>) => s.wix.writes.flatMap((w) => w.items);
+
+  /** The US site sells from Stores at its location, the EU site from the Backroom at its own. */
+  const twoSites = () => ({ us: site(["Stores - SL"], "loc-us"), eu: site(["Backroom - SL"], "loc-eu") });
+
+  beforeEach(() => {
+    binRequests = [];
+  });
+
+  test("each site gets its own warehouses' quantity at its own location, from one identical Bin request", async () => {
+    // prepare: MUG is on both sites; the US sells from Stores, the EU from the Backroom
+    stock("MUG", "Stores - SL", 5);
+    stock("MUG", "Backroom - SL", 3);
+    stock("MUG", "Finished Goods - SL", 100);
+    const { us, eu } = twoSites();
+    mapOn(us, "MUG");
+    mapOn(eu, "MUG");
+    // act: the same stock change reaches both sites (a fan-out)
+    await Promise.all([us.sync.syncItems(["MUG"]), eu.sync.syncItems(["MUG"])]);
+    // assess
+    expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 5, locationId: "loc-us" })]);
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 3, locationId: "loc-eu" })]);
+    expect(binRequests).toHaveLength(2);
+    expect(binRequests[1]).toBe(binRequests[0]);
+  });
+
+  test("an item published on one site only is pushed there only: the other makes no Wix call", async () => {
+    // prepare: TEE is mapped on the US site only; MUG on both
+    stock("TEE", "Stores - SL", 4);
+    stock("MUG", "Stores - SL", 2);
+    const { us, eu } = twoSites();
+    mapOn(us, "TEE");
+    mapOn(us, "MUG");
+    // act
+    const [onUs, onEu] = await Promise.all([us.sync.syncItems(["TEE"]), eu.sync.syncItems(["TEE"])]);
+    const euCallsFirst = [...eu.wixCalls];
+    mapOn(eu, "MUG");
+    await Promise.all([us.sync.syncItems(["TEE", "MUG"]), eu.sync.syncItems(["TEE", "MUG"])]);
+    // assess
+    expect(onUs).toMatchObject({ created: 1, unmapped: 0 });
+    expect(onEu).toMatchObject({ created: 0, unmapped: 1, wixWrites: 0 });
+    expect(euCallsFirst).toEqual([]);
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ productId: "product-MUG", quantity: 0 })]);
+    // the first change cost the EU site nothing at all; the second, one identical Bin request
+    expect(binRequests).toHaveLength(3);
+    expect(binRequests[2]).toBe(binRequests[1]);
+  });
+
+  test("the oversell guard counts each site's own Wix orders and holds only", async () => {
+    // prepare: 10 on hand everywhere; the US site sold 3 (not in ERPNext yet) and holds 2 more
+    stock("MUG", "Stores - SL", 10);
+    stock("MUG", "Backroom - SL", 10);
+    const { us, eu } = twoSites();
+    mapOn(us, "MUG");
+    mapOn(eu, "MUG");
+    wix = us.wix;
+    sold("us-order", "MUG", 3);
+    await us.state.holdPending("us-parked", { MUG: 2 });
+    // act
+    await Promise.all([us.sync.syncItems(["MUG"]), eu.sync.syncItems(["MUG"])]);
+    // assess
+    expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 5 })]);
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 10 })]);
+  });
+});
+
+describe("stock jobs with several sites", () => {
+  test("the delta reads ERPNext once for every site, from one watermark, and beats every site's heartbeat", async () => {
+    // prepare: the US site has seen changes up to 10:05; the EU site was added since
+    const shared = new FakeState();
+    const us = new FakeState();
+    const eu = new FakeState();
+    shared.watermarks.set("inventory-delta", "2025-03-01 10:05:00");
+    erpnext.seed("Bin", { name: "B1", item_code: "OLD", modified: "2025-03-01 10:01:00" });
+    erpnext.seed("Bin", { name: "B2", item_code: "MUG", modified: "2025-03-01 10:07:00" });
+    const queue = new FakeQueue();
+    // act
+    const result = await inventoryDelta({
+      erpnext,
+      state: shared,
+      queue,
+      sites: [{ state: us }, { state: eu }],
+    });
+    // assess: one message for every site (it names none); each site's health sees the run
+    expect(result).toEqual({ enqueued: 1 });
+    expect(queue.to("inventory")).toEqual([expect.objectContaining({ itemCodes: ["MUG"], source: "delta" })]);
+    expect(erpnext.calls.filter((c) => c === "list Bin")).toHaveLength(1);
+    expect([us.successes, eu.successes]).toEqual([["inventory"], ["inventory"]]);
+  });
+
+  test("a site added later gets every item it has from its own first reconcile", async () => {
+    // prepare: the new site published two items (never seen by the delta)
+    const eu = new FakeState();
+    for (const item of ["MUG", "TEE"]) eu.mappings.set(item, mappingOf(item));
+    const queue = new FakeQueue();
+    // act
+    await inventoryReconcile({ state: eu, queue });
+    // assess
+    expect(queue.to("inventory")).toEqual([
+      { kind: "stock", itemCodes: ["MUG", "TEE"], source: "reconcile" },
     ]);
   });
 });

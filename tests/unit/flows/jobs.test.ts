@@ -175,3 +175,49 @@ describe("orderPoll", () => {
     expect(state.successes).toEqual(["orders"]);
   });
 });
+
+describe("shipmentCatchup for several Wix sites, run once for all", () => {
+  test("reads the Delivery Notes once, naming no site; each site shipping from Wix reads its own Wix; every site's heartbeat", async () => {
+    // prepare: "us" ships from ERPNext, "eu" from Wix (an order fulfilled there, not mirrored yet)
+    erpnext.seed("Delivery Note", { name: "DN-1", docstatus: 1, modified: at(1) });
+    const site = (source: "erpnext" | "wix", siteWix: FakeWix) => ({
+      wix: siteWix,
+      state: Object.assign(new FakeState(), { shipments: { links: async () => [] } }),
+      queue: new FakeQueue(),
+      settings: { shipments: { source } },
+    });
+    const now = new Date().toISOString();
+    const euWix = new FakeWix();
+    euWix.orders.set("o-eu", {
+      id: "o-eu",
+      number: "10001",
+      status: "APPROVED",
+      fulfillmentStatus: "FULFILLED",
+      createdDate: now,
+      updatedDate: now,
+      priceSummary: { total: { amount: "10.00" } },
+      lineItems: [],
+    } as unknown as WixOrder);
+    euWix.fulfillments.set("o-eu", [{ id: "F-1" }]);
+    const us = site("erpnext", new FakeWix());
+    const eu = site("wix", euWix);
+    const once = {
+      erpnext,
+      wix,
+      state: Object.assign(state, { shipments: { links: async () => [] } }),
+      queue,
+    };
+    // act
+    const result = await shipmentCatchup({ ...once, settings: us.settings, sites: [us, eu] });
+    // assess
+    expect(result).toEqual({ enqueued: 2 });
+    expect(erpnext.calls.filter((c) => c === "list Delivery Note")).toHaveLength(1);
+    expect(queue.to("shipments")).toEqual([
+      { kind: "delivery-note", name: "DN-1", source: "catchup", changedAt: "2025-03-01T10:01:00.000Z" },
+    ]);
+    expect(state.watermarks.get("shipment-catchup")).toBe(at(1));
+    expect(eu.queue.to("shipments")).toMatchObject([{ kind: "fulfillments", orderId: "o-eu" }]);
+    expect(us.queue.sent).toEqual([]);
+    expect([us.state.successes, eu.state.successes]).toEqual([["shipments"], ["shipments"]]);
+  });
+});

@@ -6,6 +6,7 @@ import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
 
 const settings: OrderSyncSettings = {
+  site: "default",
   company: "Shop Ltd",
   warehouse: "Stores - SL",
   taxAccounts: {},
@@ -52,6 +53,16 @@ function wixOrder(over: Partial<WixOrder> = {}): WixOrder {
 
 const salesOrders = () => erpnext.all("Sales Order");
 
+/** Sales Order inserts commit, and their answers never arrive. */
+function loseSalesOrderAnswers() {
+  const insert = erpnext.insert.bind(erpnext);
+  erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
+    const made = await insert<T>(doctype, doc);
+    if (doctype === "Sales Order") throw new Error("socket hang up");
+    return made;
+  };
+}
+
 beforeEach(() => {
   erpnext = new FakeErpnext();
   wix = new FakeWix();
@@ -88,12 +99,7 @@ describe("orders use-case over in-memory ports", () => {
   test("a Sales Order whose insert answer was lost is adopted, not made twice", async () => {
     // prepare: the insert commits, its answer never arrives
     const order = wixOrder();
-    const insert = erpnext.insert.bind(erpnext);
-    erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
-      const made = await insert<T>(doctype, doc);
-      if (doctype === "Sales Order") throw new Error("socket hang up");
-      return made;
-    };
+    loseSalesOrderAnswers();
     // act
     const result = await orderSync().sync(order.id);
     // assess
@@ -233,7 +239,12 @@ describe("orders use-case over in-memory ports", () => {
     await sync.sync("order-1");
     const [so] = salesOrders();
     Object.assign(so as object, { per_billed: 100 });
-    const invoice = { po_no: "10001", customer: so?.customer, docstatus: 1 };
+    const invoice = {
+      po_no: "10001",
+      customer: so?.customer,
+      docstatus: 1,
+      items: [{ sales_order: so?.name }],
+    };
     erpnext.seed("Sales Invoice", { name: "SINV-1", ...invoice, grand_total: 25 });
     wixOrder({ status: "CANCELED", paymentStatus: "FULLY_REFUNDED" });
     // act: before and after its Credit Note is booked; then once more
@@ -295,5 +306,132 @@ describe("orders use-case over in-memory ports", () => {
     expect(salesOrders().map((so) => so.customer)).toEqual([ada, ada, "Grace Hopper"]);
     // one billing address, reused by Ada's second order
     expect(erpnext.all("Address")).toHaveLength(2);
+  });
+});
+
+describe("orders of two Wix sites on one ERPNext", () => {
+  const eu = { ...settings, site: "eu", company: "Shop EU", warehouse: "Stores - EU" };
+  let wixEu: FakeWix;
+  let stateEu: FakeState;
+
+  /** The default site over the suite's fakes; site "eu" its own Wix and state, sharing ERPNext and the buyers. */
+  const sites = () => ({
+    first: orderSync(),
+    eu: new OrderSync({ erpnext, wix: wixEu, state: stateEu, log, settings: eu }),
+  });
+
+  /** Order #10001 of the same buyer on site "eu" (every Wix site numbers from 10001). */
+  function euOrder(over: Partial<WixOrder> = {}): WixOrder {
+    const order = { ...wixOrder(), id: "order-eu-1", ...over };
+    wix.orders.delete(order.id);
+    wixEu.orders.set(order.id, order);
+    return order;
+  }
+
+  beforeEach(() => {
+    wixEu = new FakeWix();
+    stateEu = state.otherSite();
+    erpnext.seed("Company", { name: "Shop EU", default_currency: "EUR" });
+    // ERPNext refuses a second live Sales Order with one customer's po_no (validate_po,
+    // erpnext/selling/doctype/sales_order/sales_order.py; Selling Settings as installed).
+    const insert = erpnext.insert.bind(erpnext);
+    erpnext.insert = async <T>(doctype: string, doc: Record<string, unknown>) => {
+      const taken = erpnext
+        .all("Sales Order")
+        .find((so) => so.po_no === doc.po_no && so.customer === doc.customer && so.docstatus !== 2);
+      if (doctype === "Sales Order" && taken)
+        throw new Error(
+          `Sales Order ${taken.name} already exists against Customer's Purchase Order ${doc.po_no}`,
+        );
+      return insert<T>(doctype, doc);
+    };
+  });
+
+  test("the same order number on two sites: two Sales Orders, each with its site's company, warehouse, reference and wix_site; one Customer, first seen on the first", async () => {
+    // prepare
+    const { first, eu: onEu } = sites();
+    const order = wixOrder();
+    const other = euOrder();
+    // act
+    const mine = await first.sync(order.id);
+    const theirs = await onEu.sync(other.id);
+    // assess
+    expect(mine).toMatchObject({ outcome: "created" });
+    expect(theirs).toMatchObject({ outcome: "created" });
+    const [a, b] = salesOrders();
+    expect(a).toMatchObject({
+      po_no: "10001",
+      company: "Shop Ltd",
+      set_warehouse: "Stores - SL",
+      wix_site: "default",
+    });
+    expect(b).toMatchObject({
+      po_no: "eu-10001",
+      company: "Shop EU",
+      set_warehouse: "Stores - EU",
+      wix_site: "eu",
+    });
+    expect(b?.items).toEqual([expect.objectContaining({ warehouse: "Stores - EU" })]);
+    expect(b?.name).toBe(theirs.salesOrder);
+    // one buyer, one Customer: recorded where it was first seen, never moved
+    const customers = erpnext.all("Customer");
+    expect(customers).toHaveLength(1);
+    expect(customers[0]).toMatchObject({ email_id: "ada@example.com", wix_site: "default" });
+    expect(b?.customer).toBe(a?.customer);
+    expect(erpnext.calls.filter((c) => c.startsWith("update Customer"))).toEqual([]);
+  });
+
+  test("a lost insert answer on one site adopts its own Sales Order, never the other site's of the same number", async () => {
+    // prepare: the default site has #10001; eu's insert of its #10001 commits, its answer is lost
+    const { first, eu: onEu } = sites();
+    await first.sync(wixOrder().id);
+    const other = euOrder();
+    loseSalesOrderAnswers();
+    // act
+    const result = await onEu.sync(other.id);
+    // assess
+    const made = salesOrders().find((so) => so.wix_site === "eu");
+    expect(result).toMatchObject({ outcome: "created", salesOrder: made?.name });
+    expect(salesOrders()).toHaveLength(2);
+    expect(stateEu.orders.get(other.id)).toMatchObject({ salesOrder: made?.name });
+  });
+
+  test("one new buyer ordering on both sites at once makes one Customer", async () => {
+    // prepare
+    const { first, eu: onEu } = sites();
+    const order = wixOrder();
+    const other = euOrder();
+    // act: side by side; the one that met the other's lease retries
+    const [one, two] = await Promise.allSettled([first.sync(order.id), onEu.sync(other.id)]);
+    const retried = two.status === "rejected" ? await onEu.sync(other.id) : undefined;
+    // assess
+    expect(one.status).toBe("fulfilled");
+    expect(two.status === "fulfilled" || retried?.outcome === "created").toBe(true);
+    expect(erpnext.all("Customer")).toHaveLength(1);
+    expect(salesOrders()).toHaveLength(2);
+  });
+
+  test("a canceled order is judged by its own invoices, not by the other site's order of the same number", async () => {
+    // prepare: the default site's #10001 is invoiced; eu's #10001 of the same buyer is not, and is canceled
+    const { first, eu: onEu } = sites();
+    await first.sync(wixOrder().id);
+    const other = euOrder();
+    await onEu.sync(other.id);
+    const [a, b] = salesOrders();
+    Object.assign(a as object, { per_billed: 100 });
+    erpnext.seed("Sales Invoice", {
+      name: "SINV-1",
+      po_no: a?.po_no,
+      customer: a?.customer,
+      docstatus: 1,
+      grand_total: 25,
+    });
+    euOrder({ status: "CANCELED" });
+    // act
+    const result = await onEu.sync(other.id);
+    // assess
+    expect(result).toMatchObject({ outcome: "updated", reason: "canceled", salesOrder: b?.name });
+    expect(b?.docstatus).toBe(2);
+    expect(a?.docstatus).toBe(1);
   });
 });

@@ -113,10 +113,24 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
     items: [{ name: "s1", item_code: "A", qty: 2, idx: 1 }],
   });
   const shipments = new FakeShipments();
-  const leases = new FakeState();
   shipments.salesOrders.set("SO-1", order.id);
   shipments.salesOrders.set("SO-2", second.id);
   const wix = new OrdersWix([order, second]);
+  const site = pushOf(erpnext, wix, shipments, { site: "default", source }, (id) =>
+    id === order.id ? "SO-1" : "SO-2",
+  );
+  return { ...site, wix, shipments, erpnext };
+}
+
+/** One site's ShipmentPush over these fakes; `salesOrderOf` answers the orders flow's records. */
+function pushOf(
+  erpnext: FakeErpnext,
+  wix: ShipmentDeps["wix"],
+  shipments: FakeShipments,
+  settings: ShipmentDeps["settings"],
+  salesOrderOf: (orderId: string) => string | undefined,
+) {
+  const leases = new FakeState();
   const log: SyncLogEntry[] = [];
   const delivered: string[] = [];
   const deps: ShipmentDeps = {
@@ -126,15 +140,18 @@ function setup(dn: Record<string, unknown>, source: "erpnext" | "wix" = "erpnext
       shipments,
       claim: (key, seconds) => leases.claim(key, seconds),
       release: (key) => leases.release(key),
-      getOrder: async (id) => ({ orderId: id, salesOrder: id === order.id ? "SO-1" : "SO-2" }) as OrderRecord,
+      getOrder: async (id) => {
+        const salesOrder = salesOrderOf(id);
+        return salesOrder ? ({ orderId: id, salesOrder } as OrderRecord) : undefined;
+      },
       updateOrder: async () => undefined,
       itemForProduct: async () => undefined,
     },
     log: { write: async (e) => void log.push(e) },
-    settings: { source },
+    settings,
     onDelivered: async (orderId) => void delivered.push(orderId),
   };
-  return { push: new ShipmentPush(deps), wix, shipments, log, erpnext, delivered };
+  return { push: new ShipmentPush(deps), log, delivered };
 }
 
 const note = (over: Record<string, unknown> = {}) => ({
@@ -358,5 +375,92 @@ describe("ShipmentPush", () => {
   test("FULFILMENT_SOURCE=wix: Delivery Notes are not pushed", async () => {
     const s = setup(note(), "wix");
     expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "ignored" }]);
+  });
+});
+
+describe("ShipmentPush on two Wix sites", () => {
+  /**
+   * Site "eu" over the same ERPNext: its own state (it made order-eu's Sales Order SO-3), its own
+   * Wix, every call to which is recorded.
+   */
+  function euSite(erpnext: FakeErpnext) {
+    const orderEu: WixOrder = { ...order, id: "order-eu", number: "10001" };
+    erpnext.seed("Sales Order", {
+      name: "SO-3",
+      docstatus: 1,
+      wix_site: "eu",
+      po_no: "10001",
+      items: [{ name: "e1", item_code: "A", qty: 2, idx: 1 }],
+    });
+    const fake = new OrdersWix([orderEu]);
+    const wixCalls: string[] = [];
+    const wix = new Proxy(fake, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          wixCalls.push(String(key));
+          return value.apply(target, args);
+        };
+      },
+    });
+    const shipments = new FakeShipments();
+    shipments.salesOrders.set("SO-3", orderEu.id);
+    const { push, log, delivered } = pushOf(
+      erpnext,
+      wix,
+      shipments,
+      { site: "eu", source: "erpnext" },
+      (id) => (id === orderEu.id ? "SO-3" : undefined),
+    );
+    return { push, fake, wixCalls, shipments, log, delivered, orderEu };
+  }
+
+  const writes = (erpnext: FakeErpnext) =>
+    erpnext.calls.filter((c) => !c.startsWith("get") && !c.startsWith("list"));
+
+  test("a note of the default site's order: that site pushes it, the other makes no call, writes nothing and says nothing, submitted, edited or cancelled", async () => {
+    const s = setup(note({ wix_tracking_number: "T1" }));
+    const eu = euSite(s.erpnext);
+    // submitted
+    expect(await eu.push.push("DN-1")).toEqual([]);
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created" }]);
+    // tracking edited
+    s.erpnext.seed("Delivery Note", note({ wix_tracking_number: "T2" }));
+    expect(await eu.push.push("DN-1")).toEqual([]);
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }]);
+    // cancelled
+    s.erpnext.seed("Delivery Note", note({ docstatus: 2 }));
+    expect(await eu.push.push("DN-1")).toEqual([]);
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "updated" }]);
+    // a draft, and a draft cancelled before any push
+    s.erpnext.seed("Delivery Note", note({ name: "DN-2", docstatus: 0 }));
+    s.erpnext.seed("Delivery Note", note({ name: "DN-3", docstatus: 2 }));
+    expect([await eu.push.push("DN-2"), await eu.push.push("DN-3")]).toEqual([[], []]);
+
+    expect(eu.wixCalls).toEqual([]);
+    expect(eu.log).toEqual([]);
+    expect(eu.delivered).toEqual([]);
+    expect(eu.shipments.records.size).toBe(0);
+    expect(eu.shipments.linkMap.size).toBe(0);
+    expect(writes(s.erpnext)).toEqual([]);
+    expect(s.log.map((e) => e.outcome)).toEqual(["created", "updated", "updated"]);
+  });
+
+  test("a note joining the same buyer's orders of two sites: each site fulfils its own order's rows, once", async () => {
+    const joined = note({
+      items: [
+        { item_code: "A", qty: 1, so_detail: "r1", against_sales_order: "SO-1" },
+        { item_code: "A", qty: 2, so_detail: "e1", against_sales_order: "SO-3" },
+      ],
+    });
+    const s = setup(joined);
+    const eu = euSite(s.erpnext);
+    expect(await s.push.push("DN-1")).toMatchObject([{ outcome: "created" }]);
+    expect(await eu.push.push("DN-1")).toMatchObject([{ outcome: "created" }]);
+    expect(await eu.push.push("DN-1")).toMatchObject([{ outcome: "skipped", reason: "unchanged" }]);
+    expect(s.wix.of(order.id).map((f) => f.lineItems)).toEqual([[{ id: "L1", quantity: 1 }]]);
+    expect(eu.fake.of(eu.orderEu.id).map((f) => f.lineItems)).toEqual([[{ id: "L1", quantity: 2 }]]);
+    expect([s.delivered, eu.delivered]).toEqual([[order.id], [eu.orderEu.id]]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
+import type { ErpnextClient } from "#shared/erpnext/client";
 import type { WixOrder } from "#shared/flows/wix-orders";
 import {
   type AuditContext,
@@ -13,6 +14,7 @@ import type {
   WixAuditReader,
 } from "#shared/ops/audit/ports";
 import {
+  erpnextAuditReader,
   fulfilledOf,
   type OrderTransactions,
   orderContextReader,
@@ -21,6 +23,7 @@ import {
   wixAuditReader,
 } from "#shared/ops/audit/readers";
 import { formatAudit, parsePeriod, previousMonth, runAudit } from "#shared/ops/audit/run";
+import { FakeErpnext } from "../flows/fakes";
 
 const CONTEXT: AuditContext = { expect: { submit: true, createOn: "approved", invoiceOn: "payment" } };
 
@@ -531,5 +534,49 @@ describe("readers with the billing flow's transactions", () => {
         fulfilled: {},
       }),
     );
+  });
+});
+
+describe("the ERPNext side of an order on a Wix site other than the default", () => {
+  test("its documents are those of its site-prefixed reference, not the default site's order of the same number", async () => {
+    // prepare: #10001 on the default site and on "eu", one buyer, each invoiced and paid
+    const erpnext = new FakeErpnext();
+    for (const [n, reference] of [
+      [1, "10001"],
+      [2, "eu-10001"],
+    ] as const) {
+      erpnext.seed("Sales Order", {
+        name: `SO-${n}`,
+        po_no: reference,
+        customer: "Ada",
+        grand_total: 25,
+        docstatus: 1,
+      });
+      erpnext.seed("Sales Invoice", {
+        name: `SINV-${n}`,
+        po_no: reference,
+        grand_total: 25,
+        docstatus: 1,
+        is_return: 0,
+      });
+      erpnext.seed("Payment Entry", {
+        name: `PE-${n}`,
+        reference_no: reference,
+        payment_type: "Receive",
+        paid_amount: 25,
+        docstatus: 1,
+      });
+    }
+    const reader = erpnextAuditReader(erpnext as unknown as ErpnextClient, { invoices: true, site: "eu" });
+    // act
+    const sides = await reader.sides(
+      [wixOrder({ id: "o-eu", number: "10001", fulfilled: undefined })],
+      new Map(),
+    );
+    // assess
+    const side = sides.get("o-eu");
+    expect(side?.salesOrders.map((so) => so.name)).toEqual(["SO-2"]);
+    expect(side?.invoices.map((si) => si.name)).toEqual(["SINV-2"]);
+    expect(side?.payments.map((pe) => pe.name)).toEqual(["PE-2"]);
   });
 });

@@ -59,6 +59,8 @@ function planted(): PlanInput {
     items: new Map([...standalone, template].map((i) => [i.item_code, i])),
     prices: ["A", "B", "C", "E", "F", "G", "H", "M", "N"].map((c) => price(c, 12.5)),
     unreadablePrices: new Map(),
+    priceLists: new Map(),
+    groups: new Map(),
     unreadable: new Map(),
     templates: new Map([["F", { template, variants, optionOrder: ["Colour"] }]]),
     units: [...standalone.map((i) => i.item_code), "F"],
