@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { join } from "node:path";
+import { SITE_KEYS, SITE_NAME, type SiteEntry } from "#shared/config/sites";
 import { intervalOverrides, type JobName } from "#shared/jobs/definitions";
 import { ErpnextSandbox } from "../sandbox/erpnext";
 import { WixSandbox } from "../sandbox/wix";
@@ -79,38 +80,152 @@ export function useSandboxWix(env: Record<string, string | undefined>, opsUrl: s
   env.WIX_SITE_ID = SANDBOX_WIX.site;
 }
 
+/** What a sandbox Wix site sets itself, so SANDBOX_SITE_SETTINGS may not. */
+const SANDBOX_OWN_KEYS = [
+  "WIX_API_URL",
+  "WIX_API_KEY",
+  "WIX_SITE_ID",
+  "WIX_APP_ID",
+  "WIX_APP_SECRET",
+  "WIX_INSTANCE_ID",
+  "WIX_WEBHOOK_PUBLIC_KEY",
+];
+
+/**
+ * The sites file entry of the sandbox Wix site `name` (under `opsUrl`/sandbox/wix/`name`), without
+ * its public key, which the host adds once the sandbox's saved keys are back.
+ */
+export function sandboxSiteEntry(
+  name: string,
+  opsUrl: string,
+  extra: Record<string, unknown> = {},
+): SiteEntry {
+  return {
+    name,
+    ...extra,
+    WIX_API_URL: `${opsUrl}/sandbox/wix/${name}`,
+    WIX_API_KEY: `${SANDBOX_WIX.key}-${name}`,
+    WIX_SITE_ID: `${SANDBOX_WIX.site}-${name}`,
+    WIX_INSTANCE_ID: `sandbox-instance-${name}`,
+  };
+}
+
+/**
+ * SANDBOX_SITES=us,eu (one sandbox Wix per name) and SANDBOX_SITE_SETTINGS ({"eu":
+ * {"ERPNEXT_PRICE_LIST": "EU Selling"}}, the ERPNext side of each): the sites' entries, checked.
+ */
+export function readSandboxSites(
+  env: Record<string, string | undefined>,
+  opsUrl: string,
+): {
+  entries: SiteEntry[];
+  problems: string[];
+} {
+  const names = (env.SANDBOX_SITES ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const problems: string[] = [];
+  const bad = names.filter((n) => !SITE_NAME.test(n));
+  if (bad.length) problems.push(`SANDBOX_SITES: names are 1-32 of a-z, 0-9 and "-": ${bad.join(", ")}`);
+  if (new Set(names).size !== names.length) problems.push("SANDBOX_SITES: a site is named twice");
+  const extras = jsonObject(env.SANDBOX_SITE_SETTINGS?.trim() || "{}");
+  if (!extras) {
+    problems.push('SANDBOX_SITE_SETTINGS: expected a JSON object, {"eu": {"ERPNEXT_PRICE_LIST": "..."}}');
+    return { entries: [], problems };
+  }
+  for (const [name, extra] of Object.entries(extras)) {
+    const label = `SANDBOX_SITE_SETTINGS.${name}`;
+    if (!names.includes(name)) problems.push(`${label}: not a site of SANDBOX_SITES`);
+    else if (!extra || typeof extra !== "object" || Array.isArray(extra))
+      problems.push(`${label}: expected an object of settings`);
+    else
+      for (const key of Object.keys(extra)) {
+        if (SANDBOX_OWN_KEYS.includes(key)) problems.push(`${label}: ${key} is set by the sandbox`);
+        else if (!SITE_KEYS.includes(key)) problems.push(`${label}: ${key} is not a per-site setting`);
+      }
+  }
+  const entries = names.map((n) => sandboxSiteEntry(n, opsUrl, extras[n] as Record<string, unknown>));
+  return { entries, problems };
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sandboxes a host runs (infra/local/host.ts): each undefined where a real system is configured. */
+export interface Sandboxes {
+  erpnext?: ErpnextSandbox;
+  /** The single sandbox Wix, or the first of SANDBOX_SITES. */
+  wix?: WixSandbox;
+  /** With SANDBOX_SITES, each site's sandbox Wix by name (served under /sandbox/wix/<name>). */
+  wixSites?: Record<string, WixSandbox>;
+}
+
 /**
  * Sandboxes stand in for whatever is not configured: each is created, and `env` given the settings
  * that reach it (its URL under the control listener, its credentials, the sandbox company's
- * accounts). Webhooks go to the public listener, as the real systems' would.
+ * accounts). Webhooks go to the public listener, as the real systems' would. With SANDBOX_SITES
+ * there is one sandbox Wix per site, each with its own keys and instance, and `siteEntries` are the
+ * sites to give the core (`SITES`), once their public keys are known.
  */
 export function sandboxesFor(
   env: Record<string, string>,
   urls: { url: string; opsUrl: string },
-): { erpnext?: ErpnextSandbox; wix?: WixSandbox } {
-  let erpnext: ErpnextSandbox | undefined;
-  let wix: WixSandbox | undefined;
+): Sandboxes & { siteEntries?: SiteEntry[]; problems: string[] } {
+  const problems: string[] = [];
+  const out: Sandboxes = {};
   if (!env.ERPNEXT_URL) {
     useSandboxErpnext(env, urls.opsUrl);
     // Its Webhook documents are made at start by the same code as `npm run setup` (host.ts).
-    erpnext = new ErpnextSandbox({
+    out.erpnext = new ErpnextSandbox({
       apiKey: env.ERPNEXT_API_KEY as string,
       apiSecret: env.ERPNEXT_API_SECRET as string,
     });
   }
-  if (!env.WIX_API_KEY && !env.WIX_APP_ID) {
+  const webhookUrl = `${urls.url}/webhooks/wix`;
+  // Sites given by SITES_FILE / SITES bring their own Wix: no sandbox stands in for them.
+  const wixConfigured = env.WIX_API_KEY || env.WIX_APP_ID || env.SITES_FILE || env.SITES;
+  if (env.SANDBOX_SITES?.trim()) {
+    if (wixConfigured) {
+      problems.push(
+        "SANDBOX_SITES: only with the sandbox Wix (no WIX_API_KEY / WIX_APP_ID, no SITES_FILE / SITES)",
+      );
+      return { ...out, problems };
+    }
+    const { entries, problems: siteProblems } = readSandboxSites(env, urls.opsUrl);
+    problems.push(...siteProblems);
+    out.wixSites = Object.fromEntries(
+      entries.map((e) => [
+        e.name,
+        new WixSandbox({
+          apiKey: e.WIX_API_KEY as string,
+          siteId: e.WIX_SITE_ID as string,
+          instanceId: e.WIX_INSTANCE_ID as string,
+          webhookUrl,
+        }),
+      ]),
+    );
+    out.wix = Object.values(out.wixSites)[0];
+    return { ...out, siteEntries: entries, problems };
+  }
+  if (!wixConfigured) {
     useSandboxWix(env, urls.opsUrl);
-    wix = new WixSandbox({
+    out.wix = new WixSandbox({
       apiKey: env.WIX_API_KEY as string,
       siteId: env.WIX_SITE_ID as string,
       // Its events name the configured instance, so WIX_INSTANCE_ID can be tried locally.
       instanceId: env.WIX_INSTANCE_ID,
-      webhookUrl: `${urls.url}/webhooks/wix`,
+      webhookUrl,
     });
   }
-  return { erpnext, wix };
+  return { ...out, problems };
 }
-
 /**
  * One local host per DATA_DIR: two would share the DynamoDB files and replay the same queue
  * journal. Returns the release; throws when another live process holds it.

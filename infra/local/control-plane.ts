@@ -14,10 +14,9 @@ import type { ErpnextSandbox, ErpnextSnapshot } from "../sandbox/erpnext";
 import { type Fault, faultProblem, type SimRequest, type SimResponse } from "../sandbox/kit";
 import { WixSandbox, type WixSnapshot } from "../sandbox/wix";
 import type { ParkedMessage } from "./aws";
+import type { Sandboxes } from "./bootstrap";
 
-export interface ControlDeps {
-  erpnext?: ErpnextSandbox;
-  wix?: WixSandbox;
+export interface ControlDeps extends Sandboxes {
   runJob(name: JobName, input?: JobInput): Promise<Record<string, unknown>>;
   dlq(queue: QueueName): ParkedMessage[];
   /** Moves a DLQ's messages back to their queue; how many. */
@@ -75,7 +74,16 @@ export async function controlRoute(req: ControlRequest, deps: ControlDeps): Prom
 async function sandboxRoute(req: ControlRequest, deps: ControlDeps): Promise<SimResponse> {
   const { method, path, raw } = req;
   const [, , system, ...rest] = path.split("/");
-  const sim = system === "erpnext" ? deps.erpnext : system === "wix" ? deps.wix : undefined;
+  let sim = system === "erpnext" ? deps.erpnext : system === "wix" ? deps.wix : undefined;
+  // With SANDBOX_SITES each site's sandbox Wix is served under /sandbox/wix/<site>.
+  if (system === "wix" && deps.wixSites) {
+    const site = rest.shift() ?? "";
+    sim = deps.wixSites[site];
+    if (!sim) {
+      const sites = Object.keys(deps.wixSites).join(", ");
+      return { status: 404, body: { error: `no sandbox Wix site "${site}": /sandbox/wix/{${sites}}/...` } };
+    }
+  }
   if (!sim) return { status: 404, body: { error: `no sandbox ${system} (a real one is configured)` } };
   const subPath = `/${rest.join("/")}`;
   let body: unknown;
@@ -191,6 +199,8 @@ const SANDBOX_SAVE_EVERY_MS = 30_000;
 interface SandboxFile {
   erpnext?: ErpnextSnapshot;
   wix?: WixSnapshot;
+  /** With SANDBOX_SITES: each site's sandbox Wix, by name. */
+  wixSites?: Record<string, WixSnapshot>;
 }
 
 export interface SandboxStore {
@@ -203,24 +213,31 @@ export interface SandboxStore {
 }
 
 /** Puts the sandboxes back as DATA_DIR/sandbox.json left them; whether there was anything. */
-export function restoreSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): boolean {
+export function restoreSandboxes(file: string, { erpnext, wix, wixSites }: Sandboxes): boolean {
   if (!existsSync(file)) return false;
   const saved = JSON.parse(readFileSync(file, "utf8")) as SandboxFile;
-  if (erpnext && saved.erpnext) erpnext.restore(saved.erpnext);
-  if (wix && saved.wix) wix.restore(saved.wix);
-  return Boolean((erpnext && saved.erpnext) || (wix && saved.wix));
+  let restored = false;
+  const put = <S>(sandbox: { restore(s: S): void } | undefined, snapshot: S | undefined) => {
+    if (!sandbox || !snapshot) return;
+    sandbox.restore(snapshot);
+    restored = true;
+  };
+  put(erpnext, saved.erpnext);
+  if (wixSites) for (const [name, sandbox] of Object.entries(wixSites)) put(sandbox, saved.wixSites?.[name]);
+  else put(wix, saved.wix);
+  return restored;
 }
 
 /**
  * Sandbox writes are saved within SANDBOX_SAVE_MS of being answered (a crash loses at most that);
  * a burst of writes shares one save, since the file is rewritten whole.
  */
-export function sandboxStore(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): SandboxStore {
+export function sandboxStore(file: string, sandboxes: Sandboxes): SandboxStore {
   let pendingSave: NodeJS.Timeout | undefined;
   let unsaved = false;
   const save = () => {
     unsaved = false;
-    saveSandboxes(file, erpnext, wix);
+    saveSandboxes(file, sandboxes);
   };
   const every = setInterval(save, SANDBOX_SAVE_EVERY_MS);
   // Changes are saved before they are announced, as the real systems commit before their webhooks:
@@ -229,8 +246,7 @@ export function sandboxStore(file: string, erpnext?: ErpnextSandbox, wix?: WixSa
   const commit = () => {
     if (unsaved) save();
   };
-  erpnext?.beforeWebhook(commit);
-  wix?.beforeWebhook(commit);
+  for (const sandbox of allSandboxes(sandboxes)) sandbox.beforeWebhook(commit);
   const isWrite = (method: string, url: string) => url.startsWith("/sandbox/") && !isSandboxRead(method, url);
   return {
     // Marked when the write arrives: a control route such as POST /sandbox/wix/_orders announces
@@ -264,8 +280,20 @@ function isSandboxRead(method: string, url: string): boolean {
   return method === "GET" || /^\/sandbox\/wix\/.*\/(query|search)(-variants)?$/.test(path);
 }
 
-function saveSandboxes(file: string, erpnext?: ErpnextSandbox, wix?: WixSandbox): void {
-  const data: SandboxFile = { erpnext: erpnext?.snapshot(), wix: wix?.snapshot() };
+/** Every sandbox the host runs: ERPNext's and each Wix site's. */
+export function allSandboxes({ erpnext, wix, wixSites }: Sandboxes): (ErpnextSandbox | WixSandbox)[] {
+  return [erpnext, ...(wixSites ? Object.values(wixSites) : [wix])].filter(
+    (s): s is ErpnextSandbox | WixSandbox => s !== undefined,
+  );
+}
+
+function saveSandboxes(file: string, { erpnext, wix, wixSites }: Sandboxes): void {
+  const data: SandboxFile = wixSites
+    ? {
+        erpnext: erpnext?.snapshot(),
+        wixSites: Object.fromEntries(Object.entries(wixSites).map(([name, s]) => [name, s.snapshot()])),
+      }
+    : { erpnext: erpnext?.snapshot(), wix: wix?.snapshot() };
   writeFileSync(`${file}.tmp`, JSON.stringify(data));
   renameSync(`${file}.tmp`, file); // never a half-written file
 }

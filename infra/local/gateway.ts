@@ -124,7 +124,8 @@ async function route(req: ListenedRequest, res: ServerResponse, deps: GatewayDep
 const isPublicPath = (path: string) =>
   path.startsWith("/webhooks/") || API_ROUTES.some((r) => r.path === path);
 /** Routes that change or reveal the integration's state (not the sandboxes' own token-auth APIs). */
-const isControlPath = (path: string) => /^\/(jobs|dlq)(\/|$)/.test(path) || /^\/sandbox\/[^/]+\/_/.test(path);
+const isControlPath = (path: string) =>
+  /^\/(jobs|dlq)(\/|$)/.test(path) || /^\/sandbox\/(wix\/[a-z0-9-]+\/|[^/]+\/)_/.test(path);
 
 /**
  * Whether a control or sandbox request may be served here: undefined = yes, else the refusal.

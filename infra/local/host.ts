@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { DEFAULT_SITE } from "#shared/config/settings";
 import { ConfigError, errorMessage } from "#shared/errors";
 import { QUEUES, type QueueName } from "#shared/flows/registry";
 import type { JobInput, JobName } from "#shared/jobs/definitions";
@@ -8,7 +9,13 @@ import type { ErpnextSandbox } from "../sandbox/erpnext";
 import type { WixSandbox } from "../sandbox/wix";
 import { type LocalAws, openDynamo, type ParkedMessage, startLocalAws } from "./aws";
 import { applyProcessEnv, connectHost, lockDataDir, readHostSettings, sandboxesFor } from "./bootstrap";
-import { controlRoute, restoreSandboxes, type SandboxStore, sandboxStore } from "./control-plane";
+import {
+  allSandboxes,
+  controlRoute,
+  restoreSandboxes,
+  type SandboxStore,
+  sandboxStore,
+} from "./control-plane";
 import { startEventSources } from "./event-source";
 import { closeServer, gateway, listen, type RequestHandler, TIMEOUTS } from "./gateway";
 import { setUpSandboxErpnext } from "./sandbox-setup";
@@ -32,7 +39,13 @@ export interface LocalHost {
    */
   opsUrl: string;
   erpnext?: ErpnextSandbox;
+  /** The sandbox Wix (with SANDBOX_SITES, the first site's). */
   wix?: WixSandbox;
+  /**
+   * Every sandbox Wix by site name: SANDBOX_SITES' (each served under /sandbox/wix/<name>), or the
+   * one sandbox Wix as "default"; empty when Wix is configured.
+   */
+  wixSites: Record<string, WixSandbox>;
   env: Record<string, string>;
   /** Runs a job now (what POST /jobs/{name} does). */
   runJob(name: JobName, input?: JobInput): Promise<Record<string, unknown>>;
@@ -95,15 +108,24 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   const env: Record<string, string> = Object.fromEntries(
     Object.entries(input).filter(([, v]) => v !== undefined),
   ) as Record<string, string>;
-  const { erpnext, wix } = sandboxesFor(env, { url, opsUrl });
+  const sandboxes = sandboxesFor(env, { url, opsUrl });
+  const { erpnext, wix, wixSites } = sandboxes;
+  problems.push(...sandboxes.problems);
 
   // Embedded DynamoDB (persisted in DATA_DIR) and SQS.
   const dataDir = env.DATA_DIR || ".data";
   const sandboxFile = join(dataDir, "sandbox.json");
-  const sandboxRestored = Boolean(
-    options.persistSandbox && (erpnext || wix) && restoreSandboxes(sandboxFile, erpnext, wix),
-  );
-  if (wix) env.SANDBOX_WIX_PUBLIC_KEY = wix.publicKeyPem;
+  const persisted = options.persistSandbox && allSandboxes(sandboxes).length > 0;
+  const sandboxRestored = Boolean(persisted && restoreSandboxes(sandboxFile, sandboxes));
+  // Each sandbox site's events are verified with its own key only (a restored sandbox kept its key).
+  if (wixSites)
+    env.SITES = JSON.stringify(
+      sandboxes.siteEntries?.map((e) => ({
+        ...e,
+        WIX_WEBHOOK_PUBLIC_KEY: wixSites[e.name]?.publicKeyPem,
+      })),
+    );
+  else if (wix) env.SANDBOX_WIX_PUBLIC_KEY = wix.publicKeyPem;
   let releaseLock: (() => void) | undefined;
   let db: ReturnType<typeof openDynamo>;
   try {
@@ -159,14 +181,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   });
 
   const runJob = async (name: JobName, input?: JobInput) => functions.jobs({ job: name, ...input });
-  const store: SandboxStore | undefined =
-    options.persistSandbox && (erpnext || wix) ? sandboxStore(sandboxFile, erpnext, wix) : undefined;
+  const store: SandboxStore | undefined = persisted ? sandboxStore(sandboxFile, sandboxes) : undefined;
   handle = gateway({
     api: functions.api,
     control: (req) =>
       controlRoute(req, {
-        erpnext,
-        wix,
+        ...sandboxes,
         runJob,
         dlq: aws.dlq,
         redrive: async (queue) => (await functions.getContext()).queue.redrive(queue),
@@ -198,6 +218,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     opsUrl,
     erpnext,
     wix,
+    wixSites: wixSites ?? (wix ? { [DEFAULT_SITE]: wix } : {}),
     env,
     runJob,
     context: () => functions.getContext(),
@@ -206,8 +227,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       const deadline = Date.now() + timeoutMs;
       for (let quiet = 0; quiet < 3; ) {
         if (Date.now() > deadline) throw new Error("queues did not drain in time");
-        await erpnext?.webhooksSettled();
-        await wix?.webhooksSettled();
+        for (const sandbox of allSandboxes(sandboxes)) await sandbox.webhooksSettled();
         const busy = eventSources.busy() || QUEUES.some((q) => aws.depth(q) > 0);
         quiet = busy ? 0 : quiet + 1;
         await new Promise((r) => setTimeout(r, 50));
