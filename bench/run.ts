@@ -4,7 +4,9 @@
  * sandboxes answered, so they are exact, while times depend on the machine.
  *
  *   BENCH_SIZES=1000,10000  catch-up sizes      BENCH_ORDERS=300  orders for the latency figures
- *   BENCH_SITE_ITEMS=10000  items of the multi-site catch-up   BENCH_SITES=1,2,5  its site counts
+ *   BENCH_SITE_ITEMS=2000   items of the multi-site catch-up (the issue's 10000 takes about 5 times
+ *                           longer; its calls are 5 times these, all per 100 items)
+ *   BENCH_SITES=1,2,5       its site counts
  *   BENCH_ONLY=bundles      the bundle sizes and cold loads alone (a few seconds)
  *   BENCH_ONLY=sites        the multi-site catch-up alone
  */
@@ -23,7 +25,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const sizes = (process.env.BENCH_SIZES ?? "1000,10000").split(",").map(Number);
 const orderCount = Number(process.env.BENCH_ORDERS ?? 300);
-const siteItems = Number(process.env.BENCH_SITE_ITEMS ?? 10000);
+const siteItems = Number(process.env.BENCH_SITE_ITEMS ?? 2000);
 const siteCounts = (process.env.BENCH_SITES ?? "1,2,5").split(",").map(Number);
 
 async function host(env: Record<string, string> = {}): Promise<LocalHost> {
@@ -200,13 +202,24 @@ async function catchupBench(): Promise<void> {
 async function sitesBench(): Promise<void> {
   console.log(`\n## Product catch-up of ${siteItems} new items over several Wix sites`);
   const rows: Record<string, string | number>[] = [];
+  /** ERPNext calls by "METHOD /path" (names folded), per site count: where any growth comes from. */
+  const erpnextByCall = new Map<string, Record<string, number>>();
   let baseline: { erpnext: number; wix: number } | undefined;
   const ratio = (value: number, base?: number) => (base ? `${(value / base).toFixed(2)}x` : "-");
   for (const count of siteCounts) {
     // One site is today's setup: no SANDBOX_SITES, the environment's site "default".
     const names = Array.from({ length: count }, (_, i) => `site-${i + 1}`);
     const h = await host(count > 1 ? { SANDBOX_SITES: names.join(",") } : {});
-    importCatalog(h.erpnext as ErpnextSandbox, siteItems, "SITES");
+    const erp = h.erpnext as ErpnextSandbox;
+    importCatalog(erp, siteItems, "SITES");
+    const handle = erp.handle.bind(erp);
+    erp.handle = (req) => {
+      const call = `${req.method} ${req.path.replace(/^(\/api\/resource\/[^/]+)\/.+$/, "$1/:name")}`;
+      const tally = erpnextByCall.get(call) ?? {};
+      tally[`${count} site(s)`] = (tally[`${count} site(s)`] ?? 0) + 1;
+      erpnextByCall.set(call, tally);
+      return handle(req);
+    };
     const measured = await measureSites(h, () => h.runJob("product-catchup"));
     await h.stop();
     const erpnext = measured[0]?.calls.erpnextCalls ?? 0;
@@ -231,6 +244,8 @@ async function sitesBench(): Promise<void> {
   console.log(
     "target (issue 18): ERPNext calls for N sites within 1.3x of one site's; each site's Wix calls about one site's.",
   );
+  console.log("ERPNext calls by endpoint:");
+  table([...erpnextByCall].map(([call, tally]) => ({ call: decodeURIComponent(call), ...tally })));
 }
 
 /** Stock entry -> Wix quantity latency, and a reconcile of every item (baseline: a reconcile with drift). */
