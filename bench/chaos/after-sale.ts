@@ -1,14 +1,5 @@
 import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
-import {
-  type ChaosSite,
-  COMPANY_CURRENCY,
-  cents,
-  DRIVER,
-  ERP,
-  MULTI_SITE,
-  orderLabel,
-  sleep,
-} from "./config";
+import { type ChaosSite, COMPANY_CURRENCY, cents, DRIVER, ERP, erpRef, orderLabel, sleep } from "./config";
 import type { ChildHost } from "./host";
 
 // --- after the sale: shipments and refunds ------------------------------------------------
@@ -330,33 +321,27 @@ export function afterSales(
   const until = async (waitMs: number) => {
     const deadline = Date.now() + waitMs;
     while (todo.length && Date.now() < deadline) {
-      // Order numbers repeat across sites: a Sales Order is this site's by its wix_site, a
-      // payment by the site's account. (An invoice is taken by its number alone: with several
-      // sites another site's may make an order look booked a little early.)
+      // By the order's reference in ERPNext (erpRef: site-prefixed with several sites).
       const sos = new Map(
-        (
-          await list<{ name: string; po_no: string; wix_site?: string }>("Sales Order", [
-            "name",
-            "po_no",
-            "wix_site",
-          ])
-        )
-          .filter((so) => !MULTI_SITE || so.wix_site === site.name)
-          .map((so) => [so.po_no, so.name]),
+        (await list<{ name: string; po_no: string }>("Sales Order", ["name", "po_no"])).map((so) => [
+          so.po_no,
+          so.name,
+        ]),
       );
       const invoiced = new Set(
         (await list<{ po_no: string }>("Sales Invoice", ["po_no"])).map((si) => si.po_no),
       );
       const received = new Set(
-        (await list<{ reference_no: string; paid_to?: string }>("Payment Entry", ["reference_no", "paid_to"]))
-          .filter((pe) => !MULTI_SITE || pe.paid_to === site.paymentAccount)
-          .map((pe) => pe.reference_no),
+        (await list<{ reference_no: string }>("Payment Entry", ["reference_no"])).map(
+          (pe) => pe.reference_no,
+        ),
       );
       const booked = (order: PlacedOrder) =>
-        received.has(order.number) && (settings.invoiceOn !== "payment" || invoiced.has(order.number));
+        received.has(erpRef(site, order.number)) &&
+        (settings.invoiceOn !== "payment" || invoiced.has(erpRef(site, order.number)));
       for (const t of [...todo]) {
         const { order, plan } = t;
-        const so = sos.get(order.number);
+        const so = sos.get(erpRef(site, order.number));
         if (!so) continue;
         if (plan.amend) {
           plan.amend = undefined;
@@ -373,7 +358,7 @@ export function afterSales(
         }
         if (plan.joinWith !== undefined) {
           const partner = placed[plan.joinWith] as PlacedOrder;
-          const other = sos.get(partner.number);
+          const other = sos.get(erpRef(site, partner.number));
           if (other) {
             plan.joinWith = undefined;
             await step(order, `ship with #${partner.number} in one note`, async () => {

@@ -96,6 +96,14 @@ export const SITES_ENV: Record<string, string> = MULTI_SITE
       SANDBOX_SITE_SETTINGS: JSON.stringify(Object.fromEntries(SITES.map((s) => [s.name, s.settings]))),
     }
   : {};
+/**
+ * A site's order as ERPNext references it (its Sales Order's and invoices' `po_no`, its payments'
+ * `reference_no`): the number, prefixed with the site's name on any site but the default, since
+ * every Wix site numbers from 10001 (orderReference, shared/flows/site-field.ts).
+ */
+export const erpRef = (site: ChaosSite, number: string) =>
+  site.name === "default" ? number : `${site.name}-${number}`;
+
 /** How a site's order is named in a failure line: its number, after the site's name with several. */
 export const orderLabel = (site: ChaosSite, number: string) =>
   MULTI_SITE ? `${site.name} #${number}` : `#${number}`;

@@ -5,6 +5,7 @@ import {
   CONVERGE_SECONDS,
   cents,
   ERP,
+  erpRef,
   MULTI_SITE,
   orderLabel,
   PAID_STATUSES,
@@ -125,8 +126,8 @@ export async function outcome(
   afterSales: AfterSale[],
 ): Promise<Outcome> {
   // ERPNext is one for every site: read once. Order numbers repeat across sites (each Wix site
-  // counts its own), so with several a Sales Order is a site's by its wix_site and a payment by
-  // the site's account (ChaosSite.paymentAccount).
+  // counts its own): ERPNext references a site's order by erpRef, and with several sites a Sales
+  // Order must also record its site (wix_site) and a payment go to the site's account.
   const sos = await erpList<SalesOrderRow>(host, "Sales Order", [
     "name",
     "po_no",
@@ -238,11 +239,11 @@ export async function outcome(
       if (so.set_warehouse !== site.warehouse)
         o.settingsOff.push(`${label(so.po_no)}: ${so.name} from ${so.set_warehouse}, not ${site.warehouse}`);
     }
-    const numbers = new Set(orders.map((w) => w.number));
-    for (const po of soByNumber.keys()) if (!numbers.has(po)) o.phantomSalesOrders.push(label(po));
+    const refs = new Set(orders.map((w) => erpRef(site, w.number)));
+    for (const po of soByNumber.keys()) if (!refs.has(po)) o.phantomSalesOrders.push(label(po));
     const heldBySku = new Map<string, number>();
     for (const w of orders) {
-      const live = soByNumber.get(w.number) ?? [];
+      const live = soByNumber.get(erpRef(site, w.number)) ?? [];
       const parked = parkedOrders.get(w.id);
       if (w.status === "CANCELED") {
         // Cancelled in Wix: its Sales Order is cancelled too (none live), whatever was paid; an
@@ -260,7 +261,8 @@ export async function outcome(
           );
         else o.exactlyOne++;
         const paidCount =
-          paidRefs.get(paymentKey({ reference_no: w.number, paid_to: site.paymentAccount })) ?? 0;
+          paidRefs.get(paymentKey({ reference_no: erpRef(site, w.number), paid_to: site.paymentAccount })) ??
+          0;
         if (so.docstatus === 1 && paidCount !== (PAID_STATUSES.has(w.paymentStatus) ? 1 : 0))
           o.paymentsOff.push(`${label(w.number)}: ${paidCount} Payment Entries (${w.paymentStatus})`);
         // One buyer on several sites is one customer.
@@ -508,8 +510,9 @@ async function siteAfterSaleChecks(
 ): Promise<void> {
   const { site, afterSale } = read;
   const label = (number: string) => orderLabel(site, number);
-  // Only rows against this site's Sales Orders count (names are unique across sites).
-  const poOf = new Map(read.sos.map((so) => [so.name, so.po_no]));
+  // Only rows against this site's Sales Orders count (names are unique across sites), by Wix number.
+  const numberOf = new Map(read.orders.map((w) => [erpRef(site, w.number), w.number]));
+  const poOf = new Map(read.sos.map((so) => [so.name, numberOf.get(so.po_no) ?? `(po_no ${so.po_no})`]));
   const delivered = new Map<string, Map<string, number>>();
   const notesOfSo = new Map<string, string[]>();
   const noteQty = new Map<string, number>();
@@ -603,7 +606,7 @@ async function siteAfterSaleChecks(
     ))
       if (!MULTI_SITE || b.warehouse === site.warehouse) add(reserved, b.item_code, Number(b.reserved_qty));
     for (const c of afterSale.cancelledAndRefunded) {
-      const mine = read.sos.filter((so) => so.po_no === c.number);
+      const mine = read.sos.filter((so) => so.po_no === erpRef(site, c.number));
       if (!mine.length || mine.some((so) => so.docstatus !== 2 && so.status !== "Closed"))
         o.cancelRefundOff.push(
           `${label(c.number)}: Sales Orders ${mine.map((so) => `${so.name} (docstatus ${so.docstatus}, ${so.status})`).join(", ") || "none"}`,
@@ -618,7 +621,7 @@ async function siteAfterSaleChecks(
         ((tx.body.orderTransactions?.refunds ?? []) as { id: string }[]).map((r) => r.id),
       );
       const live = payments.filter((p) => p.docstatus === 1);
-      const inKey = paymentKey({ reference_no: c.number, paid_to: site.paymentAccount });
+      const inKey = paymentKey({ reference_no: erpRef(site, c.number), paid_to: site.paymentAccount });
       const paidIn = live.filter((p) => p.payment_type === "Receive" && paymentKey(p) === inKey).length;
       const paidOut = live.filter((p) => p.payment_type === "Pay" && refundIds.has(p.reference_no)).length;
       if (paidIn !== 1 || paidOut !== 1)
@@ -636,31 +639,22 @@ async function siteAfterSaleChecks(
   }
 
   if (settings.invoiceOn === "fulfilment") {
-    const numbers = new Set(shipped.map((w) => w.number));
-    const soNames = new Set(read.sos.map((so) => so.name));
-    const invoices: { name: string; po_no: string; grand_total: number }[] = [];
-    for (const si of await erpList<{
-      name: string;
-      po_no: string;
-      grand_total: number;
-      docstatus: number;
-      is_return?: number;
-    }>(host, "Sales Invoice", ["name", "po_no", "grand_total", "docstatus", "is_return"])) {
-      if (si.docstatus !== 1 || si.is_return || !numbers.has(si.po_no)) continue;
-      // With several sites an invoice is a site's by the Sales Orders its rows are against
-      // (Sales Invoice Item `sales_order`, erpnext/accounts/doctype/sales_invoice_item/sales_invoice_item.json).
-      const rows = MULTI_SITE
-        ? ((await erpDoc(host, "Sales Invoice", si.name)).items as { sales_order?: string }[])
-        : [];
-      if (!MULTI_SITE || rows.some((r) => soNames.has(r.sales_order ?? ""))) invoices.push(si);
-    }
+    const invoices = (
+      await erpList<{
+        name: string;
+        po_no: string;
+        grand_total: number;
+        docstatus: number;
+        is_return?: number;
+      }>(host, "Sales Invoice", ["name", "po_no", "grand_total", "docstatus", "is_return"])
+    ).filter((si) => si.docstatus === 1 && !si.is_return);
     for (const w of shipped) {
       if (!delivered.has(w.number) || w.status === "CANCELED") continue;
       const ordered = new Map<string, number>();
       for (const l of w.lineItems) add(ordered, l.physicalProperties?.sku ?? `(line ${l.id})`, l.quantity);
       const inErpnext = delivered.get(w.number) ?? new Map<string, number>();
       const whole = [...ordered].every(([sku, qty]) => (inErpnext.get(sku) ?? 0) >= qty);
-      const mine = invoices.filter((si) => si.po_no === w.number);
+      const mine = invoices.filter((si) => si.po_no === erpRef(site, w.number));
       if (!whole) {
         if (mine.length > 1)
           o.invoicesOff.push(`${label(w.number)}: partly delivered, ${mine.length} Sales Invoices`);
@@ -703,7 +697,13 @@ export async function audit(host: ChildHost, o: Outcome, sites: SiteRead[]): Pro
       o.auditOff.push(`${site.name}: no audit result in ${JSON.stringify(res.body)?.slice(0, 200)}`);
       continue;
     }
-    const currencyOf = new Map(orders.map((w) => [w.number, w.currency]));
+    // By the Wix number or the ERPNext reference, whichever the audit names the order by.
+    const currencyOf = new Map(
+      orders.flatMap((w) => [
+        [w.number, w.currency],
+        [erpRef(site, w.number), w.currency],
+      ]),
+    );
     o.audited.checked += result.checked;
     o.audited.differing += result.differing;
     o.auditOff.push(
