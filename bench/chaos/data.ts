@@ -37,7 +37,9 @@ export function catalog(n: number, prefix: string, sites = 1): ItemPlan[] {
     const prices = Array.from({ length: sites }, (_, site) => {
       if (site === 0) return sites > 1 && i % 10 === 7 ? undefined : price;
       if (i % 10 === 3) return undefined;
-      return typeof price === "number" && price > 0 ? Math.round(price * 80) / 100 : price;
+      // Dearer, never cheaper: a one-unit refund of the cheapest line must stay above the
+      // 1.25 discount of some checkouts, or there is nothing to refund.
+      return typeof price === "number" && price > 0 ? Math.round(price * 125) / 100 : price;
     });
     return { code, name, prices };
   });
