@@ -28,6 +28,9 @@
  *                             rest once they stop)
  *   CHAOS_CONVERGE_SECONDS=600  how long the integration gets at most to converge once faults stop
  *   CHAOS_KEEP=1              keep the DATA_DIRs (host.log, sandbox.json) for a post-mortem
+ *   CHAOS_SITES=2             two sandbox Wix sites on the one ERPNext (config.ts SITES), each with
+ *                             CHAOS_ORDERS checkouts of its own; the outage hits the first only;
+ *                             every invariant is checked per site (1, the default: one site)
  *
  * The parts: chaos/config.ts (knobs), host.ts (the child host), data.ts (catalog and checkouts),
  * after-sale.ts (what the merchant does after the sale), faults.ts, scenario.ts (one pass),

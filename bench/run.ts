@@ -4,7 +4,11 @@
  * sandboxes answered, so they are exact, while times depend on the machine.
  *
  *   BENCH_SIZES=1000,10000  catch-up sizes      BENCH_ORDERS=300  orders for the latency figures
+ *   BENCH_SITE_ITEMS=2000   items of the multi-site catch-up (the issue's 10000 takes about 5 times
+ *                           longer; its calls are 5 times these, all per 100 items)
+ *   BENCH_SITES=1,2,5       its site counts
  *   BENCH_ONLY=bundles      the bundle sizes and cold loads alone (a few seconds)
+ *   BENCH_ONLY=sites        the multi-site catch-up alone
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -21,11 +25,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const sizes = (process.env.BENCH_SIZES ?? "1000,10000").split(",").map(Number);
 const orderCount = Number(process.env.BENCH_ORDERS ?? 300);
+const siteItems = Number(process.env.BENCH_SITE_ITEMS ?? 2000);
+const siteCounts = (process.env.BENCH_SITES ?? "1,2,5").split(",").map(Number);
 
-async function host(): Promise<LocalHost> {
+async function host(env: Record<string, string> = {}): Promise<LocalHost> {
   return startLocalHost({
     // The sandbox Wix has no rate limit; the budget would only measure itself. Calls are counted.
-    env: { PORT: "0", POWERTOOLS_LOG_LEVEL: "SILENT", WIX_REQUESTS_PER_MINUTE: "1000000" },
+    env: { PORT: "0", POWERTOOLS_LOG_LEVEL: "SILENT", WIX_REQUESTS_PER_MINUTE: "1000000", ...env },
     inMemory: true,
   });
 }
@@ -81,14 +87,28 @@ function lowerBound(n: number): number {
   return 1 + 2 * Math.ceil(n / 100);
 }
 
-async function measure(h: LocalHost, run: () => Promise<unknown>): Promise<Counters & { seconds: number }> {
+/** The calls `run` and the work it queues made, per Wix site (ERPNext's are shared: every row has them all). */
+async function measureSites(
+  h: LocalHost,
+  run: () => Promise<unknown>,
+): Promise<{ site: string; calls: Counters }[] & { seconds: number }> {
   const erp = h.erpnext as ErpnextSandbox;
-  const wix = h.wix as WixSandbox;
-  const before = counters(erp, wix);
+  const sites = Object.entries(h.wixSites);
+  const before = sites.map(([, wix]) => counters(erp, wix));
   const started = performance.now();
   await run();
   await h.drain(600_000);
-  return { ...diff(before, counters(erp, wix)), seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  const perSite = sites.map(([site, wix], i) => ({
+    site,
+    calls: diff(before[i] as Counters, counters(erp, wix)),
+  }));
+  return Object.assign(perSite, { seconds });
+}
+
+async function measure(h: LocalHost, run: () => Promise<unknown>): Promise<Counters & { seconds: number }> {
+  const measured = await measureSites(h, run);
+  return { ...(measured[0]?.calls as Counters), seconds: measured.seconds };
 }
 
 const table = (rows: Record<string, string | number>[]) => console.table(rows);
@@ -171,6 +191,61 @@ async function catchupBench(): Promise<void> {
     await stockBench(keep);
     await keep.stop();
   }
+}
+
+/**
+ * The same catch-up of new items over 1, 2 and 5 Wix sites on one ERPNext (SANDBOX_SITES: one
+ * sandbox Wix per site), every site selling the whole catalog from the same price list: ERPNext
+ * is read once for all sites (a once-job, then withSharedReads in the workers), so its calls
+ * should stay near the one-site baseline while each site gets the Wix calls one site gets.
+ */
+async function sitesBench(): Promise<void> {
+  console.log(`\n## Product catch-up of ${siteItems} new items over several Wix sites`);
+  const rows: Record<string, string | number>[] = [];
+  /** ERPNext calls by "METHOD /path" (names folded), per site count: where any growth comes from. */
+  const erpnextByCall = new Map<string, Record<string, number>>();
+  let baseline: { erpnext: number; wix: number } | undefined;
+  const ratio = (value: number, base?: number) => (base ? `${(value / base).toFixed(2)}x` : "-");
+  for (const count of siteCounts) {
+    // One site is today's setup: no SANDBOX_SITES, the environment's site "default".
+    const names = Array.from({ length: count }, (_, i) => `site-${i + 1}`);
+    const h = await host(count > 1 ? { SANDBOX_SITES: names.join(",") } : {});
+    const erp = h.erpnext as ErpnextSandbox;
+    importCatalog(erp, siteItems, "SITES");
+    const handle = erp.handle.bind(erp);
+    erp.handle = (req) => {
+      const call = `${req.method} ${req.path.replace(/^(\/api\/resource\/[^/]+)\/.+$/, "$1/:name")}`;
+      const tally = erpnextByCall.get(call) ?? {};
+      tally[`${count} site(s)`] = (tally[`${count} site(s)`] ?? 0) + 1;
+      erpnextByCall.set(call, tally);
+      return handle(req);
+    };
+    const measured = await measureSites(h, () => h.runJob("product-catchup"));
+    await h.stop();
+    const erpnext = measured[0]?.calls.erpnextCalls ?? 0;
+    const wixOf = (c: Counters) => c.wixReads + c.wixWrites;
+    if (count === 1) baseline = { erpnext, wix: wixOf(measured[0]?.calls as Counters) };
+    measured.forEach(({ site, calls }, i) => {
+      rows.push({
+        sites: count,
+        site,
+        "Wix writes": calls.wixWrites,
+        "Wix reads": calls.wixReads,
+        "Wix calls": wixOf(calls),
+        "Wix calls vs 1 site": ratio(wixOf(calls), baseline?.wix),
+        // ERPNext is one for all sites: its calls once per run.
+        "ERPNext calls": i === 0 ? erpnext : "",
+        "ERPNext vs 1 site": i === 0 ? ratio(erpnext, baseline?.erpnext) : "",
+        "wall s": i === 0 ? measured.seconds.toFixed(1) : "",
+      });
+    });
+  }
+  table(rows);
+  console.log(
+    "target (issue 18): ERPNext calls for N sites within 1.3x of one site's; each site's Wix calls about one site's.",
+  );
+  console.log("ERPNext calls by endpoint:");
+  table([...erpnextByCall].map(([call, tally]) => ({ call: decodeURIComponent(call), ...tally })));
 }
 
 /** Stock entry -> Wix quantity latency, and a reconcile of every item (baseline: a reconcile with drift). */
@@ -377,10 +452,12 @@ function median(n: number, f: () => number): number {
 
 async function main(): Promise<void> {
   console.log(`erpnext-wix-sync benchmarks on ${process.version}, ${new Date().toISOString()}`);
+  if (process.env.BENCH_ONLY === "sites") return sitesBench();
   await bundleBench();
   if (process.env.BENCH_ONLY === "bundles") return;
   await orderBench();
   await catchupBench();
+  await sitesBench();
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
 import { MAKE_DELIVERY_NOTE } from "#shared/flows/shipments/pull";
-import { COMPANY_CURRENCY, cents, DRIVER, ERP, sleep, WIX } from "./config";
+import { type ChaosSite, COMPANY_CURRENCY, cents, DRIVER, ERP, erpRef, orderLabel, sleep } from "./config";
 import type { ChildHost } from "./host";
 
 // --- after the sale: shipments and refunds ------------------------------------------------
@@ -96,6 +96,23 @@ export interface AfterSale {
   refused: string[];
 }
 
+/** Every site's after-sale work together (the report's figures). */
+export function together(sites: AfterSale[]): AfterSale {
+  const sum = (f: (a: AfterSale) => number) => sites.reduce((n, a) => n + f(a), 0);
+  return {
+    shipped: sum((a) => a.shipped),
+    partlyRefunded: sum((a) => a.partlyRefunded),
+    fullyRefunded: sum((a) => a.fullyRefunded),
+    joined: sites.flatMap((a) => a.joined),
+    amended: sites.flatMap((a) => a.amended),
+    cancelledAndRefunded: sites.flatMap((a) => a.cancelledAndRefunded),
+    wixFulfilments: sum((a) => a.wixFulfilments),
+    lostWebhooks: sum((a) => a.lostWebhooks),
+    notReady: sites.flatMap((a) => a.notReady),
+    refused: sites.flatMap((a) => a.refused),
+  };
+}
+
 /** A Delivery Note as a user makes it in the desk: ERPNext's mapper, then submitted (announced). */
 export async function ship(host: ChildHost, salesOrder: string, which: "all" | "first line"): Promise<void> {
   const draft = (
@@ -115,8 +132,13 @@ export async function ship(host: ChildHost, salesOrder: string, which: "all" | "
   );
 }
 
-/** A refund made in the Wix dashboard: Calculate Refund for the items, then Refund Payments. */
-export async function refund(host: ChildHost, order: PlacedOrder, how: "part" | "full"): Promise<void> {
+/** A refund made in the site's Wix dashboard: Calculate Refund for the items, then Refund Payments. */
+export async function refund(
+  host: ChildHost,
+  site: ChaosSite,
+  order: PlacedOrder,
+  how: "part" | "full",
+): Promise<void> {
   const first = order.lineItems[0] as PlacedOrder["lineItems"][number];
   const refundItems =
     how === "part"
@@ -128,28 +150,28 @@ export async function refund(host: ChildHost, order: PlacedOrder, how: "part" | 
         };
   const calc = await host.must(
     "POST",
-    `/sandbox/wix/ecom/v1/order-billing/calculate-refund?${DRIVER}`,
+    `${site.wix}/ecom/v1/order-billing/calculate-refund?${DRIVER}`,
     { orderId: order.id, refundItems },
-    WIX,
+    site.headers,
   );
   const tx = await host.must(
     "GET",
-    `/sandbox/wix/ecom/v1/payments/orders/${order.id}?${DRIVER}`,
+    `${site.wix}/ecom/v1/payments/orders/${order.id}?${DRIVER}`,
     undefined,
-    WIX,
+    site.headers,
   );
   const payment = tx.body.orderTransactions.payments[0] as { id: string; amount: { amount: string } };
   // Never more than the payment (Refund Payments refuses it).
   const amount = Math.min(cents(calc.body.summary.total.amount), cents(payment.amount.amount));
   await host.must(
     "POST",
-    `/sandbox/wix/ecom/v1/order-billing/refund-payments?${DRIVER}`,
+    `${site.wix}/ecom/v1/order-billing/refund-payments?${DRIVER}`,
     {
       orderId: order.id,
       paymentRefunds: [{ paymentId: payment.id, amount: { amount: (amount / 100).toFixed(2) } }],
       refundItems,
     },
-    WIX,
+    site.headers,
   );
 }
 
@@ -217,15 +239,21 @@ async function amend(host: ChildHost, salesOrder: string): Promise<string> {
  * A fulfilment made in the Wix dashboard (Create Fulfillment, @wix/auto_sdk_ecom_order-fulfillments);
  * with `lose`, its `fulfillments_updated` webhook never arrives.
  */
-async function fulfilInWix(host: ChildHost, order: PlacedOrder, which: Ship, lose: boolean): Promise<void> {
+async function fulfilInWix(
+  host: ChildHost,
+  site: ChaosSite,
+  order: PlacedOrder,
+  which: Ship,
+  lose: boolean,
+): Promise<void> {
   if (lose)
-    await host.must("POST", "/sandbox/wix/_lost-webhooks", { count: 1, match: "fulfillments_updated$" });
+    await host.must("POST", `${site.wix}/_lost-webhooks`, { count: 1, match: "fulfillments_updated$" });
   const lines = which === "all" ? order.lineItems : order.lineItems.slice(0, 1);
   await host.must(
     "POST",
-    `/sandbox/wix/ecom/v1/fulfillments/orders/${order.id}/create-fulfillment?${DRIVER}`,
+    `${site.wix}/ecom/v1/fulfillments/orders/${order.id}/create-fulfillment?${DRIVER}`,
     { fulfillment: { lineItems: lines.map((l) => ({ id: l.id, quantity: l.quantity })) } },
-    WIX,
+    site.headers,
   );
 }
 
@@ -238,6 +266,7 @@ async function fulfilInWix(host: ChildHost, order: PlacedOrder, which: Ship, los
  */
 export function afterSales(
   host: ChildHost,
+  site: ChaosSite,
   placed: PlacedOrder[],
   buyers: number,
   settings: PassSettings,
@@ -273,7 +302,9 @@ export function afterSales(
     try {
       await work();
     } catch (error) {
-      done.refused.push(`#${order.number} ${what}: ${(error as Error).message.slice(0, 200)}`);
+      done.refused.push(
+        `${orderLabel(site, order.number)} ${what}: ${(error as Error).message.slice(0, 200)}`,
+      );
     }
   };
   const shipOne = async (so: string, order: PlacedOrder, which: Ship) => {
@@ -281,7 +312,7 @@ export function afterSales(
     else {
       // Every other Wix fulfilment's webhook is lost: the catch-up must find it.
       const lose = done.wixFulfilments % 2 === 0;
-      await fulfilInWix(host, order, which, lose);
+      await fulfilInWix(host, site, order, which, lose);
       done.wixFulfilments++;
       if (lose) done.lostWebhooks++;
     }
@@ -290,6 +321,7 @@ export function afterSales(
   const until = async (waitMs: number) => {
     const deadline = Date.now() + waitMs;
     while (todo.length && Date.now() < deadline) {
+      // By the order's reference in ERPNext (erpRef: site-prefixed with several sites).
       const sos = new Map(
         (await list<{ name: string; po_no: string }>("Sales Order", ["name", "po_no"])).map((so) => [
           so.po_no,
@@ -305,10 +337,11 @@ export function afterSales(
         ),
       );
       const booked = (order: PlacedOrder) =>
-        received.has(order.number) && (settings.invoiceOn !== "payment" || invoiced.has(order.number));
+        received.has(erpRef(site, order.number)) &&
+        (settings.invoiceOn !== "payment" || invoiced.has(erpRef(site, order.number)));
       for (const t of [...todo]) {
         const { order, plan } = t;
-        const so = sos.get(order.number);
+        const so = sos.get(erpRef(site, order.number));
         if (!so) continue;
         if (plan.amend) {
           plan.amend = undefined;
@@ -325,7 +358,7 @@ export function afterSales(
         }
         if (plan.joinWith !== undefined) {
           const partner = placed[plan.joinWith] as PlacedOrder;
-          const other = sos.get(partner.number);
+          const other = sos.get(erpRef(site, partner.number));
           if (other) {
             plan.joinWith = undefined;
             await step(order, `ship with #${partner.number} in one note`, async () => {
@@ -344,8 +377,13 @@ export function afterSales(
         if (plan.cancelRefund && booked(order)) {
           plan.cancelRefund = undefined;
           await step(order, "cancel in Wix, then refund in full", async () => {
-            await host.must("POST", `/sandbox/wix/ecom/v1/orders/${order.id}/cancel?${DRIVER}`, {}, WIX);
-            await refund(host, order, "full");
+            await host.must(
+              "POST",
+              `${site.wix}/ecom/v1/orders/${order.id}/cancel?${DRIVER}`,
+              {},
+              site.headers,
+            );
+            await refund(host, site, order, "full");
             done.cancelledAndRefunded.push({ number: order.number, id: order.id });
           });
         }
@@ -353,7 +391,7 @@ export function afterSales(
           const how = plan.refund;
           plan.refund = undefined;
           await step(order, `refund (${how})`, async () => {
-            await refund(host, order, how);
+            await refund(host, site, order, how);
             if (how === "part") done.partlyRefunded++;
             else done.fullyRefunded++;
           });
@@ -362,7 +400,7 @@ export function afterSales(
       }
       if (todo.length) await sleep(2000);
     }
-    done.notReady = todo.map((t) => `#${t.order.number}`);
+    done.notReady = todo.map((t) => orderLabel(site, t.order.number));
   };
   return { done, until };
 }

@@ -6,14 +6,16 @@ import { COMPANY_CURRENCY, EVENT } from "./config";
 export interface ItemPlan {
   code: string;
   name: string;
-  price: number | string;
+  /** Its price in each site's price list (SITES' order); undefined: not in that list. */
+  prices: (number | string | undefined)[];
 }
 
 /**
  * A hostile catalog: emoji, control characters, tabs and surrounding spaces in codes and names,
  * markup in names, prices of 0 and prices that are not numbers (those must never be for sale).
+ * With two sites the second has its own prices, and some items are in one site's price list only.
  */
-export function catalog(n: number, prefix: string): ItemPlan[] {
+export function catalog(n: number, prefix: string, sites = 1): ItemPlan[] {
   return Array.from({ length: n }, (_, k) => {
     const i = k + 1;
     const pad = String(i).padStart(5, "0");
@@ -32,7 +34,14 @@ export function catalog(n: number, prefix: string): ItemPlan[] {
       `${"\u{1F600}".repeat(3)} ${i}`,
     ][(i * 3) % 5] as string;
     const price = i % 25 === 5 ? 0 : i % 25 === 15 ? "12,50" : ((i * 37) % 9000) / 100 + 1;
-    return { code, name, price };
+    const prices = Array.from({ length: sites }, (_, site) => {
+      if (site === 0) return sites > 1 && i % 10 === 7 ? undefined : price;
+      if (i % 10 === 3) return undefined;
+      // Dearer, never cheaper: a one-unit refund of the cheapest line must stay above the
+      // 1.25 discount of some checkouts, or there is nothing to refund.
+      return typeof price === "number" && price > 0 ? Math.round(price * 125) / 100 : price;
+    });
+    return { code, name, prices };
   });
 }
 
@@ -49,8 +58,9 @@ export const COUNTRIES = Array.from(
 /** How many buyers `n` checkouts share (dealt round-robin: checkout k is buyer k % buyers). */
 export const buyerCount = (n: number) => Math.max(5, Math.ceil(n / 4));
 
-export function checkouts(n: number, items: ItemPlan[]) {
-  const forSale = items.filter((it) => publishable(it.price));
+/** `n` checkouts on the site at `site` (SITES' order), of what it sells at its prices. */
+export function checkouts(n: number, items: ItemPlan[], site = 0) {
+  const forSale = items.filter((it) => publishable(it.prices[site]));
   const buyers = buyerCount(n);
   return Array.from({ length: n }, (_, k) => {
     const buyer = k % buyers;
@@ -60,7 +70,7 @@ export function checkouts(n: number, items: ItemPlan[]) {
       return {
         sku: storedCode(item.code),
         quantity: 1 + ((k + j) % 3),
-        price: Number(item.price).toFixed(2),
+        price: Number(item.prices[site]).toFixed(2),
       };
     });
     const country = COUNTRIES[k % COUNTRIES.length] as string;

@@ -33,17 +33,21 @@ export function faultSchedule(count: number, gap: number) {
 export const SCHEDULE_LENGTH = 3000;
 export const INTEGRATION_ONLY = `^(?!.*[?&]${DRIVER})`;
 
-export async function armFaults(host: ChildHost, systems: ("erpnext" | "wix")[]): Promise<number> {
+/** The sandbox ERPNext's control path; a Wix site's is its ChaosSite.wix. */
+export const ERPNEXT_SANDBOX = "/sandbox/erpnext";
+
+/** Arms the schedule on each sandbox (by its control path: ERPNEXT_SANDBOX, a site's `wix`). */
+export async function armFaults(host: ChildHost, sandboxes: string[]): Promise<number> {
   if (FAULT_RATE <= 0) return 0;
   const gap = Math.max(0, Math.round(1 / FAULT_RATE) - 1);
-  for (const sys of systems)
-    await host.must("POST", `/sandbox/${sys}/_faults`, faultSchedule(SCHEDULE_LENGTH, gap));
-  return SCHEDULE_LENGTH * systems.length;
+  for (const path of sandboxes)
+    await host.must("POST", `${path}/_faults`, faultSchedule(SCHEDULE_LENGTH, gap));
+  return SCHEDULE_LENGTH * sandboxes.length;
 }
 
-/** Faults that fired: armed minus still pending. */
-export async function disarm(host: ChildHost, sys: "erpnext" | "wix"): Promise<number> {
-  const pending = Number((await host.must("GET", `/sandbox/${sys}/_faults`)).body?.pending ?? 0);
-  await host.must("DELETE", `/sandbox/${sys}/_faults`);
+/** Faults still pending on a sandbox, cleared: armed minus this fired. */
+export async function disarm(host: ChildHost, sandbox: string): Promise<number> {
+  const pending = Number((await host.must("GET", `${sandbox}/_faults`)).body?.pending ?? 0);
+  await host.must("DELETE", `${sandbox}/_faults`);
   return pending;
 }

@@ -1,5 +1,17 @@
 import type { AfterSale, PassSettings } from "./after-sale";
-import { COMPANY_CURRENCY, CONVERGE_SECONDS, cents, ERP, PAID_STATUSES, QUEUE_NAMES, WIX } from "./config";
+import {
+  type ChaosSite,
+  COMPANY_CURRENCY,
+  CONVERGE_SECONDS,
+  cents,
+  ERP,
+  erpRef,
+  MULTI_SITE,
+  orderLabel,
+  PAID_STATUSES,
+  QUEUE_NAMES,
+  SITES,
+} from "./config";
 import { publishable } from "./data";
 import type { ChildHost } from "./host";
 import type { RunResult } from "./scenario";
@@ -11,17 +23,19 @@ export async function erpList<T>(host: ChildHost, doctype: string, fields: strin
   return (await host.must("GET", path, undefined, ERP)).body.data as T[];
 }
 
+/** Every page of a Wix query or search on `site`'s sandbox Wix (`path` under its control path). */
 export async function wixPages<T>(
   host: ChildHost,
   path: string,
   key: "query" | "search",
   limit: number,
   list: string,
+  site: ChaosSite,
 ): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   do {
-    const res = await host.must("POST", path, { [key]: { cursorPaging: { limit, cursor } } }, WIX);
+    const res = await host.must("POST", path, { [key]: { cursorPaging: { limit, cursor } } }, site.headers);
     out.push(...(res.body[list] as T[]));
     const meta = res.body.metadata ?? res.body.pagingMetadata;
     cursor = meta?.cursors?.next || undefined;
@@ -30,7 +44,7 @@ export async function wixPages<T>(
 }
 
 export interface Parked {
-  body: { orderId?: string; itemCodes?: string[]; kind?: string };
+  body: { orderId?: string; itemCodes?: string[]; kind?: string; site?: string };
   reason?: string;
   parkedAs?: string;
 }
@@ -45,6 +59,8 @@ export interface Outcome {
   doubles: string[];
   totalsOff: string[];
   phantomSalesOrders: string[];
+  /** Sales Orders not made with their site's settings (its warehouse). */
+  settingsOff: string[];
   paymentsOff: string[];
   customersOff: string[];
   buyers: number;
@@ -97,16 +113,21 @@ type SalesOrderRow = {
   docstatus: number;
   customer: string;
   status?: string;
+  set_warehouse?: string;
+  /** The Wix site of the order (setup's Custom Field), read with several sites. */
+  wix_site?: string;
 };
-type Payment = { reference_no: string; docstatus: number; payment_type?: string };
+type Payment = { reference_no: string; docstatus: number; payment_type?: string; paid_to?: string };
 
 /** Everything checked at the end, read through the sandboxes' REST APIs and the control routes. */
 export async function outcome(
   host: ChildHost,
   settings: PassSettings,
-  afterSale: AfterSale,
+  afterSales: AfterSale[],
 ): Promise<Outcome> {
-  const orders = await wixPages<Order>(host, "/sandbox/wix/ecom/v1/orders/search", "search", 100, "orders");
+  // ERPNext is one for every site: read once. Order numbers repeat across sites (each Wix site
+  // counts its own): ERPNext references a site's order by erpRef, and with several sites a Sales
+  // Order must also record its site (wix_site) and a payment go to the site's account.
   const sos = await erpList<SalesOrderRow>(host, "Sales Order", [
     "name",
     "po_no",
@@ -114,11 +135,14 @@ export async function outcome(
     "docstatus",
     "customer",
     "status",
+    "set_warehouse",
+    ...(MULTI_SITE ? ["wix_site"] : []),
   ]);
   const payments = await erpList<Payment>(host, "Payment Entry", [
     "reference_no",
     "docstatus",
     "payment_type",
+    "paid_to",
   ]);
   const customers = await erpList<{ name: string; email_id?: string }>(host, "Customer", [
     "name",
@@ -135,7 +159,7 @@ export async function outcome(
 
   const o: Outcome = {
     converged: false,
-    wixOrders: orders.length,
+    wixOrders: 0,
     exactlyOne: 0,
     parkedByDesign: 0,
     parkedOther: [],
@@ -143,6 +167,7 @@ export async function outcome(
     doubles: [],
     totalsOff: [],
     phantomSalesOrders: [],
+    settingsOff: [],
     paymentsOff: [],
     customersOff: [],
     buyers: 0,
@@ -176,55 +201,87 @@ export async function outcome(
     o.parkedReasons.set(shape, (o.parkedReasons.get(shape) ?? 0) + 1);
   }
 
-  // Orders: exactly one live Sales Order, to the cent, or parked with a reason.
+  // Orders: exactly one live Sales Order, to the cent, with the site's settings, or parked with a reason.
   const parkedOrders = new Map(
     (dlq.orders ?? []).filter((m) => m.parkedAs !== "retryable").map((m) => [m.body.orderId, m]),
   );
-  const soByNumber = new Map<string, typeof sos>();
-  for (const so of sos) {
-    if (so.docstatus === 2) continue;
-    soByNumber.set(so.po_no, [...(soByNumber.get(so.po_no) ?? []), so]);
-  }
-  const numbers = new Set(orders.map((w) => w.number));
-  for (const po of soByNumber.keys()) if (!numbers.has(po)) o.phantomSalesOrders.push(po);
+  const catalog: ErpCatalog = {
+    items: await erpList(host, "Item", ["name", "disabled"]),
+    prices: await erpList(host, "Item Price", ["item_code", "price_list", "price_list_rate"]),
+    bins: await erpList(host, "Bin", ["item_code", "warehouse", "actual_qty", "reserved_qty"]),
+  };
+  const known = new Set(SITES.map((s) => s.name));
+  for (const so of sos)
+    if (MULTI_SITE && so.docstatus !== 2 && !known.has(so.wix_site ?? ""))
+      o.phantomSalesOrders.push(`${so.name} (#${so.po_no}): wix_site ${JSON.stringify(so.wix_site ?? null)}`);
   const paidRefs = new Map<string, number>();
   for (const p of payments)
-    if (p.docstatus !== 2) paidRefs.set(p.reference_no, (paidRefs.get(p.reference_no) ?? 0) + 1);
+    if (p.docstatus !== 2) paidRefs.set(paymentKey(p), (paidRefs.get(paymentKey(p)) ?? 0) + 1);
   const customerOfBuyer = new Map<string, Set<string>>();
-  const heldBySku = new Map<string, number>();
-  for (const w of orders) {
-    const live = soByNumber.get(w.number) ?? [];
-    const parked = parkedOrders.get(w.id);
-    if (w.status === "CANCELED") {
-      // Cancelled in Wix: its Sales Order is cancelled too (none live), whatever was paid; an
-      // invoiced one is Closed once credited in full (ERPNext refuses to cancel it: orders/cancel.ts).
-      const open = live.filter((so) => so.status !== "Closed");
-      if (open.length)
-        o.cancelledOff.push(`#${w.number}: ${open.map((so) => so.name).join(", ")} still live`);
-    } else if (live.length > 1) o.doubles.push(`#${w.number}: ${live.map((s) => s.name).join(", ")}`);
-    else if (live.length === 1) {
-      const so = live[0] as (typeof sos)[number];
-      if (so.docstatus !== 1) o.totalsOff.push(`#${w.number}: ${so.name} is a draft`);
-      else if (cents(so.grand_total) !== cents(w.priceSummary.total.amount))
-        o.totalsOff.push(`#${w.number}: ${so.name} ${so.grand_total} vs Wix ${w.priceSummary.total.amount}`);
-      else o.exactlyOne++;
-      const paidCount = paidRefs.get(w.number) ?? 0;
-      if (so.docstatus === 1 && paidCount !== (PAID_STATUSES.has(w.paymentStatus) ? 1 : 0))
-        o.paymentsOff.push(`#${w.number}: ${paidCount} Payment Entries (${w.paymentStatus})`);
-      const email = w.buyerInfo?.email?.trim().toLowerCase() ?? "";
-      customerOfBuyer.set(email, (customerOfBuyer.get(email) ?? new Set()).add(so.customer));
-    } else if (parked) {
-      if (!parked.reason?.trim()) o.parkedOther.push(`#${w.number}: parked without a reason`);
-      else if (w.currency !== COMPANY_CURRENCY && /currency|books in|in [A-Z]{3}/.test(parked.reason))
-        o.parkedByDesign++;
-      else o.parkedOther.push(`#${w.number} (${w.currency}): ${parked.reason}`);
-    } else o.missing.push(`#${w.number} (${w.currency})`);
-    // Sold in Wix, not reserved by a submitted Sales Order: the oversell guard holds it back.
-    if (!live.some((so) => so.docstatus === 1) && w.status === "APPROVED")
-      for (const line of w.lineItems) {
-        const sku = line.physicalProperties?.sku;
-        if (sku) heldBySku.set(sku, (heldBySku.get(sku) ?? 0) + line.quantity);
-      }
+  const sites: SiteRead[] = [];
+  for (const [s, site] of SITES.entries()) {
+    const orders = await wixPages<Order>(
+      host,
+      `${site.wix}/ecom/v1/orders/search`,
+      "search",
+      100,
+      "orders",
+      site,
+    );
+    const mine = MULTI_SITE ? sos.filter((so) => so.wix_site === site.name) : sos;
+    sites.push({ site, orders, sos: mine, afterSale: afterSales[s] as AfterSale });
+    o.wixOrders += orders.length;
+    const label = (number: string) => orderLabel(site, number);
+    const soByNumber = new Map<string, SalesOrderRow[]>();
+    for (const so of mine) {
+      if (so.docstatus === 2) continue;
+      soByNumber.set(so.po_no, [...(soByNumber.get(so.po_no) ?? []), so]);
+      if (so.set_warehouse !== site.warehouse)
+        o.settingsOff.push(`${label(so.po_no)}: ${so.name} from ${so.set_warehouse}, not ${site.warehouse}`);
+    }
+    const refs = new Set(orders.map((w) => erpRef(site, w.number)));
+    for (const po of soByNumber.keys()) if (!refs.has(po)) o.phantomSalesOrders.push(label(po));
+    const heldBySku = new Map<string, number>();
+    for (const w of orders) {
+      const live = soByNumber.get(erpRef(site, w.number)) ?? [];
+      const parked = parkedOrders.get(w.id);
+      if (w.status === "CANCELED") {
+        // Cancelled in Wix: its Sales Order is cancelled too (none live), whatever was paid; an
+        // invoiced one is Closed once credited in full (ERPNext refuses to cancel it: orders/cancel.ts).
+        const open = live.filter((so) => so.status !== "Closed");
+        if (open.length)
+          o.cancelledOff.push(`${label(w.number)}: ${open.map((so) => so.name).join(", ")} still live`);
+      } else if (live.length > 1) o.doubles.push(`${label(w.number)}: ${live.map((s) => s.name).join(", ")}`);
+      else if (live.length === 1) {
+        const so = live[0] as SalesOrderRow;
+        if (so.docstatus !== 1) o.totalsOff.push(`${label(w.number)}: ${so.name} is a draft`);
+        else if (cents(so.grand_total) !== cents(w.priceSummary.total.amount))
+          o.totalsOff.push(
+            `${label(w.number)}: ${so.name} ${so.grand_total} vs Wix ${w.priceSummary.total.amount}`,
+          );
+        else o.exactlyOne++;
+        const paidCount =
+          paidRefs.get(paymentKey({ reference_no: erpRef(site, w.number), paid_to: site.paymentAccount })) ??
+          0;
+        if (so.docstatus === 1 && paidCount !== (PAID_STATUSES.has(w.paymentStatus) ? 1 : 0))
+          o.paymentsOff.push(`${label(w.number)}: ${paidCount} Payment Entries (${w.paymentStatus})`);
+        // One buyer on several sites is one customer.
+        const email = w.buyerInfo?.email?.trim().toLowerCase() ?? "";
+        customerOfBuyer.set(email, (customerOfBuyer.get(email) ?? new Set()).add(so.customer));
+      } else if (parked) {
+        if (!parked.reason?.trim()) o.parkedOther.push(`${label(w.number)}: parked without a reason`);
+        else if (w.currency !== COMPANY_CURRENCY && /currency|books in|in [A-Z]{3}/.test(parked.reason))
+          o.parkedByDesign++;
+        else o.parkedOther.push(`${label(w.number)} (${w.currency}): ${parked.reason}`);
+      } else o.missing.push(`${label(w.number)} (${w.currency})`);
+      // Sold in Wix, not reserved by a submitted Sales Order: the oversell guard holds it back.
+      if (!live.some((so) => so.docstatus === 1) && w.status === "APPROVED")
+        for (const line of w.lineItems) {
+          const sku = line.physicalProperties?.sku;
+          if (sku) heldBySku.set(sku, (heldBySku.get(sku) ?? 0) + line.quantity);
+        }
+    }
+    await itemChecks(host, o, catalog, site, heldBySku, dlq.products ?? []);
   }
   // One customer per buyer: every Sales Order of a buyer names the same customer, and ERPNext
   // holds one customer with that e-mail.
@@ -240,77 +297,6 @@ export async function outcome(
         `${email}: ${[...names].join(", ")} on orders, ${byEmail.get(email) ?? 0} with the e-mail`,
       );
   }
-
-  // Items: every publishable item for sale in Wix at its ERPNext price with its sellable stock;
-  // none of the others for sale.
-  const items = await erpList<{ name: string; disabled?: number }>(host, "Item", ["name", "disabled"]);
-  const prices = await erpList<{ item_code: string; price_list: string; price_list_rate: unknown }>(
-    host,
-    "Item Price",
-    ["item_code", "price_list", "price_list_rate"],
-  );
-  const bins = await erpList<{ item_code: string; actual_qty: number; reserved_qty: number }>(host, "Bin", [
-    "item_code",
-    "actual_qty",
-    "reserved_qty",
-  ]);
-  type Variant = {
-    sku: string;
-    visible?: boolean;
-    price: { actualPrice: Money };
-    productData: { visible?: boolean };
-  };
-  const variants = await wixPages<Variant>(
-    host,
-    "/sandbox/wix/stores/v3/products/search-variants",
-    "search",
-    100,
-    "variants",
-  );
-  const inventory = await wixPages<{ quantity?: number; product?: { variantSku?: string } }>(
-    host,
-    "/sandbox/wix/stores/v3/inventory-items/query",
-    "query",
-    1000,
-    "inventoryItems",
-  );
-  const priceOf = new Map(
-    prices.filter((p) => p.price_list === "Standard Selling").map((p) => [p.item_code, p.price_list_rate]),
-  );
-  const stockOf = new Map<string, number>();
-  for (const b of bins)
-    stockOf.set(b.item_code, (stockOf.get(b.item_code) ?? 0) + b.actual_qty - b.reserved_qty);
-  const variantOf = new Map(variants.map((v) => [v.sku, v]));
-  const quantityOf = new Map(inventory.map((i) => [i.product?.variantSku, i.quantity]));
-  const parkedItems = new Map<string, Parked>();
-  for (const m of dlq.products ?? []) for (const code of m.body.itemCodes ?? []) parkedItems.set(code, m);
-  for (const item of items) {
-    const price = priceOf.get(item.name);
-    const v = variantOf.get(item.name);
-    const forSale = Boolean(v && v.visible !== false && v.productData.visible !== false);
-    if (!publishable(price) || item.disabled) {
-      o.unpublishable++;
-      if (forSale)
-        o.forSaleWrongly.push(
-          `${JSON.stringify(item.name)} at ${v?.price.actualPrice.amount} (ERPNext: ${JSON.stringify(price)})`,
-        );
-      continue;
-    }
-    o.publishable++;
-    if (!forSale) {
-      const parked = parkedItems.get(item.name);
-      if (parked) o.parkedOther.push(`item ${JSON.stringify(item.name)}: ${parked.reason}`);
-      else o.itemsMissing.push(JSON.stringify(item.name));
-      continue;
-    }
-    if (cents(v?.price.actualPrice.amount) !== cents(price))
-      o.priceOff.push(`${JSON.stringify(item.name)}: Wix ${v?.price.actualPrice.amount}, ERPNext ${price}`);
-    const expected = Math.max(0, (stockOf.get(item.name) ?? 0) - (heldBySku.get(item.name) ?? 0));
-    if (quantityOf.get(item.name) !== expected)
-      o.quantityOff.push(
-        `${JSON.stringify(item.name)}: Wix ${quantityOf.get(item.name)}, expected ${expected}`,
-      );
-  }
   o.converged =
     queued === 0 &&
     o.parkedRetryable === 0 &&
@@ -318,6 +304,7 @@ export async function outcome(
       o.missing,
       o.doubles,
       o.totalsOff,
+      o.settingsOff,
       o.paymentsOff,
       o.customersOff,
       o.priceOff,
@@ -330,8 +317,8 @@ export async function outcome(
   // What the merchant did after the sale, then the books: the audit finds no difference but the
   // orders parked by design (their currency). Both read much more, so only once the rest holds.
   if (o.baseConverged) {
-    await afterSaleChecks(host, o, { orders, sos, payments }, settings, afterSale);
-    await audit(host, o, new Map(orders.map((w) => [w.number, w.currency])));
+    await afterSaleChecks(host, o, sites, payments, settings);
+    await audit(host, o, sites);
     o.converged = [
       o.cancelledOff,
       o.fulfilmentOff,
@@ -343,6 +330,110 @@ export async function outcome(
     ].every((l) => l.length === 0);
   }
   return o;
+}
+
+/** A Payment Entry's key: its order number, and with several sites the site's account it was paid to. */
+const paymentKey = (p: { reference_no: string; paid_to?: string }) =>
+  MULTI_SITE ? `${p.paid_to} ${p.reference_no}` : p.reference_no;
+
+/** ERPNext's items, prices and stock, read once for every site. */
+interface ErpCatalog {
+  items: { name: string; disabled?: number }[];
+  prices: { item_code: string; price_list: string; price_list_rate: unknown }[];
+  bins: { item_code: string; warehouse: string; actual_qty: number; reserved_qty: number }[];
+}
+
+/** What outcome() read of one site, for the after-sale checks and the audit. */
+interface SiteRead {
+  site: ChaosSite;
+  orders: Order[];
+  /** Its Sales Orders (all, with one site). */
+  sos: SalesOrderRow[];
+  afterSale: AfterSale;
+}
+
+/**
+ * Items on one site: every item with a publishable price in the site's price list is for sale on
+ * its Wix at that price with the sellable stock of its warehouse (with one site: of them all);
+ * none of the others for sale there.
+ */
+async function itemChecks(
+  host: ChildHost,
+  o: Outcome,
+  catalog: ErpCatalog,
+  site: ChaosSite,
+  heldBySku: Map<string, number>,
+  parkedProducts: Parked[],
+): Promise<void> {
+  const label = (text: string) => (MULTI_SITE ? `${site.name}: ${text}` : text);
+  const { items, prices, bins } = catalog;
+  type Variant = {
+    sku: string;
+    visible?: boolean;
+    price: { actualPrice: Money };
+    productData: { visible?: boolean };
+  };
+  const variants = await wixPages<Variant>(
+    host,
+    `${site.wix}/stores/v3/products/search-variants`,
+    "search",
+    100,
+    "variants",
+    site,
+  );
+  const inventory = await wixPages<{ quantity?: number; product?: { variantSku?: string } }>(
+    host,
+    `${site.wix}/stores/v3/inventory-items/query`,
+    "query",
+    1000,
+    "inventoryItems",
+    site,
+  );
+  const priceOf = new Map(
+    prices.filter((p) => p.price_list === site.priceList).map((p) => [p.item_code, p.price_list_rate]),
+  );
+  const stockOf = new Map<string, number>();
+  for (const b of bins)
+    if (!MULTI_SITE || b.warehouse === site.warehouse)
+      stockOf.set(b.item_code, (stockOf.get(b.item_code) ?? 0) + b.actual_qty - b.reserved_qty);
+  const variantOf = new Map(variants.map((v) => [v.sku, v]));
+  const quantityOf = new Map(inventory.map((i) => [i.product?.variantSku, i.quantity]));
+  // An item parked for this site (a message naming it), or for every site (naming none).
+  const parkedItems = new Map<string, Parked>();
+  for (const m of parkedProducts)
+    if (!MULTI_SITE || !m.body.site || m.body.site === site.name)
+      for (const code of m.body.itemCodes ?? []) parkedItems.set(code, m);
+  for (const item of items) {
+    const price = priceOf.get(item.name);
+    const v = variantOf.get(item.name);
+    const forSale = Boolean(v && v.visible !== false && v.productData.visible !== false);
+    if (!publishable(price) || item.disabled) {
+      o.unpublishable++;
+      if (forSale)
+        o.forSaleWrongly.push(
+          label(
+            `${JSON.stringify(item.name)} at ${v?.price.actualPrice.amount} (ERPNext: ${JSON.stringify(price)})`,
+          ),
+        );
+      continue;
+    }
+    o.publishable++;
+    if (!forSale) {
+      const parked = parkedItems.get(item.name);
+      if (parked) o.parkedOther.push(label(`item ${JSON.stringify(item.name)}: ${parked.reason}`));
+      else o.itemsMissing.push(label(JSON.stringify(item.name)));
+      continue;
+    }
+    if (cents(v?.price.actualPrice.amount) !== cents(price))
+      o.priceOff.push(
+        label(`${JSON.stringify(item.name)}: Wix ${v?.price.actualPrice.amount}, ERPNext ${price}`),
+      );
+    const expected = Math.max(0, (stockOf.get(item.name) ?? 0) - (heldBySku.get(item.name) ?? 0));
+    if (quantityOf.get(item.name) !== expected)
+      o.quantityOff.push(
+        label(`${JSON.stringify(item.name)}: Wix ${quantityOf.get(item.name)}, expected ${expected}`),
+      );
+  }
 }
 
 type Doc = Record<string, unknown>;
@@ -373,33 +464,60 @@ const shown = (m: Map<string, number>) =>
 async function afterSaleChecks(
   host: ChildHost,
   o: Outcome,
-  read: { orders: Order[]; sos: SalesOrderRow[]; payments: Payment[] },
+  sites: SiteRead[],
+  payments: Payment[],
   settings: PassSettings,
-  afterSale: AfterSale,
 ): Promise<void> {
-  const erpDoc = async (doctype: string, name: string) =>
-    (
-      await host.must(
-        "GET",
-        `/sandbox/erpnext/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`,
-        undefined,
-        ERP,
-      )
-    ).body.data as Doc;
-  const poOf = new Map(read.sos.map((so) => [so.name, so.po_no]));
-  const notes = (
-    await erpList<{ name: string; docstatus: number; is_return?: number; wix_fulfillment_id?: string }>(
-      host,
-      "Delivery Note",
-      ["name", "docstatus", "is_return", "wix_fulfillment_id"],
+  // The submitted Delivery Notes and their rows, read once for every site.
+  const notes: Note[] = [];
+  for (const note of await erpList<Omit<Note, "items">>(host, "Delivery Note", [
+    "name",
+    "docstatus",
+    "is_return",
+    "wix_fulfillment_id",
+  ]))
+    if (note.docstatus === 1 && !note.is_return)
+      notes.push({ ...note, items: (await erpDoc(host, "Delivery Note", note.name)).items as NoteRow[] });
+  for (const read of sites) await siteAfterSaleChecks(host, o, read, notes, payments, settings);
+}
+
+type Note = {
+  name: string;
+  docstatus: number;
+  is_return?: number;
+  wix_fulfillment_id?: string;
+  items: NoteRow[];
+};
+
+const erpDoc = async (host: ChildHost, doctype: string, name: string) =>
+  (
+    await host.must(
+      "GET",
+      `/sandbox/erpnext/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`,
+      undefined,
+      ERP,
     )
-  ).filter((n) => n.docstatus === 1 && !n.is_return);
+  ).body.data as Doc;
+
+/** One site's after-sale checks (afterSaleChecks): its orders, its Sales Orders, its Wix. */
+async function siteAfterSaleChecks(
+  host: ChildHost,
+  o: Outcome,
+  read: SiteRead,
+  notes: Note[],
+  payments: Payment[],
+  settings: PassSettings,
+): Promise<void> {
+  const { site, afterSale } = read;
+  const label = (number: string) => orderLabel(site, number);
+  // Only rows against this site's Sales Orders count (names are unique across sites), by Wix number.
+  const numberOf = new Map(read.orders.map((w) => [erpRef(site, w.number), w.number]));
+  const poOf = new Map(read.sos.map((so) => [so.name, numberOf.get(so.po_no) ?? `(po_no ${so.po_no})`]));
   const delivered = new Map<string, Map<string, number>>();
   const notesOfSo = new Map<string, string[]>();
   const noteQty = new Map<string, number>();
   for (const note of notes) {
-    const rows = (await erpDoc("Delivery Note", note.name)).items as NoteRow[];
-    for (const row of rows) {
+    for (const row of note.items) {
       const number = poOf.get(row.against_sales_order ?? "");
       if (!number) continue;
       if (!delivered.has(number)) delivered.set(number, new Map());
@@ -420,9 +538,9 @@ async function afterSaleChecks(
   for (let i = 0; i < shipped.length; i += 100) {
     const res = await host.must(
       "POST",
-      "/sandbox/wix/ecom/v1/fulfillments/list-by-ids",
+      `${site.wix}/ecom/v1/fulfillments/list-by-ids`,
       { orderIds: shipped.slice(i, i + 100).map((w) => w.id) },
-      WIX,
+      site.headers,
     );
     for (const entry of res.body.ordersWithFulfillments as { orderId: string; fulfillments?: Fulfilment[] }[])
       fulfilmentsOf.set(entry.orderId, entry.fulfillments ?? []);
@@ -434,7 +552,7 @@ async function afterSaleChecks(
       for (const l of f.lineItems) add(inWix, skuOf.get(l.id) ?? `(line ${l.id})`, l.quantity);
     const inErpnext = delivered.get(w.number) ?? new Map();
     if (!same(inWix, inErpnext))
-      o.fulfilmentOff.push(`#${w.number}: Wix ${shown(inWix)}; Delivery Notes ${shown(inErpnext)}`);
+      o.fulfilmentOff.push(`${label(w.number)}: Wix ${shown(inWix)}; Delivery Notes ${shown(inErpnext)}`);
   }
 
   if (settings.fulfilmentSource === "wix") {
@@ -449,9 +567,11 @@ async function afterSaleChecks(
       for (const f of fulfilmentsOf.get(w.id) ?? []) {
         const made = notes.filter((n) => n.wix_fulfillment_id === f.id);
         if (made.length !== 1)
-          o.wixNotesOff.push(`#${w.number} fulfilment ${f.id}: ${made.length} submitted Delivery Notes`);
+          o.wixNotesOff.push(
+            `${label(w.number)} fulfilment ${f.id}: ${made.length} submitted Delivery Notes`,
+          );
         else if ((moved.get(made[0]?.name as string) ?? 0) !== -(noteQty.get(made[0]?.name as string) ?? 0))
-          o.wixNotesOff.push(`#${w.number} ${made[0]?.name}: stock did not leave ERPNext`);
+          o.wixNotesOff.push(`${label(w.number)} ${made[0]?.name}: stock did not leave ERPNext`);
       }
   }
 
@@ -459,52 +579,60 @@ async function afterSaleChecks(
   for (const a of afterSale.amended) {
     const w = byNumber.get(a.number);
     if (docstatusOf.get(a.from) !== 2)
-      o.amendedOff.push(`#${a.number}: ${a.from} (amended) is not cancelled`);
+      o.amendedOff.push(`${label(a.number)}: ${a.from} (amended) is not cancelled`);
     if (docstatusOf.get(a.to) !== 1)
-      o.amendedOff.push(`#${a.number}: ${a.to} (the amendment) is not submitted`);
+      o.amendedOff.push(`${label(a.number)}: ${a.to} (the amendment) is not submitted`);
     if (!notesOfSo.get(a.to)?.length)
-      o.amendedOff.push(`#${a.number}: no submitted Delivery Note against ${a.to}`);
+      o.amendedOff.push(`${label(a.number)}: no submitted Delivery Note against ${a.to}`);
     if (!w || !(fulfilmentsOf.get(w.id) ?? []).length)
-      o.amendedOff.push(`#${a.number}: no fulfilment in Wix for ${a.to}`);
+      o.amendedOff.push(`${label(a.number)}: no fulfilment in Wix for ${a.to}`);
   }
 
   if (afterSale.cancelledAndRefunded.length) {
-    // What the open orders still owe, per item: the Bins must reserve exactly that.
+    // What the site's open orders still owe, per item: the Bins (of its warehouse, with several
+    // sites) must reserve exactly that.
     const owed = new Map<string, number>();
     for (const so of read.sos.filter((s) => s.docstatus === 1)) {
-      const doc = await erpDoc("Sales Order", so.name);
+      const doc = await erpDoc(host, "Sales Order", so.name);
       if (doc.status === "Closed") continue;
       for (const row of doc.items as SoItem[])
         add(owed, row.item_code, Math.max(0, Number(row.qty) - Number(row.delivered_qty ?? 0)));
     }
     const reserved = new Map<string, number>();
-    for (const b of await erpList<{ item_code: string; reserved_qty: number }>(host, "Bin", [
-      "item_code",
-      "reserved_qty",
-    ]))
-      add(reserved, b.item_code, Number(b.reserved_qty));
+    for (const b of await erpList<{ item_code: string; warehouse: string; reserved_qty: number }>(
+      host,
+      "Bin",
+      ["item_code", "warehouse", "reserved_qty"],
+    ))
+      if (!MULTI_SITE || b.warehouse === site.warehouse) add(reserved, b.item_code, Number(b.reserved_qty));
     for (const c of afterSale.cancelledAndRefunded) {
-      const mine = read.sos.filter((so) => so.po_no === c.number);
+      const mine = read.sos.filter((so) => so.po_no === erpRef(site, c.number));
       if (!mine.length || mine.some((so) => so.docstatus !== 2 && so.status !== "Closed"))
         o.cancelRefundOff.push(
-          `#${c.number}: Sales Orders ${mine.map((so) => `${so.name} (docstatus ${so.docstatus}, ${so.status})`).join(", ") || "none"}`,
+          `${label(c.number)}: Sales Orders ${mine.map((so) => `${so.name} (docstatus ${so.docstatus}, ${so.status})`).join(", ") || "none"}`,
         );
-      const tx = await host.must("GET", `/sandbox/wix/ecom/v1/payments/orders/${c.id}`, undefined, WIX);
+      const tx = await host.must(
+        "GET",
+        `${site.wix}/ecom/v1/payments/orders/${c.id}`,
+        undefined,
+        site.headers,
+      );
       const refundIds = new Set(
         ((tx.body.orderTransactions?.refunds ?? []) as { id: string }[]).map((r) => r.id),
       );
-      const live = read.payments.filter((p) => p.docstatus === 1);
-      const paidIn = live.filter((p) => p.payment_type === "Receive" && p.reference_no === c.number).length;
+      const live = payments.filter((p) => p.docstatus === 1);
+      const inKey = paymentKey({ reference_no: erpRef(site, c.number), paid_to: site.paymentAccount });
+      const paidIn = live.filter((p) => p.payment_type === "Receive" && paymentKey(p) === inKey).length;
       const paidOut = live.filter((p) => p.payment_type === "Pay" && refundIds.has(p.reference_no)).length;
       if (paidIn !== 1 || paidOut !== 1)
         o.cancelRefundOff.push(
-          `#${c.number}: ${paidIn} Payment Entries in, ${paidOut} out (expected 1 and 1)`,
+          `${label(c.number)}: ${paidIn} Payment Entries in, ${paidOut} out (expected 1 and 1)`,
         );
       for (const line of byNumber.get(c.number)?.lineItems ?? []) {
         const sku = line.physicalProperties?.sku;
         if (sku && (reserved.get(sku) ?? 0) !== (owed.get(sku) ?? 0))
           o.cancelRefundOff.push(
-            `#${c.number}: ${JSON.stringify(sku)} reserved ${reserved.get(sku) ?? 0}, open orders owe ${owed.get(sku) ?? 0}`,
+            `${label(c.number)}: ${JSON.stringify(sku)} reserved ${reserved.get(sku) ?? 0}, open orders owe ${owed.get(sku) ?? 0}`,
           );
       }
     }
@@ -526,50 +654,73 @@ async function afterSaleChecks(
       for (const l of w.lineItems) add(ordered, l.physicalProperties?.sku ?? `(line ${l.id})`, l.quantity);
       const inErpnext = delivered.get(w.number) ?? new Map<string, number>();
       const whole = [...ordered].every(([sku, qty]) => (inErpnext.get(sku) ?? 0) >= qty);
-      const mine = invoices.filter((si) => si.po_no === w.number);
+      const mine = invoices.filter((si) => si.po_no === erpRef(site, w.number));
       if (!whole) {
         if (mine.length > 1)
-          o.invoicesOff.push(`#${w.number}: partly delivered, ${mine.length} Sales Invoices`);
+          o.invoicesOff.push(`${label(w.number)}: partly delivered, ${mine.length} Sales Invoices`);
         continue;
       }
       if (mine.length !== 1)
         o.invoicesOff.push(
-          `#${w.number}: ${mine.length} Sales Invoices (${mine.map((si) => si.name).join(", ")})`,
+          `${label(w.number)}: ${mine.length} Sales Invoices (${mine.map((si) => si.name).join(", ")})`,
         );
       else if (cents(mine[0]?.grand_total) !== cents(w.priceSummary.total.amount))
         o.invoicesOff.push(
-          `#${w.number}: ${mine[0]?.name} ${mine[0]?.grand_total} vs Wix ${w.priceSummary.total.amount}`,
+          `${label(w.number)}: ${mine[0]?.name} ${mine[0]?.grand_total} vs Wix ${w.priceSummary.total.amount}`,
         );
     }
   }
 }
 
-/** The audit job over the run's orders (all updated today, whatever the clock: yesterday to tomorrow). */
-export async function audit(host: ChildHost, o: Outcome, currencyOf: Map<string, string>): Promise<void> {
+/**
+ * The audit job over the run's orders (all updated today, whatever the clock: yesterday to
+ * tomorrow). With several sites it runs per site and answers {sites: {name: result}} (functions/jobs.ts).
+ */
+export async function audit(host: ChildHost, o: Outcome, sites: SiteRead[]): Promise<void> {
   const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
   const res = await host.call("POST", `/jobs/monthly-audit?from=${day(-1)}&to=${day(1)}`);
   if (res.status !== 200) {
     o.auditOff = [`the audit did not run: ${res.status} ${JSON.stringify(res.body)?.slice(0, 200)}`];
     return;
   }
-  const result = res.body as {
+  type AuditAnswer = {
     checked: number;
     differing: number;
     differences: { orderNumber: string; kind: string; detail: string; reason?: string }[];
     leftOut: number;
   };
-  o.audited = { checked: result.checked, differing: result.differing };
-  o.auditOff = result.differences
-    .filter(
-      (d) =>
-        !(
-          d.kind === "parked" &&
-          currencyOf.get(d.orderNumber) !== COMPANY_CURRENCY &&
-          /currency|books in|in [A-Z]{3}/.test(d.reason ?? "")
-        ),
-    )
-    .map((d) => `#${d.orderNumber} ${d.kind}: ${d.detail}`);
-  if (result.leftOut) o.auditOff.push(`${result.leftOut} more differences not listed`);
+  o.auditOff = [];
+  o.audited = { checked: 0, differing: 0 };
+  for (const { site, orders } of sites) {
+    const result = (MULTI_SITE ? res.body.sites?.[site.name] : res.body) as AuditAnswer | undefined;
+    if (!result?.differences) {
+      o.auditOff.push(`${site.name}: no audit result in ${JSON.stringify(res.body)?.slice(0, 200)}`);
+      continue;
+    }
+    // By the Wix number or the ERPNext reference, whichever the audit names the order by.
+    const currencyOf = new Map(
+      orders.flatMap((w) => [
+        [w.number, w.currency],
+        [erpRef(site, w.number), w.currency],
+      ]),
+    );
+    o.audited.checked += result.checked;
+    o.audited.differing += result.differing;
+    o.auditOff.push(
+      ...result.differences
+        .filter(
+          (d) =>
+            !(
+              d.kind === "parked" &&
+              currencyOf.get(d.orderNumber) !== COMPANY_CURRENCY &&
+              /currency|books in|in [A-Z]{3}/.test(d.reason ?? "")
+            ),
+        )
+        .map((d) => `${orderLabel(site, d.orderNumber)} ${d.kind}: ${d.detail}`),
+    );
+    if (result.leftOut)
+      o.auditOff.push(`${orderLabel(site, "")}: ${result.leftOut} more differences not listed`);
+  }
 }
 
 // --- report --------------------------------------------------------------------------------
@@ -586,6 +737,7 @@ export function failures(r: RunResult): string[] {
   list("Wix orders with no Sales Order and not parked (lost, or not synced yet if not converged)", f.missing);
   list("Sales Orders off the Wix total (or left drafts)", f.totalsOff);
   list("Sales Orders of no Wix order", f.phantomSalesOrders);
+  list("Sales Orders not from their site's warehouse", f.settingsOff);
   list("paid orders without exactly one Payment Entry", f.paymentsOff);
   list("buyers without exactly one customer", f.customersOff);
   list("items priced differently in Wix", f.priceOff);

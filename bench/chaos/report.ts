@@ -1,4 +1,4 @@
-import { QUEUE_NAMES, seconds } from "./config";
+import { MULTI_SITE, QUEUE_NAMES, SITES, seconds } from "./config";
 import type { RunResult } from "./scenario";
 
 export function report(results: RunResult[]): void {
@@ -6,6 +6,10 @@ export function report(results: RunResult[]): void {
     Object.fromEntries([["figure", figure], ...results.map((r) => [r.label, String(value(r))])]);
   const f = (r: RunResult) => r.final;
   console.log("\n## Figures (chaos run, and the clean baseline of the same invocation)");
+  if (MULTI_SITE)
+    console.log(
+      `${SITES.length} Wix sites (${SITES.map((s) => `${s.name}: ${s.priceList}, ${s.warehouse}`).join("; ")}); orders and items are counted over them all`,
+    );
   console.table([
     row(
       "items (hostile names and codes; 0 and non-numeric prices)",
@@ -47,6 +51,7 @@ export function report(results: RunResult[]): void {
     row("Wix orders parked by design (not the company currency)", (r) => f(r).parkedByDesign),
     row("Wix orders with 2+ Sales Orders", (r) => f(r).doubles.length),
     row("Sales Orders off the Wix total", (r) => f(r).totalsOff.length),
+    row("Sales Orders not from their site's warehouse", (r) => f(r).settingsOff.length),
     row("paid orders without exactly 1 Payment Entry", (r) => f(r).paymentsOff.length),
     row("buyers / buyers without exactly 1 customer", (r) => `${f(r).buyers} / ${f(r).customersOff.length}`),
     row(

@@ -1,7 +1,18 @@
-import { type AfterSale, afterSales, type PassSettings, type PlacedOrder } from "./after-sale";
-import { AFTER_SALE_SECONDS, CONVERGE_SECONDS, DRIVER, ERP, OUTAGE_SECONDS, seconds, sleep } from "./config";
+import { type AfterSale, afterSales, type PassSettings, type PlacedOrder, together } from "./after-sale";
+import {
+  AFTER_SALE_SECONDS,
+  CONVERGE_SECONDS,
+  DRIVER,
+  ERP,
+  MULTI_SITE,
+  OUTAGE_SECONDS,
+  SITES,
+  SITES_ENV,
+  seconds,
+  sleep,
+} from "./config";
 import { buyerCount, catalog, checkouts, storedCode } from "./data";
-import { armFaults, disarm, SCHEDULE_LENGTH } from "./faults";
+import { armFaults, disarm, ERPNEXT_SANDBOX, SCHEDULE_LENGTH } from "./faults";
 import { ChildHost, pool } from "./host";
 import { type Outcome, outcome } from "./invariants";
 
@@ -13,7 +24,10 @@ export interface Pass {
   size: { items: number; orders: number };
   /** 20% of API calls fail (CHAOS_FAULT_RATE) while checkouts and after-sales go on. */
   faults: boolean;
-  /** Wix answers 503 to everything for CHAOS_OUTAGE_SECONDS, a third of the way before the end. */
+  /**
+   * Wix answers 503 to everything for CHAOS_OUTAGE_SECONDS, a third of the way before the end
+   * (with several sites, the first site's Wix only: the others go on).
+   */
   outage: boolean;
   /** The host is killed (SIGKILL) a third of the way in and started again on the same DATA_DIR. */
   kill: boolean;
@@ -34,7 +48,10 @@ export interface RunResult {
   faultsFired: { erpnext: number; wix: number };
   outageMs?: number;
   deliveriesRefused: number;
+  /** Every site's after-sale work together (the figures). */
   afterSale: AfterSale;
+  /** Each site's (SITES' order), for its invariants. */
+  afterSales: AfterSale[];
   convergeMs?: number;
   /** When orders, payments, customers and items first agreed (before the after-sale checks and the audit). */
   coreMs?: number;
@@ -55,7 +72,7 @@ export async function run(pass: Pass): Promise<RunResult> {
     Boolean,
   );
   console.log(
-    `\n## ${label}: ${size.items} items, ${size.orders} orders${what.length ? `, with ${what.join(", ")}` : ""}; FULFILMENT_SOURCE=${settings.fulfilmentSource} INVOICE_ON=${settings.invoiceOn}`,
+    `\n## ${label}: ${size.items} items, ${size.orders} orders${MULTI_SITE ? ` on each of ${SITES.length} Wix sites (${SITES.map((s) => s.name).join(", ")})` : ""}${what.length ? `, with ${what.join(", ")}` : ""}; FULFILMENT_SOURCE=${settings.fulfilmentSource} INVOICE_ON=${settings.invoiceOn}`,
   );
   const host = new ChildHost({
     FULFILMENT_SOURCE: settings.fulfilmentSource,
@@ -72,29 +89,33 @@ export async function run(pass: Pass): Promise<RunResult> {
     JOB_DLQ_REDRIVE_EVERY: "20s",
     JOB_INVENTORY_DELTA_EVERY: "20s",
     JOB_PRODUCT_CATCHUP_EVERY: "30s",
+    ...SITES_ENV,
   });
   const log = (line: string) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${line}`);
   try {
     await host.start();
     const fired = { erpnext: 0, wix: 0 };
-    let armed = { erpnext: 0, wix: 0 };
+    // Faults armed on each sandbox, by its control path (ERPNext's, each site's Wix).
+    const wixes = SITES.map((s) => s.wix);
+    const armed = new Map<string, number>();
     const arm = async () => {
       if (!pass.faults) return;
-      await armFaults(host, ["erpnext", "wix"]);
-      armed = { erpnext: SCHEDULE_LENGTH, wix: SCHEDULE_LENGTH };
+      await armFaults(host, [ERPNEXT_SANDBOX, ...wixes]);
+      for (const path of [ERPNEXT_SANDBOX, ...wixes]) armed.set(path, SCHEDULE_LENGTH);
     };
-    const stopFaults = async (systems: ("erpnext" | "wix")[]) => {
-      for (const sys of systems) {
-        if (!armed[sys]) continue;
-        fired[sys] += armed[sys] - (await disarm(host, sys));
-        armed[sys] = 0;
+    const stopFaults = async (paths: string[]) => {
+      for (const path of paths) {
+        const count = armed.get(path);
+        if (!count) continue;
+        fired[path === ERPNEXT_SANDBOX ? "erpnext" : "wix"] += count - (await disarm(host, path));
+        armed.delete(path);
       }
     };
     await arm();
 
     // Catalog: each item and its price through ERPNext's REST API (webhooks follow), then stock.
     const started = Date.now();
-    const plan = catalog(size.items, pass.prefix);
+    const plan = catalog(size.items, pass.prefix, SITES.length);
     await pool(plan, 8, async (item) => {
       await host.must(
         "POST",
@@ -108,44 +129,53 @@ export async function run(pass: Pass): Promise<RunResult> {
         },
         ERP,
       );
-      await host.must(
-        "POST",
-        `/sandbox/erpnext/api/resource/Item%20Price?${DRIVER}`,
-        {
-          item_code: storedCode(item.code),
-          price_list: "Standard Selling",
-          price_list_rate: item.price,
-          uom: "Nos",
-        },
-        ERP,
-      );
+      // Each site's price list (an item may be in one only).
+      for (const [s, site] of SITES.entries()) {
+        if (item.prices[s] === undefined) continue;
+        await host.must(
+          "POST",
+          `/sandbox/erpnext/api/resource/Item%20Price?${DRIVER}`,
+          {
+            item_code: storedCode(item.code),
+            price_list: site.priceList,
+            price_list_rate: item.prices[s],
+            uom: "Nos",
+          },
+          ERP,
+        );
+      }
     });
-    for (let i = 0; i < plan.length; i += 100) {
-      const rows = plan
-        .slice(i, i + 100)
-        .map((it) => ({ item_code: storedCode(it.code), qty: 500, t_warehouse: "Stores - SC" }));
-      await host.must(
-        "POST",
-        `/sandbox/erpnext/api/resource/Stock%20Entry?${DRIVER}`,
-        { docstatus: 1, items: rows },
-        ERP,
-      );
-    }
+    // Stock in each site's warehouse, a different quantity in each.
+    for (const [s, site] of SITES.entries())
+      for (let i = 0; i < plan.length; i += 100) {
+        const rows = plan
+          .slice(i, i + 100)
+          .map((it) => ({ item_code: storedCode(it.code), qty: 500 - 200 * s, t_warehouse: site.warehouse }));
+        await host.must(
+          "POST",
+          `/sandbox/erpnext/api/resource/Stock%20Entry?${DRIVER}`,
+          { docstatus: 1, items: rows },
+          ERP,
+        );
+      }
     const catalogMs = Date.now() - started;
     log(`catalog entered in ERPNext in ${seconds(catalogMs)} s; checkouts start (the catalog still syncs)`);
 
-    // Checkouts, each order's events delivered 3 times at once and out of order.
-    const orders = checkouts(size.orders, plan);
+    // Checkouts, each order's events delivered 3 times at once and out of order; with several
+    // sites each gets its own (the same buyers), the sites' taken in turn.
+    const perSite = SITES.map((_, s) => checkouts(size.orders, plan, s));
+    const orders =
+      perSite[0]?.flatMap((_, k) => perSite.map((list, s) => ({ s, k, checkout: list[k] }))) ?? [];
     const killAt = pass.kill ? Math.floor(orders.length * 0.35) : -1;
     const outageAt = pass.outage ? Math.floor(orders.length * 0.65) : -1;
     let restartMs: number | undefined;
     let outage: Promise<number> | undefined;
     let deliveriesRefused = 0;
     let placed = 0;
-    const placedOrders: PlacedOrder[] = [];
+    const placedOrders: PlacedOrder[][] = SITES.map(() => []);
     let paused: Promise<void> | undefined;
     const ordersStarted = Date.now();
-    await pool(orders, 6, async (order, i) => {
+    await pool(orders, 6, async ({ s, k, checkout }, i) => {
       if (i === killAt) {
         paused = (async () => {
           log(`SIGKILL after ${i} checkouts`);
@@ -158,21 +188,23 @@ export async function run(pass: Pass): Promise<RunResult> {
       if (i === outageAt) {
         outage = (async () => {
           const began = Date.now();
-          log(`Wix outage: every Wix call answers 503 for ${OUTAGE_SECONDS} s`);
-          await stopFaults(["wix"]);
-          await host.must("POST", "/sandbox/wix/_faults", { status: 503, count: 1_000_000 });
-          armed.wix = 1_000_000;
+          const down = SITES[0]?.wix as string;
+          const which = MULTI_SITE ? ` of site ${SITES[0]?.name} (the others go on)` : "";
+          log(`Wix outage: every Wix call${which} answers 503 for ${OUTAGE_SECONDS} s`);
+          await stopFaults([down]);
+          await host.must("POST", `${down}/_faults`, { status: 503, count: 1_000_000 });
+          armed.set(down, 1_000_000);
           await sleep(OUTAGE_SECONDS * 1000);
-          await stopFaults(["wix"]); // the outage's 503s count as fired faults too
-          await armFaults(host, ["wix"]);
-          armed.wix = SCHEDULE_LENGTH;
+          await stopFaults([down]); // the outage's 503s count as fired faults too
+          await armFaults(host, [down]);
+          armed.set(down, SCHEDULE_LENGTH);
           log("Wix outage over; 20% faults again");
           return Date.now() - began;
         })();
       }
       await paused;
-      const res = await host.must("POST", "/sandbox/wix/_orders", order);
-      placedOrders[i] = res.body.order as PlacedOrder;
+      const res = await host.must("POST", `${SITES[s]?.wix}/_orders`, checkout);
+      (placedOrders[s] as PlacedOrder[])[k] = res.body.order as PlacedOrder;
       placed++;
       deliveriesRefused += ((res.body.delivered ?? []) as { status: unknown }[]).filter(
         (d) => d.status !== 200,
@@ -184,9 +216,13 @@ export async function run(pass: Pass): Promise<RunResult> {
     // After the sale, under the faults for at most CHAOS_AFTER_SALE_SECONDS: an order the faults
     // hold back longer (a claim left by a lost answer waits out its lease) gets its steps once
     // they stop, within the convergence window.
-    const work = afterSales(host, placedOrders, buyerCount(orders.length), settings);
-    await work.until(AFTER_SALE_SECONDS * 1000);
-    const afterSale = work.done;
+    const work = SITES.map((site, s) =>
+      afterSales(host, site, placedOrders[s] as PlacedOrder[], buyerCount(size.orders), settings),
+    );
+    const workUntil = (ms: number) => Promise.all(work.map((w) => w.until(ms)));
+    await workUntil(AFTER_SALE_SECONDS * 1000);
+    const siteAfterSales = work.map((w) => w.done);
+    let afterSale = together(siteAfterSales);
     const where = settings.fulfilmentSource === "erpnext" ? "in ERPNext" : "in Wix";
     log(
       `${afterSale.shipped} orders shipped ${where} (${afterSale.joined.length} pairs in one note, ${afterSale.amended.length} amended first` +
@@ -197,11 +233,12 @@ export async function run(pass: Pass): Promise<RunResult> {
         (afterSale.notReady.length ? `; not booked yet: ${afterSale.notReady.join(", ")}` : "") +
         (afterSale.refused.length ? `; ${afterSale.refused.length} steps refused` : ""),
     );
-    await stopFaults(["erpnext", "wix"]);
+    await stopFaults([ERPNEXT_SANDBOX, ...wixes]);
     const faultsOff = Date.now();
     log(`faults off (${fired.erpnext} ERPNext and ${fired.wix} Wix calls failed); waiting for convergence`);
     if (afterSale.notReady.length) {
-      await work.until(CONVERGE_SECONDS * 1000);
+      await workUntil(CONVERGE_SECONDS * 1000);
+      afterSale = together(siteAfterSales);
       log(
         afterSale.notReady.length
           ? `still not booked, skipped: ${afterSale.notReady.join(", ")}`
@@ -212,7 +249,7 @@ export async function run(pass: Pass): Promise<RunResult> {
     // Converge: the scheduled jobs run on their own timers; each is also run once now and once a
     // minute while anything is off. (Not more often: every order poll re-sends all orders of its
     // 5-minute overlap, and redrives are counted.)
-    let final = await outcome(host, settings, afterSale);
+    let final = await outcome(host, settings, siteAfterSales);
     let convergeMs: number | undefined;
     let coreMs = final.baseConverged ? Date.now() - faultsOff : undefined;
     let nudged = 0;
@@ -225,7 +262,7 @@ export async function run(pass: Pass): Promise<RunResult> {
       // Order too): on 2 cores that competes with the integration, so look every 10 s (20 s while
       // only the after-sale checks or the audit are off). Times are to within that.
       await sleep(final.baseConverged ? 20_000 : 10_000);
-      final = await outcome(host, settings, afterSale);
+      final = await outcome(host, settings, siteAfterSales);
       if (final.baseConverged) coreMs ??= Date.now() - faultsOff;
     }
     if (final.converged) convergeMs = Date.now() - faultsOff;
@@ -247,6 +284,7 @@ export async function run(pass: Pass): Promise<RunResult> {
       outageMs,
       deliveriesRefused,
       afterSale,
+      afterSales: siteAfterSales,
       convergeMs,
       coreMs,
       final,
