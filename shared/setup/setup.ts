@@ -60,6 +60,8 @@ const CUSTOM_FIELD_SET_ONLY_ONCE = ["dt", "fieldname"];
 const DOCTYPE_ROLES: [doctype: string, roles: string][] = [
   ["Item", "Stock User or Item Manager"],
   ["Item Price", "Sales User or Stock User"],
+  // A site's ERPNEXT_ITEM_GROUPS: the catalog reads the group tree (lft/rgt).
+  ["Item Group", "Stock User or Item Manager"],
   ["Bin", "Stock User"],
   ["Customer", "Sales User"],
   ["Address", "Sales User"],

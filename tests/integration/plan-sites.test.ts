@@ -94,12 +94,7 @@ describe("npm run plan with several sites", () => {
 
 /** Imported the Data Import way (no webhooks), so nothing syncs before the plan. */
 function plant(h: Harness): void {
-  h.erpnext.importDoc("Price List", {
-    name: "EU Selling",
-    price_list_name: "EU Selling",
-    enabled: 1,
-    selling: 1,
-  });
+  // "EU Selling" is one of the sandbox ERPNext's price lists (infra/sandbox/erpnext/masters.ts).
   h.erpnext.importDoc("Item Group", { name: "Drinkware", parent_item_group: "All Item Groups" });
   h.erpnext.importDoc("Item Group", { name: "Travel Mugs", parent_item_group: "Drinkware" });
   const item = (code: string, group: string, lists: string[]) => {

@@ -53,12 +53,7 @@ async function readsOf(scopes: SiteScope[], codes: string[]): Promise<{ reads: n
 }
 
 test("two sites read ERPNext within 1.3x of one site for the same change", async () => {
-  h.erpnext.importDoc("Price List", {
-    name: "EU Selling",
-    price_list_name: "EU Selling",
-    enabled: 1,
-    selling: 1,
-  });
+  // "EU Selling" is one of the sandbox ERPNext's price lists (infra/sandbox/erpnext/masters.ts).
   const codes: string[] = [];
   for (let i = 0; i < 150; i++) {
     const code = `SITES-${i}`;
