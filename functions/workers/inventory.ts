@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RetryableError } from "#shared/errors";
 import type { InventoryMessage } from "#shared/flows/inventory/messages";
-import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
+import { type GuardSite, pendingOfSharedStock } from "#shared/flows/inventory/oversell-guard";
 import { InventorySync, readBins, sellableQuantities } from "#shared/flows/inventory/sync";
 import { type Core, getCores, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
@@ -14,18 +14,27 @@ import { runCoalesced } from "#shared/runtime/worker";
  * products root uses it too (opening stock of new products, the same site's).
  */
 export const inventorySync = perCore(
-  ({ erpnext, wix, state, log, settings }: Core) =>
+  (core: Core) =>
     new InventorySync({
-      erpnext,
-      wix,
-      state,
-      log,
-      warehouses: settings.erpnext.warehouses,
-      locationId: settings.wix.locationId,
-      pendingOrders: () => pendingWixQuantities({ wix, state, submit: settings.orders.submit }),
+      erpnext: core.erpnext,
+      wix: core.wix,
+      state: core.state,
+      log: core.log,
+      warehouses: core.settings.erpnext.warehouses,
+      locationId: core.settings.wix.locationId,
+      pendingOrders: async () => pendingOfSharedStock(guardSite(core), (await getCores()).map(guardSite)),
       sharedBinWarehouses,
     }),
 );
+
+/** A site's part of the oversell guard: its Wix orders and holds, and the warehouses it sells from. */
+const guardSite = ({ site, wix, state, settings }: Core): GuardSite => ({
+  site,
+  wix,
+  state,
+  submit: settings.orders.submit,
+  warehouses: settings.erpnext.warehouses,
+});
 
 /** With several sites, every site's warehouses (`[]` when one counts them all): Bins read once for all. */
 async function sharedBinWarehouses(): Promise<string[] | undefined> {

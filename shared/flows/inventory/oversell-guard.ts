@@ -41,3 +41,35 @@ export async function pendingWixQuantities(
   for (const hold of await deps.state.pendingHolds(now)) if (!counted.has(hold.orderId)) add(hold.skus);
   return pending;
 }
+
+/** One Wix site's part of the guard when several share one ERPNext. */
+export interface GuardSite extends OversellGuardDeps {
+  site: string;
+  /** Its ERPNEXT_WAREHOUSES; empty: every warehouse. */
+  warehouses: string[];
+}
+
+/** Whether two sites' warehouse lists (empty: every warehouse) count some of the same Bins. */
+export const shareStock = (a: string[], b: string[]): boolean =>
+  !a.length || !b.length || a.some((w) => b.includes(w));
+
+/**
+ * The guard of one site among several on one ERPNext: what it, and every other site selling from
+ * one of its warehouses, has sold that ERPNext has not reserved yet. Another site's order waiting
+ * for its Sales Order (a lost webhook, a parked order) takes the same Bins' stock, so this site
+ * must not offer it either; a site with warehouses of its own counts its own orders only.
+ */
+export async function pendingOfSharedStock(
+  own: GuardSite,
+  sites: GuardSite[],
+  now = Date.now(),
+): Promise<Map<string, number>> {
+  const sharing = [
+    own,
+    ...sites.filter((s) => s.site !== own.site && shareStock(s.warehouses, own.warehouses)),
+  ];
+  const total = new Map<string, number>();
+  for (const pending of await Promise.all(sharing.map((s) => pendingWixQuantities(s, now))))
+    for (const [sku, qty] of pending) total.set(sku, (total.get(sku) ?? 0) + qty);
+  return total;
+}

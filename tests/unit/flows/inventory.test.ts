@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import type { DocFilter } from "#shared/flows/erpnext-documents";
 import { inventoryDelta, inventoryReconcile } from "#shared/flows/inventory/jobs";
-import { pendingWixQuantities } from "#shared/flows/inventory/oversell-guard";
+import {
+  type GuardSite,
+  pendingOfSharedStock,
+  pendingWixQuantities,
+} from "#shared/flows/inventory/oversell-guard";
 import { InventorySync } from "#shared/flows/inventory/sync";
 import type { WixOrder } from "#shared/flows/wix-orders";
 import { FakeErpnext, FakeLog, FakeQueue, FakeState, FakeWix } from "./fakes";
@@ -164,6 +168,8 @@ describe("several sites on one ERPNext", () => {
         return own.wix.searchOrders(since, cursor);
       },
     };
+    const guard: GuardSite = { site: locationId, wix: wixPort, state: own.state, submit: true, warehouses };
+    guards.push(guard);
     const sync = new InventorySync({
       erpnext: recordingErpnext,
       wix: wixPort,
@@ -171,7 +177,8 @@ describe("several sites on one ERPNext", () => {
       log: own.log,
       warehouses,
       locationId,
-      pendingOrders: () => pendingWixQuantities({ wix: wixPort, state: own.state, submit: true }, NOW),
+      // Every site's part of the guard, as the worker's composition gives them (functions/workers/inventory.ts).
+      pendingOrders: () => pendingOfSharedStock(guard, guards, NOW),
       // Both sites' warehouses, as the worker's composition gives them (functions/workers/inventory.ts).
       sharedBinWarehouses: async () => ["Backroom - SL", "Stores - SL"],
     });
@@ -206,8 +213,12 @@ describe("several sites on one ERPNext", () => {
   /** The US site sells from Stores at its location, the EU site from the Backroom at its own. */
   const twoSites = () => ({ us: site(["Stores - SL"], "loc-us"), eu: site(["Backroom - SL"], "loc-eu") });
 
+  /** Every site made by `site`, in the order made. */
+  let guards: GuardSite[];
+
   beforeEach(() => {
     binRequests = [];
+    guards = [];
   });
 
   test("each site gets its own warehouses' quantity at its own location, from one identical Bin request", async () => {
@@ -264,6 +275,26 @@ describe("several sites on one ERPNext", () => {
     // assess
     expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 5 })]);
     expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 10 })]);
+  });
+
+  test("sites selling from one warehouse each subtract what the other sold and ERPNext has not reserved yet", async () => {
+    // prepare: both sites sell from Stores (10 on hand); the US site sold 3 (not in ERPNext yet)
+    // and holds 2 of a parked order, the EU site sold 1
+    stock("MUG", "Stores - SL", 10);
+    const us = site(["Stores - SL"], "loc-us");
+    const eu = site(["Stores - SL"], "loc-eu");
+    mapOn(us, "MUG");
+    mapOn(eu, "MUG");
+    wix = us.wix;
+    sold("us-order", "MUG", 3);
+    await us.state.holdPending("us-parked", { MUG: 2 });
+    wix = eu.wix;
+    sold("eu-order", "MUG", 1);
+    // act
+    await Promise.all([us.sync.syncItems(["MUG"]), eu.sync.syncItems(["MUG"])]);
+    // assess: 10 - 3 - 2 - 1 left on either site, never 10 - 1 offered in the EU
+    expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 4 })]);
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 4 })]);
   });
 });
 
