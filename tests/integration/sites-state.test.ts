@@ -92,6 +92,22 @@ describe("state keys per site", () => {
     expect(defaults.filter((m) => /^(A|B)-/.test(m) || m.startsWith("SAME-SKU"))).toEqual([]);
   });
 
+  test("a mapping read back and written again (a group change, a variant's update) stays under its site's key", async () => {
+    // prepare: the EU site's variant mapping (no revision of its own: MappingRepository.putMany's
+    // unconditional path), as the products flow reads it before it moves the item to another group
+    const eu = store("eu");
+    await eu.putMapping({ ...mapping("VAR-1", "eu-template"), variantId: "v1", variantOf: "TPL-1" });
+    const read = (await eu.getMapping("VAR-1")) as ProductMapping;
+    // act
+    await eu.putMapping({ ...read, itemGroup: "Mugs" });
+    // assess: the site's own record changed; nothing written under a key prefixed twice
+    expect((await eu.getMapping("VAR-1"))?.itemGroup).toBe("Mugs");
+    const twice = await db.send(
+      new GetCommand({ TableName: table, Key: { pk: "SITE#eu#SITE#eu#ITEM#VAR-1", sk: "MAP" } }),
+    );
+    expect(twice.Item).toBeUndefined();
+  });
+
   test("customers and addresses are shared: one buyer on two sites is one Customer", async () => {
     await store("us").putCustomer({ key: "buyer@example.com", customer: "CUST-00001" });
     expect((await store("eu").getCustomer("buyer@example.com"))?.customer).toBe("CUST-00001");

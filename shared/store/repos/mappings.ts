@@ -28,7 +28,9 @@ export class MappingRepository {
     const items = rows.flatMap(({ mapping, priceName }) => [
       ...(versioned.some((r) => r.mapping === mapping)
         ? []
-        : [{ ...keys.mapping(mapping.itemCode), ...mapping }]),
+        : // The key last: a mapping read back holds its stored (site-prefixed) pk, which would be
+          // prefixed again (StateTable.putMany).
+          [{ ...mapping, ...keys.mapping(mapping.itemCode) }]),
       { ...keys.product(mapping.productId, mapping.variantId), itemCode: mapping.itemCode },
       ...(priceName ? [{ ...keys.price(priceName), itemCode: mapping.itemCode }] : []),
     ]);
