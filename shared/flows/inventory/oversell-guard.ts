@@ -57,19 +57,29 @@ export const shareStock = (a: string[], b: string[]): boolean =>
  * The guard of one site among several on one ERPNext: what it, and every other site selling from
  * one of its warehouses, has sold that ERPNext has not reserved yet. Another site's order waiting
  * for its Sales Order (a lost webhook, a parked order) takes the same Bins' stock, so this site
- * must not offer it either; a site with warehouses of its own counts its own orders only.
+ * must not offer it either; a site with warehouses of its own counts its own orders only. Another
+ * site whose Wix does not answer counts by the holds we keep of it: its outage never stops this
+ * site's stock.
  */
 export async function pendingOfSharedStock(
   own: GuardSite,
   sites: GuardSite[],
   now = Date.now(),
 ): Promise<Map<string, number>> {
-  const sharing = [
-    own,
-    ...sites.filter((s) => s.site !== own.site && shareStock(s.warehouses, own.warehouses)),
-  ];
+  const others = sites.filter((s) => s.site !== own.site && shareStock(s.warehouses, own.warehouses));
+  const parts = await Promise.all([
+    pendingWixQuantities(own, now),
+    ...others.map((s) => pendingWixQuantities(s, now).catch(() => heldQuantities(s, now))),
+  ]);
   const total = new Map<string, number>();
-  for (const pending of await Promise.all(sharing.map((s) => pendingWixQuantities(s, now))))
-    for (const [sku, qty] of pending) total.set(sku, (total.get(sku) ?? 0) + qty);
+  for (const pending of parts) for (const [sku, qty] of pending) total.set(sku, (total.get(sku) ?? 0) + qty);
   return total;
+}
+
+/** The quantities of a site's held orders (claimed, parked, drafts) alone. */
+async function heldQuantities(site: GuardSite, now: number): Promise<Map<string, number>> {
+  const held = new Map<string, number>();
+  for (const hold of await site.state.pendingHolds(now))
+    for (const [sku, qty] of Object.entries(hold.skus)) held.set(sku, (held.get(sku) ?? 0) + qty);
+  return held;
 }

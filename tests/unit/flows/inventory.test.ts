@@ -296,6 +296,22 @@ describe("several sites on one ERPNext", () => {
     expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 4 })]);
     expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 4 })]);
   });
+
+  test("another site's Wix outage does not stop a site's stock: that site's holds still count", async () => {
+    // prepare: both sites sell from Stores; the US site holds 2 of a parked order; its Wix is down
+    stock("MUG", "Stores - SL", 10);
+    const us = site(["Stores - SL"], "loc-us");
+    const eu = site(["Stores - SL"], "loc-eu");
+    mapOn(eu, "MUG");
+    await us.state.holdPending("us-parked", { MUG: 2 });
+    const down = guards[0] as GuardSite;
+    down.wix = { searchOrders: () => Promise.reject(new Error("Wix: 503 Service Unavailable")) };
+    // act
+    const result = await eu.sync.syncItems(["MUG"]);
+    // assess
+    expect(result).toMatchObject({ created: 1 });
+    expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 8 })]);
+  });
 });
 
 describe("stock jobs with several sites", () => {
