@@ -52,9 +52,18 @@ async function siteEntries(env: NodeJS.ProcessEnv): Promise<SiteEntry[] | undefi
   const entries = readSiteEntries(raw, env.SITES_FILE ? "SITES_FILE" : "SITES");
   return Promise.all(
     entries.map(async (entry) =>
-      entry.SECRET_ID ? { ...entry, ...(await readSecret(entry.SECRET_ID, siteSecretName)) } : entry,
+      entry.SECRET_ID ? { ...entry, ...filled(await readSecret(entry.SECRET_ID, siteSecretName)) } : entry,
     ),
   );
+}
+
+/**
+ * A site secret's values that are set: the stack makes a new site's secret with every key blank
+ * (infra/cdk/stack.ts siteSecret), and a blank must not wipe what the environment gives (one
+ * Wix app's secret and public key serve every site) nor stop every site until it is filled in.
+ */
+function filled(secret: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(secret).filter(([, value]) => String(value).trim() !== ""));
 }
 
 /**

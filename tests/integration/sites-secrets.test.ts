@@ -12,6 +12,8 @@ const SECRETS: Record<string, Record<string, string>> = {
   "us-wix": { WIX_API_KEY: "IST.us-secret-key-from-sm" },
   "eu-typo": { WIX_APIKEY: "IST.eu" },
   "eu-global": { ERPNEXT_API_SECRET: "another" },
+  // As the stack makes a new site's secret, before anyone fills it in (infra/cdk/stack.ts siteSecret).
+  "eu-new": { WIX_API_KEY: "", WIX_APP_SECRET: "", WIX_WEBHOOK_PUBLIC_KEY: "" },
 };
 
 let server: Server;
@@ -69,6 +71,12 @@ describe("a site's own secret", () => {
     expect(us?.wix.apiKey).toBe("IST.us-secret-key-from-sm");
     expect(eu?.wix.apiKey).toBe("IST.env-key");
     expect(scrub("token IST.us-secret-key-from-sm")).toBe("token ***");
+  });
+
+  test("a new site's secret not yet filled in keeps the other sites running: its blanks are unset", async () => {
+    const [us, eu] = await loadSites({ ...env, SITES: sites({ SECRET_ID: "eu-new" }) });
+    expect(us?.wix.apiKey).toBe("IST.us-secret-key-from-sm");
+    expect(eu?.wix.apiKey).toBe("IST.env-key");
   });
 
   test("a key that is no Wix setting of a site is refused, not ignored", async () => {
