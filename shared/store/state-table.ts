@@ -47,8 +47,12 @@ export class StateTable {
     return new StateTable(this.db, this.name, site);
   }
 
+  /**
+   * The stored key of `key`. A key already carrying this site's prefix (an item read back and
+   * written again whole) keeps it: prefixing twice would write a record no one reads.
+   */
   private key<K extends Key>(key: K): K {
-    return this.prefix ? { ...key, pk: `${this.prefix}${key.pk}` } : key;
+    return this.prefix && !key.pk.startsWith(this.prefix) ? { ...key, pk: `${this.prefix}${key.pk}` } : key;
   }
 
   async get<T>(key: Key): Promise<T | undefined> {
