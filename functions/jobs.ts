@@ -6,6 +6,7 @@ import { monthlyAudit } from "#shared/ops/audit/job";
 import { type AuditResult, summaryOf } from "#shared/ops/audit/run";
 import { probeApis } from "#shared/ops/health-checks";
 import { type WeeklyReport, weeklyReport } from "#shared/ops/report";
+import { parkedFor } from "#shared/ops/sites";
 import { type Core, getCores } from "#shared/runtime/core";
 import { healthReport } from "#shared/runtime/health-report";
 import { lambda } from "#shared/runtime/lambda";
@@ -122,12 +123,17 @@ const RUNNERS: Record<JobName, (ctx: Core, input: JobInput) => Promise<Record<st
     return { status: report.status, problems: report.problems };
   },
   "weekly-report": async (ctx) => {
+    // The DLQs are shared: with several sites a site's report counts its own parked messages
+    // (and those naming no site, every site's news), not the others'.
+    const several = (await getCores()).length > 1;
     const report = await weeklyReport(
       ctx.log,
-      async (q) => ({
-        parked: (await ctx.queue.depth(q)).dlq,
-        reasons: await ctx.queue.dlqReasons(q),
-      }),
+      async (q) => {
+        if (!several)
+          return { parked: (await ctx.queue.depth(q)).dlq, reasons: await ctx.queue.dlqReasons(q) };
+        const reasons = await ctx.queue.dlqReasons(q, 1000, parkedFor(ctx.site));
+        return { parked: reasons.reduce((n, r) => n + r.count, 0), reasons };
+      },
       new Date(),
       { testMode: ctx.settings.dryRun },
     );

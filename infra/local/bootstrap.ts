@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { isIPv6 } from "node:net";
 import { join } from "node:path";
 import { SITE_KEYS, SITE_NAME, type SiteEntry } from "#shared/config/sites";
+import { ConfigError } from "#shared/errors";
 import { intervalOverrides, type JobName } from "#shared/jobs/definitions";
 import { ErpnextSandbox } from "../sandbox/erpnext";
 import { WixSandbox } from "../sandbox/wix";
@@ -78,6 +79,27 @@ export function useSandboxWix(env: Record<string, string | undefined>, opsUrl: s
   env.WIX_API_URL = `${opsUrl}/sandbox/wix`;
   env.WIX_API_KEY = SANDBOX_WIX.key;
   env.WIX_SITE_ID = SANDBOX_WIX.site;
+}
+
+/** Whether `env` configures Wix (a key, an app, or sites bringing their own): else a sandbox stands in. */
+const wixConfigured = (env: Record<string, string | undefined>) =>
+  Boolean(env.WIX_API_KEY || env.WIX_APP_ID || env.SITES_FILE || env.SITES);
+
+/**
+ * The ops commands (setup, doctor, plan) on a running host's sandboxes, for what `env` leaves to
+ * them as the host does (sandboxesFor): ERPNext's without ERPNEXT_URL; Wix's without Wix settings,
+ * and with SANDBOX_SITES (given as to the host) each sandbox site as a site. Whether ERPNext's is used.
+ */
+export function useHostSandboxes(env: Record<string, string | undefined>, opsUrl: string): boolean {
+  const erpnext = !env.ERPNEXT_URL;
+  if (erpnext) useSandboxErpnext(env, opsUrl);
+  if (wixConfigured(env)) return erpnext;
+  if (env.SANDBOX_SITES?.trim()) {
+    const { entries, problems } = readSandboxSites(env, opsUrl);
+    if (problems.length) throw new ConfigError(problems);
+    env.SITES = JSON.stringify(entries);
+  } else useSandboxWix(env, opsUrl);
+  return erpnext;
 }
 
 /** What a sandbox Wix site sets itself, so SANDBOX_SITE_SETTINGS may not. */
@@ -190,9 +212,8 @@ export function sandboxesFor(
   }
   const webhookUrl = `${urls.url}/webhooks/wix`;
   // Sites given by SITES_FILE / SITES bring their own Wix: no sandbox stands in for them.
-  const wixConfigured = env.WIX_API_KEY || env.WIX_APP_ID || env.SITES_FILE || env.SITES;
   if (env.SANDBOX_SITES?.trim()) {
-    if (wixConfigured) {
+    if (wixConfigured(env)) {
       problems.push(
         "SANDBOX_SITES: only with the sandbox Wix (no WIX_API_KEY / WIX_APP_ID, no SITES_FILE / SITES)",
       );
@@ -214,7 +235,7 @@ export function sandboxesFor(
     out.wix = Object.values(out.wixSites)[0];
     return { ...out, siteEntries: entries, problems };
   }
-  if (!wixConfigured) {
+  if (!wixConfigured(env)) {
     useSandboxWix(env, urls.opsUrl);
     out.wix = new WixSandbox({
       apiKey: env.WIX_API_KEY as string,

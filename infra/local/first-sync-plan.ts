@@ -14,6 +14,7 @@ import { ConfigError, errorMessage } from "#shared/errors";
 import { progress } from "#shared/ops/progress";
 import { loadSites } from "#shared/runtime/settings";
 import { WixClient } from "#shared/wix/client";
+import { useHostSandboxes } from "./bootstrap";
 
 const USAGE = "usage: npm run plan [-- --json] [--stock-threshold N] [--site NAME]";
 
@@ -39,17 +40,11 @@ function parseArgs(argv: string[]): { json: boolean; stockThreshold: number; sit
 
 /** With nothing configured: the local host's sandboxes, when one runs. */
 async function sandboxEnv(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv | undefined> {
-  if (env.ERPNEXT_URL || env.WIX_API_KEY || env.WIX_APP_ID) return undefined;
+  if (env.ERPNEXT_URL || env.WIX_API_KEY || env.WIX_APP_ID || env.SITES_FILE || env.SITES) return undefined;
   const base = `http://127.0.0.1:${env.OPS_PORT || env.PORT || 3000}`;
-  const sandbox = {
-    ERPNEXT_URL: `${base}/sandbox/erpnext`,
-    ERPNEXT_API_KEY: "sandbox-api-key",
-    ERPNEXT_API_SECRET: "sandbox-api-secret",
-    ERPNEXT_WEBHOOK_SECRET: "sandbox-webhook-secret",
-    WIX_API_URL: `${base}/sandbox/wix`,
-    WIX_API_KEY: "sandbox-wix-api-key",
-    WIX_SITE_ID: "sandbox-site-id",
-  };
+  // As the host has them: with its SANDBOX_SITES, each sandbox Wix site is a site.
+  const sandbox = { ...env };
+  useHostSandboxes(sandbox, base);
   const up = await fetch(`${sandbox.ERPNEXT_URL}/api/method/frappe.auth.get_logged_user`, {
     headers: { authorization: `token ${sandbox.ERPNEXT_API_KEY}:${sandbox.ERPNEXT_API_SECRET}` },
   }).then(
@@ -65,7 +60,7 @@ async function sandboxEnv(env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv | u
   console.error(
     `no ERPNext or Wix configured: planning against the local host's sandboxes at ${base}/sandbox`,
   );
-  return { ...env, ...sandbox };
+  return sandbox;
 }
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@ import { describeSetup, runSetup, type SetupDeps } from "#shared/setup/setup";
 import { webhookName } from "#shared/setup/webhooks";
 import { wixInstructions } from "#shared/setup/wix";
 import { WixClient } from "#shared/wix/client";
-import { useSandboxErpnext, useSandboxWix } from "./bootstrap";
+import { useHostSandboxes } from "./bootstrap";
 
 /**
  * `npm run setup [-- --url <webhook url>] [--dry-run]` and `npm run doctor [-- --health <url>]`,
@@ -43,9 +43,8 @@ async function deps(
   webhookUrl: string | undefined,
 ): Promise<{ setup: Omit<SetupDeps, "webhookUrl">; url?: string; sandbox: boolean }> {
   const env: Record<string, string | undefined> = { ...process.env };
-  const sandbox = !env.ERPNEXT_URL && !env.SECRET_ID;
-  if (sandbox) useSandboxErpnext(env, opsBase);
-  if (!env.WIX_API_KEY && !env.WIX_APP_ID && !env.SECRET_ID) useSandboxWix(env, opsBase);
+  // With SECRET_ID (the deployed stack's) nothing is a sandbox.
+  const sandbox = !env.SECRET_ID && useHostSandboxes(env, opsBase);
   const all = await loadSites(env);
   const chosen = pickSites(all, site);
   // One try per call: a refused right (403) is a finding to report, not an outage to wait out.

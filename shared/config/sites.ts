@@ -34,8 +34,15 @@ export type SiteEntry = Record<string, unknown> & { name: string; SECRET_ID?: st
  * and known keys only. Every problem is listed at once.
  */
 export function readSiteEntries(value: unknown, source = "SITES_FILE"): SiteEntry[] {
+  const problems = siteEntryProblems(value, source);
+  if (problems.length) throw new ConfigError(problems);
+  return value as SiteEntry[];
+}
+
+/** What is wrong with the shape of a sites file's JSON (readSiteEntries), nothing when it is fine. */
+export function siteEntryProblems(value: unknown, source = "SITES_FILE"): string[] {
   if (!Array.isArray(value) || value.length === 0)
-    throw new ConfigError([`${source}: expected a JSON array of sites, [{"name": "us", ...}]`]);
+    return [`${source}: expected a JSON array of sites, [{"name": "us", ...}]`];
   const problems: string[] = [];
   const seen = new Set<string>();
   value.forEach((entry, i) => {
@@ -56,8 +63,7 @@ export function readSiteEntries(value: unknown, source = "SITES_FILE"): SiteEntr
         problems.push(`${label}: unknown setting ${key}`);
     }
   });
-  if (problems.length) throw new ConfigError(problems);
-  return value as SiteEntry[];
+  return problems;
 }
 
 /**

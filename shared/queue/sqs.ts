@@ -264,6 +264,22 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
    * them all too.
    */
   private async peek(dlqUrl: string, max: number): Promise<Message[]> {
+    // Two peeks of one DLQ at once (several sites' reports or audits, side by side) would each
+    // miss what the other hides: in this process, one at a time.
+    const before = SqsEnqueuer.peeking.get(dlqUrl) ?? Promise.resolve();
+    const mine = before.then(() => this.peekNow(dlqUrl, max));
+    const settled = mine.catch(() => undefined);
+    SqsEnqueuer.peeking.set(dlqUrl, settled);
+    void settled.then(() => {
+      if (SqsEnqueuer.peeking.get(dlqUrl) === settled) SqsEnqueuer.peeking.delete(dlqUrl);
+    });
+    return mine;
+  }
+
+  /** The peek in progress of each DLQ (by URL), shared by every site's client. */
+  private static readonly peeking = new Map<string, Promise<unknown>>();
+
+  private async peekNow(dlqUrl: string, max: number): Promise<Message[]> {
     const seen: Message[] = [];
     for await (const page of this.receivePages(dlqUrl, { visibility: 30, attributes: ["reason"], max }))
       seen.push(...page);
@@ -284,10 +300,18 @@ export class SqsEnqueuer<M extends QueueMessages> implements Enqueuer<M> {
     return seen;
   }
 
-  /** A look at what is parked (without taking it): the reasons and how often each occurs. */
-  async dlqReasons(queue: keyof M & string, max = 50): Promise<{ reason: string; count: number }[]> {
+  /**
+   * A look at what is parked (without taking it): the reasons and how often each occurs; with
+   * `only`, of the messages of those sites only.
+   */
+  async dlqReasons(
+    queue: keyof M & string,
+    max = 50,
+    only: SiteFilter = () => true,
+  ): Promise<{ reason: string; count: number }[]> {
     const counts = new Map<string, number>();
     for (const m of await this.peek(this.urls[queue].dlqUrl, max)) {
+      if (!only(siteOfBody(m.Body))) continue;
       const reason = (m.MessageAttributes?.reason?.StringValue ?? `failed ${MAX_RECEIVES_TEXT}`).slice(
         0,
         200,

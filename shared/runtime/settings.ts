@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
 import { SECRET_KEYS, type Settings, secretValues } from "../config/settings";
-import { parseSites, readSiteEntries, SITE_KEYS, type SiteEntry } from "../config/sites";
+import { parseSites, SITE_KEYS, type SiteEntry, siteEntryProblems } from "../config/sites";
 import { ConfigError, errorMessage } from "../errors";
 import { rememberSecrets } from "../http/redact";
 
@@ -34,7 +34,7 @@ const settingName = (k: string) =>
  * inline, set by the CDK stack from its `sites` setting); neither = one site from the environment.
  * In AWS a site's credentials live in its own secret (the entry's SECRET_ID), merged over it.
  */
-async function siteEntries(env: NodeJS.ProcessEnv): Promise<SiteEntry[] | undefined> {
+async function siteEntries(env: NodeJS.ProcessEnv): Promise<{ entries?: SiteEntry[]; problems: string[] }> {
   let raw: unknown;
   if (env.SITES_FILE) {
     try {
@@ -48,13 +48,21 @@ async function siteEntries(env: NodeJS.ProcessEnv): Promise<SiteEntry[] | undefi
     } catch {
       throw new ConfigError(["SITES: not JSON"]);
     }
-  } else return undefined;
-  const entries = readSiteEntries(raw, env.SITES_FILE ? "SITES_FILE" : "SITES");
-  return Promise.all(
-    entries.map(async (entry) =>
-      entry.SECRET_ID ? { ...entry, ...filled(await readSecret(entry.SECRET_ID, siteSecretName)) } : entry,
+  } else return { problems: [] };
+  const problems = siteEntryProblems(raw, env.SITES_FILE ? "SITES_FILE" : "SITES");
+  if (!Array.isArray(raw) || !raw.length) throw new ConfigError(problems);
+  // The settings of every named entry are checked too: one message lists every problem of the file.
+  const objects = raw.filter(
+    (e): e is SiteEntry => Boolean(e) && typeof e === "object" && typeof e.name === "string",
+  );
+  const entries = await Promise.all(
+    objects.map(async (entry) =>
+      typeof entry.SECRET_ID === "string"
+        ? { ...entry, ...filled(await readSecret(entry.SECRET_ID, siteSecretName)) }
+        : entry,
     ),
   );
+  return { entries, problems };
 }
 
 /**
@@ -75,7 +83,14 @@ export async function loadSites(env: NodeJS.ProcessEnv = process.env): Promise<S
   const source: Record<string, string | undefined> = { ...env };
   if (env.SECRET_ID) Object.assign(source, await readSecret(env.SECRET_ID, settingName));
   const extraKeys = env.SANDBOX_WIX_PUBLIC_KEY ? [env.SANDBOX_WIX_PUBLIC_KEY] : [];
-  const sites = parseSites(source, await siteEntries(env), extraKeys);
+  const { entries, problems } = await siteEntries(env);
+  let sites: Settings[];
+  try {
+    sites = parseSites(source, entries, extraKeys);
+  } catch (error) {
+    throw error instanceof ConfigError ? new ConfigError([...problems, ...error.problems]) : error;
+  }
+  if (problems.length) throw new ConfigError(problems);
   // Every sink scrubs these from now on, the key:secret pair of the ERPNext token included.
   for (const settings of sites)
     rememberSecrets(...secretValues(settings), `${settings.erpnext.apiKey}:${settings.erpnext.apiSecret}`);

@@ -62,6 +62,30 @@ describe("a shared sync log and shared DLQs, read per site", () => {
     expect(aws.dlq("products").map((m) => m.body)).toEqual([{ kind: "item", code: "A", site: "us" }]);
   });
 
+  test("two sites looking at one DLQ at once each see every message; a site filter keeps its own", async () => {
+    // prepare
+    const queue = clients.queue;
+    for (const [site, id] of [
+      ["us", "S-US"],
+      ["eu", "S-EU"],
+      [undefined, "S-ALL"],
+    ] as const)
+      await queue
+        .forSite(site)
+        .deadLetter("shipments", JSON.stringify({ kind: "note", id }), `refused ${id}`);
+    const reasonsOf = (r: { reason: string }[]) => r.map((x) => x.reason).sort();
+    // act: side by side, as the jobs run every site's report or audit
+    const [us, eu] = await Promise.all([
+      queue.forSite("us").dlqReasons("shipments"),
+      queue.forSite("eu").dlqReasons("shipments"),
+    ]);
+    const euOnly = await queue.dlqReasons("shipments", 50, parkedFor("eu"));
+    // assess
+    expect(reasonsOf(us)).toEqual(["refused S-ALL", "refused S-EU", "refused S-US"]);
+    expect(reasonsOf(eu)).toEqual(reasonsOf(us));
+    expect(reasonsOf(euOnly)).toEqual(["refused S-ALL", "refused S-EU"]);
+  });
+
   test("the automatic redrive holds the messages of a site that does not answer", async () => {
     const queue = clients.queue;
     await queue.forSite("eu").deadLetter("inventory", JSON.stringify({ kind: "stock", code: "D" }), "down", {

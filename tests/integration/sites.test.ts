@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, jest, test } from "@jest/globals";
+import { getContext } from "#infra/local/context";
 import { startLocalHost } from "#infra/local/host";
 import { readBody, send } from "#infra/sandbox/kit";
 import { WixSandbox } from "#infra/sandbox/wix/index";
@@ -182,6 +183,27 @@ describe("two Wix sites on one ERPNext", () => {
     expect(genuine.status).toBe(200);
     await h.host.drain();
     expect(salesOrders(h)).toHaveLength(before + 1);
+  });
+
+  test("each site's weekly report counts its own parked messages and those naming no site", async () => {
+    // prepare: one refund parked per site, and one naming no site (every site's)
+    const park = async (site: string | undefined, id: string) =>
+      (await getContext("us")).queue
+        .forSite(site)
+        .deadLetter("refunds", JSON.stringify({ kind: "refund", orderId: id }), `refused ${id}`, {
+          as: "permanent",
+        });
+    await park("us", "R-US");
+    await park("eu", "R-EU");
+    await park(undefined, "R-ALL");
+    // act
+    const res = await h.request("POST", "/jobs/weekly-report");
+    // assess: the sites' reports run side by side; neither misses what the other is reading
+    const { sites } = res.body as { sites: Record<string, { dlq: { refunds: unknown } }> };
+    const reasons = (...ids: string[]) =>
+      expect.arrayContaining(ids.map((id) => ({ reason: `refused ${id}`, count: 1 })));
+    expect(sites.us?.dlq.refunds).toEqual({ parked: 2, reasons: reasons("R-US", "R-ALL") });
+    expect(sites.eu?.dlq.refunds).toEqual({ parked: 2, reasons: reasons("R-EU", "R-ALL") });
   });
 
   test(

@@ -215,4 +215,26 @@ describe("loadSites", () => {
     await expect(loadSites({ ...env, SITES: "[{" })).rejects.toThrow(/SITES: not JSON/);
     await expect(loadSites({ ...env, SITES: '[{"name": "Us"}]' })).rejects.toThrow(/site "Us": name/);
   });
+
+  test("a file wrong in its shape and in its settings lists both in one message", async () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(
+      file,
+      JSON.stringify([
+        site("us", { COLOUR: "blue", INVOICE_ON: "sometimes" }),
+        site("eu", { ORDER_CREATE_ON: "never" }),
+        { WIX_SITE_ID: "no name" },
+      ]),
+    );
+    const problems = await loadSites({ ...env, SITES_FILE: file }).then(
+      () => [],
+      (error: ConfigError) => error.problems,
+    );
+    expect(problems).toEqual([
+      'site "us": unknown setting COLOUR',
+      'SITES_FILE[2]: name must be 1-32 of a-z, 0-9 and "-"',
+      expect.stringMatching(/^site "us": INVOICE_ON: /),
+      expect.stringMatching(/^site "eu": ORDER_CREATE_ON: /),
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
+import { useHostSandboxes } from "#infra/local/bootstrap";
 import { type ControlDeps, controlRoute } from "#infra/local/control-plane";
 import { ConfigError } from "#shared/errors";
 import type { JobInput } from "#shared/jobs/definitions";
@@ -78,5 +79,50 @@ describe("the local host's control routes take ?site=", () => {
       body: { error: 'unknown site "uk" (sites: us, eu)', sites: ["us", "eu"] },
     });
     expect(calls).toHaveLength(3);
+  });
+});
+
+describe("setup, doctor and plan on a running host's sandboxes", () => {
+  const ops = "http://127.0.0.1:3999";
+  const sitesOf = (env: Record<string, string | undefined>) =>
+    (JSON.parse(env.SITES ?? "[]") as { name: string; WIX_API_URL: string }[]).map((s) => [
+      s.name,
+      s.WIX_API_URL,
+    ]);
+
+  test("with the host's SANDBOX_SITES each sandbox Wix site is a site, under its own path", () => {
+    const env: Record<string, string | undefined> = { SANDBOX_SITES: "us,eu" };
+    expect(useHostSandboxes(env, ops)).toBe(true);
+    expect(env.ERPNEXT_URL).toBe(`${ops}/sandbox/erpnext`);
+    expect(sitesOf(env)).toEqual([
+      ["us", `${ops}/sandbox/wix/us`],
+      ["eu", `${ops}/sandbox/wix/eu`],
+    ]);
+    expect(env.WIX_API_URL).toBeUndefined();
+    expect(() => useHostSandboxes({ SANDBOX_SITES: "US" }, ops)).toThrow(/SANDBOX_SITES: names/);
+  });
+
+  test("sites of a SITES_FILE bring their own Wix: no sandbox Wix URL or key is put under them", () => {
+    const env: Record<string, string | undefined> = {
+      SITES_FILE: "sites.json",
+      ERPNEXT_URL: "https://erp.example.com",
+    };
+    expect(useHostSandboxes(env, ops)).toBe(false);
+    expect([env.ERPNEXT_URL, env.WIX_API_URL, env.WIX_API_KEY, env.SITES]).toEqual([
+      "https://erp.example.com",
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  test("nothing configured: the sandbox ERPNext and the single sandbox Wix, as before", () => {
+    const env: Record<string, string | undefined> = {};
+    useHostSandboxes(env, ops);
+    expect([env.WIX_API_URL, env.WIX_API_KEY, env.SITES]).toEqual([
+      `${ops}/sandbox/wix`,
+      "sandbox-wix-api-key",
+      undefined,
+    ]);
   });
 });
