@@ -10,7 +10,7 @@ import { parkedFor } from "#shared/ops/sites";
 import { type Core, getCores } from "#shared/runtime/core";
 import { healthReport } from "#shared/runtime/health-report";
 import { lambda } from "#shared/runtime/lambda";
-import { logger, metrics } from "#shared/runtime/logger";
+import { logger, metrics, withSiteLogs } from "#shared/runtime/logger";
 import type { JobRun, StateStore } from "#shared/store/state";
 
 /**
@@ -56,7 +56,9 @@ export async function runScheduledJob(
   if (chosen.length === 1 && cores.length === 1)
     return { job: name, ...(await runForSite(name, chosen[0] as Core, input, run)) };
   // Side by side: a slow site (rate limit, retries) never spends the others' share of the timeout.
-  const runs = await Promise.allSettled(chosen.map((core) => runForSite(name, core, input, run)));
+  const runs = await Promise.allSettled(
+    chosen.map((core) => withSiteLogs(core.site, () => runForSite(name, core, input, run))),
+  );
   const failed = chosen.filter((_, i) => runs[i]?.status === "rejected").map((c) => c.site);
   if (failed.length) throw new Error(`job ${name} failed on ${failed.join(", ")}`);
   const sites = Object.fromEntries(
@@ -75,14 +77,13 @@ async function runForSite(
 ): Promise<Record<string, unknown>> {
   const record = (jobRun: JobRun) => Promise.all(recordIn.map((state) => state.recordJobRun(name, jobRun)));
   const started = Date.now();
-  const where = ctx.queue.site ? { site: ctx.queue.site } : {};
   let result: Record<string, unknown>;
   try {
     result = await run(name, ctx, input);
   } catch (error) {
     // Visible in /health (the last run of each job) and alarmed in AWS (JobFailed).
     const reason = errorMessage(error);
-    logger.error(`job ${name} failed`, { reason, ms: Date.now() - started, ...where });
+    logger.error(`job ${name} failed`, { reason, ms: Date.now() - started });
     metrics.addMetric("JobFailed", "Count", 1);
     await record({ at: new Date().toISOString(), ok: false, error: reason.slice(0, 500) }).catch(
       () => undefined,
@@ -92,7 +93,7 @@ async function runForSite(
   await record({ at: new Date().toISOString(), ok: true });
   // The audit's differences are in its result and its stored report, not in the log line.
   const { differences: _, ...logged } = result;
-  logger.info(`job ${name} done`, { ...logged, ms: Date.now() - started, ...where });
+  logger.info(`job ${name} done`, { ...logged, ms: Date.now() - started });
   metrics.addMetric(`job_${name}`, "Count", 1);
   return result;
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { LogFormatter, Logger, LogItem } from "@aws-lambda-powertools/logger";
 import type { LogAttributes, UnformattedAttributes } from "@aws-lambda-powertools/logger/types";
 import { Metrics } from "@aws-lambda-powertools/metrics";
@@ -35,6 +36,24 @@ export const logger =
   process.env.LOG_FORMAT === "pretty"
     ? new ReadableLogger({ serviceName, logFormatter: new ReadableFormatter() })
     : new Logger({ serviceName, jsonReplacerFn: scrubStrings });
+
+/**
+ * The site whose work is running (several Wix sites run side by side in one process, and their
+ * order numbers repeat): every log line written inside `withSiteLogs` names it.
+ */
+const siteOfLogs = new AsyncLocalStorage<string>();
+
+export function withSiteLogs<T>(site: string, work: () => Promise<T>): Promise<T> {
+  return siteOfLogs.run(site, work);
+}
+
+for (const level of ["debug", "info", "warn", "error"] as const) {
+  const write = logger[level].bind(logger) as (...args: unknown[]) => void;
+  (logger as unknown as Record<string, unknown>)[level] = (...args: unknown[]) => {
+    const site = siteOfLogs.getStore();
+    write(...(site ? [...args, { site }] : args));
+  };
+}
 
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? "ErpnextWixSync",

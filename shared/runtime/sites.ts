@@ -4,7 +4,7 @@ import type { QueueName } from "../flows/registry";
 import { withSharedReads } from "../http/read-memo";
 import { siteOfBody } from "../queue/sqs";
 import { getCores } from "./core";
-import { logger } from "./logger";
+import { logger, withSiteLogs } from "./logger";
 
 /** One site's run of its part of a batch (a worker's usual runPerRecord / runCoalesced). */
 export type SiteRun = (event: SQSEvent, site: string) => Promise<SQSBatchResponse>;
@@ -52,7 +52,7 @@ export async function runPerSite(queue: QueueName, event: SQSEvent, run: SiteRun
         const records = [...(bySite.get(site) ?? []), ...everySite];
         if (!records.length) return { site, failed: new Set<string>() };
         try {
-          const { batchItemFailures } = await run({ Records: records }, site);
+          const { batchItemFailures } = await withSiteLogs(site, () => run({ Records: records }, site));
           return { site, failed: new Set(batchItemFailures.map((f) => f.itemIdentifier)) };
         } catch (error) {
           // A site whose whole run fails fails its own records only, never the other sites'.
