@@ -20,21 +20,24 @@ import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { QueueName } from "#shared/flows/registry";
 import { FLOW_NAMES, FLOWS } from "#shared/flows/registry";
+import { SITE_HEALTH_FAILING } from "#shared/ops/health-checks";
 
 export interface ObservabilityProps {
   api: HttpApi;
   queues: Record<QueueName, { queue: Queue; dlq: Queue }>;
   workers: Record<QueueName, IFunction>;
   alarmEmail?: string;
+  /** The Wix sites (several): each gets an alarm of its own failing health. */
+  sites?: string[];
 }
 
 /** Metrics the functions emit (EMF via Powertools), in one namespace with one service dimension. */
 const NAMESPACE = "ErpnextWixSync";
-const custom = (metricName: string, statistic = "Sum") =>
+const custom = (metricName: string, statistic = "Sum", dimensions: Record<string, string> = {}) =>
   new Metric({
     namespace: NAMESPACE,
     metricName,
-    dimensionsMap: { service: "erpnext-wix-sync" },
+    dimensionsMap: { service: "erpnext-wix-sync", ...dimensions },
     statistic,
     period: Duration.minutes(5),
   });
@@ -118,6 +121,19 @@ export class Observability extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
+
+    // With several sites, one alarm per site: the alarm's name says which site is failing.
+    for (const site of props.sites ?? [])
+      alarm(
+        new Alarm(this, `SiteHealthFailing${site.replace(/-/g, "")}`, {
+          alarmDescription: `Wix site "${site}": health failing (its Wix unreachable or refusing credentials); /health lists it under sites.${site}`,
+          metric: custom(SITE_HEALTH_FAILING, "Maximum", { site }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
 
     alarm(
       new Alarm(this, "JobFailed", {

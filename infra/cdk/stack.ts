@@ -334,6 +334,7 @@ export class ErpnextWixSyncStack extends Stack {
       queues: this.queues,
       workers: Object.fromEntries(workers) as Record<FlowName, SyncFunction>,
       alarmEmail: props.alarmEmail,
+      sites: sites.length > 1 ? sites.map((s) => s.name) : undefined,
     });
 
     Validations.of(this).acknowledge({

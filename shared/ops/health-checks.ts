@@ -55,6 +55,9 @@ export interface SiteHealth {
  * Several sites on one ERPNext: ERPNext and the queues once (they are shared), each site under its
  * name; `status` is the worst, `failing` names the sites failing, and each problem its site.
  */
+/** The metric of one site's failing health, with a `site` dimension (several sites; its alarm in infra/cdk/observability.ts). */
+export const SITE_HEALTH_FAILING = "SiteHealthFailing";
+
 export interface SitesHealthReport
   extends Pick<HealthReport, "status" | "mode" | "checkedAt" | "erpnext" | "queues" | "problems"> {
   sites: Record<string, SiteHealth>;

@@ -3,6 +3,7 @@ import {
   checkHealth,
   checkSitesHealth,
   type HealthReport,
+  SITE_HEALTH_FAILING,
   type SitesHealthReport,
 } from "../ops/health-checks";
 import type { Core } from "./core";
@@ -32,6 +33,12 @@ export async function sitesHealthReport(cores: Core[]): Promise<HealthReport | S
     testMode: first.settings.dryRun,
     sites: Object.fromEntries(cores.map((c) => [c.site, c])),
   });
+  // Each site's own alarm (infra/cdk/observability.ts SiteHealthFailing<site>) names who is failing.
+  for (const [site, health] of Object.entries(report.sites)) {
+    const single = metrics.singleMetric();
+    single.addDimension("site", site);
+    single.addMetric(SITE_HEALTH_FAILING, "Count", health.status === "failing" ? 1 : 0);
+  }
   return published(
     report,
     cores.flatMap((c) => c.secrets),

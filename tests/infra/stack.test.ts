@@ -264,6 +264,18 @@ describe("several Wix sites", () => {
     ]);
   });
 
+  test("each site has an alarm of its own failing health, on its site dimension", () => {
+    const alarms = Object.entries(two.template.findResources("AWS::CloudWatch::Alarm")).filter(([id]) =>
+      id.includes("SiteHealthFailing"),
+    );
+    const sites = alarms.map(([, a]) => {
+      const dims = a.Properties.Dimensions as { Name: string; Value: string }[];
+      expect(a.Properties.MetricName).toBe("SiteHealthFailing");
+      return dims.find((d) => d.Name === "site")?.Value;
+    });
+    expect(sites.sort()).toEqual(["eu", "us"]);
+  });
+
   test("every function gets SITES (each entry with its own secret, no secret value) and may read every site's secret", () => {
     for (const fn of functions(two.template)) {
       const sites = fn.Properties.Environment.Variables.SITES as { "Fn::Join": [string, unknown[]] };
