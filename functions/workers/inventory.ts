@@ -1,11 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RetryableError } from "#shared/errors";
 import type { InventoryMessage } from "#shared/flows/inventory/messages";
-import {
-  type GuardSite,
-  pendingOfSharedStock,
-  sharedPendingReads,
-} from "#shared/flows/inventory/oversell-guard";
+import { type GuardSite, pendingOfSharedStock } from "#shared/flows/inventory/oversell-guard";
 import { InventorySync, readBins, sellableQuantities } from "#shared/flows/inventory/sync";
 import { type Core, getCores, perCore, rootContext } from "#shared/runtime/core";
 import { lambda } from "#shared/runtime/lambda";
@@ -26,18 +22,10 @@ export const inventorySync = perCore(
       log: core.log,
       warehouses: core.settings.erpnext.warehouses,
       locationId: core.settings.wix.locationId,
-      pendingOrders: async () => {
-        const cores = await getCores();
-        // One site: its own guard, read at every push, exactly as before.
-        if (cores.length === 1) return pendingOfSharedStock(guardSite(core), [guardSite(core)]);
-        return pendingOfSharedStock(guardSite(core), cores.map(guardSite), Date.now(), sharedPending);
-      },
+      pendingOrders: async () => pendingOfSharedStock(guardSite(core), (await getCores()).map(guardSite)),
       sharedBinWarehouses,
     }),
 );
-
-/** Several sites: each site's Wix orders searched once per few seconds for every site sharing its stock. */
-const sharedPending = sharedPendingReads(5_000);
 
 /** A site's part of the oversell guard: its Wix orders and holds, and the warehouses it sells from. */
 const guardSite = ({ site, wix, state, settings }: Core): GuardSite => ({

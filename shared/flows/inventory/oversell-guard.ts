@@ -65,41 +65,15 @@ export async function pendingOfSharedStock(
   own: GuardSite,
   sites: GuardSite[],
   now = Date.now(),
-  pendingOf: (site: GuardSite, now: number) => Promise<Map<string, number>> = pendingWixQuantities,
 ): Promise<Map<string, number>> {
   const others = sites.filter((s) => s.site !== own.site && shareStock(s.warehouses, own.warehouses));
   const parts = await Promise.all([
-    pendingOf(own, now),
-    ...others.map((s) => pendingOf(s, now).catch(() => heldQuantities(s, now))),
+    pendingWixQuantities(own, now),
+    ...others.map((s) => pendingWixQuantities(s, now).catch(() => heldQuantities(s, now))),
   ]);
   const total = new Map<string, number>();
   for (const pending of parts) for (const [sku, qty] of pending) total.set(sku, (total.get(sku) ?? 0) + qty);
   return total;
-}
-
-/**
- * Each site's pending quantities, read once for every site sharing its stock: the sites of one
- * fan-out push side by side, and without sharing each would search every other site's Wix orders
- * (N sites, N x N searches, and one site's pushes spending the others' Wix budgets). A reading is
- * shared while it runs and for `shareMs` after (a few seconds: an order placed since is
- * subtracted by the next push, as one placed just after any search would be).
- */
-export function sharedPendingReads(
-  shareMs: number,
-  read: (site: GuardSite, now: number) => Promise<Map<string, number>> = pendingWixQuantities,
-): (site: GuardSite, now: number) => Promise<Map<string, number>> {
-  const readings = new Map<string, { at: number; value: Promise<Map<string, number>> }>();
-  return (site, now) => {
-    const last = readings.get(site.site);
-    if (last && now - last.at < shareMs) return last.value;
-    const value = read(site, now);
-    readings.set(site.site, { at: now, value });
-    // A failed reading is not shared: the next push asks again.
-    value.catch(() => {
-      if (readings.get(site.site)?.value === value) readings.delete(site.site);
-    });
-    return value;
-  };
 }
 
 /** The quantities of a site's held orders (claimed, parked, drafts) alone. */

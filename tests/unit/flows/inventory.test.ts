@@ -5,7 +5,6 @@ import {
   type GuardSite,
   pendingOfSharedStock,
   pendingWixQuantities,
-  sharedPendingReads,
 } from "#shared/flows/inventory/oversell-guard";
 import { InventorySync } from "#shared/flows/inventory/sync";
 import type { WixOrder } from "#shared/flows/wix-orders";
@@ -296,33 +295,6 @@ describe("several sites on one ERPNext", () => {
     // assess: 10 - 3 - 2 - 1 left on either site, never 10 - 1 offered in the EU
     expect(pushedTo(us)).toEqual([expect.objectContaining({ quantity: 4 })]);
     expect(pushedTo(eu)).toEqual([expect.objectContaining({ quantity: 4 })]);
-  });
-
-  test("sites sharing stock search each site's Wix orders once per push of them all, not once per site", async () => {
-    // prepare: three sites selling from Stores, each push guarding with every site's orders
-    const searches: Record<string, number> = {};
-    const sharing = ["us", "eu", "uk"].map(
-      (name): GuardSite => ({
-        site: name,
-        warehouses: ["Stores - SL"],
-        submit: true,
-        state: new FakeState(),
-        wix: {
-          searchOrders: async () => {
-            searches[name] = (searches[name] ?? 0) + 1;
-            return { orders: [] };
-          },
-        },
-      }),
-    );
-    const shared = sharedPendingReads(5_000);
-    // act: the three sites push side by side (one fan-out), then one pushes again later
-    await Promise.all(sharing.map((own) => pendingOfSharedStock(own, sharing, NOW, shared)));
-    const once = { ...searches };
-    await pendingOfSharedStock(sharing[0] as GuardSite, sharing, NOW + 5_000, shared);
-    // assess: each site's Wix searched once for all three (not three times); read again after the window
-    expect(once).toEqual({ us: 1, eu: 1, uk: 1 });
-    expect(searches).toEqual({ us: 2, eu: 2, uk: 2 });
   });
 
   test("another site's Wix outage does not stop a site's stock: that site's holds still count", async () => {
