@@ -6,7 +6,7 @@ import { monthlyAudit } from "#shared/ops/audit/job";
 import { type AuditResult, summaryOf } from "#shared/ops/audit/run";
 import { probeApis } from "#shared/ops/health-checks";
 import { type WeeklyReport, weeklyReport } from "#shared/ops/report";
-import { parkedFor } from "#shared/ops/sites";
+import { parkedFor, unknownSite } from "#shared/ops/sites";
 import { type Core, getCores } from "#shared/runtime/core";
 import { healthReport } from "#shared/runtime/health-report";
 import { lambda } from "#shared/runtime/lambda";
@@ -28,8 +28,11 @@ export async function runScheduledJob(
   if (!isJobName(name)) throw new PermanentError(`unknown job "${name}"`);
   const input = { from: event.from, to: event.to };
   const cores = await getCores();
-  if (event.site !== undefined && !cores.some((c) => c.site === event.site))
-    throw new PermanentError(`unknown site "${event.site}" (sites: ${cores.map((c) => c.site).join(", ")})`);
+  const siteProblem = unknownSite(
+    cores.map((c) => c.site),
+    event.site,
+  );
+  if (siteProblem) throw new PermanentError(siteProblem);
   if (JOBS.find((j) => j.name === name)?.once) {
     const first = cores[0] as Core;
     // Its messages name no site: every site's worker takes them (shared/runtime/sites.ts). Its

@@ -12,6 +12,7 @@ import type { Settings } from "#shared/config/settings";
 import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
 import { progress } from "#shared/ops/progress";
+import { unknownSite } from "#shared/ops/sites";
 import { loadSites } from "#shared/runtime/settings";
 import { WixClient } from "#shared/wix/client";
 import { useHostSandboxes } from "./bootstrap";
@@ -67,11 +68,12 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const env = (await sandboxEnv(process.env)) ?? process.env;
   const sites = await loadSites(env);
+  const siteProblem = unknownSite(
+    sites.map((s) => s.site),
+    args.site,
+  );
+  if (siteProblem) throw new ConfigError([`--site: ${siteProblem}`]);
   const chosen = sites.filter((s) => args.site === undefined || s.site === args.site);
-  if (!chosen.length)
-    throw new ConfigError([
-      `--site: unknown site "${args.site}" (sites: ${sites.map((s) => s.site).join(", ")})`,
-    ]);
   // Read-only by construction: the test-mode guard refuses any write before it is sent.
   const refuse = () => undefined;
   const erpnext = new ErpnextClient({ ...(sites[0] as Settings).erpnext, onWithheldWrite: refuse });

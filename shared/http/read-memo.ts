@@ -3,8 +3,9 @@ import type { HttpRequest } from "./request";
 
 /**
  * One piece of work read once for every site it concerns: inside `withSharedReads`, identical
- * GETs to the same API share one answer. The scope is one message's fan-out to its sites (the
- * same moment of the same news), never longer, so no later change is hidden by an older read.
+ * GETs to the same API share one answer. The scope is one batch's run across the sites
+ * (shared/runtime/sites.ts), never longer; a write through the same client clears its answers,
+ * so only a change made elsewhere during that batch is seen by the next batch instead.
  */
 const scope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
 
