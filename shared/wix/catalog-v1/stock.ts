@@ -1,0 +1,46 @@
+import type {
+  InventoryVariantV2Original,
+  UpdateInventoryVariantsRequestOriginal,
+} from "@wix/auto_sdk_stores_inventory/meta";
+import type { HttpClient } from "../../http/client";
+
+/**
+ * Catalog V1 shares these between its adapters: a variant found by SKU (what the inventory adapter
+ * needs to read and write its stock), and the one stock write V1 has.
+ */
+
+/** A V1 variant found by SKU: the product and variant ids its stock is kept under. */
+export interface V1VariantRef {
+  productId: string;
+  variantId: string;
+  sku: string;
+  productName?: string;
+}
+
+/** One variant's absolute quantity. */
+export type V1VariantStock = Required<Pick<InventoryVariantV2Original, "variantId">> & { quantity: number };
+
+/**
+ * Update Inventory Variants: PATCH /stores/v2/inventoryItems/product/{productId} with
+ * `{inventoryItem: {trackQuantity, variants}}` (@wix/auto_sdk_stores_inventory build/cjs/index.js
+ * `updateInventoryVariants`, protoPath "/v2/inventoryItems/product/{inventoryItem.productId}"
+ * mapped to /stores/v2/inventoryItems on www.wixapis.com). `trackQuantity` must be sent on every
+ * call: omitted it is taken as false for ALL the product's variants (InventoryItemV2 doc,
+ * meta.d.ts), so we always send true. The answer is empty.
+ */
+export async function setV1Stock(
+  http: HttpClient,
+  productId: string,
+  variants: V1VariantStock[],
+): Promise<void> {
+  const body: UpdateInventoryVariantsRequestOriginal = {
+    inventoryItem: { trackQuantity: true, variants },
+  };
+  await http.send({
+    method: "PATCH",
+    path: `/stores/v2/inventoryItems/product/${encodeURIComponent(productId)}`,
+    body,
+    // An absolute quantity: sending it twice leaves the same stock.
+    idempotent: true,
+  });
+}
