@@ -6,7 +6,7 @@ import { lambda } from "#shared/runtime/lambda";
 import { edgeQueue } from "#shared/runtime/queue";
 import { loadSites } from "#shared/runtime/settings";
 import { routeWixEvent } from "#shared/runtime/webhook-routing";
-import { verifySiteWebhook } from "#shared/wix/webhook";
+import { isAccepted, verifySiteWebhook } from "#shared/wix/webhook";
 
 /**
  * POST /webhooks/wix: verify the JWT (with the keys of the site whose app instance it names), unwrap, enqueue the order id to every flow the event feeds
@@ -19,15 +19,16 @@ async function receiveWixWebhook(event: APIGatewayProxyEventV2): Promise<APIGate
     rawBody(event).toString("utf8"),
     sites.map((s) => ({ site: s.site, publicKeys: s.wix.webhookPublicKeys, instanceId: s.wix.instanceId })),
   );
-  const routed =
-    "orderId" in verdict
-      ? { ...verdict, ...routeWixEvent(verdict, sites.find((s) => s.site === verdict.site) as Settings) }
-      : verdict;
-  return answer("Wix", routed, async ({ orderId, eventType, work, site }) => {
+  const routed = isAccepted(verdict)
+    ? { ...verdict, ...routeWixEvent(verdict, sites.find((s) => s.site === verdict.site) as Settings) }
+    : verdict;
+  return answer("Wix", routed, async (event) => {
+    const { eventType, work, site } = event;
     // Every message names its site: the workers serve it with that site's settings and state.
     for (const { queue, ...message } of work) await sqs.send(queue, [{ ...message, site } as never]);
     const where = sites.length > 1 ? ` (${site})` : "";
-    return `${eventType.replace("wix.ecom.v1.", "")} ${orderId}${where} -> ${work.map((w) => w.queue).join(", ")}`;
+    const subject = "orderId" in event ? event.orderId : `product ${event.productId}`;
+    return `${eventType.replace("wix.ecom.v1.", "")} ${subject}${where} -> ${work.map((w) => w.queue).join(", ")}`;
   });
 }
 

@@ -71,6 +71,8 @@ async function pushStock(ctx: Context, batch: InventoryMessage[], record: Outcom
     for (const c of message.itemCodes) codes.add(c);
     if (message.ledgerEntries?.length)
       for (const c of await ctx.inventory.itemsForLedgerEntries(message.ledgerEntries)) codes.add(c);
+    if (message.wixProductIds?.length)
+      for (const c of await ctx.inventory.itemsForProducts(message.wixProductIds)) codes.add(c);
   }
   const changedAt = batch
     .map((m) => m.changedAt)

@@ -112,9 +112,14 @@ async function syncItems(
   message: Message<"items">,
   record: OutcomeRecorder<"products">,
 ): Promise<Leftover<ProductsMessage>> {
+  if (message.deletedProductIds?.length) {
+    const forgotten = await ctx.products.forgetDeleted(message.deletedProductIds);
+    logger.info(`deleted in Wix: ${forgotten.length} mapping(s) forgotten`, { items: forgotten });
+  }
   const priced = message.priceNames?.length ? await ctx.products.itemsForPrices(message.priceNames) : [];
   const codes = [...message.itemCodes, ...priced];
-  if (!codes.length) logger.warn("Item Price not found and never published: nothing to do", { ...message });
+  if (!codes.length && message.priceNames?.length)
+    logger.warn("Item Price not found and never published: nothing to do", { ...message });
   const results = codes.length ? await ctx.products.syncItems(codes, { changedAt: message.changedAt }) : [];
   for (const r of results)
     record.outcome(

@@ -64,18 +64,31 @@ export interface WixEvent {
   eventTime?: string;
 }
 
+/**
+ * A Catalog V1 event unwrapped by `verifyWixWebhook`: the product it names. V1's catalog and
+ * inventory events are no DomainEvents: their envelope is `{data: ProductDeleted, metadata:
+ * BaseEventMetadata}` (@wix/auto_sdk_stores_products index.typings.d.ts `ProductDeletedEnvelope`),
+ * with no event id or sequence.
+ */
+export interface WixProductEvent {
+  productId: string;
+  eventType: string;
+}
+
 /** What the Wix app owner subscribes to by hand (the app dashboard has no API for it). */
 export interface WixSubscription {
   eventType: string;
   /** As the app dashboard names it (Develop > Webhooks > Create webhook: category, then event). */
   dashboard: string;
   why: string;
+  /** Only sites on this catalog version send it (Catalog V1's events): setup lists it for them only. */
+  catalog?: "V1_CATALOG";
 }
 
-/** The Wix events that feed the flow and the message each becomes. */
-export interface WixFeed<M> {
+/** The Wix events that feed the flow and the message each becomes (`E`: the event they are). */
+export interface WixFeed<M, E = WixEvent> {
   events: readonly string[];
-  toMessage: (event: WixEvent) => M;
+  toMessage(event: E): M;
   /** The subscriptions setup lists for the app owner (an event may feed several flows: listed once). */
   subscriptions: readonly WixSubscription[];
   /**
@@ -102,7 +115,11 @@ export const ours = (spec: FieldSpec): FieldSpec => ({ read_only: 1, no_copy: 1,
 /** The same on a submitted document (written after submit). */
 export const oursOnSubmitted = (spec: FieldSpec): FieldSpec => ours({ allow_on_submit: 1, ...spec });
 
-export interface FlowDefinition<N extends string = string, S extends z.ZodMiniType = z.ZodMiniType> {
+export interface FlowDefinition<
+  N extends string = string,
+  S extends z.ZodMiniType = z.ZodMiniType,
+  E extends WixEvent | WixProductEvent = WixEvent,
+> {
   /** The flow's name: its queue (`<name>` and `<name>-dlq`), sync log and metrics prefix. */
   name: N;
   /** What the flow keeps in agreement (the worker's description). */
@@ -126,7 +143,7 @@ export interface FlowDefinition<N extends string = string, S extends z.ZodMiniTy
   /** The ERPNext doctypes whose webhooks feed it. */
   erpnext?: readonly ErpnextFeed<z.infer<S>>[];
   /** The Wix events that feed it. */
-  wix?: WixFeed<z.infer<S>>;
+  wix?: WixFeed<z.infer<S>, E>;
   /** Its catch-up and maintenance jobs (run by the jobs function; runners in shared/flows/job-registry.ts). */
   jobs: readonly JobDefinition[];
   /** Custom Fields it writes, by doctype. */

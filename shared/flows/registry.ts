@@ -11,7 +11,7 @@
 
 import type * as z from "../validation";
 import { billing } from "./billing/flow";
-import type { FlowDefinition } from "./declaration";
+import type { FlowDefinition, WixEvent, WixProductEvent } from "./declaration";
 import { inventory } from "./inventory/flow";
 import { orders } from "./orders/flow";
 import { products } from "./products/flow";
@@ -22,7 +22,7 @@ const DECLARED = { products, inventory, orders, billing, refunds, shipments } as
 
 type Webhook = "erpnext" | "wix";
 /** Which webhook function(s) enqueue a flow's messages (the CDK stack grants them its queue). */
-const webhookOf = (flow: FlowDefinition): Webhook | readonly Webhook[] => {
+const webhookOf = (flow: FlowDefinition<string, z.ZodMiniType, WixEvent | WixProductEvent>): Webhook | readonly Webhook[] => {
   const fedBy = [
     ...(flow.erpnext?.length ? ["erpnext" as const] : []),
     ...(flow.wix ? ["wix" as const] : []),

@@ -4,7 +4,7 @@
  * webhook edges (functions/erpnext-webhook.ts, functions/wix-webhook.ts) send what this returns.
  */
 import { type FrappeWebhookDocument, readFrappeWebhook } from "../erpnext/webhook";
-import type { WixEvent } from "../flows/declaration";
+import type { WixEvent, WixProductEvent } from "../flows/declaration";
 import type { MessageOf } from "../flows/registry";
 import { FLOW_NAMES, FLOWS, type FlowName } from "../flows/registry";
 
@@ -49,7 +49,8 @@ const erpnextFeedOf = (flow: FlowName, doc: FrappeWebhookDocument) =>
 
 type AnyWixFeed = {
   events: readonly string[];
-  toMessage: (event: WixEvent) => object;
+  // A flow lists only events of its kind (order or V1 product), so it is given only those.
+  toMessage(event: WixEvent | WixProductEvent): object;
   ignoredBecause?: (settings: { shipments: { source: string } }) => string | undefined;
 };
 const wixFeedOf = (flow: FlowName) => (FLOWS[flow] as { wix?: AnyWixFeed }).wix;
@@ -64,7 +65,7 @@ export function wixEventQueues(eventType: string): FlowName[] {
  * it feeds declines it, why (the event is acknowledged and ignored).
  */
 export function routeWixEvent(
-  event: WixEvent,
+  event: WixEvent | WixProductEvent,
   settings: { shipments: { source: string } },
 ): { work: QueuedWork[] } | { ignored: string } {
   const work: QueuedWork[] = [];

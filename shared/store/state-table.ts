@@ -161,6 +161,13 @@ export class StateTable {
   async delete(key: Key): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.name, Key: this.key(key) }));
   }
+
+  /** A conditional delete; false when the condition does not hold. */
+  async deleteIf(key: Key, condition: Condition): Promise<boolean> {
+    return whenCondition(
+      this.db.send(new DeleteCommand({ TableName: this.name, Key: this.key(key), ...condition })),
+    );
+  }
 }
 
 /** True when the write went through, false when its condition failed; other errors propagate. */

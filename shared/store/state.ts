@@ -96,6 +96,16 @@ export class StateStore {
     return this.mappings.itemForProduct(productId, variantId);
   }
 
+  /** Every item mapped to a Wix product (its variants' too). */
+  itemsForProduct(productId: string): Promise<string[]> {
+    return this.mappings.itemsForProduct(productId);
+  }
+
+  /** Forgets a product deleted in Wix; the item codes whose mapping named it. */
+  forgetProduct(productId: string): Promise<string[]> {
+    return this.mappings.forgetProduct(productId);
+  }
+
   /** Every mapping, page by page. */
   allMappings(pageSize = 1000): AsyncGenerator<ProductMapping[]> {
     return this.mappings.all(pageSize);

@@ -1,4 +1,6 @@
 import { decodeJwt, errors, importSPKI, jwtVerify } from "jose";
+import { CATALOG_V1_EVENTS } from "../flows/catalog-v1-events";
+import type { WixEvent, WixProductEvent } from "../flows/declaration";
 import { TRANSACTION_EVENTS } from "./transactions";
 
 export const ORDER_EVENTS = {
@@ -32,20 +34,28 @@ const REFUND_EVENTS: readonly string[] = [
   ORDER_EVENTS.paymentStatusUpdated,
 ];
 
+/** The Catalog V1 events (shared/flows/catalog-v1-events.ts): each names a product. */
+const PRODUCT_EVENTS: readonly string[] = Object.values(CATALOG_V1_EVENTS);
+
 /** The events this module unwraps (which flows they feed: shared/runtime/webhook-routing.ts). */
-const HANDLED = new Set<string>([...Object.values(ORDER_EVENTS), ...REFUND_EVENTS, FULFILLMENTS_UPDATED]);
+const HANDLED = new Set<string>([
+  ...Object.values(ORDER_EVENTS),
+  ...REFUND_EVENTS,
+  FULFILLMENTS_UPDATED,
+  ...PRODUCT_EVENTS,
+]);
+
+/** An accepted event: an order's (its DomainEvent's id and sequence) or a V1 product's. */
+export type AcceptedWixEvent = { status: 200 } & (WixEvent | WixProductEvent);
 
 export type WixWebhookVerdict =
   | { status: 401 | 400; reason: string; metric?: string }
   | { status: 200; ignored: string; eventType?: string }
-  | {
-      status: 200;
-      orderId: string;
-      eventType: string;
-      eventId: string;
-      sequence?: number;
-      eventTime?: string;
-    };
+  | AcceptedWixEvent;
+
+/** Whether the verdict is an event to route (not refused, not ignored). */
+export const isAccepted = <V extends { status: number }>(verdict: V): verdict is Extract<V, AcceptedWixEvent> =>
+  verdict.status === 200 && !("ignored" in verdict);
 
 const keyCache = new Map<string, Promise<Awaited<ReturnType<typeof importSPKI>>>>();
 const key = (pem: string) => {
@@ -104,6 +114,11 @@ export async function verifyWixWebhook(
     return { status: 200, ignored: `event ${eventType} is not handled`, eventType };
   const event = parseLayer(envelope.data);
   if (!event) return { status: 400, reason: "envelope data is not a JSON event" };
+  if (PRODUCT_EVENTS.includes(eventType)) {
+    // No DomainEvent here: the envelope's data is the event body itself (ProductDeletedEnvelope).
+    const productId = str(event.productId);
+    return productId ? { status: 200, productId, eventType } : { status: 400, reason: "event names no productId" };
+  }
   const entity = entityOf(event) as Record<string, unknown> | undefined;
   // A transactions event names its order in the body (`PaymentDetailsUpdated.orderTransactions.orderId`,
   // `RefundCompleted.orderId`, TX meta.d.ts).
@@ -149,13 +164,13 @@ export async function verifySiteWebhook(
   if (!site)
     return { status: 401, reason: "event of an unknown app instance", metric: "WebhooksForeignInstance" };
   const verdict = await verifyWixWebhook(token, site.publicKeys, site.instanceId);
-  return "orderId" in verdict ? { ...verdict, site: site.site } : verdict;
+  return isAccepted(verdict) ? { ...verdict, site: site.site } : verdict;
 }
 
 /** A verdict; an accepted event also names its site. */
 export type SiteWebhookVerdict =
-  | Exclude<WixWebhookVerdict, { orderId: string }>
-  | (Extract<WixWebhookVerdict, { orderId: string }> & { site: string });
+  | Exclude<WixWebhookVerdict, AcceptedWixEvent>
+  | (AcceptedWixEvent & { site: string });
 
 /** The instance an (unverified) token names; only used to pick the keys it must verify against. */
 function claimedInstance(token: string): unknown {

@@ -1,4 +1,5 @@
-import { type FlowDefinition, MINUTE } from "../declaration";
+import { CATALOG_V1_EVENTS, v1Subscription } from "../catalog-v1-events";
+import { type FlowDefinition, MINUTE, type WixProductEvent } from "../declaration";
 import { inventoryMessage } from "./messages";
 
 /** The inventory flow: ERPNext stock -> Wix inventory. */
@@ -32,6 +33,24 @@ export const inventory = {
           : { kind: "stock", itemCodes: [], ledgerEntries: [doc.name] },
     },
   ],
+  // Catalog V1 sites: stock changed in Wix (the dashboard, an import, a sale) is re-checked against
+  // ERPNext's sellable stock, so Wix never offers more than ERPNext has; an unchanged item writes nothing.
+  wix: {
+    events: [CATALOG_V1_EVENTS.inventoryVariantsChanged, CATALOG_V1_EVENTS.inventoryItemChanged],
+    toMessage: ({ productId }) => ({ kind: "stock", itemCodes: [], wixProductIds: [productId], source: "webhook" }),
+    subscriptions: [
+      v1Subscription(
+        CATALOG_V1_EVENTS.inventoryVariantsChanged,
+        "Stores > Inventory > Inventory Variants Changed",
+        "a quantity changed in Wix is set back to ERPNext's sellable stock",
+      ),
+      v1Subscription(
+        CATALOG_V1_EVENTS.inventoryItemChanged,
+        "Stores > Inventory > Inventory Item Changed",
+        "quantity tracking turned off in Wix is turned back on (Wix would sell without limit)",
+      ),
+    ],
+  },
   jobs: [
     {
       name: "inventory-delta",
@@ -50,4 +69,4 @@ export const inventory = {
   // The delta job marks success every 5 minutes even when nothing changed.
   healthThresholdSeconds: 2 * 3600,
   outcomes: ["pushed"],
-} as const satisfies FlowDefinition<"inventory", typeof inventoryMessage>;
+} as const satisfies FlowDefinition<"inventory", typeof inventoryMessage, WixProductEvent>;

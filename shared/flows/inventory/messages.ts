@@ -8,8 +8,15 @@ export const inventoryMessage = z
     itemCodes: z.array(code).check(z.maxLength(1000)),
     /** Stock Ledger Entry names from thin webhooks: the worker resolves them to item codes. */
     ledgerEntries: z.optional(z.array(code).check(z.maxLength(100))),
+    /** Wix products whose stock changed in Wix (Catalog V1 events): the worker re-checks their items. */
+    wixProductIds: z.optional(z.array(code).check(z.maxLength(100))),
     source: z.string(),
     changedAt: z.optional(z.string()),
   })
-  .check(z.refine((m) => m.itemCodes.length > 0 || (m.ledgerEntries?.length ?? 0) > 0, "names no item"));
+  .check(
+    z.refine(
+      (m) => m.itemCodes.length > 0 || (m.ledgerEntries?.length ?? 0) > 0 || (m.wixProductIds?.length ?? 0) > 0,
+      "names no item",
+    ),
+  );
 export type InventoryMessage = z.infer<typeof inventoryMessage>;

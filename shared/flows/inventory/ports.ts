@@ -27,6 +27,8 @@ export interface InventoryWix {
 /** Our product mappings (which Wix variant an item is) and the last quantity pushed. */
 export interface InventoryState {
   getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>>;
+  /** Every item mapped to a Wix product (its variants' too). */
+  itemsForProduct(productId: string): Promise<string[]>;
   updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void>;
 }
 

@@ -250,6 +250,13 @@ export class InventorySync {
     return readBins(this.deps.erpnext, [...new Set(given)].sort(), shared);
   }
 
+  /** The items of Wix products whose stock changed in Wix (Catalog V1 events), to re-check. */
+  async itemsForProducts(productIds: string[]): Promise<string[]> {
+    const codes: string[] = [];
+    for (const id of productIds) codes.push(...(await this.deps.state.itemsForProduct(id)));
+    return codes;
+  }
+
   /** Item codes of Stock Ledger Entries named by thin webhooks. */
 
   async itemsForLedgerEntries(names: string[]): Promise<string[]> {

@@ -1,4 +1,5 @@
-import { type FlowDefinition, MINUTE, ours } from "../declaration";
+import { CATALOG_V1_EVENTS, v1Subscription } from "../catalog-v1-events";
+import { type FlowDefinition, MINUTE, ours, type WixProductEvent } from "../declaration";
 import { productsMessage } from "./messages";
 
 /** The products flow: ERPNext items -> Wix products (and their categories). */
@@ -38,6 +39,24 @@ export const products = {
           : { kind: "items", itemCodes: [], priceNames: [doc.name] },
     },
   ],
+  // Catalog V1 sites: a product deleted in Wix is forgotten, so stock and categories stop writing
+  // to it and the item's next change publishes it again (linked by SKU, or created).
+  wix: {
+    events: [CATALOG_V1_EVENTS.productDeleted],
+    toMessage: ({ productId }) => ({
+      kind: "items",
+      itemCodes: [],
+      deletedProductIds: [productId],
+      source: "webhook",
+    }),
+    subscriptions: [
+      v1Subscription(
+        CATALOG_V1_EVENTS.productDeleted,
+        "Stores > Products > Product Deleted",
+        "a product deleted in Wix is published again at its item's next change",
+      ),
+    ],
+  },
   jobs: [
     {
       name: "product-catchup",
@@ -72,4 +91,4 @@ export const products = {
   // Items may not change for a day or two.
   healthThresholdSeconds: 2 * 86400,
   outcomes: ["created", "updated", "linked", "hidden", "failed"],
-} as const satisfies FlowDefinition<"products", typeof productsMessage>;
+} as const satisfies FlowDefinition<"products", typeof productsMessage, WixProductEvent>;

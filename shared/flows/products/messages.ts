@@ -8,10 +8,17 @@ const itemsMessage = z
     itemCodes: z.array(code).check(z.maxLength(100)),
     /** Item Price names from thin webhooks: the worker resolves them to item codes. */
     priceNames: z.optional(z.array(code).check(z.maxLength(100))),
+    /** Wix products deleted in Wix (Catalog V1 `ProductDeleted`): the worker forgets their mappings. */
+    deletedProductIds: z.optional(z.array(code).check(z.maxLength(100))),
     source: z.string(),
     changedAt: z.optional(z.string()),
   })
-  .check(z.refine((m) => m.itemCodes.length > 0 || (m.priceNames?.length ?? 0) > 0, "names no item"));
+  .check(
+    z.refine(
+      (m) => m.itemCodes.length > 0 || (m.priceNames?.length ?? 0) > 0 || (m.deletedProductIds?.length ?? 0) > 0,
+      "names no item",
+    ),
+  );
 /** Products to file under the Wix category of their item group (the category job). */
 const categoriesMessage = z.object({
   kind: z.literal("categories"),

@@ -60,4 +60,6 @@ export interface ProductMappings {
   /** Also remembers the Item Price behind each mapping, so a deleted price finds its item. */
   putMappings(rows: { mapping: ProductMapping; priceName?: string }[]): Promise<void>;
   itemForPrice(priceName: string): Promise<string | undefined>;
+  /** Forgets a product deleted in Wix (the mappings still naming it); the item codes forgotten. */
+  forgetProduct(productId: string): Promise<string[]>;
 }

@@ -171,6 +171,25 @@ export class ProductSync {
     return results;
   }
 
+  /**
+   * Products deleted in Wix (Catalog V1 `ProductDeleted`): their mappings are forgotten, so stock
+   * and categories stop writing to them, and the item's next change publishes it again (linked by
+   * SKU, or created) instead of updating a product that is gone.
+   */
+  async forgetDeleted(productIds: string[]): Promise<string[]> {
+    const forgotten: string[] = [];
+    for (const id of productIds) forgotten.push(...(await this.deps.state.forgetProduct(id)));
+    await this.deps.log.writeAll(
+      forgotten.map((code) => ({
+        flow: "products" as const,
+        key: code,
+        outcome: "skipped" as const,
+        reason: "its Wix product was deleted in Wix: forgotten, its next change publishes it again",
+      })),
+    );
+    return forgotten;
+  }
+
   /** Item codes for Item Prices named by thin webhooks (a deleted price is found in our records). */
   async itemsForPrices(priceNames: string[]): Promise<string[]> {
     const codes: string[] = [];

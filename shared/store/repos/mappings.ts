@@ -54,6 +54,30 @@ export class MappingRepository {
     return (rows.find((r) => r.sk === keys.productVariantSk(variantId)) ?? rows[0])?.itemCode;
   }
 
+  /** Every item mapped to a Wix product: the product's own and each of its variants'. */
+  async itemsForProduct(productId: string): Promise<string[]> {
+    const rows = await this.table.partition<{ itemCode: string }>(keys.productPartition(productId));
+    return [...new Set(rows.map((r) => r.itemCode))];
+  }
+
+  /**
+   * Forgets a product Wix deleted: the mappings that still name it and its reverse entries. A
+   * mapping the item has since been given to another product (published again) is kept.
+   */
+  async forgetProduct(productId: string): Promise<string[]> {
+    const rows = await this.table.partition<{ sk: string; itemCode: string }>(keys.productPartition(productId));
+    const forgotten: string[] = [];
+    for (const { sk, itemCode } of rows) {
+      const named = await this.table.deleteIf(keys.mapping(itemCode), {
+        ConditionExpression: "productId = :p",
+        ExpressionAttributeValues: { ":p": productId },
+      });
+      if (named) forgotten.push(itemCode);
+      await this.table.delete({ pk: keys.productPartition(productId), sk });
+    }
+    return forgotten;
+  }
+
   /** Which item an Item Price belongs to (recorded by putMany). */
   async itemForPrice(priceName: string): Promise<string | undefined> {
     return (await this.table.get<{ itemCode: string }>(keys.price(priceName)))?.itemCode;

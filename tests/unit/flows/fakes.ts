@@ -330,6 +330,16 @@ export class FakeState
     return undefined;
   }
 
+  async itemsForProduct(productId: string) {
+    return [...this.mappings.values()].filter((m) => m.productId === productId).map((m) => m.itemCode);
+  }
+
+  async forgetProduct(productId: string) {
+    const codes = await this.itemsForProduct(productId);
+    for (const code of codes) this.mappings.delete(code);
+    return codes;
+  }
+
   async updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string) {
     const m = this.mappings.get(itemCode);
     if (m) this.mappings.set(itemCode, { ...m, quantity, inventoryItemId });
