@@ -84,7 +84,8 @@ async function setup(): Promise<number> {
   console.log(`ERPNext webhooks send to ${url}`);
   console.log(describeSetup(result));
   console.log("");
-  console.log(wixInstructions(wixUrlFor(url)).join("\n"));
+  const versions = result.wixCatalogVersions ?? { site: result.wixCatalogVersion };
+  console.log(wixInstructions(wixUrlFor(url), versions).join("\n"));
   return result.problems.length || result.failed.length ? 1 : 0;
 }
 

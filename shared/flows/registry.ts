@@ -22,7 +22,9 @@ const DECLARED = { products, inventory, orders, billing, refunds, shipments } as
 
 type Webhook = "erpnext" | "wix";
 /** Which webhook function(s) enqueue a flow's messages (the CDK stack grants them its queue). */
-const webhookOf = (flow: FlowDefinition<string, z.ZodMiniType, WixEvent | WixProductEvent>): Webhook | readonly Webhook[] => {
+const webhookOf = (
+  flow: FlowDefinition<string, z.ZodMiniType, WixEvent | WixProductEvent>,
+): Webhook | readonly Webhook[] => {
   const fedBy = [
     ...(flow.erpnext?.length ? ["erpnext" as const] : []),
     ...(flow.wix ? ["wix" as const] : []),

@@ -1,3 +1,4 @@
+import { catalogName } from "./catalog-version";
 import type { HealthReport, SiteHealth, SitesHealthReport } from "./health-checks";
 
 /**
@@ -68,13 +69,10 @@ export function explainHealth(report: HealthReport | SitesHealthReport, site?: s
 
 function wixFindings(wix: HealthReport["wix"]): Finding[] {
   const findings: Finding[] = [];
-  if (wix.catalogVersion === "V3_CATALOG") findings.push({ ok: true, what: "Wix answers; Catalog V3" });
+  if (wix.reachable && wix.problem)
+    findings.push({ ok: false, what: wix.problem.what, todo: wix.problem.fix });
   else if (wix.reachable)
-    findings.push({
-      ok: false,
-      what: `Wix runs ${wix.catalogVersion}; only Catalog V3 is synced`,
-      todo: "move the store to Catalog V3; product messages are parked until then",
-    });
+    findings.push({ ok: true, what: `Wix answers; ${catalogName(wix.catalogVersion ?? "")}` });
   else
     findings.push({
       ok: false,

@@ -4,6 +4,7 @@ import { FLOW_NAMES, FLOWS, type FlowName, QUEUES, type QueueName } from "../flo
 import type { JobRun, StateStore } from "../store/state";
 import type { SyncLogEntry } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
+import { type CatalogProblem, catalogProblem } from "./catalog-version";
 
 export type HealthStatus = "ok" | "degraded" | "failing";
 
@@ -13,7 +14,8 @@ export interface HealthReport {
   mode: "live" | "test";
   checkedAt: string;
   erpnext: { reachable: boolean; authenticated: boolean; user?: string; error?: string };
-  wix: { reachable: boolean; catalogVersion?: string; expected: "V3_CATALOG"; error?: string };
+  /** `catalogVersion`: V1_CATALOG or V3_CATALOG (both synced); `problem`: what stops the sync there. */
+  wix: { reachable: boolean; catalogVersion?: string; problem?: CatalogProblem; error?: string };
   queues: Record<QueueName, { depth: number; inFlight: number; dlq: number } | { error: string }>;
   flows: Record<
     FlowName,
@@ -33,6 +35,8 @@ export const FLOW_THRESHOLDS_SECONDS = Object.fromEntries(
 export interface HealthDeps {
   erpnext: Pick<ErpnextClient, "whoAmI">;
   wix: Pick<WixClient, "catalogVersion">;
+  /** The site's Wix settings: a V1 site refuses WIX_LOCATION_ID. */
+  settings?: { wix: { locationId?: string } };
   state: Pick<StateStore, "lastSuccesses" | "jobRuns">;
   log: { since(flow: string, since: Date, until?: Date): Promise<Pick<SyncLogEntry, "outcome">[]> };
   queueDepth: (queue: QueueName) => Promise<{ depth: number; inFlight: number; dlq: number }>;
@@ -64,7 +68,7 @@ export interface SitesHealthReport
   failing: string[];
 }
 
-export type SiteHealthDeps = Pick<HealthDeps, "wix" | "state" | "log" | "thresholds">;
+export type SiteHealthDeps = Pick<HealthDeps, "wix" | "settings" | "state" | "log" | "thresholds">;
 
 /**
  * Both APIs reachable and authenticated, queues and DLQs, last success per flow, errors in the
@@ -152,7 +156,7 @@ async function queueHealth(queueDepth: HealthDeps["queueDepth"]) {
 /** One site's part: its Wix (failing when down), its flows' last success, its jobs, its errors. */
 async function siteParts(deps: SiteHealthDeps, now: Date) {
   const problems: string[] = [];
-  const { wix, failing } = await probeWix(deps.wix);
+  const { wix, failing } = await probeWix(deps.wix, deps.settings?.wix.locationId);
 
   const successes = await deps.state.lastSuccesses();
   const flows = {} as HealthReport["flows"];
@@ -207,17 +211,20 @@ export async function probeErpnext(
   }
 }
 
-/** A site's Wix answers, accepts its credentials and runs Catalog V3, tried once. */
+/**
+ * A site's Wix answers, accepts its credentials and runs a catalog the sync serves (V1 or V3),
+ * tried once; with the site's `locationId`, also that its catalog can honour it.
+ */
 export async function probeWix(
   client: HealthDeps["wix"],
+  locationId?: string,
 ): Promise<{ wix: HealthReport["wix"]; failing: string[] }> {
-  const wix: HealthReport["wix"] = { reachable: false, expected: "V3_CATALOG" };
+  const wix: HealthReport["wix"] = { reachable: false };
   try {
     wix.catalogVersion = await client.catalogVersion({ probe: true });
     wix.reachable = true;
-    if (wix.catalogVersion !== "V3_CATALOG")
-      return { wix, failing: [`Wix: catalog ${wix.catalogVersion}, expected V3_CATALOG`] };
-    return { wix, failing: [] };
+    wix.problem = catalogProblem(wix.catalogVersion, locationId);
+    return { wix, failing: wix.problem ? [`Wix: ${wix.problem.what}`] : [] };
   } catch (error) {
     wix.error = errorMessage(error);
     return { wix, failing: [`Wix: ${wix.error}`] };

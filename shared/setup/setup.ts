@@ -21,7 +21,7 @@ export interface SetupDeps {
   erpnext: SetupErpnext;
   /** Omit to leave Wix out (the sandbox seed sets up only its ERPNext). */
   wix?: SetupWix;
-  settings: Pick<Settings, "erpnext" | "orders">;
+  settings: SetupSettings;
   /** Where the Webhook documents send (`/webhooks/erpnext` of the host, or ErpnextWebhookUrl). */
   webhookUrl: string;
   /** Called once per check or write, for a progress display. */
@@ -34,9 +34,12 @@ export interface SetupDeps {
   sites?: readonly SiteSetup[];
 }
 
+/** A site's settings as setup reads them: its ERPNext masters, and its Wix location (V1 refuses one). */
+type SetupSettings = Pick<Settings, "erpnext" | "orders"> & { wix?: Pick<Settings["wix"], "locationId"> };
+
 export interface SiteSetup {
   site: string;
-  settings: Pick<Settings, "erpnext" | "orders">;
+  settings: SetupSettings;
   wix?: SetupWix;
 }
 
@@ -104,14 +107,14 @@ export async function planSetup(deps: SetupDeps): Promise<SetupPlan> {
   }
   if (deps.sites) {
     plan.wixCatalogVersions = {};
-    for (const { site, wix: client } of deps.sites) {
+    for (const { site, wix: client, settings } of deps.sites) {
       if (!client) continue;
-      const wix = await checkWix(client, tick);
+      const wix = await checkWix(client, tick, settings.wix?.locationId);
       plan.wixCatalogVersions[site] = wix.catalogVersion;
       problems.push(...wix.problems.map((p) => ({ ...p, site })));
     }
   } else if (deps.wix) {
-    const wix = await checkWix(deps.wix, tick);
+    const wix = await checkWix(deps.wix, tick, deps.settings.wix?.locationId);
     plan.wixCatalogVersion = wix.catalogVersion;
     problems.push(...wix.problems);
   }

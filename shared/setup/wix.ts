@@ -1,6 +1,7 @@
 import { errorMessage, HttpError } from "../errors";
 import type { WixSubscription } from "../flows/declaration";
 import { FLOW_NAMES, FLOWS } from "../flows/registry";
+import { catalogProblem } from "../ops/catalog-version";
 import type { WixClient } from "../wix/client";
 import type { Problem } from "./document-plan";
 
@@ -11,10 +12,17 @@ import type { Problem } from "./document-plan";
 
 export type WixEventNeed = WixSubscription;
 
-/** What each flow's declaration asks the app owner to subscribe to (`wix.subscriptions`), once each. */
+/**
+ * What each flow's declaration asks the app owner to subscribe to (`wix.subscriptions`), once
+ * each; those marked `catalog` only sites on that catalog version send.
+ */
 export const WIX_WEBHOOK_EVENTS: readonly WixEventNeed[] = FLOW_NAMES.flatMap(
   (flow) => (FLOWS[flow] as { wix?: { subscriptions: readonly WixSubscription[] } }).wix?.subscriptions ?? [],
 ).filter((need, i, all) => all.findIndex((n) => n.eventType === need.eventType) === i);
+
+/** The subscriptions a site on this catalog version needs: every flow's, and its catalog's own. */
+export const wixEventsFor = (version: string | undefined): WixEventNeed[] =>
+  WIX_WEBHOOK_EVENTS.filter((e) => !e.catalog || e.catalog === version);
 
 /**
  * The app's permission scopes (doc comments `@permissionScope` / `@permissionScopeId` of the
@@ -38,21 +46,21 @@ export interface WixCheck {
 }
 
 /**
- * Credentials, catalog version and, with one harmless read each, the permissions: a 403 names the
- * scope that is missing. Writes cannot be probed without writing, so they are listed for the owner.
+ * Credentials, catalog version (V1 and V3 are synced; `locationId`, the site's WIX_LOCATION_ID,
+ * only V3 can honour) and, with one harmless read each, the permissions: a 403 names the scope
+ * that is missing. Writes cannot be probed without writing, so they are listed for the owner.
  */
-export async function checkWix(wix: SetupWix, tick: (note: string) => void = () => {}): Promise<WixCheck> {
+export async function checkWix(
+  wix: SetupWix,
+  tick: (note: string) => void = () => {},
+  locationId?: string,
+): Promise<WixCheck> {
   const problems: Problem[] = [];
   let catalogVersion: string | undefined;
   try {
     catalogVersion = await wix.catalogVersion({ probe: true });
-    if (catalogVersion !== "V3_CATALOG") {
-      problems.push({
-        system: "Wix",
-        what: `the site runs catalog ${catalogVersion}; only Catalog V3 is synced`,
-        fix: "move the store to Catalog V3 (Wix migrates sites from the dashboard), or use a V3 site",
-      });
-    }
+    const problem = catalogProblem(catalogVersion, locationId);
+    if (problem) problems.push({ system: "Wix", ...problem });
   } catch (error) {
     problems.push(wixProblem("read the catalog version", error, WIX_PERMISSIONS[0]));
     return { problems };
@@ -98,13 +106,31 @@ function wixProblem(what: string, error: unknown, scope: string): Problem {
   };
 }
 
-/** The instructions for the Wix app owner, in words. */
-export function wixInstructions(wixWebhookUrl: string | undefined): string[] {
+/**
+ * The instructions for the Wix app owner, in words. `versions`: each site's catalog version (as
+ * setup read them); a site on Catalog V1 also needs V1's catalog and inventory events.
+ */
+export function wixInstructions(
+  wixWebhookUrl: string | undefined,
+  versions: Record<string, string | undefined> = {},
+): string[] {
   const url = wixWebhookUrl ?? "the WixWebhookUrl output (AWS) or https://<your host>/webhooks/wix";
+  const line = (e: WixEventNeed) => `    - ${e.dashboard}  (${e.eventType}: ${e.why})`;
+  const v1Sites = Object.keys(versions).filter((site) => versions[site] === "V1_CATALOG");
+  const v1Events = WIX_WEBHOOK_EVENTS.filter((e) => e.catalog === "V1_CATALOG");
+  const single = Object.keys(versions).length === 1;
   return [
     "Wix app owner (the app dashboard has no API for this; do it once by hand):",
     `  In Develop > Webhooks, subscribe each event below with the callback URL ${url}:`,
-    ...WIX_WEBHOOK_EVENTS.map((e) => `    - ${e.dashboard}  (${e.eventType}: ${e.why})`),
+    ...wixEventsFor(undefined).map(line),
+    ...(v1Sites.length
+      ? [
+          single
+            ? "  The site runs Catalog V1: also subscribe its catalog and inventory events:"
+            : `  Sites on Catalog V1 (${v1Sites.join(", ")}): also subscribe their catalog and inventory events:`,
+          ...v1Events.map(line),
+        ]
+      : []),
     "  Copy the app's public key (Webhooks page) into WIX_WEBHOOK_PUBLIC_KEY.",
     "  Permissions (Develop > Permissions):",
     ...WIX_PERMISSIONS.map((p) => `    - ${p}`),

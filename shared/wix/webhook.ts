@@ -54,8 +54,9 @@ export type WixWebhookVerdict =
   | AcceptedWixEvent;
 
 /** Whether the verdict is an event to route (not refused, not ignored). */
-export const isAccepted = <V extends { status: number }>(verdict: V): verdict is Extract<V, AcceptedWixEvent> =>
-  verdict.status === 200 && !("ignored" in verdict);
+export const isAccepted = <V extends { status: number }>(
+  verdict: V,
+): verdict is Extract<V, AcceptedWixEvent> => verdict.status === 200 && !("ignored" in verdict);
 
 const keyCache = new Map<string, Promise<Awaited<ReturnType<typeof importSPKI>>>>();
 const key = (pem: string) => {
@@ -117,7 +118,9 @@ export async function verifyWixWebhook(
   if (PRODUCT_EVENTS.includes(eventType)) {
     // No DomainEvent here: the envelope's data is the event body itself (ProductDeletedEnvelope).
     const productId = str(event.productId);
-    return productId ? { status: 200, productId, eventType } : { status: 400, reason: "event names no productId" };
+    return productId
+      ? { status: 200, productId, eventType }
+      : { status: 400, reason: "event names no productId" };
   }
   const entity = entityOf(event) as Record<string, unknown> | undefined;
   // A transactions event names its order in the body (`PaymentDetailsUpdated.orderTransactions.orderId`,

@@ -15,6 +15,11 @@ import type {
   OrderCanceledEventOrderCanceledOriginal,
   PaymentStatusUpdatedOriginal,
 } from "@wix/auto_sdk_ecom_orders/meta";
+import type {
+  InventoryItemChangedOriginal,
+  InventoryVariantsChangedOriginal,
+} from "@wix/auto_sdk_stores_inventory/meta";
+import type { ProductDeletedOriginal } from "@wix/auto_sdk_stores_products/meta";
 import { importPKCS8, SignJWT } from "jose";
 import type { Wire } from "#shared/flows/wix-orders";
 import { wixEventQueues } from "#shared/runtime/webhook-routing";
@@ -125,7 +130,8 @@ async function signed(eventType: string, entityId: string | undefined): Promise<
     .sign(await importPKCS8(privateKey.export({ type: "pkcs8", format: "pem" }).toString(), "RS256"));
 }
 
-const subscribed = WIX_WEBHOOK_EVENTS.map((e) => e.eventType);
+// Catalog V1's events are no DomainEvents (tested below).
+const subscribed = WIX_WEBHOOK_EVENTS.filter((e) => !e.catalog).map((e) => e.eventType);
 
 describe("Wix webhooks: every subscribed event, as the SDK declares it, reaches its queues", () => {
   test("an envelope is declared here for every subscribed event", () => {
@@ -161,5 +167,57 @@ describe("Wix webhooks: every subscribed event, as the SDK declares it, reaches 
     );
     expect(verdict).toMatchObject({ status: 200, orderId: ORDER });
     expect(wixEventQueues("wix.ecom.v1.fulfillments_updated")).toEqual(["shipments"]);
+  });
+});
+
+/**
+ * Catalog V1's events: `{data: ProductDeleted, metadata: BaseEventMetadata}` envelopes
+ * (index.typings.d.ts of @wix/auto_sdk_stores_products / _inventory, `EventDefinition(type, false)`
+ * in their build/cjs/index.js: not a domain event), so the MessageEnvelope's `data` is the body itself.
+ */
+const PRODUCT = "91f7ac8b-2baa-4f7d-b2b6-4a6a5e3f0d11";
+const V1_BODIES: Record<string, object> = {
+  "com.wix.ecommerce.catalog.api.v1.ProductDeleted": {
+    productId: PRODUCT,
+  } satisfies Wire<ProductDeletedOriginal>,
+  "com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged": {
+    inventoryItemId: "inv-1",
+    productId: PRODUCT,
+    variants: [
+      { id: "00000000-0000-0000-0000-000000000000", oldValue: { quantity: 5 }, newValue: { quantity: 9 } },
+    ],
+  } satisfies Wire<InventoryVariantsChangedOriginal>,
+  "com.wix.ecommerce.inventory.api.v1.InventoryItemChanged": {
+    inventoryItemId: "inv-1",
+    productId: PRODUCT,
+    trackInventory: false,
+    fieldMask: ["trackInventory"],
+  } satisfies Wire<InventoryItemChangedOriginal>,
+};
+const v1Subscribed = WIX_WEBHOOK_EVENTS.filter((e) => e.catalog === "V1_CATALOG").map((e) => e.eventType);
+
+describe("Wix webhooks: Catalog V1 events, as the SDK declares them, name their product", () => {
+  test("a body is declared here for every V1 subscription, and each is one the SDK's typings name", () => {
+    expect(v1Subscribed.sort()).toEqual(Object.keys(V1_BODIES).sort());
+  });
+
+  test.each(v1Subscribed)("%s: the product id is read from the body", async (eventType) => {
+    const envelope: MessageEnvelopeOriginal = {
+      instanceId: INSTANCE,
+      eventType,
+      identity: { identityType: "APP", appId: "9c0d7e1a-0000-4000-8000-000000000001" },
+      data: JSON.stringify(V1_BODIES[eventType]),
+    };
+    const token = await new SignJWT({ data: JSON.stringify(envelope) })
+      .setProtectedHeader({ alg: "RS256" })
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(await importPKCS8(privateKey.export({ type: "pkcs8", format: "pem" }).toString(), "RS256"));
+    expect(await verifyWixWebhook(token, [pem], INSTANCE)).toEqual({
+      status: 200,
+      productId: PRODUCT,
+      eventType,
+    });
+    expect(wixEventQueues(eventType)).toHaveLength(1);
   });
 });

@@ -374,7 +374,7 @@ describe("doctor", () => {
     mode: "live",
     checkedAt: "2025-01-01T00:00:00.000Z",
     erpnext: { reachable: true, authenticated: false, error: "AuthenticationError: Invalid" },
-    wix: { reachable: true, catalogVersion: "V3_CATALOG", expected: "V3_CATALOG" },
+    wix: { reachable: true, catalogVersion: "V3_CATALOG" },
     queues: {
       products: { depth: 0, inFlight: 0, dlq: 2 },
       inventory: { depth: 0, inFlight: 0, dlq: 0 },

@@ -37,7 +37,12 @@ export const inventory = {
   // ERPNext's sellable stock, so Wix never offers more than ERPNext has; an unchanged item writes nothing.
   wix: {
     events: [CATALOG_V1_EVENTS.inventoryVariantsChanged, CATALOG_V1_EVENTS.inventoryItemChanged],
-    toMessage: ({ productId }) => ({ kind: "stock", itemCodes: [], wixProductIds: [productId], source: "webhook" }),
+    toMessage: ({ productId }) => ({
+      kind: "stock",
+      itemCodes: [],
+      wixProductIds: [productId],
+      source: "webhook",
+    }),
     subscriptions: [
       v1Subscription(
         CATALOG_V1_EVENTS.inventoryVariantsChanged,

@@ -15,7 +15,8 @@ export const inventoryMessage = z
   })
   .check(
     z.refine(
-      (m) => m.itemCodes.length > 0 || (m.ledgerEntries?.length ?? 0) > 0 || (m.wixProductIds?.length ?? 0) > 0,
+      (m) =>
+        m.itemCodes.length > 0 || (m.ledgerEntries?.length ?? 0) > 0 || (m.wixProductIds?.length ?? 0) > 0,
       "names no item",
     ),
   );

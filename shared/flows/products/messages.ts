@@ -15,7 +15,8 @@ const itemsMessage = z
   })
   .check(
     z.refine(
-      (m) => m.itemCodes.length > 0 || (m.priceNames?.length ?? 0) > 0 || (m.deletedProductIds?.length ?? 0) > 0,
+      (m) =>
+        m.itemCodes.length > 0 || (m.priceNames?.length ?? 0) > 0 || (m.deletedProductIds?.length ?? 0) > 0,
       "names no item",
     ),
   );

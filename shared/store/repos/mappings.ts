@@ -65,7 +65,9 @@ export class MappingRepository {
    * mapping the item has since been given to another product (published again) is kept.
    */
   async forgetProduct(productId: string): Promise<string[]> {
-    const rows = await this.table.partition<{ sk: string; itemCode: string }>(keys.productPartition(productId));
+    const rows = await this.table.partition<{ sk: string; itemCode: string }>(
+      keys.productPartition(productId),
+    );
     const forgotten: string[] = [];
     for (const { sk, itemCode } of rows) {
       const named = await this.table.deleteIf(keys.mapping(itemCode), {
