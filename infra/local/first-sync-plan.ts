@@ -11,6 +11,7 @@ import { planFirstSync, renderPlan } from "#functions/workers/products";
 import type { Settings } from "#shared/config/settings";
 import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
+import { catalogName } from "#shared/ops/catalog-version";
 import { progress } from "#shared/ops/progress";
 import { unknownSite } from "#shared/ops/sites";
 import { loadSites } from "#shared/runtime/settings";
@@ -77,15 +78,18 @@ async function main(): Promise<void> {
   // Read-only by construction: the test-mode guard refuses any write before it is sent.
   const refuse = () => undefined;
   const erpnext = new ErpnextClient({ ...(sites[0] as Settings).erpnext, onWithheldWrite: refuse });
-  const plans: Record<string, Awaited<ReturnType<typeof planFirstSync>>> = {};
+  const plans: Record<string, Awaited<ReturnType<typeof planFirstSync>> & { catalogVersion: string }> = {};
   for (const settings of chosen) {
     const wix = new WixClient({ ...settings.wix, onWithheldWrite: refuse });
+    // The site's catalog version (V1 or V3) decides how its products are read and written.
+    const catalogVersion = await wix.catalogVersion({ probe: true });
     // Every site's settings: the plan leaves out what another site sells, as the sync does.
-    plans[settings.site] = await planFirstSync(
+    const plan = await planFirstSync(
       { erpnext, wix, settings },
       { stockThreshold: args.stockThreshold, sites },
       (total) => progress(sites.length > 1 ? `plan ${settings.site}` : "plan", total || undefined),
     );
+    plans[settings.site] = { catalogVersion, ...plan };
   }
   // One site (no SITES_FILE): the plan as ever; several: each under its site's name.
   const single = sites.length === 1 ? plans[(sites[0] as Settings).site] : undefined;
@@ -93,7 +97,10 @@ async function main(): Promise<void> {
   else
     console.log(
       `${Object.entries(plans)
-        .map(([site, plan]) => (single ? renderPlan(plan) : `== site ${site} ==\n${renderPlan(plan)}`))
+        .map(([site, plan]) => {
+          const catalog = `Wix catalog: ${catalogName(plan.catalogVersion)}\n${renderPlan(plan)}`;
+          return single ? catalog : `== site ${site} ==\n${catalog}`;
+        })
         .join(
           "\n\n",
         )}\n\n(planned as a first sync: items Wix has under the same SKU are linked, the rest created)`,

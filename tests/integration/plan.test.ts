@@ -33,7 +33,8 @@ describe("npm run plan", () => {
       { env, timeout: 60_000 },
     );
     expect(stderr).toContain("planning against the local host's sandboxes");
-    const plan = JSON.parse(stdout) as SyncPlan;
+    const plan = JSON.parse(stdout) as SyncPlan & { catalogVersion: string };
+    expect(plan.catalogVersion).toBe("V3_CATALOG");
 
     expect(plan.counts).toMatchObject({ create: 3, link: 2, "not-published": 2 });
     const of = (kind: string) => plan.conflicts.filter((c) => c.kind === kind).map((c) => c.item);
