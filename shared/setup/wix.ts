@@ -68,10 +68,18 @@ export async function checkWix(
     tick("Wix catalog version");
   }
   const probe = "erpnext-wix-sync-setup-probe";
+  // These catalog reads are Catalog V3's (the WixClient's): on another catalog they fail whatever
+  // the permissions, so there only the eCommerce read (the same on both) is probed.
+  const catalogReads: [string, () => Promise<unknown>, string][] =
+    catalogVersion === "V3_CATALOG"
+      ? [
+          ["search product variants", () => wix.findVariantsBySku([probe]), WIX_PERMISSIONS[0]],
+          ["query inventory", () => wix.inventoryBySku([probe]), WIX_PERMISSIONS[0]],
+          ["query categories", () => wix.findCategories(probe), WIX_PERMISSIONS[0]],
+        ]
+      : [];
   const reads: [string, () => Promise<unknown>, string][] = [
-    ["search product variants", () => wix.findVariantsBySku([probe]), WIX_PERMISSIONS[0]],
-    ["query inventory", () => wix.inventoryBySku([probe]), WIX_PERMISSIONS[0]],
-    ["query categories", () => wix.findCategories(probe), WIX_PERMISSIONS[0]],
+    ...catalogReads,
     ["search orders", () => wix.searchOrders(new Date().toISOString()), WIX_PERMISSIONS[1]],
   ];
   for (const [what, read, scope] of reads) {

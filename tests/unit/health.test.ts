@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { AuthError, HttpError } from "#shared/errors";
+import type { CatalogVersion } from "#shared/flows/wix-catalog";
 import { explainHealth } from "#shared/ops/doctor";
 import { checkHealth, checkSitesHealth, probeApis } from "#shared/ops/health-checks";
 
@@ -114,5 +115,55 @@ describe("health of several sites", () => {
       ].sort(),
     );
     expect(report.status).toBe("ok");
+  });
+});
+
+describe("catalog versions", () => {
+  const shared = {
+    erpnext: { whoAmI: async () => "integration@example.com" },
+    queueDepth: async () => ({ depth: 0, inFlight: 0, dlq: 0 }),
+  };
+  const site = (version: CatalogVersion, locationId?: string) => ({
+    wix: { catalogVersion: async () => version },
+    settings: { wix: { locationId } },
+    state: { lastSuccesses: async () => ({}), jobRuns: async () => ({}) },
+    log: { since: async () => [] },
+  });
+
+  test("V1 and V3 sites are healthy and say their catalog; no Stores, or a location on V1, fail with a clear reason", async () => {
+    // act
+    const report = await checkSitesHealth({
+      ...shared,
+      sites: {
+        v3: site("V3_CATALOG", "loc-1"),
+        v1: site("V1_CATALOG"),
+        v1loc: site("V1_CATALOG", "loc-1"),
+        bare: site("STORES_NOT_INSTALLED"),
+      },
+    });
+    // assess
+    expect(report.sites.v3).toMatchObject({ status: "ok", wix: { catalogVersion: "V3_CATALOG" } });
+    expect(report.sites.v1).toMatchObject({ status: "ok", wix: { catalogVersion: "V1_CATALOG" } });
+    expect(report.failing).toEqual(["v1loc", "bare"]);
+    expect(report.problems).toEqual([
+      "site v1loc: Wix: Catalog V1 has no inventory locations: unset WIX_LOCATION_ID",
+      "site bare: Wix: Wix Stores is not installed on the site",
+    ]);
+    expect(
+      explainHealth(report).map((f) => `${f.ok ? "ok" : "!!"} ${f.what}${f.todo ? ` (${f.todo})` : ""}`),
+    ).toEqual([
+      "ok ERPNext answers; signed in as integration@example.com",
+      "ok site v3: Wix answers; Catalog V3",
+      "ok site v1: Wix answers; Catalog V1",
+      "!! site v1loc: Catalog V1 has no inventory locations: unset WIX_LOCATION_ID (remove WIX_LOCATION_ID from this site's settings (Wix keeps one stock per variant on Catalog V1))",
+      "!! site bare: Wix Stores is not installed on the site (add Wix Stores to the site (Wix App Market), then run setup again)",
+    ]);
+  });
+
+  test("the dlq-redrive probe holds back a site without Stores, never a V1 site", async () => {
+    const v1 = await probeApis({ ...shared, wix: { catalogVersion: async () => "V1_CATALOG" } });
+    const bare = await probeApis({ ...shared, wix: { catalogVersion: async () => "STORES_NOT_INSTALLED" } });
+    expect(v1.failing).toEqual([]);
+    expect(bare.failing).toEqual(["Wix: Wix Stores is not installed on the site"]);
   });
 });

@@ -10,6 +10,7 @@ import { CUSTOM_FIELDS } from "#shared/setup/custom-fields";
 import { planDocument, sameValue } from "#shared/setup/document-plan";
 import { describeSetup, runSetup, type SetupErpnext } from "#shared/setup/setup";
 import { ERPNEXT_WEBHOOKS, wantedWebhooks } from "#shared/setup/webhooks";
+import { checkWix, wixInstructions } from "#shared/setup/wix";
 
 /** One Webhook document per (doctype, event) setup wants. */
 const WEBHOOK_DOCS = ERPNEXT_WEBHOOKS.flatMap((need) => need.events).length;
@@ -365,6 +366,81 @@ describe("setup against an ERPNext in memory", () => {
     );
     expect(erp.writes).toEqual([]);
     expect(describeSetup(result)).toContain("plan (dry run, nothing written)");
+  });
+});
+
+describe("setup on Catalog V1 sites", () => {
+  const wixOn = (version: "V1_CATALOG" | "V3_CATALOG" | "STORES_NOT_INSTALLED") => ({
+    ...wixReads,
+    catalogVersion: async () => version,
+  });
+
+  test("V1 is synced; no Stores, or WIX_LOCATION_ID on V1, are problems with their fix", async () => {
+    // V3's catalog reads refuse a V1 site whatever its permissions: only the orders read is probed there.
+    const v3Only = async () => {
+      throw new HttpError("Wix: HTTP 400", 400, false);
+    };
+    const v1 = {
+      ...wixOn("V1_CATALOG"),
+      findVariantsBySku: v3Only,
+      inventoryBySku: v3Only,
+      findCategories: v3Only,
+    };
+    expect(await checkWix(v1)).toEqual({ catalogVersion: "V1_CATALOG", problems: [] });
+    expect((await checkWix(wixOn("V3_CATALOG"), undefined, "loc-1")).problems).toEqual([]);
+    expect((await checkWix(wixOn("V1_CATALOG"), undefined, "loc-1")).problems).toEqual([
+      {
+        system: "Wix",
+        what: "Catalog V1 has no inventory locations: unset WIX_LOCATION_ID",
+        fix: expect.stringContaining("remove WIX_LOCATION_ID"),
+      },
+    ]);
+    expect((await checkWix(wixOn("STORES_NOT_INSTALLED"))).problems).toEqual([
+      {
+        system: "Wix",
+        what: "Wix Stores is not installed on the site",
+        fix: expect.stringContaining("Wix Stores"),
+      },
+    ]);
+  });
+
+  test("each site's WIX_LOCATION_ID is checked against its own catalog", async () => {
+    const erp = fakeErpnext();
+    const withLocation = { ...settings(), wix: { locationId: "loc-1" } };
+    const result = await runSetup(
+      {
+        erpnext: erp.port,
+        settings: settings(),
+        webhookUrl: URL_,
+        sites: [
+          { site: "us", settings: withLocation, wix: wixOn("V3_CATALOG") },
+          { site: "eu", settings: withLocation, wix: wixOn("V1_CATALOG") },
+        ],
+      },
+      { dryRun: true },
+    );
+    expect(result.wixCatalogVersions).toEqual({ us: "V3_CATALOG", eu: "V1_CATALOG" });
+    expect(result.problems.map((p) => [p.site, p.what])).toEqual([
+      ["eu", "Catalog V1 has no inventory locations: unset WIX_LOCATION_ID"],
+    ]);
+  });
+
+  test("V1's catalog and inventory events are listed for the V1 sites only, by their SDK event types", () => {
+    const v1Events = [
+      "com.wix.ecommerce.catalog.api.v1.ProductDeleted",
+      "com.wix.ecommerce.inventory.api.v1.InventoryVariantsChanged",
+      "com.wix.ecommerce.inventory.api.v1.InventoryItemChanged",
+    ];
+    const listed = (lines: string[]) => v1Events.filter((e) => lines.some((l) => l.includes(`(${e}:`)));
+    const allV3 = wixInstructions(URL_, { us: "V3_CATALOG", eu: "V3_CATALOG" });
+    expect(listed(allV3)).toEqual([]);
+    expect(allV3.join("\n")).toContain("wix.ecom.v1.order_approved");
+    const mixed = wixInstructions(URL_, { us: "V3_CATALOG", eu: "V1_CATALOG" });
+    expect(listed(mixed)).toEqual(v1Events);
+    expect(mixed).toContain("  Sites on Catalog V1 (eu): also subscribe their catalog and inventory events:");
+    expect(wixInstructions(URL_, { site: "V1_CATALOG" })).toContain(
+      "  The site runs Catalog V1: also subscribe its catalog and inventory events:",
+    );
   });
 });
 
