@@ -84,6 +84,21 @@ describe("Catalog V1 events, per site", () => {
     expect((await mappingOn("us", "V1EV-2"))?.productId).toBe(usProduct);
   });
 
+  test("a late ProductDeleted of a product the item has since left keeps the item's new mapping", async () => {
+    // prepare: the item was re-created in Wix (a new product); the old product's index entry stays
+    const { state } = await getContext("us");
+    const at = new Date().toISOString();
+    await state.putMapping({ itemCode: "V1EV-3", productId: "old-product", createdAt: at, updatedAt: at });
+    await state.putMapping({ itemCode: "V1EV-3", productId: "new-product", createdAt: at, updatedAt: at });
+    // act
+    const forgotten = await state.forgetProduct("old-product");
+    // assess
+    expect(forgotten).toEqual([]);
+    expect((await state.getMapping("V1EV-3"))?.productId).toBe("new-product");
+    expect(await state.itemsForProduct("old-product")).toEqual([]);
+    expect(await state.forgetProduct("new-product")).toEqual(["V1EV-3"]);
+  });
+
   test("a V1 event naming no product is refused (400); a V1 event we do not take is ignored (200)", async () => {
     expect((await post(await v1Event("us", CATALOG_V1_EVENTS.productDeleted, {}))).status).toBe(400);
     const other = await post(
