@@ -34,7 +34,8 @@ export async function setV1Stock(
   variants: V1VariantStock[],
 ): Promise<void> {
   const body: UpdateInventoryVariantsRequestOriginal = {
-    inventoryItem: { trackQuantity: true, variants },
+    // The SDK's builder sends the path's product id in the body too (index.js, contract test).
+    inventoryItem: { productId, trackQuantity: true, variants },
   };
   await http.send({
     method: "PATCH",
