@@ -10,13 +10,14 @@ import type {
   RemoveProductsFromCollectionRequestOriginal,
 } from "@wix/auto_sdk_stores_products/meta";
 import { SyncError } from "../../errors";
-import type { Category, CategoryDirectory, Filing } from "../../flows/products/category-ports";
 import type { HttpClient } from "../../http/client";
 import { offsetPages } from "../../paging";
+import type { WixCategory as Category, CategoryItemOutcome as Filing } from "../categories";
 import { errorOf } from "../responses";
 
 /**
- * Catalog V1 collections behind the category filing's port: V1 files products into collections
+ * Catalog V1 collections behind the category filing's port (CategoryDirectory, met structurally as
+ * WixCategories does): V1 files products into collections
  * (read: @wix/auto_sdk_stores_collections; write: createCollection, addProductsToCollection,
  * removeProductsFromCollection in @wix/auto_sdk_stores_products).
  */
@@ -29,7 +30,7 @@ export const V1_COLLECTIONS_PAGE = 100;
  * ids a call (`productIds @maxSize 1000`, AddProductsToCollectionRequest in products meta.d.ts);
  * the flow sends at most 100.
  */
-export class WixV1Collections implements CategoryDirectory {
+export class WixV1Collections {
   constructor(private readonly http: HttpClient) {}
 
   /**

@@ -5,6 +5,7 @@ import type {
 } from "@wix/auto_sdk_stores_inventory/meta";
 import { HttpError, PermanentError } from "#shared/errors";
 import { InventorySync } from "#shared/flows/inventory/sync";
+import type { CategoryDirectory } from "#shared/flows/products/category-ports";
 import type { HttpClient, HttpRequest } from "#shared/http/client";
 import { WixV1Collections } from "#shared/wix/catalog-v1/collections";
 import { WixV1Inventory } from "#shared/wix/catalog-v1/inventory";
@@ -233,7 +234,9 @@ describe("WixV1Collections", () => {
         return { status: 200, headers: {}, body: {} };
       },
     } as unknown as HttpClient;
-    return { collections: new WixV1Collections(http), calls };
+    // The category filing's port, met structurally (tsc fails here if it drifts).
+    const collections: CategoryDirectory = new WixV1Collections(http);
+    return { collections, calls };
   }
 
   test("a refused call is filed again product by product, so one bad product never keeps the others out", async () => {
