@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import { itemForLine, V1_DEFAULT_VARIANT_ID } from "#shared/flows/line-items";
 import { orderSkus } from "#shared/flows/order-holds";
-import { OrderSync } from "#shared/flows/orders/sync";
 import type { ProductMapping } from "#shared/flows/records";
 import { orderLines } from "#shared/flows/shipments/push";
 import type { WixLineItem, WixOrder } from "#shared/flows/wix-orders";
-import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
+import { FakeState } from "./fakes";
 
 const STORES = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
 let state: FakeState;
@@ -73,80 +72,5 @@ describe("which item a Wix order line is", () => {
     // assess
     expect(holds).toEqual({ MUG: 1 });
     expect(shipped.map((l) => l.itemCode)).toEqual(["MUG", undefined]);
-  });
-});
-
-describe("orders flow: V1 order lines", () => {
-  let erpnext: FakeErpnext;
-  let wix: FakeWix;
-
-  function sync(order: WixOrder) {
-    wix.orders.set(order.id, order);
-    return new OrderSync({
-      erpnext,
-      wix,
-      state,
-      log: new FakeLog(),
-      settings: {
-        site: "default",
-        company: "Shop Ltd",
-        warehouse: "Stores - SL",
-        taxAccounts: {},
-        submit: true,
-        deliveryDays: 3,
-        customerGroup: "Individual",
-        territory: "All Territories",
-        paymentAccount: "Bank - SL",
-        createOn: "approved",
-      },
-    }).sync(order.id);
-  }
-
-  const order = (lineItems: WixLineItem[]): WixOrder => ({
-    id: "order-1",
-    number: "10001",
-    createdDate: "2025-03-01T10:00:00.000Z",
-    updatedDate: "2025-03-01T10:00:00.000Z",
-    status: "APPROVED",
-    paymentStatus: "NOT_PAID",
-    currency: "EUR",
-    buyerInfo: { email: "ada@example.com", contactId: "contact-1" },
-    billingInfo: {
-      address: { addressLine: "1 Main St", city: "Berlin", postalCode: "10115", country: "DE" },
-      contactDetails: { firstName: "Ada", lastName: "Lovelace" },
-    },
-    priceSummary: { total: { amount: "10.00" } },
-    lineItems,
-  });
-
-  beforeEach(() => {
-    erpnext = new FakeErpnext();
-    wix = new FakeWix();
-    erpnext.seed("Company", { name: "Shop Ltd", default_currency: "EUR" });
-    erpnext.seed("System Settings", {
-      name: "System Settings",
-      number_format: "#.###,##",
-      currency_precision: "",
-    });
-    erpnext.seed("Country", { name: "Germany", code: "de" });
-    for (const code of ["MUG", "TEE", "TEE-S", "TEE-M"])
-      erpnext.seed("Item", { name: code, item_code: code });
-  });
-
-  test("a line naming a simple V1 product's choices becomes a Sales Order line of its item", async () => {
-    // act
-    const result = await sync(order([line("p-mug", { options: { Color: "Red" } })]));
-    // assess
-    expect(result).toMatchObject({ outcome: "created" });
-    const [salesOrder] = erpnext.all("Sales Order") as unknown as { items: { item_code: string }[] }[];
-    expect(salesOrder?.items.map((i) => i.item_code)).toEqual(["MUG"]);
-  });
-
-  test("a line naming choices of a product with managed variants is refused as unknown, not booked as the template", async () => {
-    // act
-    const result = sync(order([line("p-tee", { options: { Size: "M" } })]));
-    // assess
-    await expect(result).rejects.toThrow('unknown item "l-1"');
-    expect(erpnext.all("Sales Order")).toHaveLength(0);
   });
 });
