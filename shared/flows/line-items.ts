@@ -12,7 +12,9 @@ export interface SkuLookup {
 
 /**
  * The one variant of a Catalog V1 product without managed variants: its SKU and stock are kept
- * under this id (Wix's V1 "default variant"), which a mapping made on V1 records.
+ * under it, and a mapping made on V1 records it. The SDK's typings do not state its id; this is
+ * the all-zero GUID Wix answers for it (Query Products `variants[].id`), and the V1 products
+ * adapter must record the same value.
  */
 export const V1_DEFAULT_VARIANT_ID = "00000000-0000-0000-0000-000000000000";
 

@@ -61,6 +61,7 @@ export class WixV1Inventory implements InventoryWix {
     if (locationId) throw new PermanentError(V1_NO_LOCATIONS, { locationId });
     if (!skus.length) return [];
     const refs = await this.variantsBySku(skus);
+    if (!refs.length) return [];
     const byProduct = new Map<string, V1VariantRef[]>();
     for (const ref of refs) byProduct.set(ref.productId, [...(byProduct.get(ref.productId) ?? []), ref]);
     const items: WixInventoryItem[] = [];
