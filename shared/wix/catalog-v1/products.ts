@@ -172,7 +172,8 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
       if (urls.length) await this.addMedia(id, urls);
       const visible = p.visible !== false;
       if (visible) await this.send("PATCH", productPath(id), { product: { visible: true, id } }, true);
-      return fromV1({ ...product, visible }, variants, urls);
+      // What we sent, then what Wix answered: an answer may leave fields out.
+      return fromV1({ ...write.product, ...product, visible }, variants, urls);
     } catch (error) {
       await this.discard(id);
       throw error;
@@ -188,7 +189,7 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
       { product: { ...write.product, id } },
       true,
     );
-    const product = res.product ?? { id };
+    const product: V1Product = { ...write.product, ...res.product, id };
     let variants = product.variants ?? [];
     if (write.overrides) variants = await this.updateVariants(id, write.overrides);
     let urls: string[] | undefined;
