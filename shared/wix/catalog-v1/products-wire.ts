@@ -1,10 +1,15 @@
 import type {
   AddProductMediaRequestOriginal,
+  ChoiceOriginal,
   CreateProductRequestOriginal,
   CreateProductResponseOriginal,
   DeleteProductRequestOriginal,
   GetProductResponseOriginal,
+  MediaDataForWriteOriginal,
   MediaItemOriginal,
+  MediaItemUrlAndSizeOriginal,
+  PagingOriginal,
+  PlatformPagingOriginal,
   PriceDataOriginal,
   ProductOptionOriginal,
   ProductOriginal,
@@ -101,9 +106,23 @@ type Conforms<Ours, Sdk> = [Ours] extends [Sdk]
   : false;
 type Assert<T extends true> = T;
 
-/** Compile-time contract: our V1 shapes against the SDK's wire types. */
+/**
+ * Compile-time contract: our V1 shapes against the SDK's wire types. `Conforms` sees the fields of
+ * one level, so each nested shape has its own line.
+ */
 export type WireChecks = [
+  Assert<Conforms<V1Option["choices"][number], ChoiceOriginal>>,
   Assert<Conforms<V1Option, ProductOptionOriginal>>,
+  Assert<Conforms<NonNullable<NonNullable<V1Variant["variant"]>["priceData"]>, PriceDataOriginal>>,
+  Assert<
+    Conforms<
+      NonNullable<NonNullable<NonNullable<V1Product["media"]>["items"]>[number]["image"]>,
+      MediaItemUrlAndSizeOriginal
+    >
+  >,
+  Assert<Conforms<V1Paging, PagingOriginal>>,
+  Assert<Conforms<V1Paging, PlatformPagingOriginal>>,
+  Assert<Conforms<{ url: string }, MediaDataForWriteOriginal>>,
   Assert<Conforms<NonNullable<V1Product["priceData"]>, PriceDataOriginal>>,
   Assert<Conforms<NonNullable<NonNullable<V1Product["media"]>["items"]>[number], MediaItemOriginal>>,
   Assert<Conforms<NonNullable<V1Variant["variant"]>, VariantDataWithNoStockOriginal>>,
