@@ -227,7 +227,7 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
     expect(result.results[0]?.itemMetadata).toMatchObject({ success: false, error: { code: "HTTP_400" } });
   });
 
-  test("Update Product and Update Variants; an image not among the product's is replaced", async () => {
+  test("Update Product, its options when Wix's differ, Update Variants; an image not among the product's is replaced", async () => {
     const wix = await v1Wix();
     const update: WixProductUpdate = {
       id: "p2",
@@ -237,21 +237,23 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
       options: shirt.options ?? [],
       variantsInfo: { variants: shirt.variantsInfo.variants.map(({ inventoryItem: _, ...v }) => v) },
     };
+    // Wix's product has only size S so far, and an image of its own.
     const patched: Wire<UpdateProductResponseOriginal> = {
       product: {
         id: "p2",
         name: "Shirt",
         manageVariants: true,
+        productOptions: [{ name: "Size", choices: [{ value: "S", description: "S" }] }],
         media: { items: [{ id: "m1", image: { url: "https://static.wix.example/old.jpg" } }] },
       },
     };
-    wix.answer(patched, shirtVariants, {}, {});
+    wix.answer(patched, { product: { id: "p2" } }, shirtVariants, {}, {});
     const updated = await wix.products.updateProduct(update);
     await wix.close();
     const sdk = [
+      await sdkRequest((h) => updateProduct(h)("p2", { name: "Shirt", priceData: { price: 20 } } as Any)),
       await sdkRequest((h) =>
         updateProduct(h)("p2", {
-          name: "Shirt",
           manageVariants: true,
           productOptions: [
             {
@@ -262,7 +264,6 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
               ],
             },
           ],
-          priceData: { price: 20 },
         } as Any),
       ),
       await sdkRequest((h) =>

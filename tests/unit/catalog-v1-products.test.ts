@@ -266,4 +266,26 @@ describe("V1 products: one product at a time", () => {
     ]);
     expect(http.lines).toEqual(["PATCH /stores/v1/products/p1"]);
   });
+
+  test("an update whose options are already Wix's does not send them again (V1 could rebuild the variants)", async () => {
+    const http = new FakeHttp((req) =>
+      req.path.endsWith("/variants")
+        ? { variants: [{ id: "vs", choices: { Size: "S" }, variant: { sku: "S" } }] }
+        : {
+            product: {
+              id: "p1",
+              manageVariants: true,
+              productOptions: [{ name: "Size", choices: [{ value: "S", description: "S" }] }],
+            },
+          },
+    );
+    await new WixV1Products(http.asClient).updateProduct({
+      id: "p1",
+      revision: "v1",
+      options: [option("Size", ["S"])],
+      variantsInfo: { variants: [{ ...variant("S", "1", { choices: [choice("Size", "S")] }), id: "vs" }] },
+    });
+    expect(http.lines).toEqual(["PATCH /stores/v1/products/p1", "PATCH /stores/v1/products/p1/variants"]);
+    expect(http.calls[0]?.body).toEqual({ product: { id: "p1", priceData: { price: 1 } } });
+  });
 });

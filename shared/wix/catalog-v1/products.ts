@@ -180,18 +180,33 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
     }
   }
 
+  /**
+   * Update Product with the product's own fields, then its options only when they are not
+   * already Wix's (sending options again may make V1 build the variants anew, with new ids and
+   * no stock), then Update Variants.
+   */
   private async writeUpdate(update: WixProductUpdate): Promise<WixProduct> {
     const { id } = update;
-    const write = toV1Write(update);
+    const { product: fields, overrides } = toV1Write(update);
+    const { productOptions, manageVariants, ...own } = fields;
     const res = await this.send<{ product?: V1Product }>(
       "PATCH",
       productPath(id),
-      { product: { ...write.product, id } },
+      { product: { ...own, id } },
       true,
     );
-    const product: V1Product = { ...write.product, ...res.product, id };
+    let product: V1Product = { ...fields, ...res.product, id };
+    if (productOptions && !sameOptions(productOptions, res.product?.productOptions)) {
+      const again = await this.send<{ product?: V1Product }>(
+        "PATCH",
+        productPath(id),
+        { product: { manageVariants, productOptions, id } },
+        true,
+      );
+      product = { ...product, ...again.product, productOptions };
+    }
     let variants = product.variants ?? [];
-    if (write.overrides) variants = await this.updateVariants(id, write.overrides);
+    if (overrides) variants = await this.updateVariants(id, overrides);
     let urls: string[] | undefined;
     if (update.media) {
       urls = mediaUrls(update);
@@ -287,6 +302,13 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
 }
 
 const productPath = (id: string) => `/stores/v1/products/${encodeURIComponent(id)}`;
+
+/** The same option names and choices, in the same order. */
+function sameOptions(ours: V1Option[], theirs: V1Option[] = []): boolean {
+  const key = (options: V1Option[]) =>
+    JSON.stringify(options.map((o) => [o.name, (o.choices ?? []).map((c) => c.description ?? c.value)]));
+  return key(ours) === key(theirs);
+}
 
 /**
  * Runs a write per product. A refusal (a 4xx answer, a product that cannot be written as it is)
