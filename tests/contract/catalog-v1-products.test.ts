@@ -20,9 +20,12 @@ import type {
   UpdateProductResponseOriginal,
   UpdateVariantsResponseOriginal,
 } from "@wix/auto_sdk_stores_products/meta";
+import * as v1Meta from "@wix/auto_sdk_stores_products/meta";
 import { NotFoundError } from "#shared/errors";
 import type { WixNewProduct, WixProductUpdate } from "#shared/flows/wix-catalog";
 import type { Wire } from "#shared/flows/wix-orders";
+import type { HttpRequest } from "#shared/http/client";
+import { isWixRead } from "#shared/http/dry-run";
 import { V1_REVISION, WixV1Products } from "#shared/wix/catalog-v1/products";
 import { WixClient } from "#shared/wix/client";
 import { expectSdkRequests, type RecordingWix, recordingWix, restMethod, sdkRequest } from "./wire";
@@ -390,5 +393,22 @@ describe("Catalog V1 products: a refusal is a domain condition", () => {
       success: false,
       error: { code: "PRODUCT_NOT_FOUND" },
     });
+  });
+});
+
+describe("Catalog V1 products in test mode: our read/write split is the SDK's", () => {
+  test("every V1 catalog method reads in test mode exactly when the SDK's does (GET, or named as a read)", () => {
+    const methods = Object.entries(v1Meta).flatMap(([name, builder]) => {
+      if (typeof builder !== "function") return [];
+      const meta = (
+        builder as () => { httpMethod?: HttpRequest["method"]; getUrl?: (c: { host: string }) => string }
+      )();
+      if (!meta?.httpMethod || !meta.getUrl) return [];
+      const path = meta.getUrl({ host: "www.wixapis.com" }).replace(/:[\w.]+/g, "x");
+      const read = meta.httpMethod === "GET" || /^(get|list|query|search|count)[A-Z]/.test(name);
+      return [{ name, read, sent: isWixRead({ method: meta.httpMethod, path }) }];
+    });
+    expect(methods.length).toBeGreaterThan(20);
+    expect(methods.filter((m) => m.read !== m.sent)).toEqual([]);
   });
 });
