@@ -113,6 +113,45 @@ const shirtVariants: Wire<UpdateVariantsResponseOriginal> = {
   ],
 };
 
+/** The shirt's option and variant overrides as the SDK takes them. */
+const shirtOptions = [
+  {
+    name: "Size",
+    choices: [
+      { value: "S", description: "S" },
+      { value: "M", description: "M" },
+    ],
+  },
+];
+const shirtOverrides = [
+  { choices: { Size: "S" }, sku: "SHIRT-S", price: 20, visible: true },
+  { choices: { Size: "M" }, sku: "SHIRT-M", price: 22.5, weight: 0.3, visible: true },
+];
+
+/** A loopback Wix answering each request with `answer`'s status and body; records method and path. */
+async function localWix(answer: (path: string) => { status: number; body: unknown }) {
+  const requests: { method: string; path: string }[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    requests.push({ method: req.method ?? "", path: req.url ?? "" });
+    const { status, body } = answer(req.url ?? "");
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const client = new WixClient({
+    apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    apiKey: "contract-key",
+    siteId: "contract-site",
+    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+  });
+  return {
+    products: new WixV1Products(client.http),
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
 async function v1Wix(): Promise<RecordingWix & { products: WixV1Products }> {
   const wix = await recordingWix();
   return { ...wix, products: new WixV1Products(wix.client.http) };
@@ -169,24 +208,11 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
           visible: false,
           productType: "physical",
           manageVariants: true,
-          productOptions: [
-            {
-              name: "Size",
-              choices: [
-                { value: "S", description: "S" },
-                { value: "M", description: "M" },
-              ],
-            },
-          ],
+          productOptions: shirtOptions,
           priceData: { price: 20 },
         } as Any),
       ),
-      await sdkRequest((h) =>
-        updateProductVariants(h)("p2", [
-          { choices: { Size: "S" }, sku: "SHIRT-S", price: 20, visible: true },
-          { choices: { Size: "M" }, sku: "SHIRT-M", price: 22.5, weight: 0.3, visible: true },
-        ]),
-      ),
+      await sdkRequest((h) => updateProductVariants(h)("p2", shirtOverrides)),
       await sdkRequest((h) =>
         updateInventoryVariants(h)("p2", {
           trackQuantity: true,
@@ -206,27 +232,15 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
   });
 
   test("a failed step after the create deletes the hidden product (Delete Product)", async () => {
-    const ours: { method: string; path: string }[] = [];
-    const server = createServer((req, res) => {
-      req.resume();
-      ours.push({ method: req.method ?? "", path: req.url ?? "" });
-      const refused = req.url?.includes("/inventoryItems/");
-      res.writeHead(refused ? 400 : 200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify(refused ? { message: "bad" } : { product: { id: "p1", variants: [{ id: "v0" }] } }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const client = new WixClient({
-      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      apiKey: "contract-key",
-      siteId: "contract-site",
-      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    });
-    const result = await new WixV1Products(client.http).bulkCreateProducts([mug]);
-    await new Promise((resolve) => server.close(resolve));
+    const wix = await localWix((path) =>
+      path.includes("/inventoryItems/")
+        ? { status: 400, body: { message: "bad" } }
+        : { status: 200, body: { product: { id: "p1", variants: [{ id: "v0" }] } } },
+    );
+    const result = await wix.products.bulkCreateProducts([mug]);
+    await wix.close();
     const sdk = await sdkRequest((h) => deleteProduct(h)("p1"));
-    expect(ours.at(-1)).toEqual({ method: sdk.method, path: sdk.path });
+    expect(wix.requests.at(-1)).toEqual({ method: sdk.method, path: sdk.path });
     expect(result.results[0]?.itemMetadata).toMatchObject({ success: false, error: { code: "HTTP_400" } });
   });
 
@@ -258,23 +272,10 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
       await sdkRequest((h) =>
         updateProduct(h)("p2", {
           manageVariants: true,
-          productOptions: [
-            {
-              name: "Size",
-              choices: [
-                { value: "S", description: "S" },
-                { value: "M", description: "M" },
-              ],
-            },
-          ],
+          productOptions: shirtOptions,
         } as Any),
       ),
-      await sdkRequest((h) =>
-        updateProductVariants(h)("p2", [
-          { choices: { Size: "S" }, sku: "SHIRT-S", price: 20, visible: true },
-          { choices: { Size: "M" }, sku: "SHIRT-M", price: 22.5, weight: 0.3, visible: true },
-        ]),
-      ),
+      await sdkRequest((h) => updateProductVariants(h)("p2", shirtOverrides)),
       await sdkRequest((h) => removeProductMedia(h)("p2", [])),
       await sdkRequest((h) => addProductMedia(h)("p2", [{ url: "https://erp.example/files/new.jpg" }])),
     ];
@@ -351,26 +352,14 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
 });
 
 describe("Catalog V1 products: a refusal is a domain condition", () => {
-  async function refusingWix(status: number) {
-    const server = createServer((req, res) => {
-      req.resume();
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          message: "no",
-          details: { applicationError: { code: "PRODUCT_NOT_FOUND", description: "gone" } },
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const client = new WixClient({
-      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      apiKey: "contract-key",
-      siteId: "contract-site",
-      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    });
-    return { products: new WixV1Products(client.http), close: () => new Promise((r) => server.close(r)) };
-  }
+  const refusingWix = (status: number) =>
+    localWix(() => ({
+      status,
+      body: {
+        message: "no",
+        details: { applicationError: { code: "PRODUCT_NOT_FOUND", description: "gone" } },
+      },
+    }));
 
   test("404: Get Product answers undefined, Update Product throws NotFoundError with Wix's code", async () => {
     const wix = await refusingWix(404);

@@ -27,6 +27,7 @@ import type {
   VariantOriginal,
   VariantOverrideOriginal,
 } from "@wix/auto_sdk_stores_products/meta";
+import type { Assert, Conforms } from "../../flows/wix-catalog";
 
 /**
  * The parts of Catalog V1 product shapes we read and write (wire types in
@@ -97,14 +98,6 @@ export interface V1Paging {
   limit: number;
   offset: number;
 }
-
-/** `Ours` may name only fields `Sdk` declares, each with a compatible type. */
-type Conforms<Ours, Sdk> = [Ours] extends [Sdk]
-  ? Exclude<keyof Ours, keyof Sdk> extends never
-    ? true
-    : false
-  : false;
-type Assert<T extends true> = T;
 
 /**
  * Compile-time contract: our V1 shapes against the SDK's wire types. `Conforms` sees the fields of
