@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
 import { HttpError, PermanentError } from "#shared/errors";
+import { Publisher } from "#shared/flows/products/publish";
 import type { WixNewProduct, WixVariantWithStock } from "#shared/flows/wix-catalog";
 import type { HttpClient, HttpRequest, HttpResponse } from "#shared/http/client";
 import {
@@ -9,6 +10,7 @@ import {
   v1Description,
   WixV1Products,
 } from "#shared/wix/catalog-v1/products";
+import { FakeState } from "./flows/fakes";
 
 /**
  * An in-memory stand-in for our HttpClient (shared/http/client.ts): answers each request from
@@ -287,5 +289,81 @@ describe("V1 products: one product at a time", () => {
     });
     expect(http.lines).toEqual(["PATCH /stores/v1/products/p1", "PATCH /stores/v1/products/p1/variants"]);
     expect(http.calls[0]?.body).toEqual({ product: { id: "p1", priceData: { price: 1 } } });
+  });
+});
+
+/** The port as the flow gets it: the V1 adapter, with the catalog version the site's SiteCatalog answers. */
+const v1Catalog = (http: FakeHttp) =>
+  Object.assign(new WixV1Products(http.asClient), { catalogVersion: async () => "V1_CATALOG" as const });
+
+describe("the products flow over V1 (Publisher with the V1 adapter)", () => {
+  const template = {
+    ...simple("SHIRT"),
+    options: [option("Size", ["S", "M"])],
+    variantsInfo: {
+      variants: [
+        variant("SHIRT-S", "20", { choices: [choice("Size", "S")] }),
+        variant("SHIRT-M", "22", { choices: [choice("Size", "M")] }),
+      ],
+    },
+  };
+  const shirtVariants = {
+    variants: [
+      { id: "vs", choices: { Size: "S" }, variant: { sku: "SHIRT-S" } },
+      { id: "vm", choices: { Size: "M" }, variant: { sku: "SHIRT-M" } },
+    ],
+  };
+
+  test("a created template maps each variant SKU to its V1 variant id; a simple item to its default variant", async () => {
+    const http = new FakeHttp((req, n) =>
+      req.path.endsWith("/variants") ? shirtVariants : wixAnswers(req, n),
+    );
+    const state = new FakeState();
+    const publisher = new Publisher({
+      wix: v1Catalog(http),
+      state,
+      quantities: async () => new Map([["SHIRT-S", 4]]),
+    });
+    const results = await publisher.create([
+      { itemCode: "SHIRT", product: template, hash: "h1", variantCodes: ["SHIRT-S", "SHIRT-M"] },
+      { itemCode: "MUG", product: simple("MUG"), hash: "h2" },
+    ]);
+    expect(results.map((r) => [r.itemCode, r.outcome])).toEqual([
+      ["SHIRT", "created"],
+      ["MUG", "created"],
+    ]);
+    expect(state.mappings.get("SHIRT")).toMatchObject({ productId: "p1", revision: "v1" });
+    expect(state.mappings.get("SHIRT-S")).toMatchObject({
+      productId: "p1",
+      variantId: "vs",
+      variantOf: "SHIRT",
+    });
+    expect(state.mappings.get("SHIRT-M")).toMatchObject({ productId: "p1", variantId: "vm" });
+    expect(state.mappings.get("MUG")).toMatchObject({ productId: "p5", variantId: "v0" });
+    // The opening stock came from the flow's quantities.
+    expect(http.calls[2]?.body).toMatchObject({
+      inventoryItem: {
+        variants: [
+          { variantId: "vs", quantity: 4 },
+          { variantId: "vm", quantity: 0 },
+        ],
+      },
+    });
+  });
+
+  test("an existing V1 product with the SKU is linked and updated, never created again", async () => {
+    const http = new FakeHttp((req) =>
+      req.path === "/stores-reader/v1/variants/query"
+        ? { variants: [{ productId: "old", variantId: "v0", sku: "MUG", managedVariant: false }] }
+        : { product: { id: "old" } },
+    );
+    const state = new FakeState();
+    const publisher = new Publisher({ wix: v1Catalog(http), state });
+    const plan = { itemCode: "MUG", product: simple("MUG"), hash: "h" };
+    const linked = await publisher.link([plan]);
+    const results = await publisher.update([plan], linked);
+    expect(results).toEqual([{ itemCode: "MUG", outcome: "linked" }]);
+    expect(state.mappings.get("MUG")).toMatchObject({ productId: "old", variantId: "v0" });
+    expect(http.lines).toEqual(["POST /stores-reader/v1/variants/query", "PATCH /stores/v1/products/old"]);
   });
 });

@@ -316,7 +316,7 @@ function sameOptions(ours: V1Option[], theirs: V1Option[] = []): boolean {
  * and is thrown, so the message is retried instead of products being parked for an outage.
  * Products written before it are found by SKU on the retry.
  */
-export async function eachProduct<P>(
+async function eachProduct<P>(
   products: P[],
   write: (p: P) => Promise<WixProduct>,
 ): Promise<BulkResponse<WixProduct>> {
