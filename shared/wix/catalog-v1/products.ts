@@ -35,9 +35,12 @@ import { setV1Stock, type V1VariantRef, type V1VariantStock } from "./stock";
  * price, cost, weight, ribbon or brand - of up to 100 existing products, `SetValue` in meta.d.ts):
  * a product without options makes 3 (create hidden, stock, show), one with variants 4 (create
  * hidden, update variants, stock, show); an image adds 1 (add media); a product created hidden on
- * purpose skips the show. A product is never sellable before its stock is set: V1 takes no stock
- * on create (`Product.stock` is read-only), and a new product's inventory is not tracked, so it is
- * created hidden and shown last.
+ * purpose skips the show; a create answer without the default variant costs 1 read (Query
+ * Product Variants). An update makes 1 call (Update Product), +1 when its options differ from
+ * Wix's, +1 with variants (Update Variants), +1 or 2 when its image changed; a hide 1.
+ * A product is never sellable before its stock is set: V1 takes no stock on create
+ * (`Product.stock` is read-only, "in future this will be writable via Inventory API") and nothing
+ * says a new product starts out of stock, so it is created hidden and shown last.
  */
 
 /**
