@@ -26,7 +26,8 @@ export type V1VariantStock = Required<Pick<InventoryVariantV2Original, "variantI
  * `updateInventoryVariants`, protoPath "/v2/inventoryItems/product/{inventoryItem.productId}"
  * mapped to /stores/v2/inventoryItems on www.wixapis.com). `trackQuantity` must be sent on every
  * call: omitted it is taken as false for ALL the product's variants (InventoryItemV2 doc,
- * meta.d.ts), so we always send true. The answer is empty.
+ * meta.d.ts), so we always send true. The product id travels in the body too, as the SDK sends
+ * it (`data` is the whole request, `inventoryItem.productId` included). The answer is empty.
  */
 export async function setV1Stock(
   http: HttpClient,
