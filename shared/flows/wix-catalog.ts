@@ -158,12 +158,12 @@ export interface WixSearchVariantsResponse {
 }
 
 /** `Ours` may name only fields `Sdk` declares, each with a compatible type. */
-type Conforms<Ours, Sdk> = [Ours] extends [Sdk]
+export type Conforms<Ours, Sdk> = [Ours] extends [Sdk]
   ? Exclude<keyof Ours, keyof Sdk> extends never
     ? true
     : false
   : false;
-type Assert<T extends true> = T;
+export type Assert<T extends true> = T;
 
 /** Compile-time contract: our product shapes against the SDK's wire types. */
 export type WireChecks = [

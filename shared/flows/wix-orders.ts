@@ -42,7 +42,12 @@ export interface WixContactDetails {
 export interface WixLineItem {
   id: string;
   productName?: { original?: string };
-  catalogReference?: { catalogItemId?: string; appId?: string; options?: { variantId?: string } };
+  /** `options`: a variant id, or a V1 product's choices (shared/flows/line-items.ts). */
+  catalogReference?: {
+    catalogItemId?: string;
+    appId?: string;
+    options?: { variantId?: string; options?: Record<string, string> };
+  };
   quantity: number;
   price: Money;
   totalPriceAfterTax?: Money;

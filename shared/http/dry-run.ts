@@ -60,8 +60,17 @@ export const ERPNEXT_READ_METHODS: readonly string[] = [
   "erpnext.stock.doctype.delivery_note.delivery_note.make_sales_return",
 ];
 
+/**
+ * Catalog V1's read API as www.wixapis.com maps it: every path under it is a CatalogReadApi
+ * method (@wix/auto_sdk_stores_products build/cjs/index.js, the domain mapping of
+ * `resolveWixCatalogApiV1CatalogReadApiUrl`), the POST queries with an id in the path included.
+ */
+const WIX_V1_CATALOG_READER = "/stores-reader/";
+
 export function isWixRead(req: Pick<HttpRequest, "method" | "path">): boolean {
-  return req.method === "GET" || (req.method === "POST" && WIX_READ_POSTS.includes(pathOnly(req.path)));
+  if (req.method === "GET") return true;
+  const path = pathOnly(req.path);
+  return req.method === "POST" && (WIX_READ_POSTS.includes(path) || path.startsWith(WIX_V1_CATALOG_READER));
 }
 
 export function isErpnextRead(req: Pick<HttpRequest, "method" | "path">): boolean {

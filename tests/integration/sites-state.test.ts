@@ -130,3 +130,20 @@ describe("state keys per site", () => {
     expect(await store("eu").claim("billing:order-1", 60)).toBe(true);
   });
 });
+
+describe("the item of a Wix product and variant (an order line without SKU)", () => {
+  test("the exact entry, else the product's only one: never another variant's or the template's item", async () => {
+    // prepare: a template and two variants; a simple product mapped under its one variant
+    const state = store("lookup");
+    await state.putMapping(mapping("TEE", "p-tee"));
+    await state.putMapping({ ...mapping("TEE-S", "p-tee"), variantId: "v-s" });
+    await state.putMapping({ ...mapping("TEE-M", "p-tee"), variantId: "v-m" });
+    await state.putMapping({ ...mapping("MUG", "p-mug"), variantId: "v-mug" });
+    // act + assess
+    expect(await state.itemForProduct("p-tee", "v-m")).toBe("TEE-M");
+    expect(await state.itemForProduct("p-tee")).toBe("TEE");
+    expect(await state.itemForProduct("p-tee", "v-unknown")).toBeUndefined();
+    expect(await state.itemForProduct("p-mug")).toBe("MUG");
+    expect(await state.itemForProduct("p-mug", "00000000-0000-0000-0000-000000000000")).toBe("MUG");
+  });
+});

@@ -1,5 +1,5 @@
 import type { ErpnextDocuments } from "#shared/flows/erpnext-documents";
-import type { SkuLookup } from "#shared/flows/order-holds";
+import type { SkuLookup } from "#shared/flows/line-items";
 /**
  * What the inventory flow needs from ERPNext, Wix and our state, and nothing more. The adapters
  * (ErpnextClient, WixClient, StateStore) satisfy these structurally; the unit tests use in-memory

@@ -1,6 +1,7 @@
 import { errorMessage, isRetryable, PermanentError, RetryableError, SyncError } from "../../errors";
 import { readCurrencyPrecision, roundToPrecision } from "../currency";
 import { HourlyCache } from "../hourly-cache";
+import { itemForLine } from "../line-items";
 import { orderSkus } from "../order-holds";
 import type { OrderRecord } from "../records";
 import { orderReference, SITE_FIELD } from "../site-field";
@@ -177,12 +178,11 @@ export class SalesOrders {
     const { state, erpnext } = this.deps;
     const out: { itemCode: string; qty: number; unitPrice: string; name?: string }[] = [];
     for (const line of order.lineItems) {
-      // ERPNext strips item codes (Item.autoname, erpnext/stock/doctype/item/item.py): so do we.
-      let code = line.physicalProperties?.sku?.trim() || undefined;
-      if (code && !(await state.getMapping(code)) && !(await erpnext.find("Item", code))) code = undefined;
-      const productId = line.catalogReference?.catalogItemId;
-      if (!code && productId)
-        code = await state.itemForProduct(productId, line.catalogReference?.options?.variantId);
+      const code = await itemForLine(
+        line,
+        state,
+        async (sku) => !!((await state.getMapping(sku)) || (await erpnext.find("Item", sku))),
+      );
       if (!code) {
         const label = line.physicalProperties?.sku ?? line.productName?.original ?? line.id;
         throw new PermanentError(

@@ -1,5 +1,6 @@
 import { waitForLease } from "../../concurrency";
 import { AlreadyExistsError, NotFoundError, PermanentError, RetryableError } from "../../errors";
+import { itemForLine, type SkuLookup } from "../line-items";
 import type { Outcome } from "../records";
 import { isSitesDocument, SITE_FIELD } from "../site-field";
 import type { WixOrder } from "../wix-orders";
@@ -373,16 +374,10 @@ export class ShipmentPush {
 }
 
 /** The Wix order's lines with their ERPNext item codes (SKU first, then our product mapping). */
-export async function orderLines(
-  order: WixOrder,
-  state: { itemForProduct(productId: string, variantId?: string): Promise<string | undefined> },
-): Promise<OrderLine[]> {
+export async function orderLines(order: WixOrder, state: SkuLookup): Promise<OrderLine[]> {
   const out: OrderLine[] = [];
   for (const [index, line] of order.lineItems.entries()) {
-    let itemCode = line.physicalProperties?.sku?.trim() || undefined;
-    const productId = line.catalogReference?.catalogItemId;
-    if (!itemCode && productId)
-      itemCode = await state.itemForProduct(productId, line.catalogReference?.options?.variantId);
+    const itemCode = await itemForLine(line, state);
     out.push({ id: line.id, itemCode, quantity: line.quantity, index });
   }
   return out;

@@ -7,6 +7,7 @@
 import type { PaymentOriginal, RefundOriginal } from "@wix/auto_sdk_ecom_order-transactions/meta";
 import type { ErpnextClient, Filter } from "../../erpnext/client";
 import { ERPNEXT_IN_FILTER } from "../../flows/erpnext-documents";
+import { itemForLine } from "../../flows/line-items";
 import type { OrderRecord } from "../../flows/records";
 import { parkReason } from "../../flows/records";
 import { orderReference } from "../../flows/site-field";
@@ -105,12 +106,7 @@ async function sidesOf(
   for (const o of orders) {
     const lines: WixOrderSide["lines"] = [];
     for (const line of o.lineItems) {
-      const ref = line.catalogReference;
-      const itemCode =
-        line.physicalProperties?.sku ||
-        (ref?.catalogItemId && itemFor
-          ? await itemFor(ref.catalogItemId, ref.options?.variantId)
-          : undefined);
+      const itemCode = await itemForLine(line, { itemForProduct: itemFor ?? (async () => undefined) });
       lines.push({ id: line.id, quantity: line.quantity, ...(itemCode ? { itemCode } : {}) });
     }
     const total = toCents(o.priceSummary.total.amount);

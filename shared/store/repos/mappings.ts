@@ -45,13 +45,18 @@ export class MappingRepository {
     });
   }
 
-  /** Item code for a Wix product (and variant), when the SKU is missing on an order line. */
+  /**
+   * Item code for a Wix product (and variant), when the SKU is missing on an order line: the
+   * exact entry (without a variant id, the product's own "-" entry), else the product's only
+   * entry (a simple product). Never another variant's item: a line resolved to the wrong variant
+   * would book and hold the wrong stock (shared/flows/line-items.ts).
+   */
   async itemForProduct(productId: string, variantId?: string): Promise<string | undefined> {
     const rows = await this.table.partition<{ sk: string; itemCode: string }>(
       keys.productPartition(productId),
     );
-    // Without a variant id this finds the "-" entry, which sorts first anyway.
-    return (rows.find((r) => r.sk === keys.productVariantSk(variantId)) ?? rows[0])?.itemCode;
+    const exact = rows.find((r) => r.sk === keys.productVariantSk(variantId));
+    return (exact ?? (rows.length === 1 ? rows[0] : undefined))?.itemCode;
   }
 
   /** Every item mapped to a Wix product: the product's own and each of its variants'. */

@@ -26,7 +26,8 @@ export type V1VariantStock = Required<Pick<InventoryVariantV2Original, "variantI
  * `updateInventoryVariants`, protoPath "/v2/inventoryItems/product/{inventoryItem.productId}"
  * mapped to /stores/v2/inventoryItems on www.wixapis.com). `trackQuantity` must be sent on every
  * call: omitted it is taken as false for ALL the product's variants (InventoryItemV2 doc,
- * meta.d.ts), so we always send true. The answer is empty.
+ * meta.d.ts), so we always send true. The product id travels in the body too, as the SDK sends
+ * it (`data` is the whole request, `inventoryItem.productId` included). The answer is empty.
  */
 export async function setV1Stock(
   http: HttpClient,
@@ -34,7 +35,8 @@ export async function setV1Stock(
   variants: V1VariantStock[],
 ): Promise<void> {
   const body: UpdateInventoryVariantsRequestOriginal = {
-    inventoryItem: { trackQuantity: true, variants },
+    // The SDK's builder sends the path's product id in the body too (index.js, contract test).
+    inventoryItem: { productId, trackQuantity: true, variants },
   };
   await http.send({
     method: "PATCH",

@@ -323,11 +323,12 @@ export class FakeState
     this.categoryIds.set(group, id);
   }
 
+  /** As the store (shared/store/repos/mappings.ts): the exact entry, else the product's only one. */
   async itemForProduct(productId: string, variantId?: string) {
-    for (const m of this.mappings.values())
-      if (m.productId === productId && (variantId ? m.variantId === variantId : !m.variantId))
-        return m.itemCode;
-    return undefined;
+    const rows = [...this.mappings.values()].filter((m) => m.productId === productId);
+    return (
+      rows.find((m) => (m.variantId ?? "") === (variantId ?? "")) ?? (rows.length === 1 ? rows[0] : undefined)
+    )?.itemCode;
   }
 
   async itemsForProduct(productId: string) {

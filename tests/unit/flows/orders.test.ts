@@ -435,3 +435,54 @@ describe("orders of two Wix sites on one ERPNext", () => {
     expect(a?.docstatus).toBe(1);
   });
 });
+
+describe("orders flow: Catalog V1 order lines without SKU", () => {
+  const V1_DEFAULT_VARIANT = "00000000-0000-0000-0000-000000000000";
+  /** A line known only by its catalog reference; V1 references may name choices, not a variant. */
+  const v1Order = (productId: string, choices: Record<string, string>) =>
+    wixOrder({
+      priceSummary: { total: { amount: "10.00" } },
+      lineItems: [
+        {
+          id: "line-1",
+          quantity: 1,
+          price: { amount: "10.00" },
+          catalogReference: { catalogItemId: productId, options: { options: choices } },
+        },
+      ],
+    });
+  const mapped = (itemCode: string, productId: string, variantId?: string) => {
+    erpnext.seed("Item", { name: itemCode, item_code: itemCode });
+    state.mappings.set(itemCode, {
+      itemCode,
+      productId,
+      ...(variantId ? { variantId } : {}),
+      createdAt: "2025-01-01T00:00:00.000Z",
+      updatedAt: "2025-01-01T00:00:00.000Z",
+    });
+  };
+
+  test("a line naming a simple V1 product's choices becomes a line of the item mapped to its default variant", async () => {
+    // prepare
+    mapped("CUP", "p-cup", V1_DEFAULT_VARIANT);
+    const order = v1Order("p-cup", { Color: "Red" });
+    // act
+    const result = await orderSync().sync(order.id);
+    // assess
+    expect(result).toMatchObject({ outcome: "created" });
+    expect(salesOrders()[0]?.items).toEqual([expect.objectContaining({ item_code: "CUP", qty: 1 })]);
+  });
+
+  test("a line naming choices of a product with managed variants is refused as unknown, never booked as its template", async () => {
+    // prepare
+    mapped("TEE", "p-tee");
+    mapped("TEE-S", "p-tee", "v-s");
+    mapped("TEE-M", "p-tee", "v-m");
+    const order = v1Order("p-tee", { Size: "M" });
+    // act
+    const result = orderSync().sync(order.id);
+    // assess
+    await expect(result).rejects.toThrow('unknown item "line-1"');
+    expect(salesOrders()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,93 @@
+import { queryInventory, updateInventoryVariants } from "@wix/auto_sdk_stores_inventory";
+import type { QueryInventoryResponseOriginal } from "@wix/auto_sdk_stores_inventory/meta";
+import { v1InventoryId, WixV1Inventory } from "#shared/wix/catalog-v1/inventory";
+import { expectSdkRequests, recordingWix, sdkRequest } from "./wire";
+
+const P1 = "5376f9ec-b92e-efa9-e4a1-f4f480aa0d3a";
+const P2 = "6a1c0b5e-1f2d-4c3b-9a8e-7d6c5b4a3f21";
+const V1 = "00000000-0000-0020-0005-ad9cdc10d3b8";
+const V2 = "00000000-0000-0021-0005-ad9cdc10d3b8";
+
+describe("Wix Catalog V1 inventory: our requests equal the official SDK's", () => {
+  test("Query Inventory in numericId order, offset paging; each wanted variant read as an item", async () => {
+    // prepare: the answer as the SDK's wire type declares it (one item per product, variants inside)
+    const answer: QueryInventoryResponseOriginal = {
+      inventoryItems: [
+        {
+          id: "inv-1",
+          productId: P1,
+          trackQuantity: true,
+          numericId: "1",
+          variants: [
+            { variantId: V1, quantity: 4, inStock: true },
+            { variantId: V2, quantity: 0, inStock: false },
+          ],
+        },
+      ],
+      metadata: { items: 1, offset: 0 },
+      totalResults: 1,
+    };
+    const wix = await recordingWix();
+    wix.answer(answer);
+    const inventory = new WixV1Inventory(wix.client.http, async () => [
+      { productId: P1, variantId: V2, sku: "MUG-RED", productName: "Mug" },
+    ]);
+    // act
+    const items = await inventory.inventoryBySku(["MUG-RED"]);
+    const sdk = await sdkRequest((http) =>
+      queryInventory(http)({
+        query: { sort: JSON.stringify([{ numericId: "asc" }]), paging: { limit: 100, offset: 0 } },
+      }),
+    );
+    await wix.close();
+    // assess: the SDK's request; the variant read with the product's tracking
+    expectSdkRequests(wix.requests, [sdk]);
+    expect(items).toEqual([
+      {
+        id: v1InventoryId(P1, V2),
+        revision: "v1",
+        productId: P1,
+        variantId: V2,
+        trackQuantity: true,
+        quantity: 0,
+        inStock: false,
+        product: { variantSku: "MUG-RED", name: "Mug" },
+      },
+    ]);
+  });
+
+  test("Update Inventory Variants: one PATCH per product with all its variants, trackQuantity always sent", async () => {
+    // prepare
+    const wix = await recordingWix();
+    wix.answer({});
+    const inventory = new WixV1Inventory(wix.client.http, async () => []);
+    // act
+    const res = await inventory.bulkUpdateInventory([
+      { id: v1InventoryId(P1, V1), revision: "v1", quantity: 7 },
+      { id: v1InventoryId(P2, V1), revision: "v1", quantity: 1 },
+      { id: v1InventoryId(P1, V2), revision: "v1", quantity: 0 },
+    ]);
+    const sdkP1 = await sdkRequest((http) =>
+      updateInventoryVariants(http)(P1, {
+        trackQuantity: true,
+        variants: [
+          { variantId: V1, quantity: 7 },
+          { variantId: V2, quantity: 0 },
+        ],
+      }),
+    );
+    const sdkP2 = await sdkRequest((http) =>
+      updateInventoryVariants(http)(P2, { trackQuantity: true, variants: [{ variantId: V1, quantity: 1 }] }),
+    );
+    await wix.close();
+    // assess
+    expectSdkRequests(wix.requests, [sdkP1, sdkP2]);
+    expect(
+      res.results.map((r) => [r.itemMetadata.originalIndex, r.itemMetadata.success, r.item?.quantity]),
+    ).toEqual([
+      [0, true, 7],
+      [1, true, 1],
+      [2, true, 0],
+    ]);
+  });
+});
