@@ -3,6 +3,7 @@ import type { Settings } from "#shared/config/settings";
 import { signFrappeBody } from "#shared/erpnext/signature";
 import { HttpError } from "#shared/errors";
 import { FLOWS } from "#shared/flows/registry";
+import type { HttpClient, HttpRequest } from "#shared/http/client";
 import { describeFindings, explainHealth } from "#shared/ops/doctor";
 import type { HealthReport } from "#shared/ops/health-checks";
 import { routeFrappeWebhook } from "#shared/runtime/webhook-routing";
@@ -376,7 +377,7 @@ describe("setup on Catalog V1 sites", () => {
   });
 
   test("V1 is synced; no Stores, or WIX_LOCATION_ID on V1, are problems with their fix", async () => {
-    // V3's catalog reads refuse a V1 site whatever its permissions: only the orders read is probed there.
+    // V3's catalog reads are never asked of a V1 site (they fail there whatever its permissions).
     const v3Only = async () => {
       throw new HttpError("Wix: HTTP 400", 400, false);
     };
@@ -402,6 +403,37 @@ describe("setup on Catalog V1 sites", () => {
         fix: expect.stringContaining("Wix Stores"),
       },
     ]);
+  });
+
+  test("a V1 site's permissions are probed with V1's catalog reads, never V3's", async () => {
+    // prepare: V1's Stores API refuses the app (no Stores permission); V3's reads must not be asked
+    const sent: string[] = [];
+    const http = {
+      send: async (req: HttpRequest) => {
+        sent.push(`${req.method} ${req.path}`);
+        throw new HttpError("Forbidden", 403, false);
+      },
+    } as unknown as HttpClient;
+    const notV1 = async () => {
+      throw new Error("a Catalog V3 read on a V1 site");
+    };
+    const wix = {
+      ...wixOn("V1_CATALOG"),
+      findVariantsBySku: notV1,
+      inventoryBySku: notV1,
+      findCategories: notV1,
+    };
+    // act
+    const { problems } = await checkWix({ ...wix, http });
+    // assess
+    expect(problems.map((p) => p.what)).toEqual([
+      "cannot search product variants: permission refused",
+      "cannot query inventory: permission refused",
+      "cannot query categories: permission refused",
+    ]);
+    expect(problems[0]?.fix).toContain("SCOPE.DC-STORES-MEGA.MANAGE-STORES");
+    expect(sent).toHaveLength(3);
+    expect(sent.every((s) => /^POST \/stores(-reader)?\/v[12]\//.test(s))).toBe(true);
   });
 
   test("each site's WIX_LOCATION_ID is checked against its own catalog", async () => {
