@@ -17,7 +17,7 @@ export const inventorySync = perCore(
   (core: Core) =>
     new InventorySync({
       erpnext: core.erpnext,
-      wix: core.wix,
+      wix: core.catalog,
       state: core.state,
       log: core.log,
       warehouses: core.settings.erpnext.warehouses,

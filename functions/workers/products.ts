@@ -27,11 +27,11 @@ const scopeOf = ({ settings }: Pick<Core, "settings">): SiteScope => ({
 const allScopes = async () => (await getCores()).map(scopeOf);
 
 export const productSync = perCore((core: Core) => {
-  const { erpnext, wix, state, log, settings, queue } = core;
+  const { erpnext, catalog, state, log, settings, queue } = core;
   const inventory = inventorySync(core);
   return new ProductSync({
     erpnext,
-    wix,
+    wix: catalog,
     state,
     log,
     erpnextUrl: settings.erpnext.url,
@@ -46,7 +46,9 @@ export const productSync = perCore((core: Core) => {
   });
 });
 
-export const categorySync = perCore(({ wix, state, log }: Core) => new CategorySync({ wix, state, log }));
+export const categorySync = perCore(
+  ({ catalog, state, log }: Core) => new CategorySync({ wix: catalog, state, log }),
+);
 
 /**
  * `npm run plan` (infra/local/first-sync-plan.ts): what the first sync would do, read-only, with the
@@ -54,14 +56,14 @@ export const categorySync = perCore(({ wix, state, log }: Core) => new CategoryS
  * sites), so the plan leaves out what another site sells, as the sync does.
  */
 export function planFirstSync(
-  { erpnext, wix, settings }: Pick<Core, "erpnext" | "wix" | "settings">,
+  { erpnext, catalog, settings }: Pick<Core, "erpnext" | "catalog" | "settings">,
   options: { stockThreshold: number; mappings?: PlanSources["mappings"]; sites?: Settings[] },
   progress: (total: number) => Progress,
 ) {
   return readAndPlan(
     {
       erpnext,
-      wix,
+      wix: catalog,
       erpnextStock: sellableStock(erpnext, settings.erpnext.warehouses),
       mappings: options.mappings,
     },
