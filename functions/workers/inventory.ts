@@ -18,6 +18,7 @@ export const inventorySync = perCore(
     new InventorySync({
       erpnext: core.erpnext,
       wix: core.catalog,
+      catalog: core.catalog,
       state: core.state,
       log: core.log,
       warehouses: core.settings.erpnext.warehouses,

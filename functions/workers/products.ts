@@ -1,9 +1,9 @@
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Settings } from "#shared/config/settings";
 import { CategorySync } from "#shared/flows/products/categories";
 import { type PlanSources, readAndPlan } from "#shared/flows/products/first-sync-read";
 import { itemStatusUpdates } from "#shared/flows/products/item-status";
-import type { ProductsMessage } from "#shared/flows/products/messages";
+import { itemMessages, type ProductsMessage } from "#shared/flows/products/messages";
 import type { SiteScope } from "#shared/flows/products/scope";
 import { ProductSync } from "#shared/flows/products/sync";
 import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
@@ -43,6 +43,10 @@ export const productSync = perCore((core: Core) => {
     quantities: (itemCodes) => inventory.sellable(itemCodes, { guard: false }),
     // Linked products (and any without an inventory item) get their stock right after.
     onPublished: (itemCodes) => queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
+    // What a Catalog V1 sync had no time left for comes back as new work (a fresh message, so a
+    // large first sync is never parked for the retries it took).
+    requeue: (itemCodes, changedAt) =>
+      queue.send("products", itemMessages(itemCodes, "deferred", 100, changedAt)),
   });
 });
 
@@ -94,13 +98,23 @@ export type Context = Awaited<ReturnType<typeof getContext>>;
 
 type Message<K extends ProductsMessage["kind"]> = Extract<ProductsMessage, { kind: K }>;
 
+/**
+ * The time a batch keeps after publishing: the sync log, the stock and requeue messages and the
+ * Item status writes to ERPNext (flushed once per batch).
+ */
+const AFTER_PUBLISHING_MS = 20_000;
+
 /** Products queue consumer: each message names up to 100 items to publish in bulk. */
-async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {
+async function syncProducts(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
+  // The batch's messages run one after another within one invocation: they share its deadline.
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - AFTER_PUBLISHING_MS;
   return runPerSite("products", event, async (siteEvent, site) => {
     const ctx = await getContext(site);
     return runPerRecord("products", siteEvent, ctx, {
       handle: (message, record) =>
-        message.kind === "categories" ? fileCategories(ctx, message) : syncItems(ctx, message, record),
+        message.kind === "categories"
+          ? fileCategories(ctx, message)
+          : syncItems(ctx, message, record, deadline),
       // Every item a failed message names is in the sync log with the reason.
       failedKeys: (message) => message.itemCodes,
       // One message after another: each is one bulk call already.
@@ -113,11 +127,14 @@ async function syncItems(
   ctx: Context,
   message: Message<"items">,
   record: OutcomeRecorder<"products">,
+  deadline?: number,
 ): Promise<Leftover<ProductsMessage>> {
   const priced = message.priceNames?.length ? await ctx.products.itemsForPrices(message.priceNames) : [];
   const codes = [...message.itemCodes, ...priced];
   if (!codes.length) logger.warn("Item Price not found and never published: nothing to do", { ...message });
-  const results = codes.length ? await ctx.products.syncItems(codes, { changedAt: message.changedAt }) : [];
+  const results = codes.length
+    ? await ctx.products.syncItems(codes, { changedAt: message.changedAt, deadline })
+    : [];
   for (const r of results)
     record.outcome(
       r.outcome,

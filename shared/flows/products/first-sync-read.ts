@@ -1,5 +1,4 @@
 import { chunks } from "../../concurrency";
-import { PermanentError } from "../../errors";
 import type { Progress } from "../../ops/progress";
 import { readCurrencyPrecision } from "../currency";
 import type { ProductMapping } from "../records";
@@ -7,6 +6,7 @@ import type { CatalogVersion, WixInventoryItem, WixVariantMatch } from "../wix-c
 import { readCatalog } from "./catalog";
 import { mergePlans, type PlanOptions, planSync, type SyncPlan, type WixListing } from "./first-sync";
 import type { ItemSource, ProductMappings } from "./ports";
+import { refuseUnsynced } from "./sync";
 
 /** The Wix reads of the plan: every variant, categories by name, stock by SKU (`WixClient` has them). */
 export interface PlanWixSource {
@@ -44,9 +44,7 @@ export async function readAndPlan(
   progress: (total: number) => Progress,
 ): Promise<SyncPlan> {
   const { erpnext, wix } = sources;
-  const version = await wix.catalogVersion();
-  if (version !== "V3_CATALOG")
-    throw new PermanentError(`the Wix site runs ${version}: only Catalog V3 is synced`);
+  refuseUnsynced(await wix.catalogVersion(), options.scope?.own.site || undefined);
 
   const wixBar = progress(0);
   const listing: WixListing[] = (await wix.allVariants((n) => wixBar.tick(n, "Wix variants"))).flatMap((v) =>
