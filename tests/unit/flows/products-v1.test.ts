@@ -111,7 +111,8 @@ describe("ProductSync on Catalog V1 sites and across a V1 -> V3 conversion", () 
   test("converted to V3 with new ids: V1 mappings are re-linked by SKU, stock follows, no duplicate", async () => {
     erpnext.item("MUG").price("MUG", 5);
     await sync.syncItems(["MUG"]);
-    state.mappings.set("MUG", { ...(state.mappings.get("MUG") as never), inventoryItemId: "v1-inventory" });
+    const v1 = state.mappings.get("MUG");
+    if (v1) state.mappings.set("MUG", { ...v1, inventoryItemId: "v1-inventory" });
     convertToV3();
     published = [];
     wix.calls.length = 0;
