@@ -1,4 +1,5 @@
-import { HttpError, PermanentError, RetryableError } from "../errors";
+import { HttpError, RetryableError } from "../errors";
+import { refuseUnsynced } from "../flows/catalog-version";
 import type { InventoryWix } from "../flows/inventory/ports";
 import type { CategoryDirectory } from "../flows/products/category-ports";
 import type { ProductCatalog } from "../flows/products/ports";
@@ -167,11 +168,10 @@ export class SiteCatalog implements ProductCatalog, InventoryWix, CategoryDirect
   }
 
   private portsFor(version: CatalogVersion): Ports {
-    if (version === "V3_CATALOG") return { products: this.v3, inventory: this.v3, collections: this.v3 };
-    if (version === "V1_CATALOG") return this.v1;
-    if (version === "STORES_NOT_INSTALLED")
-      throw new PermanentError(`Wix Stores is not installed on ${this.siteName()}`);
-    throw new PermanentError(`${this.siteName()} runs an unknown Wix catalog version: ${version}`);
+    refuseUnsynced(version, this.options.site);
+    return version === "V1_CATALOG"
+      ? this.v1
+      : { products: this.v3, inventory: this.v3, collections: this.v3 };
   }
 
   private siteName(): string {

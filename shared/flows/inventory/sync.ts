@@ -1,7 +1,7 @@
 import { chunks } from "../../concurrency";
 import { PermanentError } from "../../errors";
 import { describeIssues } from "../../validation";
-import { type RelinkPorts, relinkV1Mappings } from "../catalog-migration";
+import { type RelinkPorts, relinkV1Mappings } from "../catalog-version";
 import { ERPNEXT_IN_FILTER } from "../erpnext-documents";
 import { type Bin, binSchema } from "../erpnext-items";
 import { bulkOutcomes, describeBulkError } from "../wix-bulk";

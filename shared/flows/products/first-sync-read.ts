@@ -1,12 +1,12 @@
 import { chunks } from "../../concurrency";
 import type { Progress } from "../../ops/progress";
+import { refuseUnsynced } from "../catalog-version";
 import { readCurrencyPrecision } from "../currency";
 import type { ProductMapping } from "../records";
 import type { CatalogVersion, WixInventoryItem, WixVariantMatch } from "../wix-catalog";
 import { readCatalog } from "./catalog";
 import { mergePlans, type PlanOptions, planSync, type SyncPlan, type WixListing } from "./first-sync";
 import type { ItemSource, ProductMappings } from "./ports";
-import { refuseUnsynced } from "./sync";
 
 /** The Wix reads of the plan: every variant, categories by name, stock by SKU (`WixClient` has them). */
 export interface PlanWixSource {

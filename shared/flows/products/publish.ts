@@ -1,5 +1,5 @@
 import { errorMessage, isRetryable, RevisionConflictError } from "../../errors";
-import { stamped } from "../catalog-migration";
+import { stamped } from "../catalog-version";
 import type { Outcome, ProductMapping } from "../records";
 import { type BulkError, describeBulkError } from "../wix-bulk";
 import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../wix-catalog";
@@ -25,7 +25,7 @@ export interface PublisherDeps {
   state: ProductMappings;
   /** Sellable quantities, so a new product is created with its stock in the same call. */
   quantities?: (itemCodes: string[]) => Promise<Map<string, number>>;
-  /** The catalog the mappings written are of: "V1" on a V1 site, none on V3 (catalog-migration.ts). */
+  /** The catalog the mappings written are of: "V1" on a V1 site, none on V3 (catalog-version.ts). */
   catalog?: ProductMapping["catalog"];
 }
 
@@ -172,20 +172,22 @@ export class Publisher {
     const variant = isTemplate ? undefined : (variants.find((v) => v.sku === plan.itemCode) ?? variants[0]);
     if (plan.variantCodes)
       plan.variantIds = new Map(variants.flatMap((v) => (v.sku && v.id ? [[v.sku, v.id] as const] : [])));
-    const previous = plan.mapping && stamped(plan.mapping, this.deps.catalog);
-    plan.mapping = {
-      ...previous,
-      ...(this.deps.catalog ? { catalog: this.deps.catalog } : {}),
-      itemCode: plan.itemCode,
-      productId: product.id as string,
-      variantId: variant?.id ?? plan.mapping?.variantId,
-      revision: product.revision,
-      hash: plan.hash,
-      hidden: plan.hash === HIDDEN_HASH,
-      itemGroup: plan.itemGroup ?? plan.mapping?.itemGroup,
-      createdAt: plan.mapping?.createdAt ?? now,
-      updatedAt: now,
-    };
+    // Stamped with the catalog it is written on (a V1 stamp goes once the site runs V3).
+    plan.mapping = stamped(
+      {
+        ...plan.mapping,
+        itemCode: plan.itemCode,
+        productId: product.id as string,
+        variantId: variant?.id ?? plan.mapping?.variantId,
+        revision: product.revision,
+        hash: plan.hash,
+        hidden: plan.hash === HIDDEN_HASH,
+        itemGroup: plan.itemGroup ?? plan.mapping?.itemGroup,
+        createdAt: plan.mapping?.createdAt ?? now,
+        updatedAt: now,
+      },
+      this.deps.catalog,
+    );
     if (batch) batch.push(plan);
     else await this.persist([plan]);
   }

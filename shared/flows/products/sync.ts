@@ -1,5 +1,4 @@
-import { PermanentError } from "../../errors";
-import { catalogStamp, relinkV1Mappings } from "../catalog-migration";
+import { catalogStamp, refuseUnsynced, relinkV1Mappings } from "../catalog-version";
 import { readCurrencyPrecision } from "../currency";
 import { HourlyCache } from "../hourly-cache";
 import type { CatalogVersion } from "../wix-catalog";
@@ -52,17 +51,6 @@ export interface ProductSyncDeps extends PlanSettings {
  */
 export const V1_CHUNK = 10;
 export const V1_MS_PER_PRODUCT = 1_200;
-
-/** The catalog versions synced: V1 and V3. A site without Wix Stores (or an unknown version) is refused. */
-export function refuseUnsynced(version: CatalogVersion, site?: string): void {
-  if (version === "V1_CATALOG" || version === "V3_CATALOG") return;
-  const where = site ? `site ${site}` : "the Wix site";
-  throw new PermanentError(
-    version === "STORES_NOT_INSTALLED"
-      ? `Wix Stores is not installed on ${where}`
-      : `${where} runs an unknown Wix catalog version: ${version}`,
-  );
-}
 
 /**
  * Publishes ERPNext items to Wix, in bulk, skipping what has not changed since the last push.

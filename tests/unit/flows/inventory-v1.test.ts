@@ -3,7 +3,7 @@ import { InventorySync } from "#shared/flows/inventory/sync";
 import type { CatalogVersion, WixVariantMatch } from "#shared/flows/wix-catalog";
 import { FakeErpnext, FakeLog, FakeState, FakeWix } from "./fakes";
 
-/** The stock push on a site Wix converted from Catalog V1 to V3 (shared/flows/catalog-migration.ts). */
+/** The stock push on a site Wix converted from Catalog V1 to V3 (shared/flows/catalog-version.ts). */
 describe("InventorySync after a V1 -> V3 conversion", () => {
   let erpnext: FakeErpnext;
   let wix: FakeWix;

@@ -1,16 +1,28 @@
+import { PermanentError } from "../errors";
 import type { ProductMapping } from "./records";
 import type { CatalogVersion, WixVariantMatch } from "./wix-catalog";
 
 /**
- * A site Wix converts from Catalog V1 to V3 while we run. Wix's Catalog V1 to V3 Conversion Guide
- * (dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/catalog-v1-to-v3-conversion-guide)
- * lists the structural changes and "does not provide an automatic migration path"; nothing in it or
- * in the SDKs says product or variant ids survive the conversion, and V3 keeps stock in inventory
- * items of its own (one per variant and location, @wix/auto_sdk_stores_inventory-items-v-3
- * meta.d.ts), not in V1's per-product inventory item. So a mapping made on V1 is not trusted on V3:
- * it is re-linked by SKU (our SKUs are the item codes) before any update or stock write. If the ids
- * did survive, the re-link finds the same ones and nothing else changes.
+ * Which Wix catalog a site runs, and a site Wix converts from Catalog V1 to V3 while we run. Wix's
+ * Catalog V1 to V3 Conversion Guide (dev.wix.com/docs/api-reference/business-solutions/stores/
+ * catalog-v3/catalog-v1-to-v3-conversion-guide) lists the structural changes and "does not provide
+ * an automatic migration path"; nothing in it or in the SDKs says product or variant ids survive
+ * the conversion, and V3 keeps stock in inventory items of its own (one per variant and location,
+ * @wix/auto_sdk_stores_inventory-items-v-3 meta.d.ts), not in V1's per-product inventory item. So
+ * a mapping made on V1 is not trusted on V3: it is re-linked by SKU (our SKUs are the item codes)
+ * before any update or stock write. If the ids did survive, the re-link finds the same ones.
  */
+
+/** The catalog versions synced: V1 and V3. A site without Wix Stores (or an unknown version) is refused. */
+export function refuseUnsynced(version: CatalogVersion, site?: string): void {
+  if (version === "V1_CATALOG" || version === "V3_CATALOG") return;
+  const where = site ? `site ${site}` : "the Wix site";
+  throw new PermanentError(
+    version === "STORES_NOT_INSTALLED"
+      ? `Wix Stores is not installed on ${where}`
+      : `${where} runs an unknown Wix catalog version: ${version}`,
+  );
+}
 
 /** The stamp a mapping written now carries: "V1" on a V1 site, none on V3. */
 export function catalogStamp(version: CatalogVersion): ProductMapping["catalog"] {
