@@ -47,12 +47,12 @@ export interface RelinkPorts {
 }
 
 /**
- * On a site that now runs V3, re-links the V1 mappings among `mappings` to what the V3 catalog holds under their SKUs, in place:
- * a found one gets the V3 product, variant and revision; one whose
- * SKU Wix no longer has is dropped from the map, so the caller treats it as never published (the
- * products flow links or creates it, the inventory flow leaves it). A template's own mapping takes
- * the product of its variants (mapped alongside it). Asks the version only when there is a V1
- * mapping. Returns the item codes re-linked.
+ * On a site that now runs V3, re-links the V1 mappings among `mappings` to what the V3 catalog
+ * holds under their SKUs, in place: a found one gets the V3 product and variant; one whose SKU Wix
+ * no longer has is dropped from the map, so the caller treats it as never published (the products
+ * flow links or creates it, the inventory flow leaves it). A template's own mapping takes the
+ * product of its variants (mapped alongside it). Asks the version only when there is a V1 mapping.
+ * Returns the item codes re-linked.
  */
 export async function relinkV1Mappings(
   { wix, state }: RelinkPorts,
@@ -77,13 +77,16 @@ export async function relinkV1Mappings(
       mappings.delete(old.itemCode);
       continue;
     }
-    // V1's inventory item and revision mean nothing on V3.
-    const { inventoryItemId: _v1Stock, revision: _v1Revision, ...rest } = stamped(old, undefined);
+    // Named field by field: what the store keeps beside them is V1's (its revision guard,
+    // shared/store/repos/mappings.ts putIfNewer), as are the revision and inventory item, which
+    // mean nothing on V3. Without a revision the write is not guarded, and the next update reads
+    // the product's current one.
     const mapping: ProductMapping = {
-      ...rest,
+      itemCode: old.itemCode,
       productId: match.productData.productId,
       ...(old.variantId ? { variantId: match.variantId ?? undefined } : {}),
-      ...(match.productData.revision ? { revision: match.productData.revision } : {}),
+      ...pick(old, ["hash", "hidden", "variantOf", "itemGroup", "category", "quantity"]),
+      createdAt: old.createdAt,
       updatedAt: now,
     };
     mappings.set(old.itemCode, mapping);
@@ -91,4 +94,11 @@ export async function relinkV1Mappings(
   }
   if (relinked.length) await state.putMappings(relinked.map((mapping) => ({ mapping })));
   return relinked.map((m) => m.itemCode);
+}
+
+/** The fields of `from` named in `names` that it has. */
+function pick<T extends object, K extends keyof T>(from: T, names: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(names.filter((n) => from[n] !== undefined).map((n) => [n, from[n]])) as Partial<
+    Pick<T, K>
+  >;
 }

@@ -47,13 +47,16 @@ describe("InventorySync after a V1 -> V3 conversion", () => {
       reserved_qty: 0,
       modified: "2025-03-01 10:00:00",
     });
-    // Mapped on V1: V1's product and variant ids, and V1's inventory item (the product's).
+    // Mapped on V1: V1's product and variant ids, revision and inventory item, read back with the
+    // store's revision guard beside them (shared/store/repos/mappings.ts putIfNewer).
     state.mappings.set("MUG", {
       itemCode: "MUG",
       productId: "v1-product",
       variantId: "v1-variant",
+      revision: "1733000000000",
       inventoryItemId: "v1-product",
       catalog: "V1",
+      ...{ wixRevision: 1733000000000 },
       createdAt: "2025-01-01T00:00:00.000Z",
       updatedAt: "2025-01-01T00:00:00.000Z",
     });
@@ -73,6 +76,9 @@ describe("InventorySync after a V1 -> V3 conversion", () => {
     expect(mapping).toMatchObject({ productId: "v3-product", variantId: "v3-variant", quantity: 9 });
     expect(mapping?.catalog).toBeUndefined();
     expect(mapping?.inventoryItemId).not.toBe("v1-product");
+    // Nothing of V1's revision is written back: it would make the store refuse V3's (lower) ones.
+    expect(mapping?.revision).toBeUndefined();
+    expect(mapping).not.toHaveProperty("wixRevision");
   });
 
   test("a V1 mapping whose SKU V3 no longer has gets no stock write", async () => {
