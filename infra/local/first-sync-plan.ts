@@ -13,6 +13,7 @@ import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
 import { progress } from "#shared/ops/progress";
 import { unknownSite } from "#shared/ops/sites";
+import { siteCatalog } from "#shared/runtime/core";
 import { loadSites } from "#shared/runtime/settings";
 import { WixClient } from "#shared/wix/client";
 import { useHostSandboxes } from "./bootstrap";
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     const wix = new WixClient({ ...settings.wix, onWithheldWrite: refuse });
     // Every site's settings: the plan leaves out what another site sells, as the sync does.
     plans[settings.site] = await planFirstSync(
-      { erpnext, wix, settings },
+      { erpnext, catalog: siteCatalog(wix, settings.site), settings },
       { stockThreshold: args.stockThreshold, sites },
       (total) => progress(sites.length > 1 ? `plan ${settings.site}` : "plan", total || undefined),
     );

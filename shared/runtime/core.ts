@@ -6,6 +6,7 @@ import { RateBudget } from "../http/rate-budget";
 import { StateStore } from "../store/state";
 import { SyncLog } from "../store/sync-log";
 import type { TableNames } from "../store/tables";
+import { SiteCatalog, type V1AdaptersFactory } from "../wix/catalog";
 import { WixClient } from "../wix/client";
 import { awsClients } from "./aws";
 import { recordWithheldWrite, TestModeSyncLog } from "./dry-run";
@@ -23,7 +24,10 @@ export interface Core {
   settings: Settings;
   secrets: string[];
   erpnext: ErpnextClient;
+  /** Everything Wix that is not the catalog: orders, fulfillments, transactions... */
   wix: WixClient;
+  /** The site's catalog (products, inventory, categories) on the version it runs now. */
+  catalog: SiteCatalog;
   state: StateStore;
   /**
    * The state of no site (the default site's keys): what a job run once for every site keeps (its
@@ -37,11 +41,36 @@ export interface Core {
 }
 
 /**
+ * The merge point of the Catalog V1 adapters (WixV1Products, WixV1Inventory, WixV1Collections of
+ * shared/wix/catalog-v1/, built on the site's HttpClient). Until they are wired every V1 catalog
+ * call is refused, as a V1 site was before.
+ */
+const catalogV1: V1AdaptersFactory = () => {
+  const refuse = () =>
+    Promise.reject(new PermanentError("the Wix site runs Catalog V1: not wired in this build"));
+  const refusing = new Proxy({}, { get: () => refuse }) as never;
+  return { products: refusing, inventory: refusing, collections: refusing };
+};
+
+/** A site's catalog on the version it runs: V3 through its WixClient, V1 through the V1 adapters. */
+export function siteCatalog(
+  wix: WixClient,
+  site: string,
+  v1Adapters: V1AdaptersFactory = catalogV1,
+): SiteCatalog {
+  // The V1 adapters share the site's HttpClient: one rate budget, one auth, one dry-run guard.
+  return new SiteCatalog({ v3: wix, v1: v1Adapters(wix.http), site });
+}
+
+/**
  * One core per Wix site: its settings, its Wix client and rate budget, its state (keys scoped to
  * the site) and a queue that stamps the site on what its use-cases send. ERPNext, the tables and
  * the queues themselves are shared: one ERPNext serves every site.
  */
-async function buildCores(env: NodeJS.ProcessEnv = process.env): Promise<Core[]> {
+async function buildCores(
+  env: NodeJS.ProcessEnv = process.env,
+  v1Adapters: V1AdaptersFactory = catalogV1,
+): Promise<Core[]> {
   const sites = await loadSites(env);
   const aws = awsClients(env);
   const onRetry =
@@ -54,26 +83,31 @@ async function buildCores(env: NodeJS.ProcessEnv = process.env): Promise<Core[]>
   const erpnext = new ErpnextClient({ ...global.erpnext, onRetry: onRetry("ERPNext"), onWithheldWrite });
   const several = sites.length > 1;
   const everySiteState = new StateStore(aws.db, aws.tables.state, { testMode });
-  return sites.map((settings) => ({
-    site: settings.site,
-    settings,
-    secrets: secretValues(settings),
-    erpnext,
-    wix: new WixClient({
+  return sites.map((settings) => {
+    const wix = new WixClient({
       ...settings.wix,
       budget: new RateBudget(settings.wix.requestsPerMinute),
       onRetry: onRetry(several ? `Wix (${settings.site})` : "Wix"),
       onWithheldWrite,
-    }),
-    state: new StateStore(aws.db, aws.tables.state, { testMode, site: settings.site }),
-    everySiteState,
-    log: testMode
-      ? new TestModeSyncLog(aws.db, aws.tables.syncLog, settings.site)
-      : new SyncLog(aws.db, aws.tables.syncLog, settings.site),
-    queue: aws.queue.forSite(settings.site),
-    dynamo: aws.dynamo,
-    tables: aws.tables,
-  }));
+    });
+    return {
+      site: settings.site,
+      settings,
+      secrets: secretValues(settings),
+      erpnext,
+      wix,
+      // The V1 adapters share the site's HttpClient: one rate budget, one auth, one dry-run guard.
+      catalog: siteCatalog(wix, settings.site, v1Adapters),
+      state: new StateStore(aws.db, aws.tables.state, { testMode, site: settings.site }),
+      everySiteState,
+      log: testMode
+        ? new TestModeSyncLog(aws.db, aws.tables.syncLog, settings.site)
+        : new SyncLog(aws.db, aws.tables.syncLog, settings.site),
+      queue: aws.queue.forSite(settings.site),
+      dynamo: aws.dynamo,
+      tables: aws.tables,
+    };
+  });
 }
 
 let cached: Promise<Core[]> | undefined;

@@ -27,6 +27,8 @@ export interface InventoryWix {
 /** Our product mappings (which Wix variant an item is) and the last quantity pushed. */
 export interface InventoryState {
   getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>>;
+  /** Mappings re-linked after Wix converted the site to Catalog V3 (catalog-version.ts). */
+  putMappings(rows: { mapping: ProductMapping }[]): Promise<void>;
   updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void>;
 }
 
