@@ -7,6 +7,9 @@ import { StateStore } from "../store/state";
 import { SyncLog } from "../store/sync-log";
 import type { TableNames } from "../store/tables";
 import { SiteCatalog, type V1AdaptersFactory } from "../wix/catalog";
+import { WixV1Collections } from "../wix/catalog-v1/collections";
+import { WixV1Inventory } from "../wix/catalog-v1/inventory";
+import { WixV1Products } from "../wix/catalog-v1/products";
 import { WixClient } from "../wix/client";
 import { awsClients } from "./aws";
 import { recordWithheldWrite, TestModeSyncLog } from "./dry-run";
@@ -40,16 +43,15 @@ export interface Core {
   tables: TableNames;
 }
 
-/**
- * The merge point of the Catalog V1 adapters (WixV1Products, WixV1Inventory, WixV1Collections of
- * shared/wix/catalog-v1/, built on the site's HttpClient). Until they are wired every V1 catalog
- * call is refused, as a V1 site was before.
- */
-const catalogV1: V1AdaptersFactory = () => {
-  const refuse = () =>
-    Promise.reject(new PermanentError("the Wix site runs Catalog V1: not wired in this build"));
-  const refusing = new Proxy({}, { get: () => refuse }) as never;
-  return { products: refusing, inventory: refusing, collections: refusing };
+/** The Catalog V1 adapters of a site (shared/wix/catalog-v1/), built on the site's HttpClient. */
+const catalogV1: V1AdaptersFactory = (http) => {
+  const products = new WixV1Products(http);
+  return {
+    products,
+    // V1 keeps stock per product: the inventory adapter finds a SKU's product and variant first.
+    inventory: new WixV1Inventory(http, (skus) => products.variantsBySku(skus)),
+    collections: new WixV1Collections(http),
+  };
 };
 
 /** A site's catalog on the version it runs: V3 through its WixClient, V1 through the V1 adapters. */
