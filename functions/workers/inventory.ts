@@ -17,7 +17,8 @@ export const inventorySync = perCore(
   (core: Core) =>
     new InventorySync({
       erpnext: core.erpnext,
-      wix: core.wix,
+      wix: core.catalog,
+      catalog: core.catalog,
       state: core.state,
       log: core.log,
       warehouses: core.settings.erpnext.warehouses,

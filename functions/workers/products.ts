@@ -1,9 +1,9 @@
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context as LambdaContext, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Settings } from "#shared/config/settings";
 import { CategorySync } from "#shared/flows/products/categories";
 import { type PlanSources, readAndPlan } from "#shared/flows/products/first-sync-read";
 import { itemStatusUpdates } from "#shared/flows/products/item-status";
-import type { ProductsMessage } from "#shared/flows/products/messages";
+import { itemMessages, type ProductsMessage } from "#shared/flows/products/messages";
 import type { SiteScope } from "#shared/flows/products/scope";
 import { ProductSync } from "#shared/flows/products/sync";
 import { ErpnextStatusWriter } from "#shared/flows/status/erpnext";
@@ -27,11 +27,11 @@ const scopeOf = ({ settings }: Pick<Core, "settings">): SiteScope => ({
 const allScopes = async () => (await getCores()).map(scopeOf);
 
 export const productSync = perCore((core: Core) => {
-  const { erpnext, wix, state, log, settings, queue } = core;
+  const { erpnext, catalog, state, log, settings, queue } = core;
   const inventory = inventorySync(core);
   return new ProductSync({
     erpnext,
-    wix,
+    wix: catalog,
     state,
     log,
     erpnextUrl: settings.erpnext.url,
@@ -43,10 +43,16 @@ export const productSync = perCore((core: Core) => {
     quantities: (itemCodes) => inventory.sellable(itemCodes, { guard: false }),
     // Linked products (and any without an inventory item) get their stock right after.
     onPublished: (itemCodes) => queue.send("inventory", [{ kind: "stock", itemCodes, source: "published" }]),
+    // What a Catalog V1 sync had no time left for comes back as new work (a fresh message, so a
+    // large first sync is never parked for the retries it took).
+    requeue: (itemCodes, changedAt) =>
+      queue.send("products", itemMessages(itemCodes, "deferred", 100, changedAt)),
   });
 });
 
-export const categorySync = perCore(({ wix, state, log }: Core) => new CategorySync({ wix, state, log }));
+export const categorySync = perCore(
+  ({ catalog, state, log }: Core) => new CategorySync({ wix: catalog, state, log }),
+);
 
 /**
  * `npm run plan` (infra/local/first-sync-plan.ts): what the first sync would do, read-only, with the
@@ -54,14 +60,14 @@ export const categorySync = perCore(({ wix, state, log }: Core) => new CategoryS
  * sites), so the plan leaves out what another site sells, as the sync does.
  */
 export function planFirstSync(
-  { erpnext, wix, settings }: Pick<Core, "erpnext" | "wix" | "settings">,
+  { erpnext, catalog, settings }: Pick<Core, "erpnext" | "catalog" | "settings">,
   options: { stockThreshold: number; mappings?: PlanSources["mappings"]; sites?: Settings[] },
   progress: (total: number) => Progress,
 ) {
   return readAndPlan(
     {
       erpnext,
-      wix,
+      wix: catalog,
       erpnextStock: sellableStock(erpnext, settings.erpnext.warehouses),
       mappings: options.mappings,
     },
@@ -92,13 +98,23 @@ export type Context = Awaited<ReturnType<typeof getContext>>;
 
 type Message<K extends ProductsMessage["kind"]> = Extract<ProductsMessage, { kind: K }>;
 
+/**
+ * The time a batch keeps after publishing: the sync log, the stock and requeue messages and the
+ * Item status writes to ERPNext (flushed once per batch).
+ */
+const AFTER_PUBLISHING_MS = 20_000;
+
 /** Products queue consumer: each message names up to 100 items to publish in bulk. */
-async function syncProducts(event: SQSEvent): Promise<SQSBatchResponse> {
+async function syncProducts(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
+  // The batch's messages run one after another within one invocation: they share its deadline.
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - AFTER_PUBLISHING_MS;
   return runPerSite("products", event, async (siteEvent, site) => {
     const ctx = await getContext(site);
     return runPerRecord("products", siteEvent, ctx, {
       handle: (message, record) =>
-        message.kind === "categories" ? fileCategories(ctx, message) : syncItems(ctx, message, record),
+        message.kind === "categories"
+          ? fileCategories(ctx, message)
+          : syncItems(ctx, message, record, deadline),
       // Every item a failed message names is in the sync log with the reason.
       failedKeys: (message) => message.itemCodes,
       // One message after another: each is one bulk call already.
@@ -111,6 +127,7 @@ async function syncItems(
   ctx: Context,
   message: Message<"items">,
   record: OutcomeRecorder<"products">,
+  deadline?: number,
 ): Promise<Leftover<ProductsMessage>> {
   if (message.deletedProductIds?.length) {
     const forgotten = await ctx.products.forgetDeleted(message.deletedProductIds);
@@ -120,7 +137,9 @@ async function syncItems(
   const codes = [...message.itemCodes, ...priced];
   if (!codes.length && message.priceNames?.length)
     logger.warn("Item Price not found and never published: nothing to do", { ...message });
-  const results = codes.length ? await ctx.products.syncItems(codes, { changedAt: message.changedAt }) : [];
+  const results = codes.length
+    ? await ctx.products.syncItems(codes, { changedAt: message.changedAt, deadline })
+    : [];
   for (const r of results)
     record.outcome(
       r.outcome,

@@ -11,9 +11,10 @@ import { planFirstSync, renderPlan } from "#functions/workers/products";
 import type { Settings } from "#shared/config/settings";
 import { ErpnextClient } from "#shared/erpnext/client";
 import { ConfigError, errorMessage } from "#shared/errors";
-import { catalogName } from "#shared/ops/catalog-version";
+import { catalogName } from "#shared/ops/catalog-check";
 import { progress } from "#shared/ops/progress";
 import { unknownSite } from "#shared/ops/sites";
+import { siteCatalog } from "#shared/runtime/core";
 import { loadSites } from "#shared/runtime/settings";
 import { WixClient } from "#shared/wix/client";
 import { useHostSandboxes } from "./bootstrap";
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
     const catalogVersion = await wix.catalogVersion({ probe: true });
     // Every site's settings: the plan leaves out what another site sells, as the sync does.
     const plan = await planFirstSync(
-      { erpnext, wix, settings },
+      { erpnext, catalog: siteCatalog(wix, settings.site), settings },
       { stockThreshold: args.stockThreshold, sites },
       (total) => progress(sites.length > 1 ? `plan ${settings.site}` : "plan", total || undefined),
     );

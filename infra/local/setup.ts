@@ -6,11 +6,12 @@ import type { HealthReport, SitesHealthReport } from "#shared/ops/health-checks"
 import { progress } from "#shared/ops/progress";
 import { pickSites, siteArg } from "#shared/ops/sites";
 import { ONE_TRY } from "#shared/resilience/retry";
+import { siteCatalog } from "#shared/runtime/core";
 import { loadSites } from "#shared/runtime/settings";
 import { describeProblems } from "#shared/setup/document-plan";
 import { describeSetup, runSetup, type SetupDeps } from "#shared/setup/setup";
 import { webhookName } from "#shared/setup/webhooks";
-import { wixInstructions } from "#shared/setup/wix";
+import { setupWixOf, wixInstructions } from "#shared/setup/wix";
 import { WixClient } from "#shared/wix/client";
 import { useHostSandboxes } from "./bootstrap";
 
@@ -39,6 +40,9 @@ const port = process.env.PORT || 3000;
 const localBase = `http://127.0.0.1:${port}`;
 const opsBase = `http://127.0.0.1:${process.env.OPS_PORT || port}`;
 
+/** A site's Wix as setup reads it: its catalog on the version it runs (V3 or V1). */
+const setupWix = (client: WixClient, site: string) => setupWixOf(client, siteCatalog(client, site));
+
 async function deps(
   webhookUrl: string | undefined,
 ): Promise<{ setup: Omit<SetupDeps, "webhookUrl">; url?: string; sandbox: boolean }> {
@@ -52,7 +56,7 @@ async function deps(
   const sites = chosen.map((settings) => ({
     site: settings.site,
     settings,
-    wix: new WixClient({ ...settings.wix, retry: ONE_TRY }),
+    wix: setupWix(new WixClient({ ...settings.wix, retry: ONE_TRY }), settings.site),
   }));
   const first = sites[0] as (typeof sites)[number];
   const url = webhookUrl ?? (sandbox ? `${localBase}/webhooks/erpnext` : undefined);

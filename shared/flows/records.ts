@@ -85,6 +85,11 @@ export interface ProductMapping {
 
   quantity?: number;
   inventoryItemId?: string;
+  /**
+   * Made (or re-linked) on a Catalog V1 site: its ids are V1's. Absent: Catalog V3 (every mapping
+   * made before V1 sites were synced). Re-linked by SKU once the site runs V3 (catalog-version.ts).
+   */
+  catalog?: "V1";
   createdAt: string;
   updatedAt: string;
 }

@@ -1,4 +1,4 @@
-import { catalogName } from "./catalog-version";
+import { catalogName } from "./catalog-check";
 import type { HealthReport, SiteHealth, SitesHealthReport } from "./health-checks";
 
 /**

@@ -4,7 +4,7 @@ import { FLOW_NAMES, FLOWS, type FlowName, QUEUES, type QueueName } from "../flo
 import type { JobRun, StateStore } from "../store/state";
 import type { SyncLogEntry } from "../store/sync-log";
 import type { WixClient } from "../wix/client";
-import { type CatalogProblem, catalogProblem } from "./catalog-version";
+import { type CatalogProblem, catalogProblem } from "./catalog-check";
 
 export type HealthStatus = "ok" | "degraded" | "failing";
 

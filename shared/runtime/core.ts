@@ -6,6 +6,10 @@ import { RateBudget } from "../http/rate-budget";
 import { StateStore } from "../store/state";
 import { SyncLog } from "../store/sync-log";
 import type { TableNames } from "../store/tables";
+import { SiteCatalog, type V1AdaptersFactory } from "../wix/catalog";
+import { WixV1Collections } from "../wix/catalog-v1/collections";
+import { WixV1Inventory } from "../wix/catalog-v1/inventory";
+import { WixV1Products } from "../wix/catalog-v1/products";
 import { WixClient } from "../wix/client";
 import { awsClients } from "./aws";
 import { recordWithheldWrite, TestModeSyncLog } from "./dry-run";
@@ -23,7 +27,10 @@ export interface Core {
   settings: Settings;
   secrets: string[];
   erpnext: ErpnextClient;
+  /** Everything Wix that is not the catalog: orders, fulfillments, transactions... */
   wix: WixClient;
+  /** The site's catalog (products, inventory, categories) on the version it runs now. */
+  catalog: SiteCatalog;
   state: StateStore;
   /**
    * The state of no site (the default site's keys): what a job run once for every site keeps (its
@@ -36,12 +43,36 @@ export interface Core {
   tables: TableNames;
 }
 
+/** The Catalog V1 adapters of a site (shared/wix/catalog-v1/), built on the site's HttpClient. */
+const catalogV1: V1AdaptersFactory = (http) => {
+  const products = new WixV1Products(http);
+  return {
+    products,
+    // V1 keeps stock per product: the inventory adapter finds a SKU's product and variant first.
+    inventory: new WixV1Inventory(http, (skus) => products.variantsBySku(skus)),
+    collections: new WixV1Collections(http),
+  };
+};
+
+/** A site's catalog on the version it runs: V3 through its WixClient, V1 through the V1 adapters. */
+export function siteCatalog(
+  wix: WixClient,
+  site: string,
+  v1Adapters: V1AdaptersFactory = catalogV1,
+): SiteCatalog {
+  // The V1 adapters share the site's HttpClient: one rate budget, one auth, one dry-run guard.
+  return new SiteCatalog({ v3: wix, v1: v1Adapters(wix.http), site });
+}
+
 /**
  * One core per Wix site: its settings, its Wix client and rate budget, its state (keys scoped to
  * the site) and a queue that stamps the site on what its use-cases send. ERPNext, the tables and
  * the queues themselves are shared: one ERPNext serves every site.
  */
-async function buildCores(env: NodeJS.ProcessEnv = process.env): Promise<Core[]> {
+async function buildCores(
+  env: NodeJS.ProcessEnv = process.env,
+  v1Adapters: V1AdaptersFactory = catalogV1,
+): Promise<Core[]> {
   const sites = await loadSites(env);
   const aws = awsClients(env);
   const onRetry =
@@ -54,26 +85,31 @@ async function buildCores(env: NodeJS.ProcessEnv = process.env): Promise<Core[]>
   const erpnext = new ErpnextClient({ ...global.erpnext, onRetry: onRetry("ERPNext"), onWithheldWrite });
   const several = sites.length > 1;
   const everySiteState = new StateStore(aws.db, aws.tables.state, { testMode });
-  return sites.map((settings) => ({
-    site: settings.site,
-    settings,
-    secrets: secretValues(settings),
-    erpnext,
-    wix: new WixClient({
+  return sites.map((settings) => {
+    const wix = new WixClient({
       ...settings.wix,
       budget: new RateBudget(settings.wix.requestsPerMinute),
       onRetry: onRetry(several ? `Wix (${settings.site})` : "Wix"),
       onWithheldWrite,
-    }),
-    state: new StateStore(aws.db, aws.tables.state, { testMode, site: settings.site }),
-    everySiteState,
-    log: testMode
-      ? new TestModeSyncLog(aws.db, aws.tables.syncLog, settings.site)
-      : new SyncLog(aws.db, aws.tables.syncLog, settings.site),
-    queue: aws.queue.forSite(settings.site),
-    dynamo: aws.dynamo,
-    tables: aws.tables,
-  }));
+    });
+    return {
+      site: settings.site,
+      settings,
+      secrets: secretValues(settings),
+      erpnext,
+      wix,
+      // The V1 adapters share the site's HttpClient: one rate budget, one auth, one dry-run guard.
+      catalog: siteCatalog(wix, settings.site, v1Adapters),
+      state: new StateStore(aws.db, aws.tables.state, { testMode, site: settings.site }),
+      everySiteState,
+      log: testMode
+        ? new TestModeSyncLog(aws.db, aws.tables.syncLog, settings.site)
+        : new SyncLog(aws.db, aws.tables.syncLog, settings.site),
+      queue: aws.queue.forSite(settings.site),
+      dynamo: aws.dynamo,
+      tables: aws.tables,
+    };
+  });
 }
 
 let cached: Promise<Core[]> | undefined;

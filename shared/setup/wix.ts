@@ -1,11 +1,8 @@
 import { errorMessage, HttpError } from "../errors";
 import type { WixSubscription } from "../flows/declaration";
 import { FLOW_NAMES, FLOWS } from "../flows/registry";
-import type { HttpClient } from "../http/client";
-import { catalogProblem } from "../ops/catalog-version";
-import { WixV1Collections } from "../wix/catalog-v1/collections";
-import { WixV1Inventory } from "../wix/catalog-v1/inventory";
-import { WixV1Products } from "../wix/catalog-v1/products";
+import { catalogProblem } from "../ops/catalog-check";
+import type { SiteCatalog } from "../wix/catalog";
 import type { WixClient } from "../wix/client";
 import type { Problem } from "./document-plan";
 
@@ -38,27 +35,24 @@ export const WIX_PERMISSIONS = [
   "Manage eCommerce - all permissions (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM): orders, fulfillments, transactions, refunds",
 ] as const;
 
-/** `http`: the site's HTTP client, for Catalog V1's reads (the WixClient's own are Catalog V3's). */
-export type SetupWix = Pick<
-  WixClient,
-  "catalogVersion" | "findVariantsBySku" | "inventoryBySku" | "findCategories" | "searchOrders"
-> & { http?: HttpClient };
+/**
+ * What setup reads of a site: the version and orders from its WixClient, the catalog from its
+ * SiteCatalog (shared/wix/catalog.ts: V3's client or the V1 adapters, by the version it runs).
+ */
+export type SetupWix = Pick<WixClient, "catalogVersion" | "searchOrders"> &
+  Pick<SiteCatalog, "findVariantsBySku" | "inventoryBySku" | "findCategories">;
 
-type CatalogReads = Pick<SetupWix, "findVariantsBySku" | "inventoryBySku" | "findCategories">;
-
-/** The catalog reads of a site on this version: the client's on V3, the V1 adapters' on V1. */
-function catalogReads(wix: SetupWix, version: string): CatalogReads | undefined {
-  if (version === "V3_CATALOG") return wix;
-  if (version !== "V1_CATALOG" || !wix.http) return undefined;
-  const products = new WixV1Products(wix.http);
-  const inventory = new WixV1Inventory(wix.http, (skus) => products.variantsBySku(skus));
-  const collections = new WixV1Collections(wix.http);
-  return {
-    findVariantsBySku: (skus) => products.findVariantsBySku(skus),
-    inventoryBySku: (skus) => inventory.inventoryBySku(skus),
-    findCategories: (name) => collections.findCategories(name),
-  };
-}
+/** A site's SetupWix: `client` for the version and orders, `catalog` (its SiteCatalog) for the rest. */
+export const setupWixOf = (
+  client: Pick<WixClient, "catalogVersion" | "searchOrders">,
+  catalog: Pick<SiteCatalog, "findVariantsBySku" | "inventoryBySku" | "findCategories">,
+): SetupWix => ({
+  catalogVersion: (opts) => client.catalogVersion(opts),
+  searchOrders: (since, cursor) => client.searchOrders(since, cursor),
+  findVariantsBySku: (skus) => catalog.findVariantsBySku(skus),
+  inventoryBySku: (skus, locationId) => catalog.inventoryBySku(skus, locationId),
+  findCategories: (name) => catalog.findCategories(name),
+});
 
 /** What setup could read of Wix, and each problem with its fix. */
 export interface WixCheck {
@@ -89,18 +83,17 @@ export async function checkWix(
     tick("Wix catalog version");
   }
   const probe = "erpnext-wix-sync-setup-probe";
-  // V3's catalog reads fail on a V1 catalog whatever the permissions: a V1 site is read through
-  // the V1 adapters; a site without Stores has no catalog to read.
-  const catalog = catalogReads(wix, catalogVersion);
+  // A site without Stores (or of an unknown catalog) has no catalog to read.
+  const synced = catalogVersion === "V1_CATALOG" || catalogVersion === "V3_CATALOG";
   type Read = [string, () => Promise<unknown>, string];
   const reads: Read[] = [
     ["search orders", () => wix.searchOrders(new Date().toISOString()), WIX_PERMISSIONS[1]],
   ];
-  if (catalog)
+  if (synced)
     reads.unshift(
-      ["search product variants", () => catalog.findVariantsBySku([probe]), WIX_PERMISSIONS[0]],
-      ["query inventory", () => catalog.inventoryBySku([probe]), WIX_PERMISSIONS[0]],
-      ["query categories", () => catalog.findCategories(probe), WIX_PERMISSIONS[0]],
+      ["search product variants", () => wix.findVariantsBySku([probe]), WIX_PERMISSIONS[0]],
+      ["query inventory", () => wix.inventoryBySku([probe]), WIX_PERMISSIONS[0]],
+      ["query categories", () => wix.findCategories(probe), WIX_PERMISSIONS[0]],
     );
   for (const [what, read, scope] of reads) {
     try {

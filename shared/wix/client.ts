@@ -59,7 +59,6 @@ export const WIX_QUERY_LIMIT = 100;
 /** Wix REST: catalog V3 products and inventory, eCommerce orders. Key or app (OAuth) auth. */
 export class WixClient {
   readonly http: HttpClient;
-  private catalogVersionCache?: CatalogVersion;
   private token?: { value: string; expiresAt: number };
 
   constructor(private readonly options: WixClientOptions) {
@@ -110,18 +109,16 @@ export class WixClient {
   }
 
   /**
-   * Which catalog the site runs; cached because a site never goes back from V3. A `probe` (the
-   * health check) asks Wix once, past the cache.
+   * Which catalog the site runs, asked every time: SiteCatalog (./catalog.ts) caches it for minutes,
+   * so a site Wix converts from V1 to V3 is seen soon. A `probe` (the health check) tries once.
    */
   async catalogVersion(opts: { probe?: boolean } = {}): Promise<CatalogVersion> {
-    if (this.catalogVersionCache === "V3_CATALOG" && !opts.probe) return this.catalogVersionCache;
     const res = await this.http.send<GetCatalogVersionResponseOriginal>({
       method: "GET",
       path: "/stores/v3/provision/version",
       ...(opts.probe ? { retry: ONE_TRY } : {}),
     });
-    this.catalogVersionCache = res.body.catalogVersion ?? "STORES_NOT_INSTALLED";
-    return this.catalogVersionCache;
+    return res.body.catalogVersion ?? "STORES_NOT_INSTALLED";
   }
 
   async getProduct(id: string): Promise<WixProduct | undefined> {

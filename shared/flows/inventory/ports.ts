@@ -29,6 +29,8 @@ export interface InventoryState {
   getMappings(itemCodes: string[]): Promise<Map<string, ProductMapping>>;
   /** Every item mapped to a Wix product (its variants' too). */
   itemsForProduct(productId: string): Promise<string[]>;
+  /** Mappings re-linked after Wix converted the site to Catalog V3 (catalog-version.ts). */
+  putMappings(rows: { mapping: ProductMapping }[]): Promise<void>;
   updateMappingQuantity(itemCode: string, quantity: number, inventoryItemId: string): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { chunks } from "../../concurrency";
 import { PermanentError } from "../../errors";
 import { describeIssues } from "../../validation";
+import { type RelinkPorts, relinkV1Mappings } from "../catalog-version";
 import { ERPNEXT_IN_FILTER } from "../erpnext-documents";
 import { type Bin, binSchema } from "../erpnext-items";
 import { bulkOutcomes, describeBulkError } from "../wix-bulk";
@@ -11,6 +12,11 @@ import type { InventoryErpnext, InventoryLog, InventoryState, InventoryWix } fro
 export interface InventorySyncDeps {
   erpnext: InventoryErpnext;
   wix: InventoryWix;
+  /**
+   * The site's catalog version and products by SKU: a mapping made on Catalog V1 is re-linked
+   * before any stock write once the site runs V3. Without it, mappings are taken as they are.
+   */
+  catalog?: RelinkPorts["wix"];
   state: InventoryState;
   log: InventoryLog;
   /** Warehouses that count; empty = all. */
@@ -109,6 +115,8 @@ export class InventorySync {
       wixWrites: 0,
     };
     const mappings = await state.getMappings(codes);
+    // V1's product and variant ids are never written to on V3: re-linked by SKU first.
+    if (this.deps.catalog) await relinkV1Mappings({ wix: this.deps.catalog, state }, mappings);
     // Stock lives on variants: a template's own mapping (no variant) has none to push.
     const mapped = codes.filter((c) => mappings.get(c)?.variantId && !mappings.get(c)?.hidden);
     result.unmapped = codes.length - mapped.length;

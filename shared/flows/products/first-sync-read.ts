@@ -1,6 +1,6 @@
 import { chunks } from "../../concurrency";
-import { PermanentError } from "../../errors";
 import type { Progress } from "../../ops/progress";
+import { refuseUnsynced } from "../catalog-version";
 import { readCurrencyPrecision } from "../currency";
 import type { ProductMapping } from "../records";
 import type { CatalogVersion, WixInventoryItem, WixVariantMatch } from "../wix-catalog";
@@ -44,9 +44,7 @@ export async function readAndPlan(
   progress: (total: number) => Progress,
 ): Promise<SyncPlan> {
   const { erpnext, wix } = sources;
-  const version = await wix.catalogVersion();
-  if (version !== "V3_CATALOG")
-    throw new PermanentError(`the Wix site runs ${version}: only Catalog V3 is synced`);
+  refuseUnsynced(await wix.catalogVersion(), options.scope?.own.site || undefined);
 
   const wixBar = progress(0);
   const listing: WixListing[] = (await wix.allVariants((n) => wixBar.tick(n, "Wix variants"))).flatMap((v) =>

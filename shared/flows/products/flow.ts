@@ -12,7 +12,8 @@ export const products = {
     memoryMb: 512,
     timeoutSeconds: 120,
     concurrency: 2,
-    sendsTo: ["inventory"],
+    // Products: what a Catalog V1 sync had no time left for is handed back (ProductSync.requeue).
+    sendsTo: ["inventory", "products"],
   },
   erpnext: [
     {

@@ -1,15 +1,18 @@
+import type { ProductMapping } from "../records";
 import type { ProductCatalog, ProductMappings } from "./ports";
 import { type Planned, skusOf } from "./product-plan";
 
 /**
  * Existing Wix products with the same SKU are linked, never duplicated. Search Variants gives
  * each match's product id, variant id and product revision; a product whose revision did not
- * come back is read once. Returns the item codes linked (their plans now carry the mapping).
+ * come back is read once. Returns the item codes linked (their plans now carry the mapping), stamped
+ * with the catalog they were linked on.
  */
 export async function linkBySku(
   wix: Pick<ProductCatalog, "findVariantsBySku" | "getProduct">,
   state: Pick<ProductMappings, "putMapping">,
   creates: Planned[],
+  catalog?: ProductMapping["catalog"],
 ): Promise<Set<string>> {
   const linked = new Set<string>();
   if (!creates.length) return linked;
@@ -38,6 +41,7 @@ export async function linkBySku(
       productId,
       variantId: plan.variantCodes ? undefined : found.variantIds.get(plan.itemCode),
       revision,
+      ...(catalog ? { catalog } : {}),
       createdAt: now,
       updatedAt: now,
     };

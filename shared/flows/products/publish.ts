@@ -1,4 +1,5 @@
 import { errorMessage, isRetryable, RevisionConflictError } from "../../errors";
+import { stamped } from "../catalog-version";
 import type { Outcome, ProductMapping } from "../records";
 import { type BulkError, describeBulkError } from "../wix-bulk";
 import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../wix-catalog";
@@ -24,6 +25,8 @@ export interface PublisherDeps {
   state: ProductMappings;
   /** Sellable quantities, so a new product is created with its stock in the same call. */
   quantities?: (itemCodes: string[]) => Promise<Map<string, number>>;
+  /** The catalog the mappings written are of: "V1" on a V1 site, none on V3 (catalog-version.ts). */
+  catalog?: ProductMapping["catalog"];
 }
 
 /** Rounds of re-reading a stale revision before the item is left for a later retry. */
@@ -38,7 +41,7 @@ export class Publisher {
 
   /** Links `creates` to existing Wix products with the same SKUs; see linkBySku. */
   link(creates: Planned[]): Promise<Set<string>> {
-    return linkBySku(this.deps.wix, this.deps.state, creates);
+    return linkBySku(this.deps.wix, this.deps.state, creates, this.deps.catalog);
   }
 
   async create(plans: Planned[]): Promise<ItemResult[]> {
@@ -169,18 +172,22 @@ export class Publisher {
     const variant = isTemplate ? undefined : (variants.find((v) => v.sku === plan.itemCode) ?? variants[0]);
     if (plan.variantCodes)
       plan.variantIds = new Map(variants.flatMap((v) => (v.sku && v.id ? [[v.sku, v.id] as const] : [])));
-    plan.mapping = {
-      ...plan.mapping,
-      itemCode: plan.itemCode,
-      productId: product.id as string,
-      variantId: variant?.id ?? plan.mapping?.variantId,
-      revision: product.revision,
-      hash: plan.hash,
-      hidden: plan.hash === HIDDEN_HASH,
-      itemGroup: plan.itemGroup ?? plan.mapping?.itemGroup,
-      createdAt: plan.mapping?.createdAt ?? now,
-      updatedAt: now,
-    };
+    // Stamped with the catalog it is written on (a V1 stamp goes once the site runs V3).
+    plan.mapping = stamped(
+      {
+        ...plan.mapping,
+        itemCode: plan.itemCode,
+        productId: product.id as string,
+        variantId: variant?.id ?? plan.mapping?.variantId,
+        revision: product.revision,
+        hash: plan.hash,
+        hidden: plan.hash === HIDDEN_HASH,
+        itemGroup: plan.itemGroup ?? plan.mapping?.itemGroup,
+        createdAt: plan.mapping?.createdAt ?? now,
+        updatedAt: now,
+      },
+      this.deps.catalog,
+    );
     if (batch) batch.push(plan);
     else await this.persist([plan]);
   }
@@ -193,6 +200,7 @@ export class Publisher {
       const mapping = p.mapping;
       const variants = [...(p.variantIds ?? [])].map(([sku, variantId]) => ({
         mapping: {
+          ...(mapping.catalog ? { catalog: mapping.catalog } : {}),
           itemCode: sku,
           productId: mapping.productId,
           variantId,

@@ -1,6 +1,7 @@
-import { PermanentError } from "../../errors";
+import { catalogStamp, refuseUnsynced, relinkV1Mappings } from "../catalog-version";
 import { readCurrencyPrecision } from "../currency";
 import { HourlyCache } from "../hourly-cache";
+import type { CatalogVersion } from "../wix-catalog";
 import { readCatalog } from "./catalog";
 import type { ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
 import {
@@ -32,26 +33,44 @@ export interface ProductSyncDeps extends PlanSettings {
   itemGroups?: string[];
   /** Every site's scope, in the sites file's order (several sites); without it, this one only. */
   sites?: () => Promise<SiteScope[]>;
+  /**
+   * Hands items back to the products queue as new work (what a V1 sync had no time left for);
+   * without it nothing is deferred.
+   */
+  requeue?: (itemCodes: string[], changedAt?: string) => Promise<void>;
+  /** The clock the deadline is read on (tests). */
+  now?: () => number;
 }
+
+/**
+ * Catalog V1 has no bulk create (Create Product takes one product: @wix/auto_sdk_stores_products
+ * build/cjs/index.js createProduct), so a product costs about 4 Wix calls there (create, its
+ * variants, its stock, its media). At Wix's 200 requests a minute that is ~1.2 s a product: 100
+ * take ~2 minutes, more than the products worker's 120 s (./flow.ts). On V1 a sync with a deadline
+ * publishes in chunks of V1_CHUNK and hands back what would not finish in time.
+ */
+export const V1_CHUNK = 10;
+export const V1_MS_PER_PRODUCT = 1_200;
 
 /**
  * Publishes ERPNext items to Wix, in bulk, skipping what has not changed since the last push.
  * Reading is in catalog.ts, deciding in plan.ts, linking by SKU in link.ts, writing in publish.ts.
  */
 export class ProductSync {
-  private readonly publisher: Publisher;
   /** The decimals prices are published with: ERPNext's, so Wix charges what ERPNext books. */
   private readonly precision = new HourlyCache(() => readCurrencyPrecision(this.deps.erpnext));
 
-  constructor(private readonly deps: ProductSyncDeps) {
-    this.publisher = new Publisher(deps);
-  }
+  constructor(private readonly deps: ProductSyncDeps) {}
 
   /**
    * Re-reads the items from ERPNext and brings Wix in line. A variant is synced as part of its
-   * template's product. One result per standalone item or template.
+   * template's product. One result per standalone item or template. `deadline` (epoch ms): when
+   * the work must be done by (the worker's timeout, less what it needs after).
    */
-  async syncItems(itemCodes: string[], trigger: { changedAt?: string } = {}): Promise<ItemResult[]> {
+  async syncItems(
+    itemCodes: string[],
+    trigger: { changedAt?: string; deadline?: number } = {},
+  ): Promise<ItemResult[]> {
     const { wix, state, priceList } = this.deps;
     const codes = [...new Set(itemCodes)];
     const started = Date.now();
@@ -65,6 +84,8 @@ export class ProductSync {
       t.variants.map((v) => v.item.item_code),
     );
     const mappings = await state.getMappings([...catalog.units, ...variantCodes]);
+    // Wix converted the site from V1 to V3: what was mapped on V1 is re-linked by SKU first.
+    const relinked = await relinkV1Mappings({ wix, state }, mappings);
     const results: ItemResult[] = [];
     const creates: Planned[] = [];
     const updates: Planned[] = [];
@@ -125,19 +146,29 @@ export class ProductSync {
     if (moved.length) await state.putMappings(moved);
     // Only a sync with something to write asks Wix anything: a site an item does not concern
     // costs it no call.
+    let version: CatalogVersion | undefined;
     if (creates.length || updates.length) {
-      const version = await wix.catalogVersion();
-      if (version !== "V3_CATALOG")
-        throw new PermanentError(`the Wix site runs ${version}: only Catalog V3 is synced`);
+      version = await wix.catalogVersion();
+      refuseUnsynced(version, this.deps.site);
     }
-    const linked = await this.publisher.link(creates);
-    results.push(...(await this.publisher.create(creates.filter((p) => !linked.has(p.itemCode)))));
-    results.push(
-      ...(await this.publisher.update(
-        [...updates, ...creates.filter((p) => linked.has(p.itemCode))],
-        linked,
-      )),
-    );
+    // What is written now carries the version it was written on (a V1 mapping is re-linked on V3).
+    const publisher = new Publisher({ ...this.deps, catalog: version && catalogStamp(version) });
+    const v1Deadline = version === "V1_CATALOG" && this.deps.requeue ? trigger.deadline : undefined;
+    const deferred = await publish(publisher, creates, updates, results, {
+      deadline: v1Deadline,
+      now: this.deps.now ?? Date.now,
+    });
+    for (const plan of deferred)
+      results.push({
+        itemCode: plan.itemCode,
+        outcome: "skipped",
+        reason: "deferred: no time left in this run",
+      });
+    if (deferred.length)
+      await this.deps.requeue?.(
+        deferred.map((p) => p.itemCode),
+        trigger.changedAt,
+      );
 
     // One Item, several sites: its status fields show one site's result (scope.ts statusSite).
     for (const r of results) {
@@ -160,14 +191,16 @@ export class ProductSync {
         latencyMs,
       })),
     );
-    // Stock follows for what was just linked (and any variant without an inventory item).
+    // Stock follows for what was just linked (and any variant without an inventory item), and for
+    // what was re-linked after a conversion to V3 (its stock is now in V3 inventory items).
     const published = results
       .filter((r) => r.outcome === "created" || r.outcome === "linked")
       .flatMap((r) => {
         const unit = catalog.templates.get(r.itemCode);
         return unit ? unit.variants.map((v) => v.item.item_code) : [r.itemCode];
       });
-    if (published.length) await this.deps.onPublished?.(published);
+    const restock = relinked.filter((code) => mappings.get(code)?.variantId && !published.includes(code));
+    if (published.length || restock.length) await this.deps.onPublished?.([...published, ...restock]);
     return results;
   }
 
@@ -200,4 +233,35 @@ export class ProductSync {
     }
     return codes;
   }
+}
+
+/**
+ * Links, creates and updates. Without a deadline, in one go (the publisher's bulk calls). With one
+ * (Catalog V1), chunk by chunk while the next chunk fits the time left at the slowest pace seen so
+ * far; returns the plans left for another run. Whatever a chunk made is recorded before the next,
+ * so the next run finds it (by its mapping, or by SKU) and never creates it twice.
+ */
+async function publish(
+  publisher: Publisher,
+  creates: Planned[],
+  updates: Planned[],
+  results: ItemResult[],
+  { deadline, now }: { deadline?: number; now: () => number },
+): Promise<Planned[]> {
+  const plans = [...creates, ...updates];
+  const isCreate = new Set(creates);
+  const size = deadline === undefined ? Math.max(plans.length, 1) : V1_CHUNK;
+  let msPerPlan = V1_MS_PER_PRODUCT;
+  for (let i = 0; i < plans.length; i += size) {
+    const chunk = plans.slice(i, i + size);
+    if (deadline !== undefined && now() + msPerPlan * chunk.length > deadline) return plans.slice(i);
+    const started = now();
+    const news = chunk.filter((p) => isCreate.has(p));
+    const linked = await publisher.link(news);
+    results.push(...(await publisher.create(news.filter((p) => !linked.has(p.itemCode)))));
+    const changed = [...chunk.filter((p) => !isCreate.has(p)), ...news.filter((p) => linked.has(p.itemCode))];
+    results.push(...(await publisher.update(changed, linked)));
+    msPerPlan = Math.max(msPerPlan, (now() - started) / chunk.length);
+  }
+  return [];
 }

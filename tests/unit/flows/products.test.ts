@@ -321,8 +321,8 @@ describe("ProductSync with in-memory ports", () => {
     expect(state.mappings.get("MUG")?.itemGroup).toBe("Kitchen");
   });
 
-  test("a site not on Catalog V3 is refused as a whole, before any write", async () => {
-    wix.version = "V1_CATALOG";
+  test("a site without Wix Stores is refused as a whole, before any write", async () => {
+    wix.version = "STORES_NOT_INSTALLED";
     erpnext.item("MUG").price("MUG", 5);
     await expect(sync.syncItems(["MUG"])).rejects.toThrow(PermanentError);
     expect(writes()).toEqual([]);
