@@ -73,7 +73,8 @@ async function pushStock(ctx: Context, batch: InventoryMessage[], record: Outcom
     if (message.ledgerEntries?.length)
       for (const c of await ctx.inventory.itemsForLedgerEntries(message.ledgerEntries)) codes.add(c);
     if (message.wixProductIds?.length)
-      for (const c of await ctx.inventory.itemsForProducts(message.wixProductIds)) codes.add(c);
+      for (const c of await ctx.inventory.itemsForProducts(message.wixProductIds, message.wixQuantities))
+        codes.add(c);
   }
   const changedAt = batch
     .map((m) => m.changedAt)

@@ -73,6 +73,8 @@ export interface WixEvent {
 export interface WixProductEvent {
   productId: string;
   eventType: string;
+  /** `InventoryVariantsChanged`: each changed variant's new quantity (`variants[].newValue.quantity`). */
+  variants?: { variantId: string; quantity?: number }[];
 }
 
 /** What the Wix app owner subscribes to by hand (the app dashboard has no API for it). */

@@ -118,9 +118,11 @@ export async function verifyWixWebhook(
   if (PRODUCT_EVENTS.includes(eventType)) {
     // No DomainEvent here: the envelope's data is the event body itself (ProductDeletedEnvelope).
     const productId = str(event.productId);
-    return productId
-      ? { status: 200, productId, eventType }
-      : { status: 400, reason: "event names no productId" };
+    if (!productId) return { status: 400, reason: "event names no productId" };
+    // Only tracking turned off needs a look (`InventoryItemChanged.trackInventory`; our writes keep it on).
+    if (eventType === CATALOG_V1_EVENTS.inventoryItemChanged && event.trackInventory !== false)
+      return { status: 200, ignored: "quantity tracking is on: nothing to re-check", eventType };
+    return { status: 200, productId, eventType, ...changedVariants(event) };
   }
   const entity = entityOf(event) as Record<string, unknown> | undefined;
   // A transactions event names its order in the body (`PaymentDetailsUpdated.orderTransactions.orderId`,
@@ -182,6 +184,17 @@ function claimedInstance(token: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** `InventoryVariantsChanged.variants` (ChangedInventoryVariant: `id`, `newValue.quantity`, meta.d.ts). */
+function changedVariants(event: Record<string, unknown>): Pick<WixProductEvent, "variants"> {
+  if (!Array.isArray(event.variants)) return {};
+  const variants = (event.variants as Record<string, unknown>[]).flatMap((v) => {
+    const variantId = str(v?.id);
+    const quantity = (v?.newValue as Record<string, unknown> | undefined)?.quantity;
+    return variantId ? [{ variantId, ...(typeof quantity === "number" ? { quantity } : {}) }] : [];
+  });
+  return variants.length ? { variants } : {};
 }
 
 function entityOf(event: Record<string, unknown>): unknown {

@@ -37,10 +37,11 @@ export const inventory = {
   // ERPNext's sellable stock, so Wix never offers more than ERPNext has; an unchanged item writes nothing.
   wix: {
     events: [CATALOG_V1_EVENTS.inventoryVariantsChanged, CATALOG_V1_EVENTS.inventoryItemChanged],
-    toMessage: ({ productId }) => ({
+    toMessage: ({ productId, variants }) => ({
       kind: "stock",
       itemCodes: [],
       wixProductIds: [productId],
+      ...(variants ? { wixQuantities: variants.map((v) => ({ productId, ...v })) } : {}),
       source: "webhook",
     }),
     subscriptions: [

@@ -10,6 +10,12 @@ export const inventoryMessage = z
     ledgerEntries: z.optional(z.array(code).check(z.maxLength(100))),
     /** Wix products whose stock changed in Wix (Catalog V1 events): the worker re-checks their items. */
     wixProductIds: z.optional(z.array(code).check(z.maxLength(100))),
+    /** The quantities Wix reported for those products' variants: our own write's echo is skipped. */
+    wixQuantities: z.optional(
+      z
+        .array(z.object({ productId: code, variantId: code, quantity: z.optional(z.number()) }))
+        .check(z.maxLength(1000)),
+    ),
     source: z.string(),
     changedAt: z.optional(z.string()),
   })

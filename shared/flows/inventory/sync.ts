@@ -258,10 +258,26 @@ export class InventorySync {
     return readBins(this.deps.erpnext, [...new Set(given)].sort(), shared);
   }
 
-  /** The items of Wix products whose stock changed in Wix (Catalog V1 events), to re-check. */
-  async itemsForProducts(productIds: string[]): Promise<string[]> {
+  /**
+   * The items of Wix products whose stock changed in Wix (Catalog V1 events), to re-check. A
+   * product whose every reported quantity is the one we last pushed is our own write's echo: skipped.
+   */
+  async itemsForProducts(
+    productIds: string[],
+    reported: { productId: string; variantId: string; quantity?: number }[] = [],
+  ): Promise<string[]> {
     const codes: string[] = [];
-    for (const id of productIds) codes.push(...(await this.deps.state.itemsForProduct(id)));
+    for (const id of new Set(productIds)) {
+      const items = await this.deps.state.itemsForProduct(id);
+      const ours = reported.filter((r) => r.productId === id);
+      if (ours.length) {
+        const pushed = new Map(
+          [...(await this.deps.state.getMappings(items)).values()].map((m) => [m.variantId, m.quantity]),
+        );
+        if (ours.every((r) => r.quantity !== undefined && pushed.get(r.variantId) === r.quantity)) continue;
+      }
+      codes.push(...items);
+    }
     return codes;
   }
 

@@ -351,3 +351,28 @@ describe("stock jobs with several sites", () => {
     ]);
   });
 });
+
+describe("stock changed in Wix (Catalog V1 events)", () => {
+  test("the product's items are re-checked; our own write's echo (every quantity as we pushed it) is skipped", async () => {
+    // prepare: two products; we last pushed 5 to A's variant and 3 to B's
+    mapped("A");
+    mapped("B");
+    await state.updateMappingQuantity("A", 5, "inv-A");
+    await state.updateMappingQuantity("B", 3, "inv-B");
+    const sync = inventorySync();
+    // act / assess: A reports what we pushed (an echo); B reports a quantity set in the dashboard
+    const codes = await sync.itemsForProducts(
+      ["product-A", "product-B"],
+      [
+        { productId: "product-A", variantId: "variant-A", quantity: 5 },
+        { productId: "product-B", variantId: "variant-B", quantity: 40 },
+      ],
+    );
+    expect(codes).toEqual(["B"]);
+    // No quantities reported (InventoryItemChanged), or one without a quantity: always re-checked.
+    expect(await sync.itemsForProducts(["product-A"])).toEqual(["A"]);
+    expect(
+      await sync.itemsForProducts(["product-A"], [{ productId: "product-A", variantId: "variant-A" }]),
+    ).toEqual(["A"]);
+  });
+});
