@@ -172,6 +172,15 @@ describe("Query Products (ProductQuerySpec, offset paging)", () => {
     expect((await query({ sort: [{ fieldName: "description" }] })).status).toBe(400);
   });
 
+  test("V1 reads count as reads, not writes (what a rerun's zero writes is measured by)", async () => {
+    const p = await create(mug);
+    const before = { ...wix.calls };
+    await query({ filter: { sku: "MUG-1" } });
+    await api("POST", `/stores-reader/v2/inventoryItems/${p.inventoryItemId}/getVariants`, {});
+    await api("POST", "/v2/collections/query", { query: {} });
+    expect(wix.calls).toEqual({ reads: before.reads + 3, writes: before.writes });
+  });
+
   test("at most 100 a page, offset paging only", async () => {
     expect((await query({ paging: { limit: 101 } })).status).toBe(400);
     expect((await query({ cursorPaging: { limit: 10 } })).status).toBe(400);

@@ -115,8 +115,14 @@ export class WixSandbox extends WixStore {
     this.callLog.push(`${req.method} ${req.path}`);
     // Reads: GET, query/search calls (including /search-variants and /query-variants) and List
     // Fulfillments / Transactions For Multiple Orders (`/list-by-ids`, ECOM.READ_FULFILLMENTS and
-    // ECOM.READ_TRANSACTIONS in the SDK packages' index.typings.d.ts).
-    if (req.method === "GET" || /\/((query|search)(-variants)?|list-by-ids)$/.test(req.path))
+    // ECOM.READ_TRANSACTIONS in the SDK packages' index.typings.d.ts), and every Catalog V1
+    // CatalogReadApi / InventoryReadApi call (served under /stores-reader/, as query-platformized
+    // and getVariants).
+    if (
+      req.method === "GET" ||
+      req.path.startsWith("/stores-reader/") ||
+      /\/((query|search)(-variants)?|list-by-ids)$/.test(req.path)
+    )
       this.calls.reads++;
     else this.calls.writes++;
     try {
