@@ -274,6 +274,13 @@ describe("V1 inventory (/stores/v2/inventoryItems, /stores-reader/v2/inventoryIt
       (await update(p.id, { trackQuantity: true, variants: [{ variantId: "nope", quantity: 1 }] })).status,
     ).toBe(400);
   });
+
+  test("the body's productId (the SDK's builder sends the path's) must be the path's product", async () => {
+    const p = await create(mug);
+    const other = await create({ ...mug, sku: "MUG-2" });
+    expect((await update(p.id, { productId: other.id, trackQuantity: true, variants: [] })).status).toBe(400);
+    expect((await update(p.id, { productId: p.id, trackQuantity: true, variants: [] })).status).toBe(200);
+  });
 });
 
 describe("V1 collections", () => {

@@ -49,6 +49,11 @@ export function updateInventoryVariants(store: WixStore, productId: string, body
     throw new WixError(400, "inventoryItem is required", undefined, [
       { field: "inventoryItem", description: "required" },
     ]);
+  // The SDK's builder takes the path from `inventoryItem.productId`, so the body carries it too.
+  if (input.productId != null && input.productId !== productId)
+    throw new WixError(400, "inventoryItem.productId differs from the path", undefined, [
+      { field: "inventoryItem.productId", description: "must be the product of the path" },
+    ]);
   const item = itemOf(store, productId);
   const variants = input.variants ?? [];
   for (const [i, x] of variants.entries()) {
