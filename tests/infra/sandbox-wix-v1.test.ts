@@ -343,7 +343,7 @@ describe("orders of V1 products (CatalogReference.options: V1 eCommerce integrat
     expect(order.lineItems[0]?.catalogReference).toEqual({
       catalogItemId: p.id,
       appId: "215238eb-22a5-4c36-9e7b-e7c08025e04e",
-      options: { options: {} },
+      options: { options: { Size: "L" } },
     });
     expect(wix.v1Variants()[0]?.stock).toEqual({ trackQuantity: false, inStock: true });
   });

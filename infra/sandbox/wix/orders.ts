@@ -266,13 +266,22 @@ function v1LineOf(store: WixStore, line: OrderInput["lines"][number]) {
     catalogReference: {
       catalogItemId: product.id,
       appId: STORES_APP_ID,
-      options: managed ? { variantId: variant.id } : { options: { ...variant.choices } },
+      options: managed ? { variantId: variant.id } : { options: firstChoices(product) },
     },
     quantity: line.quantity,
     price: money(unit),
     totalPriceAfterTax: money(unit * line.quantity),
     physicalProperties: { sku: line.sku },
   };
+}
+
+/** What a buyer picks on a product without managed variants: here, each option's first choice. */
+function firstChoices(product: {
+  productOptions: { name?: string; choices?: { description?: string }[] }[];
+}) {
+  return Object.fromEntries(
+    product.productOptions.map((o) => [o.name as string, o.choices?.[0]?.description as string]),
+  );
 }
 
 function keep(store: WixStore, order: WixOrder): WixOrder {
