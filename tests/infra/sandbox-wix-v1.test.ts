@@ -73,8 +73,8 @@ describe("catalog version", () => {
 });
 
 describe("V1 products (CatalogWriteApi /stores/v1/products, CatalogReadApi /stores-reader/v1/products)", () => {
-  test("Create Product requires name, priceData.price and costAndProfitData.itemCost (@requiredField)", async () => {
-    const res = await api("POST", "/stores/v1/products", { product: { sku: "X" } });
+  test("Create Product requires name, priceData.price, and itemCost when a cost is given (@requiredField)", async () => {
+    const res = await api("POST", "/stores/v1/products", { product: { sku: "X", costAndProfitData: {} } });
     expect(res.status).toBe(400);
     expect(violations(res)).toEqual(
       expect.arrayContaining([
@@ -83,6 +83,10 @@ describe("V1 products (CatalogWriteApi /stores/v1/products, CatalogReadApi /stor
         "product.costAndProfitData.itemCost",
       ]),
     );
+    const noCost = await api("POST", "/stores/v1/products", {
+      product: { name: "No cost", priceData: { price: 1 } },
+    });
+    expect(noCost.status).toBe(200);
   });
 
   test("name is at most 80 characters, sku 40 (@maxLength); only physical products are created", async () => {

@@ -87,16 +87,19 @@ export function existing(store: WixStore, id: string): V1Product {
 }
 
 /**
- * Create Product. `@requiredField product.name, product.priceData.price` and (as this SDK version
- * declares it) `product.costAndProfitData.itemCost` (index.typings.d.ts createProduct). Read-only
- * fields sent are ignored. Its inventory item is made with it, untracked and in stock.
+ * Create Product. `@requiredField product, product.name, product.priceData, product.priceData.price,
+ * product.costAndProfitData.itemCost` (index.typings.d.ts createProduct). A parent the list names
+ * is required itself (`product.priceData`); `product.costAndProfitData` is not named, so itemCost
+ * is required only when a cost is given - Wix's own recipe creates products without one
+ * (dev.wix.com .../stores/skills/create-product-catalog-v1). Read-only fields sent are ignored.
+ * Its inventory item is made with it, untracked and in stock.
  */
 export function createV1Product(store: WixStore, input: ProductInput): V1Product {
   const v: Violation[] = [];
   if (typeof input.name !== "string") v.push({ field: "product.name", description: "required" });
   if (typeof input.priceData?.price !== "number")
     v.push({ field: "product.priceData.price", description: "required" });
-  if (typeof input.costAndProfitData?.itemCost !== "number")
+  if (input.costAndProfitData !== undefined && typeof input.costAndProfitData?.itemCost !== "number")
     v.push({ field: "product.costAndProfitData.itemCost", description: "required" });
   // Product.productType: "Currently, only creating physical products is supported via the API".
   if (input.productType !== undefined && input.productType !== "physical")
