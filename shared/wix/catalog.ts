@@ -22,7 +22,7 @@ export type V1Products = Omit<ProductCatalog, "catalogVersion"> & Pick<WixClient
 export interface V1Adapters {
   products: V1Products;
   inventory: InventoryWix;
-  collections: CategoryDirectory;
+  collections: Omit<CategoryDirectory, "catalogVersion">;
 }
 
 /** How a core builds its site's V1 adapters, from the site's Wix `HttpClient` (auth, rate budget, retries, dry-run). */
@@ -31,7 +31,7 @@ export type V1AdaptersFactory = (http: HttpClient) => V1Adapters;
 /** The V3 side: the site's `WixClient` (or, in tests, a fake with the same ports). */
 export type V3Catalog = V1Products &
   InventoryWix &
-  CategoryDirectory & {
+  Omit<CategoryDirectory, "catalogVersion"> & {
     catalogVersion(opts?: { probe?: boolean }): Promise<CatalogVersion>;
   };
 

@@ -145,5 +145,15 @@ describe("a Catalog V1 site", () => {
     expect(products.length).toBeLessThanOrEqual(productsBefore);
     const mug = products.find((p) => p.variantsInfo.variants.some((v) => v.sku === "V1-MUG"));
     expect(mug?.variantsInfo.variants[0]?.price.actualPrice.amount).toBe("13.00");
+
+    // New products after the conversion are filed into the V3 category, never a V1 collection id.
+    createItem(h.erpnext, "V3-CUP", 4, { item_group: "Cups V1" });
+    await h.host.drain();
+    await h.request("POST", "/jobs/category-sync");
+    await h.host.drain();
+    const cup = [...h.wix.products.values()].find((p) =>
+      p.variantsInfo.variants.some((v) => v.sku === "V3-CUP"),
+    );
+    expect(h.wix.categoriesOf(cup?.id as string)).toContain("Cups V1");
   });
 });
