@@ -9,6 +9,8 @@
  *   BENCH_SITES=1,2,5       its site counts
  *   BENCH_ONLY=bundles      the bundle sizes and cold loads alone (a few seconds)
  *   BENCH_ONLY=sites        the multi-site catch-up alone
+ *   BENCH_V1_ITEMS=1000     items of the Catalog V1 first sync
+ *   BENCH_ONLY=v1           the Catalog V1 first sync alone
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -27,6 +29,7 @@ const sizes = (process.env.BENCH_SIZES ?? "1000,10000").split(",").map(Number);
 const orderCount = Number(process.env.BENCH_ORDERS ?? 300);
 const siteItems = Number(process.env.BENCH_SITE_ITEMS ?? 2000);
 const siteCounts = (process.env.BENCH_SITES ?? "1,2,5").split(",").map(Number);
+const v1Items = Number(process.env.BENCH_V1_ITEMS ?? 1000);
 
 async function host(env: Record<string, string> = {}): Promise<LocalHost> {
   return startLocalHost({
@@ -190,6 +193,55 @@ async function catchupBench(): Promise<void> {
   if (keep) {
     await stockBench(keep);
     await keep.stop();
+  }
+}
+
+/** Wix's documented rate: about 200 requests a minute per site. */
+const WIX_REQUESTS_PER_MINUTE = 200;
+
+/**
+ * The first sync of new items on a Catalog V1 site (WIX_SANDBOX_CATALOG=V1). V1 has no bulk
+ * create: every product is created alone, its stock set by Update Inventory Variants (V1 takes no
+ * stock on create: Product.stock is read-only) and its image added by Add Product Media (media is
+ * read-only on create), so the V1 lower bound is the version check plus 3 calls per product.
+ * Ours also creates each product hidden and shows it once stocked (never sellable unstocked: 1
+ * call more), and reads the store's variants to link by SKU (the SDK declares no SKU filter).
+ */
+async function catalogV1Bench(): Promise<void> {
+  console.log(`\n## Catalog V1 first sync of ${v1Items} new items (one create per product)`);
+  const h = await host({ WIX_SANDBOX_CATALOG: "V1" });
+  try {
+    const erp = h.erpnext as ErpnextSandbox;
+    importCatalog(erp, v1Items, "V1BENCH");
+    const first = await measure(h, () => h.runJob("product-catchup"));
+    const rerun = await measure(h, () => h.runJob("product-catchup"));
+    const ctx = await h.context();
+    for (const key of ["product-catchup:Item", "product-catchup:Item Price"])
+      await ctx.state.setWatermark(key, EPOCH_FRAPPE);
+    const resync = await measure(h, () => h.runJob("product-catchup"));
+    const bound = 1 + 3 * v1Items;
+    table(
+      (
+        [
+          ["new items", first, bound],
+          ["rerun (watermark)", rerun, 0],
+          ["full re-read, nothing changed", resync, 0],
+        ] as const
+      ).map(([run, m, lower]) => ({
+        run,
+        "Wix writes": m.wixWrites,
+        "Wix reads": m.wixReads,
+        "Wix calls": m.wixReads + m.wixWrites,
+        "V1 lower bound": lower,
+        "minutes at 200/min": ((m.wixReads + m.wixWrites) / WIX_REQUESTS_PER_MINUTE).toFixed(1),
+        "bound's minutes": (lower / WIX_REQUESTS_PER_MINUTE).toFixed(1),
+        "wall s (sandbox, no rate limit)": m.seconds.toFixed(1),
+      })),
+    );
+    console.log("Wix calls of the V1 first sync, by endpoint:");
+    table([...first.byEndpoint].map(([call, count]) => ({ call, count })));
+  } finally {
+    await h.stop();
   }
 }
 
@@ -453,10 +505,12 @@ function median(n: number, f: () => number): number {
 async function main(): Promise<void> {
   console.log(`erpnext-wix-sync benchmarks on ${process.version}, ${new Date().toISOString()}`);
   if (process.env.BENCH_ONLY === "sites") return sitesBench();
+  if (process.env.BENCH_ONLY === "v1") return catalogV1Bench();
   await bundleBench();
   if (process.env.BENCH_ONLY === "bundles") return;
   await orderBench();
   await catchupBench();
+  await catalogV1Bench();
   await sitesBench();
 }
 

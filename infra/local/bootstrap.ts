@@ -180,6 +180,38 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
+type CatalogVersion = "V1_CATALOG" | "V3_CATALOG";
+
+/**
+ * WIX_SANDBOX_CATALOG: the catalog version the sandbox Wix sites start with. `V1` (or `V3`) for
+ * every site; with SANDBOX_SITES, `name=V1` entries set one site, e.g. `V1,eu=V3` (every site V1
+ * but eu). Unset: V3. `versionOf(name)` is a site's version; `versionOf()` the single sandbox's.
+ */
+export function readSandboxCatalog(
+  env: Record<string, string | undefined>,
+  sites: string[],
+): { versionOf: (site?: string) => CatalogVersion; problems: string[] } {
+  const versions: Record<string, CatalogVersion> = { V1: "V1_CATALOG", V3: "V3_CATALOG" };
+  const problems: string[] = [];
+  let fallback: CatalogVersion = "V3_CATALOG";
+  const bySite = new Map<string, CatalogVersion>();
+  for (const entry of (env.WIX_SANDBOX_CATALOG ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const [name, value = ""] = entry.includes("=")
+      ? entry.split("=", 2).map((x) => x.trim())
+      : [undefined, entry];
+    const v = versions[value.toUpperCase()];
+    if (!v) problems.push(`WIX_SANDBOX_CATALOG: "${entry}" - expected V1 or V3, or site=V1 / site=V3`);
+    else if (name === undefined) fallback = v;
+    else if (!sites.includes(name))
+      problems.push(`WIX_SANDBOX_CATALOG: ${name} is not a site of SANDBOX_SITES`);
+    else bySite.set(name, v);
+  }
+  return { versionOf: (site) => (site && bySite.get(site)) || fallback, problems };
+}
+
 /** The sandboxes a host runs (infra/local/host.ts): each undefined where a real system is configured. */
 export interface Sandboxes {
   erpnext?: ErpnextSandbox;
@@ -221,6 +253,11 @@ export function sandboxesFor(
     }
     const { entries, problems: siteProblems } = readSandboxSites(env, urls.opsUrl);
     problems.push(...siteProblems);
+    const catalog = readSandboxCatalog(
+      env,
+      entries.map((e) => e.name),
+    );
+    problems.push(...catalog.problems);
     out.wixSites = Object.fromEntries(
       entries.map((e) => [
         e.name,
@@ -229,6 +266,7 @@ export function sandboxesFor(
           siteId: e.WIX_SITE_ID as string,
           instanceId: e.WIX_INSTANCE_ID as string,
           webhookUrl,
+          catalogVersion: catalog.versionOf(e.name),
         }),
       ]),
     );
@@ -237,7 +275,10 @@ export function sandboxesFor(
   }
   if (!wixConfigured(env)) {
     useSandboxWix(env, urls.opsUrl);
+    const catalog = readSandboxCatalog(env, []);
+    problems.push(...catalog.problems);
     out.wix = new WixSandbox({
+      catalogVersion: catalog.versionOf(),
       apiKey: env.WIX_API_KEY as string,
       siteId: env.WIX_SITE_ID as string,
       // Its events name the configured instance, so WIX_INSTANCE_ID can be tried locally.

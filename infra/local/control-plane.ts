@@ -138,6 +138,13 @@ async function sandboxRoute(req: ControlRequest, deps: ControlDeps): Promise<Sim
     }
     return { status: 200, body: { ok: true } };
   }
+  // Wix converts the site from Catalog V1 to V3 (v1-migrate.ts), as between two runs.
+  if (sim instanceof WixSandbox && subPath === "/_migrate-to-v3") {
+    if (method !== "POST") return { status: 405, body: { error: "POST converts the site to Catalog V3" } };
+    const from = sim.catalogVersion;
+    sim.migrateToV3();
+    return { status: 200, body: { from, catalogVersion: sim.catalogVersion } };
+  }
   if (sim instanceof WixSandbox && subPath === "/_rejected-skus") {
     for (const sku of (body as { skus?: string[] })?.skus ?? []) sim.rejectedSkus.add(sku);
     return { status: 200, body: { rejected: [...sim.rejectedSkus] } };

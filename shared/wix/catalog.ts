@@ -22,7 +22,7 @@ export type V1Products = Omit<ProductCatalog, "catalogVersion"> & Pick<WixClient
 export interface V1Adapters {
   products: V1Products;
   inventory: InventoryWix;
-  collections: CategoryDirectory;
+  collections: Omit<CategoryDirectory, "catalogVersion">;
 }
 
 /** How a core builds its site's V1 adapters, from the site's Wix `HttpClient` (auth, rate budget, retries, dry-run). */
@@ -31,7 +31,7 @@ export type V1AdaptersFactory = (http: HttpClient) => V1Adapters;
 /** The V3 side: the site's `WixClient` (or, in tests, a fake with the same ports). */
 export type V3Catalog = V1Products &
   InventoryWix &
-  CategoryDirectory & {
+  Omit<CategoryDirectory, "catalogVersion"> & {
     catalogVersion(opts?: { probe?: boolean }): Promise<CatalogVersion>;
   };
 
@@ -150,17 +150,20 @@ export class SiteCatalog implements ProductCatalog, InventoryWix, CategoryDirect
 
   /**
    * Runs a port call on the adapters of the site's version. Wix saying the site runs the other
-   * catalog (it was just converted) forgets the version and fails retryably: the retry asks again
-   * and uses the right adapters.
+   * catalog (it was just converted) forgets the version and asks again: a version that did change
+   * runs the call once more on its adapters at once (the refused call wrote nothing); otherwise it
+   * fails retryably.
    */
   private async call<T>(run: (ports: Ports) => Promise<T>): Promise<T> {
-    const ports = this.portsFor(await this.catalogVersion());
+    const used = await this.catalogVersion();
     try {
-      return await run(ports);
+      return await run(this.portsFor(used));
     } catch (error) {
       const code = error instanceof HttpError ? error.details.code : undefined;
       if (typeof code !== "string" || !WRONG_CATALOG.has(code)) throw error;
       this.forgetVersion();
+      const now = await this.catalogVersion();
+      if (now !== used) return run(this.portsFor(now));
       throw new RetryableError(
         `${this.siteName()}'s catalog version changed (${code}): retried with the current one`,
       );

@@ -23,6 +23,16 @@ import {
   WixStore,
 } from "./store";
 import { addPayments, setPaymentStatus, transactions, transactionsOf } from "./transactions";
+import { v1Collections, v1CollectionsOf } from "./v1-collections";
+import { v1Inventory } from "./v1-inventory";
+import { migrateToV3 } from "./v1-migrate";
+import {
+  createV1Product,
+  storeVariants,
+  answer as v1Answer,
+  existing as v1Existing,
+  v1Products,
+} from "./v1-products";
 import { WixWebhooks } from "./webhooks";
 
 /**
@@ -49,6 +59,9 @@ const RESOURCES: WixResource[] = [
   fulfillments,
   transactions,
   refunds,
+  v1Products,
+  v1Inventory,
+  v1Collections,
 ];
 
 export { DEFAULT_LOCATION_ID, type OrderInput, type WixSandboxOptions, type WixSnapshot };
@@ -61,9 +74,11 @@ export class WixSandbox extends WixStore {
   readonly callLog: string[] = [];
   private readonly auth: WixAuth;
   private readonly webhooks: WixWebhooks;
+  private readonly options: WixSandboxOptions;
 
   constructor(options: WixSandboxOptions) {
     super();
+    this.options = options;
     this.auth = new WixAuth(options);
     this.webhooks = new WixWebhooks(options);
     const context: WixContext = { store: this, options, auth: this.auth, webhooks: this.webhooks };
@@ -100,8 +115,14 @@ export class WixSandbox extends WixStore {
     this.callLog.push(`${req.method} ${req.path}`);
     // Reads: GET, query/search calls (including /search-variants and /query-variants) and List
     // Fulfillments / Transactions For Multiple Orders (`/list-by-ids`, ECOM.READ_FULFILLMENTS and
-    // ECOM.READ_TRANSACTIONS in the SDK packages' index.typings.d.ts).
-    if (req.method === "GET" || /\/((query|search)(-variants)?|list-by-ids)$/.test(req.path))
+    // ECOM.READ_TRANSACTIONS in the SDK packages' index.typings.d.ts), and every Catalog V1
+    // CatalogReadApi / InventoryReadApi call (served under /stores-reader/, as query-platformized
+    // and getVariants).
+    if (
+      req.method === "GET" ||
+      req.path.startsWith("/stores-reader/") ||
+      /\/((query|search)(-variants)?|list-by-ids)$/.test(req.path)
+    )
       this.calls.reads++;
     else this.calls.writes++;
     try {
@@ -124,6 +145,39 @@ export class WixSandbox extends WixStore {
 
   update(id: string, patch: Partial<WixProduct>): WixProduct {
     return updateProduct(this, id, patch);
+  }
+
+  /** What Get Catalog Version answers: V3 unless started in V1 mode (and not migrated since). */
+  get catalogVersion(): "V1_CATALOG" | "V3_CATALOG" {
+    return this.options.catalogVersion ?? "V3_CATALOG";
+  }
+
+  /**
+   * Wix converts this V1 site to Catalog V3 (v1-migrate.ts: product ids kept, variant, inventory
+   * and category ids new). Nothing happens on a V3 site.
+   */
+  migrateToV3(): void {
+    migrateToV3(this, this.options);
+  }
+
+  /** A Catalog V1 product made in the dashboard (Create Product's rules); answered as Get Product. */
+  createV1(product: Record<string, unknown>): ReturnType<typeof v1Answer> {
+    return v1Answer(this, createV1Product(this, product), true);
+  }
+
+  /** A Catalog V1 product as Get Product answers it (variants with their stock included). */
+  v1Product(id: string): ReturnType<typeof v1Answer> {
+    return v1Answer(this, v1Existing(this, id), true);
+  }
+
+  /** Every V1 variant as Query Store Variants answers it (SKU, choices, stock). */
+  v1Variants(): ReturnType<typeof storeVariants> {
+    return storeVariants(this);
+  }
+
+  /** Names of the V1 collections a product is in. */
+  v1CollectionsOf(productId: string): string[] {
+    return v1CollectionsOf(this, productId);
   }
 
   /** A category made in the dashboard (or by another app, with `managingAppId`). */
@@ -289,10 +343,10 @@ export class WixSandbox extends WixStore {
 
   /** Everything the store holds (and its signing key), to survive a restart of the local host. */
   snapshot(): WixSnapshot {
-    return snapshotOf(this, this.webhooks);
+    return snapshotOf(this, this.webhooks, this.options);
   }
 
   restore(s: WixSnapshot): void {
-    restoreSnapshot(this, this.webhooks, s);
+    restoreSnapshot(this, this.webhooks, s, this.options);
   }
 }

@@ -5,6 +5,8 @@ import { inventoryForSku } from "./inventory";
 import { searchOrders } from "./order-search";
 import { money, PRICE, STORES_APP_ID, type WixResource, type WixStore } from "./store";
 import { balanceOf, payBalance, recordPaymentQuietly } from "./transactions";
+import { decrementV1 } from "./v1-inventory";
+import { DEFAULT_VARIANT_ID, v1VariantBySku, variantData } from "./v1-products";
 
 /**
  * eCommerce orders (@wix/auto_sdk_ecom_orders): Get and Search, and the changes Wix announces with
@@ -73,6 +75,8 @@ export function placeOrder(store: WixStore, input: OrderInput): WixOrder {
   }
   const currency = input.currency ?? "USD";
   const lineItems = input.lines.map((line) => {
+    const v1Line = v1LineOf(store, line);
+    if (v1Line) return v1Line;
     const product = [...store.products.values()].find((p) =>
       p.variantsInfo.variants.some((v) => v.sku === line.sku),
     );
@@ -243,8 +247,53 @@ function existing(store: WixStore, id: string): WixOrder {
 }
 
 /** Stores a new order and takes its quantities off stock, as a checkout does. */
+/**
+ * A checkout line of a Catalog V1 product, with the catalog reference a V1 product has: the
+ * product id, and in `options` the `variantId` of a managed variant or, without managed variants,
+ * the chosen `options` ({option: choice}), per Wix's Catalog V1 "eCommerce Integration" article
+ * (CatalogReference.options doc, @wix/auto_sdk_ecom_orders meta.d.ts, points to it).
+ */
+function v1LineOf(store: WixStore, line: OrderInput["lines"][number]) {
+  const found = v1VariantBySku(store, line.sku);
+  if (!found) return undefined;
+  const { product, variant } = found;
+  const data = variantData(product, variant);
+  const unit = Number(line.price ?? data.price) - Number(line.lineDiscount ?? 0);
+  const managed = variant.id !== DEFAULT_VARIANT_ID;
+  return {
+    id: randomUUID(),
+    productName: { original: line.productName ?? product.name },
+    catalogReference: {
+      catalogItemId: product.id,
+      appId: STORES_APP_ID,
+      options: managed ? { variantId: variant.id } : { options: firstChoices(product) },
+    },
+    quantity: line.quantity,
+    price: money(unit),
+    totalPriceAfterTax: money(unit * line.quantity),
+    physicalProperties: { sku: line.sku },
+  };
+}
+
+/** What a buyer picks on a product without managed variants: here, each option's first choice. */
+function firstChoices(product: {
+  productOptions: { name?: string; choices?: { description?: string }[] }[];
+}) {
+  return Object.fromEntries(
+    product.productOptions.map((o) => [o.name as string, o.choices?.[0]?.description as string]),
+  );
+}
+
 function keep(store: WixStore, order: WixOrder): WixOrder {
   for (const line of order.lineItems) {
+    // A V1 product's stock is its inventory item's, by product and variant (tracked only).
+    const ref = line.catalogReference;
+    const v1Product = ref?.catalogItemId ? store.v1Products.get(ref.catalogItemId) : undefined;
+    if (v1Product) {
+      const variantId = (ref?.options as { variantId?: string } | undefined)?.variantId ?? DEFAULT_VARIANT_ID;
+      decrementV1(store, v1Product.id, variantId, line.quantity);
+      continue;
+    }
     const sku = line.physicalProperties?.sku;
     const inv = sku ? inventoryForSku(store, sku) : undefined;
     const stored = inv && store.inventory.get(inv.id);

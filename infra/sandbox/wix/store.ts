@@ -5,6 +5,7 @@ import type { WixOrder, WixOrderTransactions } from "#shared/flows/wix-orders";
 import type { Router } from "../kit";
 import type { WixAuth } from "./auth";
 import { WixError } from "./errors";
+import type { V1Collection, V1InventoryItem, V1Product } from "./v1-types";
 import type { WixWebhooks } from "./webhooks";
 
 /** The Wix Stores app: the `appId` of its catalog references and category items. */
@@ -63,6 +64,12 @@ export class WixStore {
   refundsPending = false;
   /** The last order number given. */
   orderNumber = 10000;
+  /** Catalog V1 products (v1-products.ts), by id: on a V1 site instead of `products`. */
+  readonly v1Products = new Map<string, V1Product>();
+  /** Catalog V1 inventory: one item per product (v1-inventory.ts), by product id. */
+  readonly v1Inventory = new Map<string, V1InventoryItem>();
+  /** Catalog V1 collections (v1-collections.ts) and the product ids in each, by id. */
+  readonly v1Collections = new Map<string, V1Collection>();
 
   /** Test knob: SKUs this store refuses (as a real store refuses an invalid product). */
   readonly rejectedSkus = new Set<string>();
@@ -95,6 +102,18 @@ export type WixResource = (r: Router, ctx: WixContext) => void;
 export function v3(options: WixSandboxOptions, fn: () => unknown) {
   if ((options.catalogVersion ?? "V3_CATALOG") !== "V3_CATALOG") {
     throw new WixError(428, "This site uses Catalog V1", "CATALOG_V1_SITE_CALLING_CATALOG_V3_API");
+  }
+  return { status: 200, body: fn() };
+}
+
+/**
+ * Catalog V1 endpoints on a V3 site. Neither the SDK packages nor Wix's docs name this error (the
+ * docs say only that the versions are "not backwards compatible"); the sandbox answers it as the
+ * mirror of the V3 one: 428 CATALOG_V3_SITE_CALLING_CATALOG_V1_API.
+ */
+export function v1(options: WixSandboxOptions, fn: () => unknown) {
+  if (options.catalogVersion !== "V1_CATALOG") {
+    throw new WixError(428, "This site uses Catalog V3", "CATALOG_V3_SITE_CALLING_CATALOG_V1_API");
   }
   return { status: 200, body: fn() };
 }

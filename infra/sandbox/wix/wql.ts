@@ -59,6 +59,12 @@ export function matches(
       if (op === "$ne") return !have.includes(want);
       if (op === "$in" || op === "$hasSome") return (want as unknown[]).some((w) => have.includes(w));
       if (op === "$hasAll") return (want as unknown[]).every((w) => have.includes(w));
+      if (op === "$gt") return have.some((h) => h != null && compare(h, want) > 0);
+      if (op === "$gte") return have.some((h) => h != null && compare(h, want) >= 0);
+      if (op === "$lt") return have.some((h) => h != null && compare(h, want) < 0);
+      if (op === "$lte") return have.some((h) => h != null && compare(h, want) <= 0);
+      if (op === "$startsWith") return have.some((h) => typeof h === "string" && h.startsWith(String(want)));
+      if (op === "$exists") return have.some((h) => h != null && h !== "") === Boolean(want);
       if (op === "$matchItems")
         return have.some((item) =>
           (want as Record<string, unknown>[]).every((f) => matches(f, (sub) => [pathValue(item, sub)])),
@@ -66,6 +72,13 @@ export function matches(
       return false;
     });
   });
+}
+
+/** Numbers by value, anything else as text. */
+export function compare(x: unknown, y: unknown): number {
+  if (typeof x === "number" && typeof y === "number") return x - y;
+  const [a, b] = [String(x ?? ""), String(y ?? "")];
+  return a === b ? 0 : a < b ? -1 : 1;
 }
 
 export function pathValue(doc: unknown, path: string): unknown {

@@ -25,6 +25,9 @@ export const CATEGORY_BATCH = 100;
  */
 const PERMANENT = new Set(["MANAGED_CATEGORY_OPERATION_NOT_ALLOWED"]);
 
+/** Where a V1 site's collection ids are remembered, beside (never over) the V3 category ids. */
+const V1_KEY = "Catalog V1: ";
+
 const wantsFiling = (m: ProductMapping) =>
   Boolean(
     m.itemGroup && m.itemGroup !== ROOT_GROUP && m.itemGroup !== m.category && !m.hidden && !m.variantOf,
@@ -107,14 +110,16 @@ export class CategorySync {
    */
   private async categoryId(group: string, create: boolean): Promise<string | undefined> {
     const { wix, state } = this.deps;
-    const known = await state.getCategoryId(group);
+    // A V1 collection id is no V3 category id: after Wix converts the site, V3's is found by name.
+    const key = (await wix.catalogVersion()) === "V1_CATALOG" ? `${V1_KEY}${group}` : group;
+    const known = await state.getCategoryId(key);
     if (known) return known;
     let category = (await wix.findCategories(group))[0];
     if (!category && create) {
       const created = await wix.createCategory(group);
       category = (await wix.findCategories(group))[0] ?? created;
     }
-    if (category) await state.putCategoryId(group, category.id);
+    if (category) await state.putCategoryId(key, category.id);
     return category?.id;
   }
 }

@@ -7,6 +7,7 @@
 import type { FlowHeartbeat } from "../job-ports";
 import type { MappingScan, OutcomeLog, ProductMapping } from "../records";
 import type { BulkError } from "../wix-bulk";
+import type { CatalogVersion } from "../wix-catalog";
 
 export type { FlowHeartbeat, MappingScan, OutcomeLog };
 
@@ -22,8 +23,10 @@ export interface Filing {
   error?: BulkError;
 }
 
-/** The Wix Stores category tree. Names are not unique in Wix. */
+/** The Wix Stores category tree (V1: collections). Names are not unique in Wix. */
 export interface CategoryDirectory {
+  /** V1 collection ids mean nothing once Wix converts the site to V3: ids are remembered per version. */
+  catalogVersion(): Promise<CatalogVersion>;
   /** Categories named exactly so that we may file into, oldest first. */
   findCategories(name: string): Promise<Category[]>;
   createCategory(name: string): Promise<Category>;

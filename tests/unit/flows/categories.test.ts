@@ -47,6 +47,22 @@ describe("CategorySync with in-memory ports", () => {
     expect(wix.calls).toEqual([]);
   });
 
+  test("a V1 collection id is never used as a V3 category once Wix converts the site", async () => {
+    wix.version = "V1_CATALOG";
+    published("CUP-1", "Cups");
+    await sync.file("Cups", ["CUP-1"]);
+    const collection = wix.categories[0]?.id as string;
+    // Wix converts the site: its collections become categories with ids of their own.
+    wix.version = "V3_CATALOG";
+    const converted = wix.category("Cups").id;
+    wix.categories.splice(0, 1);
+    published("CUP-2", "Cups");
+    await sync.file("Cups", ["CUP-2"]);
+    expect(wix.membersOf(converted)).toEqual(["prod-CUP-2"]);
+    expect(wix.membersOf(collection)).toEqual(["prod-CUP-1"]);
+    expect(state.categoryIds.get("Cups")).toBe(converted);
+  });
+
   test("an existing category is used (the oldest of same-named ones, not one another app manages)", async () => {
     wix.category("Cups", { managed: true });
     const oldest = wix.category("Cups");

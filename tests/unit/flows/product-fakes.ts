@@ -253,6 +253,12 @@ export class FakeCategories implements CategoryDirectory {
     return { id: category.id, name };
   }
 
+  /** The site's catalog version; a test converts the site by setting it. */
+  version: CatalogVersion = "V3_CATALOG";
+  async catalogVersion(): Promise<CatalogVersion> {
+    return this.version;
+  }
+
   membersOf(categoryId: string): string[] {
     return [...(this.members.get(categoryId) ?? [])];
   }

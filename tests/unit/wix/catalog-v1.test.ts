@@ -235,7 +235,7 @@ describe("WixV1Collections", () => {
       },
     } as unknown as HttpClient;
     // The category filing's port, met structurally (tsc fails here if it drifts).
-    const collections: CategoryDirectory = new WixV1Collections(http);
+    const collections: Omit<CategoryDirectory, "catalogVersion"> = new WixV1Collections(http);
     return { collections, calls };
   }
 
