@@ -6,11 +6,11 @@
  * index.typings.d.ts), with each sandbox site's own key.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { importPKCS8, SignJWT } from "jose";
 import { getContext } from "#infra/local/context";
 import type { WixSandbox } from "#infra/sandbox/wix/index";
 import { CATALOG_V1_EVENTS } from "#shared/flows/catalog-v1-events";
 import { createItem, type Harness, startHarness } from "./harness";
+import { postTo, signV1 } from "./v1-events";
 
 let h: Harness;
 let us: WixSandbox;
@@ -23,19 +23,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.host.stop());
 
-/** A V1 event as `site`'s Wix signs it: no DomainEvent, the body is the envelope's data. */
+/** A V1 event as `site`'s Wix signs it, naming its app instance. */
 async function v1Event(site: "us" | "eu", eventType: string, body: object): Promise<string> {
-  const wix = site === "us" ? us : eu;
   const { instanceId } = (await getContext(site)).settings.wix;
-  const envelope = { eventType, instanceId, data: JSON.stringify(body), identity: "{}" };
-  return new SignJWT({ data: JSON.stringify(envelope) })
-    .setProtectedHeader({ alg: "RS256" })
-    .setIssuedAt()
-    .setExpirationTime("5m")
-    .sign(await importPKCS8(wix.snapshot().keys.privateKeyPem, "RS256"));
+  return signV1(site === "us" ? us : eu, instanceId, eventType, body);
 }
 
-const post = (token: string) => h.request("POST", "/webhooks/wix", token, { "content-type": "text/plain" });
+const post = (token: string) => postTo(h, token);
 const mappingOn = async (site: string, code: string) => (await getContext(site)).state.getMapping(code);
 
 /** The Wix quantity of a SKU on a site, set as a merchant would in the dashboard. */
