@@ -21,10 +21,6 @@ export const WIX_WEBHOOK_EVENTS: readonly WixEventNeed[] = FLOW_NAMES.flatMap(
   (flow) => (FLOWS[flow] as { wix?: { subscriptions: readonly WixSubscription[] } }).wix?.subscriptions ?? [],
 ).filter((need, i, all) => all.findIndex((n) => n.eventType === need.eventType) === i);
 
-/** The subscriptions a site on this catalog version needs: every flow's, and its catalog's own. */
-export const wixEventsFor = (version: string | undefined): WixEventNeed[] =>
-  WIX_WEBHOOK_EVENTS.filter((e) => !e.catalog || e.catalog === version);
-
 /**
  * The app's permission scopes (doc comments `@permissionScope` / `@permissionScopeId` of the
  * `@wix/auto_sdk_*` packages: products, inventory and categories under Stores; orders,
@@ -143,7 +139,7 @@ export function wixInstructions(
   return [
     "Wix app owner (the app dashboard has no API for this; do it once by hand):",
     `  In Develop > Webhooks, subscribe each event below with the callback URL ${url}:`,
-    ...wixEventsFor(undefined).map(line),
+    ...WIX_WEBHOOK_EVENTS.filter((e) => !e.catalog).map(line),
     ...(v1Sites.length
       ? [
           single
