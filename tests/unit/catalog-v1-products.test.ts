@@ -367,3 +367,31 @@ describe("the products flow over V1 (Publisher with the V1 adapter)", () => {
     expect(http.lines).toEqual(["POST /stores-reader/v1/variants/query", "PATCH /stores/v1/products/old"]);
   });
 });
+
+describe("finding V1 variants by SKU (no SKU filter: the store's variants are read)", () => {
+  const store = (variants: { productId: string; variantId: string; sku: string }[]) => (req: HttpRequest) =>
+    req.path === "/stores-reader/v1/variants/query"
+      ? {
+          variants: (req.body as { query: { paging: { offset: number } } }).query.paging.offset
+            ? []
+            : variants,
+        }
+      : wixAnswers(req, 0);
+  const reads = (http: FakeHttp) => http.lines.filter((l) => l.endsWith("/variants/query")).length;
+
+  test("the stock side reuses a reading for a minute, with our own creates added; linking reads afresh", async () => {
+    let now = 0;
+    const http = new FakeHttp(store([{ productId: "p-a", variantId: "v-a", sku: "A" }]));
+    const products = new WixV1Products(http.asClient, () => now);
+    expect(await products.variantsBySku(["A"])).toMatchObject([{ productId: "p-a", sku: "A" }]);
+    await products.bulkCreateProducts([simple("B")]);
+    expect((await products.variantsBySku(["A", "B"])).map((r) => r.sku).sort()).toEqual(["A", "B"]);
+    expect(reads(http)).toBe(1);
+    // A miss before a create is never answered from the kept reading.
+    await products.findVariantsBySku(["C"]);
+    expect(reads(http)).toBe(2);
+    now += 61_000;
+    await products.variantsBySku(["A"]);
+    expect(reads(http)).toBe(3);
+  });
+});

@@ -55,6 +55,12 @@ export const V1_DESCRIPTION_MAX = 8000;
 const V1_PAGE = 100;
 /** "You cannot set `manageVariants` to `true` if more than 300 variants are defined" (Product.manageVariants doc). */
 export const V1_MANAGED_VARIANTS_MAX = 300;
+/**
+ * How long a reading of the store's variants answers the stock side's SKU lookups (never the
+ * link before a create: findVariantsBySku reads afresh). Within the minute a lookup costs no call,
+ * against a full read of the store (one call per 100 variants) per lookup.
+ */
+export const STORE_INDEX_TTL_MS = 60_000;
 /** AddProductMediaRequest.media `@maxSize 50`. */
 const V1_MEDIA_MAX = 50;
 
@@ -65,7 +71,13 @@ interface V1Write {
 }
 
 export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
-  constructor(private readonly http: HttpClient) {}
+  /** The store's variants as last read (see variantsBySku), with our own writes since. */
+  private index?: { at: number; refs: V1VariantRef[] };
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The product with its variants, or undefined when Wix no longer has it. */
   async getProduct(id: string): Promise<WixProduct | undefined> {
@@ -90,7 +102,7 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
   /** One product's fields, options, variants and media; omitted fields stay. */
   async updateProduct(update: WixProductUpdate): Promise<WixProduct> {
     try {
-      return await this.writeUpdate(update);
+      return this.remember(await this.writeUpdate(update));
     } catch (error) {
       throw productWriteCondition(error);
     }
@@ -98,16 +110,22 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
 
   /** One product at a time (V1 has no bulk create); per-product refusals come back per item. */
   bulkCreateProducts(products: WixNewProduct[]): Promise<BulkResponse<WixProduct>> {
-    return eachProduct(products, (p) => this.createOne(p));
+    return eachProduct(products, async (p) => this.remember(await this.createOne(p)));
   }
 
   /** One product at a time: Bulk Update Products sets a single property, never a product's content. */
   bulkUpdateProducts(products: WixProductUpdate[]): Promise<BulkResponse<WixProduct>> {
-    return eachProduct(products, (p) => this.writeUpdate(p));
+    return eachProduct(products, async (p) => this.remember(await this.writeUpdate(p)));
   }
 
+  /**
+   * The flow links by SKU before it creates: a miss here creates a product, so this always reads
+   * the store afresh (a product made in the dashboard a moment ago is linked, not duplicated).
+   */
   async findVariantsBySku(skus: string[]): Promise<WixVariantMatch[]> {
-    return (await this.variantsBySku(skus)).map(asMatch);
+    const wanted = new Set(skus);
+    if (!wanted.size) return [];
+    return (await this.storeIndex({ fresh: true })).filter((ref) => wanted.has(ref.sku)).map(asMatch);
   }
 
   /**
@@ -117,20 +135,49 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
    * product's own SKU, empty once variants are managed (Product.sku doc), and it leaves hidden
    * products out (Product.visible doc: no `includeHiddenProducts` on Query Products
    * Platformized), which is how we create them; Query Store Variants and Query Product Variants
-   * declare no filterable field at all. So the store's variants are read page by page, once per
-   * call, and matched here.
+   * declare no filterable field at all. So the store's variants are read page by page and matched
+   * here. For stock (the inventory adapter) the reading is kept for STORE_INDEX_TTL_MS with our
+   * own creates and updates added: a miss there only leaves a stock write for the next push, and
+   * a first sync of n products would otherwise read the whole store once per stock batch.
    */
   async variantsBySku(skus: string[]): Promise<V1VariantRef[]> {
     const wanted = new Set(skus);
     if (!wanted.size) return [];
-    const found: V1VariantRef[] = [];
-    for await (const page of this.storeVariants()) {
+    return (await this.storeIndex()).filter((ref) => wanted.has(ref.sku));
+  }
+
+  private async storeIndex(opts: { fresh?: boolean } = {}): Promise<V1VariantRef[]> {
+    if (!opts.fresh && this.index && this.now() - this.index.at < STORE_INDEX_TTL_MS) return this.index.refs;
+    const at = this.now();
+    const refs: V1VariantRef[] = [];
+    for await (const page of this.storeVariants())
       for (const v of page) {
         const ref = refOf(v);
-        if (ref && wanted.has(ref.sku)) found.push(ref);
+        if (ref) refs.push(ref);
       }
-    }
-    return found;
+    this.index = { at, refs };
+    return refs;
+  }
+
+  /**
+   * A product we wrote, as it is now: its variants replace what the kept reading had of it. An
+   * answer naming no SKU (a hide) changes nothing: forgetting the product would make a later
+   * lookup miss it and create it again.
+   */
+  private remember(product: WixProduct): WixProduct {
+    const id = product.id;
+    const written = product.variantsInfo?.variants.filter((v) => v.id && v.sku) ?? [];
+    if (!this.index || !id || !written.length) return product;
+    this.index.refs = [
+      ...this.index.refs.filter((ref) => ref.productId !== id),
+      ...written.map((v) => ({
+        productId: id,
+        variantId: v.id as string,
+        sku: v.sku as string,
+        productName: product.name,
+      })),
+    ];
+    return product;
   }
 
   /** Every variant of the store with its product's id and name, a page at a time. */
