@@ -405,6 +405,9 @@ describe("each function's permissions, exactly", () => {
       billingQueue: SEND,
       refundsQueue: SEND,
       shipmentsQueue: SEND,
+      // Catalog V1 events: a product deleted in Wix, a quantity changed in the dashboard.
+      productsQueue: SEND,
+      inventoryQueue: SEND,
     },
     Health: {
       HealthLogs: LOGS,
