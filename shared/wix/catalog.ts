@@ -53,6 +53,16 @@ const WRONG_CATALOG = new Set([
   "CATALOG_V3_SITE_CALLING_CATALOG_V1_API",
 ]);
 
+/**
+ * Wix's code when it answered that the site runs the other catalog, else undefined. The adapters
+ * never take this for one product's refusal: it must reach SiteCatalog, which asks the version
+ * again and re-runs the call on the other catalog.
+ */
+export function wrongCatalogCode(error: unknown): string | undefined {
+  const code = error instanceof HttpError ? error.details.code : undefined;
+  return typeof code === "string" && WRONG_CATALOG.has(code) ? code : undefined;
+}
+
 export interface SiteCatalogOptions {
   v3: V3Catalog;
   v1: V1Adapters;
@@ -159,8 +169,8 @@ export class SiteCatalog implements ProductCatalog, InventoryWix, CategoryDirect
     try {
       return await run(this.portsFor(used));
     } catch (error) {
-      const code = error instanceof HttpError ? error.details.code : undefined;
-      if (typeof code !== "string" || !WRONG_CATALOG.has(code)) throw error;
+      const code = wrongCatalogCode(error);
+      if (!code) throw error;
       this.forgetVersion();
       const now = await this.catalogVersion();
       if (now !== used) return run(this.portsFor(now));

@@ -1,8 +1,11 @@
 import { describe, expect, test } from "@jest/globals";
 import { HttpError, PermanentError } from "#shared/errors";
 import { Publisher } from "#shared/flows/products/publish";
-import type { WixNewProduct, WixVariantWithStock } from "#shared/flows/wix-catalog";
+import type { CatalogVersion, WixNewProduct, WixVariantWithStock } from "#shared/flows/wix-catalog";
 import type { HttpClient, HttpRequest, HttpResponse } from "#shared/http/client";
+import { SiteCatalog, type V3Catalog } from "#shared/wix/catalog";
+import { WixV1Collections } from "#shared/wix/catalog-v1/collections";
+import { v1InventoryId, WixV1Inventory } from "#shared/wix/catalog-v1/inventory";
 import {
   fromV1,
   toV1Write,
@@ -393,5 +396,58 @@ describe("finding V1 variants by SKU (no SKU filter: the store's variants are re
     now += 61_000;
     await products.variantsBySku(["A"]);
     expect(reads(http)).toBe(3);
+  });
+});
+
+describe("a V1 site converted to V3 mid-run: the real V1 adapters inside SiteCatalog", () => {
+  /** Wix answers every V1 call of a converted site with 428 (infra/sandbox/wix/store.ts `v1`). */
+  const convertedSite = () => {
+    const http = new FakeHttp((req) => {
+      throw new HttpError(`Wix -> 428 on ${req.path}`, 428, false, {
+        code: "CATALOG_V3_SITE_CALLING_CATALOG_V1_API",
+      });
+    });
+    const products = new WixV1Products(http.asClient);
+    const v1 = {
+      products,
+      inventory: new WixV1Inventory(http.asClient, (skus) => products.variantsBySku(skus)),
+      collections: new WixV1Collections(http.asClient),
+    };
+    const calls: string[] = [];
+    const versions: CatalogVersion[] = ["V1_CATALOG", "V3_CATALOG"];
+    const v3 = {
+      catalogVersion: async () => versions.shift() ?? "V3_CATALOG",
+      bulkUpdateProducts: async () => {
+        calls.push("v3.bulkUpdateProducts");
+        return { results: [] };
+      },
+      bulkUpdateInventory: async () => {
+        calls.push("v3.bulkUpdateInventory");
+        return { results: [] };
+      },
+      addToCategory: async () => {
+        calls.push("v3.addToCategory");
+        return [];
+      },
+    } as unknown as V3Catalog;
+    return { catalog: new SiteCatalog({ v3, v1 }), calls };
+  };
+
+  test("a product write is re-run on V3, never one product's refusal", async () => {
+    const { catalog, calls } = convertedSite();
+    await catalog.bulkUpdateProducts([{ id: "p1", revision: "v1", name: "Mug" }]);
+    expect(calls).toEqual(["v3.bulkUpdateProducts"]);
+  });
+
+  test("a stock write is re-run on V3, never lost as the product's refusal", async () => {
+    const { catalog, calls } = convertedSite();
+    await catalog.bulkUpdateInventory([{ id: v1InventoryId("p1", "v0"), revision: "v1", quantity: 3 }]);
+    expect(calls).toEqual(["v3.bulkUpdateInventory"]);
+  });
+
+  test("a category filing is re-run on V3, never one product's refusal", async () => {
+    const { catalog, calls } = convertedSite();
+    await catalog.addToCategory("c1", ["p1", "p2"]);
+    expect(calls).toEqual(["v3.addToCategory"]);
   });
 });

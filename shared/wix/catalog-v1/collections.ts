@@ -12,6 +12,7 @@ import type {
 import { SyncError } from "../../errors";
 import type { HttpClient } from "../../http/client";
 import { offsetPages } from "../../paging";
+import { wrongCatalogCode } from "../catalog";
 import type { WixCategory as Category, CategoryItemOutcome as Filing } from "../categories";
 import { errorOf } from "../responses";
 
@@ -101,7 +102,8 @@ export class WixV1Collections {
       });
       return productIds.map((productId) => ({ productId }));
     } catch (error) {
-      if (!(error instanceof SyncError) || error.retryable) throw error;
+      // The site now runs V3 (428): SiteCatalog files them there.
+      if (!(error instanceof SyncError) || error.retryable || wrongCatalogCode(error)) throw error;
       if (productIds.length === 1)
         return [
           {

@@ -8,6 +8,7 @@ import type { InventoryWix } from "../../flows/inventory/ports";
 import type { BulkItemResult, BulkResponse, WixInventoryItem } from "../../flows/wix-catalog";
 import type { HttpClient } from "../../http/client";
 import { offsetPages } from "../../paging";
+import { wrongCatalogCode } from "../catalog";
 import { errorOf } from "../responses";
 import { setV1Stock, type V1VariantRef } from "./stock";
 
@@ -139,7 +140,8 @@ export class WixV1Inventory implements InventoryWix {
       try {
         await setV1Stock(this.http, productId, variants);
       } catch (error) {
-        if (!(error instanceof SyncError) || error.retryable) throw error;
+        // The site now runs V3 (428): SiteCatalog re-runs the write there.
+        if (!(error instanceof SyncError) || error.retryable || wrongCatalogCode(error)) throw error;
         const refused = errorOf({
           code: String(error.details.code ?? "REFUSED"),
           description: error.message,

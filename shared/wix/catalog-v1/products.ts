@@ -12,6 +12,7 @@ import type {
 } from "../../flows/wix-catalog";
 import type { HttpClient } from "../../http/client";
 import { offsetPages } from "../../paging";
+import { wrongCatalogCode } from "../catalog";
 import { productWriteCondition } from "../responses";
 import type { V1Option, V1Product, V1StoreVariant, V1Variant, V1VariantOverride } from "./products-wire";
 import { setV1Stock, type V1VariantRef, type V1VariantStock } from "./stock";
@@ -380,7 +381,8 @@ async function eachProduct<P>(
         item,
       });
     } catch (error) {
-      if (!(error instanceof SyncError) || error.retryable) throw error;
+      // The site now runs V3 (428): the whole call goes back to SiteCatalog, never one product's refusal.
+      if (!(error instanceof SyncError) || error.retryable || wrongCatalogCode(error)) throw error;
       failures++;
       results.push({ itemMetadata: { originalIndex, success: false, error: refusalOf(error) } });
     }
