@@ -75,6 +75,12 @@ export interface ProductMapping {
   /** Hash of the product content last pushed: an equal hash means no API call. */
   hash?: string;
   hidden?: boolean;
+  /**
+   * Our image URL last sent to Wix. Wix copies an image added by URL and answers its own copy's
+   * URL, so its answer cannot tell whether our image changed: an update sends the image only when
+   * this differs (publish.ts toUpdate), never on a price change, and the merchant's own images stay.
+   */
+  image?: string;
   /** For a variant: its template's item code (the Wix product is the template's). */
   variantOf?: string;
   /** The ERPNext item group, and the Wix category it was last filed under (the category job). */

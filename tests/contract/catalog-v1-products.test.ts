@@ -244,7 +244,7 @@ describe("Catalog V1 products: our requests equal the official SDK's", () => {
     expect(result.results[0]?.itemMetadata).toMatchObject({ success: false, error: { code: "HTTP_400" } });
   });
 
-  test("Update Product, its options when Wix's differ, Update Variants; an image not among the product's is replaced", async () => {
+  test("Update Product, its options when Wix's differ, Update Variants; an update carrying an image (ours changed) replaces the product's media", async () => {
     const wix = await v1Wix();
     const update: WixProductUpdate = {
       id: "p2",

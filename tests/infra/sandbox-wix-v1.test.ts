@@ -147,11 +147,12 @@ describe("V1 products (CatalogWriteApi /stores/v1/products, CatalogReadApi /stor
     expect(res.body.product.variants).toHaveLength(2);
   });
 
-  test("media is added by URL and removed by media id; brand is set and removed", async () => {
+  test("media is added by URL (answered as Wix's copy) and removed by media id; brand is set and removed", async () => {
     const p = await create({ ...mug, brand: "Acme" });
     await api("POST", `/stores/v1/products/${p.id}/media`, { media: [{ url: "https://example.com/a.jpg" }] });
     let got = (await api("GET", `/stores-reader/v1/products/${p.id}`)).body.product;
-    expect(got.media.items[0].image.url).toBe("https://example.com/a.jpg");
+    // Wix copies the file into its Media: its own id and URL, never the URL sent.
+    expect(got.media.items[0].image.url).toBe(`https://static.wixstatic.com/media/${got.media.items[0].id}`);
     expect(got.brand).toBe("Acme");
     await api("POST", `/stores/v1/products/${p.id}/media/delete`, { mediaIds: [got.media.items[0].id] });
     await api("POST", `/stores/v1/products/${p.id}/remove-brand`, {});

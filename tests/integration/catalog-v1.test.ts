@@ -65,6 +65,26 @@ describe("a Catalog V1 site", () => {
     expect(blueVariant?.variant.priceData?.price).toBe(22);
   });
 
+  test("a price change keeps the product's images: Wix's copy of ours and the merchant's own", async () => {
+    const mug = h.wix.v1Products.get(productOf("V1-MUG").id as string);
+    // Wix answers its own copy of our image, never the URL we sent.
+    expect(mug?.media.items.map((m) => m.image?.url)).toEqual([
+      expect.stringMatching(/^https:\/\/static\.wixstatic\.com\/media\//),
+    ]);
+    mug?.media.items.push({
+      id: "merchant~mv2.jpg",
+      image: { url: "https://static.wixstatic.com/media/merchant~mv2.jpg" },
+    });
+    const media = structuredClone(mug?.media.items);
+    const price = [...(h.erpnext.docs.get("Item Price")?.values() ?? [])].find(
+      (p) => p.item_code === "V1-MUG",
+    );
+    h.erpnext.update("Item Price", price?.name as string, { price_list_rate: 12.75 });
+    await h.host.drain();
+    expect(h.wix.v1Product(mug?.id as string)).toMatchObject({ priceData: { price: 12.75 } });
+    expect(h.wix.v1Products.get(mug?.id as string)?.media.items).toEqual(media);
+  });
+
   test("a product made in the Wix dashboard is linked by SKU, not duplicated", async () => {
     h.wix.createV1({ name: "Hand-made V1 listing", priceData: { price: 1 }, sku: "V1-LINK" });
     createItem(h.erpnext, "V1-LINK", 9);

@@ -255,23 +255,6 @@ describe("V1 products: one product at a time", () => {
     expect(http.lines.at(-1)).toBe("DELETE /stores/v1/products/p1");
   });
 
-  test("an update whose image is already the product's sends no media call", async () => {
-    const http = new FakeHttp(() => ({
-      product: { id: "p1", media: { items: [{ id: "m1", image: { url: "https://erp/mug.jpg" } }] } },
-    }));
-    await new WixV1Products(http.asClient).bulkUpdateProducts([
-      {
-        id: "p1",
-        revision: "v1",
-        name: "Mug",
-        media: { itemsInfo: { items: [{ url: "https://erp/mug.jpg" }] } },
-        options: [],
-        variantsInfo: { variants: [{ ...variant("MUG", "5"), id: "v0" }] },
-      },
-    ]);
-    expect(http.lines).toEqual(["PATCH /stores/v1/products/p1"]);
-  });
-
   test("an update whose options are already Wix's does not send them again (V1 could rebuild the variants)", async () => {
     const http = new FakeHttp((req) =>
       req.path.endsWith("/variants")
@@ -368,6 +351,76 @@ describe("the products flow over V1 (Publisher with the V1 adapter)", () => {
     expect(results).toEqual([{ itemCode: "MUG", outcome: "linked" }]);
     expect(state.mappings.get("MUG")).toMatchObject({ productId: "old", variantId: "v0" });
     expect(http.lines).toEqual(["POST /stores-reader/v1/variants/query", "PATCH /stores/v1/products/old"]);
+  });
+});
+
+describe("V1 images: Wix keeps its own copy, so only a change of our image touches media", () => {
+  const mugImage = "https://erp.example/files/mug.jpg";
+  /** Wix answers the product with its copy of our image (its own media id and URL, never ours). */
+  const wixMug = () =>
+    new FakeHttp(() => ({
+      product: {
+        id: "p1",
+        media: {
+          items: [
+            {
+              id: "abc123_copy~mv2.jpg",
+              image: { url: "https://static.wixstatic.com/media/abc123_copy~mv2.jpg" },
+            },
+            { id: "merchant~mv2.jpg", image: { url: "https://static.wixstatic.com/media/merchant~mv2.jpg" } },
+          ],
+        },
+      },
+    }));
+  const published = (image: string, price: string) => ({
+    itemCode: "MUG",
+    hash: `h-${image}-${price}`,
+    product: {
+      ...simple("MUG"),
+      media: { itemsInfo: { items: [{ url: image }] } },
+      variantsInfo: { variants: [{ ...variant("MUG", price), id: "v0" }] },
+    },
+    mapping: {
+      itemCode: "MUG",
+      productId: "p1",
+      variantId: "v0",
+      revision: "v1",
+      hash: "h-old",
+      image: mugImage,
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+    },
+  });
+
+  test("a price change makes no media call: the merchant's images and our copy stay", async () => {
+    const http = wixMug();
+    const state = new FakeState();
+    const results = await new Publisher({ wix: v1Catalog(http), state }).update([published(mugImage, "6")]);
+    expect(results).toEqual([{ itemCode: "MUG", outcome: "updated" }]);
+    expect(http.lines).toEqual(["PATCH /stores/v1/products/p1"]);
+    expect(state.mappings.get("MUG")?.image).toBe(mugImage);
+  });
+
+  test("a new image of ours replaces the media and is remembered for the next update", async () => {
+    const http = wixMug();
+    const state = new FakeState();
+    const newImage = "https://erp.example/files/mug-2.jpg";
+    await new Publisher({ wix: v1Catalog(http), state }).update([published(newImage, "5")]);
+    expect(http.lines).toEqual([
+      "PATCH /stores/v1/products/p1",
+      "POST /stores/v1/products/p1/media/delete",
+      "POST /stores/v1/products/p1/media",
+    ]);
+    expect(http.calls[2]?.body).toEqual({ id: "p1", media: [{ url: newImage }] });
+    expect(state.mappings.get("MUG")?.image).toBe(newImage);
+  });
+
+  test("a created product remembers the image it was created with", async () => {
+    const http = new FakeHttp(wixAnswers);
+    const state = new FakeState();
+    const product = { ...simple("MUG"), media: { itemsInfo: { items: [{ url: mugImage }] } } };
+    await new Publisher({ wix: v1Catalog(http), state }).create([{ itemCode: "MUG", product, hash: "h" }]);
+    expect(state.mappings.get("MUG")?.image).toBe(mugImage);
   });
 });
 

@@ -416,7 +416,12 @@ function updateVariants(store: WixStore, id: string, body: unknown) {
 
 /**
  * Add Product Media: 1..50 items, each a `url` or a `mediaId` (a oneof). "The URL is not validated"
- * (addProductMedia doc); a URL already on the product is added again, as Wix would.
+ * (addProductMedia doc); a URL already on the product is added again, as Wix would. An external
+ * URL makes a new item in the site's Wix Media ("Media external URL (for new media items)",
+ * MediaDataForWrite.url; `media` are "Sources of media items already uploaded to the Wix site"),
+ * so the product answers Wix's copy: a Wix Media id (MediaItem.id, e.g.
+ * "nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg", meta.d.ts) and its static URL, never
+ * the URL sent.
  */
 function addMedia(store: WixStore, id: string, body: unknown) {
   const product = existing(store, id);
@@ -432,10 +437,12 @@ function addMedia(store: WixStore, id: string, body: unknown) {
       ]);
   });
   for (const m of media) {
+    const mediaId =
+      m.mediaId ?? `${randomUUID().replace(/-/g, "").slice(0, 6)}_${randomUUID().replace(/-/g, "")}~mv2.jpg`;
     const item: MediaItemOriginal = {
-      id: m.mediaId ?? `${randomUUID().replace(/-/g, "")}~mv2.jpg`,
+      id: mediaId,
       mediaType: "image",
-      image: { url: m.url ?? `https://static.wixstatic.com/media/${m.mediaId}`, width: 1000, height: 1000 },
+      image: { url: `https://static.wixstatic.com/media/${mediaId}`, width: 1000, height: 1000 },
     };
     product.media.items.push(item);
   }

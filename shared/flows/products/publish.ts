@@ -182,6 +182,8 @@ export class Publisher {
         revision: product.revision,
         hash: plan.hash,
         hidden: plan.hash === HIDDEN_HASH,
+        // A hide sends no content: the image Wix has is still the one sent last.
+        image: plan.hash === HIDDEN_HASH ? plan.mapping?.image : imageOf(plan.product),
         itemGroup: plan.itemGroup ?? plan.mapping?.itemGroup,
         createdAt: plan.mapping?.createdAt ?? now,
         updatedAt: now,
@@ -222,11 +224,22 @@ export class Publisher {
  */
 function toUpdate(plan: Planned): WixProductUpdate {
   const mapping = plan.mapping as ProductMapping;
-  const { brand: _brand, options, variantsInfo, ...rest } = plan.product;
-  const identity = { ...rest, id: mapping.productId, revision: mapping.revision ?? "" };
+  const { brand: _brand, options, variantsInfo, media, ...rest } = plan.product;
+  // The image goes only when ours changed (ProductMapping.image): omitted, Wix's media stay as they are.
+  const image = imageOf(plan.product);
+  const changed = image !== undefined && image !== mapping.image;
+  const identity = {
+    ...rest,
+    ...(changed ? { media } : {}),
+    id: mapping.productId,
+    revision: mapping.revision ?? "",
+  };
   // A hide sends `{visible: false}` only; otherwise variants go with their options.
   return variantsInfo ? { ...identity, options: options ?? [], variantsInfo } : identity;
 }
+
+/** Our image URL on the product (mapping.ts sends one at most). */
+const imageOf = (product: WixProduct) => product.media?.itemsInfo.items[0]?.url;
 
 export function failure(itemCode: string, error: unknown): ItemResult {
   return { itemCode, outcome: "failed", reason: errorMessage(error), retryable: isRetryable(error) };

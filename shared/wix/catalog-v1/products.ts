@@ -261,7 +261,7 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
     let urls: string[] | undefined;
     if (update.media) {
       urls = mediaUrls(update);
-      await this.replaceMediaIfChanged(id, urls, product);
+      await this.replaceMedia(id, urls, product);
     }
     // A product without options keeps its one default variant: its id is the one we sent.
     const known = update.variantsInfo?.variants[0]?.id;
@@ -281,16 +281,17 @@ export class WixV1Products implements Omit<ProductCatalog, "catalogVersion"> {
   }
 
   /**
-   * Add Product Media takes URLs; Wix copies the files, so what it answers later is its own URL,
-   * not ours: an image whose URL is not among the product's is replaced (all media removed,
-   * ours added). That happens only when the product's content changed at all (the flow writes
-   * nothing for an unchanged item), and a merchant's own extra images go with it.
+   * An update carries media only when our image changed (ProductMapping.image, publish.ts): Wix
+   * copies an image added by URL and answers its copy's own URL and media id (MediaItem.image.url,
+   * MediaItem.id "nsplsh_...~mv2_....jpg" in meta.d.ts; AddProductMediaResponse is empty), so its
+   * answer cannot tell ours apart. As on V3, where an update's media is the product's whole list,
+   * the product's media become ours: all removed, ours added.
    */
-  private async replaceMediaIfChanged(id: string, urls: string[], product: V1Product): Promise<void> {
-    const current = new Set((product.media?.items ?? []).map((m) => m.image?.url).filter(Boolean));
-    if (current.size === urls.length && urls.every((u) => current.has(u))) return;
-    // An empty list removes every media item (RemoveProductMediaRequest.mediaIds doc).
-    if (current.size) await this.send("POST", `${productPath(id)}/media/delete`, { id, mediaIds: [] }, true);
+  private async replaceMedia(id: string, urls: string[], product: V1Product): Promise<void> {
+    // An empty list removes every media item (RemoveProductMediaRequest.mediaIds doc); skipped
+    // only when Wix's answer shows the product has none.
+    if (product.media?.items?.length !== 0)
+      await this.send("POST", `${productPath(id)}/media/delete`, { id, mediaIds: [] }, true);
     if (urls.length) await this.addMedia(id, urls);
   }
 
