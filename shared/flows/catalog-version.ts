@@ -85,7 +85,8 @@ export async function relinkV1Mappings(
       itemCode: old.itemCode,
       productId: match.productData.productId,
       ...(old.variantId ? { variantId: match.variantId ?? undefined } : {}),
-      ...pick(old, ["hash", "hidden", "variantOf", "itemGroup", "category", "quantity"]),
+      // The image: conversion keeps the product's media (infra/sandbox/wix/v1-migrate.ts).
+      ...pick(old, ["hash", "hidden", "image", "variantOf", "itemGroup", "category", "quantity"]),
       createdAt: old.createdAt,
       updatedAt: now,
     };

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import { PermanentError } from "#shared/errors";
 import { ProductSync, V1_CHUNK, V1_MS_PER_PRODUCT } from "#shared/flows/products/sync";
+import type { WixProductUpdate } from "#shared/flows/wix-catalog";
 import { FakeLog, FakeState, FakeWixProducts, ItemsErpnext, PRICE_LIST } from "./product-fakes";
 
 /**
@@ -106,6 +107,23 @@ describe("ProductSync on Catalog V1 sites and across a V1 -> V3 conversion", () 
     const results = await sync.syncItems(codes, { deadline: clock - 1 });
     expect(results.filter((r) => r.outcome === "created")).toHaveLength(25);
     expect(requeued).toEqual([]);
+  });
+
+  test("converted to V3: the re-linked mapping keeps our image, so a price change sends no media", async () => {
+    erpnext.item("MUG", { image: "/files/mug.jpg" }).price("MUG", 5);
+    await sync.syncItems(["MUG"]);
+    convertToV3();
+    const sent: WixProductUpdate[] = [];
+    const update = wix.bulkUpdateProducts.bind(wix);
+    wix.bulkUpdateProducts = (updates) => {
+      sent.push(...updates);
+      return update(updates);
+    };
+    erpnext.price("MUG", 6);
+    expect(await sync.syncItems(["MUG"])).toEqual([{ itemCode: "MUG", outcome: "updated" }]);
+    expect(state.mappings.get("MUG")?.image).toBe("https://erp.example.com/files/mug.jpg");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toHaveProperty("media");
   });
 
   test("converted to V3 with new ids: V1 mappings are re-linked by SKU, stock follows, no duplicate", async () => {
