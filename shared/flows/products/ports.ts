@@ -63,3 +63,13 @@ export interface ProductMappings {
   /** Forgets a product deleted in Wix (the mappings still naming it); the item codes forgotten. */
   forgetProduct(productId: string): Promise<string[]>;
 }
+
+/**
+ * Short leases on names (single-item conditional writes with an expiry), one holder at a time:
+ * on Catalog V1, where Wix refuses no duplicate SKU, one worker per site and new item creates it.
+ */
+export interface ItemClaims {
+  /** False while someone else holds the lease. */
+  claim(key: string, leaseSeconds: number): Promise<boolean>;
+  release(key: string): Promise<void>;
+}

@@ -3,7 +3,8 @@ import { readCurrencyPrecision } from "../currency";
 import { HourlyCache } from "../hourly-cache";
 import type { CatalogVersion } from "../wix-catalog";
 import { readCatalog } from "./catalog";
-import type { ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
+import { claimNew, releaseClaims } from "./claims";
+import type { ItemClaims, ItemSource, OutcomeLog, ProductCatalog, ProductMappings } from "./ports";
 import {
   groupChanges,
   hide,
@@ -21,7 +22,7 @@ export { bulkChunks, type ItemResult } from "./publish";
 export interface ProductSyncDeps extends PlanSettings {
   erpnext: ItemSource;
   wix: ProductCatalog;
-  state: ProductMappings;
+  state: ProductMappings & ItemClaims;
   log: OutcomeLog;
   /** Called with item codes whose Wix product was just created or linked (stock push follows). */
   onPublished?: (itemCodes: string[]) => Promise<void>;
@@ -153,11 +154,19 @@ export class ProductSync {
     }
     // What is written now carries the version it was written on (a V1 mapping is re-linked on V3).
     const publisher = new Publisher({ ...this.deps, catalog: version && catalogStamp(version) });
-    const v1Deadline = version === "V1_CATALOG" && this.deps.requeue ? trigger.deadline : undefined;
-    const deferred = await publish(publisher, creates, updates, results, {
-      deadline: v1Deadline,
-      now: this.deps.now ?? Date.now,
-    });
+    const v1 = version === "V1_CATALOG";
+    const v1Deadline = v1 && this.deps.requeue ? trigger.deadline : undefined;
+    // V1 refuses no duplicate SKU: a new item is made by one worker at a time (claims.ts).
+    const claimed = v1 ? await claimNew(state, creates, results) : creates;
+    let deferred: Planned[];
+    try {
+      deferred = await publish(publisher, claimed, updates, results, {
+        deadline: v1Deadline,
+        now: this.deps.now ?? Date.now,
+      });
+    } finally {
+      if (v1) await releaseClaims(state, claimed);
+    }
     for (const plan of deferred)
       results.push({
         itemCode: plan.itemCode,

@@ -76,7 +76,7 @@ export class ItemsErpnext extends FakeErpnext implements ItemSource {
   }
 }
 
-/** Wix Catalog V3 products: ids and revisions assigned by Wix, store-wide unique SKUs. */
+/** Wix products: ids and revisions assigned by Wix; on V3 (the default) store-wide unique SKUs. */
 export class FakeWixProducts implements ProductCatalog {
   readonly products = new Map<string, WixProduct>();
   /** Every call, by method name, to assert which calls a sync made. */
@@ -141,7 +141,11 @@ export class FakeWixProducts implements ProductCatalog {
     this.throwIfFailing();
     return this.answer(
       products.map((input, originalIndex) => {
-        const taken = input.variantsInfo.variants.find((v) => v.sku && this.bySku(v.sku));
+        // V3 refuses a SKU the store has (SKU_ALREADY_EXIST_ERROR, @wix/auto_sdk_stores_products-v-3
+        // meta.d.ts); the V1 SDK (@wix/auto_sdk_stores_products) declares no such refusal.
+        const taken =
+          this.version === "V3_CATALOG" &&
+          input.variantsInfo.variants.find((v) => v.sku && this.bySku(v.sku));
         if (taken)
           return failed(originalIndex, {
             code: "SKU_ALREADY_EXIST_ERROR",

@@ -100,6 +100,47 @@ describe("ProductSync on Catalog V1 sites and across a V1 -> V3 conversion", () 
     expect(wix.products.size).toBe(25);
   });
 
+  test("two workers syncing one new item at once on V1 make one product; the other retries and finds it", async () => {
+    erpnext.item("RACE-1").price("RACE-1", 5);
+    // V1 refuses no duplicate SKU: each worker's SKU search is made before either creates.
+    const find = wix.findVariantsBySku.bind(wix);
+    wix.findVariantsBySku = async (skus) => {
+      const found = await find(skus);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return found;
+    };
+    const [a, b] = await Promise.all([sync.syncItems(["RACE-1"]), sync.syncItems(["RACE-1"])]);
+    const outcomes = [...a, ...b].map((r) => r.outcome).sort();
+    expect(outcomes).toEqual(["created", "failed"]);
+    expect([...a, ...b].find((r) => r.outcome === "failed")).toMatchObject({ retryable: true });
+    const raced = [...wix.products.values()].filter((p) =>
+      p.variantsInfo.variants.some((v) => v.sku === "RACE-1"),
+    );
+    expect(raced).toHaveLength(1);
+    // The claim is let go: the retry finds the mapping, nothing more is made.
+    expect(state.claims.size).toBe(0);
+    expect(await sync.syncItems(["RACE-1"])).toEqual([
+      { itemCode: "RACE-1", outcome: "skipped", reason: "unchanged" },
+    ]);
+    expect(wix.products.size).toBe(1);
+  });
+
+  test("an item another worker holds is retried alone: the rest of the batch is published", async () => {
+    erpnext.item("HELD").price("HELD", 5).item("FREE").price("FREE", 4);
+    await state.claim("product:HELD", 60);
+    const results = await sync.syncItems(["HELD", "FREE"]);
+    expect(results).toEqual([
+      {
+        itemCode: "HELD",
+        outcome: "failed",
+        reason: "being published by another worker on this site",
+        retryable: true,
+      },
+      { itemCode: "FREE", outcome: "created" },
+    ]);
+    expect(wix.bySku("HELD")).toBeUndefined();
+  });
+
   test("a V3 site has no such limit: one bulk create, whatever the deadline", async () => {
     wix.version = "V3_CATALOG";
     const codes = Array.from({ length: 25 }, (_, i) => `ITEM-${i}`);
