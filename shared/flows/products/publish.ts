@@ -2,9 +2,15 @@ import { errorMessage, isRetryable, RevisionConflictError } from "../../errors";
 import { stamped } from "../catalog-version";
 import type { Outcome, ProductMapping } from "../records";
 import { type BulkError, describeBulkError } from "../wix-bulk";
-import type { BulkResponse, WixNewProduct, WixProduct, WixProductUpdate } from "../wix-catalog";
+import type {
+  BulkResponse,
+  WixNewProduct,
+  WixProduct,
+  WixProductUpdate,
+  WixVariantMatch,
+} from "../wix-catalog";
 import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS } from "../wix-catalog";
-import { linkBySku } from "./link";
+import { findBySku, linkBySku } from "./link";
 import { HIDDEN_HASH } from "./mapping";
 import type { ProductCatalog, ProductMappings } from "./ports";
 import { type Planned, skusOf } from "./product-plan";
@@ -39,9 +45,14 @@ const REVISION_ATTEMPTS = 3;
 export class Publisher {
   constructor(private readonly deps: PublisherDeps) {}
 
-  /** Links `creates` to existing Wix products with the same SKUs; see linkBySku. */
-  link(creates: Planned[]): Promise<Set<string>> {
-    return linkBySku(this.deps.wix, this.deps.state, creates, this.deps.catalog);
+  /** The Wix variants carrying the SKUs of `creates`, for several `link` calls; see findBySku. */
+  find(creates: Planned[]): Promise<WixVariantMatch[]> {
+    return findBySku(this.deps.wix, creates);
+  }
+
+  /** Links `creates` to existing Wix products with the same SKUs (in `matches`, when given); see linkBySku. */
+  link(creates: Planned[], matches?: WixVariantMatch[]): Promise<Set<string>> {
+    return linkBySku(this.deps.wix, this.deps.state, creates, this.deps.catalog, matches);
   }
 
   async create(plans: Planned[]): Promise<ItemResult[]> {

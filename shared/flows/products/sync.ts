@@ -261,14 +261,17 @@ async function publish(
   const isCreate = new Set(creates);
   const size = deadline === undefined ? Math.max(plans.length, 1) : V1_CHUNK;
   // One SKU search for the whole batch, as the bulk path makes: on V1 it reads the whole store,
-  // and once per chunk it would cost the store's pages again for every 10 products.
-  const linked = await publisher.link(creates);
+  // and once per chunk it would cost the store's pages again for every 10 products. A chunk links
+  // only its own items: one linked but deferred would be an update next run, never a "linked"
+  // one, and its stock push would never come.
+  const matches = await publisher.find(creates);
   let msPerPlan = V1_MS_PER_PRODUCT;
   for (let i = 0; i < plans.length; i += size) {
     const chunk = plans.slice(i, i + size);
     if (deadline !== undefined && now() + msPerPlan * chunk.length > deadline) return plans.slice(i);
     const started = now();
     const news = chunk.filter((p) => isCreate.has(p));
+    const linked = await publisher.link(news, matches);
     results.push(...(await publisher.create(news.filter((p) => !linked.has(p.itemCode)))));
     const changed = [...chunk.filter((p) => !isCreate.has(p)), ...news.filter((p) => linked.has(p.itemCode))];
     results.push(...(await publisher.update(changed, linked)));

@@ -141,6 +141,31 @@ describe("ProductSync on Catalog V1 sites and across a V1 -> V3 conversion", () 
     expect(wix.bySku("HELD")).toBeUndefined();
   });
 
+  test("items linked by SKU but deferred by the deadline get their stock when a later run links them", async () => {
+    const codes = Array.from({ length: 2 * V1_CHUNK }, (_, i) => `OLD-${String(i).padStart(2, "0")}`);
+    for (const code of codes) {
+      wix.existing(code);
+      erpnext.item(code).price(code, 4);
+    }
+    // Each product write takes V1's pace: the deadline leaves time for one chunk of links.
+    wix.beforeWrite = () => {
+      clock += V1_MS_PER_PRODUCT;
+    };
+    const deadline = V1_CHUNK * V1_MS_PER_PRODUCT + 500;
+    const first = await sync.syncItems(codes, { deadline });
+    expect(first.filter((r) => r.outcome === "linked")).toHaveLength(V1_CHUNK);
+    // Still one SKU search for the batch (on V1 each reads the whole store).
+    expect(wix.calls.filter((c) => c === "findVariantsBySku")).toHaveLength(1);
+    const rest = codes.slice(V1_CHUNK);
+    expect(requeued).toEqual([rest]);
+    expect(await sync.syncItems(rest, { deadline: clock + 60_000 })).toEqual(
+      rest.map((itemCode) => ({ itemCode, outcome: "linked" })),
+    );
+    // Every linked item's stock is pushed (the linked product keeps Wix's own quantity till then).
+    expect(published.sort()).toEqual(codes);
+    expect(wix.products.size).toBe(codes.length);
+  });
+
   test("a V3 site has no such limit: one bulk create, whatever the deadline", async () => {
     wix.version = "V3_CATALOG";
     const codes = Array.from({ length: 25 }, (_, i) => `ITEM-${i}`);
