@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { getContext } from "#infra/local/context";
 import type { WixOrder } from "#shared/flows/wix-orders";
-import { createItem, createTemplate, type Harness, startHarness } from "./harness";
+import { createItem, createTemplate, type Harness, importItems, startHarness } from "./harness";
 
 /**
  * A Wix site still on Catalog V1 (WIX_SANDBOX_CATALOG=V1): the same catalog, stock and order sync
@@ -91,6 +92,20 @@ describe("a Catalog V1 site", () => {
     await h.host.drain();
     expect(variantsWithSku("V1-LINK")).toHaveLength(1);
     expect(productOf("V1-LINK")).toMatchObject({ name: "Item V1-LINK" });
+  });
+
+  test("two workers syncing one new item at once make one product (V1 takes a duplicate SKU)", async () => {
+    const [code] = importItems(h.erpnext, "V1-RACE", 1) as [string];
+    const { products } = await getContext();
+    const results = (await Promise.all([products.syncItems([code]), products.syncItems([code])])).flat();
+    expect(results.map((r) => r.outcome).sort()).toEqual(["created", "failed"]);
+    expect(results.find((r) => r.outcome === "failed")).toMatchObject({ retryable: true });
+    expect(variantsWithSku(code)).toHaveLength(1);
+    // The retry finds the mapping.
+    expect(await products.syncItems([code])).toEqual([
+      { itemCode: code, outcome: "skipped", reason: "unchanged" },
+    ]);
+    expect(variantsWithSku(code)).toHaveLength(1);
   });
 
   test("a stock entry reaches the V1 quantity", async () => {
