@@ -28,18 +28,33 @@ export async function claimNew(
   results: ItemResult[],
 ): Promise<Planned[]> {
   const taken = await Promise.all(creates.map((p) => claims.claim(claimKey(p.itemCode), CLAIM_SECONDS)));
-  for (const [i, plan] of creates.entries())
-    if (!taken[i])
-      results.push({
-        itemCode: plan.itemCode,
-        outcome: "failed",
-        reason: "being published by another worker on this site",
-        retryable: true,
-      });
+  for (const [i, plan] of creates.entries()) if (!taken[i]) results.push(held(plan.itemCode));
   return creates.filter((_, i) => taken[i]);
 }
 
 /** Lets the claims go (what was made is mapped; what was deferred is free for the requeued run). */
 export async function releaseClaims(claims: ItemClaims, plans: Planned[]): Promise<void> {
   await Promise.all(plans.map((p) => claims.release(claimKey(p.itemCode))));
+}
+
+/** Runs `make` (which makes the item's product) under the item's claim. */
+export async function withClaim(
+  claims: ItemClaims,
+  itemCode: string,
+  make: () => Promise<ItemResult>,
+): Promise<ItemResult> {
+  if (!(await claims.claim(claimKey(itemCode), CLAIM_SECONDS))) return held(itemCode);
+  try {
+    return await make();
+  } finally {
+    await claims.release(claimKey(itemCode));
+  }
+}
+
+/** The result of an item claimed elsewhere: retried, it finds what the holder made. */
+export function held(
+  itemCode: string,
+  reason = "being published by another worker on this site",
+): ItemResult {
+  return { itemCode, outcome: "failed", reason, retryable: true };
 }

@@ -10,9 +10,10 @@ import type {
   WixVariantMatch,
 } from "../wix-catalog";
 import { WIX_BULK_OPTIONS, WIX_BULK_PRODUCTS, WIX_BULK_VARIANTS } from "../wix-catalog";
+import { held, withClaim } from "./claims";
 import { findBySku, linkBySku } from "./link";
 import { HIDDEN_HASH } from "./mapping";
-import type { ProductCatalog, ProductMappings } from "./ports";
+import type { ItemClaims, ProductCatalog, ProductMappings } from "./ports";
 import { type Planned, skusOf } from "./product-plan";
 
 export interface ItemResult {
@@ -33,6 +34,8 @@ export interface PublisherDeps {
   quantities?: (itemCodes: string[]) => Promise<Map<string, number>>;
   /** The catalog the mappings written are of: "V1" on a V1 site, none on V3 (catalog-version.ts). */
   catalog?: ProductMapping["catalog"];
+  /** On V1 (no refusal of a duplicate SKU), a product made again is made under its item's claim (claims.ts). */
+  claims?: ItemClaims;
 }
 
 /** Rounds of re-reading a stale revision before the item is left for a later retry. */
@@ -155,10 +158,7 @@ export class Publisher {
       if (!current?.revision) {
         if (plan.hash === HIDDEN_HASH)
           return { itemCode: plan.itemCode, outcome: "hidden", reason: "gone from Wix" };
-        const [variant] = plan.product.variantsInfo.variants;
-        if (variant) variant.id = undefined;
-        const created = await this.create([{ ...plan, mapping: undefined }]);
-        return created[0] ?? bulkFailure(plan.itemCode, error);
+        return this.createAgain(plan, mapping.productId, error);
       }
       mapping.revision = current.revision;
       try {
@@ -171,6 +171,23 @@ export class Publisher {
       }
     }
     return { itemCode: plan.itemCode, outcome: "failed", reason: "revision kept changing", retryable: true };
+  }
+
+  /**
+   * Creates a product deleted in Wix again. On V1 under the item's claim: two workers updating it
+   * would both find it gone and both create it; one that finds it made again meanwhile retries.
+   */
+  private async createAgain(plan: Planned, goneId: string, error?: BulkError): Promise<ItemResult> {
+    const { claims, state } = this.deps;
+    const [variant] = plan.product.variantsInfo.variants;
+    if (variant) variant.id = undefined;
+    const create = async () =>
+      (await this.create([{ ...plan, mapping: undefined }]))[0] ?? bulkFailure(plan.itemCode, error);
+    if (!claims) return create();
+    return withClaim(claims, plan.itemCode, async () => {
+      const now = (await state.getMappings([plan.itemCode])).get(plan.itemCode);
+      return now && now.productId !== goneId ? held(plan.itemCode, "made again by another worker") : create();
+    });
   }
 
   /** Records what Wix now holds for the item; `batch` defers the write to one batch per bulk call. */

@@ -152,9 +152,13 @@ export class ProductSync {
       version = await wix.catalogVersion();
       refuseUnsynced(version, this.deps.site);
     }
-    // What is written now carries the version it was written on (a V1 mapping is re-linked on V3).
-    const publisher = new Publisher({ ...this.deps, catalog: version && catalogStamp(version) });
     const v1 = version === "V1_CATALOG";
+    // What is written now carries the version it was written on (a V1 mapping is re-linked on V3).
+    const publisher = new Publisher({
+      ...this.deps,
+      catalog: version && catalogStamp(version),
+      claims: v1 ? state : undefined,
+    });
     const v1Deadline = v1 && this.deps.requeue ? trigger.deadline : undefined;
     // V1 refuses no duplicate SKU: a new item is made by one worker at a time (claims.ts).
     const claimed = v1 ? await claimNew(state, creates, results) : creates;

@@ -125,6 +125,48 @@ describe("ProductSync on Catalog V1 sites and across a V1 -> V3 conversion", () 
     expect(wix.products.size).toBe(1);
   });
 
+  test("two workers updating an item whose V1 product was deleted in Wix make it again once", async () => {
+    erpnext.item("GONE").price("GONE", 5);
+    await sync.syncItems(["GONE"]);
+    // Each worker finds the product gone before either makes it again; the second goes on while
+    // the first is making it (30 ms), or (`lateMs`) once the first has made it and let the claim go.
+    const create = wix.bulkCreateProducts.bind(wix);
+    wix.bulkCreateProducts = async (products) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return create(products);
+    };
+    const raceOnce = async (lateMs: number) => {
+      const get = wix.getProduct.bind(wix);
+      const delays = [10, lateMs];
+      wix.getProduct = async (id) => {
+        const found = await get(id);
+        await new Promise((resolve) => setTimeout(resolve, delays.shift() ?? 0));
+        return found;
+      };
+      const results = (await Promise.all([sync.syncItems(["GONE"]), sync.syncItems(["GONE"])])).flat();
+      wix.getProduct = get;
+      return results;
+    };
+    for (const [lateMs, reason] of [
+      [10, "being published by another worker on this site"],
+      [100, "made again by another worker"],
+    ] as const) {
+      wix.products.clear();
+      erpnext.price("GONE", 6 + lateMs);
+      const results = await raceOnce(lateMs);
+      expect(results.map((r) => r.outcome).sort()).toEqual(["created", "failed"]);
+      expect(results.find((r) => r.outcome === "failed")).toEqual({
+        itemCode: "GONE",
+        outcome: "failed",
+        reason,
+        retryable: true,
+      });
+      expect(wix.products.size).toBe(1);
+      expect(state.mappings.get("GONE")?.productId).toBe(wix.bySku("GONE")?.id);
+      expect(state.claims.size).toBe(0);
+    }
+  });
+
   test("an item another worker holds is retried alone: the rest of the batch is published", async () => {
     erpnext.item("HELD").price("HELD", 5).item("FREE").price("FREE", 4);
     await state.claim("product:HELD", 60);
