@@ -56,5 +56,5 @@ export function held(
   itemCode: string,
   reason = "being published by another worker on this site",
 ): ItemResult {
-  return { itemCode, outcome: "failed", reason, retryable: true };
+  return { itemCode, outcome: "failed", reason, retryable: true, claimedElsewhere: true };
 }

@@ -9,8 +9,9 @@ import type { ItemResult } from "./sync";
  * condition, announce it back to us: an unchanged item writing its status again would loop).
  */
 export function statusOf(result: ItemResult): WixStatus | undefined {
-  // Another site's result is the one the Item shows: one writer per Item, never two in turn.
-  if (result.statusElsewhere) return undefined;
+  // Another site's result is the one the Item shows: one writer per Item, never two in turn. So is
+  // the result of the run holding the item's claim.
+  if (result.statusElsewhere || result.claimedElsewhere) return undefined;
   switch (result.outcome) {
     case "created":
     case "updated":

@@ -25,6 +25,11 @@ export interface ItemResult {
   statusElsewhere?: string;
   /** Unchanged here, yet the Item's status is written again: it may have shown another site's. */
   restate?: boolean;
+  /**
+   * Another run holds the item's claim (claims.ts): that run writes its status. An "Error" here
+   * could land last and stay, the retry finding the item unchanged and writing nothing.
+   */
+  claimedElsewhere?: boolean;
 }
 
 export interface PublisherDeps {

@@ -160,6 +160,7 @@ describe("ProductSync on Catalog V1 sites and across a V1 -> V3 conversion", () 
         outcome: "failed",
         reason,
         retryable: true,
+        claimedElsewhere: true,
       });
       expect(wix.products.size).toBe(1);
       expect(state.mappings.get("GONE")?.productId).toBe(wix.bySku("GONE")?.id);
@@ -177,6 +178,7 @@ describe("ProductSync on Catalog V1 sites and across a V1 -> V3 conversion", () 
         outcome: "failed",
         reason: "being published by another worker on this site",
         retryable: true,
+        claimedElsewhere: true,
       },
       { itemCode: "FREE", outcome: "created" },
     ]);

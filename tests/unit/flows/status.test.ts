@@ -129,6 +129,10 @@ describe("item status from product outcomes", () => {
     expect(statusOf(result("linked"))).toBe("Synced");
     expect(statusOf(result("hidden"))).toBe("Hidden");
     expect(statusOf(result("failed", "Wix said no"))).toBe("Error");
+    // The run holding the item's claim writes its status; this one's retry may write nothing.
+    expect(
+      statusOf({ ...result("failed", "being published by another worker"), claimedElsewhere: true }),
+    ).toBeUndefined();
     expect(statusOf(result("skipped", "not published: no price in Standard Selling"))).toBe("Pending");
     expect(statusOf(result("skipped", "unchanged"))).toBeUndefined();
     expect(statusOf(result("skipped", "not in ERPNext and never published"))).toBeUndefined();
