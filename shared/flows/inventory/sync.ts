@@ -159,6 +159,10 @@ export class InventorySync {
       }
       if ((inv.quantity ?? 0) === quantity && inv.trackQuantity !== false) {
         result.unchanged++;
+        // Wix holds it already (sold down, then set back in the dashboard): the echo skip
+        // (itemsForProducts) compares events with this, so it must be what Wix holds. No Wix call.
+        if (mapping && mapping.quantity !== quantity)
+          await state.updateMappingQuantity(code, quantity, inv.id);
         continue;
       }
       if (trigger.source === "reconcile")
