@@ -1,7 +1,16 @@
-import { queryInventory, updateInventoryVariants } from "@wix/auto_sdk_stores_inventory";
-import type { QueryInventoryResponseOriginal } from "@wix/auto_sdk_stores_inventory/meta";
+import {
+  getInventoryVariants,
+  queryInventory,
+  updateInventoryVariants,
+} from "@wix/auto_sdk_stores_inventory";
+import type {
+  GetInventoryVariantsResponseOriginal,
+  QueryInventoryResponseOriginal,
+} from "@wix/auto_sdk_stores_inventory/meta";
+import { getProduct } from "@wix/auto_sdk_stores_products";
+import type { GetProductResponseOriginal } from "@wix/auto_sdk_stores_products/meta";
 import { v1InventoryId, WixV1Inventory } from "#shared/wix/catalog-v1/inventory";
-import { expectSdkRequests, recordingWix, sdkRequest } from "./wire";
+import { expectSdkRequests, recordingWix, restMethod, sdkRequest } from "./wire";
 
 const P1 = "5376f9ec-b92e-efa9-e4a1-f4f480aa0d3a";
 const P2 = "6a1c0b5e-1f2d-4c3b-9a8e-7d6c5b4a3f21";
@@ -44,7 +53,7 @@ describe("Wix Catalog V1 inventory: our requests equal the official SDK's", () =
     expectSdkRequests(wix.requests, [sdk]);
     expect(items).toEqual([
       {
-        id: v1InventoryId(P1, V2),
+        id: v1InventoryId(P1, V2, "inv-1"),
         revision: "v1",
         productId: P1,
         variantId: V2,
@@ -52,6 +61,46 @@ describe("Wix Catalog V1 inventory: our requests equal the official SDK's", () =
         quantity: 0,
         inStock: false,
         product: { variantSku: "MUG-RED", name: "Mug" },
+      },
+    ]);
+  });
+
+  test("a mapped variant: Get Product for the inventory item id, then Get Inventory Variants of that item", async () => {
+    // prepare: the answers as the SDK's wire types declare them
+    const product: GetProductResponseOriginal = { product: { id: P1, inventoryItemId: "inv-1" } };
+    const variants: GetInventoryVariantsResponseOriginal = {
+      inventoryItem: {
+        id: "inv-1",
+        productId: P1,
+        trackQuantity: true,
+        numericId: "1",
+        variants: [{ variantId: V2, quantity: 3, inStock: true }],
+      },
+    };
+    const wix = await recordingWix();
+    wix.answer(product, variants);
+    const inventory = new WixV1Inventory(wix.client.http, async () => []);
+    // act
+    const items = await inventory.inventoryBySku(["MUG-RED"], undefined, [
+      { sku: "MUG-RED", productId: P1, variantId: V2 },
+    ]);
+    const sdkGet = await sdkRequest((http) => getProduct(http)(P1));
+    const sdkVariants = await sdkRequest((http) => getInventoryVariants(http)("inv-1", { variantIds: [V2] }));
+    await wix.close();
+    // assess: the SDK's requests (Get Product's method as its REST reference documents it)
+    expect(wix.requests[0]?.method).toBe(restMethod(sdkGet));
+    expect(wix.requests[0]?.path).toBe(sdkGet.path);
+    expectSdkRequests(wix.requests.slice(1), [sdkVariants]);
+    expect(items).toEqual([
+      {
+        id: v1InventoryId(P1, V2, "inv-1"),
+        revision: "v1",
+        productId: P1,
+        variantId: V2,
+        trackQuantity: true,
+        quantity: 3,
+        inStock: true,
+        product: { variantSku: "MUG-RED" },
       },
     ]);
   });
