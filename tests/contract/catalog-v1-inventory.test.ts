@@ -17,6 +17,18 @@ const P2 = "6a1c0b5e-1f2d-4c3b-9a8e-7d6c5b4a3f21";
 const V1 = "00000000-0000-0020-0005-ad9cdc10d3b8";
 const V2 = "00000000-0000-0021-0005-ad9cdc10d3b8";
 
+/** Variant V2 of product P1 (inventory item inv-1, SKU MUG-RED) as the adapter reads it: tracked. */
+const mugRed = (quantity: number, product: { name?: string } = {}) => ({
+  id: v1InventoryId(P1, V2, "inv-1"),
+  revision: "v1",
+  productId: P1,
+  variantId: V2,
+  trackQuantity: true,
+  quantity,
+  inStock: quantity > 0,
+  product: { variantSku: "MUG-RED", ...product },
+});
+
 describe("Wix Catalog V1 inventory: our requests equal the official SDK's", () => {
   test("Query Inventory in numericId order, offset paging; each wanted variant read as an item", async () => {
     // prepare: the answer as the SDK's wire type declares it (one item per product, variants inside)
@@ -51,18 +63,7 @@ describe("Wix Catalog V1 inventory: our requests equal the official SDK's", () =
     await wix.close();
     // assess: the SDK's request; the variant read with the product's tracking
     expectSdkRequests(wix.requests, [sdk]);
-    expect(items).toEqual([
-      {
-        id: v1InventoryId(P1, V2, "inv-1"),
-        revision: "v1",
-        productId: P1,
-        variantId: V2,
-        trackQuantity: true,
-        quantity: 0,
-        inStock: false,
-        product: { variantSku: "MUG-RED", name: "Mug" },
-      },
-    ]);
+    expect(items).toEqual([mugRed(0, { name: "Mug" })]);
   });
 
   test("a mapped variant: Get Product for the inventory item id, then Get Inventory Variants of that item", async () => {
@@ -91,18 +92,7 @@ describe("Wix Catalog V1 inventory: our requests equal the official SDK's", () =
     expect(wix.requests[0]?.method).toBe(restMethod(sdkGet));
     expect(wix.requests[0]?.path).toBe(sdkGet.path);
     expectSdkRequests(wix.requests.slice(1), [sdkVariants]);
-    expect(items).toEqual([
-      {
-        id: v1InventoryId(P1, V2, "inv-1"),
-        revision: "v1",
-        productId: P1,
-        variantId: V2,
-        trackQuantity: true,
-        quantity: 3,
-        inStock: true,
-        product: { variantSku: "MUG-RED" },
-      },
-    ]);
+    expect(items).toEqual([mugRed(3)]);
   });
 
   test("Update Inventory Variants: one PATCH per product with all its variants, trackQuantity always sent", async () => {
