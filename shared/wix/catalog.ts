@@ -135,8 +135,8 @@ export class SiteCatalog implements ProductCatalog, InventoryWix, CategoryDirect
     return this.call((p) => p.products.allVariants(onPage));
   }
 
-  inventoryBySku(skus: string[], locationId?: string) {
-    return this.call((p) => p.inventory.inventoryBySku(skus, locationId));
+  inventoryBySku(...args: Parameters<InventoryWix["inventoryBySku"]>) {
+    return this.call((p) => p.inventory.inventoryBySku(...args));
   }
   bulkUpdateInventory(...args: Parameters<InventoryWix["bulkUpdateInventory"]>) {
     return this.call((p) => p.inventory.bulkUpdateInventory(...args));

@@ -117,6 +117,29 @@ describe("a Catalog V1 site", () => {
     expect(quantityOf("V1-MUG")).toMatchObject({ quantity: 12 });
   });
 
+  test("stock goes to the product we mapped, never to another listing with its SKU, read with one call", async () => {
+    // A later duplicate of the mug (dashboard "duplicate product", a CSV import) carries its SKU.
+    const mapped = productOf("V1-MUG");
+    const duplicate = h.wix.createV1({ name: "Copy of V1 Mug", priceData: { price: 1 }, sku: "V1-MUG" });
+    const logged = h.wix.callLog.length;
+    h.erpnext.insert("Stock Entry", {
+      docstatus: 1,
+      items: [{ item_code: "V1-MUG", qty: 1, t_warehouse: "Stores - SC" }],
+    });
+    await h.host.drain();
+    const stock = (id: string) => h.wix.v1Variants().find((v) => v.productId === id)?.stock;
+    expect(stock(mapped.id as string)).toMatchObject({ quantity: 13 });
+    expect(stock(duplicate.id as string)).toMatchObject({ trackQuantity: false });
+    // The stock check's Wix calls: one Get Inventory Variants, then the write.
+    expect(h.wix.callLog.slice(logged).filter((c) => /inventoryItems|products|variants/i.test(c))).toEqual([
+      `POST /stores-reader/v2/inventoryItems/${mapped.inventoryItemId}/getVariants`,
+      `PATCH /stores/v2/inventoryItems/product/${mapped.id}`,
+    ]);
+    // The merchant removes the copy (the conversion below expects one product per SKU).
+    h.wix.v1Products.delete(duplicate.id as string);
+    h.wix.v1Inventory.delete(duplicate.id as string);
+  });
+
   test("an order of a V1 variant becomes a Sales Order equal to the cent", async () => {
     const order: WixOrder = h.wix.placeOrder({
       lines: [
@@ -154,7 +177,7 @@ describe("a Catalog V1 site", () => {
       await h.request("POST", `/jobs/${job}`);
       await h.host.drain();
     }
-    expect(h.wix.callLog.slice(logged).filter((c) => !/^GET|query|search/.test(c))).toEqual([]);
+    expect(h.wix.callLog.slice(logged).filter((c) => !/^GET|query|search|getVariants/.test(c))).toEqual([]);
     expect(writes()).toBe(before);
   });
 

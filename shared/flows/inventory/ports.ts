@@ -12,9 +12,21 @@ import type { WixOrder } from "../wix-orders";
 /** ERPNext's stock: Bins (read in full) and Stock Ledger Entries (one by one). */
 export type InventoryErpnext = Pick<ErpnextDocuments, "listAll" | "find">;
 
+/** The Wix variant our product mapping names for a SKU (the item code), and its last inventory item id. */
+export interface MappedVariant {
+  sku: string;
+  productId: string;
+  variantId: string;
+  inventoryItemId?: string;
+}
+
 /** Wix inventory items: one per variant and location. */
 export interface InventoryWix {
-  inventoryBySku(skus: string[], locationId?: string): Promise<WixInventoryItem[]>;
+  /**
+   * `mapped`: the variants our mappings name for some of these SKUs. Their stock is theirs, not
+   * that of whichever product carries the SKU (Catalog V1 lets two products share one).
+   */
+  inventoryBySku(skus: string[], locationId?: string, mapped?: MappedVariant[]): Promise<WixInventoryItem[]>;
   /** Absolute quantities, revision-guarded; per-item results. */
   bulkUpdateInventory(
     items: { id: string; revision: string; quantity: number }[],

@@ -4,6 +4,7 @@ import { describeIssues } from "../../validation";
 import { type RelinkPorts, relinkV1Mappings } from "../catalog-version";
 import { ERPNEXT_IN_FILTER } from "../erpnext-documents";
 import { type Bin, binSchema } from "../erpnext-items";
+import type { ProductMapping } from "../records";
 import { bulkOutcomes, describeBulkError } from "../wix-bulk";
 import type { WixInventoryItem } from "../wix-catalog";
 import { WIX_BULK_INVENTORY } from "../wix-catalog";
@@ -123,7 +124,7 @@ export class InventorySync {
     if (!mapped.length) return result;
 
     const wanted = await this.sellable(mapped, { given: codes });
-    const { current, locations } = await this.currentItems(mapped);
+    const { current, locations } = await this.currentItems(mapped, mappings);
 
     const updates: { id: string; revision: string; quantity: number; itemCode: string }[] = [];
     const creates: {
@@ -159,6 +160,11 @@ export class InventorySync {
       }
       if ((inv.quantity ?? 0) === quantity && inv.trackQuantity !== false) {
         result.unchanged++;
+        // Wix holds it already (sold down, then set back in the dashboard): the echo skip
+        // (itemsForProducts) compares events with this, so it must be what Wix holds; the item id
+        // kept spares the next V1 read a lookup. No Wix call.
+        if (mapping && (mapping.quantity !== quantity || mapping.inventoryItemId !== inv.id))
+          await state.updateMappingQuantity(code, quantity, inv.id);
         continue;
       }
       if (trigger.source === "reconcile")
@@ -216,15 +222,24 @@ export class InventorySync {
   /**
    * The Wix inventory item of each SKU at our location, keyed by (SKU, location): only the
    * configured location's items count. Without one, `locations` tells which SKUs Wix stocks at
-   * more than one place.
+   * more than one place. Only the variant our mapping names is ours: another product carrying the
+   * same SKU (a dashboard duplicate, an old hidden listing) is never read nor written.
    */
-  private async currentItems(skus: string[]) {
+  private async currentItems(skus: string[], mappings: Map<string, ProductMapping>) {
     const { locationId } = this.deps;
     const current = new Map<string, WixInventoryItem>();
     const locations = new Map<string, Set<string>>();
-    for (const item of await this.deps.wix.inventoryBySku(skus, locationId)) {
+    const mapped = skus.flatMap((sku) => {
+      const m = mappings.get(sku);
+      return m?.variantId
+        ? [{ sku, productId: m.productId, variantId: m.variantId, inventoryItemId: m.inventoryItemId }]
+        : [];
+    });
+    for (const item of await this.deps.wix.inventoryBySku(skus, locationId, mapped)) {
       const sku = item.product?.variantSku;
       if (!sku || (locationId && item.locationId !== locationId)) continue;
+      const m = mappings.get(sku);
+      if (m && item.productId && (item.productId !== m.productId || item.variantId !== m.variantId)) continue;
       current.set(sku, item);
       locations.set(sku, (locations.get(sku) ?? new Set()).add(item.locationId ?? ""));
     }

@@ -67,8 +67,9 @@ export class Publisher {
     const results: ItemResult[] = [];
     for (const chunk of bulkChunks(plans)) {
       let response: BulkResponse<WixProduct>;
+      let stock = new Map<string, number>();
       try {
-        const stock = (await this.deps.quantities?.(chunk.flatMap(skusOf))) ?? new Map<string, number>();
+        stock = (await this.deps.quantities?.(chunk.flatMap(skusOf))) ?? stock;
         response = await this.deps.wix.bulkCreateProducts(chunk.map((p) => withStock(p.product, stock)));
       } catch (error) {
         results.push(...chunk.map((p) => failure(p.itemCode, error)));
@@ -88,7 +89,7 @@ export class Publisher {
           results.push(bulkFailure(plan.itemCode, r.itemMetadata.error));
         }
       }
-      await this.persist(saved);
+      await this.persist(saved, stock);
       results.push(...unanswered(chunk, response));
       if (retryLink.length) {
         const linked = await this.link(retryLink);
@@ -227,12 +228,17 @@ export class Publisher {
     else await this.persist([plan]);
   }
 
-  /** Writes mappings in one batch; a template's variants are mapped too (stock and orders use them). */
-  private async persist(plans: Planned[]): Promise<void> {
+  /**
+   * Writes mappings in one batch; a template's variants are mapped too (stock and orders use them).
+   * `created`: the stock the products were just created with (withStock), recorded as the quantity
+   * last pushed, so the Catalog V1 echo skip (InventorySync.itemsForProducts) compares with it.
+   */
+  private async persist(plans: Planned[], created?: Map<string, number>): Promise<void> {
+    const pushed = (itemCode: string) => (created ? { quantity: created.get(itemCode) ?? 0 } : {});
     const now = new Date().toISOString();
     const rows = plans.flatMap((p) => {
       if (!p.mapping) return [];
-      const mapping = p.mapping;
+      const mapping = p.mapping.variantId ? { ...p.mapping, ...pushed(p.itemCode) } : p.mapping;
       const variants = [...(p.variantIds ?? [])].map(([sku, variantId]) => ({
         mapping: {
           ...(mapping.catalog ? { catalog: mapping.catalog } : {}),
@@ -240,6 +246,7 @@ export class Publisher {
           productId: mapping.productId,
           variantId,
           variantOf: p.itemCode,
+          ...pushed(sku),
           createdAt: mapping.createdAt,
           updatedAt: now,
         },

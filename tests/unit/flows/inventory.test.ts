@@ -376,3 +376,24 @@ describe("stock changed in Wix (Catalog V1 events)", () => {
     ).toEqual(["A"]);
   });
 });
+
+describe("the quantity recorded for the V1 echo skip", () => {
+  test("a re-check that finds Wix already holding the target records it, so a later dashboard change is not taken for an echo", async () => {
+    // prepare: we pushed 5; a Wix sale took Wix to 4, and ERPNext now has 4 too
+    mapped("A", 4);
+    await state.updateMappingQuantity("A", 5, "inv-A");
+    bin("A", 4);
+    const sync = inventorySync();
+    // act: the re-check agrees with Wix and writes nothing...
+    const recheck = await sync.syncItems(["A"]);
+    // ...then the merchant sets 5 in the dashboard and Wix reports it
+    const codes = await sync.itemsForProducts(
+      ["product-A"],
+      [{ productId: "product-A", variantId: "variant-A", quantity: 5 }],
+    );
+    // assess: no write on the re-check, Wix's 4 recorded, and the 5 re-checked (not skipped as an echo)
+    expect(recheck).toMatchObject({ unchanged: 1, pushed: 0, wixWrites: 0 });
+    expect(state.mappings.get("A")?.quantity).toBe(4);
+    expect(codes).toEqual(["A"]);
+  });
+});

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, test } from "@jest/globals";
 import type {
+  GetInventoryVariantsRequestOriginal,
   QueryInventoryRequestOriginal,
   UpdateInventoryVariantsRequestOriginal,
 } from "@wix/auto_sdk_stores_inventory/meta";
@@ -8,7 +9,7 @@ import { InventorySync } from "#shared/flows/inventory/sync";
 import type { CategoryDirectory } from "#shared/flows/products/category-ports";
 import type { HttpClient, HttpRequest } from "#shared/http/client";
 import { WixV1Collections } from "#shared/wix/catalog-v1/collections";
-import { WixV1Inventory } from "#shared/wix/catalog-v1/inventory";
+import { V1_PRODUCT_READS_MAX, WixV1Inventory } from "#shared/wix/catalog-v1/inventory";
 import type { V1VariantRef } from "#shared/wix/catalog-v1/stock";
 import { FakeErpnext, FakeLog, FakeState } from "../flows/fakes";
 
@@ -21,8 +22,8 @@ interface V1Inventory {
 }
 
 /**
- * The HttpClient's `send`, in memory: answers Query Inventory and Update Inventory Variants from
- * `inventory`, refuses the products in `refused` (400) and everything while `outage` (503), as
+ * The HttpClient's `send`, in memory: answers Get Product (its inventory item id, `inv-<product>`),
+ * Query Inventory, Get Inventory Variants and Update Inventory Variants from `inventory`, refuses the products in `refused` (400) and everything while `outage` (503), as
  * HttpClient reports them (HttpError).
  */
 class FakeV1Http {
@@ -41,6 +42,23 @@ class FakeV1Http {
       const limit = paging?.limit ?? 100;
       const sorted = [...this.inventory].sort((a, b) => Number(a.numericId) - Number(b.numericId));
       return { status: 200, headers: {}, body: { inventoryItems: sorted.slice(offset, offset + limit) } };
+    }
+    const got = /^\/stores-reader\/v2\/inventoryItems\/inv-(.+)\/getVariants$/.exec(req.path);
+    if (got) {
+      const item = this.inventory.find((i) => i.productId === decodeURIComponent(got[1] ?? ""));
+      if (!item) throw new HttpError("no inventory", 404, false);
+      const ids = (req.body as GetInventoryVariantsRequestOriginal).variantIds ?? [];
+      const variants = item.variants.filter((v) => !ids.length || ids.includes(v.variantId));
+      return {
+        status: 200,
+        headers: {},
+        body: { inventoryItem: { ...item, id: `inv-${item.productId}`, variants } },
+      };
+    }
+    if (req.method === "GET") {
+      const id = decodeURIComponent(req.path.split("/").pop() ?? "");
+      if (!this.inventory.some((i) => i.productId === id)) throw new HttpError("no product", 404, false);
+      return { status: 200, headers: {}, body: { product: { id, inventoryItemId: `inv-${id}` } } };
     }
     const productId = decodeURIComponent(req.path.split("/").pop() ?? "");
     if (this.refused.has(productId))
@@ -214,10 +232,93 @@ describe("WixV1Inventory", () => {
       [true, 5],
       [true, 5],
     ]);
-    expect(state.mappings.get("SKU-2")?.inventoryItemId).toBe(`v1/P2/${DEFAULT_VARIANT}`);
+    expect(state.mappings.get("SKU-2")?.inventoryItemId).toBe(`v1/P2/${DEFAULT_VARIANT}/inv-P2`);
     expect(writes).toBe(3);
     expect(rerun).toMatchObject({ pushed: 0, created: 0, unchanged: 3 });
     expect(wix.patches()).toHaveLength(3);
+  });
+});
+
+describe("V1 stock of the product we mapped", () => {
+  const mappingOf = (itemCode: string, productId: string, inventoryItemId?: string) => ({
+    itemCode,
+    productId,
+    variantId: DEFAULT_VARIANT,
+    ...(inventoryItemId ? { inventoryItemId } : {}),
+    createdAt: "2025-01-01T00:00:00.000Z",
+    updatedAt: "2025-01-01T00:00:00.000Z",
+  });
+
+  function stockSync(state: FakeState, quantity: number) {
+    const erpnext = new FakeErpnext();
+    for (const code of state.mappings.keys())
+      erpnext.seed("Bin", {
+        name: `${code}-Stores`,
+        item_code: code,
+        warehouse: "Stores - SL",
+        actual_qty: quantity,
+        reserved_qty: 0,
+        modified: "2025-03-01 10:00:00",
+      });
+    return new InventorySync({
+      erpnext,
+      wix: new WixV1Inventory(wix.http, variantsBySku),
+      state,
+      log: new FakeLog(),
+      warehouses: [],
+    });
+  }
+
+  test("two products share a SKU: the mapped one is read and stocked, the other never touched", async () => {
+    // prepare: we mapped SKU-0 to P0; a later copy P1 (dashboard duplicate) carries SKU-0 too
+    simpleProducts(2);
+    (refs[1] as V1VariantRef).sku = "SKU-0";
+    const state = new FakeState();
+    state.mappings.set("SKU-0", mappingOf("SKU-0", "P0"));
+    // act
+    const result = await stockSync(state, 6).syncItems(["SKU-0"]);
+    // assess
+    expect(result).toMatchObject({ pushed: 1, failed: [] });
+    expect(wix.inventory.map((i) => [i.productId, i.variants[0]?.quantity])).toEqual([
+      ["P0", 6],
+      ["P1", 1],
+    ]);
+    expect(wix.patches().map((r) => r.path)).toEqual(["/stores/v2/inventoryItems/product/P0"]);
+  });
+
+  test("a stock check of one mapped product costs one read in a store of 250, whatever its place", async () => {
+    // prepare: the last product of the store, its inventory item id unknown at first
+    simpleProducts(250);
+    const state = new FakeState();
+    state.mappings.set("SKU-249", mappingOf("SKU-249", "P249"));
+    const reads = () => wix.requests.filter((r) => r.method !== "PATCH").map((r) => `${r.method} ${r.path}`);
+    // act: the first check asks Get Product for the inventory item id, the mapping keeps it for
+    // the next (a new adapter: nothing remembered in memory)
+    await stockSync(state, 1).syncItems(["SKU-249"]);
+    const first = reads();
+    wix.requests = [];
+    await stockSync(state, 1).syncItems(["SKU-249"]);
+    // assess
+    expect(first).toEqual([
+      "GET /stores-reader/v1/products/P249",
+      "POST /stores-reader/v2/inventoryItems/inv-P249/getVariants",
+    ]);
+    expect(state.mappings.get("SKU-249")?.inventoryItemId).toBe(`v1/P249/${DEFAULT_VARIANT}/inv-P249`);
+    expect(reads()).toEqual(["POST /stores-reader/v2/inventoryItems/inv-P249/getVariants"]);
+  });
+
+  test("many mapped products (a reconcile) are read by crawling the inventory, matched by product id", async () => {
+    // prepare
+    simpleProducts(V1_PRODUCT_READS_MAX + 1);
+    // act
+    const items = await new WixV1Inventory(wix.http, variantsBySku).inventoryBySku(
+      refs.map((r) => r.sku),
+      undefined,
+      refs,
+    );
+    // assess: one page of Query Inventory, no SKU lookup needed
+    expect(items).toHaveLength(V1_PRODUCT_READS_MAX + 1);
+    expect(wix.requests.map((r) => r.path)).toEqual(["/stores-reader/v2/inventoryItems/query"]);
   });
 });
 
