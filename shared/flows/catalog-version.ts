@@ -1,6 +1,7 @@
-import { PermanentError } from "../errors";
 import type { ProductMapping } from "./records";
 import type { CatalogVersion, WixVariantMatch } from "./wix-catalog";
+
+export { refuseUnsynced } from "../catalog-version";
 
 /**
  * Which Wix catalog a site runs, and a site Wix converts from Catalog V1 to V3 while we run. Wix's
@@ -12,17 +13,6 @@ import type { CatalogVersion, WixVariantMatch } from "./wix-catalog";
  * a mapping made on V1 is not trusted on V3: it is re-linked by SKU (our SKUs are the item codes)
  * before any update or stock write. If the ids did survive, the re-link finds the same ones.
  */
-
-/** The catalog versions synced: V1 and V3. A site without Wix Stores (or an unknown version) is refused. */
-export function refuseUnsynced(version: CatalogVersion, site?: string): void {
-  if (version === "V1_CATALOG" || version === "V3_CATALOG") return;
-  const where = site ? `site ${site}` : "the Wix site";
-  throw new PermanentError(
-    version === "STORES_NOT_INSTALLED"
-      ? `Wix Stores is not installed on ${where}`
-      : `${where} runs an unknown Wix catalog version: ${version}`,
-  );
-}
 
 /** The stamp a mapping written now carries: "V1" on a V1 site, none on V3. */
 export function catalogStamp(version: CatalogVersion): ProductMapping["catalog"] {

@@ -1,8 +1,7 @@
+import { refuseUnsynced } from "../catalog-version";
 import { HttpError, RetryableError } from "../errors";
-import { refuseUnsynced } from "../flows/catalog-version";
 import type { InventoryWix } from "../flows/inventory/ports";
-import type { CategoryDirectory } from "../flows/products/category-ports";
-import type { ProductCatalog } from "../flows/products/ports";
+import type { CategoryDirectory, ProductCatalog } from "../flows/products/ports";
 import type { CatalogVersion } from "../flows/wix-catalog";
 import type { HttpClient } from "../http/client";
 import type { WixClient } from "./client";

@@ -1,5 +1,5 @@
 import { decodeJwt, errors, importSPKI, jwtVerify } from "jose";
-import { CATALOG_V1_EVENTS } from "../flows/catalog-v1-events";
+import { CATALOG_V1_EVENTS } from "../catalog-version";
 import type { WixEvent, WixProductEvent } from "../flows/declaration";
 import { TRANSACTION_EVENTS } from "./transactions";
 

@@ -1,7 +1,6 @@
 import { products } from "./flow";
 import type { ItemClaims } from "./ports";
-import type { Planned } from "./product-plan";
-import type { ItemResult } from "./publish";
+import type { ItemResult, Planned } from "./product-plan";
 
 /**
  * Catalog V1 takes a second product with a SKU the store has (the V1 SDK,

@@ -16,6 +16,8 @@ import type {
   WixVariantMatch,
 } from "../wix-catalog";
 
+/** The category filing's port (category-ports.ts), for the adapters. */
+export type { CategoryDirectory } from "./category-ports";
 export type { FlowHeartbeat, OutcomeLog };
 
 /** A Frappe list filter: `[field, operator, value]`. */

@@ -1,9 +1,26 @@
 import { errorMessage } from "../../errors";
 import type { Item, ItemPrice } from "../erpnext-items";
-import type { ProductMapping } from "../records";
+import type { Outcome, ProductMapping } from "../records";
 import type { WixProduct } from "../wix-catalog";
 import type { Catalog, TemplateUnit } from "./catalog";
 import { HIDDEN_HASH, pickPrice, priceProblem, toWixProduct, toWixVariantProduct } from "./mapping";
+
+/** What a sync did with one standalone item or template. */
+export interface ItemResult {
+  itemCode: string;
+  outcome: Outcome;
+  reason?: string;
+  retryable?: boolean;
+  /** The site whose result the Item's status fields show, when it is not this one (scope.ts). */
+  statusElsewhere?: string;
+  /** Unchanged here, yet the Item's status is written again: it may have shown another site's. */
+  restate?: boolean;
+  /**
+   * Another run holds the item's claim (claims.ts): that run writes its status. An "Error" here
+   * could land last and stay, the retry finding the item unchanged and writing nothing.
+   */
+  claimedElsewhere?: boolean;
+}
 
 /** One product to write to Wix: a standalone item, or a template whose variants are the Wix variants. */
 export type Planned = {

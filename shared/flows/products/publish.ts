@@ -1,6 +1,6 @@
 import { errorMessage, isRetryable, RevisionConflictError } from "../../errors";
 import { stamped } from "../catalog-version";
-import type { Outcome, ProductMapping } from "../records";
+import type { ProductMapping } from "../records";
 import { type BulkError, describeBulkError } from "../wix-bulk";
 import type {
   BulkResponse,
@@ -14,23 +14,9 @@ import { held, withClaim } from "./claims";
 import { findBySku, linkBySku } from "./link";
 import { HIDDEN_HASH } from "./mapping";
 import type { ItemClaims, ProductCatalog, ProductMappings } from "./ports";
-import { type Planned, skusOf } from "./product-plan";
+import { type ItemResult, type Planned, skusOf } from "./product-plan";
 
-export interface ItemResult {
-  itemCode: string;
-  outcome: Outcome;
-  reason?: string;
-  retryable?: boolean;
-  /** The site whose result the Item's status fields show, when it is not this one (scope.ts). */
-  statusElsewhere?: string;
-  /** Unchanged here, yet the Item's status is written again: it may have shown another site's. */
-  restate?: boolean;
-  /**
-   * Another run holds the item's claim (claims.ts): that run writes its status. An "Error" here
-   * could land last and stay, the retry finding the item unchanged and writing nothing.
-   */
-  claimedElsewhere?: boolean;
-}
+export type { ItemResult };
 
 export interface PublisherDeps {
   wix: ProductCatalog;
