@@ -146,6 +146,21 @@ function importCatalog(erp: ErpnextSandbox, n: number, prefix: string): string[]
   return codes;
 }
 
+/**
+ * n new items through the product catch-up, then its rerun (watermark) and a full re-read of an
+ * unchanged catalog: the two baselines that must write nothing.
+ */
+async function catchupRuns(h: LocalHost, n: number, prefix: string) {
+  importCatalog(h.erpnext as ErpnextSandbox, n, prefix);
+  const first = await measure(h, () => h.runJob("product-catchup"));
+  const rerun = await measure(h, () => h.runJob("product-catchup"));
+  const ctx = await h.context();
+  for (const key of ["product-catchup:Item", "product-catchup:Item Price"])
+    await ctx.state.setWatermark(key, EPOCH_FRAPPE);
+  const resync = await measure(h, () => h.runJob("product-catchup"));
+  return { first, rerun, resync };
+}
+
 async function catchupBench(): Promise<void> {
   console.log("\n## Product catch-up (ERPNext -> Wix), new items then reruns");
   const rows: Record<string, string | number>[] = [];
@@ -153,14 +168,7 @@ async function catchupBench(): Promise<void> {
   let largestFirst: Counters | undefined;
   for (const n of sizes) {
     const h = await host();
-    const erp = h.erpnext as ErpnextSandbox;
-    importCatalog(erp, n, "BENCH");
-    const first = await measure(h, () => h.runJob("product-catchup"));
-    const rerun = await measure(h, () => h.runJob("product-catchup"));
-    const ctx = await h.context();
-    for (const key of ["product-catchup:Item", "product-catchup:Item Price"])
-      await ctx.state.setWatermark(key, EPOCH_FRAPPE);
-    const resync = await measure(h, () => h.runJob("product-catchup"));
+    const { first, rerun, resync } = await catchupRuns(h, n, "BENCH");
     for (const [label, m] of [
       ["new items", first],
       ["rerun (watermark)", rerun],
@@ -211,14 +219,7 @@ async function catalogV1Bench(): Promise<void> {
   console.log(`\n## Catalog V1 first sync of ${v1Items} new items (one create per product)`);
   const h = await host({ WIX_SANDBOX_CATALOG: "V1" });
   try {
-    const erp = h.erpnext as ErpnextSandbox;
-    importCatalog(erp, v1Items, "V1BENCH");
-    const first = await measure(h, () => h.runJob("product-catchup"));
-    const rerun = await measure(h, () => h.runJob("product-catchup"));
-    const ctx = await h.context();
-    for (const key of ["product-catchup:Item", "product-catchup:Item Price"])
-      await ctx.state.setWatermark(key, EPOCH_FRAPPE);
-    const resync = await measure(h, () => h.runJob("product-catchup"));
+    const { first, rerun, resync } = await catchupRuns(h, v1Items, "V1BENCH");
     const bound = 1 + 3 * v1Items;
     table(
       (
