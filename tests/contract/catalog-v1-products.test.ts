@@ -26,7 +26,8 @@ import type { WixNewProduct, WixProductUpdate } from "#shared/flows/wix-catalog"
 import type { Wire } from "#shared/flows/wix-orders";
 import type { HttpRequest } from "#shared/http/client";
 import { isWixRead } from "#shared/http/dry-run";
-import { V1_REVISION, WixV1Products } from "#shared/wix/catalog-v1/products";
+import { WixV1Products } from "#shared/wix/catalog-v1/products";
+import { V1_REVISION } from "#shared/wix/catalog-v1/stock";
 import { WixClient } from "#shared/wix/client";
 import { expectSdkRequests, type RecordingWix, recordingWix, restMethod, sdkRequest } from "./wire";
 

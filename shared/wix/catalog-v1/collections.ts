@@ -9,12 +9,11 @@ import type {
   CreateCollectionResponseOriginal,
   RemoveProductsFromCollectionRequestOriginal,
 } from "@wix/auto_sdk_stores_products/meta";
-import { SyncError } from "../../errors";
 import type { HttpClient } from "../../http/client";
 import { offsetPages } from "../../paging";
-import { wrongCatalogCode } from "../catalog";
 import type { WixCategory as Category, CategoryItemOutcome as Filing } from "../categories";
 import { errorOf } from "../responses";
+import { isV1Refusal } from "./stock";
 
 /**
  * Catalog V1 collections behind the category filing's port (CategoryDirectory, met structurally as
@@ -102,8 +101,7 @@ export class WixV1Collections {
       });
       return productIds.map((productId) => ({ productId }));
     } catch (error) {
-      // The site now runs V3 (428): SiteCatalog files them there.
-      if (!(error instanceof SyncError) || error.retryable || wrongCatalogCode(error)) throw error;
+      if (!isV1Refusal(error)) throw error;
       if (productIds.length === 1)
         return [
           {

@@ -6,14 +6,13 @@ import type {
   QueryInventoryResponseOriginal,
 } from "@wix/auto_sdk_stores_inventory/meta";
 import type { GetProductResponseOriginal } from "@wix/auto_sdk_stores_products/meta";
-import { HttpError, PermanentError, SyncError } from "../../errors";
+import { HttpError, PermanentError } from "../../errors";
 import type { InventoryWix, MappedVariant } from "../../flows/inventory/ports";
 import type { BulkItemResult, BulkResponse, WixInventoryItem } from "../../flows/wix-catalog";
 import type { HttpClient } from "../../http/client";
 import { offsetPages } from "../../paging";
-import { wrongCatalogCode } from "../catalog";
 import { errorOf } from "../responses";
-import { setV1Stock, type V1VariantRef } from "./stock";
+import { isV1Refusal, setV1Stock, V1_REVISION, type V1VariantRef } from "./stock";
 
 /**
  * Catalog V1 inventory (@wix/auto_sdk_stores_inventory) behind the inventory flow's port. V1 keeps
@@ -24,13 +23,6 @@ import { setV1Stock, type V1VariantRef } from "./stock";
 
 /** Query Inventory pages: `Paging.limit @max 100`, offset paging (meta.d.ts `Paging`). */
 export const V1_INVENTORY_PAGE = 100;
-
-/**
- * V1 has no inventory item revisions (`InventoryItemV2` declares none) and no revision guard on
- * Update Inventory Variants: every V1 item carries this one value, so that a re-read never looks
- * like a change and the flow's absolute quantities are simply written.
- */
-export const V1_REVISION = "v1";
 
 /**
  * Up to this many mapped products are read one by one (Get Inventory Variants, one call each once
@@ -246,8 +238,7 @@ export class WixV1Inventory implements InventoryWix {
       try {
         await setV1Stock(this.http, productId, variants);
       } catch (error) {
-        // The site now runs V3 (428): SiteCatalog re-runs the write there.
-        if (!(error instanceof SyncError) || error.retryable || wrongCatalogCode(error)) throw error;
+        if (!isV1Refusal(error)) throw error;
         const refused = errorOf({
           code: String(error.details.code ?? "REFUSED"),
           description: error.message,

@@ -1,4 +1,4 @@
-import { HttpError, PermanentError, SyncError } from "../../errors";
+import { HttpError, PermanentError, type SyncError } from "../../errors";
 import type { ProductCatalog } from "../../flows/products/ports";
 import type {
   BulkItemResult,
@@ -12,10 +12,9 @@ import type {
 } from "../../flows/wix-catalog";
 import type { HttpClient } from "../../http/client";
 import { offsetPages } from "../../paging";
-import { wrongCatalogCode } from "../catalog";
 import { productWriteCondition } from "../responses";
 import type { V1Option, V1Product, V1StoreVariant, V1Variant, V1VariantOverride } from "./products-wire";
-import { setV1Stock, type V1VariantRef, type V1VariantStock } from "./stock";
+import { isV1Refusal, setV1Stock, V1_REVISION, type V1VariantRef, type V1VariantStock } from "./stock";
 
 /**
  * Catalog V1 products behind the same port as V3 (`ProductCatalog`), over the REST calls the
@@ -44,12 +43,6 @@ import { setV1Stock, type V1VariantRef, type V1VariantStock } from "./stock";
  * says a new product starts out of stock, so it is created hidden and shown last.
  */
 
-/**
- * V1 has no revisions. The flow needs one to name a product it can update (a linked product, a
- * re-read before a retry), so every V1 product answers this constant and updates ignore it: the
- * last write wins, as it does on V1 for every client.
- */
-export const V1_REVISION = "v1";
 /** Product.description `@maxLength 8000` (V3's plainDescription takes 16,000). */
 export const V1_DESCRIPTION_MAX = 8000;
 /** `Paging.limit @max 100` (Query Product Variants), `PlatformPaging.limit @max 100` (Query Store Variants). */
@@ -382,8 +375,7 @@ async function eachProduct<P>(
         item,
       });
     } catch (error) {
-      // The site now runs V3 (428): the whole call goes back to SiteCatalog, never one product's refusal.
-      if (!(error instanceof SyncError) || error.retryable || wrongCatalogCode(error)) throw error;
+      if (!isV1Refusal(error)) throw error;
       failures++;
       results.push({ itemMetadata: { originalIndex, success: false, error: refusalOf(error) } });
     }
