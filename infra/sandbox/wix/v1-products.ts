@@ -470,8 +470,10 @@ function removeMedia(store: WixStore, id: string, body: unknown) {
  * Query Products (QueryProductsPlatformized): the filterable and sortable fields of
  * ProductQuerySpec (index.typings.d.ts; the SDK's `_id`/`_createdDate` are `id`/`createdDate` on
  * the wire) plus `visible` (Product.visible doc), offset paging (`paging: 'offset'`, limit <= 100).
- * Hidden products are left out unless `includeHiddenProducts: true` (Product.visible doc: the
- * server adds `visible = true` to every filter, and says nothing of it). `sku` is the product's
+ * Hidden products are always left out: the Product.visible doc says the server adds `visible =
+ * true` unless `includeHiddenProducts` is set, but that flag belongs to the legacy
+ * QueryProductsRequest; QueryProductsPlatformizedRequest (meta.d.ts) declares only `query`, so
+ * it is not read here. `sku` is the product's
  * own SKU: empty on a product with managed variants (Product.sku doc), so their SKUs are found
  * with Query Store Variants. No variants in the answer (the request has no `includeVariants`).
  */
@@ -495,12 +497,12 @@ export const PRODUCT_QUERY: WqlSpec = {
 };
 
 function queryProducts(store: WixStore, body: unknown) {
-  const b = (body ?? {}) as { query?: OffsetQuery; includeHiddenProducts?: boolean };
+  const b = (body ?? {}) as { query?: OffsetQuery };
   const q = b.query ?? {};
   checkWql("query", q, PRODUCT_QUERY);
   const { offset, limit } = offsetPage(q);
   const all = [...store.v1Products.values()]
-    .filter((p) => p.visible !== false || b.includeHiddenProducts === true)
+    .filter((p) => p.visible !== false)
     .map((p) => answer(store, p, false))
     .filter((p) =>
       matches(q.filter, (field) => {
