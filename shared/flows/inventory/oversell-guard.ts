@@ -20,9 +20,7 @@ export async function pendingWixQuantities(
   now = Date.now(),
 ): Promise<Map<string, number>> {
   const pending = new Map<string, number>();
-  const add = (skus: Record<string, number>) => {
-    for (const [sku, qty] of Object.entries(skus)) pending.set(sku, (pending.get(sku) ?? 0) + qty);
-  };
+  const add = (skus: Record<string, number>) => addQuantities(pending, Object.entries(skus));
   const mark = await deps.state.getWatermark("order-poll");
   const polled = mark ? Date.parse(mark) - WIX_ORDERS_OVERLAP_MS : 0;
   const since = new Date(
@@ -72,14 +70,18 @@ export async function pendingOfSharedStock(
     ...others.map((s) => pendingWixQuantities(s, now).catch(() => heldQuantities(s, now))),
   ]);
   const total = new Map<string, number>();
-  for (const pending of parts) for (const [sku, qty] of pending) total.set(sku, (total.get(sku) ?? 0) + qty);
+  for (const pending of parts) addQuantities(total, pending);
   return total;
 }
 
 /** The quantities of a site's held orders (claimed, parked, drafts) alone. */
 async function heldQuantities(site: GuardSite, now: number): Promise<Map<string, number>> {
   const held = new Map<string, number>();
-  for (const hold of await site.state.pendingHolds(now))
-    for (const [sku, qty] of Object.entries(hold.skus)) held.set(sku, (held.get(sku) ?? 0) + qty);
+  for (const hold of await site.state.pendingHolds(now)) addQuantities(held, Object.entries(hold.skus));
   return held;
+}
+
+/** Adds quantities by SKU into a running total. */
+function addQuantities(into: Map<string, number>, quantities: Iterable<[string, number]>): void {
+  for (const [sku, qty] of quantities) into.set(sku, (into.get(sku) ?? 0) + qty);
 }
